@@ -1,0 +1,17 @@
+// Entry point: serves any supergraph file, routing to the URLs in it.
+import { createLogger, runMain, stopOnSignals } from '@interop/kit';
+import { parseGatewayCli } from './cli';
+import { startGateway } from './server';
+
+runMain(async () => {
+  const cli = parseGatewayCli(process.argv.slice(2));
+  const logger = createLogger('gateway');
+  let gateway;
+  try {
+    gateway = await startGateway({ ...cli, logger });
+  } catch (error) {
+    throw new Error(`gateway: cannot serve ${cli.supergraphPath}: ${(error as Error).message.split('\n')[0]}`);
+  }
+  logger.info({ url: gateway.url, supergraph: cli.supergraphPath }, 'gateway listening');
+  stopOnSignals(gateway, logger);
+});

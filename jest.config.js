@@ -1,0 +1,13 @@
+// Tests are TypeScript, compiled by SWC (type checking is `npm run typecheck`'s job).
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/packages', '<rootDir>/subgraphs', '<rootDir>/gateway', '<rootDir>/test'],
+  testMatch: ['**/__tests__/**/*.test.ts'],
+  transform: {
+    '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }],
+  },
+  testTimeout: 60_000,
+  // Each test file opens its own stores and servers; two workers suit a 2-core machine.
+  maxWorkers: 2,
+};

@@ -1,0 +1,121 @@
+// One SQL interface over two engines: embedded PGlite (the default, nothing to
+// install) and a PostgreSQL server through `pg` when DATABASE_URL is set. Each
+// subgraph keeps its tables in its own PostgreSQL schema, so subgraphs sharing
+// one server still own their data alone.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+
+export type SqlParam = string | number | boolean | null | Date | readonly (string | number)[];
+
+export interface Queryable {
+  /** Runs one parameterised statement and returns its rows. */
+  query<Row extends object>(sql: string, params?: readonly SqlParam[]): Promise<Row[]>;
+  /** Runs a script of several statements without parameters (migrations, seeding). */
+  exec(sql: string): Promise<void>;
+}
+
+export interface Database extends Queryable {
+  readonly engine: 'pglite' | 'postgres';
+  /** Runs `work` in one transaction on one connection: committed when it resolves, rolled back when it throws. */
+  transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** PostgreSQL schema holding this owner's tables, e.g. `merchants`. */
+  schema: string;
+  /** Connection string of a PostgreSQL server; without it PGlite is used. */
+  url?: string | undefined;
+  /** Folder for PGlite's files; without it PGlite keeps everything in memory. */
+  dataDir?: string | undefined;
+  /** Connections in the pool, for PostgreSQL only. */
+  poolSize?: number;
+}
+
+const identifier = /^[a-z_][a-z0-9_]*$/;
+
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  if (!identifier.test(options.schema)) throw new Error(`Invalid schema name: ${options.schema}`);
+  const db = options.url ? openPostgres(options.url, options.schema, options.poolSize ?? 10) : await openPglite(options);
+  await db.exec(`CREATE SCHEMA IF NOT EXISTS ${options.schema}`);
+  return db;
+}
+
+async function openPglite(options: DatabaseOptions): Promise<Database> {
+  let dataDir: string | undefined;
+  if (options.dataDir) {
+    dataDir = join(options.dataDir, options.schema);
+    mkdirSync(dataDir, { recursive: true });
+  }
+  const client = await PGlite.create(dataDir ? { dataDir } : {});
+  await client.exec(`CREATE SCHEMA IF NOT EXISTS ${options.schema}; SET search_path TO ${options.schema}`);
+  return {
+    engine: 'pglite',
+    async query<Row extends object>(sql: string, params: readonly SqlParam[] = []) {
+      const result = await client.query<Row>(sql, params as unknown[]);
+      return result.rows;
+    },
+    async exec(sql: string) {
+      await client.exec(sql);
+    },
+    async transaction<T>(work: (tx: Queryable) => Promise<T>) {
+      return client.transaction((tx) =>
+        work({
+          async query<Row extends object>(sql: string, params: readonly SqlParam[] = []) {
+            return (await tx.query<Row>(sql, params as unknown[])).rows;
+          },
+          async exec(sql: string) {
+            await tx.exec(sql);
+          },
+        }),
+      );
+    },
+    async close() {
+      await client.close();
+    },
+  };
+}
+
+function openPostgres(url: string, schema: string, max: number): Database {
+  // search_path is set per connection at connect time, so every pooled
+  // connection sees only this owner's schema (and `public` for extensions).
+  const pool = new pg.Pool({ connectionString: url, max, options: `-c search_path=${schema},public` });
+  // An idle connection dropped by the server must not crash the process.
+  pool.on('error', () => {});
+  return {
+    engine: 'postgres',
+    async query<Row extends object>(sql: string, params: readonly SqlParam[] = []) {
+      const result = await pool.query<Row & pg.QueryResultRow>(sql, params as unknown[]);
+      return result.rows;
+    },
+    async exec(sql: string) {
+      await pool.query(sql);
+    },
+    async transaction<T>(work: (tx: Queryable) => Promise<T>) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await work({
+          async query<Row extends object>(sql: string, params: readonly SqlParam[] = []) {
+            return (await client.query<Row & pg.QueryResultRow>(sql, params as unknown[])).rows;
+          },
+          async exec(sql: string) {
+            await client.query(sql);
+          },
+        });
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    async close() {
+      await pool.end();
+    },
+  };
+}

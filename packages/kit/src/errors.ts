@@ -1,0 +1,54 @@
+// The error codes clients see in `extensions.code`. They are part of the public
+// contract: partner apps branch on them, so a code is never renamed or reused.
+import { GraphQLError } from 'graphql';
+
+export const ErrorCode = {
+  /** An argument is malformed, out of range or names something that does not exist. */
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  /** A subgraph needed another subgraph's facts and could not get them in time. */
+  DEPENDENCY_UNAVAILABLE: 'DEPENDENCY_UNAVAILABLE',
+  /** Anything unexpected; details are logged, never sent. */
+  INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+} as const;
+
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+const knownCodes = new Set<string>(Object.values(ErrorCode));
+
+/** Codes that Apollo Server itself attaches to request errors and that are safe to show. */
+const serverCodes = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+]);
+
+/** An error meant for the client: a stable code plus a message safe to show. */
+export class AppError extends GraphQLError {
+  constructor(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}) {
+    super(message, { extensions: { ...extensions, code } });
+    this.name = 'AppError';
+  }
+}
+
+/** A bad argument; `argument` names it so clients can point at the field. */
+export function badUserInput(argument: string, message: string): AppError {
+  return new AppError(ErrorCode.BAD_USER_INPUT, message, { argument });
+}
+
+export function dependencyUnavailable(dependency: string, cause?: unknown): AppError {
+  const error = new AppError(
+    ErrorCode.DEPENDENCY_UNAVAILABLE,
+    `The ${dependency} service did not answer; nothing was changed.`,
+    { dependency },
+  );
+  if (cause !== undefined) (error as { cause?: unknown }).cause = cause;
+  return error;
+}
+
+/** True when the error carries a code the client may see as it is. */
+export function isClientSafe(code: unknown): boolean {
+  return typeof code === 'string' && (knownCodes.has(code) || serverCodes.has(code));
+}

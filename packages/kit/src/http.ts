@@ -1,0 +1,125 @@
+// A small node:http integration for Apollo Server, shared by the gateway and
+// the subgraphs: one place that reads bodies, maps headers and writes answers,
+// with room for plain JSON routes such as /health.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { HeaderMap, type ApolloServer, type BaseContext, type ContextThunk } from '@apollo/server';
+
+export type Route = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
+
+export interface GraphQLHttpOptions<TContext extends BaseContext> {
+  apollo: ApolloServer<TContext>;
+  /** Paths that serve GraphQL, e.g. ['/graphql'] or ['/', '/graphql']. */
+  graphqlPaths: readonly string[];
+  context: (req: IncomingMessage) => Promise<TContext>;
+  /** Extra routes by exact path, answered before GraphQL. */
+  routes?: Readonly<Record<string, Route>>;
+  /** Largest request body accepted, in bytes. */
+  maxBodyBytes?: number;
+}
+
+const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+export function createGraphQLHttpServer<TContext extends BaseContext>(options: GraphQLHttpOptions<TContext>): Server {
+  const paths = new Set(options.graphqlPaths);
+  const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  return createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const route = options.routes?.[url.pathname];
+    const handled = route
+      ? Promise.resolve(route(req, res))
+      : paths.has(url.pathname)
+        ? serveGraphQL(options.apollo, req, res, url.search, maxBody, () => options.context(req))
+        : Promise.resolve(sendJson(res, 404, { error: 'Not found' }));
+    handled.catch((error: unknown) => {
+      if (!res.headersSent) sendJson(res, error instanceof BodyError ? error.status : 500, { error: bodyErrorMessage(error) });
+      else res.destroy();
+    });
+  });
+}
+
+async function serveGraphQL<TContext extends BaseContext>(
+  apollo: ApolloServer<TContext>,
+  req: IncomingMessage,
+  res: ServerResponse,
+  search: string,
+  maxBody: number,
+  context: ContextThunk<TContext>,
+): Promise<void> {
+  const headers = new HeaderMap();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+  }
+  const body = req.method === 'POST' ? await readJsonBody(req, maxBody) : undefined;
+  const response = await apollo.executeHTTPGraphQLRequest({
+    httpGraphQLRequest: { method: req.method ?? 'GET', headers, search, body },
+    context,
+  });
+  res.statusCode = response.status ?? 200;
+  for (const [name, value] of response.headers) res.setHeader(name, value);
+  if (response.body.kind === 'complete') {
+    res.end(response.body.string);
+    return;
+  }
+  for await (const chunk of response.body.asyncIterator) res.write(chunk);
+  res.end();
+}
+
+class BodyError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function bodyErrorMessage(error: unknown): string {
+  return error instanceof BodyError ? error.message : 'Internal server error';
+}
+
+/** Reads a JSON body up to `limit` bytes; a non-JSON content type is passed on as text for Apollo to refuse. */
+async function readJsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > limit) throw new BodyError(413, 'Request body too large');
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) throw new BodyError(413, 'Request body too large');
+    chunks.push(chunk);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (!(req.headers['content-type'] ?? '').includes('json')) return text;
+  if (text.length === 0) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new BodyError(400, 'Malformed JSON body');
+  }
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+/** Starts listening and resolves with the port actually bound (port 0 asks the OS). */
+export function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+/** Stops accepting connections and closes idle keep-alive ones, resolving when all are gone. */
+export function close(server: Server): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.close((error) => (error ? reject(error) : resolve()));
+    server.closeIdleConnections();
+  });
+}

@@ -1,0 +1,9 @@
+// Structured JSON logs for every process; one logger per service, tagged with its name.
+import pino, { type Logger } from 'pino';
+
+export type { Logger };
+
+export function createLogger(service: string): Logger {
+  const level = process.env.LOG_LEVEL ?? (process.env.NODE_ENV === 'test' ? 'silent' : 'info');
+  return pino({ level, base: { service } });
+}

@@ -1,0 +1,42 @@
+// The environment every process of the product reads, in one place. Ports and
+// peer URLs follow the same defaults that `npm start` and supergraph.yaml use.
+import { port, readConfig, z } from './config';
+
+export const DEFAULT_PORTS = { gateway: 4000, commerce: 4001, payments: 4002, merchants: 4003 } as const;
+export type SubgraphName = 'commerce' | 'payments' | 'merchants';
+
+const optionalUrl = z.url().optional();
+
+const serviceEnv = z.object({
+  COMMERCE_PORT: port(DEFAULT_PORTS.commerce),
+  PAYMENTS_PORT: port(DEFAULT_PORTS.payments),
+  MERCHANTS_PORT: port(DEFAULT_PORTS.merchants),
+  /** Interface the subgraphs bind; loopback by default, since clients go through the gateway. */
+  SUBGRAPH_HOST: z.string().min(1).default('127.0.0.1'),
+  /** Overrides where a subgraph reaches a peer (defaults to 127.0.0.1 and the peer's port). */
+  COMMERCE_URL: optionalUrl,
+  PAYMENTS_URL: optionalUrl,
+  MERCHANTS_URL: optionalUrl,
+  /** How long a subgraph waits for a peer before failing closed. */
+  PEER_TIMEOUT_MS: z.coerce.number().int().positive().default(2000),
+  DATA_DIR: z.string().min(1).default('./.data'),
+  DATABASE_URL: z.string().min(1).optional(),
+  /** How many demo merchants the merchants subgraph generates. */
+  MERCHANT_COUNT: z.coerce.number().int().min(0).max(5_000_000).default(5000),
+});
+
+export type ServiceConfig = z.infer<typeof serviceEnv> & {
+  port(name: SubgraphName): number;
+  peerUrl(name: SubgraphName): string;
+};
+
+export function readServiceConfig(source: Record<string, string | undefined> = process.env): ServiceConfig {
+  const env = readConfig(serviceEnv, source);
+  const ports = { commerce: env.COMMERCE_PORT, payments: env.PAYMENTS_PORT, merchants: env.MERCHANTS_PORT };
+  const urls = { commerce: env.COMMERCE_URL, payments: env.PAYMENTS_URL, merchants: env.MERCHANTS_URL };
+  return {
+    ...env,
+    port: (name) => ports[name],
+    peerUrl: (name) => urls[name] ?? `http://127.0.0.1:${ports[name]}/graphql`,
+  };
+}

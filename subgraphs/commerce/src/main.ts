@@ -1,0 +1,9 @@
+// Entry point: `tsx subgraphs/commerce/src/main.ts`, configured by the environment.
+import { createLogger, readServiceConfig, runMain, stopOnSignals } from '@interop/kit';
+import { startCommerce } from './server';
+
+runMain(async () => {
+  const config = readServiceConfig();
+  const running = await startCommerce({ port: config.COMMERCE_PORT, host: config.SUBGRAPH_HOST });
+  stopOnSignals(running, createLogger('commerce'));
+});

@@ -1,0 +1,54 @@
+// Commerce's data: platforms, their rules per payment tool and their listings.
+// The facts are few and change with a release, so they live in memory, indexed
+// for the batch lookups the DataLoaders make. Every method takes a batch of
+// keys and answers in key order, so one call serves one DataLoader batch.
+import { acceptances, listings, platforms } from './seed';
+import type { AcceptanceRow, ListingRow, PlatformRow } from './types';
+
+function groupBy<T>(rows: readonly T[], keyOf: (row: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const row of rows) {
+    const key = keyOf(row);
+    const group = groups.get(key);
+    if (group) group.push(row);
+    else groups.set(key, [row]);
+  }
+  return groups;
+}
+
+const byRank = (a: AcceptanceRow, b: AcceptanceRow) => a.checkoutRank - b.checkoutRank || a.toolId.localeCompare(b.toolId);
+const byPlatform = (a: AcceptanceRow, b: AcceptanceRow) => a.platformId.localeCompare(b.platformId);
+
+export class CommerceStore {
+  private readonly platformById = new Map(platforms.map((platform) => [platform.id, platform]));
+  private readonly acceptancesByPlatform = groupBy([...acceptances].sort(byRank), (row) => row.platformId);
+  private readonly acceptancesByTool = groupBy([...acceptances].sort(byPlatform), (row) => row.toolId);
+  private readonly listingsByHost = groupBy(listings, (row) => row.hostId);
+  private readonly listingsByService = groupBy(listings, (row) => row.serviceId);
+
+  async listPlatforms(): Promise<PlatformRow[]> {
+    return [...platforms].sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  async platformsByIds(ids: readonly string[]): Promise<(PlatformRow | null)[]> {
+    return ids.map((id) => this.platformById.get(id) ?? null);
+  }
+
+  /** Each platform's rules in checkout order. */
+  async acceptancesByPlatformIds(ids: readonly string[]): Promise<AcceptanceRow[][]> {
+    return ids.map((id) => this.acceptancesByPlatform.get(id) ?? []);
+  }
+
+  /** Each tool's rules across platforms, by platform id. */
+  async acceptancesByToolIds(ids: readonly string[]): Promise<AcceptanceRow[][]> {
+    return ids.map((id) => this.acceptancesByTool.get(id) ?? []);
+  }
+
+  async listingsByHostIds(ids: readonly string[]): Promise<ListingRow[][]> {
+    return ids.map((id) => this.listingsByHost.get(id) ?? []);
+  }
+
+  async listingsByServiceIds(ids: readonly string[]): Promise<ListingRow[][]> {
+    return ids.map((id) => this.listingsByService.get(id) ?? []);
+  }
+}

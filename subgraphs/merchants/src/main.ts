@@ -1,0 +1,25 @@
+// Entry point: `tsx subgraphs/merchants/src/main.ts`, configured by the environment.
+import { createLogger, readServiceConfig, runMain, stopOnSignals } from '@interop/kit';
+import { openMerchantsStore, startMerchants } from './server';
+
+runMain(async () => {
+  const config = readServiceConfig();
+  const logger = createLogger('merchants');
+  const started = Date.now();
+  const store = await openMerchantsStore({
+    databaseUrl: config.DATABASE_URL,
+    dataDir: config.DATA_DIR,
+    merchantCount: config.MERCHANT_COUNT,
+  });
+  logger.info({ engine: store.db.engine, merchants: config.MERCHANT_COUNT, ms: Date.now() - started }, 'store ready');
+  const running = await startMerchants({
+    port: config.MERCHANTS_PORT,
+    host: config.SUBGRAPH_HOST,
+    commerceUrl: config.peerUrl('commerce'),
+    paymentsUrl: config.peerUrl('payments'),
+    peerTimeoutMs: config.PEER_TIMEOUT_MS,
+    store,
+    closeStore: true,
+  });
+  stopOnSignals(running, logger);
+});

@@ -1,0 +1,29 @@
+// One search behind Query.merchants and Platform.merchants: validates the
+// arguments, asks the owners for the tool's reach when filtering by tool, and
+// pages through the store.
+import { pageRequest, toPage } from '@interop/kit';
+import type { MerchantsContext } from './context';
+import type { MerchantFilter } from './store/merchants-store';
+import type { MerchantConnectionRow } from './store/types';
+
+export interface MerchantSearch {
+  platformId?: string | null | undefined;
+  acceptsToolId?: string | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  /** False when the platform came from the gateway and is known to exist. */
+  checkPlatform: boolean;
+}
+
+export async function searchMerchants(search: MerchantSearch, { store, peers }: MerchantsContext): Promise<MerchantConnectionRow> {
+  const page = pageRequest(search.first, search.after);
+  const platformId = search.platformId ?? undefined;
+  const toolId = search.acceptsToolId ?? undefined;
+  const [, accepts] = await Promise.all([
+    platformId !== undefined && search.checkPlatform ? peers.assertPlatformExists(platformId, 'platformId') : undefined,
+    toolId === undefined ? undefined : peers.reachOfTool(toolId, platformId).then((reach) => ({ toolId, reach })),
+  ]);
+  const filter: MerchantFilter = { platformId, accepts };
+  const rows = await store.listMerchants(filter, page);
+  return { ...toPage(rows, page, (row) => row.seq), totalCount: () => store.countMerchants(filter) };
+}

@@ -1,0 +1,8 @@
+import type { Resolvers } from '../__generated__/resolvers';
+import { Merchant } from './Merchant';
+import { MerchantConnection } from './MerchantConnection';
+import { Platform } from './Platform';
+import { Query } from './Query';
+import { Storefront } from './Storefront';
+
+export const resolvers: Resolvers = { Query, Merchant, MerchantConnection, Platform, Storefront };

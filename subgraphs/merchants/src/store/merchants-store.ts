@@ -1,0 +1,145 @@
+// The merchants subgraph's data: merchants, their storefronts and the tools
+// they opened, in SQL (PGlite or PostgreSQL). Batch methods answer in key
+// order, one query per DataLoader batch (`= ANY($1)` on indexed columns).
+import { type Database, type PageRequest, type SqlParam } from '@interop/kit';
+import type { ToolReach } from '@interop/domain';
+import { storefrontId } from './storefront-id';
+import type { MerchantRow, StorefrontRow } from './types';
+
+/** Which merchants a list keeps. */
+export interface MerchantFilter {
+  platformId?: string | undefined;
+  /** Keeps merchants a buyer can pay with `toolId` now: see `toolReach` in @interop/domain. */
+  accepts?: { toolId: string; reach: ToolReach } | undefined;
+}
+
+const MERCHANT_COLUMNS = 'm.seq, m.id, m.name, m.status, m.eligible, m.category, m.city';
+
+interface StorefrontDbRow {
+  merchant_seq: number;
+  merchant_id: string;
+  platform_id: string;
+  opened_on: string;
+}
+
+export class MerchantsStore {
+  constructor(readonly db: Database) {}
+
+  async merchantsByIds(ids: readonly string[]): Promise<(MerchantRow | null)[]> {
+    const rows = await this.db.query<MerchantRow>(`SELECT ${MERCHANT_COLUMNS} FROM merchant m WHERE m.id = ANY($1)`, [ids]);
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return ids.map((id) => byId.get(id) ?? null);
+  }
+
+  /** Each merchant's storefronts, by platform id. */
+  async storefrontsByMerchantIds(merchantIds: readonly string[]): Promise<StorefrontRow[][]> {
+    const rows = await this.db.query<StorefrontDbRow>(
+      `SELECT s.merchant_seq, m.id AS merchant_id, s.platform_id, to_char(s.opened_on, 'YYYY-MM-DD') AS opened_on
+       FROM merchant m JOIN storefront s ON s.merchant_seq = m.seq
+       WHERE m.id = ANY($1) ORDER BY s.platform_id`,
+      [merchantIds],
+    );
+    const byMerchant = new Map<string, StorefrontRow[]>();
+    for (const row of rows) {
+      const list = byMerchant.get(row.merchant_id) ?? [];
+      list.push(toStorefront(row));
+      byMerchant.set(row.merchant_id, list);
+    }
+    return merchantIds.map((id) => byMerchant.get(id) ?? []);
+  }
+
+  async storefrontsByKeys(keys: readonly { merchantId: string; platformId: string }[]): Promise<(StorefrontRow | null)[]> {
+    const rows = await this.db.query<StorefrontDbRow>(
+      `SELECT s.merchant_seq, m.id AS merchant_id, s.platform_id, to_char(s.opened_on, 'YYYY-MM-DD') AS opened_on
+       FROM unnest($1::text[], $2::text[]) AS k(merchant_id, platform_id)
+       JOIN merchant m ON m.id = k.merchant_id
+       JOIN storefront s ON s.merchant_seq = m.seq AND s.platform_id = k.platform_id`,
+      [keys.map((key) => key.merchantId), keys.map((key) => key.platformId)],
+    );
+    const byId = new Map(rows.map((row) => [storefrontId(row.merchant_id, row.platform_id), toStorefront(row)]));
+    return keys.map((key) => byId.get(storefrontId(key.merchantId, key.platformId)) ?? null);
+  }
+
+  /** The tools each storefront opened, sorted by tool id. */
+  async enrolledToolIds(storefronts: readonly { merchantSeq: number; platformId: string }[]): Promise<string[][]> {
+    const rows = await this.db.query<{ merchant_seq: number; platform_id: string; tool_id: string }>(
+      `SELECT e.merchant_seq, e.platform_id, e.tool_id
+       FROM unnest($1::int[], $2::text[]) AS k(merchant_seq, platform_id)
+       JOIN enrolment e ON e.merchant_seq = k.merchant_seq AND e.platform_id = k.platform_id
+       ORDER BY e.tool_id`,
+      [storefronts.map((s) => s.merchantSeq), storefronts.map((s) => s.platformId)],
+    );
+    const byStorefront = new Map<string, string[]>();
+    for (const row of rows) {
+      const key = `${row.merchant_seq}:${row.platform_id}`;
+      byStorefront.set(key, [...(byStorefront.get(key) ?? []), row.tool_id]);
+    }
+    return storefronts.map((s) => byStorefront.get(`${s.merchantSeq}:${s.platformId}`) ?? []);
+  }
+
+  /** One page in key order, fetching one row more than asked to learn whether another page follows. */
+  async listMerchants(filter: MerchantFilter, page: PageRequest): Promise<MerchantRow[]> {
+    const where = new WhereClause();
+    if (page.afterKey !== null) where.add((p) => `m.seq > ${p(page.afterKey)}`);
+    this.applyFilter(where, filter);
+    return this.db.query<MerchantRow>(
+      `SELECT ${MERCHANT_COLUMNS} FROM merchant m ${where.sql()} ORDER BY m.seq LIMIT ${where.param(page.first + 1)}`,
+      where.params,
+    );
+  }
+
+  async countMerchants(filter: MerchantFilter): Promise<number> {
+    const where = new WhereClause();
+    this.applyFilter(where, filter);
+    const [row] = await this.db.query<{ count: number }>(`SELECT count(*)::int AS count FROM merchant m ${where.sql()}`, where.params);
+    return row?.count ?? 0;
+  }
+
+  private applyFilter(where: WhereClause, filter: MerchantFilter): void {
+    if (filter.platformId !== undefined) {
+      const platformId = filter.platformId;
+      where.add((p) => `EXISTS (SELECT 1 FROM storefront s WHERE s.merchant_seq = m.seq AND s.platform_id = ${p(platformId)})`);
+    }
+    if (filter.accepts) {
+      // The merchant side of the checkout rule (merchantMayUse in @interop/domain):
+      // an active merchant, on a platform open to all, or eligible and opted in where opt-in is required.
+      const { toolId, reach } = filter.accepts;
+      where.add(
+        (p) => `m.status = 'ACTIVE' AND (
+          EXISTS (SELECT 1 FROM storefront s WHERE s.merchant_seq = m.seq AND s.platform_id = ANY(${p(reach.openToAll)}))
+          OR (m.eligible AND EXISTS (
+            SELECT 1 FROM enrolment e
+            WHERE e.merchant_seq = m.seq AND e.tool_id = ${p(toolId)} AND e.platform_id = ANY(${p(reach.openWithOptIn)}))))`,
+      );
+    }
+  }
+}
+
+function toStorefront(row: StorefrontDbRow): StorefrontRow {
+  return {
+    id: storefrontId(row.merchant_id, row.platform_id),
+    merchantSeq: row.merchant_seq,
+    merchantId: row.merchant_id,
+    platformId: row.platform_id,
+    openedOn: row.opened_on,
+  };
+}
+
+/** Collects AND-ed conditions with numbered parameters. */
+class WhereClause {
+  readonly params: SqlParam[] = [];
+  private readonly conditions: string[] = [];
+
+  param(value: SqlParam): string {
+    this.params.push(value);
+    return `$${this.params.length}`;
+  }
+
+  add(condition: (param: (value: SqlParam) => string) => string): void {
+    this.conditions.push(condition((value) => this.param(value)));
+  }
+
+  sql(): string {
+    return this.conditions.length ? `WHERE ${this.conditions.join(' AND ')}` : '';
+  }
+}

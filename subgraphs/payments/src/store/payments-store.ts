@@ -1,0 +1,30 @@
+// The payment tools and their interoperability. Few, and changed with a
+// release, so they live in memory; methods answer batches in key order.
+import { interoperability, paymentTools } from './seed';
+import type { PaymentToolRow } from './types';
+
+export class PaymentsStore {
+  private readonly toolById = new Map(paymentTools.map((tool) => [tool.id, tool]));
+  private readonly partners = new Map<string, string[]>();
+
+  constructor() {
+    for (const { toolIds } of interoperability) {
+      const [a, b] = toolIds;
+      this.partners.set(a, [...(this.partners.get(a) ?? []), b]);
+      this.partners.set(b, [...(this.partners.get(b) ?? []), a]);
+    }
+  }
+
+  async listTools(): Promise<PaymentToolRow[]> {
+    return [...paymentTools].sort((a, b) => a.id.localeCompare(b.id));
+  }
+
+  async toolsByIds(ids: readonly string[]): Promise<(PaymentToolRow | null)[]> {
+    return ids.map((id) => this.toolById.get(id) ?? null);
+  }
+
+  /** Ids of the tools each tool interoperates with, sorted. */
+  async interoperatingToolIds(ids: readonly string[]): Promise<string[][]> {
+    return ids.map((id) => [...(this.partners.get(id) ?? [])].sort());
+  }
+}
