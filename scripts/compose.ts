@@ -13,6 +13,13 @@ const { values } = parseArgs({
 });
 
 const config = readSupergraphConfig(values.config);
+// rover pins composition with `federation_version: =X`; we compose with the
+// installed @apollo/composition, so say so when the two differ.
+const installed = (require('@apollo/composition/package.json') as { version: string }).version;
+if (config.federationVersion?.startsWith('=') && config.federationVersion.slice(1) !== installed) {
+  process.stderr.write(`${values.config} asks for federation_version ${config.federationVersion}, but @apollo/composition ${installed} is installed.\n`);
+  process.exit(1);
+}
 let sdl: string;
 try {
   sdl = composeSupergraph(config) + '\n';

@@ -4,7 +4,12 @@ import { parseGatewayCli } from './cli';
 import { startGateway } from './server';
 
 runMain(async () => {
-  const cli = parseGatewayCli(process.argv.slice(2));
+  let cli;
+  try {
+    cli = parseGatewayCli(process.argv.slice(2));
+  } catch (error) {
+    throw new Error(`gateway: ${(error as Error).message}`);
+  }
   const logger = createLogger('gateway');
   let gateway;
   try {

@@ -24,6 +24,10 @@ export interface RunningGateway {
 
 export function createGatewayApollo(options: GatewayOptions): ApolloServer {
   const logger = options.logger ?? createLogger('gateway');
+  // @apollo/gateway otherwise reports usage data to Apollo and probes cloud
+  // metadata addresses at start. Our gateway sends nothing off the machine
+  // unless the operator opts in by setting the variable to false.
+  process.env.APOLLO_TELEMETRY_DISABLED ??= 'true';
   const overrides = options.subgraphUrls ?? {};
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,

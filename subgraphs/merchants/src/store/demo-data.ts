@@ -91,6 +91,8 @@ export async function ensureDemoData(db: Database, merchantCount: number): Promi
       FROM storefront s JOIN merchant m ON m.seq = s.merchant_seq
       WHERE s.platform_id = 'taobao' AND m.eligible
         AND ${hash('s.merchant_seq', 'opt-in')} % 100 < ${WECHAT_ON_TAOBAO_PERCENT}`);
+    // Fresh statistics, or the planner would pick plans for empty tables.
+    await tx.exec('ANALYZE merchant; ANALYZE storefront; ANALYZE enrolment');
     await tx.query(
       `INSERT INTO seed_state (id, version, merchant_count) VALUES (1, $1, $2)
        ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version, merchant_count = EXCLUDED.merchant_count`,

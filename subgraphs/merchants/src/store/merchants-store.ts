@@ -79,39 +79,65 @@ export class MerchantsStore {
 
   /** One page in key order, fetching one row more than asked to learn whether another page follows. */
   async listMerchants(filter: MerchantFilter, page: PageRequest): Promise<MerchantRow[]> {
-    const where = new WhereClause();
-    if (page.afterKey !== null) where.add((p) => `m.seq > ${p(page.afterKey)}`);
-    this.applyFilter(where, filter);
+    const query = new FilteredMerchants(filter);
+    const key = filter.platformId === undefined ? 'm.seq' : 's.merchant_seq';
+    if (page.afterKey !== null) query.where((p) => `${key} > ${p(page.afterKey)}`);
     return this.db.query<MerchantRow>(
-      `SELECT ${MERCHANT_COLUMNS} FROM merchant m ${where.sql()} ORDER BY m.seq LIMIT ${where.param(page.first + 1)}`,
-      where.params,
+      `SELECT ${MERCHANT_COLUMNS} ${query.sql()} ORDER BY ${key} LIMIT ${query.param(page.first + 1)}`,
+      query.params,
     );
   }
 
   async countMerchants(filter: MerchantFilter): Promise<number> {
-    const where = new WhereClause();
-    this.applyFilter(where, filter);
-    const [row] = await this.db.query<{ count: number }>(`SELECT count(*)::int AS count FROM merchant m ${where.sql()}`, where.params);
+    const query = new FilteredMerchants(filter);
+    const [row] = await this.db.query<{ count: number }>(`SELECT count(*)::int AS count ${query.sql()}`, query.params);
     return row?.count ?? 0;
   }
+}
 
-  private applyFilter(where: WhereClause, filter: MerchantFilter): void {
-    if (filter.platformId !== undefined) {
+/**
+ * FROM and WHERE for a merchant filter, with numbered parameters. With a
+ * platform the scan walks that platform's storefront index in merchant order,
+ * so a page deep in the list costs what the first page costs.
+ */
+class FilteredMerchants {
+  readonly params: SqlParam[] = [];
+  private readonly conditions: string[] = [];
+  private readonly from: string;
+
+  constructor(filter: MerchantFilter) {
+    if (filter.platformId === undefined) {
+      this.from = 'FROM merchant m';
+    } else {
+      this.from = 'FROM storefront s JOIN merchant m ON m.seq = s.merchant_seq';
       const platformId = filter.platformId;
-      where.add((p) => `EXISTS (SELECT 1 FROM storefront s WHERE s.merchant_seq = m.seq AND s.platform_id = ${p(platformId)})`);
+      this.where((p) => `s.platform_id = ${p(platformId)}`);
     }
     if (filter.accepts) {
       // The merchant side of the checkout rule (merchantMayUse in @interop/domain):
       // an active merchant, on a platform open to all, or eligible and opted in where opt-in is required.
       const { toolId, reach } = filter.accepts;
-      where.add(
+      this.where(
         (p) => `m.status = 'ACTIVE' AND (
-          EXISTS (SELECT 1 FROM storefront s WHERE s.merchant_seq = m.seq AND s.platform_id = ANY(${p(reach.openToAll)}))
+          EXISTS (SELECT 1 FROM storefront a WHERE a.merchant_seq = m.seq AND a.platform_id = ANY(${p(reach.openToAll)}))
           OR (m.eligible AND EXISTS (
             SELECT 1 FROM enrolment e
             WHERE e.merchant_seq = m.seq AND e.tool_id = ${p(toolId)} AND e.platform_id = ANY(${p(reach.openWithOptIn)}))))`,
       );
     }
+  }
+
+  param(value: SqlParam): string {
+    this.params.push(value);
+    return `$${this.params.length}`;
+  }
+
+  where(condition: (param: (value: SqlParam) => string) => string): void {
+    this.conditions.push(condition((value) => this.param(value)));
+  }
+
+  sql(): string {
+    return `${this.from}${this.conditions.length ? ` WHERE ${this.conditions.join(' AND ')}` : ''}`;
   }
 }
 
@@ -123,23 +149,4 @@ function toStorefront(row: StorefrontDbRow): StorefrontRow {
     platformId: row.platform_id,
     openedOn: row.opened_on,
   };
-}
-
-/** Collects AND-ed conditions with numbered parameters. */
-class WhereClause {
-  readonly params: SqlParam[] = [];
-  private readonly conditions: string[] = [];
-
-  param(value: SqlParam): string {
-    this.params.push(value);
-    return `$${this.params.length}`;
-  }
-
-  add(condition: (param: (value: SqlParam) => string) => string): void {
-    this.conditions.push(condition((value) => this.param(value)));
-  }
-
-  sql(): string {
-    return this.conditions.length ? `WHERE ${this.conditions.join(' AND ')}` : '';
-  }
 }

@@ -1,0 +1,68 @@
+// The query from the graph issue that crosses all three subgraphs: 50 merchants
+// must cost one store lookup per kind per plan step, not one per merchant.
+import { startGraph, type Graph } from '../harness';
+
+let graph: Graph;
+
+beforeAll(async () => {
+  graph = await startGraph({ merchantCount: 300 });
+});
+
+afterAll(async () => {
+  await graph?.stop();
+});
+
+const FIFTY_MERCHANTS = /* GraphQL */ `{
+  platform(id: "taobao") {
+    merchants(first: 50) {
+      edges {
+        node {
+          storefronts {
+            platform { name }
+            paymentOptions { tool { name provider } }
+          }
+        }
+      }
+    }
+  }
+}`;
+
+test('50 merchants across three subgraphs cost one store call per lookup kind per plan step', async () => {
+  const { commerce, payments, merchants } = graph.stores;
+  const spies = {
+    platformsByIds: jest.spyOn(commerce, 'platformsByIds'),
+    acceptancesByPlatformIds: jest.spyOn(commerce, 'acceptancesByPlatformIds'),
+    listMerchants: jest.spyOn(merchants, 'listMerchants'),
+    storefrontsByMerchantIds: jest.spyOn(merchants, 'storefrontsByMerchantIds'),
+    enrolledToolIds: jest.spyOn(merchants, 'enrolledToolIds'),
+    merchantsByIds: jest.spyOn(merchants, 'merchantsByIds'),
+    toolsByIds: jest.spyOn(payments, 'toolsByIds'),
+  };
+
+  const response = await graph.query<{
+    platform: { merchants: { edges: { node: { storefronts: { platform: { name: string }; paymentOptions: unknown[] }[] } }[] } };
+  }>(FIFTY_MERCHANTS);
+
+  expect(response.errors).toBeUndefined();
+  const edges = response.data?.platform.merchants.edges ?? [];
+  expect(edges).toHaveLength(50);
+  const storefronts = edges.flatMap((edge) => edge.node.storefronts);
+  expect(storefronts.length).toBeGreaterThan(50);
+  expect(storefronts.filter((storefront) => storefront.paymentOptions.length > 0).length).toBeGreaterThan(40);
+
+  const calls = Object.fromEntries(Object.entries(spies).map(([name, spy]) => [name, spy.mock.calls.length]));
+  expect(calls).toEqual({
+    // Step 1 resolves the root platform; a later step resolves the storefronts' platforms in one batch.
+    platformsByIds: 2,
+    acceptancesByPlatformIds: 1,
+    listMerchants: 1,
+    storefrontsByMerchantIds: 1,
+    enrolledToolIds: 1,
+    merchantsByIds: 1,
+    toolsByIds: 1,
+  });
+  // The one storefront batch carries all 50 merchants; the one enrolment batch every storefront.
+  expect(spies.storefrontsByMerchantIds.mock.calls[0]?.[0]).toHaveLength(50);
+  expect(spies.enrolledToolIds.mock.calls[0]?.[0]).toHaveLength(storefronts.length);
+  expect(new Set(spies.platformsByIds.mock.calls[1]?.[0]).size).toBe(spies.platformsByIds.mock.calls[1]?.[0].length);
+});
