@@ -275,3 +275,39 @@ describe('bad input', () => {
     expect(await data<{ platform: { name: string } }>(`{ platform(id: "taobao") { name } }`)).toEqual({ platform: { name: 'Taobao' } });
   });
 });
+
+describe('schema as explorers see it', () => {
+  test('every type, field, argument and enum value in the public schema is described', async () => {
+    type Named = { name: string; description: string | null };
+    type Type = Named & {
+      kind: string;
+      fields: (Named & { args: Named[] })[] | null;
+      enumValues: Named[] | null;
+      inputFields: Named[] | null;
+    };
+    const result = await data<{ __schema: { types: Type[] } }>(/* GraphQL */ `{
+      __schema {
+        types {
+          kind name description
+          fields { name description args { name description } }
+          enumValues { name description }
+          inputFields { name description }
+        }
+      }
+    }`);
+    const builtIn = new Set(['String', 'Int', 'Float', 'Boolean', 'ID']);
+    const undescribed: string[] = [];
+    for (const type of result.__schema.types) {
+      if (type.name.startsWith('__') || builtIn.has(type.name)) continue;
+      if (!type.description && type.name !== 'Query') undescribed.push(type.name);
+      for (const field of type.fields ?? []) {
+        if (!field.description) undescribed.push(`${type.name}.${field.name}`);
+        for (const arg of field.args) if (!arg.description) undescribed.push(`${type.name}.${field.name}(${arg.name})`);
+      }
+      for (const value of [...(type.enumValues ?? []), ...(type.inputFields ?? [])]) {
+        if (!value.description) undescribed.push(`${type.name}.${value.name}`);
+      }
+    }
+    expect(undescribed).toEqual([]);
+  });
+});

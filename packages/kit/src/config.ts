@@ -21,6 +21,10 @@ export const port = (fallback: number) => z.coerce.number().int().min(0).max(655
 
 /** Runs a process entry point: a ConfigError or any start-up failure prints one line and exits non-zero. */
 export function runMain(main: () => Promise<void>): void {
+  // A promise nobody awaited must not take a serving process down with it; it is a bug to log.
+  process.on('unhandledRejection', (reason) => {
+    process.stderr.write(`${JSON.stringify({ level: 50, msg: 'unhandled rejection', err: String(reason) })}\n`);
+  });
   main().catch((error: unknown) => {
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`${message}\n`);
