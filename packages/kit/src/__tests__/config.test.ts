@@ -1,0 +1,101 @@
+// Configuration from the environment: defaults, validation that stops with a
+// ConfigError, and peer URLs that follow overridden ports.
+import { ConfigError, port, readConfig, z } from '../config';
+import { DEFAULT_PORTS, readServiceConfig } from '../service-config';
+
+function configError(fn: () => unknown): ConfigError {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return error as ConfigError;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('readConfig', () => {
+  const schema = z.object({ PORT: port(8080), NAME: z.string().min(1) });
+
+  test('parses and coerces the source', () => {
+    expect(readConfig(schema, { PORT: '9090', NAME: 'x' })).toEqual({ PORT: 9090, NAME: 'x' });
+  });
+
+  test('applies defaults for missing values', () => {
+    expect(readConfig(schema, { NAME: 'x' })).toEqual({ PORT: 8080, NAME: 'x' });
+  });
+
+  test('port 0 (let the OS pick) and 65535 are valid', () => {
+    expect(readConfig(schema, { PORT: '0', NAME: 'x' }).PORT).toBe(0);
+    expect(readConfig(schema, { PORT: '65535', NAME: 'x' }).PORT).toBe(65535);
+  });
+
+  test.each(['-1', '65536', '80.5', 'http', '4001abc'])('port %j is a ConfigError', (value) => {
+    const error = configError(() => readConfig(schema, { PORT: value, NAME: 'x' }));
+    expect(error.name).toBe('ConfigError');
+  });
+
+  test('a missing required value is a ConfigError', () => {
+    configError(() => readConfig(schema, {}));
+  });
+
+  test('reads process.env by default', () => {
+    const key = 'INTEROP_CONFIG_TEST_VALUE';
+    process.env[key] = 'from-env';
+    try {
+      expect(readConfig(z.object({ [key]: z.string() }))).toEqual({ [key]: 'from-env' });
+    } finally {
+      delete process.env[key];
+    }
+  });
+});
+
+describe('readServiceConfig', () => {
+  test('defaults match npm start and supergraph.yaml', () => {
+    const config = readServiceConfig({});
+    expect(config).toMatchObject({
+      COMMERCE_PORT: 4001,
+      PAYMENTS_PORT: 4002,
+      MERCHANTS_PORT: 4003,
+      SUBGRAPH_HOST: '127.0.0.1',
+      PEER_TIMEOUT_MS: 2000,
+      DATA_DIR: './.data',
+      MERCHANT_COUNT: 5000,
+    });
+    expect(config.DATABASE_URL).toBeUndefined();
+    expect(DEFAULT_PORTS).toEqual({ gateway: 4000, commerce: 4001, payments: 4002, merchants: 4003 });
+    expect(config.port('commerce')).toBe(4001);
+    expect(config.peerUrl('commerce')).toBe('http://127.0.0.1:4001/graphql');
+    expect(config.peerUrl('payments')).toBe('http://127.0.0.1:4002/graphql');
+    expect(config.peerUrl('merchants')).toBe('http://127.0.0.1:4003/graphql');
+  });
+
+  test('peer URLs follow overridden ports', () => {
+    const config = readServiceConfig({ COMMERCE_PORT: '5001', PAYMENTS_PORT: '5002', MERCHANTS_PORT: '5003' });
+    expect(config.port('payments')).toBe(5002);
+    expect([config.peerUrl('commerce'), config.peerUrl('payments'), config.peerUrl('merchants')]).toEqual([
+      'http://127.0.0.1:5001/graphql',
+      'http://127.0.0.1:5002/graphql',
+      'http://127.0.0.1:5003/graphql',
+    ]);
+  });
+
+  test('an explicit peer URL wins over the port', () => {
+    const config = readServiceConfig({ PAYMENTS_PORT: '5002', PAYMENTS_URL: 'http://payments.internal:8080/graphql' });
+    expect(config.peerUrl('payments')).toBe('http://payments.internal:8080/graphql');
+    expect(config.port('payments')).toBe(5002);
+    expect(config.peerUrl('commerce')).toBe('http://127.0.0.1:4001/graphql');
+  });
+
+  test.each([
+    ['a port out of range', { MERCHANTS_PORT: '70000' }],
+    ['a port that is not a number', { COMMERCE_PORT: 'four' }],
+    ['a negative port', { PAYMENTS_PORT: '-5' }],
+    ['a peer URL that is not a URL', { COMMERCE_URL: 'not a url' }],
+    ['a zero peer timeout', { PEER_TIMEOUT_MS: '0' }],
+    ['a fractional peer timeout', { PEER_TIMEOUT_MS: '2.5' }],
+    ['a negative merchant count', { MERCHANT_COUNT: '-1' }],
+    ['an empty host', { SUBGRAPH_HOST: '' }],
+  ])('%s is a ConfigError', (_name, source) => {
+    configError(() => readServiceConfig(source));
+  });
+});

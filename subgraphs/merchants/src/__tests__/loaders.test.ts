@@ -1,0 +1,155 @@
+// The merchants DataLoaders over the SQL store: one query per lookup kind per
+// tick, answers in key order with null (or []) for a missing key, repeated keys
+// from the cache; and 50 merchant entities cost one query per kind.
+import { createLogger, createSubgraphApollo } from '@interop/kit';
+import { openTestMerchantsStore } from '../../../../test/harness';
+import { dataOf, execute } from '../../../../test/operation';
+import type { MerchantsContext } from '../context';
+import { createLoaders } from '../loaders';
+import { createContext, createPeerFacts, merchantsSubgraph, type MerchantsStore } from '../server';
+import type { StorefrontRow } from '../store/types';
+
+let store: MerchantsStore;
+let drop: () => Promise<void>;
+
+beforeAll(async () => {
+  ({ store, drop } = await openTestMerchantsStore(200));
+});
+
+afterAll(async () => {
+  await drop?.();
+});
+
+afterEach(() => {
+  jest.restoreAllMocks();
+});
+
+describe('merchant', () => {
+  test('keys loaded in one tick make one batch', async () => {
+    const spy = jest.spyOn(store, 'merchantsByIds');
+    const loaders = createLoaders(store);
+    const merchants = await Promise.all(['m0000001', 'm0000002', 'm0000003'].map((id) => loaders.merchant.load(id)));
+    expect(spy.mock.calls).toEqual([[['m0000001', 'm0000002', 'm0000003']]]);
+    expect(merchants.map((merchant) => merchant?.id)).toEqual(['m0000001', 'm0000002', 'm0000003']);
+  });
+
+  test('results come back in key order, whatever order the rows come in, with null for a missing key', async () => {
+    const loaders = createLoaders(store);
+    const merchants = await Promise.all(['m0000150', 'nope', 'm0000007', 'm0000201', 'm0000042'].map((id) => loaders.merchant.load(id)));
+    expect(merchants.map((merchant) => merchant?.id ?? null)).toEqual(['m0000150', null, 'm0000007', null, 'm0000042']);
+    expect(merchants[0]).toMatchObject({ seq: 150, id: 'm0000150' });
+  });
+
+  test('a repeated key in one request is served from the loader cache', async () => {
+    const spy = jest.spyOn(store, 'merchantsByIds');
+    const loaders = createLoaders(store);
+    const [a, b, c] = await Promise.all([loaders.merchant.load('m0000005'), loaders.merchant.load('m0000006'), loaders.merchant.load('m0000005')]);
+    expect(c).toBe(a);
+    expect(b?.id).toBe('m0000006');
+    expect(await loaders.merchant.load('m0000006')).toBe(b);
+    expect(spy.mock.calls).toEqual([[['m0000005', 'm0000006']]]);
+  });
+});
+
+describe('storefrontsByMerchant', () => {
+  test('one batch, each merchant its storefronts by platform id, [] for a missing merchant', async () => {
+    const spy = jest.spyOn(store, 'storefrontsByMerchantIds');
+    const loaders = createLoaders(store);
+    const lists = await Promise.all(['m0000004', 'nope', 'm0000002', 'm0000004'].map((id) => loaders.storefrontsByMerchant.load(id)));
+    expect(spy.mock.calls).toEqual([[['m0000004', 'nope', 'm0000002']]]);
+    expect(lists.map((list) => list.map((storefront) => storefront.id))).toEqual([
+      ['m0000004:ele-me', 'm0000004:taobao'],
+      [],
+      ['m0000002:jd', 'm0000002:taobao'],
+      ['m0000004:ele-me', 'm0000004:taobao'],
+    ]);
+    expect(lists[3]).toBe(lists[0]);
+    expect(lists[0]?.[0]).toMatchObject({ merchantId: 'm0000004', merchantSeq: 4, platformId: 'ele-me' });
+  });
+});
+
+describe('storefront', () => {
+  test('composite keys batch once, equal keys share a cache entry, missing keys are null', async () => {
+    const spy = jest.spyOn(store, 'storefrontsByKeys');
+    const loaders = createLoaders(store);
+    const storefronts = await Promise.all([
+      loaders.storefront.load({ merchantId: 'm0000002', platformId: 'taobao' }),
+      loaders.storefront.load({ merchantId: 'm0000001', platformId: 'jd' }),
+      loaders.storefront.load({ merchantId: 'm0000002', platformId: 'jd' }),
+      loaders.storefront.load({ merchantId: 'm0000002', platformId: 'taobao' }),
+    ]);
+    expect(spy.mock.calls).toEqual([
+      [
+        [
+          { merchantId: 'm0000002', platformId: 'taobao' },
+          { merchantId: 'm0000001', platformId: 'jd' },
+          { merchantId: 'm0000002', platformId: 'jd' },
+        ],
+      ],
+    ]);
+    expect(storefronts.map((storefront) => storefront?.id ?? null)).toEqual(['m0000002:taobao', null, 'm0000002:jd', 'm0000002:taobao']);
+    expect(storefronts[3]).toBe(storefronts[0]);
+  });
+});
+
+describe('enrolledToolIds', () => {
+  test('storefront rows batch once, keyed by storefront id, answers in key order', async () => {
+    const [optedIn] = await store.db.query<{ id: string }>(
+      `SELECT m.id FROM merchant m JOIN enrolment e ON e.merchant_seq = m.seq WHERE m.id NOT IN ('m0000001', 'm0000002') ORDER BY m.seq LIMIT 1`,
+    );
+    const rows = (await store.storefrontsByMerchantIds([optedIn?.id ?? '', 'm0000002', 'm0000001'])).flat();
+    const taobao = rows.find((row) => row.id === `${optedIn?.id}:taobao`);
+    if (!taobao) throw new Error('expected an opted-in Taobao storefront');
+    const unknown: StorefrontRow = { id: 'nope:taobao', merchantSeq: 999_999, merchantId: 'nope', platformId: 'taobao', openedOn: '2020-01-01' };
+    const spy = jest.spyOn(store, 'enrolledToolIds');
+    const loaders = createLoaders(store);
+    const keys = [...rows, unknown];
+    // The same storefront as a fresh object is the same key.
+    const results = await Promise.all([...keys, { ...taobao }].map((row) => loaders.enrolledToolIds.load(row)));
+    expect(spy.mock.calls).toEqual([[keys]]);
+    expect(results.at(-1)).toEqual(['wechat-pay']);
+    expect(results[keys.indexOf(taobao)]).toEqual(['wechat-pay']);
+    expect(results[keys.indexOf(unknown)]).toEqual([]);
+    expect(results).toHaveLength(keys.length + 1);
+  });
+});
+
+describe('through the resolvers', () => {
+  const server = createSubgraphApollo<MerchantsContext>(merchantsSubgraph, createLogger('test'));
+  const peers = createPeerFacts({ commerceUrl: 'http://127.0.0.1:1/graphql', paymentsUrl: 'http://127.0.0.1:1/graphql', peerTimeoutMs: 300 });
+
+  afterAll(async () => {
+    await server.stop();
+  });
+
+  test('_entities for 50 merchants with storefronts, enrolments and merchants costs one query per kind', async () => {
+    const spies = {
+      merchantsByIds: jest.spyOn(store, 'merchantsByIds'),
+      storefrontsByMerchantIds: jest.spyOn(store, 'storefrontsByMerchantIds'),
+      enrolledToolIds: jest.spyOn(store, 'enrolledToolIds'),
+      storefrontsByKeys: jest.spyOn(store, 'storefrontsByKeys'),
+    };
+    const ids = Array.from({ length: 50 }, (_, index) => `m${String(index + 1).padStart(7, '0')}`);
+    const result = await execute<{ _entities: { id: string; storefronts: { enrolledTools: { id: string }[]; merchant: { status: string } }[] }[] }, MerchantsContext>(
+      server,
+      createContext(store, peers),
+      /* GraphQL */ `query ($representations: [_Any!]!) {
+        _entities(representations: $representations) {
+          ... on Merchant { id storefronts { enrolledTools { id } merchant { status } } }
+        }
+      }`,
+      { representations: ids.map((id) => ({ __typename: 'Merchant', id })) },
+    );
+    const merchants = dataOf(result)._entities;
+    expect(merchants.map((merchant) => merchant.id)).toEqual(ids);
+    const storefronts = merchants.flatMap((merchant) => merchant.storefronts);
+    expect(storefronts.length).toBeGreaterThan(50);
+    expect(storefronts.some((storefront) => storefront.enrolledTools.length > 0)).toBe(true);
+
+    expect(spies.merchantsByIds.mock.calls).toEqual([[ids]]);
+    expect(spies.storefrontsByMerchantIds.mock.calls).toEqual([[ids]]);
+    expect(spies.enrolledToolIds.mock.calls).toHaveLength(1);
+    expect(spies.enrolledToolIds.mock.calls[0]?.[0]).toHaveLength(storefronts.length);
+    expect(spies.storefrontsByKeys).not.toHaveBeenCalled();
+  });
+});

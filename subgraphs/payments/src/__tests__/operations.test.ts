@@ -1,0 +1,335 @@
+// The payments subgraph through its resolvers, without HTTP: its federation
+// SDL, payment tools as entities, storefront options from the @requires facts
+// the gateway passes, and checkoutOptions with peers that fail or answer.
+import { badUserInput, createLogger, createSubgraphApollo, SubgraphClient, type EntityRepresentation } from '@interop/kit';
+import type { AcceptanceStatus } from '@interop/domain';
+import { dataOf, entityKeys, errorsOf, execute } from '../../../../test/operation';
+import type { PaymentsContext } from '../context';
+import { createContext, createPeerFacts, paymentsSubgraph, PaymentsStore } from '../server';
+
+/** Nothing listens on port 1, so every peer request is refused at once. */
+const CLOSED = 'http://127.0.0.1:1/graphql';
+
+const server = createSubgraphApollo<PaymentsContext>(paymentsSubgraph, createLogger('test'));
+let store: PaymentsStore;
+
+beforeEach(() => {
+  store = new PaymentsStore();
+});
+
+afterEach(() => {
+  jest.restoreAllMocks();
+});
+
+afterAll(async () => {
+  await server.stop();
+});
+
+const closedPeers = () => createPeerFacts({ commerceUrl: CLOSED, merchantsUrl: CLOSED, peerTimeoutMs: 300 });
+
+const run = <TData>(query: string, variables: Record<string, unknown> = {}) =>
+  execute<TData, PaymentsContext>(server, createContext(store, closedPeers()), query, variables);
+
+const ALL_TOOLS = ['alipay', 'e-cny', 'hebao', 'jd-pay', 'unionpay-quickpass', 'wechat-pay', 'wing-pay'];
+
+test('_service.sdl declares the entity keys payments resolves or requires', async () => {
+  const { _service } = dataOf(await run<{ _service: { sdl: string } }>(/* GraphQL */ `{ _service { sdl } }`));
+  expect(entityKeys(_service.sdl)).toEqual({ PaymentTool: ['id'], Storefront: ['id'], Platform: ['id'], Merchant: ['id'] });
+});
+
+describe('PaymentTool entities', () => {
+  const TOOLS = /* GraphQL */ `
+    query ($representations: [_Any!]!) {
+      _entities(representations: $representations) {
+        ... on PaymentTool {
+          id name provider kind operationalStatus
+          interoperatesWith { id }
+          limits { perPaymentMin { amountMinor currency } perPaymentMax { amountMinor currency formatted } }
+        }
+      }
+    }
+  `;
+  type Tool = {
+    id: string;
+    name: string;
+    provider: string;
+    kind: string;
+    operationalStatus: string;
+    interoperatesWith: { id: string }[];
+    limits: { perPaymentMin: { amountMinor: number; currency: string }; perPaymentMax: { amountMinor: number; currency: string; formatted: string } };
+  };
+
+  test('known ids resolve in order with limits in minor units; unknown ids are null', async () => {
+    const { _entities } = dataOf(
+      await run<{ _entities: (Tool | null)[] }>(TOOLS, {
+        representations: ['alipay', 'nope', 'wechat-pay'].map((id) => ({ __typename: 'PaymentTool', id })),
+      }),
+    );
+    const [alipay, nope, wechat] = _entities;
+    expect(nope).toBeNull();
+    expect(alipay).toEqual({
+      id: 'alipay',
+      name: 'Alipay',
+      provider: 'Ant Group',
+      kind: 'DIGITAL_WALLET',
+      operationalStatus: 'OPERATIONAL',
+      interoperatesWith: [],
+      limits: {
+        perPaymentMin: { amountMinor: 1, currency: 'CNY' },
+        perPaymentMax: { amountMinor: 50_000_000, currency: 'CNY', formatted: '¥500,000.00' },
+      },
+    });
+    expect(wechat?.interoperatesWith.map((tool) => tool.id)).toEqual(['e-cny', 'hebao', 'jd-pay', 'unionpay-quickpass', 'wing-pay']);
+  });
+
+  test('interoperability goes both ways', async () => {
+    const { _entities } = dataOf(await run<{ _entities: (Tool | null)[] }>(TOOLS, { representations: [{ __typename: 'PaymentTool', id: 'e-cny' }] }));
+    expect(_entities[0]?.interoperatesWith).toEqual([{ id: 'wechat-pay' }]);
+  });
+});
+
+describe('Storefront.paymentOptions from the @requires facts', () => {
+  type Rule = { toolId: string; status: AcceptanceStatus; requiresMerchantOptIn?: boolean; checkoutRank: number };
+  type Option = { tool: { id: string; name: string }; rank: number; isDefault: boolean };
+
+  const TAOBAO: Rule[] = [
+    { toolId: 'alipay', status: 'LIVE', checkoutRank: 1 },
+    { toolId: 'wechat-pay', status: 'ROLLING_OUT', requiresMerchantOptIn: true, checkoutRank: 2 },
+    { toolId: 'unionpay-quickpass', status: 'LIVE', checkoutRank: 3 },
+    { toolId: 'e-cny', status: 'LIVE', checkoutRank: 4 },
+    { toolId: 'wing-pay', status: 'LIVE', checkoutRank: 5 },
+    { toolId: 'hebao', status: 'LIVE', checkoutRank: 6 },
+  ];
+
+  /** A storefront representation as the gateway sends it after asking commerce and merchants for the required fields. */
+  function storefront(
+    id: string,
+    rules: Rule[],
+    merchant: { status: 'ACTIVE' | 'SUSPENDED'; eligible: boolean },
+    enrolled: string[],
+  ): EntityRepresentation {
+    return {
+      __typename: 'Storefront',
+      id,
+      platform: {
+        acceptedPaymentTools: rules.map((rule) => ({
+          tool: { id: rule.toolId },
+          status: rule.status,
+          requiresMerchantOptIn: rule.requiresMerchantOptIn ?? false,
+          checkoutRank: rule.checkoutRank,
+        })),
+      },
+      merchant,
+      enrolledTools: enrolled.map((toolId) => ({ id: toolId })),
+    };
+  }
+
+  const OPTIONS = /* GraphQL */ `
+    query ($representations: [_Any!]!) {
+      _entities(representations: $representations) {
+        ... on Storefront { id paymentOptions { tool { id name } rank isDefault } }
+      }
+    }
+  `;
+
+  async function options(...representations: EntityRepresentation[]) {
+    const result = await run<{ _entities: ({ id: string; paymentOptions: Option[] } | null)[] }>(OPTIONS, { representations });
+    return dataOf(result)._entities;
+  }
+
+  const ACTIVE = { status: 'ACTIVE', eligible: true } as const;
+  const ids = (list: Option[] | undefined) => (list ?? []).map((option) => option.tool.id);
+
+  test('an eligible merchant that opened WeChat Pay offers it second, after the default Alipay', async () => {
+    const [result] = await options(storefront('m0000002:taobao', TAOBAO, ACTIVE, ['wechat-pay']));
+    expect(result?.id).toBe('m0000002:taobao');
+    expect(result?.paymentOptions.slice(0, 2)).toEqual([
+      { tool: { id: 'alipay', name: 'Alipay' }, rank: 1, isDefault: true },
+      { tool: { id: 'wechat-pay', name: 'WeChat Pay' }, rank: 2, isDefault: false },
+    ]);
+    expect(ids(result?.paymentOptions)).toEqual(['alipay', 'wechat-pay', 'unionpay-quickpass', 'e-cny', 'wing-pay', 'hebao']);
+    expect(result?.paymentOptions.filter((option) => option.isDefault)).toHaveLength(1);
+  });
+
+  test('opt-in needs enrolment and eligibility; a suspended merchant offers nothing', async () => {
+    const results = await options(
+      storefront('a:taobao', TAOBAO, ACTIVE, []),
+      storefront('b:taobao', TAOBAO, { status: 'ACTIVE', eligible: false }, ['wechat-pay']),
+      storefront('c:taobao', TAOBAO, { status: 'SUSPENDED', eligible: true }, ['wechat-pay']),
+      storefront('d:taobao', TAOBAO, ACTIVE, ['wechat-pay']),
+    );
+    expect(results.map((result) => [result?.id, ids(result?.paymentOptions)])).toEqual([
+      ['a:taobao', ['alipay', 'unionpay-quickpass', 'e-cny', 'wing-pay', 'hebao']],
+      ['b:taobao', ['alipay', 'unionpay-quickpass', 'e-cny', 'wing-pay', 'hebao']],
+      ['c:taobao', []],
+      ['d:taobao', ['alipay', 'wechat-pay', 'unionpay-quickpass', 'e-cny', 'wing-pay', 'hebao']],
+    ]);
+  });
+
+  test('options come in rank order, ties by tool id, whatever order the facts arrive in; only LIVE and ROLLING_OUT count', async () => {
+    const rules: Rule[] = [
+      { toolId: 'wing-pay', status: 'LIVE', checkoutRank: 2 },
+      { toolId: 'jd-pay', status: 'PILOT', checkoutRank: 1 },
+      { toolId: 'hebao', status: 'ROLLING_OUT', checkoutRank: 2 },
+      { toolId: 'alipay', status: 'LIVE', checkoutRank: 3 },
+      { toolId: 'e-cny', status: 'ANNOUNCED', checkoutRank: 1 },
+      { toolId: 'unionpay-quickpass', status: 'SUSPENDED', checkoutRank: 1 },
+      { toolId: 'wechat-pay', status: 'LIVE', checkoutRank: 2 },
+    ];
+    const [result] = await options(storefront('m:jd', rules, ACTIVE, []));
+    expect(result?.paymentOptions.map((option) => [option.tool.id, option.rank, option.isDefault])).toEqual([
+      ['hebao', 2, true],
+      ['wechat-pay', 2, false],
+      ['wing-pay', 2, false],
+      ['alipay', 3, false],
+    ]);
+  });
+
+  test('a tool payments has suspended, or does not know, is never offered', async () => {
+    const toolsByIds = store.toolsByIds.bind(store);
+    jest.spyOn(store, 'toolsByIds').mockImplementation(async (toolIds) =>
+      (await toolsByIds(toolIds)).map((tool) => (tool?.id === 'alipay' ? { ...tool, operationalStatus: 'SUSPENDED' } : tool)),
+    );
+    const rules: Rule[] = [...TAOBAO, { toolId: 'mystery-pay', status: 'LIVE', checkoutRank: 0 }];
+    const [result] = await options(storefront('m:taobao', rules, ACTIVE, []));
+    expect(result?.paymentOptions.map((option) => [option.tool.id, option.isDefault])).toEqual([
+      ['unionpay-quickpass', true],
+      ['e-cny', false],
+      ['wing-pay', false],
+      ['hebao', false],
+    ]);
+  });
+
+  test('a platform without rules, and a storefront without enrolments, are valid facts', async () => {
+    const [result] = await options(storefront('m:nowhere', [], ACTIVE, []));
+    expect(result).toEqual({ id: 'm:nowhere', paymentOptions: [] });
+  });
+
+  test('a representation without the required facts is an INTERNAL_SERVER_ERROR, not a guess', async () => {
+    const result = await run(OPTIONS, { representations: [{ __typename: 'Storefront', id: 'm0000001:taobao' }] });
+    expect(errorsOf(result)).toEqual([{ code: 'INTERNAL_SERVER_ERROR', path: ['_entities', 0, 'paymentOptions'] }]);
+  });
+});
+
+describe('root queries', () => {
+  test('paymentTools are every tool, ordered by id', async () => {
+    const { paymentTools } = dataOf(await run<{ paymentTools: { id: string }[] }>(/* GraphQL */ `{ paymentTools { id } }`));
+    expect(paymentTools.map((tool) => tool.id)).toEqual(ALL_TOOLS);
+  });
+
+  test('paymentTool(id) finds one tool; an unknown id is null without an error', async () => {
+    const result = await run(/* GraphQL */ `{
+      tool: paymentTool(id: "e-cny") { name kind provider }
+      nope: paymentTool(id: "nope") { name }
+    }`);
+    expect(dataOf(result)).toEqual({
+      tool: { name: 'Digital RMB (e-CNY)', kind: 'CENTRAL_BANK_DIGITAL_CURRENCY', provider: "People's Bank of China" },
+      nope: null,
+    });
+  });
+
+  describe('checkoutOptions', () => {
+    const CHECKOUT = /* GraphQL */ `
+      query ($platformId: ID!, $merchantId: ID!) {
+        checkoutOptions(platformId: $platformId, merchantId: $merchantId) { tool { id } rank isDefault }
+      }
+    `;
+
+    test('peers that refuse the connection give DEPENDENCY_UNAVAILABLE at once', async () => {
+      const started = performance.now();
+      const result = await run(CHECKOUT, { platformId: 'taobao', merchantId: 'm0000001' });
+      expect(performance.now() - started).toBeLessThan(1000);
+      expect(result.data).toBeNull();
+      const [error, ...others] = errorsOf(result);
+      expect(others).toEqual([]);
+      expect(error).toMatchObject({ code: 'DEPENDENCY_UNAVAILABLE', path: ['checkoutOptions'] });
+      expect(['commerce', 'merchants']).toContain(error?.dependency);
+    });
+
+    test('one peer failing fails the answer and names that peer', async () => {
+      // Commerce answers; the merchants client keeps its real behaviour against the closed port.
+      const real = SubgraphClient.prototype.entities;
+      jest.spyOn(SubgraphClient.prototype, 'entities').mockImplementation(function (this: SubgraphClient, ...args: Parameters<typeof real>) {
+        if (this.name === 'commerce') return Promise.resolve([{ acceptedPaymentTools: [] }]);
+        return real.apply(this, args);
+      });
+      const result = await run(CHECKOUT, { platformId: 'taobao', merchantId: 'm0000001' });
+      expect(errorsOf(result)).toEqual([{ code: 'DEPENDENCY_UNAVAILABLE', path: ['checkoutOptions'], dependency: 'merchants' }]);
+    });
+
+    describe('with peers that answer', () => {
+      type Facts = {
+        platform: { acceptedPaymentTools: { tool: { id: string }; status: string; requiresMerchantOptIn: boolean; checkoutRank: number }[] } | null;
+        merchant: { status: string; eligible: boolean; storefront: { enrolledTools: { id: string }[] } | null } | null;
+      };
+      let asked: { peer: string; typename: string; representations: readonly EntityRepresentation[]; variables: unknown }[];
+
+      function answer(facts: Facts) {
+        asked = [];
+        jest.spyOn(SubgraphClient.prototype, 'entities').mockImplementation(async function (
+          this: SubgraphClient,
+          typename: string,
+          representations: readonly EntityRepresentation[],
+          _selection: string,
+          variables?: unknown,
+        ) {
+          asked.push({ peer: this.name, typename, representations, variables });
+          return [this.name === 'commerce' ? facts.platform : facts.merchant];
+        });
+      }
+
+      const taobao = {
+        acceptedPaymentTools: [
+          { tool: { id: 'wechat-pay' }, status: 'ROLLING_OUT', requiresMerchantOptIn: true, checkoutRank: 2 },
+          { tool: { id: 'alipay' }, status: 'LIVE', requiresMerchantOptIn: false, checkoutRank: 1 },
+          { tool: { id: 'hebao' }, status: 'PILOT', requiresMerchantOptIn: false, checkoutRank: 3 },
+        ],
+      };
+
+      test('asks commerce for the platform and merchants for the merchant on that platform, then applies the rule', async () => {
+        answer({ platform: taobao, merchant: { status: 'ACTIVE', eligible: true, storefront: { enrolledTools: [{ id: 'wechat-pay' }] } } });
+        const result = await run<{ checkoutOptions: unknown[] }>(CHECKOUT, { platformId: 'taobao', merchantId: 'm0000007' });
+        expect(dataOf(result).checkoutOptions).toEqual([
+          { tool: { id: 'alipay' }, rank: 1, isDefault: true },
+          { tool: { id: 'wechat-pay' }, rank: 2, isDefault: false },
+        ]);
+        expect(asked).toEqual([
+          { peer: 'commerce', typename: 'Platform', representations: [{ __typename: 'Platform', id: 'taobao' }], variables: undefined },
+          {
+            peer: 'merchants',
+            typename: 'Merchant',
+            representations: [{ __typename: 'Merchant', id: 'm0000007' }],
+            variables: { platformId: { type: 'ID!', value: 'taobao' } },
+          },
+        ]);
+      });
+
+      test('a merchant without a storefront on the platform has no options', async () => {
+        answer({ platform: taobao, merchant: { status: 'ACTIVE', eligible: true, storefront: null } });
+        expect(dataOf(await run<{ checkoutOptions: unknown[] }>(CHECKOUT, { platformId: 'taobao', merchantId: 'm1' }))).toEqual({ checkoutOptions: [] });
+      });
+
+      test('a suspended merchant has no options', async () => {
+        answer({ platform: taobao, merchant: { status: 'SUSPENDED', eligible: true, storefront: { enrolledTools: [{ id: 'wechat-pay' }] } } });
+        expect(dataOf(await run<{ checkoutOptions: unknown[] }>(CHECKOUT, { platformId: 'taobao', merchantId: 'm1' }))).toEqual({ checkoutOptions: [] });
+      });
+
+      test.each([
+        ['an unknown platform', { platform: null, merchant: { status: 'ACTIVE', eligible: true, storefront: null } }, 'platformId'],
+        ['an unknown merchant', { platform: taobao, merchant: null }, 'merchantId'],
+      ] as const)('%s is BAD_USER_INPUT naming the argument', async (_name, facts, argument) => {
+        answer(facts);
+        const result = await run(CHECKOUT, { platformId: 'taobao', merchantId: 'm1' });
+        expect(result.data).toBeNull();
+        expect(errorsOf(result)).toEqual([{ code: 'BAD_USER_INPUT', path: ['checkoutOptions'], argument }]);
+      });
+    });
+
+    test('a coded error from the peers layer reaches the client unchanged', async () => {
+      const peers = closedPeers();
+      jest.spyOn(peers, 'checkoutFacts').mockRejectedValue(badUserInput('merchantId', 'No merchant has id x.'));
+      const result = await execute(server, createContext(store, peers), CHECKOUT, { platformId: 'taobao', merchantId: 'x' });
+      expect(errorsOf(result)).toEqual([{ code: 'BAD_USER_INPUT', path: ['checkoutOptions'], argument: 'merchantId' }]);
+    });
+  });
+});
