@@ -16,8 +16,23 @@ export function readConfig<S extends z.ZodType>(schema: S, source: Record<string
   throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
 }
 
+/** An empty variable counts as unset, as shells and .env files often leave them. */
+const unsetIfEmpty = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
+
+/** A whole number written in decimal digits; `0x10`, `1e3` and blanks are refused. */
+export const wholeNumber = (fallback: number, min: number, max: number) =>
+  z.preprocess(
+    unsetIfEmpty,
+    z
+      .string()
+      .regex(/^\d+$/, 'must be a whole number')
+      .transform(Number)
+      .pipe(z.number().int().min(min).max(max))
+      .default(fallback),
+  );
+
 /** A TCP port from the environment; 0 asks the OS for a free one. */
-export const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+export const port = (fallback: number) => wholeNumber(fallback, 0, 65535);
 
 /** Runs a process entry point: a ConfigError or any start-up failure prints one line and exits non-zero. */
 export function runMain(main: () => Promise<void>): void {

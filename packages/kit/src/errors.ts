@@ -13,7 +13,8 @@ export const ErrorCode = {
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
-const knownCodes = new Set<string>(Object.values(ErrorCode));
+// INTERNAL_SERVER_ERROR is what Apollo gives every unexpected throw, so it is never safe as it stands.
+const knownCodes = new Set<string>(Object.values(ErrorCode).filter((code) => code !== ErrorCode.INTERNAL_SERVER_ERROR));
 
 /** Codes that Apollo Server itself attaches to request errors and that are safe to show. */
 const serverCodes = new Set([

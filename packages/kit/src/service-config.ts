@@ -1,6 +1,6 @@
 // The environment every process of the product reads, in one place. Ports and
 // peer URLs follow the same defaults that `npm start` and supergraph.yaml use.
-import { port, readConfig, z } from './config';
+import { port, readConfig, wholeNumber, z } from './config';
 
 export const DEFAULT_PORTS = { gateway: 4000, commerce: 4001, payments: 4002, merchants: 4003 } as const;
 export type SubgraphName = 'commerce' | 'payments' | 'merchants';
@@ -18,11 +18,11 @@ const serviceEnv = z.object({
   PAYMENTS_URL: optionalUrl,
   MERCHANTS_URL: optionalUrl,
   /** How long a subgraph waits for a peer before failing closed. */
-  PEER_TIMEOUT_MS: z.coerce.number().int().positive().default(2000),
+  PEER_TIMEOUT_MS: wholeNumber(2000, 1, 600_000),
   DATA_DIR: z.string().min(1).default('./.data'),
   DATABASE_URL: z.string().min(1).optional(),
   /** How many demo merchants the merchants subgraph generates. */
-  MERCHANT_COUNT: z.coerce.number().int().min(0).max(5_000_000).default(5000),
+  MERCHANT_COUNT: wholeNumber(5000, 0, 5_000_000),
 });
 
 export type ServiceConfig = z.infer<typeof serviceEnv> & {

@@ -95,7 +95,16 @@ describe('readServiceConfig', () => {
     ['a fractional peer timeout', { PEER_TIMEOUT_MS: '2.5' }],
     ['a negative merchant count', { MERCHANT_COUNT: '-1' }],
     ['an empty host', { SUBGRAPH_HOST: '' }],
+    ['a port in hexadecimal', { COMMERCE_PORT: '0x10' }],
+    ['a merchant count in exponent form', { MERCHANT_COUNT: '1e3' }],
+    ['a port with spaces around it', { GATEWAY_PORT: '4000', COMMERCE_PORT: ' 4005' }],
   ])('%s is a ConfigError', (_name, source) => {
     configError(() => readServiceConfig(source));
+  });
+
+  test('an empty numeric variable counts as unset', () => {
+    const config = readServiceConfig({ COMMERCE_PORT: '', MERCHANT_COUNT: '  ' });
+    expect(config.port('commerce')).toBe(4001);
+    expect(config.MERCHANT_COUNT).toBe(5000);
   });
 });
