@@ -37,6 +37,13 @@ const config: CodegenConfig = {
       PaymentLimits: '../store/types#PaymentToolRow',
       Money: '../store/types#MoneyRow',
       Storefront: '../store/types#StorefrontRef',
+      Payment: '../store/types#PaymentRow',
+      Refund: '../store/types#RefundRow',
+      PaymentEvent: '../store/types#PaymentEventRow',
+      NextAction: '../store/types#NextActionRow',
+      PaymentConnection: '../store/types#PaymentConnectionRow',
+      Platform: '../store/types#EntityRef',
+      Merchant: '../store/types#EntityRef',
     }),
     'subgraphs/merchants/src/__generated__/resolvers.ts': subgraph('merchants', '../context#MerchantsContext', {
       Merchant: '../store/types#MerchantRow',

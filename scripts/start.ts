@@ -1,5 +1,5 @@
 // `npm start`: composes the supergraph if it is stale, starts the three
-// subgraphs and the gateway as child processes, waits until each answers, and
+// subgraphs, the sandbox wallet and the gateway as child processes, waits until each answers, and
 // prints the gateway URL. Ctrl-C or SIGTERM stops every process it started.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
@@ -89,6 +89,7 @@ async function main(): Promise<void> {
   const started = subgraphs.map((name) =>
     startProcess(name, `subgraphs/${name}/src/main.ts`, [], `http://127.0.0.1:${services.port(name)}/health`),
   );
+  started.push(startProcess('wallet', 'wallet/src/main.ts', [], `http://127.0.0.1:${services.WALLET_PORT}/health`));
   await Promise.all(started.map(waitUntilHealthy));
 
   const routes = subgraphs.flatMap((name) => ['--subgraph-url', `${name}=${services.peerUrl(name)}`]);
@@ -99,7 +100,8 @@ async function main(): Promise<void> {
     `http://127.0.0.1:${GATEWAY_PORT}/health`,
   );
   await waitUntilHealthy(gateway);
-  console.log(`\nInterop Graph is ready: http://localhost:${GATEWAY_PORT}/  (Apollo Sandbox in a browser; POST GraphQL here)\n`);
+  console.log(`\nInterop Graph is ready: http://localhost:${GATEWAY_PORT}/  (Apollo Sandbox in a browser; POST GraphQL here)`);
+  console.log(`Sandbox wallet (approve or decline payments): ${services.walletPublicUrl}\n`);
 }
 
 main().catch((error: unknown) => {

@@ -5,11 +5,12 @@
 // PostgreSQL server named by DATABASE_URL (dropped again on stop).
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import type { RunningSubgraph } from '@interop/kit';
+import type { Database, RunningSubgraph } from '@interop/kit';
 import { CommerceStore, startCommerce } from '@interop/commerce';
 import { composeSupergraph, readSupergraphConfig, startGateway, type RunningGateway } from '@interop/gateway';
 import { MerchantsStore, openMerchantsStore, startMerchants } from '@interop/merchants';
-import { PaymentsStore, startPayments } from '@interop/payments';
+import { openPaymentLedger, PaymentLedger, PaymentsStore, startPayments } from '@interop/payments';
+import { startWallet, type RunningWallet } from '@interop/wallet';
 
 export const ROOT = join(__dirname, '..');
 const HOST = '127.0.0.1';
@@ -21,10 +22,14 @@ export interface GraphQLResponse<TData = Record<string, unknown>> {
   errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
 }
 
+/** The secret the test wallet and payments share; tests sign forged and real webhooks with it. */
+export const TEST_WALLET_SECRET = 'test-wallet-signing-secret';
+
 export interface Graph {
   gateway: RunningGateway;
   subgraphs: Record<'commerce' | 'payments' | 'merchants', RunningSubgraph>;
-  stores: { commerce: CommerceStore; payments: PaymentsStore; merchants: MerchantsStore };
+  wallet: RunningWallet;
+  stores: { commerce: CommerceStore; payments: PaymentsStore; merchants: MerchantsStore; ledger: PaymentLedger };
   /** Sends one operation through the gateway. */
   query<TData = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<TData>>;
   stop(): Promise<void>;
@@ -33,19 +38,34 @@ export interface Graph {
 export interface GraphOptions {
   merchantCount?: number;
   peerTimeoutMs?: number;
+  paymentTtlSeconds?: number;
+  expirySweepMs?: number;
+}
+
+/** PGlite in memory, or a fresh schema on DATABASE_URL's server that `drop` removes again. */
+function testDatabase(owner: string): { databaseUrl: string | undefined; schema: string; drop(db: Database): Promise<void> } {
+  const databaseUrl = process.env.DATABASE_URL || undefined;
+  const schema = databaseUrl ? `${owner}_test_${randomBytes(6).toString('hex')}` : owner;
+  return {
+    databaseUrl,
+    schema,
+    async drop(db) {
+      if (databaseUrl) await db.exec(`DROP SCHEMA ${schema} CASCADE`);
+      await db.close();
+    },
+  };
 }
 
 export async function openTestMerchantsStore(merchantCount: number): Promise<{ store: MerchantsStore; drop(): Promise<void> }> {
-  const databaseUrl = process.env.DATABASE_URL;
-  const schema = databaseUrl ? `merchants_test_${randomBytes(6).toString('hex')}` : 'merchants';
-  const store = await openMerchantsStore({ databaseUrl, merchantCount, schema });
-  return {
-    store,
-    async drop() {
-      if (databaseUrl) await store.db.exec(`DROP SCHEMA ${schema} CASCADE`);
-      await store.db.close();
-    },
-  };
+  const target = testDatabase('merchants');
+  const store = await openMerchantsStore({ databaseUrl: target.databaseUrl, merchantCount, schema: target.schema });
+  return { store, drop: () => target.drop(store.db) };
+}
+
+export async function openTestLedger(): Promise<{ ledger: PaymentLedger; drop(): Promise<void> }> {
+  const target = testDatabase('payments');
+  const ledger = await openPaymentLedger({ databaseUrl: target.databaseUrl, schema: target.schema });
+  return { ledger, drop: () => target.drop(ledger.db) };
 }
 
 export async function postGraphQL<TData>(url: string, query: string, variables: Record<string, unknown> = {}): Promise<GraphQLResponse<TData>> {
@@ -61,7 +81,9 @@ export async function postGraphQL<TData>(url: string, query: string, variables: 
 export async function startGraph(options: GraphOptions = {}): Promise<Graph> {
   const peerTimeoutMs = options.peerTimeoutMs ?? 2000;
   const merchantsDb = await openTestMerchantsStore(options.merchantCount ?? 300);
-  const stores = { commerce: new CommerceStore(), payments: new PaymentsStore(), merchants: merchantsDb.store };
+  const ledgerDb = await openTestLedger();
+  const stores = { commerce: new CommerceStore(), payments: new PaymentsStore(), merchants: merchantsDb.store, ledger: ledgerDb.ledger };
+  const wallet = await startWallet({ port: 0, host: HOST, secret: TEST_WALLET_SECRET, webhookMinDelayMs: 20, webhookMaxDelayMs: 200 });
   const urls: Record<string, string> = {};
   const url = (name: string) => () => {
     const found = urls[name];
@@ -73,9 +95,13 @@ export async function startGraph(options: GraphOptions = {}): Promise<Graph> {
     port: 0,
     host: HOST,
     store: stores.payments,
+    ledger: stores.ledger,
     commerceUrl: url('commerce'),
     merchantsUrl: url('merchants'),
     peerTimeoutMs,
+    wallet: { apiUrl: wallet.url, publicUrl: wallet.url, secret: TEST_WALLET_SECRET },
+    paymentTtlSeconds: options.paymentTtlSeconds ?? 900,
+    ...(options.expirySweepMs === undefined ? {} : { expirySweepMs: options.expirySweepMs }),
   });
   const merchants = await startMerchants({
     port: 0,
@@ -92,12 +118,14 @@ export async function startGraph(options: GraphOptions = {}): Promise<Graph> {
   return {
     gateway,
     subgraphs,
+    wallet,
     stores,
     query: (query, variables) => postGraphQL(gateway.url, query, variables),
     async stop() {
       await gateway.stop();
       await Promise.all(Object.values(subgraphs).map((subgraph) => subgraph.stop()));
-      await merchantsDb.drop();
+      await wallet.stop();
+      await Promise.all([merchantsDb.drop(), ledgerDb.drop()]);
     },
   };
 }

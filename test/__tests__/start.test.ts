@@ -19,8 +19,14 @@ function refuses(port: number): Promise<boolean> {
   });
 }
 
-test('starts the graph on the configured ports, serves Sandbox and stops every process on SIGTERM', async () => {
-  const ports = { GATEWAY_PORT: await freePort(), COMMERCE_PORT: await freePort(), PAYMENTS_PORT: await freePort(), MERCHANTS_PORT: await freePort() };
+test('starts the graph and the sandbox wallet on the configured ports, serves Sandbox and stops every process on SIGTERM', async () => {
+  const ports = {
+    GATEWAY_PORT: await freePort(),
+    COMMERCE_PORT: await freePort(),
+    PAYMENTS_PORT: await freePort(),
+    MERCHANTS_PORT: await freePort(),
+    WALLET_PORT: await freePort(),
+  };
   const dataDir = mkdtempSync(join(tmpdir(), 'interop-start-'));
   const child = runTs('scripts/start.ts', [], {
     ...Object.fromEntries(Object.entries(ports).map(([name, port]) => [name, String(port)])),
@@ -47,6 +53,8 @@ test('starts the graph on the configured ports, serves Sandbox and stops every p
   expect(html).toContain('TaobaoCheckout');
 
   expect(existsSync(join(dataDir, 'merchants'))).toBe(true);
+  expect(existsSync(join(dataDir, 'payments'))).toBe(true);
+  expect((await fetch(`http://127.0.0.1:${ports.WALLET_PORT}/health`)).status).toBe(200);
 
   child.kill('SIGTERM');
   expect((await exit).code).toBe(0);

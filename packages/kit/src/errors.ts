@@ -9,6 +9,22 @@ export const ErrorCode = {
   DEPENDENCY_UNAVAILABLE: 'DEPENDENCY_UNAVAILABLE',
   /** Anything unexpected; details are logged, never sent. */
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+  /** The tool is not an effective checkout option for that merchant on that platform now. */
+  PAYMENT_TOOL_NOT_ACCEPTED: 'PAYMENT_TOOL_NOT_ACCEPTED',
+  /** The merchant is suspended and may not take payments or open tools. */
+  MERCHANT_SUSPENDED: 'MERCHANT_SUSPENDED',
+  /** The merchant does not meet the rules for opening a payment tool itself. */
+  MERCHANT_INELIGIBLE: 'MERCHANT_INELIGIBLE',
+  /** The amount is not a positive integer in minor units, is below the tool's minimum, or is not in CNY. */
+  INVALID_AMOUNT: 'INVALID_AMOUNT',
+  /** The amount is above the tool's per-payment limit. */
+  AMOUNT_OVER_LIMIT: 'AMOUNT_OVER_LIMIT',
+  /** The idempotency key was already used with different input. */
+  IDEMPOTENCY_KEY_REUSED: 'IDEMPOTENCY_KEY_REUSED',
+  /** The payment's status does not allow that change. */
+  INVALID_STATE: 'INVALID_STATE',
+  /** A refund would take back more than was captured and not yet refunded. */
+  REFUND_EXCEEDS_CAPTURED: 'REFUND_EXCEEDS_CAPTURED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

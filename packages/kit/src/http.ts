@@ -65,7 +65,8 @@ async function serveGraphQL<TContext extends BaseContext>(
   res.end();
 }
 
-class BodyError extends Error {
+/** A request the server refuses before it reaches GraphQL; answered with `status` and a JSON error. */
+export class BodyError extends Error {
   constructor(
     readonly status: number,
     message: string,
@@ -80,6 +81,18 @@ function bodyErrorMessage(error: unknown): string {
 
 /** Reads a JSON body up to `limit` bytes; a non-JSON content type is passed on as text for Apollo to refuse. */
 async function readJsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
+  const text = await readRawBody(req, limit);
+  if (!(req.headers['content-type'] ?? '').includes('json')) return text;
+  if (text.length === 0) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new BodyError(400, 'Malformed JSON body');
+  }
+}
+
+/** Reads the whole body as UTF-8 text; past `limit` bytes the request is refused with 413. */
+export async function readRawBody(req: IncomingMessage, limit: number): Promise<string> {
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > limit) throw new BodyError(413, 'Request body too large');
   const chunks: Buffer[] = [];
@@ -89,14 +102,7 @@ async function readJsonBody(req: IncomingMessage, limit: number): Promise<unknow
     if (size > limit) throw new BodyError(413, 'Request body too large');
     chunks.push(chunk);
   }
-  const text = Buffer.concat(chunks).toString('utf8');
-  if (!(req.headers['content-type'] ?? '').includes('json')) return text;
-  if (text.length === 0) return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw new BodyError(400, 'Malformed JSON body');
-  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {

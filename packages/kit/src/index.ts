@@ -9,3 +9,5 @@ export * from './db/database';
 export * from './db/migrate';
 export * from './pagination';
 export * from './service-config';
+export * from './signature';
+export * from './db/open-owned';

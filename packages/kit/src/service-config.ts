@@ -2,7 +2,7 @@
 // peer URLs follow the same defaults that `npm start` and supergraph.yaml use.
 import { port, readConfig, wholeNumber, z } from './config';
 
-export const DEFAULT_PORTS = { gateway: 4000, commerce: 4001, payments: 4002, merchants: 4003 } as const;
+export const DEFAULT_PORTS = { gateway: 4000, commerce: 4001, payments: 4002, merchants: 4003, wallet: 4004 } as const;
 export type SubgraphName = 'commerce' | 'payments' | 'merchants';
 
 const optionalUrl = z.url().optional();
@@ -21,6 +21,17 @@ const serviceEnv = z.object({
   PEER_TIMEOUT_MS: wholeNumber(2000, 1, 600_000),
   DATA_DIR: z.string().min(1).default('./.data'),
   DATABASE_URL: z.string().min(1).optional(),
+  WALLET_PORT: port(DEFAULT_PORTS.wallet),
+  /** Where payments calls the sandbox wallet's API. */
+  WALLET_URL: optionalUrl,
+  /** The wallet's address as a buyer's browser reaches it, for `nextAction.url`. */
+  WALLET_PUBLIC_URL: optionalUrl,
+  /** Where the wallet sends payment webhooks (defaults to the payments subgraph's /webhooks/wallet). */
+  PAYMENTS_WEBHOOK_URL: optionalUrl,
+  /** Shared secret for the wallet's signed API calls and webhooks; set your own outside development. */
+  WALLET_SIGNING_SECRET: z.string().min(16).default('sandbox-signing-secret-change-me'),
+  /** How long an unpaid payment waits for the buyer before it expires. */
+  PAYMENT_TTL_SECONDS: z.coerce.number().int().min(5).max(86_400).default(900),
   /** How many demo merchants the merchants subgraph generates. */
   MERCHANT_COUNT: wholeNumber(5000, 0, 5_000_000),
 });
@@ -28,6 +39,9 @@ const serviceEnv = z.object({
 export type ServiceConfig = z.infer<typeof serviceEnv> & {
   port(name: SubgraphName): number;
   peerUrl(name: SubgraphName): string;
+  walletUrl: string;
+  walletPublicUrl: string;
+  paymentsWebhookUrl: string;
 };
 
 export function readServiceConfig(source: Record<string, string | undefined> = process.env): ServiceConfig {
@@ -38,5 +52,8 @@ export function readServiceConfig(source: Record<string, string | undefined> = p
     ...env,
     port: (name) => ports[name],
     peerUrl: (name) => urls[name] ?? `http://127.0.0.1:${ports[name]}/graphql`,
+    walletUrl: env.WALLET_URL ?? `http://127.0.0.1:${env.WALLET_PORT}`,
+    walletPublicUrl: env.WALLET_PUBLIC_URL ?? `http://localhost:${env.WALLET_PORT}`,
+    paymentsWebhookUrl: env.PAYMENTS_WEBHOOK_URL ?? `http://127.0.0.1:${env.PAYMENTS_PORT}/webhooks/wallet`,
   };
 }

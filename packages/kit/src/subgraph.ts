@@ -8,7 +8,7 @@ import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDis
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap';
 import { maskingFormatError } from './format-error';
-import { close, createGraphQLHttpServer, listen, sendJson } from './http';
+import { close, createGraphQLHttpServer, listen, sendJson, type Route } from './http';
 import type { Logger } from './logger';
 
 /** Reads a subgraph's SDL file. */
@@ -57,6 +57,8 @@ export interface ServeOptions<TContext extends BaseContext> {
   host: string;
   /** Builds the per-request context (DataLoaders live here). */
   context: () => TContext;
+  /** Plain HTTP routes beside GraphQL, by exact path (webhooks). */
+  routes?: Readonly<Record<string, Route>>;
   /** Releases what the subgraph opened (stores, pools) after the server stopped. */
   onStop?: () => Promise<void>;
 }
@@ -68,7 +70,10 @@ export async function serveSubgraph<TContext extends BaseContext>(options: Serve
     apollo,
     graphqlPaths: ['/graphql'],
     context: async () => options.context(),
-    routes: { '/health': (_req, res) => sendJson(res, 200, { status: 'ok', subgraph: options.definition.name }) },
+    routes: {
+      ...options.routes,
+      '/health': (_req, res) => sendJson(res, 200, { status: 'ok', subgraph: options.definition.name }),
+    },
   });
   const port = await listen(server, options.port, options.host);
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;

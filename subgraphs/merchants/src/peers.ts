@@ -21,6 +21,24 @@ export class PeerFacts {
   }
 
   /**
+   * The platform's rule for a tool, for a merchant opening it: null when the
+   * platform has none. BAD_USER_INPUT when the tool does not exist.
+   */
+  async ruleForOptIn(platformId: string, toolId: string): Promise<{ status: AcceptanceStatus; requiresMerchantOptIn: boolean } | null> {
+    const [[tool], [platform]] = await Promise.all([
+      this.payments.entities<{ id: string }>('PaymentTool', [{ __typename: 'PaymentTool', id: toolId }], 'id'),
+      this.commerce.entities<{ acceptance: { status: AcceptanceStatus; requiresMerchantOptIn: boolean } | null }>(
+        'Platform',
+        [{ __typename: 'Platform', id: platformId }],
+        'acceptance(paymentToolId: $toolId) { status requiresMerchantOptIn }',
+        { toolId: { type: 'ID!', value: toolId } },
+      ),
+    ]);
+    if (!tool) throw badUserInput('paymentToolId', `No payment tool has id ${toolId}.`);
+    return platform?.acceptance ?? null;
+  }
+
+  /**
    * Where a buyer may pay with the tool now, as platform lists the store can
    * filter on; `onlyPlatformId` narrows it to one platform.
    */

@@ -1,15 +1,22 @@
-// What every payments resolver receives: the store, the peers it asks for
-// facts, and this request's loaders.
+// What every payments resolver receives: the stores, the peers it asks for
+// facts, the payment rules, and this request's loaders.
 import { createLoaders, type PaymentsLoaders } from './loaders';
+import type { PaymentService } from './payment-service';
 import type { PeerFacts } from './peers';
+import type { PaymentLedger } from './store/ledger';
 import type { PaymentsStore } from './store/payments-store';
 
-export interface PaymentsContext {
+export interface PaymentsDeps {
   store: PaymentsStore;
+  ledger: PaymentLedger;
   peers: PeerFacts;
+  payments: PaymentService;
+}
+
+export interface PaymentsContext extends PaymentsDeps {
   loaders: PaymentsLoaders;
 }
 
-export function createContext(store: PaymentsStore, peers: PeerFacts): PaymentsContext {
-  return { store, peers, loaders: createLoaders(store) };
+export function createContext(deps: PaymentsDeps): PaymentsContext {
+  return { ...deps, loaders: createLoaders(deps.store, deps.ledger) };
 }

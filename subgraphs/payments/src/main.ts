@@ -1,15 +1,25 @@
 // Entry point: `tsx subgraphs/payments/src/main.ts`, configured by the environment.
 import { createLogger, readServiceConfig, runMain, stopOnSignals } from '@interop/kit';
-import { startPayments } from './server';
+import { openPaymentLedger, startPayments } from './server';
 
 runMain(async () => {
   const config = readServiceConfig();
+  const ledger = await openPaymentLedger({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
   const running = await startPayments({
     port: config.PAYMENTS_PORT,
     host: config.SUBGRAPH_HOST,
     commerceUrl: config.peerUrl('commerce'),
     merchantsUrl: config.peerUrl('merchants'),
     peerTimeoutMs: config.PEER_TIMEOUT_MS,
+    ledger,
+    closeLedger: true,
+    wallet: {
+      apiUrl: config.walletUrl,
+      publicUrl: config.walletPublicUrl,
+      secret: config.WALLET_SIGNING_SECRET,
+      notifyUrl: config.paymentsWebhookUrl,
+    },
+    paymentTtlSeconds: config.PAYMENT_TTL_SECONDS,
   });
   stopOnSignals(running, createLogger('payments'));
 });

@@ -27,7 +27,8 @@ export class PeerFacts {
   ) {}
 
   /** Both owners are asked at once; either failing fails the whole answer (DEPENDENCY_UNAVAILABLE). */
-  async checkoutFacts(platformId: string, merchantId: string): Promise<CheckoutFacts> {
+  /** `argumentPrefix` places the ids in the caller's input, e.g. `input.` for `input.platformId`. */
+  async checkoutFacts(platformId: string, merchantId: string, argumentPrefix = ''): Promise<CheckoutFacts> {
     const [[platform], [merchant]] = await Promise.all([
       this.commerce.entities<PlatformEntity>(
         'Platform',
@@ -41,8 +42,8 @@ export class PeerFacts {
         { platformId: { type: 'ID!', value: platformId } },
       ),
     ]);
-    if (!platform) throw badUserInput('platformId', `No platform has id ${platformId}.`);
-    if (!merchant) throw badUserInput('merchantId', `No merchant has id ${merchantId}.`);
+    if (!platform) throw badUserInput(`${argumentPrefix}platformId`, `No platform has id ${platformId}.`);
+    if (!merchant) throw badUserInput(`${argumentPrefix}merchantId`, `No merchant has id ${merchantId}.`);
     return {
       acceptances: platform.acceptedPaymentTools.map(toAcceptanceFacts),
       storefront: merchant.storefront

@@ -1,11 +1,23 @@
 // The payments subgraph as a module: its definition for composition and tests,
 // and a factory that serves it (tests pass port 0).
 import { join } from 'node:path';
-import { createLogger, loadTypeDefs, serveSubgraph, SubgraphClient, type RunningSubgraph, type SubgraphDefinition } from '@interop/kit';
+import {
+  createLogger,
+  loadTypeDefs,
+  serveSubgraph,
+  SubgraphClient,
+  type RunningSubgraph,
+  type SubgraphDefinition,
+} from '@interop/kit';
 import { createContext } from './context';
+import { PaymentService } from './payment-service';
 import { PeerFacts } from './peers';
+import { SandboxWallet } from './providers/sandbox-wallet';
+import type { PaymentProvider } from './providers/provider';
 import { resolvers } from './resolvers';
+import type { PaymentLedger } from './store/ledger';
 import { PaymentsStore } from './store/payments-store';
+import { walletWebhookRoute } from './webhook-route';
 
 export const paymentsSubgraph: SubgraphDefinition = {
   name: 'payments',
@@ -13,32 +25,83 @@ export const paymentsSubgraph: SubgraphDefinition = {
   resolvers,
 };
 
-export interface PaymentsOptions {
-  port: number;
-  host: string;
-  commerceUrl: string | (() => string);
-  merchantsUrl: string | (() => string);
+type Url = string | (() => string);
+
+export interface PeerOptions {
+  commerceUrl: Url;
+  merchantsUrl: Url;
   peerTimeoutMs: number;
-  store?: PaymentsStore;
 }
 
-export function createPeerFacts(options: Pick<PaymentsOptions, 'commerceUrl' | 'merchantsUrl' | 'peerTimeoutMs'>): PeerFacts {
+export function createPeerFacts(options: PeerOptions): PeerFacts {
   return new PeerFacts(
     new SubgraphClient({ name: 'commerce', url: options.commerceUrl, timeoutMs: options.peerTimeoutMs }),
     new SubgraphClient({ name: 'merchants', url: options.merchantsUrl, timeoutMs: options.peerTimeoutMs }),
   );
 }
 
-export async function startPayments(options: PaymentsOptions): Promise<RunningSubgraph> {
-  const store = options.store ?? new PaymentsStore();
-  const peers = createPeerFacts(options);
-  return serveSubgraph({
-    definition: paymentsSubgraph,
-    logger: createLogger('payments'),
-    port: options.port,
-    host: options.host,
-    context: () => createContext(store, peers),
-  });
+export interface WalletOptions {
+  /** Where payments calls the wallet's API. */
+  apiUrl: Url;
+  /** The wallet as buyers' browsers reach it. */
+  publicUrl: Url;
+  /** Shared secret for signed calls and webhooks. */
+  secret: string;
+  /** Where the wallet sends webhooks; defaults to this subgraph's /webhooks/wallet. */
+  notifyUrl?: Url;
 }
 
-export { PaymentsStore, createContext };
+export interface PaymentsOptions extends PeerOptions {
+  port: number;
+  host: string;
+  ledger: PaymentLedger;
+  wallet: WalletOptions;
+  /** How long an unpaid payment waits before it expires. */
+  paymentTtlSeconds: number;
+  /** How often unpaid payments past their time are expired. */
+  expirySweepMs?: number;
+  store?: PaymentsStore;
+  /** Replaces the sandbox wallet (a real provider adapter). */
+  provider?: PaymentProvider;
+  /** Whether stopping the server also closes the ledger (true when the server's caller hands it over). */
+  closeLedger?: boolean;
+}
+
+export async function startPayments(options: PaymentsOptions): Promise<RunningSubgraph> {
+  const logger = createLogger('payments');
+  const store = options.store ?? new PaymentsStore();
+  const peers = createPeerFacts(options);
+  let ownUrl = '';
+  const provider =
+    options.provider ??
+    new SandboxWallet({
+      apiUrl: options.wallet.apiUrl,
+      publicUrl: options.wallet.publicUrl,
+      notifyUrl: options.wallet.notifyUrl ?? (() => ownUrl.replace(/\/graphql$/, '/webhooks/wallet')),
+      secret: options.wallet.secret,
+      timeoutMs: options.peerTimeoutMs,
+    });
+  const payments = new PaymentService(options.ledger, peers, provider, options.paymentTtlSeconds);
+  const sweep = setInterval(() => {
+    payments.expireDue().catch((error: unknown) => logger.error({ err: error }, 'expiry sweep failed'));
+  }, options.expirySweepMs ?? 5000);
+  sweep.unref();
+  const running = await serveSubgraph({
+    definition: paymentsSubgraph,
+    logger,
+    port: options.port,
+    host: options.host,
+    context: () => createContext({ store, ledger: options.ledger, peers, payments }),
+    routes: { '/webhooks/wallet': walletWebhookRoute(payments, options.wallet.secret, logger) },
+    onStop: async () => {
+      clearInterval(sweep);
+      if (options.closeLedger) await options.ledger.db.close();
+    },
+  });
+  ownUrl = running.url;
+  return running;
+}
+
+export { PaymentsStore, createContext, PaymentService };
+export { openPaymentLedger } from './store/open';
+export { PaymentLedger } from './store/ledger';

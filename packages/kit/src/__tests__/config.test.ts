@@ -62,7 +62,7 @@ describe('readServiceConfig', () => {
       MERCHANT_COUNT: 5000,
     });
     expect(config.DATABASE_URL).toBeUndefined();
-    expect(DEFAULT_PORTS).toEqual({ gateway: 4000, commerce: 4001, payments: 4002, merchants: 4003 });
+    expect(DEFAULT_PORTS).toEqual({ gateway: 4000, commerce: 4001, payments: 4002, merchants: 4003, wallet: 4004 });
     expect(config.port('commerce')).toBe(4001);
     expect(config.peerUrl('commerce')).toBe('http://127.0.0.1:4001/graphql');
     expect(config.peerUrl('payments')).toBe('http://127.0.0.1:4002/graphql');

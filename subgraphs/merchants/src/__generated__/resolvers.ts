@@ -89,6 +89,46 @@ export type MerchantStatus =
   /** Suspended by the platforms; buyers cannot pay it. */
   | 'SUSPENDED';
 
+/** Merchant opt-ins: opening and closing a payment tool on a platform. */
+export type Mutation = {
+  __typename?: 'Mutation';
+  /**
+   * Closes a tool the merchant opened; buyers can no longer pay with it there.
+   * Closing a tool that is not open returns the storefront unchanged.
+   *
+   * Errors: BAD_USER_INPUT (unknown merchant, or no storefront on the platform).
+   */
+  closePaymentTool: Storefront;
+  /**
+   * Opens a payment tool for the merchant on a platform whose rule asks merchants
+   * to opt in (Taobao's WeChat Pay). Opening a tool that is already open returns
+   * the storefront unchanged.
+   *
+   * Errors: BAD_USER_INPUT (unknown merchant, platform or tool, or the merchant has
+   * no storefront there; `extensions.argument` names it); MERCHANT_SUSPENDED;
+   * MERCHANT_INELIGIBLE; PAYMENT_TOOL_NOT_ACCEPTED (the platform has no rule for
+   * the tool that merchants open themselves, or it is not open now);
+   * DEPENDENCY_UNAVAILABLE (commerce did not answer).
+   */
+  openPaymentTool: Storefront;
+};
+
+
+/** Merchant opt-ins: opening and closing a payment tool on a platform. */
+export type MutationClosePaymentToolArgs = {
+  merchantId: Scalars['ID']['input'];
+  paymentToolId: Scalars['ID']['input'];
+  platformId: Scalars['ID']['input'];
+};
+
+
+/** Merchant opt-ins: opening and closing a payment tool on a platform. */
+export type MutationOpenPaymentToolArgs = {
+  merchantId: Scalars['ID']['input'];
+  paymentToolId: Scalars['ID']['input'];
+  platformId: Scalars['ID']['input'];
+};
+
 /** Relay page information. */
 export type PageInfo = {
   __typename?: 'PageInfo';
@@ -274,6 +314,7 @@ export type ResolversTypes = ResolversObject<{
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   MerchantEdge: ResolverTypeWrapper<Omit<MerchantEdge, 'node'> & { node: ResolversTypes['Merchant'] }>;
   MerchantStatus: MerchantStatus;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   PaymentTool: ResolverTypeWrapper<PaymentToolRef>;
   Platform: ResolverTypeWrapper<PlatformRef>;
@@ -290,6 +331,7 @@ export type ResolversParentTypes = ResolversObject<{
   MerchantConnection: MerchantConnectionRow;
   Int: Scalars['Int']['output'];
   MerchantEdge: Omit<MerchantEdge, 'node'> & { node: ResolversParentTypes['Merchant'] };
+  Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
   PaymentTool: PaymentToolRef;
   Platform: PlatformRef;
@@ -318,6 +360,11 @@ export type MerchantConnectionResolvers<ContextType = MerchantsContext, ParentTy
 export type MerchantEdgeResolvers<ContextType = MerchantsContext, ParentType extends ResolversParentTypes['MerchantEdge'] = ResolversParentTypes['MerchantEdge']> = ResolversObject<{
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Merchant'], ParentType, ContextType>;
+}>;
+
+export type MutationResolvers<ContextType = MerchantsContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  closePaymentTool?: Resolver<ResolversTypes['Storefront'], ParentType, ContextType, RequireFields<MutationClosePaymentToolArgs, 'merchantId' | 'paymentToolId' | 'platformId'>>;
+  openPaymentTool?: Resolver<ResolversTypes['Storefront'], ParentType, ContextType, RequireFields<MutationOpenPaymentToolArgs, 'merchantId' | 'paymentToolId' | 'platformId'>>;
 }>;
 
 export type PageInfoResolvers<ContextType = MerchantsContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
@@ -353,6 +400,7 @@ export type Resolvers<ContextType = MerchantsContext> = ResolversObject<{
   Merchant?: MerchantResolvers<ContextType>;
   MerchantConnection?: MerchantConnectionResolvers<ContextType>;
   MerchantEdge?: MerchantEdgeResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   PaymentTool?: PaymentToolResolvers<ContextType>;
   Platform?: PlatformResolvers<ContextType>;

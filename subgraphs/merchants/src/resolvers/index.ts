@@ -1,8 +1,9 @@
 import type { Resolvers } from '../__generated__/resolvers';
 import { Merchant } from './Merchant';
 import { MerchantConnection } from './MerchantConnection';
+import { Mutation } from './Mutation';
 import { Platform } from './Platform';
 import { Query } from './Query';
 import { Storefront } from './Storefront';
 
-export const resolvers: Resolvers = { Query, Merchant, MerchantConnection, Platform, Storefront };
+export const resolvers: Resolvers = { Query, Mutation, Merchant, MerchantConnection, Platform, Storefront };

@@ -77,6 +77,23 @@ export class MerchantsStore {
     return storefronts.map((s) => byStorefront.get(`${s.merchantSeq}:${s.platformId}`) ?? []);
   }
 
+  /** Records that the merchant opened a tool on the storefront's platform; opening it again changes nothing. */
+  async openEnrolment(storefront: { merchantSeq: number; platformId: string }, toolId: string): Promise<void> {
+    await this.db.query(
+      `INSERT INTO enrolment (merchant_seq, platform_id, tool_id, opened_at) VALUES ($1, $2, $3, now())
+       ON CONFLICT DO NOTHING`,
+      [storefront.merchantSeq, storefront.platformId, toolId],
+    );
+  }
+
+  async closeEnrolment(storefront: { merchantSeq: number; platformId: string }, toolId: string): Promise<void> {
+    await this.db.query('DELETE FROM enrolment WHERE merchant_seq = $1 AND platform_id = $2 AND tool_id = $3', [
+      storefront.merchantSeq,
+      storefront.platformId,
+      toolId,
+    ]);
+  }
+
   /** One page in key order, fetching one row more than asked to learn whether another page follows. */
   async listMerchants(filter: MerchantFilter, page: PageRequest): Promise<MerchantRow[]> {
     const query = new FilteredMerchants(filter);

@@ -1,6 +1,6 @@
 // Opens the merchants store: connects, migrates, and makes sure the demo data
 // matches the configured merchant count.
-import { migrate, openDatabase } from '@interop/kit';
+import { openOwnedDatabase } from '@interop/kit';
 import { ensureDemoData } from './demo-data';
 import { MerchantsStore } from './merchants-store';
 import { migrations } from './migrations';
@@ -17,10 +17,13 @@ export interface StoreOptions {
 }
 
 export async function openMerchantsStore(options: StoreOptions): Promise<MerchantsStore> {
-  const schema = options.schema ?? MERCHANTS_SCHEMA;
-  const db = await openDatabase({ schema, url: options.databaseUrl, dataDir: options.dataDir });
+  const db = await openOwnedDatabase({
+    schema: options.schema ?? MERCHANTS_SCHEMA,
+    migrations,
+    databaseUrl: options.databaseUrl,
+    dataDir: options.dataDir,
+  });
   try {
-    await migrate(db, schema, migrations);
     await ensureDemoData(db, options.merchantCount);
   } catch (error) {
     await db.close();

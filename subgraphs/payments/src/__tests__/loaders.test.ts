@@ -5,9 +5,19 @@ import { createLogger, createSubgraphApollo } from '@interop/kit';
 import { dataOf, execute } from '../../../../test/operation';
 import type { PaymentsContext } from '../context';
 import { createLoaders } from '../loaders';
-import { createContext, createPeerFacts, paymentsSubgraph, PaymentsStore } from '../server';
+import { createPeerFacts, paymentsSubgraph, PaymentsStore } from '../server';
+import { contextFor, openLedger, type TestLedger } from './test-context';
 
 let store: PaymentsStore;
+let ledger: TestLedger;
+
+beforeAll(async () => {
+  ledger = await openLedger();
+});
+
+afterAll(async () => {
+  await ledger.drop();
+});
 
 beforeEach(() => {
   store = new PaymentsStore();
@@ -20,7 +30,7 @@ afterEach(() => {
 describe('tool', () => {
   test('keys loaded in one tick make one batch; results in key order with null for a missing key', async () => {
     const spy = jest.spyOn(store, 'toolsByIds');
-    const loaders = createLoaders(store);
+    const loaders = createLoaders(store, ledger.ledger);
     const tools = await Promise.all(['wechat-pay', 'nope', 'alipay', 'e-cny'].map((id) => loaders.tool.load(id)));
     expect(spy.mock.calls).toEqual([[['wechat-pay', 'nope', 'alipay', 'e-cny']]]);
     expect(tools.map((tool) => tool?.id ?? null)).toEqual(['wechat-pay', null, 'alipay', 'e-cny']);
@@ -28,7 +38,7 @@ describe('tool', () => {
 
   test('a repeated key is asked once and served from the cache afterwards', async () => {
     const spy = jest.spyOn(store, 'toolsByIds');
-    const loaders = createLoaders(store);
+    const loaders = createLoaders(store, ledger.ledger);
     const [a, , c] = await Promise.all([loaders.tool.load('alipay'), loaders.tool.load('hebao'), loaders.tool.load('alipay')]);
     expect(c).toBe(a);
     expect(await loaders.tool.loadMany(['alipay', 'hebao'])).toHaveLength(2);
@@ -38,7 +48,7 @@ describe('tool', () => {
 
 test('interoperatingToolIds batches a tick into one call and answers in key order', async () => {
   const spy = jest.spyOn(store, 'interoperatingToolIds');
-  const loaders = createLoaders(store);
+  const loaders = createLoaders(store, ledger.ledger);
   const results = await Promise.all(['e-cny', 'nope', 'wechat-pay', 'e-cny'].map((id) => loaders.interoperatingToolIds.load(id)));
   expect(spy.mock.calls).toEqual([[['e-cny', 'nope', 'wechat-pay']]]);
   expect(results).toEqual([['wechat-pay'], [], ['e-cny', 'hebao', 'jd-pay', 'unionpay-quickpass', 'wing-pay'], ['wechat-pay']]);
@@ -69,7 +79,7 @@ describe('through the resolvers', () => {
     }));
     const result = await execute<{ _entities: { paymentOptions: { tool: { id: string } }[] }[] }, PaymentsContext>(
       server,
-      createContext(store, peers),
+      contextFor(store, peers, ledger.ledger),
       /* GraphQL */ `query ($representations: [_Any!]!) {
         _entities(representations: $representations) { ... on Storefront { paymentOptions { tool { id name } } } }
       }`,
@@ -86,7 +96,7 @@ describe('through the resolvers', () => {
     const partners = jest.spyOn(store, 'interoperatingToolIds');
     const result = await execute<{ _entities: { id: string; interoperatesWith: { id: string; name: string }[] }[] }, PaymentsContext>(
       server,
-      createContext(store, peers),
+      contextFor(store, peers, ledger.ledger),
       /* GraphQL */ `query ($representations: [_Any!]!) {
         _entities(representations: $representations) { ... on PaymentTool { id interoperatesWith { id name } } }
       }`,

@@ -5,13 +5,23 @@ import { badUserInput, createLogger, createSubgraphApollo, SubgraphClient, type 
 import type { AcceptanceStatus } from '@interop/domain';
 import { dataOf, entityKeys, errorsOf, execute } from '../../../../test/operation';
 import type { PaymentsContext } from '../context';
-import { createContext, createPeerFacts, paymentsSubgraph, PaymentsStore } from '../server';
+import { createPeerFacts, paymentsSubgraph, PaymentsStore } from '../server';
+import { contextFor, openLedger, type TestLedger } from './test-context';
 
 /** Nothing listens on port 1, so every peer request is refused at once. */
 const CLOSED = 'http://127.0.0.1:1/graphql';
 
 const server = createSubgraphApollo<PaymentsContext>(paymentsSubgraph, createLogger('test'));
 let store: PaymentsStore;
+let ledger: TestLedger;
+
+beforeAll(async () => {
+  ledger = await openLedger();
+});
+
+afterAll(async () => {
+  await ledger.drop();
+});
 
 beforeEach(() => {
   store = new PaymentsStore();
@@ -28,13 +38,13 @@ afterAll(async () => {
 const closedPeers = () => createPeerFacts({ commerceUrl: CLOSED, merchantsUrl: CLOSED, peerTimeoutMs: 300 });
 
 const run = <TData>(query: string, variables: Record<string, unknown> = {}) =>
-  execute<TData, PaymentsContext>(server, createContext(store, closedPeers()), query, variables);
+  execute<TData, PaymentsContext>(server, contextFor(store, closedPeers(), ledger.ledger), query, variables);
 
 const ALL_TOOLS = ['alipay', 'e-cny', 'hebao', 'jd-pay', 'unionpay-quickpass', 'wechat-pay', 'wing-pay'];
 
 test('_service.sdl declares the entity keys payments resolves or requires', async () => {
   const { _service } = dataOf(await run<{ _service: { sdl: string } }>(/* GraphQL */ `{ _service { sdl } }`));
-  expect(entityKeys(_service.sdl)).toEqual({ PaymentTool: ['id'], Storefront: ['id'], Platform: ['id'], Merchant: ['id'] });
+  expect(entityKeys(_service.sdl)).toEqual({ PaymentTool: ['id'], Storefront: ['id'], Platform: ['id'], Merchant: ['id'], Payment: ['id'] });
 });
 
 describe('PaymentTool entities', () => {
@@ -328,7 +338,7 @@ describe('root queries', () => {
     test('a coded error from the peers layer reaches the client unchanged', async () => {
       const peers = closedPeers();
       jest.spyOn(peers, 'checkoutFacts').mockRejectedValue(badUserInput('merchantId', 'No merchant has id x.'));
-      const result = await execute(server, createContext(store, peers), CHECKOUT, { platformId: 'taobao', merchantId: 'x' });
+      const result = await execute(server, contextFor(store, peers, ledger.ledger), CHECKOUT, { platformId: 'taobao', merchantId: 'x' });
       expect(errorsOf(result)).toEqual([{ code: 'BAD_USER_INPUT', path: ['checkoutOptions'], argument: 'merchantId' }]);
     });
   });

@@ -1,9 +1,26 @@
 import type { Resolvers } from '../__generated__/resolvers';
+import { Merchant } from './Merchant';
 import { Money } from './Money';
+import { Mutation } from './Mutation';
+import { Payment } from './Payment';
 import { PaymentLimits } from './PaymentLimits';
 import { PaymentOption } from './PaymentOption';
 import { PaymentTool } from './PaymentTool';
+import { Platform } from './Platform';
 import { Query } from './Query';
+import { Refund } from './Refund';
 import { Storefront } from './Storefront';
 
-export const resolvers: Resolvers = { Query, PaymentTool, PaymentLimits, Money, PaymentOption, Storefront };
+export const resolvers: Resolvers = {
+  Query,
+  Mutation,
+  PaymentTool,
+  PaymentLimits,
+  Money,
+  PaymentOption,
+  Storefront,
+  Payment,
+  Refund,
+  Merchant,
+  Platform,
+};

@@ -1,0 +1,49 @@
+// Merchants opening and closing payment tools on a platform (opt-ins). Only an
+// active, eligible merchant may open a tool, and only where the platform's rule
+// asks merchants to opt in and is open now.
+import { AppError, badUserInput, ErrorCode } from '@interop/kit';
+import { isOpenForCheckout } from '@interop/domain';
+import type { MerchantsContext } from './context';
+import type { MerchantRow, StorefrontRow } from './store/types';
+
+export interface EnrolmentArgs {
+  merchantId: string;
+  platformId: string;
+  paymentToolId: string;
+}
+
+async function findStorefront({ merchantId, platformId }: EnrolmentArgs, { loaders }: MerchantsContext) {
+  const merchant = await loaders.merchant.load(merchantId);
+  if (!merchant) throw badUserInput('merchantId', `No merchant has id ${merchantId}.`);
+  const storefront = await loaders.storefront.load({ merchantId, platformId });
+  if (!storefront) throw badUserInput('platformId', `Merchant ${merchantId} has no storefront on ${platformId}.`);
+  return { merchant, storefront };
+}
+
+function checkMayOpen(merchant: MerchantRow): void {
+  if (merchant.status === 'SUSPENDED') throw new AppError(ErrorCode.MERCHANT_SUSPENDED, 'A suspended merchant cannot open payment tools.');
+  if (!merchant.eligible) {
+    throw new AppError(ErrorCode.MERCHANT_INELIGIBLE, 'The merchant does not meet the rules for opening payment tools itself.');
+  }
+}
+
+export async function openPaymentTool(args: EnrolmentArgs, context: MerchantsContext): Promise<StorefrontRow> {
+  const { merchant, storefront } = await findStorefront(args, context);
+  checkMayOpen(merchant);
+  const rule = await context.peers.ruleForOptIn(args.platformId, args.paymentToolId);
+  if (!rule || !rule.requiresMerchantOptIn || !isOpenForCheckout(rule.status)) {
+    throw new AppError(ErrorCode.PAYMENT_TOOL_NOT_ACCEPTED, 'The platform does not let merchants open this tool now.', {
+      paymentToolId: args.paymentToolId,
+    });
+  }
+  await context.store.openEnrolment(storefront, args.paymentToolId);
+  context.loaders.enrolledToolIds.clear(storefront);
+  return storefront;
+}
+
+export async function closePaymentTool(args: EnrolmentArgs, context: MerchantsContext): Promise<StorefrontRow> {
+  const { storefront } = await findStorefront(args, context);
+  await context.store.closeEnrolment(storefront, args.paymentToolId);
+  context.loaders.enrolledToolIds.clear(storefront);
+  return storefront;
+}

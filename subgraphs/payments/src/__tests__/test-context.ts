@@ -1,0 +1,27 @@
+// A payments context for subgraph-level tests: the real store and an
+// in-memory (or throwaway PostgreSQL) ledger, with peers and a wallet the
+// caller chooses (often unreachable, for tests that must not need them).
+import { openTestLedger } from '../../../../test/harness';
+import type { PaymentsContext } from '../context';
+import type { PeerFacts } from '../peers';
+import { SandboxWallet } from '../providers/sandbox-wallet';
+import { createContext, PaymentService, type PaymentLedger, type PaymentsStore } from '../server';
+
+export const CLOSED = 'http://127.0.0.1:1/graphql';
+
+export interface TestLedger {
+  ledger: PaymentLedger;
+  drop(): Promise<void>;
+}
+
+export function unreachableWallet(): SandboxWallet {
+  return new SandboxWallet({ apiUrl: 'http://127.0.0.1:1', publicUrl: 'http://127.0.0.1:1', notifyUrl: CLOSED, secret: 'unused-test-secret', timeoutMs: 300 });
+}
+
+export function openLedger(): Promise<TestLedger> {
+  return openTestLedger();
+}
+
+export function contextFor(store: PaymentsStore, peers: PeerFacts, ledger: PaymentLedger): PaymentsContext {
+  return createContext({ store, peers, ledger, payments: new PaymentService(ledger, peers, unreachableWallet(), 900) });
+}

@@ -1,0 +1,236 @@
+// Starting, cancelling, refunding and settling payments: the rules and their
+// error codes, in one place behind the resolvers and the webhook route.
+import { randomUUID } from 'node:crypto';
+import { AppError, badUserInput, ErrorCode } from '@interop/kit';
+import { checkoutOptions } from './checkout';
+import type { PaymentsLoaders } from './loaders';
+import { REFUNDABLE } from './lifecycle';
+import { checkAmount, checkIdempotencyKey, checkText, fingerprint, keyReused } from './payment-input';
+import type { PeerFacts } from './peers';
+import type { PaymentProvider } from './providers/provider';
+import type { PaymentLedger } from './store/ledger';
+import type { InitiatePaymentInput, RefundPaymentInput } from './__generated__/resolvers';
+import type { PaymentRow, RefundRow } from './store/types';
+
+/** A wallet notification, after its signature was verified. */
+export interface WalletEvent {
+  eventId: string;
+  type: 'payment.processing' | 'payment.succeeded' | 'payment.failed';
+  paymentId: string;
+  amountMinor: number;
+  currency: string;
+}
+
+export type WalletEventOutcome = 'applied' | 'duplicate' | 'unchanged' | 'unknown-payment' | 'mismatch';
+
+const newId = (prefix: string) => `${prefix}_${randomUUID().replace(/-/g, '')}`;
+
+export class PaymentService {
+  constructor(
+    private readonly ledger: PaymentLedger,
+    private readonly peers: PeerFacts,
+    private readonly provider: PaymentProvider,
+    private readonly ttlSeconds: number,
+  ) {}
+
+  async initiate(input: InitiatePaymentInput, loaders: PaymentsLoaders): Promise<PaymentRow> {
+    checkIdempotencyKey(input.idempotencyKey, 'input.idempotencyKey');
+    checkText(input.reference, 'input.reference', 128);
+    checkAmount(input.amount, 'input.amount');
+    const { idempotencyKey, ...request } = input;
+    const requestHash = fingerprint(request);
+    const replay = await this.ledger.paymentByIdempotencyKey(idempotencyKey);
+    if (replay) return sameRequest(replay, requestHash);
+
+    const tool = await loaders.tool.load(input.paymentToolId);
+    if (!tool) throw badUserInput('input.paymentToolId', `No payment tool has id ${input.paymentToolId}.`);
+    // Fails closed: without the owners' answer nothing is created.
+    const facts = await this.peers.checkoutFacts(input.platformId, input.merchantId, 'input.');
+    if (facts.storefront?.merchantStatus === 'SUSPENDED') {
+      throw new AppError(ErrorCode.MERCHANT_SUSPENDED, 'The merchant is suspended and cannot take payments.');
+    }
+    const options = facts.storefront ? await checkoutOptions(loaders, facts.acceptances, facts.storefront) : [];
+    if (!options.some((option) => option.toolId === tool.id)) {
+      throw new AppError(ErrorCode.PAYMENT_TOOL_NOT_ACCEPTED, 'The merchant does not accept this tool on this platform now.', {
+        paymentToolId: tool.id,
+      });
+    }
+    if (input.amount.amountMinor < tool.perPaymentMinMinor) {
+      throw new AppError(ErrorCode.INVALID_AMOUNT, 'The amount is below the tool’s minimum.', { argument: 'input.amount.amountMinor' });
+    }
+    if (input.amount.amountMinor > tool.perPaymentMaxMinor) {
+      throw new AppError(ErrorCode.AMOUNT_OVER_LIMIT, 'The amount is above the tool’s per-payment limit.', {
+        argument: 'input.amount.amountMinor',
+        limitMinor: tool.perPaymentMaxMinor,
+      });
+    }
+
+    const id = newId('pay');
+    const nextAction = this.provider.nextActionFor(id, tool.id);
+    const expiresAt = new Date(Date.now() + this.ttlSeconds * 1000).toISOString();
+    const created = await this.ledger.insertPayment(
+      {
+        id,
+        platformId: input.platformId,
+        merchantId: input.merchantId,
+        toolId: tool.id,
+        amountMinor: input.amount.amountMinor,
+        currency: 'CNY',
+        reference: input.reference,
+        nextActionType: nextAction.type,
+        nextActionUrl: nextAction.url,
+        nextActionQr: nextAction.qrCode,
+        expiresAt,
+        idempotencyKey,
+        requestHash,
+      },
+      'initiatePayment',
+    );
+    if (!created) {
+      // A concurrent call with the same key won the insert.
+      const winner = await this.ledger.paymentByIdempotencyKey(idempotencyKey);
+      if (!winner) throw new Error(`Payment for key ${idempotencyKey} vanished`);
+      return sameRequest(winner, requestHash);
+    }
+    try {
+      await this.provider.createPayment({
+        paymentId: id,
+        toolId: tool.id,
+        merchantId: input.merchantId,
+        platformId: input.platformId,
+        amountMinor: input.amount.amountMinor,
+        currency: 'CNY',
+        reference: input.reference,
+        expiresAt,
+      });
+    } catch (error) {
+      // The buyer could never pay it: record why, and let a retry with this key see the outcome.
+      await this.ledger.transition(id, 'FAILED', 'wallet unavailable at creation');
+      if (error instanceof AppError) error.extensions['paymentId'] = id;
+      throw error;
+    }
+    return created;
+  }
+
+  async cancel(id: string, idempotencyKey: string): Promise<PaymentRow> {
+    checkIdempotencyKey(idempotencyKey);
+    const cancelled = await this.ledger.cancelKeyPayment(idempotencyKey);
+    if (cancelled !== null) {
+      if (cancelled !== id) throw keyReused();
+      return this.requirePayment(id, 'id');
+    }
+    const payment = await this.requirePayment(id, 'id');
+    if (payment.status !== 'REQUIRES_ACTION') throw invalidState(payment);
+    // The wallet stops taking approvals first, so a cancelled payment can never be paid.
+    if (!(await this.provider.cancelPayment(id))) {
+      throw invalidState({ ...payment, status: 'PROCESSING' });
+    }
+    return this.ledger.transaction(async (tx) => {
+      const claimedFor = await this.ledger.claimCancelKey(tx, idempotencyKey, id);
+      if (claimedFor !== id) throw keyReused();
+      const moved = await this.ledger.transition(id, 'CANCELED', 'cancelPayment', tx);
+      if (moved) return moved;
+      const current = await this.ledger.lockPayment(tx, id);
+      if (current?.status === 'CANCELED') return current;
+      throw invalidState(current ?? payment);
+    });
+  }
+
+  async refund(input: RefundPaymentInput): Promise<RefundRow> {
+    checkIdempotencyKey(input.idempotencyKey, 'input.idempotencyKey');
+    checkText(input.reason, 'input.reason', 500);
+    checkAmount(input.amount, 'input.amount');
+    const { idempotencyKey, ...request } = input;
+    const requestHash = fingerprint(request);
+    const replay = await this.ledger.refundByIdempotencyKey(idempotencyKey);
+    if (replay) return sameRequest(replay, requestHash);
+
+    // Reserve the amount under the payment's row lock, so concurrent refunds of one payment take turns.
+    const reservation = await this.ledger.transaction(async (tx) => {
+      const payment = await this.ledger.lockPayment(tx, input.paymentId);
+      if (!payment) throw badUserInput('input.paymentId', `No payment has id ${input.paymentId}.`);
+      const raced = await this.ledger.refundByIdempotencyKey(idempotencyKey, tx);
+      if (raced) return { refund: sameRequest(raced, requestHash), reserved: false };
+      if (!REFUNDABLE.includes(payment.status)) throw invalidState(payment);
+      if (input.amount.currency !== payment.currency) {
+        throw new AppError(ErrorCode.INVALID_AMOUNT, 'A refund is in the payment’s currency.', { argument: 'input.amount.currency' });
+      }
+      const refundable = payment.amountMinor - (await this.ledger.committedRefunds(tx, payment.id));
+      if (input.amount.amountMinor > refundable) {
+        throw new AppError(ErrorCode.REFUND_EXCEEDS_CAPTURED, 'The refund is larger than what is left to refund.', {
+          refundableMinor: refundable,
+        });
+      }
+      const refund = await this.ledger.insertRefund(tx, {
+        id: newId('re'),
+        paymentId: payment.id,
+        amountMinor: input.amount.amountMinor,
+        currency: payment.currency,
+        reason: input.reason,
+        idempotencyKey,
+        requestHash,
+      });
+      return { refund, reserved: true };
+    });
+    const pending = reservation.refund;
+    if (!reservation.reserved) return pending;
+    try {
+      await this.provider.refund({ refundId: pending.id, paymentId: pending.paymentId, amountMinor: pending.amountMinor, currency: pending.currency });
+    } catch (error) {
+      await this.ledger.transaction((tx) => this.ledger.setRefundStatus(tx, pending.id, 'FAILED'));
+      if (error instanceof AppError) error.extensions['refundId'] = pending.id;
+      throw error;
+    }
+    return this.ledger.transaction(async (tx) => {
+      const payment = await this.ledger.lockPayment(tx, pending.paymentId);
+      const refund = await this.ledger.setRefundStatus(tx, pending.id, 'SUCCEEDED');
+      if (payment) {
+        const refunded = await this.ledger.succeededRefunds(tx, payment.id);
+        const status = refunded >= payment.amountMinor ? 'REFUNDED' : 'PARTIALLY_REFUNDED';
+        await this.ledger.transition(payment.id, status, `refund ${refund.id}`, tx);
+      }
+      return refund;
+    });
+  }
+
+  /** Applies a verified wallet event once; repeated or out-of-order events change nothing. */
+  async applyWalletEvent(event: WalletEvent): Promise<WalletEventOutcome> {
+    return this.ledger.transaction(async (tx) => {
+      const payment = await this.ledger.lockPayment(tx, event.paymentId);
+      if (!payment) return 'unknown-payment';
+      if (payment.amountMinor !== event.amountMinor || payment.currency !== event.currency) return 'mismatch';
+      if (!(await this.ledger.claimWalletEvent(tx, event.eventId, payment.id, event.type))) return 'duplicate';
+      const cause = `wallet ${event.type} ${event.eventId}`;
+      switch (event.type) {
+        case 'payment.processing':
+          return (await this.ledger.transition(payment.id, 'PROCESSING', cause, tx)) ? 'applied' : 'unchanged';
+        case 'payment.succeeded': {
+          // A success that overtook its processing event still passes through PROCESSING.
+          await this.ledger.transition(payment.id, 'PROCESSING', cause, tx);
+          return (await this.ledger.transition(payment.id, 'SUCCEEDED', cause, tx)) ? 'applied' : 'unchanged';
+        }
+        case 'payment.failed':
+          return (await this.ledger.transition(payment.id, 'FAILED', cause, tx)) ? 'applied' : 'unchanged';
+      }
+    });
+  }
+
+  expireDue(): Promise<number> {
+    return this.ledger.expireDue();
+  }
+
+  private async requirePayment(id: string, argument: string): Promise<PaymentRow> {
+    const [payment] = await this.ledger.paymentsByIds([id]);
+    if (!payment) throw badUserInput(argument, `No payment has id ${id}.`);
+    return payment;
+  }
+}
+
+function sameRequest<T extends { requestHash: string }>(existing: T, requestHash: string): T {
+  if (existing.requestHash !== requestHash) throw keyReused();
+  return existing;
+}
+
+function invalidState(payment: Pick<PaymentRow, 'status'>): AppError {
+  return new AppError(ErrorCode.INVALID_STATE, `Not allowed while the payment is ${payment.status}.`, { status: payment.status });
+}

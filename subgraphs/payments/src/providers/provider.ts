@@ -1,0 +1,33 @@
+// What payments needs from a wallet provider. The sandbox wallet implements
+// it over HTTP; a real Alipay or WeChat Pay adapter would implement the same
+// calls against the provider's API and deliver its notifications to the same
+// webhook handler.
+import type { CurrencyCode, NextActionType } from '../store/types';
+
+export interface ProviderPayment {
+  paymentId: string;
+  toolId: string;
+  merchantId: string;
+  platformId: string;
+  amountMinor: number;
+  currency: CurrencyCode;
+  reference: string;
+  expiresAt: string;
+}
+
+export interface ProviderNextAction {
+  type: NextActionType;
+  url: string;
+  qrCode: string | null;
+}
+
+export interface PaymentProvider {
+  /** Where the buyer approves the payment; a pure function of the id, so it is known before the provider is called. */
+  nextActionFor(paymentId: string, toolId: string): ProviderNextAction;
+  /** Registers the payment with the wallet; idempotent on the payment id. Throws DEPENDENCY_UNAVAILABLE when the wallet does not answer. */
+  createPayment(payment: ProviderPayment): Promise<void>;
+  /** Voids an unpaid payment at the wallet; false when the buyer already approved it. */
+  cancelPayment(paymentId: string): Promise<boolean>;
+  /** Returns money to the buyer; idempotent on the refund id. */
+  refund(refund: { refundId: string; paymentId: string; amountMinor: number; currency: CurrencyCode }): Promise<void>;
+}

@@ -1,0 +1,65 @@
+// The sandbox wallet as a PaymentProvider: signed JSON calls to its API with a
+// timeout. Anything but a clear answer is DEPENDENCY_UNAVAILABLE.
+import { dependencyUnavailable, signatureHeader, SIGNATURE_HEADER } from '@interop/kit';
+import type { PaymentProvider, ProviderNextAction, ProviderPayment } from './provider';
+
+export interface SandboxWalletOptions {
+  /** Where payments reaches the wallet's API. */
+  apiUrl: string | (() => string);
+  /** The wallet as a buyer's browser reaches it. */
+  publicUrl: string | (() => string);
+  /** Where the wallet sends this payment's webhooks. */
+  notifyUrl: string | (() => string);
+  secret: string;
+  timeoutMs: number;
+}
+
+const resolve = (value: string | (() => string)) => (typeof value === 'string' ? value : value());
+
+/** Tools whose wallets take a scan rather than a redirect on the web. */
+const QR_TOOLS = new Set(['wechat-pay']);
+
+export class SandboxWallet implements PaymentProvider {
+  constructor(private readonly options: SandboxWalletOptions) {}
+
+  nextActionFor(paymentId: string, toolId: string): ProviderNextAction {
+    const url = `${resolve(this.options.publicUrl)}/sandbox/payments/${encodeURIComponent(paymentId)}`;
+    return QR_TOOLS.has(toolId) ? { type: 'QR_CODE', url, qrCode: url } : { type: 'REDIRECT', url, qrCode: null };
+  }
+
+  async createPayment(payment: ProviderPayment): Promise<void> {
+    await this.call('PUT', `/v1/payments/${encodeURIComponent(payment.paymentId)}`, {
+      ...payment,
+      notifyUrl: resolve(this.options.notifyUrl),
+    });
+  }
+
+  async cancelPayment(paymentId: string): Promise<boolean> {
+    const status = await this.call('POST', `/v1/payments/${encodeURIComponent(paymentId)}/cancel`, {}, [409]);
+    return status !== 409;
+  }
+
+  async refund(refund: { refundId: string; paymentId: string; amountMinor: number; currency: string }): Promise<void> {
+    await this.call('PUT', `/v1/refunds/${encodeURIComponent(refund.refundId)}`, refund);
+  }
+
+  /** Sends one signed call; returns the status when it is 2xx or listed in `expected`. */
+  private async call(method: string, path: string, body: unknown, expected: readonly number[] = []): Promise<number> {
+    const raw = JSON.stringify(body);
+    let status: number;
+    try {
+      const response = await fetch(`${resolve(this.options.apiUrl)}${path}`, {
+        method,
+        headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signatureHeader(this.options.secret, raw) },
+        body: raw,
+        signal: AbortSignal.timeout(this.options.timeoutMs),
+      });
+      status = response.status;
+      await response.arrayBuffer();
+    } catch (error) {
+      throw dependencyUnavailable('wallet', error);
+    }
+    if ((status >= 200 && status < 300) || expected.includes(status)) return status;
+    throw dependencyUnavailable('wallet', new Error(`${method} ${path}: HTTP ${status}`));
+  }
+}

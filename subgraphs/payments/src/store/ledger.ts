@@ -1,0 +1,246 @@
+// The payments this subgraph owns, in SQL (PGlite or PostgreSQL): payments,
+// their status changes, refunds, and the keys and wallet events already
+// applied. Every status change and its audit event are written in one
+// transaction, guarded by the status the change starts from, so two
+// processes sharing one database cannot both apply a change.
+import type { Database, PageRequest, Queryable } from '@interop/kit';
+import { statusesBefore } from '../lifecycle';
+import type { PaymentEventRow, PaymentRow, PaymentStatus, RefundRow, RefundStatus } from './types';
+
+const PAYMENT_COLUMNS = `seq, id, platform_id AS "platformId", merchant_id AS "merchantId", tool_id AS "toolId",
+  amount_minor AS "amountMinor", currency, status, reference,
+  next_action_type AS "nextActionType", next_action_url AS "nextActionUrl", next_action_qr AS "nextActionQr",
+  to_char(expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "expiresAt",
+  idempotency_key AS "idempotencyKey", request_hash AS "requestHash",
+  to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "createdAt",
+  to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "updatedAt"`;
+
+const REFUND_COLUMNS = `id, payment_id AS "paymentId", amount_minor AS "amountMinor", currency, reason, status,
+  idempotency_key AS "idempotencyKey", request_hash AS "requestHash",
+  to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "createdAt"`;
+
+export type NewPayment = Omit<PaymentRow, 'seq' | 'status' | 'createdAt' | 'updatedAt'>;
+export type NewRefund = Omit<RefundRow, 'status' | 'createdAt'>;
+
+export interface PaymentListFilter {
+  merchantId?: string;
+  platformId?: string;
+  status?: PaymentStatus | undefined;
+}
+
+export class PaymentLedger {
+  constructor(readonly db: Database) {}
+
+  transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
+    return this.db.transaction(work);
+  }
+
+  async paymentsByIds(ids: readonly string[]): Promise<(PaymentRow | null)[]> {
+    const rows = await this.db.query<PaymentRow>(`SELECT ${PAYMENT_COLUMNS} FROM payment WHERE id = ANY($1)`, [ids]);
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return ids.map((id) => byId.get(id) ?? null);
+  }
+
+  async paymentByIdempotencyKey(key: string, db: Queryable = this.db): Promise<PaymentRow | null> {
+    const [row] = await db.query<PaymentRow>(`SELECT ${PAYMENT_COLUMNS} FROM payment WHERE idempotency_key = $1`, [key]);
+    return row ?? null;
+  }
+
+  /** Inserts the payment and its creation event; null when the key was taken meanwhile (the caller reads that payment). */
+  async insertPayment(payment: NewPayment, cause: string): Promise<PaymentRow | null> {
+    return this.transaction(async (tx) => {
+      const [row] = await tx.query<PaymentRow>(
+        `INSERT INTO payment (id, platform_id, merchant_id, tool_id, amount_minor, currency, status, reference,
+           next_action_type, next_action_url, next_action_qr, expires_at, idempotency_key, request_hash)
+         VALUES ($1, $2, $3, $4, $5, $6, 'REQUIRES_ACTION', $7, $8, $9, $10, $11, $12, $13)
+         ON CONFLICT (idempotency_key) DO NOTHING
+         RETURNING ${PAYMENT_COLUMNS}`,
+        [
+          payment.id,
+          payment.platformId,
+          payment.merchantId,
+          payment.toolId,
+          payment.amountMinor,
+          payment.currency,
+          payment.reference,
+          payment.nextActionType,
+          payment.nextActionUrl,
+          payment.nextActionQr,
+          payment.expiresAt,
+          payment.idempotencyKey,
+          payment.requestHash,
+        ],
+      );
+      if (!row) return null;
+      await insertEvent(tx, row.id, null, 'REQUIRES_ACTION', cause);
+      return row;
+    });
+  }
+
+  /**
+   * Moves a payment to `to` if its status allows it, recording the event, in
+   * `tx` or a transaction of its own. Null when the payment is missing or its
+   * status does not allow the move (nothing changes then).
+   */
+  async transition(id: string, to: PaymentStatus, cause: string, tx?: Queryable): Promise<PaymentRow | null> {
+    const run = async (db: Queryable) => {
+      const [before] = await db.query<{ status: PaymentStatus }>('SELECT status FROM payment WHERE id = $1 FOR UPDATE', [id]);
+      if (!before || !statusesBefore(to).includes(before.status)) return null;
+      const [row] = await db.query<PaymentRow>(
+        `UPDATE payment SET status = $2, updated_at = clock_timestamp() WHERE id = $1 RETURNING ${PAYMENT_COLUMNS}`,
+        [id, to],
+      );
+      await insertEvent(db, id, before.status, to, cause);
+      return row ?? null;
+    };
+    return tx ? run(tx) : this.transaction(run);
+  }
+
+  /** Locks a payment row for the rest of `tx`. */
+  async lockPayment(tx: Queryable, id: string): Promise<PaymentRow | null> {
+    const [row] = await tx.query<PaymentRow>(`SELECT ${PAYMENT_COLUMNS} FROM payment WHERE id = $1 FOR UPDATE`, [id]);
+    return row ?? null;
+  }
+
+  /** Expires every unpaid payment past its time; returns how many. */
+  async expireDue(): Promise<number> {
+    const rows = await this.db.query<{ id: string }>(
+      `WITH expired AS (
+         UPDATE payment SET status = 'EXPIRED', updated_at = clock_timestamp()
+         WHERE status = 'REQUIRES_ACTION' AND expires_at <= clock_timestamp()
+         RETURNING id)
+       INSERT INTO payment_event (payment_id, from_status, to_status, cause)
+       SELECT id, 'REQUIRES_ACTION', 'EXPIRED', 'expiry' FROM expired
+       RETURNING payment_id AS id`,
+    );
+    return rows.length;
+  }
+
+  async listPayments(filter: PaymentListFilter, page: PageRequest): Promise<PaymentRow[]> {
+    const params: (string | number)[] = [];
+    const param = (value: string | number) => {
+      params.push(value);
+      return `$${params.length}`;
+    };
+    const where: string[] = [];
+    if (filter.merchantId !== undefined) where.push(`merchant_id = ${param(filter.merchantId)}`);
+    if (filter.platformId !== undefined) where.push(`platform_id = ${param(filter.platformId)}`);
+    if (filter.status !== undefined) where.push(`status = ${param(filter.status)}`);
+    if (page.afterKey !== null) where.push(`seq < ${param(page.afterKey)}`);
+    return this.db.query<PaymentRow>(
+      `SELECT ${PAYMENT_COLUMNS} FROM payment ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY seq DESC LIMIT ${param(page.first + 1)}`,
+      params,
+    );
+  }
+
+  async eventsByPaymentIds(ids: readonly string[]): Promise<PaymentEventRow[][]> {
+    const rows = await this.db.query<PaymentEventRow>(
+      `SELECT payment_id AS "paymentId", from_status AS "fromStatus", to_status AS "toStatus",
+         to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at, cause
+       FROM payment_event WHERE payment_id = ANY($1) ORDER BY seq`,
+      [ids],
+    );
+    return groupInOrder(ids, rows, (row) => row.paymentId);
+  }
+
+  async refundsByPaymentIds(ids: readonly string[]): Promise<RefundRow[][]> {
+    const rows = await this.db.query<RefundRow>(
+      `SELECT ${REFUND_COLUMNS} FROM refund WHERE payment_id = ANY($1) ORDER BY seq`,
+      [ids],
+    );
+    return groupInOrder(ids, rows, (row) => row.paymentId);
+  }
+
+  async refundByIdempotencyKey(key: string, db: Queryable = this.db): Promise<RefundRow | null> {
+    const [row] = await db.query<RefundRow>(`SELECT ${REFUND_COLUMNS} FROM refund WHERE idempotency_key = $1`, [key]);
+    return row ?? null;
+  }
+
+  /** Sum of refunds that took or may still take money back (pending and succeeded). */
+  async committedRefunds(tx: Queryable, paymentId: string): Promise<number> {
+    const [row] = await tx.query<{ total: number }>(
+      `SELECT coalesce(sum(amount_minor), 0)::int AS total FROM refund WHERE payment_id = $1 AND status <> 'FAILED'`,
+      [paymentId],
+    );
+    return row?.total ?? 0;
+  }
+
+  async succeededRefunds(tx: Queryable, paymentId: string): Promise<number> {
+    const [row] = await tx.query<{ total: number }>(
+      `SELECT coalesce(sum(amount_minor), 0)::int AS total FROM refund WHERE payment_id = $1 AND status = 'SUCCEEDED'`,
+      [paymentId],
+    );
+    return row?.total ?? 0;
+  }
+
+  /**
+   * Inserts a pending refund. The caller holds the payment's row lock and has
+   * checked the key; a key used on another payment meanwhile fails the unique
+   * constraint rather than being taken twice.
+   */
+  async insertRefund(tx: Queryable, refund: NewRefund): Promise<RefundRow> {
+    const [row] = await tx.query<RefundRow>(
+      `INSERT INTO refund (id, payment_id, amount_minor, currency, reason, status, idempotency_key, request_hash)
+       VALUES ($1, $2, $3, $4, $5, 'PENDING', $6, $7) RETURNING ${REFUND_COLUMNS}`,
+      [refund.id, refund.paymentId, refund.amountMinor, refund.currency, refund.reason, refund.idempotencyKey, refund.requestHash],
+    );
+    if (!row) throw new Error('INSERT ... RETURNING gave no row');
+    return row;
+  }
+
+  async setRefundStatus(tx: Queryable, id: string, status: RefundStatus): Promise<RefundRow> {
+    const [row] = await tx.query<RefundRow>(`UPDATE refund SET status = $2 WHERE id = $1 RETURNING ${REFUND_COLUMNS}`, [id, status]);
+    if (!row) throw new Error(`Refund ${id} vanished`);
+    return row;
+  }
+
+  /** Records which payment a cancel key cancelled; the payment id already recorded when the key was used before. */
+  async claimCancelKey(tx: Queryable, key: string, paymentId: string): Promise<string> {
+    const [inserted] = await tx.query<{ paymentId: string }>(
+      `INSERT INTO cancel_request (idempotency_key, payment_id) VALUES ($1, $2)
+       ON CONFLICT (idempotency_key) DO NOTHING RETURNING payment_id AS "paymentId"`,
+      [key, paymentId],
+    );
+    if (inserted) return inserted.paymentId;
+    const [existing] = await tx.query<{ paymentId: string }>(
+      'SELECT payment_id AS "paymentId" FROM cancel_request WHERE idempotency_key = $1',
+      [key],
+    );
+    if (!existing) throw new Error(`Cancel key ${key} vanished`);
+    return existing.paymentId;
+  }
+
+  async cancelKeyPayment(key: string): Promise<string | null> {
+    const [row] = await this.db.query<{ paymentId: string }>(
+      'SELECT payment_id AS "paymentId" FROM cancel_request WHERE idempotency_key = $1',
+      [key],
+    );
+    return row?.paymentId ?? null;
+  }
+
+  /** Records a wallet event as applied; false when it already was. */
+  async claimWalletEvent(tx: Queryable, eventId: string, paymentId: string, type: string): Promise<boolean> {
+    const rows = await tx.query<{ event_id: string }>(
+      `INSERT INTO wallet_event (event_id, payment_id, type) VALUES ($1, $2, $3)
+       ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
+      [eventId, paymentId, type],
+    );
+    return rows.length === 1;
+  }
+}
+
+async function insertEvent(db: Queryable, paymentId: string, from: PaymentStatus | null, to: PaymentStatus, cause: string): Promise<void> {
+  await db.query('INSERT INTO payment_event (payment_id, from_status, to_status, cause) VALUES ($1, $2, $3, $4)', [paymentId, from, to, cause]);
+}
+
+function groupInOrder<T>(ids: readonly string[], rows: readonly T[], keyOf: (row: T) => string): T[][] {
+  const groups = new Map<string, T[]>();
+  for (const row of rows) {
+    const key = keyOf(row);
+    const group = groups.get(key);
+    if (group) group.push(row);
+    else groups.set(key, [row]);
+  }
+  return ids.map((id) => groups.get(id) ?? []);
+}

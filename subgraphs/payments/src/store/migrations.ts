@@ -1,0 +1,72 @@
+// The payments schema. Released migrations are never edited; add a new one.
+import type { Migration } from '@interop/kit';
+
+export const migrations: readonly Migration[] = [
+  {
+    id: '001_payments',
+    sql: `
+      CREATE TABLE payment (
+        seq integer GENERATED ALWAYS AS IDENTITY UNIQUE,
+        id text PRIMARY KEY,
+        platform_id text NOT NULL,
+        merchant_id text NOT NULL,
+        tool_id text NOT NULL,
+        amount_minor integer NOT NULL CHECK (amount_minor > 0),
+        currency text NOT NULL,
+        status text NOT NULL,
+        reference text NOT NULL,
+        next_action_type text NOT NULL,
+        next_action_url text NOT NULL,
+        next_action_qr text,
+        expires_at timestamptz NOT NULL,
+        idempotency_key text NOT NULL UNIQUE,
+        request_hash text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        updated_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX payment_by_merchant ON payment (merchant_id, seq);
+      CREATE INDEX payment_by_platform ON payment (platform_id, seq);
+      -- Only unpaid payments wait for expiry; the partial index stays small.
+      CREATE INDEX payment_awaiting_expiry ON payment (expires_at) WHERE status = 'REQUIRES_ACTION';
+
+      CREATE TABLE payment_event (
+        seq integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        payment_id text NOT NULL REFERENCES payment (id),
+        from_status text,
+        to_status text NOT NULL,
+        at timestamptz NOT NULL DEFAULT clock_timestamp(),
+        cause text NOT NULL
+      );
+      CREATE INDEX payment_event_by_payment ON payment_event (payment_id, seq);
+
+      CREATE TABLE refund (
+        seq integer GENERATED ALWAYS AS IDENTITY UNIQUE,
+        id text PRIMARY KEY,
+        payment_id text NOT NULL REFERENCES payment (id),
+        amount_minor integer NOT NULL CHECK (amount_minor > 0),
+        currency text NOT NULL,
+        reason text NOT NULL,
+        status text NOT NULL,
+        idempotency_key text NOT NULL UNIQUE,
+        request_hash text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX refund_by_payment ON refund (payment_id, seq);
+
+      -- Idempotency of cancelPayment: which payment a key cancelled.
+      CREATE TABLE cancel_request (
+        idempotency_key text PRIMARY KEY,
+        payment_id text NOT NULL REFERENCES payment (id),
+        created_at timestamptz NOT NULL DEFAULT now()
+      );
+
+      -- Wallet events already applied, so a repeated webhook changes nothing.
+      CREATE TABLE wallet_event (
+        event_id text PRIMARY KEY,
+        payment_id text NOT NULL REFERENCES payment (id),
+        type text NOT NULL,
+        received_at timestamptz NOT NULL DEFAULT now()
+      );
+    `,
+  },
+];

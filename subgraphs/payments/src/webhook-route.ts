@@ -1,0 +1,40 @@
+// POST /webhooks/wallet: the wallet's signed notifications. A bad or stale
+// signature, a malformed body, an unknown payment or a wrong amount is
+// refused and changes nothing; a repeated event is acknowledged and changes
+// nothing. 4xx answers tell the wallet not to retry; only 5xx and silence do.
+import { readRawBody, sendJson, SIGNATURE_HEADER, verifySignature, z, type Logger, type Route } from '@interop/kit';
+import type { PaymentService, WalletEvent } from './payment-service';
+
+const MAX_WEBHOOK_BYTES = 64 * 1024;
+
+const walletEvent = z.object({
+  eventId: z.string().min(1).max(200),
+  type: z.enum(['payment.processing', 'payment.succeeded', 'payment.failed']),
+  paymentId: z.string().min(1).max(200),
+  amountMinor: z.number().int().positive(),
+  currency: z.string().length(3),
+});
+
+const STATUS_BY_OUTCOME = { applied: 200, duplicate: 200, unchanged: 200, 'unknown-payment': 404, mismatch: 422 } as const;
+
+export function walletWebhookRoute(payments: PaymentService, secret: string, logger: Logger): Route {
+  return async (req, res) => {
+    if (req.method !== 'POST') return sendJson(res, 405, { error: 'POST only' });
+    const raw = await readRawBody(req, MAX_WEBHOOK_BYTES);
+    const header = req.headers[SIGNATURE_HEADER];
+    const signature = verifySignature(secret, raw, Array.isArray(header) ? header[0] : header);
+    if (!signature.ok) {
+      logger.warn({ reason: signature.reason }, 'wallet webhook refused: signature');
+      return sendJson(res, 401, { error: 'invalid signature', reason: signature.reason });
+    }
+    let event: WalletEvent;
+    try {
+      event = walletEvent.parse(JSON.parse(raw));
+    } catch {
+      return sendJson(res, 400, { error: 'malformed event' });
+    }
+    const outcome = await payments.applyWalletEvent(event);
+    logger.info({ eventId: event.eventId, paymentId: event.paymentId, type: event.type, outcome }, 'wallet webhook');
+    return sendJson(res, STATUS_BY_OUTCOME[outcome], { received: true, outcome });
+  };
+}

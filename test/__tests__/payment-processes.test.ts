@@ -1,0 +1,114 @@
+// The payments subgraph as real processes: an acknowledged payment survives
+// SIGKILL, and two processes sharing one PostgreSQL database create exactly
+// one payment for concurrent calls with one key.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { postGraphQL, startGraph, TEST_WALLET_SECRET, type Graph } from '../harness';
+import { decide, freshKey, merchantWhere, OPTED_IN_TO_WECHAT_ON_TAOBAO } from '../payments-helpers';
+import { finished, freePort, runTs, waitForOutput } from '../processes';
+
+let graph: Graph;
+let merchantId: string;
+
+beforeAll(async () => {
+  graph = await startGraph({ merchantCount: 100 });
+  merchantId = await merchantWhere(graph, OPTED_IN_TO_WECHAT_ON_TAOBAO);
+});
+
+afterAll(async () => {
+  await graph?.stop();
+});
+
+/** Starts `subgraphs/payments/src/main.ts` wired to the in-process graph's peers and wallet. */
+async function paymentsProcess(port: number, env: Record<string, string | undefined>) {
+  const child = runTs('subgraphs/payments/src/main.ts', [], {
+    PAYMENTS_PORT: String(port),
+    COMMERCE_URL: graph.subgraphs.commerce.url,
+    MERCHANTS_URL: graph.subgraphs.merchants.url,
+    WALLET_URL: graph.wallet.url,
+    WALLET_PUBLIC_URL: graph.wallet.url,
+    WALLET_SIGNING_SECRET: TEST_WALLET_SECRET,
+    LOG_LEVEL: 'info',
+    ...env,
+  });
+  const exit = finished(child, 120_000);
+  await waitForOutput(child, /subgraph listening/);
+  return { child, exit, url: `http://127.0.0.1:${port}/graphql` };
+}
+
+const INITIATE = /* GraphQL */ `mutation ($input: InitiatePaymentInput!) { initiatePayment(input: $input) { id status } }`;
+const PAYMENT = /* GraphQL */ `query ($id: ID!) { payment(id: $id) { id status reference } }`;
+
+function input(idempotencyKey: string) {
+  return {
+    platformId: 'taobao',
+    merchantId,
+    paymentToolId: 'wechat-pay',
+    amount: { amountMinor: 8_800, currency: 'CNY' },
+    reference: 'durable-order',
+    idempotencyKey,
+  };
+}
+
+test('a payment the API acknowledged is still there after SIGKILL and a restart, and can still be paid', async () => {
+  const port = await freePort();
+  const env = { DATA_DIR: mkdtempSync(join(tmpdir(), 'payments-durable-')), DATABASE_URL: undefined };
+  const first = await paymentsProcess(port, env);
+  const created = await postGraphQL<{ initiatePayment: { id: string; status: string } }>(first.url, INITIATE, { input: input(freshKey('durable')) });
+  expect(created.errors).toBeUndefined();
+  const id = created.data?.initiatePayment.id ?? '';
+  first.child.kill('SIGKILL');
+  expect((await first.exit).signal).toBe('SIGKILL');
+
+  const second = await paymentsProcess(port, env);
+  try {
+    const found = await postGraphQL<{ payment: { id: string; status: string; reference: string } }>(second.url, PAYMENT, { id });
+    expect(found.data?.payment).toEqual({ id, status: 'REQUIRES_ACTION', reference: 'durable-order' });
+    // The wallet's webhook reaches the restarted process and settles the payment.
+    expect(await decide(graph, id, 'approve')).toBe(200);
+    await graph.wallet.webhooks.idle();
+    const paid = await postGraphQL<{ payment: { status: string } }>(second.url, PAYMENT, { id });
+    expect(paid.data?.payment.status).toBe('SUCCEEDED');
+  } finally {
+    second.child.kill('SIGTERM');
+    expect((await second.exit).code).toBe(0);
+  }
+}, 120_000);
+
+const databaseUrl = process.env.DATABASE_URL;
+if (databaseUrl) {
+  // Two processes need a server they share; PGlite belongs to one process, so this runs where DATABASE_URL is set (CI does).
+  test('two payments processes on one PostgreSQL database create one payment for 50 concurrent calls with one key', async () => {
+    const name = `interop_test_${randomBytes(5).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: databaseUrl });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    const url = new URL(databaseUrl);
+    url.pathname = `/${name}`;
+    const processes = [await paymentsProcess(await freePort(), { DATABASE_URL: url.toString() })];
+    processes.push(await paymentsProcess(await freePort(), { DATABASE_URL: url.toString() }));
+    try {
+      const key = freshKey('two-processes');
+      const responses = await Promise.all(
+        Array.from({ length: 50 }, (_, i) => postGraphQL<{ initiatePayment: { id: string } }>(processes[i % 2]!.url, INITIATE, { input: input(key) })),
+      );
+      for (const response of responses) expect(response.errors).toBeUndefined();
+      expect(new Set(responses.map((response) => response.data?.initiatePayment.id)).size).toBe(1);
+      const db = new pg.Client({ connectionString: url.toString() });
+      await db.connect();
+      const { rows } = await db.query<{ count: number }>('SELECT count(*)::int AS count FROM payments.payment WHERE idempotency_key = $1', [key]);
+      await db.end();
+      expect(rows[0]?.count).toBe(1);
+    } finally {
+      for (const { child, exit } of processes) {
+        child.kill('SIGTERM');
+        await exit;
+      }
+      await admin.query(`DROP DATABASE ${name}`);
+      await admin.end();
+    }
+  }, 120_000);
+}

@@ -1,0 +1,114 @@
+// Shared steps for the payment tests: pick demo merchants by their facts,
+// start payments, act as the buyer in the sandbox wallet.
+import { signatureHeader, SIGNATURE_HEADER } from '@interop/kit';
+import type { Graph, GraphQLResponse } from './harness';
+import { TEST_WALLET_SECRET } from './harness';
+
+export const PAYMENT_FIELDS = /* GraphQL */ `
+  id status reference createdAt updatedAt
+  amount { amountMinor currency formatted }
+  refundedAmount { amountMinor }
+  nextAction { type url qrCode expiresAt }
+  platform { id name } merchant { id name } tool { id name }
+  events { fromStatus toStatus at cause }
+  refunds { id status amount { amountMinor } }
+`;
+
+export interface PaymentView {
+  id: string;
+  status: string;
+  reference: string;
+  amount: { amountMinor: number; currency: string; formatted: string };
+  refundedAmount: { amountMinor: number };
+  nextAction: { type: string; url: string; qrCode: string | null; expiresAt: string } | null;
+  platform: { id: string; name: string };
+  merchant: { id: string; name: string };
+  tool: { id: string; name: string };
+  events: { fromStatus: string | null; toStatus: string; at: string; cause: string }[];
+  refunds: { id: string; status: string; amount: { amountMinor: number } }[];
+}
+
+const INITIATE = /* GraphQL */ `mutation ($input: InitiatePaymentInput!) { initiatePayment(input: $input) { ${PAYMENT_FIELDS} } }`;
+
+export interface InitiateInput {
+  platformId: string;
+  merchantId: string;
+  paymentToolId: string;
+  amount: { amountMinor: number; currency: string };
+  reference: string;
+  idempotencyKey: string;
+}
+
+let keys = 0;
+export const freshKey = (label = 'key') => `${label}-${process.pid}-${Date.now()}-${(keys += 1)}`;
+
+export async function merchantWhere(graph: Graph, where: string): Promise<string> {
+  const [row] = await graph.stores.merchants.db.query<{ id: string }>(`SELECT m.id FROM merchant m WHERE ${where} ORDER BY m.seq LIMIT 1`);
+  if (!row) throw new Error(`No demo merchant where ${where}`);
+  return row.id;
+}
+
+export const OPTED_IN_TO_WECHAT_ON_TAOBAO = `m.status = 'ACTIVE' AND m.eligible AND EXISTS (
+  SELECT 1 FROM enrolment e WHERE e.merchant_seq = m.seq AND e.platform_id = 'taobao' AND e.tool_id = 'wechat-pay')`;
+
+export function initiate(graph: Graph, input: Partial<InitiateInput> & Pick<InitiateInput, 'merchantId'>): Promise<GraphQLResponse<{ initiatePayment: PaymentView }>> {
+  return graph.query(INITIATE, {
+    input: {
+      platformId: 'taobao',
+      paymentToolId: 'wechat-pay',
+      amount: { amountMinor: 12_345, currency: 'CNY' },
+      reference: 'order-1',
+      idempotencyKey: freshKey(),
+      ...input,
+    },
+  });
+}
+
+export async function payment(graph: Graph, id: string): Promise<PaymentView | null> {
+  const response = await graph.query<{ payment: PaymentView | null }>(`query ($id: ID!) { payment(id: $id) { ${PAYMENT_FIELDS} } }`, { id });
+  expect(response.errors).toBeUndefined();
+  return response.data?.payment ?? null;
+}
+
+/** What the buyer's approve or decline button does, as a script would call it. */
+export async function decide(graph: Graph, id: string, decision: 'approve' | 'decline'): Promise<number> {
+  const response = await fetch(`${graph.wallet.url}/sandbox/payments/${id}/${decision}`, {
+    method: 'POST',
+    headers: { accept: 'application/json' },
+  });
+  await response.arrayBuffer();
+  return response.status;
+}
+
+/** Approves in the wallet and waits until its webhooks reached payments. */
+export async function approveAndSettle(graph: Graph, id: string): Promise<PaymentView | null> {
+  expect(await decide(graph, id, 'approve')).toBe(200);
+  await graph.wallet.webhooks.idle();
+  return payment(graph, id);
+}
+
+export function codes(response: GraphQLResponse): unknown[] {
+  return (response.errors ?? []).map((error) => error.extensions?.code);
+}
+
+export async function paymentRows(graph: Graph): Promise<number> {
+  const [row] = await graph.stores.ledger.db.query<{ count: number }>('SELECT count(*)::int AS count FROM payment');
+  return row?.count ?? 0;
+}
+
+/** Posts a wallet event to the payments webhook, signed with `secret` at `timestamp`. */
+export async function postWebhook(
+  graph: Graph,
+  event: Record<string, unknown>,
+  options: { secret?: string; timestamp?: number; signature?: string } = {},
+): Promise<number> {
+  const body = JSON.stringify(event);
+  const header = options.signature ?? signatureHeader(options.secret ?? TEST_WALLET_SECRET, body, options.timestamp);
+  const response = await fetch(graph.subgraphs.payments.url.replace(/\/graphql$/, '/webhooks/wallet'), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: header },
+    body,
+  });
+  await response.arrayBuffer();
+  return response.status;
+}

@@ -1,0 +1,197 @@
+// The sandbox wallet's HTTP server. Signed API for payments (create, cancel,
+// refund), pages and form endpoints for the buyer (approve, decline), and
+// webhooks back to payments for every decision.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import {
+  BodyError,
+  close,
+  createLogger,
+  listen,
+  readRawBody,
+  sendJson,
+  SIGNATURE_HEADER,
+  verifySignature,
+  z,
+  type Logger,
+} from '@interop/kit';
+import { OrderBook, type Outcome } from './orders';
+import { messagePage, orderPage } from './page';
+import { WebhookSender } from './webhooks';
+
+const MAX_BODY_BYTES = 64 * 1024;
+
+const orderRequest = z.object({
+  paymentId: z.string().min(1),
+  toolId: z.string().min(1),
+  merchantId: z.string().min(1),
+  platformId: z.string().min(1),
+  amountMinor: z.number().int().positive(),
+  currency: z.string().length(3),
+  reference: z.string(),
+  expiresAt: z.iso.datetime(),
+  notifyUrl: z.url(),
+});
+
+const refundRequest = z.object({
+  paymentId: z.string().min(1),
+  amountMinor: z.number().int().positive(),
+  currency: z.string().length(3),
+});
+
+export interface WalletOptions {
+  port: number;
+  host: string;
+  /** Shared with payments: verifies its API calls and signs webhooks. */
+  secret: string;
+  logger?: Logger;
+  /** First webhook retry delay, doubling up to `webhookMaxDelayMs`. */
+  webhookMinDelayMs?: number;
+  webhookMaxDelayMs?: number;
+}
+
+export interface RunningWallet {
+  port: number;
+  /** e.g. http://127.0.0.1:4004 */
+  url: string;
+  orders: OrderBook;
+  webhooks: WebhookSender;
+  stop(): Promise<void>;
+}
+
+type Handler = (req: IncomingMessage, res: ServerResponse, id: string) => Promise<void>;
+
+export async function startWallet(options: WalletOptions): Promise<RunningWallet> {
+  const logger = options.logger ?? createLogger('wallet');
+  const orders = new OrderBook();
+  const webhooks = new WebhookSender({
+    secret: options.secret,
+    logger,
+    ...(options.webhookMinDelayMs === undefined ? {} : { minDelayMs: options.webhookMinDelayMs }),
+    ...(options.webhookMaxDelayMs === undefined ? {} : { maxDelayMs: options.webhookMaxDelayMs }),
+  });
+
+  /** Reads and verifies a signed API call's JSON body; answers 401/400 itself and returns undefined. */
+  async function signedJson<T>(req: IncomingMessage, res: ServerResponse, schema: z.ZodType<T>): Promise<T | undefined> {
+    const raw = await readRawBody(req, MAX_BODY_BYTES);
+    const header = req.headers[SIGNATURE_HEADER];
+    const check = verifySignature(options.secret, raw, Array.isArray(header) ? header[0] : header);
+    if (!check.ok) {
+      sendJson(res, 401, { error: 'invalid signature', reason: check.reason });
+      return undefined;
+    }
+    const parsed = schema.safeParse(safeJson(raw));
+    if (!parsed.success) {
+      sendJson(res, 400, { error: 'malformed request' });
+      return undefined;
+    }
+    return parsed.data;
+  }
+
+  function answer<T>(res: ServerResponse, outcome: Outcome<T>, body: (value: T) => unknown): void {
+    if (outcome.ok) sendJson(res, 200, body(outcome.value));
+    else sendJson(res, outcome.status, { error: outcome.error });
+  }
+
+  /** Buyer actions answer a browser with a page and a script with JSON. */
+  function decide(decision: 'APPROVED' | 'DECLINED'): Handler {
+    return async (req, res, id) => {
+      await readRawBody(req, MAX_BODY_BYTES);
+      const outcome = orders.decide(id, decision);
+      if (outcome.ok && outcome.value.changed) {
+        const events = decision === 'APPROVED' ? (['payment.processing', 'payment.succeeded'] as const) : (['payment.failed'] as const);
+        webhooks.send(outcome.value.order, events);
+      }
+      const wantsJson = (req.headers.accept ?? '').includes('application/json');
+      if (wantsJson) return answer(res, outcome, ({ order }) => ({ paymentId: order.paymentId, status: order.status }));
+      const [status, title, message] = outcome.ok
+        ? [200, decision === 'APPROVED' ? 'Payment approved' : 'Payment declined', 'You can close this page and return to the shop.']
+        : [outcome.status, 'Not possible', outcome.error];
+      res.writeHead(status, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(messagePage(title, message));
+    };
+  }
+
+  const routes: [method: string, pattern: RegExp, handler: Handler][] = [
+    [
+      'PUT',
+      /^\/v1\/payments\/([^/]+)$/,
+      async (req, res, id) => {
+        const request = await signedJson(req, res, orderRequest);
+        if (!request) return;
+        if (request.paymentId !== id) return sendJson(res, 400, { error: 'id mismatch' });
+        answer(res, orders.create(request), (order) => ({ paymentId: order.paymentId, status: order.status }));
+      },
+    ],
+    [
+      'POST',
+      /^\/v1\/payments\/([^/]+)\/cancel$/,
+      async (req, res, id) => {
+        if ((await signedJson(req, res, z.object({}))) === undefined) return;
+        answer(res, orders.cancel(id), (order) => ({ paymentId: order.paymentId, status: order.status }));
+      },
+    ],
+    [
+      'PUT',
+      /^\/v1\/refunds\/([^/]+)$/,
+      async (req, res, id) => {
+        const request = await signedJson(req, res, refundRequest);
+        if (!request) return;
+        answer(res, orders.refund(id, request), () => ({ refundId: id, status: 'SUCCEEDED' }));
+      },
+    ],
+    [
+      'GET',
+      /^\/sandbox\/payments\/([^/]+)$/,
+      async (_req, res, id) => {
+        const order = orders.get(id);
+        res.writeHead(order ? 200 : 404, { 'content-type': 'text/html; charset=utf-8' });
+        res.end(order ? orderPage(order) : messagePage('Unknown payment', 'The wallet has no payment with this id.'));
+      },
+    ],
+    ['POST', /^\/sandbox\/payments\/([^/]+)\/approve$/, decide('APPROVED')],
+    ['POST', /^\/sandbox\/payments\/([^/]+)\/decline$/, decide('DECLINED')],
+  ];
+
+  const server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (path === '/health') return sendJson(res, 200, { status: 'ok', service: 'wallet' });
+    for (const [method, pattern, handler] of routes) {
+      const match = pattern.exec(path);
+      if (!match?.[1] || req.method !== method) continue;
+      handler(req, res, decodeURIComponent(match[1])).catch((error: unknown) => {
+        if (res.headersSent) return res.destroy();
+        if (error instanceof BodyError) return sendJson(res, error.status, { error: error.message });
+        logger.error({ err: error }, 'wallet request failed');
+        sendJson(res, 500, { error: 'Internal error' });
+      });
+      return;
+    }
+    sendJson(res, 404, { error: 'Not found' });
+  });
+
+  const port = await listen(server, options.port, options.host);
+  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+  logger.info({ port }, 'sandbox wallet listening');
+  let stopping: Promise<void> | undefined;
+  return {
+    port,
+    url: `http://${host}:${port}`,
+    orders,
+    webhooks,
+    stop() {
+      stopping ??= (async () => {
+        webhooks.stop();
+        await close(server);
+      })();
+      return stopping;
+    },
+  };
+}
+
+function safeJson(raw: string): unknown {
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch {
+    return undefined;
+  }
+}
