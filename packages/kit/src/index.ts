@@ -11,3 +11,4 @@ export * from './pagination';
 export * from './service-config';
 export * from './signature';
 export * from './db/open-owned';
+export * from './batch';

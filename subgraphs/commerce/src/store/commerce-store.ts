@@ -2,19 +2,9 @@
 // The facts are few and change with a release, so they live in memory, indexed
 // for the batch lookups the DataLoaders make. Every method takes a batch of
 // keys and answers in key order, so one call serves one DataLoader batch.
+import { groupBy } from '@interop/kit';
 import { acceptances, listings, platforms } from './seed';
 import type { AcceptanceRow, ListingRow, PlatformRow } from './types';
-
-function groupBy<T>(rows: readonly T[], keyOf: (row: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const row of rows) {
-    const key = keyOf(row);
-    const group = groups.get(key);
-    if (group) group.push(row);
-    else groups.set(key, [row]);
-  }
-  return groups;
-}
 
 const byRank = (a: AcceptanceRow, b: AcceptanceRow) => a.checkoutRank - b.checkoutRank || a.toolId.localeCompare(b.toolId);
 const byPlatform = (a: AcceptanceRow, b: AcceptanceRow) => a.platformId.localeCompare(b.platformId);

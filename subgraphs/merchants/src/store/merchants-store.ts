@@ -1,7 +1,7 @@
 // The merchants subgraph's data: merchants, their storefronts and the tools
 // they opened, in SQL (PGlite or PostgreSQL). Batch methods answer in key
 // order, one query per DataLoader batch (`= ANY($1)` on indexed columns).
-import { type Database, type PageRequest, type SqlParam } from '@interop/kit';
+import { rowsPerKey, type Database, type PageRequest, type SqlParam } from '@interop/kit';
 import type { ToolReach } from '@interop/domain';
 import { storefrontId } from './storefront-id';
 import type { MerchantRow, StorefrontRow } from './types';
@@ -39,13 +39,7 @@ export class MerchantsStore {
        WHERE m.id = ANY($1) ORDER BY s.platform_id`,
       [merchantIds],
     );
-    const byMerchant = new Map<string, StorefrontRow[]>();
-    for (const row of rows) {
-      const list = byMerchant.get(row.merchant_id) ?? [];
-      list.push(toStorefront(row));
-      byMerchant.set(row.merchant_id, list);
-    }
-    return merchantIds.map((id) => byMerchant.get(id) ?? []);
+    return rowsPerKey(merchantIds, rows.map(toStorefront), (row) => row.merchantId);
   }
 
   async storefrontsByKeys(keys: readonly { merchantId: string; platformId: string }[]): Promise<(StorefrontRow | null)[]> {
@@ -69,12 +63,12 @@ export class MerchantsStore {
        ORDER BY e.tool_id`,
       [storefronts.map((s) => s.merchantSeq), storefronts.map((s) => s.platformId)],
     );
-    const byStorefront = new Map<string, string[]>();
-    for (const row of rows) {
-      const key = `${row.merchant_seq}:${row.platform_id}`;
-      byStorefront.set(key, [...(byStorefront.get(key) ?? []), row.tool_id]);
-    }
-    return storefronts.map((s) => byStorefront.get(`${s.merchantSeq}:${s.platformId}`) ?? []);
+    const key = (row: { merchant_seq: number; platform_id: string }) => `${row.merchant_seq}:${row.platform_id}`;
+    return rowsPerKey(
+      storefronts.map((s) => key({ merchant_seq: s.merchantSeq, platform_id: s.platformId })),
+      rows,
+      key,
+    ).map((group) => group.map((row) => row.tool_id));
   }
 
   /** Records that the merchant opened a tool on the storefront's platform; opening it again changes nothing. */

@@ -3,7 +3,7 @@
 // applied. Every status change and its audit event are written in one
 // transaction, guarded by the status the change starts from, so two
 // processes sharing one database cannot both apply a change.
-import type { Database, PageRequest, Queryable } from '@interop/kit';
+import { rowsPerKey, type Database, type PageRequest, type Queryable } from '@interop/kit';
 import { statusesBefore } from '../lifecycle';
 import type { PaymentEventRow, PaymentRow, PaymentStatus, RefundRow, RefundStatus } from './types';
 
@@ -141,7 +141,7 @@ export class PaymentLedger {
        FROM payment_event WHERE payment_id = ANY($1) ORDER BY seq`,
       [ids],
     );
-    return groupInOrder(ids, rows, (row) => row.paymentId);
+    return rowsPerKey(ids, rows, (row) => row.paymentId);
   }
 
   async refundsByPaymentIds(ids: readonly string[]): Promise<RefundRow[][]> {
@@ -149,7 +149,7 @@ export class PaymentLedger {
       `SELECT ${REFUND_COLUMNS} FROM refund WHERE payment_id = ANY($1) ORDER BY seq`,
       [ids],
     );
-    return groupInOrder(ids, rows, (row) => row.paymentId);
+    return rowsPerKey(ids, rows, (row) => row.paymentId);
   }
 
   async refundByIdempotencyKey(key: string, db: Queryable = this.db): Promise<RefundRow | null> {
@@ -232,15 +232,4 @@ export class PaymentLedger {
 
 async function insertEvent(db: Queryable, paymentId: string, from: PaymentStatus | null, to: PaymentStatus, cause: string): Promise<void> {
   await db.query('INSERT INTO payment_event (payment_id, from_status, to_status, cause) VALUES ($1, $2, $3, $4)', [paymentId, from, to, cause]);
-}
-
-function groupInOrder<T>(ids: readonly string[], rows: readonly T[], keyOf: (row: T) => string): T[][] {
-  const groups = new Map<string, T[]>();
-  for (const row of rows) {
-    const key = keyOf(row);
-    const group = groups.get(key);
-    if (group) group.push(row);
-    else groups.set(key, [row]);
-  }
-  return ids.map((id) => groups.get(id) ?? []);
 }
