@@ -55,8 +55,8 @@ export type OperatorGroup =
 /** A payment tool. Owned by the payments subgraph; commerce adds where it is accepted. */
 export type PaymentTool = {
   __typename?: 'PaymentTool';
-  /** Every platform rule about this tool, ordered by platform id. */
-  acceptedOn: Array<PlatformAcceptance>;
+  /** Every platform rule about this tool, ordered by platform id. Null only when the commerce subgraph is unavailable (an error with code SUBGRAPH_UNAVAILABLE says so). */
+  acceptedOn: Maybe<Array<PlatformAcceptance>>;
   /** Stable id, e.g. `wechat-pay`. */
   id: Scalars['ID']['output'];
 };
@@ -70,22 +70,22 @@ export type Platform = {
   __typename?: 'Platform';
   /** The platform's rule for one tool, or null when it has none. */
   acceptance: Maybe<PlatformAcceptance>;
-  /** The platform's checkout rule for each payment tool it has a rule for, in checkout order (best rank first). */
-  acceptedPaymentTools: Array<PlatformAcceptance>;
-  /** What buyers do on the platform. */
-  category: PlatformCategory;
-  /** Services listed inside this platform (e.g. Meituan Waimai inside the Alipay app). */
-  hosts: Array<PlatformListing>;
+  /** The platform's checkout rule for each payment tool it has a rule for, in checkout order (best rank first). Null only when the commerce subgraph is unavailable (an error with code SUBGRAPH_UNAVAILABLE says so). */
+  acceptedPaymentTools: Maybe<Array<PlatformAcceptance>>;
+  /** What buyers do on the platform. Null only when the commerce subgraph is unavailable (an error with code SUBGRAPH_UNAVAILABLE says so). */
+  category: Maybe<PlatformCategory>;
+  /** Services listed inside this platform (e.g. Meituan Waimai inside the Alipay app). Null only when the commerce subgraph is unavailable (an error with code SUBGRAPH_UNAVAILABLE says so). */
+  hosts: Maybe<Array<PlatformListing>>;
   /** Stable id, e.g. `taobao`, `meituan-waimai`, `alipay-app`. */
   id: Scalars['ID']['output'];
-  /** Platforms this service is listed inside. */
-  listedOn: Array<PlatformListing>;
-  /** Display name, e.g. `Taobao`. */
-  name: Scalars['String']['output'];
-  /** The company group that runs the platform, e.g. `Alibaba Group`. */
-  operator: Scalars['String']['output'];
-  /** The operator as a stable enum value, for filtering and grouping. */
-  operatorGroup: OperatorGroup;
+  /** Platforms this service is listed inside. Null only when the commerce subgraph is unavailable (an error with code SUBGRAPH_UNAVAILABLE says so). */
+  listedOn: Maybe<Array<PlatformListing>>;
+  /** Display name, e.g. `Taobao`. Null only when the commerce subgraph is unavailable (an error with code SUBGRAPH_UNAVAILABLE says so). */
+  name: Maybe<Scalars['String']['output']>;
+  /** The company group that runs the platform, e.g. `Alibaba Group`. Null only when the commerce subgraph is unavailable (an error with code SUBGRAPH_UNAVAILABLE says so). */
+  operator: Maybe<Scalars['String']['output']>;
+  /** The operator as a stable enum value, for filtering and grouping. Null only when the commerce subgraph is unavailable (an error with code SUBGRAPH_UNAVAILABLE says so). */
+  operatorGroup: Maybe<OperatorGroup>;
 };
 
 
@@ -301,21 +301,21 @@ export type AcceptanceEventResolvers<ContextType = CommerceContext, ParentType e
 
 export type PaymentToolResolvers<ContextType = CommerceContext, ParentType extends ResolversParentTypes['PaymentTool'] = ResolversParentTypes['PaymentTool'], FederationReferenceType extends FederationReferenceTypes['PaymentTool'] = FederationReferenceTypes['PaymentTool']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['PaymentTool']> | FederationReferenceType, FederationReferenceType, ContextType>;
-  acceptedOn?: Resolver<Array<ResolversTypes['PlatformAcceptance']>, ParentType, ContextType>;
+  acceptedOn?: Resolver<Maybe<Array<ResolversTypes['PlatformAcceptance']>>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 
 export type PlatformResolvers<ContextType = CommerceContext, ParentType extends ResolversParentTypes['Platform'] = ResolversParentTypes['Platform'], FederationReferenceType extends FederationReferenceTypes['Platform'] = FederationReferenceTypes['Platform']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Platform']> | FederationReferenceType, FederationReferenceType, ContextType>;
   acceptance?: Resolver<Maybe<ResolversTypes['PlatformAcceptance']>, ParentType, ContextType, RequireFields<PlatformAcceptanceArgs, 'paymentToolId'>>;
-  acceptedPaymentTools?: Resolver<Array<ResolversTypes['PlatformAcceptance']>, ParentType, ContextType>;
-  category?: Resolver<ResolversTypes['PlatformCategory'], ParentType, ContextType>;
-  hosts?: Resolver<Array<ResolversTypes['PlatformListing']>, ParentType, ContextType>;
+  acceptedPaymentTools?: Resolver<Maybe<Array<ResolversTypes['PlatformAcceptance']>>, ParentType, ContextType>;
+  category?: Resolver<Maybe<ResolversTypes['PlatformCategory']>, ParentType, ContextType>;
+  hosts?: Resolver<Maybe<Array<ResolversTypes['PlatformListing']>>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  listedOn?: Resolver<Array<ResolversTypes['PlatformListing']>, ParentType, ContextType>;
-  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  operator?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  operatorGroup?: Resolver<ResolversTypes['OperatorGroup'], ParentType, ContextType>;
+  listedOn?: Resolver<Maybe<Array<ResolversTypes['PlatformListing']>>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  operator?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  operatorGroup?: Resolver<Maybe<ResolversTypes['OperatorGroup']>, ParentType, ContextType>;
 }>;
 
 export type PlatformAcceptanceResolvers<ContextType = CommerceContext, ParentType extends ResolversParentTypes['PlatformAcceptance'] = ResolversParentTypes['PlatformAcceptance']> = ResolversObject<{

@@ -19,22 +19,22 @@ export type Scalars = {
 /** A business selling on one or more platforms (generated demo data). */
 export type Merchant = {
   __typename?: 'Merchant';
-  /** What the merchant sells. */
-  category: MerchantCategory;
-  /** City of registration. */
-  city: Scalars['String']['output'];
-  /** Meets the platforms' and tool providers' rules for opening a payment tool itself (needed where a platform asks for opt-in). */
-  eligible: Scalars['Boolean']['output'];
+  /** What the merchant sells. Null only when the merchants subgraph is unavailable (an error with code SUBGRAPH_UNAVAILABLE says so). */
+  category: Maybe<MerchantCategory>;
+  /** City of registration. Null only when the merchants subgraph is unavailable (an error with code SUBGRAPH_UNAVAILABLE says so). */
+  city: Maybe<Scalars['String']['output']>;
+  /** Meets the platforms' and tool providers' rules for opening a payment tool itself (needed where a platform asks for opt-in). Null only when the merchants subgraph is unavailable (an error with code SUBGRAPH_UNAVAILABLE says so). */
+  eligible: Maybe<Scalars['Boolean']['output']>;
   /** Stable id, e.g. `m0000001`. */
   id: Scalars['ID']['output'];
-  /** Trading name. */
-  name: Scalars['String']['output'];
-  /** Whether the merchant may trade; a suspended merchant has no checkout options. */
-  status: MerchantStatus;
+  /** Trading name. Null only when the merchants subgraph is unavailable (an error with code SUBGRAPH_UNAVAILABLE says so). */
+  name: Maybe<Scalars['String']['output']>;
+  /** Whether the merchant may trade; a suspended merchant has no checkout options. Null only when the merchants subgraph is unavailable (an error with code SUBGRAPH_UNAVAILABLE says so). */
+  status: Maybe<MerchantStatus>;
   /** The merchant's storefront on one platform, or null when it does not sell there. */
   storefront: Maybe<Storefront>;
-  /** The merchant's storefront on each platform it sells on, ordered by platform id. */
-  storefronts: Array<Storefront>;
+  /** The merchant's storefront on each platform it sells on, ordered by platform id. Null only when the merchants subgraph is unavailable (an error with code SUBGRAPH_UNAVAILABLE says so). */
+  storefronts: Maybe<Array<Storefront>>;
 };
 
 
@@ -146,8 +146,8 @@ export type PaymentTool = {
 export type Platform = {
   __typename?: 'Platform';
   id: Scalars['ID']['output'];
-  /** Merchants with a storefront on this platform, in id order; `acceptsToolId` keeps those where a buyer can pay with that tool here now. Errors as for `Query.merchants`. */
-  merchants: MerchantConnection;
+  /** Merchants with a storefront on this platform, in id order; `acceptsToolId` keeps those where a buyer can pay with that tool here now. Errors as for `Query.merchants`. Null only when the merchants subgraph is unavailable (an error with code SUBGRAPH_UNAVAILABLE says so). */
+  merchants: Maybe<MerchantConnection>;
 };
 
 
@@ -341,14 +341,14 @@ export type ResolversParentTypes = ResolversObject<{
 
 export type MerchantResolvers<ContextType = MerchantsContext, ParentType extends ResolversParentTypes['Merchant'] = ResolversParentTypes['Merchant'], FederationReferenceType extends FederationReferenceTypes['Merchant'] = FederationReferenceTypes['Merchant']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Merchant']> | FederationReferenceType, FederationReferenceType, ContextType>;
-  category?: Resolver<ResolversTypes['MerchantCategory'], ParentType, ContextType>;
-  city?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  eligible?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  category?: Resolver<Maybe<ResolversTypes['MerchantCategory']>, ParentType, ContextType>;
+  city?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  eligible?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  status?: Resolver<ResolversTypes['MerchantStatus'], ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  status?: Resolver<Maybe<ResolversTypes['MerchantStatus']>, ParentType, ContextType>;
   storefront?: Resolver<Maybe<ResolversTypes['Storefront']>, ParentType, ContextType, RequireFields<MerchantStorefrontArgs, 'platformId'>>;
-  storefronts?: Resolver<Array<ResolversTypes['Storefront']>, ParentType, ContextType>;
+  storefronts?: Resolver<Maybe<Array<ResolversTypes['Storefront']>>, ParentType, ContextType>;
 }>;
 
 export type MerchantConnectionResolvers<ContextType = MerchantsContext, ParentType extends ResolversParentTypes['MerchantConnection'] = ResolversParentTypes['MerchantConnection']> = ResolversObject<{
@@ -379,7 +379,7 @@ export type PaymentToolResolvers<ContextType = MerchantsContext, ParentType exte
 export type PlatformResolvers<ContextType = MerchantsContext, ParentType extends ResolversParentTypes['Platform'] = ResolversParentTypes['Platform'], FederationReferenceType extends FederationReferenceTypes['Platform'] = FederationReferenceTypes['Platform']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Platform']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  merchants?: Resolver<ResolversTypes['MerchantConnection'], ParentType, ContextType, RequireFields<PlatformMerchantsArgs, 'first'>>;
+  merchants?: Resolver<Maybe<ResolversTypes['MerchantConnection']>, ParentType, ContextType, RequireFields<PlatformMerchantsArgs, 'first'>>;
 }>;
 
 export type QueryResolvers<ContextType = MerchantsContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{

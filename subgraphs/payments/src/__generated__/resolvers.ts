@@ -50,11 +50,11 @@ export type InitiatePaymentInput = {
 
 export type Merchant = {
   __typename?: 'Merchant';
-  eligible: Scalars['Boolean']['output'];
+  eligible: Maybe<Scalars['Boolean']['output']>;
   id: Scalars['ID']['output'];
-  /** Payments to this merchant, newest first. */
-  payments: PaymentConnection;
-  status: MerchantStatus;
+  /** Payments to this merchant, newest first. Null only when the payments subgraph is unavailable (an error with code SUBGRAPH_UNAVAILABLE says so). */
+  payments: Maybe<PaymentConnection>;
+  status: Maybe<MerchantStatus>;
 };
 
 
@@ -315,18 +315,18 @@ export type PaymentTool = {
   __typename?: 'PaymentTool';
   /** Stable id, e.g. `alipay`, `wechat-pay`, `e-cny`. */
   id: Scalars['ID']['output'];
-  /** Tools it interoperates with (each can pay where the other is scanned or linked), ordered by id. */
-  interoperatesWith: Array<PaymentTool>;
-  /** What kind of tool it is. */
-  kind: PaymentToolKind;
-  /** The smallest and largest single payment the tool takes (demo data). */
-  limits: PaymentLimits;
-  /** Display name, e.g. `WeChat Pay`. */
-  name: Scalars['String']['output'];
-  /** Whether payments with the tool can be taken now. */
-  operationalStatus: OperationalStatus;
-  /** The company or institution that runs it, e.g. `Tencent`. */
-  provider: Scalars['String']['output'];
+  /** Tools it interoperates with (each can pay where the other is scanned or linked), ordered by id. Null only when the payments subgraph is unavailable (an error with code SUBGRAPH_UNAVAILABLE says so). */
+  interoperatesWith: Maybe<Array<PaymentTool>>;
+  /** What kind of tool it is. Null only when the payments subgraph is unavailable (an error with code SUBGRAPH_UNAVAILABLE says so). */
+  kind: Maybe<PaymentToolKind>;
+  /** The smallest and largest single payment the tool takes (demo data). Null only when the payments subgraph is unavailable (an error with code SUBGRAPH_UNAVAILABLE says so). */
+  limits: Maybe<PaymentLimits>;
+  /** Display name, e.g. `WeChat Pay`. Null only when the payments subgraph is unavailable (an error with code SUBGRAPH_UNAVAILABLE says so). */
+  name: Maybe<Scalars['String']['output']>;
+  /** Whether payments with the tool can be taken now. Null only when the payments subgraph is unavailable (an error with code SUBGRAPH_UNAVAILABLE says so). */
+  operationalStatus: Maybe<OperationalStatus>;
+  /** The company or institution that runs it, e.g. `Tencent`. Null only when the payments subgraph is unavailable (an error with code SUBGRAPH_UNAVAILABLE says so). */
+  provider: Maybe<Scalars['String']['output']>;
 };
 
 /** What kind of payment tool. */
@@ -342,10 +342,10 @@ export type PaymentToolKind =
 
 export type Platform = {
   __typename?: 'Platform';
-  acceptedPaymentTools: Array<PlatformAcceptance>;
+  acceptedPaymentTools: Maybe<Array<PlatformAcceptance>>;
   id: Scalars['ID']['output'];
-  /** Payments taken on this platform, newest first. */
-  payments: PaymentConnection;
+  /** Payments taken on this platform, newest first. Null only when the payments subgraph is unavailable (an error with code SUBGRAPH_UNAVAILABLE says so). */
+  payments: Maybe<PaymentConnection>;
 };
 
 
@@ -446,8 +446,8 @@ export type Storefront = {
   /** `<merchantId>:<platformId>`, e.g. `m0000001:taobao`. */
   id: Scalars['ID']['output'];
   merchant: Merchant;
-  /** The tools a buyer can pay with at this storefront now, best rank first (the same rule as `Query.checkoutOptions`). */
-  paymentOptions: Array<PaymentOption>;
+  /** The tools a buyer can pay with at this storefront now, best rank first (the same rule as `Query.checkoutOptions`). Null when the payments subgraph, or commerce or merchants whose facts it needs, is unavailable (an error with code SUBGRAPH_UNAVAILABLE names it). */
+  paymentOptions: Maybe<Array<PaymentOption>>;
   platform: Platform;
 };
 
@@ -629,7 +629,7 @@ export type ResolversParentTypes = ResolversObject<{
 export type MerchantResolvers<ContextType = PaymentsContext, ParentType extends ResolversParentTypes['Merchant'] = ResolversParentTypes['Merchant'], FederationReferenceType extends FederationReferenceTypes['Merchant'] = FederationReferenceTypes['Merchant']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Merchant']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  payments?: Resolver<ResolversTypes['PaymentConnection'], ParentType, ContextType, RequireFields<MerchantPaymentsArgs, 'first'>>;
+  payments?: Resolver<Maybe<ResolversTypes['PaymentConnection']>, ParentType, ContextType, RequireFields<MerchantPaymentsArgs, 'first'>>;
 }>;
 
 export type MoneyResolvers<ContextType = PaymentsContext, ParentType extends ResolversParentTypes['Money'] = ResolversParentTypes['Money']> = ResolversObject<{
@@ -704,18 +704,18 @@ export type PaymentOptionResolvers<ContextType = PaymentsContext, ParentType ext
 export type PaymentToolResolvers<ContextType = PaymentsContext, ParentType extends ResolversParentTypes['PaymentTool'] = ResolversParentTypes['PaymentTool'], FederationReferenceType extends FederationReferenceTypes['PaymentTool'] = FederationReferenceTypes['PaymentTool']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['PaymentTool']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  interoperatesWith?: Resolver<Array<ResolversTypes['PaymentTool']>, ParentType, ContextType>;
-  kind?: Resolver<ResolversTypes['PaymentToolKind'], ParentType, ContextType>;
-  limits?: Resolver<ResolversTypes['PaymentLimits'], ParentType, ContextType>;
-  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  operationalStatus?: Resolver<ResolversTypes['OperationalStatus'], ParentType, ContextType>;
-  provider?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  interoperatesWith?: Resolver<Maybe<Array<ResolversTypes['PaymentTool']>>, ParentType, ContextType>;
+  kind?: Resolver<Maybe<ResolversTypes['PaymentToolKind']>, ParentType, ContextType>;
+  limits?: Resolver<Maybe<ResolversTypes['PaymentLimits']>, ParentType, ContextType>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  operationalStatus?: Resolver<Maybe<ResolversTypes['OperationalStatus']>, ParentType, ContextType>;
+  provider?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
 export type PlatformResolvers<ContextType = PaymentsContext, ParentType extends ResolversParentTypes['Platform'] = ResolversParentTypes['Platform'], FederationReferenceType extends FederationReferenceTypes['Platform'] = FederationReferenceTypes['Platform']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Platform']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  payments?: Resolver<ResolversTypes['PaymentConnection'], ParentType, ContextType, RequireFields<PlatformPaymentsArgs, 'first'>>;
+  payments?: Resolver<Maybe<ResolversTypes['PaymentConnection']>, ParentType, ContextType, RequireFields<PlatformPaymentsArgs, 'first'>>;
 }>;
 
 export type QueryResolvers<ContextType = PaymentsContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
@@ -737,7 +737,7 @@ export type RefundResolvers<ContextType = PaymentsContext, ParentType extends Re
 export type StorefrontResolvers<ContextType = PaymentsContext, ParentType extends ResolversParentTypes['Storefront'] = ResolversParentTypes['Storefront'], FederationReferenceType extends FederationReferenceTypes['Storefront'] = FederationReferenceTypes['Storefront']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Storefront']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
-  paymentOptions?: Resolver<Array<ResolversTypes['PaymentOption']>, ParentType, ContextType>;
+  paymentOptions?: Resolver<Maybe<Array<ResolversTypes['PaymentOption']>>, ParentType, ContextType>;
 }>;
 
 export type Resolvers<ContextType = PaymentsContext> = ResolversObject<{

@@ -7,9 +7,14 @@ export const Storefront: StorefrontResolvers = {
   __resolveReference: (reference) => reference,
   paymentOptions: (storefront, _args, { loaders }) => {
     if (!('platform' in storefront)) throw new Error('Storefront representation lacks the @requires facts');
-    return checkoutOptions(loaders, storefront.platform.acceptedPaymentTools.map(toAcceptanceFacts), {
-      merchantStatus: storefront.merchant.status,
-      merchantEligible: storefront.merchant.eligible,
+    const rules = storefront.platform.acceptedPaymentTools;
+    const { status, eligible } = storefront.merchant;
+    // A fact its owner could not give (that owner's outage is reported by the gateway):
+    // no options are guessed without it.
+    if (!rules || !status || eligible == null) return null;
+    return checkoutOptions(loaders, rules.map(toAcceptanceFacts), {
+      merchantStatus: status,
+      merchantEligible: eligible,
       enrolledToolIds: storefront.enrolledTools.map((tool) => tool.id),
     });
   },
