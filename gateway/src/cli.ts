@@ -3,8 +3,10 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ConfigError, DEFAULT_PORTS } from '@interop/kit';
+import { DEFAULT_SUBGRAPH_TIMEOUT_MS } from './server';
 
-export const USAGE = 'usage: gateway [--supergraph FILE] [--port N] [--host HOST] [--subgraph-url NAME=URL ...]';
+export const USAGE =
+  'usage: gateway [--supergraph FILE] [--port N] [--host HOST] [--subgraph-url NAME=URL ...] [--subgraph-timeout NAME=MS ...]';
 
 export interface GatewayCli {
   supergraphPath: string;
@@ -12,10 +14,13 @@ export interface GatewayCli {
   port: number;
   host: string;
   subgraphUrls: Record<string, string>;
+  /** Default fetch timeout (SUBGRAPH_TIMEOUT_MS) and per-subgraph ones (--subgraph-timeout). */
+  subgraphTimeoutMs: number;
+  subgraphTimeouts: Record<string, number>;
 }
 
 export function parseGatewayCli(argv: readonly string[], env: Record<string, string | undefined> = process.env): GatewayCli {
-  let values: { supergraph?: string; port?: string; host?: string; 'subgraph-url'?: string[] };
+  let values: { supergraph?: string; port?: string; host?: string; 'subgraph-url'?: string[]; 'subgraph-timeout'?: string[] };
   try {
     ({ values } = parseArgs({
       args: [...argv],
@@ -24,6 +29,7 @@ export function parseGatewayCli(argv: readonly string[], env: Record<string, str
         port: { type: 'string' },
         host: { type: 'string' },
         'subgraph-url': { type: 'string', multiple: true },
+        'subgraph-timeout': { type: 'string', multiple: true },
       },
       allowPositionals: false,
     }));
@@ -40,11 +46,32 @@ export function parseGatewayCli(argv: readonly string[], env: Record<string, str
     if (!match?.[1] || !match[2]) throw new ConfigError(`--subgraph-url must be NAME=URL, got ${entry}`);
     subgraphUrls[match[1]] = match[2];
   }
+  const subgraphTimeoutMs = milliseconds(env.SUBGRAPH_TIMEOUT_MS ?? String(DEFAULT_SUBGRAPH_TIMEOUT_MS), 'SUBGRAPH_TIMEOUT_MS');
+  const subgraphTimeouts: Record<string, number> = {};
+  for (const entry of values['subgraph-timeout'] ?? []) {
+    const match = /^([A-Za-z0-9_-]+)=(.+)$/.exec(entry);
+    if (!match?.[1] || !match[2]) throw new ConfigError(`--subgraph-timeout must be NAME=MS, got ${entry}`);
+    subgraphTimeouts[match[1]] = milliseconds(match[2], '--subgraph-timeout');
+  }
   let supergraphSdl: string;
   try {
     supergraphSdl = readFileSync(supergraphPath, 'utf8');
   } catch (error) {
     throw new ConfigError(`cannot read supergraph file ${supergraphPath}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }
-  return { supergraphPath, supergraphSdl, port, host: values.host ?? env.GATEWAY_HOST ?? '::', subgraphUrls };
+  return {
+    supergraphPath,
+    supergraphSdl,
+    port,
+    host: values.host ?? env.GATEWAY_HOST ?? '::',
+    subgraphUrls,
+    subgraphTimeoutMs,
+    subgraphTimeouts,
+  };
+}
+
+function milliseconds(text: string, name: string): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value < 1 || value > 600_000) throw new ConfigError(`${name} must be milliseconds (1-600000), got ${text}`);
+  return value;
 }

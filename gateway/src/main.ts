@@ -1,5 +1,5 @@
 // Entry point: serves any supergraph file, routing to the URLs in it.
-import { createLogger, runMain, stopOnSignals } from '@interop/kit';
+import { createLogger, runMain, startTracing, stopOnSignals } from '@interop/kit';
 import { parseGatewayCli } from './cli';
 import { startGateway } from './server';
 
@@ -11,6 +11,7 @@ runMain(async () => {
     throw new Error(`gateway: ${(error as Error).message}`);
   }
   const logger = createLogger('gateway');
+  startTracing({ serviceName: 'gateway' });
   let gateway;
   try {
     gateway = await startGateway({ ...cli, logger });

@@ -1,49 +1,89 @@
-// The gateway: @apollo/gateway planning over a supergraph file, served by
-// @apollo/server on the shared HTTP integration, with Apollo Sandbox on the
-// root URL. Builds everything without listening, so tests choose the port.
+// The gateway: @apollo/gateway planning over a supergraph (a fixed SDL or a
+// watched file), served by @apollo/server on the shared HTTP integration, with
+// Apollo Sandbox on the root URL, /health, /ready and /metrics. Builds
+// everything without listening, so tests choose the port.
 import type { Server } from 'node:http';
-import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
+import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { close, createGraphQLHttpServer, createLogger, listen, maskingFormatError, sendJson, type Logger } from '@interop/kit';
+import { gatewayContext, type GatewayContext } from './context';
+import { SubgraphDataSource } from './data-source';
 import { EXAMPLE_OPERATION, EXAMPLE_VARIABLES } from './example-operation';
+import { GatewayMetrics } from './metrics';
+import { countingPlanCache } from './plan-cache';
+import { sendReadiness, type SubgraphProbe } from './readiness';
+import { requestMetricsPlugin } from './request-metrics';
+import { watchedSupergraph } from './supergraph-source';
+
+export const DEFAULT_SUBGRAPH_TIMEOUT_MS = 5000;
 
 export interface GatewayOptions {
   supergraphSdl: string;
+  /** When given, the file is watched and the gateway reloads the supergraph when it changes. */
+  supergraphPath?: string;
   /** Replaces a subgraph's routing URL from the supergraph, by subgraph name. */
   subgraphUrls?: Readonly<Record<string, string>>;
+  /** How long a subgraph fetch may take before GATEWAY_TIMEOUT; per subgraph in `subgraphTimeouts`. */
+  subgraphTimeoutMs?: number;
+  subgraphTimeouts?: Readonly<Record<string, number>>;
+  /** How long /ready waits for each subgraph. */
+  readyTimeoutMs?: number;
+  /** How long a stop waits for requests in flight before cutting connections. */
+  drainMs?: number;
   logger?: Logger;
+  metrics?: GatewayMetrics;
 }
 
 export interface RunningGateway {
   port: number;
   /** The public endpoint, e.g. http://localhost:4000/ */
   url: string;
+  metrics: GatewayMetrics;
   stop(): Promise<void>;
 }
 
-export function createGatewayApollo(options: GatewayOptions): ApolloServer {
+export interface GatewayParts {
+  apollo: ApolloServer<GatewayContext>;
+  metrics: GatewayMetrics;
+  /** The subgraphs of the schema being served, for /ready. */
+  subgraphs: Map<string, SubgraphProbe>;
+}
+
+export function createGatewayApollo(options: GatewayOptions): GatewayParts {
   const logger = options.logger ?? createLogger('gateway');
+  const metrics = options.metrics ?? new GatewayMetrics();
   // @apollo/gateway otherwise reports usage data to Apollo and probes cloud
   // metadata addresses at start. Our gateway sends nothing off the machine
   // unless the operator opts in by setting the variable to false.
   process.env.APOLLO_TELEMETRY_DISABLED ??= 'true';
   const overrides = options.subgraphUrls ?? {};
+  const subgraphs = new Map<string, SubgraphProbe>();
   const gateway = new ApolloGateway({
-    supergraphSdl: options.supergraphSdl,
+    ...(options.supergraphPath
+      ? { supergraphSdl: watchedSupergraph(options.supergraphPath, options.supergraphSdl, logger) }
+      : { supergraphSdl: options.supergraphSdl }),
     logger,
+    queryPlannerConfig: { cache: countingPlanCache(metrics) },
     buildService: ({ name, url }) => {
       const routed = overrides[name] ?? url;
       if (!routed) throw new Error(`Subgraph ${name} has no routing URL`);
-      return new RemoteGraphQLDataSource({ url: routed });
+      subgraphs.set(name, { name, url: routed });
+      return new SubgraphDataSource({
+        name,
+        url: routed,
+        timeoutMs: options.subgraphTimeouts?.[name] ?? options.subgraphTimeoutMs ?? DEFAULT_SUBGRAPH_TIMEOUT_MS,
+        metrics,
+      });
     },
   });
-  return new ApolloServer({
+  const apollo = new ApolloServer<GatewayContext>({
     gateway,
     logger,
     formatError: maskingFormatError(logger),
     includeStacktraceInErrorResponses: false,
     plugins: [
+      requestMetricsPlugin(metrics, logger),
       ApolloServerPluginLandingPageLocalDefault({
         embed: true,
         footer: false,
@@ -52,6 +92,7 @@ export function createGatewayApollo(options: GatewayOptions): ApolloServer {
       }),
     ],
   });
+  return { apollo, metrics, subgraphs };
 }
 
 export interface StartGatewayOptions extends GatewayOptions {
@@ -60,13 +101,22 @@ export interface StartGatewayOptions extends GatewayOptions {
 }
 
 export async function startGateway(options: StartGatewayOptions): Promise<RunningGateway> {
-  const apollo = createGatewayApollo(options);
+  const { apollo, metrics, subgraphs } = createGatewayApollo(options);
   await apollo.start();
+  let loaded = true;
   const server: Server = createGraphQLHttpServer({
     apollo,
     graphqlPaths: ['/', '/graphql'],
-    context: async () => ({}),
-    routes: { '/health': (_req, res) => sendJson(res, 200, { status: 'ok' }) },
+    context: async (req, res) => gatewayContext(req, res),
+    routes: {
+      '/health': (_req, res) => sendJson(res, 200, { status: 'ok' }),
+      '/ready': (_req, res) => sendReadiness(res, loaded, subgraphs.values(), options.readyTimeoutMs ?? 1000),
+      '/metrics': async (_req, res) => {
+        const body = await metrics.registry.metrics();
+        res.writeHead(200, { 'content-type': metrics.registry.contentType });
+        res.end(body);
+      },
+    },
   });
   let port: number;
   try {
@@ -79,8 +129,11 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   return {
     port,
     url: `http://localhost:${port}/`,
+    metrics,
     stop() {
-      stopping ??= close(server).then(() => apollo.stop());
+      // Not ready from the first moment, then drain requests in flight, then release the gateway.
+      loaded = false;
+      stopping ??= close(server, options.drainMs).then(() => apollo.stop());
       return stopping;
     },
   };

@@ -7,6 +7,10 @@ export const ErrorCode = {
   BAD_USER_INPUT: 'BAD_USER_INPUT',
   /** A subgraph needed another subgraph's facts and could not get them in time. */
   DEPENDENCY_UNAVAILABLE: 'DEPENDENCY_UNAVAILABLE',
+  /** The gateway could not reach a subgraph (refused, reset, or an error status); `extensions.subgraph` names it. */
+  SUBGRAPH_UNAVAILABLE: 'SUBGRAPH_UNAVAILABLE',
+  /** A subgraph did not answer within its timeout; `extensions.subgraph` names it. */
+  GATEWAY_TIMEOUT: 'GATEWAY_TIMEOUT',
   /** Anything unexpected; details are logged, never sent. */
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
   /** The tool is not an effective checkout option for that merchant on that platform now. */

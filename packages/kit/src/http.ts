@@ -4,6 +4,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext, type ContextThunk } from '@apollo/server';
+import { context as otelContext } from '@opentelemetry/api';
+import { extractTraceContext, inSpan } from './tracing';
 
 export type Route = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
@@ -11,7 +13,8 @@ export interface GraphQLHttpOptions<TContext extends BaseContext> {
   apollo: ApolloServer<TContext>;
   /** Paths that serve GraphQL, e.g. ['/graphql'] or ['/', '/graphql']. */
   graphqlPaths: readonly string[];
-  context: (req: IncomingMessage) => Promise<TContext>;
+  /** Builds the request's context; may set response headers (e.g. a request id). */
+  context: (req: IncomingMessage, res: ServerResponse) => Promise<TContext>;
   /** Extra routes by exact path, answered before GraphQL. */
   routes?: Readonly<Record<string, Route>>;
   /** Largest request body accepted, in bytes. */
@@ -26,11 +29,16 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(options: G
   return createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const route = options.routes?.[url.pathname];
-    const handled = route
-      ? Promise.resolve(route(req, res))
-      : paths.has(url.pathname)
-        ? serveGraphQL(options.apollo, req, res, url.search, maxBody, () => options.context(req))
-        : Promise.resolve(sendJson(res, 404, { error: 'Not found' }));
+    // Requests continue the caller's trace (W3C traceparent), so spans below join it.
+    const handled = otelContext.with(extractTraceContext(req.headers), () =>
+      route
+        ? Promise.resolve(route(req, res))
+        : paths.has(url.pathname)
+          ? inSpan('http.request', { 'http.method': req.method ?? 'GET', 'url.path': url.pathname }, () =>
+              serveGraphQL(options.apollo, req, res, url.search, maxBody, () => options.context(req, res)),
+            )
+          : Promise.resolve(sendJson(res, 404, { error: 'Not found' })),
+    );
     handled.catch((error: unknown) => {
       if (!res.headersSent) sendJson(res, error instanceof BodyError ? error.status : 500, { error: bodyErrorMessage(error) });
       else res.destroy();
@@ -122,10 +130,20 @@ export function listen(server: Server, port: number, host: string): Promise<numb
   });
 }
 
-/** Stops accepting connections and closes idle keep-alive ones, resolving when all are gone. */
-export function close(server: Server): Promise<void> {
+/**
+ * Stops accepting connections, lets requests in flight finish, and resolves
+ * when all connections are gone. Past `graceMs` the remaining connections are
+ * cut, so a stop is bounded even when a client keeps one open.
+ */
+export function close(server: Server, graceMs = 10_000): Promise<void> {
   return new Promise((resolve, reject) => {
-    server.close((error) => (error ? reject(error) : resolve()));
+    const force = setTimeout(() => server.closeAllConnections(), graceMs);
+    force.unref();
+    server.close((error) => {
+      clearTimeout(force);
+      if (error) reject(error);
+      else resolve();
+    });
     server.closeIdleConnections();
   });
 }

@@ -12,3 +12,4 @@ export * from './service-config';
 export * from './signature';
 export * from './db/open-owned';
 export * from './batch';
+export * from './tracing';

@@ -10,6 +10,7 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/res
 import { maskingFormatError } from './format-error';
 import { close, createGraphQLHttpServer, listen, sendJson, type Route } from './http';
 import type { Logger } from './logger';
+import { startTracing } from './tracing';
 
 /** Reads a subgraph's SDL file. */
 export function loadTypeDefs(path: string): DocumentNode {
@@ -64,6 +65,7 @@ export interface ServeOptions<TContext extends BaseContext> {
 }
 
 export async function serveSubgraph<TContext extends BaseContext>(options: ServeOptions<TContext>): Promise<RunningSubgraph> {
+  startTracing({ serviceName: options.definition.name });
   const apollo = createSubgraphApollo(options.definition, options.logger);
   await apollo.start();
   const server: Server = createGraphQLHttpServer({
@@ -86,6 +88,7 @@ export async function serveSubgraph<TContext extends BaseContext>(options: Serve
     url,
     stop() {
       stopping ??= (async () => {
+        // Requests in flight finish (bounded) before the stores they use are closed.
         await close(server);
         await apollo.stop();
         await options.onStop?.();

@@ -6,6 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
+import { inSpan } from '../tracing';
 
 export type SqlParam = string | number | boolean | null | Date | readonly (string | number)[];
 
@@ -40,7 +41,19 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   if (!identifier.test(options.schema)) throw new Error(`Invalid schema name: ${options.schema}`);
   const db = options.url ? openPostgres(options.url, options.schema, options.poolSize ?? 10) : await openPglite(options);
   await db.exec(`CREATE SCHEMA IF NOT EXISTS ${options.schema}`);
-  return db;
+  return traced(db, options.schema);
+}
+
+/** Each statement and transaction as a span of the request's trace. */
+function traced(db: Database, schema: string): Database {
+  const attributes = (sql: string) => ({ 'db.system': 'postgresql', 'db.namespace': schema, 'db.query.text': sql.slice(0, 500) });
+  return {
+    engine: db.engine,
+    query: (sql, params) => inSpan('db.query', attributes(sql), () => db.query(sql, params)),
+    exec: (sql) => inSpan('db.exec', attributes(sql), () => db.exec(sql)),
+    transaction: (work) => inSpan('db.transaction', { 'db.system': 'postgresql', 'db.namespace': schema }, () => db.transaction(work)),
+    close: () => db.close(),
+  };
 }
 
 async function openPglite(options: DatabaseOptions): Promise<Database> {

@@ -1,0 +1,52 @@
+// The gateway's data source for one subgraph: @apollo/gateway's remote data
+// source with our fetcher, the request id and trace context passed on, and
+// fetch failures turned into errors a client can act on.
+import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { GraphQLError } from 'graphql';
+import { ErrorCode, injectTraceContext } from '@interop/kit';
+import type { GatewayContext } from './context';
+import type { GatewayMetrics } from './metrics';
+import { SubgraphFetchError, subgraphFetcher } from './subgraph-fetcher';
+
+export interface SubgraphSourceOptions {
+  name: string;
+  url: string;
+  timeoutMs: number;
+  metrics?: GatewayMetrics;
+}
+
+export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+  private readonly subgraph: string;
+
+  constructor(options: SubgraphSourceOptions) {
+    super({
+      url: options.url,
+      fetcher: subgraphFetcher({ subgraph: options.name, timeoutMs: options.timeoutMs, ...(options.metrics ? { metrics: options.metrics } : {}) }),
+    });
+    this.subgraph = options.name;
+  }
+
+  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
+    const headers = request.http?.headers;
+    if (!headers) return;
+    if (context.requestId) headers.set('x-request-id', context.requestId);
+    for (const [name, value] of Object.entries(injectTraceContext({}))) headers.set(name, value);
+  }
+
+  override didEncounterError(error: Error, _request: unknown, response?: { status: number }): void {
+    if (error instanceof SubgraphFetchError) {
+      const code = error.failure === 'timeout' ? ErrorCode.GATEWAY_TIMEOUT : ErrorCode.SUBGRAPH_UNAVAILABLE;
+      throw new GraphQLError(`The ${this.subgraph} subgraph ${error.failure === 'timeout' ? 'did not answer in time' : 'is unavailable'}.`, {
+        extensions: { code, subgraph: this.subgraph },
+        originalError: error,
+      });
+    }
+    if (response && response.status >= 500) {
+      throw new GraphQLError(`The ${this.subgraph} subgraph is unavailable.`, {
+        extensions: { code: ErrorCode.SUBGRAPH_UNAVAILABLE, subgraph: this.subgraph, status: response.status },
+        originalError: error,
+      });
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,37 @@
+// /ready: the supergraph is loaded and every subgraph in it answers a trivial
+// query in time. Load balancers send traffic only to a ready gateway.
+import type { ServerResponse } from 'node:http';
+import { sendJson } from '@interop/kit';
+
+export interface SubgraphProbe {
+  name: string;
+  url: string;
+}
+
+export async function probeSubgraphs(subgraphs: Iterable<SubgraphProbe>, timeoutMs: number): Promise<Record<string, { ok: boolean; ms: number }>> {
+  const results = await Promise.all(
+    [...subgraphs].map(async ({ name, url }) => {
+      const started = performance.now();
+      try {
+        const response = await fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{"query":"{ __typename }"}',
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+        await response.arrayBuffer();
+        return [name, { ok: response.ok, ms: Math.round(performance.now() - started) }] as const;
+      } catch {
+        return [name, { ok: false, ms: Math.round(performance.now() - started) }] as const;
+      }
+    }),
+  );
+  return Object.fromEntries(results);
+}
+
+export async function sendReadiness(res: ServerResponse, loaded: boolean, subgraphs: Iterable<SubgraphProbe>, timeoutMs: number): Promise<void> {
+  if (!loaded) return sendJson(res, 503, { status: 'loading', subgraphs: {} });
+  const results = await probeSubgraphs(subgraphs, timeoutMs);
+  const ready = Object.values(results).every((result) => result.ok);
+  sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'degraded', subgraphs: results });
+}

@@ -1,0 +1,46 @@
+// Where the gateway's supergraph comes from: a fixed SDL, or a file that is
+// watched. When the file changes the gateway swaps to the new schema while
+// requests in flight finish on the old one; a file that does not parse or
+// compose is refused with a logged reason and the old schema keeps serving.
+import { watch, type FSWatcher } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
+import type { SupergraphSdlHook } from '@apollo/gateway';
+import type { Logger } from '@interop/kit';
+
+export function watchedSupergraph(path: string, initialSdl: string, logger: Logger, debounceMs = 100): SupergraphSdlHook {
+  return async ({ update }) => {
+    let current = initialSdl;
+    let timer: NodeJS.Timeout | undefined;
+    const reload = async () => {
+      let next: string;
+      try {
+        next = await readFile(path, 'utf8');
+      } catch (error) {
+        logger.error({ path, err: error }, 'supergraph reload refused: cannot read file; still serving the previous schema');
+        return;
+      }
+      if (next === current) return;
+      try {
+        update(next);
+        current = next;
+        logger.info({ path }, 'supergraph reloaded');
+      } catch (error) {
+        logger.error({ path, reason: (error as Error).message }, 'supergraph reload refused; still serving the previous schema');
+      }
+    };
+    // Watch the folder: editors and `compose` replace the file, which a file watch would lose.
+    const watcher: FSWatcher = watch(dirname(path), (_event, file) => {
+      if (file !== null && file !== basename(path)) return;
+      clearTimeout(timer);
+      timer = setTimeout(() => void reload(), debounceMs);
+    });
+    return {
+      supergraphSdl: initialSdl,
+      async cleanup() {
+        clearTimeout(timer);
+        watcher.close();
+      },
+    };
+  };
+}

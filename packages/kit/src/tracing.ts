@@ -1,0 +1,75 @@
+// OpenTelemetry tracing for every process. The W3C trace context is always
+// continued (a client's `traceparent` reaches every subgraph and store call);
+// spans are recorded and exported only when OTEL_TRACES_EXPORTER says where
+// (`otlp`, configured by the standard OTEL_EXPORTER_OTLP_* variables, or
+// `console`). Off by default, so tracing costs nothing it does not deliver.
+import { context, propagation, SpanStatusCode, trace, type Attributes, type Context } from '@opentelemetry/api';
+import { Resource } from '@opentelemetry/resources';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import {
+  AlwaysOffSampler,
+  BatchSpanProcessor,
+  ConsoleSpanExporter,
+  ParentBasedSampler,
+  AlwaysOnSampler,
+  type SpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+
+export const tracer = trace.getTracer('interop-graph');
+
+let provider: NodeTracerProvider | undefined;
+
+export interface TracingOptions {
+  serviceName: string;
+  /** Extra processors (tests record spans in memory); with one, spans are recorded even without an exporter. */
+  spanProcessors?: SpanProcessor[];
+  env?: Record<string, string | undefined>;
+}
+
+/** Sets up tracing for this process once; later calls return the first setup. */
+export function startTracing(options: TracingOptions): { shutdown(): Promise<void> } {
+  if (!provider) {
+    const env = options.env ?? process.env;
+    const exporter = env.OTEL_TRACES_EXPORTER;
+    const processors: SpanProcessor[] = [...(options.spanProcessors ?? [])];
+    if (exporter === 'otlp') processors.push(new BatchSpanProcessor(new OTLPTraceExporter()));
+    else if (exporter === 'console') processors.push(new BatchSpanProcessor(new ConsoleSpanExporter()));
+    const recording = processors.length > 0;
+    provider = new NodeTracerProvider({
+      resource: new Resource({ 'service.name': env.OTEL_SERVICE_NAME ?? options.serviceName }),
+      // Without anywhere to send spans, they are not recorded; the context still propagates.
+      sampler: new ParentBasedSampler({ root: recording ? new AlwaysOnSampler() : new AlwaysOffSampler() }),
+      spanProcessors: processors,
+    });
+    provider.register();
+  }
+  const registered = provider;
+  return { shutdown: () => registered.shutdown() };
+}
+
+/** The trace context a request carries in its headers (`traceparent`, `tracestate`). */
+export function extractTraceContext(headers: Record<string, string | string[] | undefined>): Context {
+  return propagation.extract(context.active(), headers);
+}
+
+/** Adds the active trace context to outgoing headers. */
+export function injectTraceContext(headers: Record<string, string>): Record<string, string> {
+  propagation.inject(context.active(), headers);
+  return headers;
+}
+
+/** Runs `work` in a span that ends with it and records its failure. */
+export async function inSpan<T>(name: string, attributes: Attributes, work: () => Promise<T>): Promise<T> {
+  return tracer.startActiveSpan(name, { attributes }, async (span) => {
+    try {
+      return await work();
+    } catch (error) {
+      span.setStatus({ code: SpanStatusCode.ERROR });
+      if (error instanceof Error) span.recordException(error);
+      throw error;
+    } finally {
+      span.end();
+    }
+  });
+}
