@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Database, RunningSubgraph } from '@interop/kit';
 import { CommerceStore, startCommerce } from '@interop/commerce';
-import { composeSupergraph, readSupergraphConfig, startGateway, type RunningGateway } from '@interop/gateway';
+import { composeSupergraph, readSupergraphConfig, startGateway, type GatewayOptions, type RunningGateway } from '@interop/gateway';
 import { MerchantsStore, openMerchantsStore, startMerchants } from '@interop/merchants';
 import { openPaymentLedger, PaymentLedger, PaymentsStore, startPayments } from '@interop/payments';
 import { startWallet, type RunningWallet } from '@interop/wallet';
@@ -113,7 +113,7 @@ export async function startGraph(options: GraphOptions = {}): Promise<Graph> {
   });
   const subgraphs = { commerce, payments, merchants };
   for (const subgraph of Object.values(subgraphs)) urls[subgraph.name] = subgraph.url;
-  const supergraphSdl = composeSupergraph(readSupergraphConfig(join(ROOT, 'supergraph.yaml')), urls);
+  const supergraphSdl = supergraphFor(urls);
   const gateway = await startGateway({ supergraphSdl, port: 0, host: HOST });
   return {
     gateway,
@@ -128,4 +128,19 @@ export async function startGraph(options: GraphOptions = {}): Promise<Graph> {
       await Promise.all([merchantsDb.drop(), ledgerDb.drop()]);
     },
   };
+}
+
+/** The supergraph routed to these URLs, by subgraph name. */
+export function supergraphFor(urls: Readonly<Record<string, string>>): string {
+  return composeSupergraph(readSupergraphConfig(join(ROOT, 'supergraph.yaml')), urls);
+}
+
+/** Another gateway over the same subgraphs, with some routed elsewhere (a proxy) and its own options. */
+export function startGatewayFor(
+  graph: Graph,
+  routes: Readonly<Record<string, string>> = {},
+  options: Omit<GatewayOptions, 'supergraphSdl'> = {},
+): Promise<RunningGateway> {
+  const urls = Object.fromEntries(Object.values(graph.subgraphs).map((subgraph) => [subgraph.name, routes[subgraph.name] ?? subgraph.url]));
+  return startGateway({ ...options, supergraphSdl: supergraphFor(urls), port: 0, host: HOST });
 }

@@ -1,5 +1,6 @@
 // The query from the graph issue that crosses all three subgraphs: 50 merchants
 // must cost one store lookup per kind per plan step, not one per merchant.
+import { SubgraphClient } from '@interop/kit';
 import { startGraph, type Graph } from '../harness';
 
 let graph: Graph;
@@ -65,4 +66,14 @@ test('50 merchants across three subgraphs cost one store call per lookup kind pe
   expect(spies.storefrontsByMerchantIds.mock.calls[0]?.[0]).toHaveLength(50);
   expect(spies.enrolledToolIds.mock.calls[0]?.[0]).toHaveLength(storefronts.length);
   expect(new Set(spies.platformsByIds.mock.calls[1]?.[0]).size).toBe(spies.platformsByIds.mock.calls[1]?.[0].length);
+});
+
+test('checkoutOptions for 20 merchants in one request ask each owner once, not 20 times', async () => {
+  const spy = jest.spyOn(SubgraphClient.prototype, 'request');
+  const ids = Array.from({ length: 20 }, (_, i) => `m${String(i + 1).padStart(7, '0')}`);
+  const aliases = ids.map((id, i) => `m${i}: checkoutOptions(platformId: "taobao", merchantId: "${id}") { tool { id } }`);
+  const response = await graph.query(`{ ${aliases.join('\n')} }`);
+  expect(response.errors).toBeUndefined();
+  expect(spy.mock.contexts.map((client) => (client as SubgraphClient).name).sort()).toEqual(['commerce', 'merchants']);
+  spy.mockRestore();
 });

@@ -1,7 +1,8 @@
 // The facts payments needs from the subgraphs that own them, asked for over
 // HTTP. The selections mirror the @requires on Storefront.paymentOptions, so a
 // root-field answer and a federated one feed the checkout rule the same input.
-import { badUserInput, SubgraphClient } from '@interop/kit';
+import DataLoader from 'dataloader';
+import { badUserInput, type SubgraphClient } from '@interop/kit';
 import type { AcceptanceFacts, StorefrontFacts } from '@interop/domain';
 
 export interface CheckoutFacts {
@@ -17,43 +18,79 @@ interface PlatformEntity {
 interface MerchantEntity {
   status: StorefrontFacts['merchantStatus'];
   eligible: boolean;
-  storefront: { enrolledTools: { id: string }[] } | null;
+}
+
+interface StorefrontKey {
+  merchantId: string;
+  platformId: string;
+}
+
+/** A merchant's facts and its storefront on one platform; null parts when they do not exist. */
+interface MerchantOnPlatform {
+  merchant: MerchantEntity | null;
+  enrolledToolIds: string[] | null;
 }
 
 export class PeerFacts {
+  // Calls in one tick, from one request or many, share one request per owner.
+  // No cache: facts are asked fresh for every call.
+  private readonly platforms = new DataLoader((ids: readonly string[]) => this.fetchPlatforms(ids), { cache: false });
+  private readonly storefronts = new DataLoader((keys: readonly StorefrontKey[]) => this.fetchStorefronts(keys), { cache: false });
+
   constructor(
     private readonly commerce: SubgraphClient,
     private readonly merchants: SubgraphClient,
   ) {}
 
-  /** Both owners are asked at once; either failing fails the whole answer (DEPENDENCY_UNAVAILABLE). */
-  /** `argumentPrefix` places the ids in the caller's input, e.g. `input.` for `input.platformId`. */
+  /**
+   * Both owners are asked at once; either failing fails the whole answer
+   * (DEPENDENCY_UNAVAILABLE). `argumentPrefix` places the ids in the caller's
+   * input, e.g. `input.` for `input.platformId`.
+   */
   async checkoutFacts(platformId: string, merchantId: string, argumentPrefix = ''): Promise<CheckoutFacts> {
-    const [[platform], [merchant]] = await Promise.all([
-      this.commerce.entities<PlatformEntity>(
-        'Platform',
-        [{ __typename: 'Platform', id: platformId }],
-        'acceptedPaymentTools { tool { id } status requiresMerchantOptIn checkoutRank }',
-      ),
-      this.merchants.entities<MerchantEntity>(
-        'Merchant',
-        [{ __typename: 'Merchant', id: merchantId }],
-        'status eligible storefront(platformId: $platformId) { enrolledTools { id } }',
-        { platformId: { type: 'ID!', value: platformId } },
-      ),
-    ]);
+    const [platform, found] = await Promise.all([this.platforms.load(platformId), this.storefronts.load({ merchantId, platformId })]);
     if (!platform) throw badUserInput(`${argumentPrefix}platformId`, `No platform has id ${platformId}.`);
-    if (!merchant) throw badUserInput(`${argumentPrefix}merchantId`, `No merchant has id ${merchantId}.`);
+    if (!found.merchant) throw badUserInput(`${argumentPrefix}merchantId`, `No merchant has id ${merchantId}.`);
     return {
       acceptances: platform.acceptedPaymentTools.map(toAcceptanceFacts),
-      storefront: merchant.storefront
-        ? {
-            merchantStatus: merchant.status,
-            merchantEligible: merchant.eligible,
-            enrolledToolIds: merchant.storefront.enrolledTools.map((tool) => tool.id),
-          }
+      storefront: found.enrolledToolIds
+        ? { merchantStatus: found.merchant.status, merchantEligible: found.merchant.eligible, enrolledToolIds: found.enrolledToolIds }
         : null,
     };
+  }
+
+  private fetchPlatforms(ids: readonly string[]): Promise<(PlatformEntity | null)[]> {
+    return this.commerce.entities<PlatformEntity>(
+      'Platform',
+      ids.map((id) => ({ __typename: 'Platform', id })),
+      'acceptedPaymentTools { tool { id } status requiresMerchantOptIn checkoutRank }',
+    );
+  }
+
+  /** One `_entities` call for every merchant and storefront asked: the merchant tells unknown from "not on that platform". */
+  private async fetchStorefronts(keys: readonly StorefrontKey[]): Promise<MerchantOnPlatform[]> {
+    const merchantIds = [...new Set(keys.map((key) => key.merchantId))];
+    const representations = [
+      ...merchantIds.map((id) => ({ __typename: 'Merchant', id })),
+      ...keys.map((key) => ({ __typename: 'Storefront', id: `${key.merchantId}:${key.platformId}` })),
+    ];
+    const data = await this.merchants.request<{ _entities: ({ status: MerchantEntity['status']; eligible: boolean } | { enrolledTools: { id: string }[] } | null)[] }>(
+      `query($representations: [_Any!]!) { _entities(representations: $representations) {
+         ... on Merchant { status eligible } ... on Storefront { enrolledTools { id } } } }`,
+      { representations },
+    );
+    const merchants = new Map<string, MerchantEntity | null>();
+    merchantIds.forEach((id, index) => {
+      const entity = data._entities[index];
+      merchants.set(id, entity && 'status' in entity ? entity : null);
+    });
+    return keys.map((key, index) => {
+      const storefront = data._entities[merchantIds.length + index];
+      return {
+        merchant: merchants.get(key.merchantId) ?? null,
+        enrolledToolIds: storefront && 'enrolledTools' in storefront ? storefront.enrolledTools.map((tool) => tool.id) : null,
+      };
+    });
   }
 }
 

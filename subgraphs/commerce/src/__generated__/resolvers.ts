@@ -155,8 +155,8 @@ export type Query = {
   __typename?: 'Query';
   /** One platform by id (e.g. `taobao`), or null when no platform has that id. */
   platform: Maybe<Platform>;
-  /** Every commerce platform in the graph, ordered by id. */
-  platforms: Array<Platform>;
+  /** Every commerce platform in the graph, ordered by id. Null only when the commerce subgraph is unavailable (an error says which), so the other root fields of a request still answer. */
+  platforms: Maybe<Array<Platform>>;
 };
 
 
@@ -338,7 +338,7 @@ export type PlatformListingResolvers<ContextType = CommerceContext, ParentType e
 
 export type QueryResolvers<ContextType = CommerceContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   platform?: Resolver<Maybe<ResolversTypes['Platform']>, ParentType, ContextType, RequireFields<QueryPlatformArgs, 'id'>>;
-  platforms?: Resolver<Array<ResolversTypes['Platform']>, ParentType, ContextType>;
+  platforms?: Resolver<Maybe<Array<ResolversTypes['Platform']>>, ParentType, ContextType>;
 }>;
 
 export type Resolvers<ContextType = CommerceContext> = ResolversObject<{

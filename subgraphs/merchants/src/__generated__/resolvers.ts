@@ -169,9 +169,10 @@ export type Query = {
    *
    * Errors: BAD_USER_INPUT (`first` outside 0..100, a malformed `after`, or a
    * `platformId`/`acceptsToolId` that names nothing); DEPENDENCY_UNAVAILABLE (the
-   * commerce or payments subgraph did not answer a tool filter).
+   * commerce or payments subgraph did not answer a tool filter). Null, with the
+   * error, when it cannot answer, so the other root fields of a request still answer.
    */
-  merchants: MerchantConnection;
+  merchants: Maybe<MerchantConnection>;
 };
 
 
@@ -384,7 +385,7 @@ export type PlatformResolvers<ContextType = MerchantsContext, ParentType extends
 
 export type QueryResolvers<ContextType = MerchantsContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   merchant?: Resolver<Maybe<ResolversTypes['Merchant']>, ParentType, ContextType, RequireFields<QueryMerchantArgs, 'id'>>;
-  merchants?: Resolver<ResolversTypes['MerchantConnection'], ParentType, ContextType, RequireFields<QueryMerchantsArgs, 'first'>>;
+  merchants?: Resolver<Maybe<ResolversTypes['MerchantConnection']>, ParentType, ContextType, RequireFields<QueryMerchantsArgs, 'first'>>;
 }>;
 
 export type StorefrontResolvers<ContextType = MerchantsContext, ParentType extends ResolversParentTypes['Storefront'] = ResolversParentTypes['Storefront'], FederationReferenceType extends FederationReferenceTypes['Storefront'] = FederationReferenceTypes['Storefront']> = ResolversObject<{

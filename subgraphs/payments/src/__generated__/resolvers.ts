@@ -375,14 +375,16 @@ export type Query = {
    *
    * Errors: BAD_USER_INPUT (argument `platformId` or `merchantId` names nothing);
    * DEPENDENCY_UNAVAILABLE (the commerce or merchants subgraph did not answer).
+   * Null, with the error, when it cannot answer, so the other root fields of a
+   * request still answer.
    */
-  checkoutOptions: Array<PaymentOption>;
+  checkoutOptions: Maybe<Array<PaymentOption>>;
   /** One payment by id (e.g. `pay_...`), or null when no payment has that id. */
   payment: Maybe<Payment>;
   /** One payment tool by id (e.g. `wechat-pay`), or null when no tool has that id. */
   paymentTool: Maybe<PaymentTool>;
-  /** Every payment tool in the graph, ordered by id. */
-  paymentTools: Array<PaymentTool>;
+  /** Every payment tool in the graph, ordered by id. Null only when the payments subgraph is unavailable (an error says which), so the other root fields of a request still answer. */
+  paymentTools: Maybe<Array<PaymentTool>>;
 };
 
 
@@ -719,10 +721,10 @@ export type PlatformResolvers<ContextType = PaymentsContext, ParentType extends 
 }>;
 
 export type QueryResolvers<ContextType = PaymentsContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
-  checkoutOptions?: Resolver<Array<ResolversTypes['PaymentOption']>, ParentType, ContextType, RequireFields<QueryCheckoutOptionsArgs, 'merchantId' | 'platformId'>>;
+  checkoutOptions?: Resolver<Maybe<Array<ResolversTypes['PaymentOption']>>, ParentType, ContextType, RequireFields<QueryCheckoutOptionsArgs, 'merchantId' | 'platformId'>>;
   payment?: Resolver<Maybe<ResolversTypes['Payment']>, ParentType, ContextType, RequireFields<QueryPaymentArgs, 'id'>>;
   paymentTool?: Resolver<Maybe<ResolversTypes['PaymentTool']>, ParentType, ContextType, RequireFields<QueryPaymentToolArgs, 'id'>>;
-  paymentTools?: Resolver<Array<ResolversTypes['PaymentTool']>, ParentType, ContextType>;
+  paymentTools?: Resolver<Maybe<Array<ResolversTypes['PaymentTool']>>, ParentType, ContextType>;
 }>;
 
 export type RefundResolvers<ContextType = PaymentsContext, ParentType extends ResolversParentTypes['Refund'] = ResolversParentTypes['Refund']> = ResolversObject<{

@@ -249,7 +249,7 @@ describe('root queries', () => {
       const started = performance.now();
       const result = await run(CHECKOUT, { platformId: 'taobao', merchantId: 'm0000001' });
       expect(performance.now() - started).toBeLessThan(1000);
-      expect(result.data).toBeNull();
+      expect(result.data).toEqual({ checkoutOptions: null });
       const [error, ...others] = errorsOf(result);
       expect(others).toEqual([]);
       expect(error).toMatchObject({ code: 'DEPENDENCY_UNAVAILABLE', path: ['checkoutOptions'] });
@@ -284,7 +284,18 @@ describe('root queries', () => {
           variables?: unknown,
         ) {
           asked.push({ peer: this.name, typename, representations, variables });
-          return [this.name === 'commerce' ? facts.platform : facts.merchant];
+          return [facts.platform];
+        });
+        // Merchants is asked for the merchant and its storefront in one mixed `_entities` call.
+        jest.spyOn(SubgraphClient.prototype, 'request').mockImplementation(async function (this: SubgraphClient, _query: string, variables?: Record<string, unknown>) {
+          const representations = (variables?.['representations'] ?? []) as EntityRepresentation[];
+          asked.push({ peer: this.name, typename: 'Merchant+Storefront', representations, variables: undefined });
+          const { merchant } = facts;
+          return {
+            _entities: representations.map((rep) =>
+              rep.__typename === 'Merchant' ? merchant && { status: merchant.status, eligible: merchant.eligible } : (merchant?.storefront ?? null),
+            ),
+          } as never;
         });
       }
 
@@ -307,9 +318,12 @@ describe('root queries', () => {
           { peer: 'commerce', typename: 'Platform', representations: [{ __typename: 'Platform', id: 'taobao' }], variables: undefined },
           {
             peer: 'merchants',
-            typename: 'Merchant',
-            representations: [{ __typename: 'Merchant', id: 'm0000007' }],
-            variables: { platformId: { type: 'ID!', value: 'taobao' } },
+            typename: 'Merchant+Storefront',
+            representations: [
+              { __typename: 'Merchant', id: 'm0000007' },
+              { __typename: 'Storefront', id: 'm0000007:taobao' },
+            ],
+            variables: undefined,
           },
         ]);
       });
@@ -330,7 +344,7 @@ describe('root queries', () => {
       ] as const)('%s is BAD_USER_INPUT naming the argument', async (_name, facts, argument) => {
         answer(facts);
         const result = await run(CHECKOUT, { platformId: 'taobao', merchantId: 'm1' });
-        expect(result.data).toBeNull();
+        expect(result.data).toEqual({ checkoutOptions: null });
         expect(errorsOf(result)).toEqual([{ code: 'BAD_USER_INPUT', path: ['checkoutOptions'], argument }]);
       });
     });

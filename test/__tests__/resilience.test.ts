@@ -1,0 +1,170 @@
+// The gateway through faults, in one process: a subgraph down, slow or
+// dropping connections; partial answers with codes naming the subgraph;
+// retries, shared reads, readiness, metrics and request ids.
+import { CommerceStore, startCommerce } from '@interop/commerce';
+import type { RunningGateway } from '@interop/gateway';
+import { postGraphQL, startGraph, startGatewayFor, type Graph } from '../harness';
+import { startProxy, type Proxy } from '../proxy';
+
+let graph: Graph;
+
+beforeAll(async () => {
+  graph = await startGraph({ merchantCount: 100 });
+});
+
+afterAll(async () => {
+  await graph?.stop();
+});
+
+const MERCHANT = /* GraphQL */ `{
+  paymentTools { name }
+  merchant(id: "m0000002") { name storefronts { platform { name } paymentOptions { tool { name } } } }
+}`;
+
+type MerchantAnswer = {
+  paymentTools: { name: string }[];
+  merchant: { name: string; storefronts: { platform: { name: string | null }; paymentOptions: { tool: { name: string } }[] | null }[] };
+};
+
+function errorsOf(response: { errors?: { extensions?: Record<string, unknown> }[] }) {
+  return (response.errors ?? []).map((error) => ({ code: error.extensions?.code, subgraph: error.extensions?.subgraph }));
+}
+
+describe('commerce down', () => {
+  test('unaffected fields answer in full; the rest is null with SUBGRAPH_UNAVAILABLE naming commerce; all whole again once it is back', async () => {
+    const port = graph.subgraphs.commerce.port;
+    await graph.subgraphs.commerce.stop();
+    try {
+      const tools = await graph.query<{ paymentTools: { name: string }[] }>(`{ paymentTools { name } }`);
+      expect(tools.errors).toBeUndefined();
+      expect(tools.data?.paymentTools).toHaveLength(7);
+
+      const partial = await graph.query<MerchantAnswer>(MERCHANT);
+      expect(partial.data?.paymentTools).toHaveLength(7);
+      expect(partial.data?.merchant.name).toEqual(expect.any(String));
+      for (const storefront of partial.data?.merchant.storefronts ?? []) {
+        expect(storefront.platform.name).toBeNull();
+        expect(storefront.paymentOptions).toBeNull();
+      }
+      expect(errorsOf(partial)).toContainEqual({ code: 'SUBGRAPH_UNAVAILABLE', subgraph: 'commerce' });
+
+      const ready = await fetch(new URL('/ready', graph.gateway.url));
+      expect(ready.status).toBe(503);
+      expect(((await ready.json()) as { subgraphs: Record<string, { ok: boolean }> }).subgraphs.commerce?.ok).toBe(false);
+    } finally {
+      graph.subgraphs.commerce = await startCommerce({ port, host: '127.0.0.1', store: new CommerceStore() });
+    }
+    const whole = await graph.query<MerchantAnswer>(MERCHANT);
+    expect(whole.errors).toBeUndefined();
+    expect(whole.data?.merchant.storefronts.every((s) => s.platform.name !== null && s.paymentOptions !== null)).toBe(true);
+    expect((await fetch(new URL('/ready', graph.gateway.url))).status).toBe(200);
+  });
+
+  test('a gateway started while a subgraph is down serves, and recovers by itself when it returns', async () => {
+    const port = graph.subgraphs.commerce.port;
+    await graph.subgraphs.commerce.stop();
+    let gateway: RunningGateway | undefined;
+    try {
+      gateway = await startGatewayFor(graph);
+      const tools = await postGraphQL<{ paymentTools: unknown[] }>(gateway.url, `{ paymentTools { id } }`);
+      expect(tools.data?.paymentTools).toHaveLength(7);
+      const down = await postGraphQL(gateway.url, `{ platforms { id } }`);
+      expect(errorsOf(down)).toEqual([{ code: 'SUBGRAPH_UNAVAILABLE', subgraph: 'commerce' }]);
+      graph.subgraphs.commerce = await startCommerce({ port, host: '127.0.0.1', store: new CommerceStore() });
+      const back = await postGraphQL<{ platforms: unknown[] }>(gateway.url, `{ platforms { id } }`);
+      expect(back.errors).toBeUndefined();
+      expect(back.data?.platforms).toHaveLength(10);
+    } finally {
+      await gateway?.stop();
+    }
+  });
+});
+
+describe('through a proxy in front of payments', () => {
+  let proxy: Proxy;
+  let gateway: RunningGateway;
+
+  beforeEach(async () => {
+    proxy = await startProxy(graph.subgraphs.payments.url);
+    gateway = await startGatewayFor(graph, { payments: proxy.url }, { subgraphTimeouts: { payments: 300 } });
+  });
+
+  afterEach(async () => {
+    await gateway.stop();
+    await proxy.stop();
+  });
+
+  test('a slow subgraph hits its timeout: GATEWAY_TIMEOUT naming it, the rest answers, nothing waits longer', async () => {
+    proxy.delayMs = 3000;
+    const started = Date.now();
+    const response = await postGraphQL<{ platforms: unknown[]; paymentTools: unknown }>(gateway.url, `{ platforms { id } paymentTools { id } }`);
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(response.data?.platforms).toHaveLength(10);
+    expect(errorsOf(response)).toEqual([{ code: 'GATEWAY_TIMEOUT', subgraph: 'payments' }]);
+  });
+
+  test('a read whose connection failed is retried once; a mutation never is', async () => {
+    proxy.dropNext = 1;
+    const read = await postGraphQL<{ paymentTools: unknown[] }>(gateway.url, `{ paymentTools { id } }`);
+    expect(read.errors).toBeUndefined();
+    expect(read.data?.paymentTools).toHaveLength(7);
+    expect(proxy.requests).toHaveLength(2);
+
+    proxy.requests.length = 0;
+    proxy.dropNext = 1;
+    const write = await postGraphQL(gateway.url, /* GraphQL */ `mutation { cancelPayment(id: "pay_none", idempotencyKey: "k") { id } }`);
+    expect(errorsOf(write)).toEqual([{ code: 'SUBGRAPH_UNAVAILABLE', subgraph: 'payments' }]);
+    expect(proxy.requests).toHaveLength(1);
+  });
+
+  test('identical reads in flight are sent to the subgraph once', async () => {
+    proxy.delayMs = 150;
+    const responses = await Promise.all(Array.from({ length: 5 }, () => postGraphQL<{ paymentTools: unknown[] }>(gateway.url, `{ paymentTools { id name } }`)));
+    for (const response of responses) expect(response.data?.paymentTools).toHaveLength(7);
+    expect(proxy.requests).toHaveLength(1);
+  });
+
+  test('the request id is returned to the client and passed to the subgraph', async () => {
+    const mine = await fetch(gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-request-id': 'client-req-42' },
+      body: JSON.stringify({ query: '{ paymentTools { id } }' }),
+    });
+    expect(mine.headers.get('x-request-id')).toBe('client-req-42');
+    expect(proxy.requests.at(-1)?.headers['x-request-id']).toBe('client-req-42');
+    const made = await fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ paymentTools { id } }"}' });
+    const id = made.headers.get('x-request-id');
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(proxy.requests.at(-1)?.headers['x-request-id']).toBe(id);
+  });
+});
+
+describe('operations endpoints', () => {
+  test('/health is alive, /ready lists every subgraph', async () => {
+    const health = await fetch(new URL('/health', graph.gateway.url));
+    expect(await health.json()).toEqual({ status: 'ok' });
+    const ready = await fetch(new URL('/ready', graph.gateway.url));
+    expect(ready.status).toBe(200);
+    const body = (await ready.json()) as { status: string; subgraphs: Record<string, { ok: boolean }> };
+    expect(body.status).toBe('ready');
+    expect(Object.keys(body.subgraphs).sort()).toEqual(['commerce', 'merchants', 'payments']);
+    for (const subgraph of ['commerce', 'merchants', 'payments'] as const) {
+      const own = await fetch(graph.subgraphs[subgraph].url.replace(/\/graphql$/, '/health'));
+      expect(((await own.json()) as { status: string }).status).toBe('ok');
+    }
+  });
+
+  test('/metrics counts requests by operation, errors by code, subgraph fetches and plan cache hits', async () => {
+    const named = /* GraphQL */ `query MetricsProbe { platforms { id } }`;
+    await graph.query(named);
+    await graph.query(named);
+    await graph.query(`{ merchants(first: -1) { totalCount } }`);
+    const text = await (await fetch(new URL('/metrics', graph.gateway.url))).text();
+    expect(text).toMatch(/gateway_requests_total\{operation="MetricsProbe",outcome="ok"\} 2/);
+    expect(text).toMatch(/gateway_errors_total\{code="BAD_USER_INPUT"\} [1-9]/);
+    expect(text).toMatch(/gateway_request_duration_seconds_bucket\{le="[^"]+",operation="MetricsProbe"\}/);
+    expect(text).toMatch(/gateway_subgraph_fetch_duration_seconds_count\{subgraph="commerce",outcome="ok"\} [1-9]/);
+    expect(text).toMatch(/gateway_query_plan_cache_total\{result="hit"\} [1-9]/);
+    expect(text).toMatch(/gateway_query_plan_cache_total\{result="miss"\} [1-9]/);
+  });
+});

@@ -1,0 +1,64 @@
+// A small HTTP proxy in front of a subgraph for fault tests: it can delay
+// answers, drop connections, and records what it forwarded.
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import { close, listen } from '@interop/kit';
+
+export interface ProxyRequest {
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+export interface Proxy {
+  url: string;
+  requests: ProxyRequest[];
+  /** Milliseconds to wait before forwarding. */
+  delayMs: number;
+  /** How many of the next requests get their connection destroyed instead of an answer. */
+  dropNext: number;
+  stop(): Promise<void>;
+}
+
+export async function startProxy(targetUrl: string): Promise<Proxy> {
+  const proxy: Proxy = { url: '', requests: [], delayMs: 0, dropNext: 0, stop: async () => {} };
+  const timers = new Set<NodeJS.Timeout>();
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      proxy.requests.push({ headers: req.headers, body });
+      if (proxy.dropNext > 0) {
+        proxy.dropNext -= 1;
+        req.socket.destroy();
+        return;
+      }
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        fetch(targetUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...forwarded(req.headers) }, body })
+          .then(async (response) => {
+            res.writeHead(response.status, { 'content-type': response.headers.get('content-type') ?? 'application/json' });
+            res.end(await response.text());
+          })
+          .catch(() => res.destroy());
+      }, proxy.delayMs);
+      timers.add(timer);
+    });
+  });
+  const port = await listen(server, 0, '127.0.0.1');
+  proxy.url = `http://127.0.0.1:${port}/graphql`;
+  proxy.stop = async () => {
+    for (const timer of timers) clearTimeout(timer);
+    server.closeAllConnections();
+    await close(server, 0);
+  };
+  return proxy;
+}
+
+function forwarded(headers: IncomingHttpHeaders): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of ['x-request-id', 'traceparent', 'tracestate']) {
+    const value = headers[name];
+    if (typeof value === 'string') out[name] = value;
+  }
+  return out;
+}
