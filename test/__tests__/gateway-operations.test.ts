@@ -1,0 +1,135 @@
+// Operating the gateway under load: a supergraph hot reload drops no request
+// and an invalid file is refused; SIGTERM drains requests in flight; a
+// subgraph killed and restarted under load costs only its own fields, for a
+// while, and no request hangs.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startGateway } from '@interop/gateway';
+import { createLogger } from '@interop/kit';
+import { postGraphQL, startGatewayFor, startGraph, supergraphFor, type Graph } from '../harness';
+import { runLoad } from '../load';
+import { startProxy } from '../proxy';
+import { finished, freePort, runTs, waitForOutput } from '../processes';
+
+let graph: Graph;
+const dir = mkdtempSync(join(tmpdir(), 'gateway-ops-'));
+
+beforeAll(async () => {
+  graph = await startGraph({ merchantCount: 50 });
+});
+
+afterAll(async () => {
+  await graph?.stop();
+});
+
+const routes = (overrides: Record<string, string> = {}) =>
+  Object.fromEntries(Object.values(graph.subgraphs).map((subgraph) => [subgraph.name, overrides[subgraph.name] ?? subgraph.url]));
+
+test('a supergraph hot reload under load drops no request; an invalid file is refused and the old schema keeps serving', async () => {
+  const file = join(dir, 'reload.graphql');
+  const initial = supergraphFor(routes());
+  writeFileSync(file, initial);
+  const proxy = await startProxy(graph.subgraphs.payments.url);
+  const gateway = await startGateway({ supergraphSdl: initial, supergraphPath: file, port: 0, host: '127.0.0.1', logger: createLogger('test') });
+  try {
+    let phase = 0;
+    const results = await runLoad<{ paymentTools: unknown[] }>({
+      url: () => gateway.url,
+      query: '{ paymentTools { id } }',
+      total: 240,
+      concurrency: 6,
+      deadlineMs: 5000,
+      onProgress: async (done) => {
+        if (phase === 0 && done >= 60) {
+          phase = 1;
+          // Route payments through the proxy: requests after the swap reach it.
+          writeFileSync(file, supergraphFor(routes({ payments: proxy.url })));
+        } else if (phase === 1 && done >= 150 && proxy.requests.length > 0) {
+          phase = 2;
+          writeFileSync(file, 'this is not a supergraph');
+        }
+      },
+    });
+    expect(phase).toBe(2);
+    expect(results.filter((r) => r.failure || r.response?.errors || r.response?.data?.paymentTools.length !== 7)).toEqual([]);
+    // After the refused file the proxied schema still serves.
+    const seen = proxy.requests.length;
+    const after = await postGraphQL<{ paymentTools: unknown[] }>(gateway.url, '{ paymentTools { name } }');
+    expect(after.data?.paymentTools).toHaveLength(7);
+    expect(proxy.requests.length).toBeGreaterThan(seen);
+  } finally {
+    await gateway.stop();
+    await proxy.stop();
+  }
+});
+
+test('SIGTERM lets requests in flight finish, then the gateway exits 0', async () => {
+  const proxy = await startProxy(graph.subgraphs.payments.url);
+  proxy.delayMs = 400;
+  const file = join(dir, 'drain.graphql');
+  writeFileSync(file, supergraphFor(routes({ payments: proxy.url })));
+  const port = await freePort();
+  const child = runTs('gateway/src/main.ts', ['--supergraph', file, '--port', String(port), '--host', '127.0.0.1'], { LOG_LEVEL: 'info' });
+  const exit = finished(child);
+  try {
+    await waitForOutput(child, /gateway listening/);
+    const url = `http://127.0.0.1:${port}/`;
+    const inFlight = Array.from({ length: 8 }, (_, i) => postGraphQL<{ paymentTools: unknown[] }>(url, `{ paymentTools { id name${i % 2 ? ' provider' : ''} } }`));
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    child.kill('SIGTERM');
+    const responses = await Promise.all(inFlight);
+    for (const response of responses) expect(response.data?.paymentTools).toHaveLength(7);
+    expect((await exit).code).toBe(0);
+    await expect(fetch(url)).rejects.toThrow();
+  } finally {
+    child.kill('SIGKILL');
+    await proxy.stop();
+  }
+});
+
+test('a subgraph process killed under load: no request hangs, other fields answer, and all answers are whole after it restarts', async () => {
+  const port = await freePort();
+  const commerceEnv = { COMMERCE_PORT: String(port) };
+  let commerce = runTs('subgraphs/commerce/src/main.ts', [], { ...commerceEnv, LOG_LEVEL: 'info' });
+  await waitForOutput(commerce, /subgraph listening/);
+  const gateway = await startGatewayFor(graph, { commerce: `http://127.0.0.1:${port}/graphql` }, { subgraphTimeoutMs: 1000 });
+  let phase = 'up';
+  try {
+    const results = await runLoad<{ paymentTools: unknown[]; merchant: { name: string; storefronts: { platform: { name: string | null } }[] } }>({
+      url: () => gateway.url,
+      query: '{ paymentTools { id } merchant(id: "m0000001") { name storefronts { platform { name } } } }',
+      total: 220,
+      concurrency: 5,
+      deadlineMs: 5000,
+      onProgress: async (done) => {
+        if (phase === 'up' && done >= 40) {
+          phase = 'killed';
+          commerce.kill('SIGKILL');
+          await finished(commerce);
+        } else if (phase === 'killed' && done >= 110) {
+          phase = 'restarting';
+          commerce = runTs('subgraphs/commerce/src/main.ts', [], { ...commerceEnv, LOG_LEVEL: 'info' });
+          await waitForOutput(commerce, /subgraph listening/);
+          phase = 'back';
+        }
+      },
+    });
+    expect(phase).toBe('back');
+    expect(results.filter((r) => r.failure)).toEqual([]);
+    for (const { response } of results) {
+      expect(response?.data?.paymentTools).toHaveLength(7);
+      expect(response?.data?.merchant.name).toEqual(expect.any(String));
+    }
+    const degraded = results.filter((r) => r.response?.errors?.some((e) => e.extensions?.code === 'SUBGRAPH_UNAVAILABLE' && e.extensions.subgraph === 'commerce'));
+    expect(degraded.length).toBeGreaterThan(0);
+    for (const { response } of results.slice(-20)) {
+      expect(response?.errors).toBeUndefined();
+      expect(response?.data?.merchant.storefronts.every((s) => s.platform.name !== null)).toBe(true);
+    }
+  } finally {
+    await gateway.stop();
+    commerce.kill('SIGTERM');
+    await finished(commerce);
+  }
+}, 120_000);
