@@ -51,6 +51,8 @@ const config: CodegenConfig = {
       MerchantConnection: '../store/types#MerchantConnectionRow',
       Platform: '../store/types#PlatformRef',
       PaymentTool: '../store/types#PaymentToolRef',
+      Enrolment: '../store/types#EnrolmentRow',
+      EnrolmentEvent: '../store/types#EnrolmentEventRow',
     }),
   },
 };

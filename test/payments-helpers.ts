@@ -49,7 +49,7 @@ export async function merchantWhere(graph: Graph, where: string): Promise<string
 }
 
 export const OPTED_IN_TO_WECHAT_ON_TAOBAO = `m.status = 'ACTIVE' AND m.eligible AND EXISTS (
-  SELECT 1 FROM enrolment e WHERE e.merchant_seq = m.seq AND e.platform_id = 'taobao' AND e.tool_id = 'wechat-pay')`;
+  SELECT 1 FROM enrolment e WHERE e.merchant_seq = m.seq AND e.platform_id = 'taobao' AND e.tool_id = 'wechat-pay' AND e.status = 'ACTIVE')`;
 
 export function initiate(graph: Graph, input: Partial<InitiateInput> & Pick<InitiateInput, 'merchantId'>): Promise<GraphQLResponse<{ initiatePayment: PaymentView }>> {
   return graph.query(INITIATE, {

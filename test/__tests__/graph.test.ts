@@ -156,7 +156,7 @@ describe('checkout options', () => {
   }
 
   const onTaobao = `EXISTS (SELECT 1 FROM storefront s WHERE s.merchant_seq = m.seq AND s.platform_id = 'taobao')`;
-  const optedIn = `EXISTS (SELECT 1 FROM enrolment e WHERE e.merchant_seq = m.seq AND e.tool_id = 'wechat-pay')`;
+  const optedIn = `EXISTS (SELECT 1 FROM enrolment e WHERE e.merchant_seq = m.seq AND e.tool_id = 'wechat-pay' AND e.status = 'ACTIVE')`;
 
   test('an opted-in Taobao merchant offers WeChat Pay second, after the default Alipay', async () => {
     const [merchantId] = await merchantIds(`m.status = 'ACTIVE' AND m.eligible AND ${optedIn}`);
