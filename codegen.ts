@@ -34,6 +34,9 @@ const config: CodegenConfig = {
     'subgraphs/payments/src/__generated__/resolvers.ts': subgraph('payments', '../context#PaymentsContext', {
       PaymentTool: '../store/types#PaymentToolRow',
       PaymentOption: '../store/types#PaymentOptionRow',
+      UnavailableOption: '../store/types#UnavailableOptionRow',
+      Checkout: '../store/types#CheckoutRow',
+      ToolChannel: '../store/types#ToolChannelRow',
       PaymentLimits: '../store/types#PaymentToolRow',
       Money: '../store/types#MoneyRow',
       Storefront: '../store/types#StorefrontRef',

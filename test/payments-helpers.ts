@@ -5,7 +5,7 @@ import type { Graph, GraphQLResponse } from './harness';
 import { TEST_WALLET_SECRET } from './harness';
 
 export const PAYMENT_FIELDS = /* GraphQL */ `
-  id status reference createdAt updatedAt
+  id status reference createdAt updatedAt channel
   amount { amountMinor currency formatted }
   refundedAmount { amountMinor }
   nextAction { type url qrCode expiresAt }
@@ -18,6 +18,7 @@ export interface PaymentView {
   id: string;
   status: string;
   reference: string;
+  channel: string | null;
   amount: { amountMinor: number; currency: string; formatted: string };
   refundedAmount: { amountMinor: number };
   nextAction: { type: string; url: string; qrCode: string | null; expiresAt: string } | null;
@@ -37,6 +38,7 @@ export interface InitiateInput {
   amount: { amountMinor: number; currency: string };
   reference: string;
   idempotencyKey: string;
+  channel?: string;
 }
 
 let keys = 0;

@@ -10,6 +10,7 @@ import { Platform } from './Platform';
 import { Query } from './Query';
 import { Refund } from './Refund';
 import { Storefront } from './Storefront';
+import { UnavailableOption } from './UnavailableOption';
 
 export const resolvers: Resolvers = {
   Query,
@@ -18,6 +19,7 @@ export const resolvers: Resolvers = {
   PaymentLimits,
   Money,
   PaymentOption,
+  UnavailableOption,
   Storefront,
   Payment,
   Refund,
