@@ -18,6 +18,7 @@ export interface ProviderPayment {
 export interface ProviderNextAction {
   type: NextActionType;
   url: string;
+  /** For QR_CODE: the text the QR code encodes (the API shows it as an image); null otherwise. */
   qrCode: string | null;
 }
 
@@ -33,7 +34,7 @@ export interface NextActionRequest {
 export interface PaymentProvider {
   /**
    * What the buyer does to approve the payment on its channel: a jump into the
-   * wallet (REDIRECT) or a QR code to scan (QR_CODE, with the image). A pure
+   * wallet (REDIRECT) or a QR code to scan (QR_CODE, with what it encodes). A pure
    * function of the request, so it is known before the provider is called.
    */
   nextActionFor(request: NextActionRequest): Promise<ProviderNextAction>;

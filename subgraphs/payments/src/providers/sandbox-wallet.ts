@@ -1,7 +1,6 @@
 // The sandbox wallet as a PaymentProvider: signed JSON calls to its API with a
 // timeout. Anything but a clear answer is DEPENDENCY_UNAVAILABLE.
 import { dependencyUnavailable, signatureHeader, SIGNATURE_HEADER } from '@interop/kit';
-import QRCode from 'qrcode';
 import type { NextActionRequest, PaymentProvider, ProviderNextAction, ProviderPayment } from './provider';
 
 export interface SandboxWalletOptions {
@@ -23,14 +22,13 @@ export class SandboxWallet implements PaymentProvider {
   /**
    * The sandbox has one approval page per payment, whatever the tool; the
    * channel rides along in its address, where a real wallet would pick its
-   * API (an app jump from APP and H5, a QR code to scan on WEB). For QR_CODE
-   * the image is a PNG data: URL of a QR code that encodes that address.
+   * API (an app jump from APP and H5, a code to scan on WEB). For QR_CODE the
+   * code encodes that address.
    */
   async nextActionFor({ paymentId, channel, type }: NextActionRequest): Promise<ProviderNextAction> {
     const page = `${resolve(this.options.publicUrl)}/sandbox/payments/${encodeURIComponent(paymentId)}`;
     const url = channel ? `${page}?channel=${channel}` : page;
-    if (type === 'REDIRECT') return { type, url, qrCode: null };
-    return { type, url, qrCode: await QRCode.toDataURL(url, { errorCorrectionLevel: 'M', margin: 2, scale: 4 }) };
+    return { type, url, qrCode: type === 'QR_CODE' ? url : null };
   }
 
   async createPayment(payment: ProviderPayment): Promise<void> {

@@ -2,6 +2,7 @@ import type { Resolvers } from '../__generated__/resolvers';
 import { Merchant } from './Merchant';
 import { Money } from './Money';
 import { Mutation } from './Mutation';
+import { NextAction } from './NextAction';
 import { Payment } from './Payment';
 import { PaymentLimits } from './PaymentLimits';
 import { PaymentOption } from './PaymentOption';
@@ -22,6 +23,7 @@ export const resolvers: Resolvers = {
   UnavailableOption,
   Storefront,
   Payment,
+  NextAction,
   Refund,
   Merchant,
   Platform,

@@ -74,6 +74,7 @@ export type PaymentStatus =
 export interface NextActionRow {
   type: NextActionType;
   url: string;
+  /** What the QR code encodes; the resolver turns it into the image. */
   qrCode: string | null;
   expiresAt: string;
 }
@@ -91,6 +92,7 @@ export interface PaymentRow {
   reference: string;
   nextActionType: NextActionType;
   nextActionUrl: string;
+  /** For QR_CODE: what the code encodes (NextAction.qrCode draws it as an image). */
   nextActionQr: string | null;
   /** The channel the payment was started for; null when none was given. */
   channel: Channel | null;
