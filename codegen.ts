@@ -34,6 +34,9 @@ const config: CodegenConfig = {
     'subgraphs/payments/src/__generated__/resolvers.ts': subgraph('payments', '../context#PaymentsContext', {
       PaymentTool: '../store/types#PaymentToolRow',
       PaymentOption: '../store/types#PaymentOptionRow',
+      UnavailableOption: '../store/types#UnavailableOptionRow',
+      Checkout: '../store/types#CheckoutRow',
+      ToolChannel: '../store/types#ToolChannelRow',
       PaymentLimits: '../store/types#PaymentToolRow',
       Money: '../store/types#MoneyRow',
       Storefront: '../store/types#StorefrontRef',
@@ -51,6 +54,8 @@ const config: CodegenConfig = {
       MerchantConnection: '../store/types#MerchantConnectionRow',
       Platform: '../store/types#PlatformRef',
       PaymentTool: '../store/types#PaymentToolRef',
+      Enrolment: '../store/types#EnrolmentRow',
+      EnrolmentEvent: '../store/types#EnrolmentEventRow',
     }),
   },
 };

@@ -5,7 +5,7 @@ import type { Graph, GraphQLResponse } from './harness';
 import { TEST_WALLET_SECRET } from './harness';
 
 export const PAYMENT_FIELDS = /* GraphQL */ `
-  id status reference createdAt updatedAt
+  id status reference createdAt updatedAt channel
   amount { amountMinor currency formatted }
   refundedAmount { amountMinor }
   nextAction { type url qrCode expiresAt }
@@ -18,6 +18,7 @@ export interface PaymentView {
   id: string;
   status: string;
   reference: string;
+  channel: string | null;
   amount: { amountMinor: number; currency: string; formatted: string };
   refundedAmount: { amountMinor: number };
   nextAction: { type: string; url: string; qrCode: string | null; expiresAt: string } | null;
@@ -37,6 +38,7 @@ export interface InitiateInput {
   amount: { amountMinor: number; currency: string };
   reference: string;
   idempotencyKey: string;
+  channel?: string;
 }
 
 let keys = 0;
@@ -49,7 +51,7 @@ export async function merchantWhere(graph: Graph, where: string): Promise<string
 }
 
 export const OPTED_IN_TO_WECHAT_ON_TAOBAO = `m.status = 'ACTIVE' AND m.eligible AND EXISTS (
-  SELECT 1 FROM enrolment e WHERE e.merchant_seq = m.seq AND e.platform_id = 'taobao' AND e.tool_id = 'wechat-pay')`;
+  SELECT 1 FROM enrolment e WHERE e.merchant_seq = m.seq AND e.platform_id = 'taobao' AND e.tool_id = 'wechat-pay' AND e.status = 'ACTIVE')`;
 
 export function initiate(graph: Graph, input: Partial<InitiateInput> & Pick<InitiateInput, 'merchantId'>): Promise<GraphQLResponse<{ initiatePayment: PaymentView }>> {
   return graph.query(INITIATE, {

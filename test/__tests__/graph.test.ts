@@ -1,5 +1,6 @@
 // The whole graph over HTTP through the gateway: the public contract, the
 // story's facts, the checkout rule across three subgraphs, and bad input.
+import { EXAMPLE_OPERATION, EXAMPLE_VARIABLES } from '../../gateway/src/example-operation';
 import { startGraph, type Graph } from '../harness';
 
 let graph: Graph;
@@ -156,7 +157,7 @@ describe('checkout options', () => {
   }
 
   const onTaobao = `EXISTS (SELECT 1 FROM storefront s WHERE s.merchant_seq = m.seq AND s.platform_id = 'taobao')`;
-  const optedIn = `EXISTS (SELECT 1 FROM enrolment e WHERE e.merchant_seq = m.seq AND e.tool_id = 'wechat-pay')`;
+  const optedIn = `EXISTS (SELECT 1 FROM enrolment e WHERE e.merchant_seq = m.seq AND e.tool_id = 'wechat-pay' AND e.status = 'ACTIVE')`;
 
   test('an opted-in Taobao merchant offers WeChat Pay second, after the default Alipay', async () => {
     const [merchantId] = await merchantIds(`m.status = 'ACTIVE' AND m.eligible AND ${optedIn}`);
@@ -277,6 +278,11 @@ describe('bad input', () => {
 });
 
 describe('schema as explorers see it', () => {
+  test('the operation Apollo Sandbox opens on runs without errors', async () => {
+    const result = await data<{ checkout: { available: unknown[]; unavailable: unknown[] } }>(EXAMPLE_OPERATION, EXAMPLE_VARIABLES);
+    expect(result.checkout.available.length + result.checkout.unavailable.length).toBe(7);
+  });
+
   test('every type, field, argument and enum value in the public schema is described', async () => {
     type Named = { name: string; description: string | null };
     type Type = Named & {

@@ -13,13 +13,13 @@ export const ErrorCode = {
   GATEWAY_TIMEOUT: 'GATEWAY_TIMEOUT',
   /** Anything unexpected; details are logged, never sent. */
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
-  /** The tool is not an effective checkout option for that merchant on that platform now. */
+  /** The tool is not an effective checkout option for that merchant on that platform now; `extensions.reason` says why. */
   PAYMENT_TOOL_NOT_ACCEPTED: 'PAYMENT_TOOL_NOT_ACCEPTED',
   /** The merchant is suspended and may not take payments or open tools. */
   MERCHANT_SUSPENDED: 'MERCHANT_SUSPENDED',
   /** The merchant does not meet the rules for opening a payment tool itself. */
   MERCHANT_INELIGIBLE: 'MERCHANT_INELIGIBLE',
-  /** The amount is not a positive integer in minor units, is below the tool's minimum, or is not in CNY. */
+  /** The amount is not a positive integer in minor units, is not in CNY, or is below the tool's minimum (reason UNDER_LIMIT). */
   INVALID_AMOUNT: 'INVALID_AMOUNT',
   /** The amount is above the tool's per-payment limit. */
   AMOUNT_OVER_LIMIT: 'AMOUNT_OVER_LIMIT',

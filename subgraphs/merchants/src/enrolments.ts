@@ -1,6 +1,7 @@
 // Merchants opening and closing payment tools on a platform (opt-ins). Only an
 // active, eligible merchant may open a tool, and only where the platform's rule
-// asks merchants to opt in and is open now.
+// asks merchants to opt in and is open now. An enrolment moves
+// REQUESTED -> PENDING_REVIEW -> ACTIVE; closing makes it INACTIVE, never a delete.
 import { AppError, badUserInput, ErrorCode } from '@interop/kit';
 import { isOpenForCheckout } from '@interop/domain';
 import type { MerchantsContext } from './context';
@@ -27,6 +28,12 @@ function checkMayOpen(merchant: MerchantRow): void {
   }
 }
 
+function forget(storefront: StorefrontRow, context: MerchantsContext): void {
+  context.loaders.enrolledToolIds.clear(storefront);
+  context.loaders.enrolments.clear(storefront);
+  context.loaders.enrolmentHistory.clearAll();
+}
+
 export async function openPaymentTool(args: EnrolmentArgs, context: MerchantsContext): Promise<StorefrontRow> {
   const { merchant, storefront } = await findStorefront(args, context);
   checkMayOpen(merchant);
@@ -36,14 +43,23 @@ export async function openPaymentTool(args: EnrolmentArgs, context: MerchantsCon
       paymentToolId: args.paymentToolId,
     });
   }
-  await context.store.openEnrolment(storefront, args.paymentToolId);
-  context.loaders.enrolledToolIds.clear(storefront);
+  // Each step is its own change with its own time; a step that does not apply
+  // (the enrolment is already further along) changes nothing, so opening an
+  // ACTIVE tool is a no-op and an interrupted opening resumes where it stopped.
+  const { store } = context;
+  await store.moveEnrolment(storefront, args.paymentToolId, 'REQUESTED');
+  await store.moveEnrolment(storefront, args.paymentToolId, 'PENDING_REVIEW');
+  // The demo's review is automatic: it checks what checkMayOpen and the rule
+  // above checked, so it approves at once. A real review would leave the
+  // enrolment PENDING_REVIEW here and finish it later.
+  await store.moveEnrolment(storefront, args.paymentToolId, 'ACTIVE');
+  forget(storefront, context);
   return storefront;
 }
 
 export async function closePaymentTool(args: EnrolmentArgs, context: MerchantsContext): Promise<StorefrontRow> {
   const { storefront } = await findStorefront(args, context);
-  await context.store.closeEnrolment(storefront, args.paymentToolId);
-  context.loaders.enrolledToolIds.clear(storefront);
+  await context.store.moveEnrolment(storefront, args.paymentToolId, 'INACTIVE');
+  forget(storefront, context);
   return storefront;
 }

@@ -2,7 +2,7 @@
 // costs one query per kind of lookup, not 50.
 import DataLoader from 'dataloader';
 import type { MerchantsStore } from './store/merchants-store';
-import type { StorefrontRow } from './store/types';
+import type { EnrolmentKey, StorefrontRow } from './store/types';
 
 export function createLoaders(store: MerchantsStore) {
   return {
@@ -14,6 +14,12 @@ export function createLoaders(store: MerchantsStore) {
     ),
     enrolledToolIds: new DataLoader((storefronts: readonly StorefrontRow[]) => store.enrolledToolIds(storefronts), {
       cacheKeyFn: (storefront) => storefront.id,
+    }),
+    enrolments: new DataLoader((storefronts: readonly StorefrontRow[]) => store.enrolmentsByStorefronts(storefronts), {
+      cacheKeyFn: (storefront) => storefront.id,
+    }),
+    enrolmentHistory: new DataLoader((keys: readonly EnrolmentKey[]) => store.enrolmentHistories(keys), {
+      cacheKeyFn: (key) => `${key.merchantSeq}:${key.platformId}:${key.toolId}`,
     }),
   };
 }

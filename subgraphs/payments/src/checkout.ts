@@ -1,19 +1,57 @@
-// Turns the owners' facts into checkout options with the shared rule, adding
-// the one fact payments owns: whether each tool is taking payments.
-import { effectiveOptions, type AcceptanceFacts, type StorefrontFacts } from '@interop/domain';
-import type { PaymentsLoaders } from './loaders';
-import type { PaymentOptionRow } from './store/types';
+// Turns the owners' facts into a checkout with the shared rule, adding what
+// payments owns: every tool, whether it is taking payments, its limits and its
+// channels. checkoutOptions, Storefront.paymentOptions, checkout and
+// initiatePayment all come through here.
+import { decideCheckout, type AcceptanceFacts, type CheckoutContext, type StorefrontFacts, type ToolFacts } from '@interop/domain';
+import type { PaymentsContext } from './context';
+import type { Channel, CheckoutRow, NextActionType, PaymentOptionRow, PaymentToolRow } from './store/types';
 
-export async function checkoutOptions(
-  loaders: PaymentsLoaders,
-  acceptances: readonly AcceptanceFacts[],
-  storefront: StorefrontFacts,
-): Promise<PaymentOptionRow[]> {
-  const tools = await loaders.tool.loadMany(acceptances.map((acceptance) => acceptance.toolId));
-  const operational = new Set<string>();
-  for (const tool of tools) {
+export function toolFacts(tool: PaymentToolRow): ToolFacts {
+  return {
+    toolId: tool.id,
+    operational: tool.operationalStatus !== 'SUSPENDED',
+    perPaymentMinMinor: tool.perPaymentMinMinor,
+    perPaymentMaxMinor: tool.perPaymentMaxMinor,
+    channels: tool.channels,
+  };
+}
+
+/** Every tool in the catalogue, by id, through this request's loader. */
+async function catalogue({ store, loaders }: Pick<PaymentsContext, 'store' | 'loaders'>): Promise<PaymentToolRow[]> {
+  const tools = await loaders.tool.loadMany(store.toolIds());
+  return tools.filter((tool): tool is PaymentToolRow => {
     if (tool instanceof Error) throw tool;
-    if (tool && tool.operationalStatus !== 'SUSPENDED') operational.add(tool.id);
-  }
-  return effectiveOptions(acceptances, storefront, (toolId) => operational.has(toolId));
+    return tool !== null;
+  });
+}
+
+/** The checkout at one storefront; a null storefront (the merchant does not sell there) makes every tool unavailable. */
+export async function checkout(
+  context: Pick<PaymentsContext, 'store' | 'loaders'>,
+  acceptances: readonly AcceptanceFacts[],
+  storefront: StorefrontFacts | null,
+  checkoutContext: CheckoutContext = {},
+): Promise<CheckoutRow> {
+  const tools = await catalogue(context);
+  return decideCheckout(acceptances, storefront, tools.map(toolFacts), checkoutContext);
+}
+
+/** The options with no amount and no channel: exactly `checkout(...).available`. */
+export async function checkoutOptions(
+  context: Pick<PaymentsContext, 'store' | 'loaders'>,
+  acceptances: readonly AcceptanceFacts[],
+  storefront: StorefrontFacts | null,
+): Promise<PaymentOptionRow[]> {
+  return (await checkout(context, acceptances, storefront)).available;
+}
+
+/**
+ * The next action a payment with the tool takes on `channel`. Without a
+ * channel: the tool's action on WEB where it works on the web, else on its
+ * first channel. Null when the tool does not work on `channel` (the checkout
+ * rule refuses that first).
+ */
+export function nextActionOn(tool: PaymentToolRow, channel: Channel | null): NextActionType | null {
+  if (channel) return tool.channels.find((entry) => entry.channel === channel)?.nextActionType ?? null;
+  return (tool.channels.find((entry) => entry.channel === 'WEB') ?? tool.channels[0])?.nextActionType ?? null;
 }

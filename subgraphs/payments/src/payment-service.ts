@@ -2,15 +2,15 @@
 // error codes, in one place behind the resolvers and the webhook route.
 import { randomUUID } from 'node:crypto';
 import { AppError, badUserInput, ErrorCode } from '@interop/kit';
-import { checkoutOptions } from './checkout';
-import type { PaymentsLoaders } from './loaders';
+import { checkout, nextActionOn } from './checkout';
+import type { PaymentsContext } from './context';
 import { REFUNDABLE } from './lifecycle';
 import { checkAmount, checkIdempotencyKey, checkText, fingerprint, keyReused } from './payment-input';
 import type { PeerFacts } from './peers';
 import type { PaymentProvider } from './providers/provider';
 import type { PaymentLedger } from './store/ledger';
 import type { InitiatePaymentInput, RefundPaymentInput } from './__generated__/resolvers';
-import type { PaymentRow, RefundRow } from './store/types';
+import type { PaymentRow, PaymentToolRow, RefundRow, UnavailableOptionRow } from './store/types';
 
 /** A wallet notification, after its signature was verified. */
 export interface WalletEvent {
@@ -33,40 +33,28 @@ export class PaymentService {
     private readonly ttlSeconds: number,
   ) {}
 
-  async initiate(input: InitiatePaymentInput, loaders: PaymentsLoaders): Promise<PaymentRow> {
+  async initiate(input: InitiatePaymentInput, context: Pick<PaymentsContext, 'store' | 'loaders'>): Promise<PaymentRow> {
     checkIdempotencyKey(input.idempotencyKey, 'input.idempotencyKey');
     checkText(input.reference, 'input.reference', 128);
     checkAmount(input.amount, 'input.amount');
-    const { idempotencyKey, ...request } = input;
-    const requestHash = fingerprint(request);
+    const { idempotencyKey, channel: givenChannel, ...rest } = input;
+    const channel = givenChannel ?? null;
+    // Without a channel the fingerprint is what it was before channels existed, so old keys still replay.
+    const requestHash = fingerprint(channel ? { ...rest, channel } : rest);
     const replay = await this.ledger.paymentByIdempotencyKey(idempotencyKey);
     if (replay) return sameRequest(replay, requestHash);
 
-    const tool = await loaders.tool.load(input.paymentToolId);
+    const tool = await context.loaders.tool.load(input.paymentToolId);
     if (!tool) throw badUserInput('input.paymentToolId', `No payment tool has id ${input.paymentToolId}.`);
     // Fails closed: without the owners' answer nothing is created.
     const facts = await this.peers.checkoutFacts(input.platformId, input.merchantId, 'input.');
-    if (facts.storefront?.merchantStatus === 'SUSPENDED') {
-      throw new AppError(ErrorCode.MERCHANT_SUSPENDED, 'The merchant is suspended and cannot take payments.');
-    }
-    const options = facts.storefront ? await checkoutOptions(loaders, facts.acceptances, facts.storefront) : [];
-    if (!options.some((option) => option.toolId === tool.id)) {
-      throw new AppError(ErrorCode.PAYMENT_TOOL_NOT_ACCEPTED, 'The merchant does not accept this tool on this platform now.', {
-        paymentToolId: tool.id,
-      });
-    }
-    if (input.amount.amountMinor < tool.perPaymentMinMinor) {
-      throw new AppError(ErrorCode.INVALID_AMOUNT, 'The amount is below the tool’s minimum.', { argument: 'input.amount.amountMinor' });
-    }
-    if (input.amount.amountMinor > tool.perPaymentMaxMinor) {
-      throw new AppError(ErrorCode.AMOUNT_OVER_LIMIT, 'The amount is above the tool’s per-payment limit.', {
-        argument: 'input.amount.amountMinor',
-        limitMinor: tool.perPaymentMaxMinor,
-      });
-    }
+    // The same rule and the same facts as `checkout`: a tool it lists as unavailable is refused with its reason.
+    const decision = await checkout(context, facts.acceptances, facts.storefront, { amountMinor: input.amount.amountMinor, channel });
+    const refused = decision.unavailable.find((entry) => entry.toolId === tool.id);
+    if (refused) throw refusal(refused, tool);
 
     const id = newId('pay');
-    const nextAction = this.provider.nextActionFor(id, tool.id);
+    const nextAction = await this.provider.nextActionFor({ paymentId: id, toolId: tool.id, channel, type: nextActionOn(tool, channel) ?? 'REDIRECT' });
     const expiresAt = new Date(Date.now() + this.ttlSeconds * 1000).toISOString();
     const created = await this.ledger.insertPayment(
       {
@@ -80,6 +68,7 @@ export class PaymentService {
         nextActionType: nextAction.type,
         nextActionUrl: nextAction.url,
         nextActionQr: nextAction.qrCode,
+        channel,
         expiresAt,
         idempotencyKey,
         requestHash,
@@ -229,6 +218,26 @@ export class PaymentService {
 function sameRequest<T extends { requestHash: string }>(existing: T, requestHash: string): T {
   if (existing.requestHash !== requestHash) throw keyReused();
   return existing;
+}
+
+/**
+ * The error for a tool the checkout rule refuses: the code follows the first
+ * reason (MERCHANT_SUSPENDED, INVALID_AMOUNT for UNDER_LIMIT, AMOUNT_OVER_LIMIT
+ * for OVER_LIMIT, PAYMENT_TOOL_NOT_ACCEPTED for the rest), and
+ * `extensions.reason` always carries the reason itself.
+ */
+function refusal({ reason, detail }: UnavailableOptionRow, tool: PaymentToolRow): AppError {
+  const extensions = { reason, paymentToolId: tool.id };
+  switch (reason) {
+    case 'MERCHANT_SUSPENDED':
+      return new AppError(ErrorCode.MERCHANT_SUSPENDED, detail, extensions);
+    case 'UNDER_LIMIT':
+      return new AppError(ErrorCode.INVALID_AMOUNT, detail, { ...extensions, argument: 'input.amount.amountMinor', limitMinor: tool.perPaymentMinMinor });
+    case 'OVER_LIMIT':
+      return new AppError(ErrorCode.AMOUNT_OVER_LIMIT, detail, { ...extensions, argument: 'input.amount.amountMinor', limitMinor: tool.perPaymentMaxMinor });
+    default:
+      return new AppError(ErrorCode.PAYMENT_TOOL_NOT_ACCEPTED, detail, extensions);
+  }
 }
 
 function invalidState(payment: Pick<PaymentRow, 'status'>): AppError {

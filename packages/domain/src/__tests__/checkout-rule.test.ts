@@ -1,13 +1,19 @@
 // The checkout rule on its own: which acceptance statuses take payments, what
 // opt-in asks of a merchant, and how the options are ordered.
 import {
+  decideCheckout,
   effectiveOptions,
   isOpenForCheckout,
   merchantMayUse,
   toolReach,
+  UNAVAILABLE_REASON_PRECEDENCE,
   type AcceptanceFacts,
   type AcceptanceStatus,
+  type CheckoutContext,
+  type CheckoutDecision,
   type StorefrontFacts,
+  type ToolFacts,
+  type UnavailableReason,
 } from '../checkout-rule';
 
 const ALL_STATUSES: readonly AcceptanceStatus[] = ['ANNOUNCED', 'PILOT', 'ROLLING_OUT', 'LIVE', 'SUSPENDED'];
@@ -189,5 +195,136 @@ describe('toolReach', () => {
 
   test('no acceptances reach nowhere', () => {
     expect(toolReach([])).toEqual({ openToAll: [], openWithOptIn: [] });
+  });
+});
+
+describe('decideCheckout', () => {
+  const CHANNELS = [
+    { channel: 'APP', nextActionType: 'REDIRECT' },
+    { channel: 'WEB', nextActionType: 'QR_CODE' },
+    { channel: 'H5', nextActionType: 'REDIRECT' },
+  ] as const;
+
+  function tool(toolId: string, overrides: Partial<ToolFacts> = {}): ToolFacts {
+    return { toolId, operational: true, perPaymentMinMinor: 100, perPaymentMaxMinor: 10_000, channels: CHANNELS, ...overrides };
+  }
+
+  const reasonOf = (decision: CheckoutDecision, toolId: string) =>
+    decision.unavailable.find((entry) => entry.toolId === toolId)?.reason ?? (decision.available.some((o) => o.toolId === toolId) ? 'AVAILABLE' : 'MISSING');
+
+  test('every tool appears exactly once; available in rank order with the default first', () => {
+    const decision = decideCheckout(
+      [acceptance('b', { checkoutRank: 2 }), acceptance('a', { checkoutRank: 1 }), acceptance('c', { checkoutRank: 3, status: 'PILOT' })],
+      storefront(),
+      [tool('c'), tool('b'), tool('a'), tool('d')],
+    );
+    expect(decision.available).toEqual([
+      { toolId: 'a', rank: 1, isDefault: true, nextActionType: null },
+      { toolId: 'b', rank: 2, isDefault: false, nextActionType: null },
+    ]);
+    expect(decision.unavailable.map((u) => [u.toolId, u.reason])).toEqual([
+      ['c', 'NOT_YET_LIVE'],
+      ['d', 'PLATFORM_NOT_ACCEPTING'],
+    ]);
+    for (const entry of decision.unavailable) expect(entry.detail).not.toBe('');
+  });
+
+  test.each<[string, UnavailableReason | 'AVAILABLE', AcceptanceFacts | null, Partial<StorefrontFacts> | null, Partial<ToolFacts>, CheckoutContext]>([
+    ['a live rule, in range, on a supported channel', 'AVAILABLE', acceptance('t'), {}, {}, { amountMinor: 100, channel: 'WEB' }],
+    ['no rule for the tool', 'PLATFORM_NOT_ACCEPTING', null, {}, {}, {}],
+    ['a rule the platform switched off', 'PLATFORM_NOT_ACCEPTING', acceptance('t', { status: 'SUSPENDED' }), {}, {}, {}],
+    ['no storefront on the platform', 'PLATFORM_NOT_ACCEPTING', acceptance('t'), null, {}, {}],
+    ['a PILOT rule', 'NOT_YET_LIVE', acceptance('t', { status: 'PILOT' }), {}, {}, {}],
+    ['an ANNOUNCED rule', 'NOT_YET_LIVE', acceptance('t', { status: 'ANNOUNCED' }), {}, {}, {}],
+    ['a suspended tool', 'TOOL_UNAVAILABLE', acceptance('t'), {}, { operational: false }, {}],
+    ['a suspended merchant', 'MERCHANT_SUSPENDED', acceptance('t'), { merchantStatus: 'SUSPENDED' }, {}, {}],
+    ['an opt-in rule and an ineligible merchant that had opened it', 'MERCHANT_INELIGIBLE', acceptance('t', { requiresMerchantOptIn: true }), { merchantEligible: false, enrolledToolIds: ['t'] }, {}, {}],
+    ['an opt-in rule the merchant did not open', 'MERCHANT_NOT_OPTED_IN', acceptance('t', { requiresMerchantOptIn: true }), { enrolledToolIds: ['other'] }, {}, {}],
+    ['an opt-in rule the merchant opened', 'AVAILABLE', acceptance('t', { requiresMerchantOptIn: true, status: 'ROLLING_OUT' }), { enrolledToolIds: ['t'] }, {}, {}],
+    ['eligibility does not matter without opt-in', 'AVAILABLE', acceptance('t'), { merchantEligible: false }, {}, {}],
+    ['a channel the tool does not work on', 'CHANNEL_NOT_SUPPORTED', acceptance('t'), {}, {}, { channel: 'MINI_PROGRAM' }],
+    ['an amount below the minimum', 'UNDER_LIMIT', acceptance('t'), {}, {}, { amountMinor: 99 }],
+    ['an amount above the maximum', 'OVER_LIMIT', acceptance('t'), {}, {}, { amountMinor: 10_001 }],
+    ['an amount at the maximum', 'AVAILABLE', acceptance('t'), {}, {}, { amountMinor: 10_000 }],
+  ])('%s: %s', (_name, expected, rule, facts, toolFacts, context) => {
+    const decision = decideCheckout(rule ? [rule] : [], facts ? storefront(facts) : null, [tool('t', toolFacts)], context);
+    expect(reasonOf(decision, 't')).toBe(expected);
+    expect(decision.available.length + decision.unavailable.length).toBe(1);
+  });
+
+  test('with everything wrong at once, each reason gives way to the one before it in the precedence order', () => {
+    // Start with every reason applying, then fix them one by one in precedence order.
+    const fixes: ((c: { rule: AcceptanceFacts | null; facts: StorefrontFacts | null; tool: ToolFacts; context: CheckoutContext }) => void)[] = [
+      (c) => (c.rule = acceptance('t', { status: 'PILOT', requiresMerchantOptIn: true })),
+      (c) => c.rule && (c.rule.status = 'LIVE'),
+      (c) => (c.tool.operational = true),
+      (c) => c.facts && (c.facts.merchantStatus = 'ACTIVE'),
+      (c) => c.facts && (c.facts.merchantEligible = true),
+      (c) => c.facts && (c.facts.enrolledToolIds = ['t']),
+      (c) => (c.context.channel = 'WEB'),
+      (c) => (c.context.amountMinor = 20_000),
+      (c) => (c.context.amountMinor = 500),
+    ];
+    const current = {
+      rule: null as AcceptanceFacts | null,
+      facts: storefront({ merchantStatus: 'SUSPENDED', merchantEligible: false }) as StorefrontFacts | null,
+      tool: tool('t', { operational: false }),
+      context: { channel: 'MINI_PROGRAM', amountMinor: 1 } as CheckoutContext,
+    };
+    const seen: string[] = [];
+    for (const fix of fixes) {
+      seen.push(reasonOf(decideCheckout(current.rule ? [current.rule] : [], current.facts, [current.tool], current.context), 't'));
+      fix(current);
+    }
+    seen.push(reasonOf(decideCheckout(current.rule ? [current.rule] : [], current.facts, [current.tool], current.context), 't'));
+    expect(seen).toEqual([...UNAVAILABLE_REASON_PRECEDENCE, 'AVAILABLE']);
+  });
+
+  test('the precedence order is fixed and covers every reason once', () => {
+    expect(UNAVAILABLE_REASON_PRECEDENCE).toEqual([
+      'PLATFORM_NOT_ACCEPTING',
+      'NOT_YET_LIVE',
+      'TOOL_UNAVAILABLE',
+      'MERCHANT_SUSPENDED',
+      'MERCHANT_INELIGIBLE',
+      'MERCHANT_NOT_OPTED_IN',
+      'CHANNEL_NOT_SUPPORTED',
+      'UNDER_LIMIT',
+      'OVER_LIMIT',
+    ]);
+  });
+
+  test('a requested channel gives each option its next action there', () => {
+    const decision = decideCheckout([acceptance('t')], storefront(), [tool('t')], { channel: 'WEB' });
+    expect(decision.available[0]?.nextActionType).toBe('QR_CODE');
+    expect(decideCheckout([acceptance('t')], storefront(), [tool('t')], { channel: 'H5' }).available[0]?.nextActionType).toBe('REDIRECT');
+  });
+
+  test('rules for tools payments does not know are ignored', () => {
+    const decision = decideCheckout([acceptance('mystery', { checkoutRank: 0 }), acceptance('t')], storefront(), [tool('t')]);
+    expect(decision.available.map((o) => o.toolId)).toEqual(['t']);
+    expect(decision.unavailable).toEqual([]);
+  });
+
+  test('effectiveOptions is decideCheckout without amount and channel, for every combination of facts', () => {
+    const rules = ALL_STATUSES.flatMap((status, i) => [
+      acceptance(`${status}-open`, { status, checkoutRank: i }),
+      acceptance(`${status}-opt-in`, { status, checkoutRank: i, requiresMerchantOptIn: true }),
+    ]);
+    const tools = rules.map((rule, i) => tool(rule.toolId, { operational: i % 3 !== 0 }));
+    const operational = (toolId: string) => tools.find((t) => t.toolId === toolId)?.operational ?? false;
+    for (const merchantStatus of ['ACTIVE', 'SUSPENDED'] as const) {
+      for (const merchantEligible of [true, false]) {
+        for (const enrolledToolIds of [[], rules.map((rule) => rule.toolId)]) {
+          const facts = storefront({ merchantStatus, merchantEligible, enrolledToolIds });
+          const decided = decideCheckout(rules, facts, tools).available.map(({ toolId, rank, isDefault }) => ({ toolId, rank, isDefault }));
+          expect(effectiveOptions(rules, facts, operational)).toEqual(decided);
+          // merchantMayUse is the rule's platform and merchant half: every available tool passes it.
+          for (const rule of rules) {
+            if (decided.some((option) => option.toolId === rule.toolId)) expect(merchantMayUse(rule, facts)).toBe(true);
+          }
+        }
+      }
+    }
   });
 });

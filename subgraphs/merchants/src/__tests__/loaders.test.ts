@@ -95,7 +95,8 @@ describe('storefront', () => {
 describe('enrolledToolIds', () => {
   test('storefront rows batch once, keyed by storefront id, answers in key order', async () => {
     const [optedIn] = await store.db.query<{ id: string }>(
-      `SELECT m.id FROM merchant m JOIN enrolment e ON e.merchant_seq = m.seq WHERE m.id NOT IN ('m0000001', 'm0000002') ORDER BY m.seq LIMIT 1`,
+      `SELECT m.id FROM merchant m JOIN enrolment e ON e.merchant_seq = m.seq
+       WHERE e.status = 'ACTIVE' AND m.id NOT IN ('m0000001', 'm0000002') ORDER BY m.seq LIMIT 1`,
     );
     const rows = (await store.storefrontsByMerchantIds([optedIn?.id ?? '', 'm0000002', 'm0000001'])).flat();
     const taobao = rows.find((row) => row.id === `${optedIn?.id}:taobao`);

@@ -84,7 +84,7 @@ describe('_entities', () => {
       const storefronts = await store.db.query<{ platform_id: string; tools: string[] }>(
         `SELECT s.platform_id,
                 coalesce((SELECT array_agg(e.tool_id ORDER BY e.tool_id) FROM enrolment e
-                          WHERE e.merchant_seq = s.merchant_seq AND e.platform_id = s.platform_id), '{}') AS tools
+                          WHERE e.merchant_seq = s.merchant_seq AND e.platform_id = s.platform_id AND e.status = 'ACTIVE'), '{}') AS tools
          FROM storefront s JOIN merchant m ON m.seq = s.merchant_seq WHERE m.id = $1 ORDER BY s.platform_id`,
         [merchant.id],
       );
@@ -116,18 +116,21 @@ describe('_entities', () => {
     expect(unknown).toEqual(ids.slice(1).map(() => null));
   });
 
-  test('Storefront: enrolled tools are those the merchant opened on that platform', async () => {
-    const [enrolled] = await idsWhere(`EXISTS (SELECT 1 FROM enrolment e WHERE e.merchant_seq = m.seq AND e.platform_id = 'taobao')`);
+  test('Storefront: enrolled tools are those the merchant opened on that platform and whose enrolment is ACTIVE', async () => {
+    const enrolledWith = (status: string) =>
+      `EXISTS (SELECT 1 FROM enrolment e WHERE e.merchant_seq = m.seq AND e.platform_id = 'taobao' AND e.status = '${status}')`;
+    const [enrolled] = await idsWhere(enrolledWith('ACTIVE'));
+    const [closed] = await idsWhere(enrolledWith('INACTIVE'));
     const [notEnrolled] = await idsWhere(
       `EXISTS (SELECT 1 FROM storefront s WHERE s.merchant_seq = m.seq AND s.platform_id = 'taobao')
        AND NOT EXISTS (SELECT 1 FROM enrolment e WHERE e.merchant_seq = m.seq)`,
     );
     const { _entities } = dataOf(
       await run<{ _entities: (Storefront | null)[] }>(STOREFRONTS, {
-        representations: [`${enrolled}:taobao`, `${notEnrolled}:taobao`].map((id) => ({ __typename: 'Storefront', id })),
+        representations: [`${enrolled}:taobao`, `${closed}:taobao`, `${notEnrolled}:taobao`].map((id) => ({ __typename: 'Storefront', id })),
       }),
     );
-    expect(_entities.map((storefront) => storefront?.enrolledTools)).toEqual([[{ id: 'wechat-pay' }], []]);
+    expect(_entities.map((storefront) => storefront?.enrolledTools)).toEqual([[{ id: 'wechat-pay' }], [], []]);
   });
 
   test('Platform: merchants on the platform, paged in id order, without asking commerce', async () => {
@@ -267,7 +270,7 @@ describe('root queries', () => {
       const rows = await store.db.query<{ id: string; status: 'ACTIVE' | 'SUSPENDED'; eligible: boolean; platform_id: string; tools: string[] }>(
         `SELECT m.id, m.status, m.eligible, s.platform_id,
                 coalesce((SELECT array_agg(e.tool_id) FROM enrolment e
-                          WHERE e.merchant_seq = s.merchant_seq AND e.platform_id = s.platform_id), '{}') AS tools
+                          WHERE e.merchant_seq = s.merchant_seq AND e.platform_id = s.platform_id AND e.status = 'ACTIVE'), '{}') AS tools
          FROM merchant m JOIN storefront s ON s.merchant_seq = m.seq ORDER BY m.seq`,
       );
       const accepting = new Set<string>();
@@ -304,9 +307,9 @@ describe('root queries', () => {
       // Edge cases the generator does not make: an ineligible merchant and a suspended one, both opted in on Taobao.
       await store.db.exec(`
         UPDATE merchant SET eligible = false, status = 'ACTIVE' WHERE id = (
-          SELECT m.id FROM merchant m JOIN enrolment e ON e.merchant_seq = m.seq WHERE m.status = 'ACTIVE' ORDER BY m.seq LIMIT 1);
+          SELECT m.id FROM merchant m JOIN enrolment e ON e.merchant_seq = m.seq WHERE m.status = 'ACTIVE' AND e.status = 'ACTIVE' ORDER BY m.seq LIMIT 1);
         UPDATE merchant SET status = 'SUSPENDED' WHERE id = (
-          SELECT m.id FROM merchant m JOIN enrolment e ON e.merchant_seq = m.seq WHERE m.status = 'ACTIVE' AND m.eligible ORDER BY m.seq LIMIT 1);
+          SELECT m.id FROM merchant m JOIN enrolment e ON e.merchant_seq = m.seq WHERE m.status = 'ACTIVE' AND m.eligible AND e.status = 'ACTIVE' ORDER BY m.seq LIMIT 1);
       `);
     });
 
@@ -320,8 +323,10 @@ describe('root queries', () => {
     test('platformId with acceptsToolId narrows to that platform, opt-in included', async () => {
       peersAnswer({ operationalStatus: 'OPERATIONAL' }, WECHAT_RULES);
       const expected = await expectedAccepting('wechat-pay', WECHAT_RULES, 'taobao');
-      const enrolledOnTaobao = await idsWhere(`EXISTS (SELECT 1 FROM enrolment e WHERE e.merchant_seq = m.seq AND e.platform_id = 'taobao')`);
-      // Some opted-in merchants are left out (suspended or no longer eligible), and none that did not opt in are kept.
+      const enrolledOnTaobao = await idsWhere(
+        `EXISTS (SELECT 1 FROM enrolment e WHERE e.merchant_seq = m.seq AND e.platform_id = 'taobao' AND e.status = 'ACTIVE')`,
+      );
+      // Some opted-in merchants are left out (suspended or no longer eligible), and none that did not opt in (or closed it) are kept.
       expect(expected.length).toBeGreaterThan(0);
       expect(expected.length).toBeLessThan(enrolledOnTaobao.length);
       expect(expected.every((id) => enrolledOnTaobao.includes(id))).toBe(true);

@@ -14,4 +14,5 @@ export const Storefront: StorefrontResolvers = {
     return merchant;
   },
   enrolledTools: async (storefront, _args, { loaders }) => (await loaders.enrolledToolIds.load(storefront)).map((id) => ({ id })),
+  enrolments: (storefront, _args, { loaders }) => loaders.enrolments.load(storefront),
 };

@@ -5,7 +5,7 @@
 import type { Database } from '@interop/kit';
 
 /** Bump when the generator changes, so existing data folders are regenerated. */
-export const DEMO_DATA_VERSION = 1;
+export const DEMO_DATA_VERSION = 2;
 
 const ADJECTIVES = [
   'Golden', 'Lucky', 'Jade', 'Red Lantern', 'Silk Road', 'Bamboo', 'Lotus', 'Dragon', 'Phoenix', 'Panda',
@@ -52,6 +52,8 @@ const STOREFRONT_RULES: readonly { categories: readonly string[]; platformId: st
 
 /** Share of eligible Taobao merchants that have opened WeChat Pay since the 2024-09-04 opening. */
 const WECHAT_ON_TAOBAO_PERCENT = 45;
+/** A further share that opened it and closed it again (INACTIVE): not opted in now, but with a history. */
+const WECHAT_CLOSED_PERCENT = 5;
 
 export async function ensureDemoData(db: Database, merchantCount: number): Promise<void> {
   await db.transaction(async (tx) => {
@@ -85,14 +87,31 @@ export async function ensureDemoData(db: Database, merchantCount: number): Promi
       INSERT INTO storefront (merchant_seq, platform_id, opened_on)
       SELECT m.seq, 'taobao', DATE '2015-01-01' + m.seq % 3500
       FROM merchant m WHERE NOT EXISTS (SELECT 1 FROM storefront s WHERE s.merchant_seq = m.seq)`);
+    // Review is automatic in the demo: REQUESTED, PENDING_REVIEW a minute later, ACTIVE within two days.
+    const optIn = hash('s.merchant_seq', 'opt-in');
     await tx.exec(`
-      INSERT INTO enrolment (merchant_seq, platform_id, tool_id, opened_at)
-      SELECT s.merchant_seq, 'taobao', 'wechat-pay', TIMESTAMPTZ '2024-09-04 00:00:00+08' + (${hash('s.merchant_seq', 'wechat')} % 120) * INTERVAL '1 day'
+      INSERT INTO enrolment (merchant_seq, platform_id, tool_id, opened_at, status)
+      SELECT s.merchant_seq, 'taobao', 'wechat-pay',
+             TIMESTAMPTZ '2024-09-04 00:00:00+08' + (${hash('s.merchant_seq', 'wechat')} % 120) * INTERVAL '1 day'
+               + (${hash('s.merchant_seq', 'hour')} % 24) * INTERVAL '1 hour',
+             CASE WHEN ${optIn} % 100 < ${WECHAT_ON_TAOBAO_PERCENT} THEN 'ACTIVE' ELSE 'INACTIVE' END
       FROM storefront s JOIN merchant m ON m.seq = s.merchant_seq
       WHERE s.platform_id = 'taobao' AND m.eligible
-        AND ${hash('s.merchant_seq', 'opt-in')} % 100 < ${WECHAT_ON_TAOBAO_PERCENT}`);
+        AND ${optIn} % 100 < ${WECHAT_ON_TAOBAO_PERCENT + WECHAT_CLOSED_PERCENT}`);
+    const reviewed = `(1 + ${hash('e.merchant_seq', 'review')} % 48) * INTERVAL '1 hour'`;
+    await tx.exec(`
+      INSERT INTO enrolment_event (merchant_seq, platform_id, tool_id, status, at)
+      SELECT e.merchant_seq, e.platform_id, e.tool_id, step.status, e.opened_at + step.after
+      FROM enrolment e CROSS JOIN LATERAL (VALUES
+        (1, 'REQUESTED', INTERVAL '0'),
+        (2, 'PENDING_REVIEW', INTERVAL '1 minute'),
+        (3, 'ACTIVE', ${reviewed}),
+        (4, 'INACTIVE', ${reviewed} + (1 + ${hash('e.merchant_seq', 'closed')} % 60) * INTERVAL '1 day')
+      ) AS step(n, status, after)
+      WHERE step.n < 4 OR e.status = 'INACTIVE'
+      ORDER BY e.merchant_seq, e.platform_id, e.tool_id, step.n`);
     // Fresh statistics, or the planner would pick plans for empty tables.
-    await tx.exec('ANALYZE merchant; ANALYZE storefront; ANALYZE enrolment');
+    await tx.exec('ANALYZE merchant; ANALYZE storefront; ANALYZE enrolment; ANALYZE enrolment_event');
     await tx.query(
       `INSERT INTO seed_state (id, version, merchant_count) VALUES (1, $1, $2)
        ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version, merchant_count = EXCLUDED.merchant_count`,

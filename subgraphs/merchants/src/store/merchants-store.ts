@@ -1,10 +1,30 @@
 // The merchants subgraph's data: merchants, their storefronts and the tools
 // they opened, in SQL (PGlite or PostgreSQL). Batch methods answer in key
 // order, one query per DataLoader batch (`= ANY($1)` on indexed columns).
-import { rowsPerKey, type Database, type PageRequest, type SqlParam } from '@interop/kit';
+import { rowsPerKey, type Database, type PageRequest, type Queryable, type SqlParam } from '@interop/kit';
 import type { ToolReach } from '@interop/domain';
+import { canMove, type EnrolmentStatus } from '../enrolment-lifecycle';
 import { storefrontId } from './storefront-id';
-import type { MerchantRow, StorefrontRow } from './types';
+import type { EnrolmentEventRow, EnrolmentKey, EnrolmentRow, MerchantRow, StorefrontRow } from './types';
+
+/** A storefront as the enrolment tables key it. */
+export interface StorefrontKey {
+  merchantSeq: number;
+  platformId: string;
+}
+
+const ISO = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
+const storefrontKey = (s: StorefrontKey) => `${s.merchantSeq}:${s.platformId}`;
+const dbStorefrontKey = (row: { merchant_seq: number; platform_id: string }) => `${row.merchant_seq}:${row.platform_id}`;
+const storefrontParams = (storefronts: readonly StorefrontKey[]) => [storefronts.map((s) => s.merchantSeq), storefronts.map((s) => s.platformId)];
+const enrolmentKey = (e: EnrolmentKey) => `${e.merchantSeq}:${e.platformId}:${e.toolId}`;
+
+async function insertEnrolmentEvent(tx: Queryable, key: readonly (string | number)[], status: EnrolmentStatus): Promise<void> {
+  await tx.query(
+    'INSERT INTO enrolment_event (merchant_seq, platform_id, tool_id, status, at) VALUES ($1, $2, $3, $4, clock_timestamp())',
+    [...key, status],
+  );
+}
 
 /** Which merchants a list keeps. */
 export interface MerchantFilter {
@@ -54,38 +74,85 @@ export class MerchantsStore {
     return keys.map((key) => byId.get(storefrontId(key.merchantId, key.platformId)) ?? null);
   }
 
-  /** The tools each storefront opened, sorted by tool id. */
-  async enrolledToolIds(storefronts: readonly { merchantSeq: number; platformId: string }[]): Promise<string[][]> {
+  /** The tools each storefront has opened and whose enrolment is ACTIVE (the only status that counts as opted in), sorted by tool id. */
+  async enrolledToolIds(storefronts: readonly StorefrontKey[]): Promise<string[][]> {
     const rows = await this.db.query<{ merchant_seq: number; platform_id: string; tool_id: string }>(
       `SELECT e.merchant_seq, e.platform_id, e.tool_id
        FROM unnest($1::int[], $2::text[]) AS k(merchant_seq, platform_id)
        JOIN enrolment e ON e.merchant_seq = k.merchant_seq AND e.platform_id = k.platform_id
+       WHERE e.status = 'ACTIVE'
        ORDER BY e.tool_id`,
-      [storefronts.map((s) => s.merchantSeq), storefronts.map((s) => s.platformId)],
+      storefrontParams(storefronts),
     );
-    const key = (row: { merchant_seq: number; platform_id: string }) => `${row.merchant_seq}:${row.platform_id}`;
-    return rowsPerKey(
-      storefronts.map((s) => key({ merchant_seq: s.merchantSeq, platform_id: s.platformId })),
-      rows,
-      key,
-    ).map((group) => group.map((row) => row.tool_id));
+    return rowsPerKey(storefronts.map(storefrontKey), rows, dbStorefrontKey).map((group) => group.map((row) => row.tool_id));
   }
 
-  /** Records that the merchant opened a tool on the storefront's platform; opening it again changes nothing. */
-  async openEnrolment(storefront: { merchantSeq: number; platformId: string }, toolId: string): Promise<void> {
-    await this.db.query(
-      `INSERT INTO enrolment (merchant_seq, platform_id, tool_id, opened_at) VALUES ($1, $2, $3, now())
-       ON CONFLICT DO NOTHING`,
-      [storefront.merchantSeq, storefront.platformId, toolId],
+  /** Every enrolment of each storefront whatever its status, with the time of its last change, sorted by tool id. */
+  async enrolmentsByStorefronts(storefronts: readonly StorefrontKey[]): Promise<EnrolmentRow[][]> {
+    const rows = await this.db.query<EnrolmentRow>(
+      `SELECT e.merchant_seq AS "merchantSeq", e.platform_id AS "platformId", e.tool_id AS "toolId", e.status,
+              to_char(last.at AT TIME ZONE 'UTC', ${ISO}) AS since
+       FROM unnest($1::int[], $2::text[]) AS k(merchant_seq, platform_id)
+       JOIN enrolment e ON e.merchant_seq = k.merchant_seq AND e.platform_id = k.platform_id
+       CROSS JOIN LATERAL (
+         SELECT v.at FROM enrolment_event v
+         WHERE v.merchant_seq = e.merchant_seq AND v.platform_id = e.platform_id AND v.tool_id = e.tool_id
+         ORDER BY v.seq DESC LIMIT 1) AS last
+       ORDER BY e.tool_id`,
+      storefrontParams(storefronts),
     );
+    return rowsPerKey(storefronts.map(storefrontKey), rows, storefrontKey);
   }
 
-  async closeEnrolment(storefront: { merchantSeq: number; platformId: string }, toolId: string): Promise<void> {
-    await this.db.query('DELETE FROM enrolment WHERE merchant_seq = $1 AND platform_id = $2 AND tool_id = $3', [
-      storefront.merchantSeq,
-      storefront.platformId,
-      toolId,
-    ]);
+  /** Each enrolment's status changes, oldest first. */
+  async enrolmentHistories(enrolments: readonly EnrolmentKey[]): Promise<EnrolmentEventRow[][]> {
+    const rows = await this.db.query<EnrolmentEventRow & { key: string }>(
+      `SELECT v.merchant_seq || ':' || v.platform_id || ':' || v.tool_id AS key, v.status,
+              to_char(v.at AT TIME ZONE 'UTC', ${ISO}) AS at
+       FROM unnest($1::int[], $2::text[], $3::text[]) AS k(merchant_seq, platform_id, tool_id)
+       JOIN enrolment_event v ON v.merchant_seq = k.merchant_seq AND v.platform_id = k.platform_id AND v.tool_id = k.tool_id
+       ORDER BY v.seq`,
+      [enrolments.map((e) => e.merchantSeq), enrolments.map((e) => e.platformId), enrolments.map((e) => e.toolId)],
+    );
+    return rowsPerKey(enrolments.map(enrolmentKey), rows, (row) => row.key).map((group) => group.map(({ status, at }) => ({ status, at })));
+  }
+
+  /**
+   * Moves the storefront's enrolment of a tool to `to` when its status allows
+   * it (enrolment-lifecycle), recording the change and its time, in one
+   * transaction under the enrolment's row lock. A first REQUESTED creates the
+   * enrolment. Returns the status afterwards: `to`, or the unchanged status
+   * (null for no enrolment) when the move is not allowed.
+   */
+  async moveEnrolment(storefront: StorefrontKey, toolId: string, to: EnrolmentStatus): Promise<EnrolmentStatus | null> {
+    const key = [storefront.merchantSeq, storefront.platformId, toolId];
+    return this.db.transaction(async (tx) => {
+      const lock = () =>
+        tx.query<{ status: EnrolmentStatus }>(
+          'SELECT status FROM enrolment WHERE merchant_seq = $1 AND platform_id = $2 AND tool_id = $3 FOR UPDATE',
+          key,
+        );
+      let [current] = await lock();
+      if (!current && to === 'REQUESTED') {
+        const [created] = await tx.query<{ status: EnrolmentStatus }>(
+          `INSERT INTO enrolment (merchant_seq, platform_id, tool_id, opened_at, status)
+           VALUES ($1, $2, $3, clock_timestamp(), 'REQUESTED')
+           ON CONFLICT DO NOTHING RETURNING status`,
+          key,
+        );
+        if (created) {
+          await insertEnrolmentEvent(tx, key, 'REQUESTED');
+          return 'REQUESTED';
+        }
+        // Another call created it meanwhile: carry on from what it did.
+        [current] = await lock();
+      }
+      const from = current?.status ?? null;
+      if (!canMove(from, to)) return from;
+      await tx.query('UPDATE enrolment SET status = $4 WHERE merchant_seq = $1 AND platform_id = $2 AND tool_id = $3', [...key, to]);
+      await insertEnrolmentEvent(tx, key, to);
+      return to;
+    });
   }
 
   /** One page in key order, fetching one row more than asked to learn whether another page follows. */
@@ -126,14 +193,16 @@ class FilteredMerchants {
     }
     if (filter.accepts) {
       // The merchant side of the checkout rule (merchantMayUse in @interop/domain):
-      // an active merchant, on a platform open to all, or eligible and opted in where opt-in is required.
+      // an active merchant, on a platform open to all, or eligible and opted in
+      // (an ACTIVE enrolment) where opt-in is required.
       const { toolId, reach } = filter.accepts;
       this.where(
         (p) => `m.status = 'ACTIVE' AND (
           EXISTS (SELECT 1 FROM storefront a WHERE a.merchant_seq = m.seq AND a.platform_id = ANY(${p(reach.openToAll)}))
           OR (m.eligible AND EXISTS (
             SELECT 1 FROM enrolment e
-            WHERE e.merchant_seq = m.seq AND e.tool_id = ${p(toolId)} AND e.platform_id = ANY(${p(reach.openWithOptIn)}))))`,
+            WHERE e.merchant_seq = m.seq AND e.tool_id = ${p(toolId)} AND e.platform_id = ANY(${p(reach.openWithOptIn)})
+              AND e.status = 'ACTIVE')))`,
       );
     }
   }

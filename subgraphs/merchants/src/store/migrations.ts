@@ -39,4 +39,32 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    // Enrolments get a status like a capability, with the time of each change.
+    // Rows from 001 were live opt-ins: they become ACTIVE, with the path they
+    // took recorded at the time they were opened (their review time is unknown).
+    id: '002_enrolment_status',
+    sql: `
+      ALTER TABLE enrolment ADD COLUMN status text NOT NULL DEFAULT 'ACTIVE'
+        CHECK (status IN ('REQUESTED', 'PENDING_REVIEW', 'ACTIVE', 'INACTIVE'));
+      ALTER TABLE enrolment ALTER COLUMN status DROP DEFAULT;
+      CREATE TABLE enrolment_event (
+        seq integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        merchant_seq integer NOT NULL,
+        platform_id text NOT NULL,
+        tool_id text NOT NULL,
+        status text NOT NULL CHECK (status IN ('REQUESTED', 'PENDING_REVIEW', 'ACTIVE', 'INACTIVE')),
+        at timestamptz NOT NULL,
+        FOREIGN KEY (merchant_seq, platform_id, tool_id) REFERENCES enrolment (merchant_seq, platform_id, tool_id) ON DELETE CASCADE
+      );
+      CREATE INDEX enrolment_event_by_enrolment ON enrolment_event (merchant_seq, platform_id, tool_id, seq);
+      INSERT INTO enrolment_event (merchant_seq, platform_id, tool_id, status, at)
+      SELECT e.merchant_seq, e.platform_id, e.tool_id, step.status, e.opened_at
+      FROM enrolment e CROSS JOIN (VALUES (1, 'REQUESTED'), (2, 'PENDING_REVIEW'), (3, 'ACTIVE')) AS step(n, status)
+      ORDER BY e.merchant_seq, e.platform_id, e.tool_id, step.n;
+      -- Only ACTIVE enrolments count as opted in: the opt-in half of the accepts-tool filter reads this index.
+      DROP INDEX enrolment_by_tool;
+      CREATE INDEX enrolment_active_by_tool ON enrolment (tool_id, platform_id, merchant_seq) WHERE status = 'ACTIVE';
+    `,
+  },
 ];

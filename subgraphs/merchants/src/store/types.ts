@@ -1,5 +1,8 @@
 // The rows the merchants store holds; resolvers receive these as parents.
 import type { Page } from '@interop/kit';
+import type { EnrolmentStatus } from '../enrolment-lifecycle';
+
+export type { EnrolmentStatus };
 
 export type MerchantStatus = 'ACTIVE' | 'SUSPENDED';
 
@@ -34,4 +37,23 @@ export interface PlatformRef {
 
 export interface PaymentToolRef {
   id: string;
+}
+
+/** One enrolment as its key names it: a tool on a merchant's storefront. */
+export interface EnrolmentKey {
+  merchantSeq: number;
+  platformId: string;
+  toolId: string;
+}
+
+/** A merchant's enrolment of a tool on one platform. */
+export interface EnrolmentRow extends EnrolmentKey {
+  status: EnrolmentStatus;
+  /** When the current status began (ISO 8601). */
+  since: string;
+}
+
+export interface EnrolmentEventRow {
+  status: EnrolmentStatus;
+  at: string;
 }

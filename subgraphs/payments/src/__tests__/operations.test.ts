@@ -284,7 +284,7 @@ describe('root queries', () => {
           variables?: unknown,
         ) {
           asked.push({ peer: this.name, typename, representations, variables });
-          return [facts.platform];
+          return representations.map(() => facts.platform);
         });
         // Merchants is asked for the merchant and its storefront in one mixed `_entities` call.
         jest.spyOn(SubgraphClient.prototype, 'request').mockImplementation(async function (this: SubgraphClient, _query: string, variables?: Record<string, unknown>) {
@@ -326,6 +326,31 @@ describe('root queries', () => {
             variables: undefined,
           },
         ]);
+      });
+
+      test('checkout lists every tool once, with reasons; checkoutOptions is its available part', async () => {
+        answer({ platform: taobao, merchant: { status: 'ACTIVE', eligible: true, storefront: { enrolledTools: [] } } });
+        const result = await run<{
+          checkout: { available: { tool: { id: string }; nextActionType: string | null }[]; unavailable: { tool: { id: string }; reason: string }[] };
+          checkoutOptions: { tool: { id: string } }[];
+        }>(
+          /* GraphQL */ `query ($platformId: ID!, $merchantId: ID!) {
+            checkout(platformId: $platformId, merchantId: $merchantId, channel: APP) { available { tool { id } nextActionType } unavailable { tool { id } reason } }
+            checkoutOptions(platformId: $platformId, merchantId: $merchantId) { tool { id } }
+          }`,
+          { platformId: 'taobao', merchantId: 'm1' },
+        );
+        const { checkout, checkoutOptions } = dataOf(result);
+        expect(checkout.available).toEqual([{ tool: { id: 'alipay' }, nextActionType: 'REDIRECT' }]);
+        expect(checkout.unavailable.map((u) => [u.tool.id, u.reason])).toEqual([
+          ['e-cny', 'PLATFORM_NOT_ACCEPTING'],
+          ['hebao', 'NOT_YET_LIVE'],
+          ['jd-pay', 'PLATFORM_NOT_ACCEPTING'],
+          ['unionpay-quickpass', 'PLATFORM_NOT_ACCEPTING'],
+          ['wechat-pay', 'MERCHANT_NOT_OPTED_IN'],
+          ['wing-pay', 'PLATFORM_NOT_ACCEPTING'],
+        ]);
+        expect(checkoutOptions.map((option) => option.tool.id)).toEqual(checkout.available.map((option) => option.tool.id));
       });
 
       test('a merchant without a storefront on the platform has no options', async () => {

@@ -2,7 +2,7 @@
 // it over HTTP; a real Alipay or WeChat Pay adapter would implement the same
 // calls against the provider's API and deliver its notifications to the same
 // webhook handler.
-import type { CurrencyCode, NextActionType } from '../store/types';
+import type { Channel, CurrencyCode, NextActionType } from '../store/types';
 
 export interface ProviderPayment {
   paymentId: string;
@@ -18,12 +18,26 @@ export interface ProviderPayment {
 export interface ProviderNextAction {
   type: NextActionType;
   url: string;
+  /** For QR_CODE: the text the QR code encodes (the API shows it as an image); null otherwise. */
   qrCode: string | null;
 }
 
+export interface NextActionRequest {
+  paymentId: string;
+  toolId: string;
+  /** Where the buyer checks out; null when the caller did not say. */
+  channel: Channel | null;
+  /** What the tool does on that channel (its `PaymentTool.channels`): the provider presents the action this way. */
+  type: NextActionType;
+}
+
 export interface PaymentProvider {
-  /** Where the buyer approves the payment; a pure function of the id, so it is known before the provider is called. */
-  nextActionFor(paymentId: string, toolId: string): ProviderNextAction;
+  /**
+   * What the buyer does to approve the payment on its channel: a jump into the
+   * wallet (REDIRECT) or a QR code to scan (QR_CODE, with what it encodes). A pure
+   * function of the request, so it is known before the provider is called.
+   */
+  nextActionFor(request: NextActionRequest): Promise<ProviderNextAction>;
   /** Registers the payment with the wallet; idempotent on the payment id. Throws DEPENDENCY_UNAVAILABLE when the wallet does not answer. */
   createPayment(payment: ProviderPayment): Promise<void>;
   /** Voids an unpaid payment at the wallet; false when the buyer already approved it. */

@@ -1,7 +1,7 @@
 // The sandbox wallet as a PaymentProvider: signed JSON calls to its API with a
 // timeout. Anything but a clear answer is DEPENDENCY_UNAVAILABLE.
 import { dependencyUnavailable, signatureHeader, SIGNATURE_HEADER } from '@interop/kit';
-import type { PaymentProvider, ProviderNextAction, ProviderPayment } from './provider';
+import type { NextActionRequest, PaymentProvider, ProviderNextAction, ProviderPayment } from './provider';
 
 export interface SandboxWalletOptions {
   /** Where payments reaches the wallet's API. */
@@ -16,15 +16,19 @@ export interface SandboxWalletOptions {
 
 const resolve = (value: string | (() => string)) => (typeof value === 'string' ? value : value());
 
-/** Tools whose wallets take a scan rather than a redirect on the web. */
-const QR_TOOLS = new Set(['wechat-pay']);
-
 export class SandboxWallet implements PaymentProvider {
   constructor(private readonly options: SandboxWalletOptions) {}
 
-  nextActionFor(paymentId: string, toolId: string): ProviderNextAction {
-    const url = `${resolve(this.options.publicUrl)}/sandbox/payments/${encodeURIComponent(paymentId)}`;
-    return QR_TOOLS.has(toolId) ? { type: 'QR_CODE', url, qrCode: url } : { type: 'REDIRECT', url, qrCode: null };
+  /**
+   * The sandbox has one approval page per payment, whatever the tool; the
+   * channel rides along in its address, where a real wallet would pick its
+   * API (an app jump from APP and H5, a code to scan on WEB). For QR_CODE the
+   * code encodes that address.
+   */
+  async nextActionFor({ paymentId, channel, type }: NextActionRequest): Promise<ProviderNextAction> {
+    const page = `${resolve(this.options.publicUrl)}/sandbox/payments/${encodeURIComponent(paymentId)}`;
+    const url = channel ? `${page}?channel=${channel}` : page;
+    return { type, url, qrCode: type === 'QR_CODE' ? url : null };
   }
 
   async createPayment(payment: ProviderPayment): Promise<void> {

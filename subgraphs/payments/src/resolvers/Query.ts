@@ -1,12 +1,18 @@
 import type { QueryResolvers } from '../__generated__/resolvers';
-import { checkoutOptions } from '../checkout';
+import { checkout, checkoutOptions } from '../checkout';
+import { checkAmount } from '../payment-input';
 
 export const Query: QueryResolvers = {
   paymentTools: (_parent, _args, { store }) => store.listTools(),
   paymentTool: (_parent, { id }, { loaders }) => loaders.tool.load(id),
   payment: (_parent, { id }, { loaders }) => loaders.payment.load(id),
-  checkoutOptions: async (_parent, { platformId, merchantId }, { peers, loaders }) => {
-    const facts = await peers.checkoutFacts(platformId, merchantId);
-    return facts.storefront ? checkoutOptions(loaders, facts.acceptances, facts.storefront) : [];
+  checkoutOptions: async (_parent, { platformId, merchantId }, context) => {
+    const facts = await context.peers.checkoutFacts(platformId, merchantId);
+    return checkoutOptions(context, facts.acceptances, facts.storefront);
+  },
+  checkout: async (_parent, { platformId, merchantId, amount, channel }, context) => {
+    if (amount) checkAmount(amount, 'amount');
+    const facts = await context.peers.checkoutFacts(platformId, merchantId);
+    return checkout(context, facts.acceptances, facts.storefront, { amountMinor: amount?.amountMinor, channel });
   },
 };

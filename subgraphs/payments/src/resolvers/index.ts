@@ -2,6 +2,7 @@ import type { Resolvers } from '../__generated__/resolvers';
 import { Merchant } from './Merchant';
 import { Money } from './Money';
 import { Mutation } from './Mutation';
+import { NextAction } from './NextAction';
 import { Payment } from './Payment';
 import { PaymentLimits } from './PaymentLimits';
 import { PaymentOption } from './PaymentOption';
@@ -10,6 +11,7 @@ import { Platform } from './Platform';
 import { Query } from './Query';
 import { Refund } from './Refund';
 import { Storefront } from './Storefront';
+import { UnavailableOption } from './UnavailableOption';
 
 export const resolvers: Resolvers = {
   Query,
@@ -18,8 +20,10 @@ export const resolvers: Resolvers = {
   PaymentLimits,
   Money,
   PaymentOption,
+  UnavailableOption,
   Storefront,
   Payment,
+  NextAction,
   Refund,
   Merchant,
   Platform,

@@ -9,7 +9,7 @@ import type { PaymentEventRow, PaymentRow, PaymentStatus, RefundRow, RefundStatu
 
 const PAYMENT_COLUMNS = `seq, id, platform_id AS "platformId", merchant_id AS "merchantId", tool_id AS "toolId",
   amount_minor AS "amountMinor", currency, status, reference,
-  next_action_type AS "nextActionType", next_action_url AS "nextActionUrl", next_action_qr AS "nextActionQr",
+  next_action_type AS "nextActionType", next_action_url AS "nextActionUrl", next_action_qr AS "nextActionQr", channel,
   to_char(expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "expiresAt",
   idempotency_key AS "idempotencyKey", request_hash AS "requestHash",
   to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "createdAt",
@@ -51,8 +51,8 @@ export class PaymentLedger {
     return this.transaction(async (tx) => {
       const [row] = await tx.query<PaymentRow>(
         `INSERT INTO payment (id, platform_id, merchant_id, tool_id, amount_minor, currency, status, reference,
-           next_action_type, next_action_url, next_action_qr, expires_at, idempotency_key, request_hash)
-         VALUES ($1, $2, $3, $4, $5, $6, 'REQUIRES_ACTION', $7, $8, $9, $10, $11, $12, $13)
+           next_action_type, next_action_url, next_action_qr, expires_at, idempotency_key, request_hash, channel)
+         VALUES ($1, $2, $3, $4, $5, $6, 'REQUIRES_ACTION', $7, $8, $9, $10, $11, $12, $13, $14)
          ON CONFLICT (idempotency_key) DO NOTHING
          RETURNING ${PAYMENT_COLUMNS}`,
         [
@@ -69,6 +69,7 @@ export class PaymentLedger {
           payment.expiresAt,
           payment.idempotencyKey,
           payment.requestHash,
+          payment.channel,
         ],
       );
       if (!row) return null;

@@ -69,4 +69,9 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    // The channel a payment was started for (APP, MINI_PROGRAM, WEB, H5); null for payments started without one.
+    id: '002_payment_channel',
+    sql: `ALTER TABLE payment ADD COLUMN channel text CHECK (channel IN ('APP', 'MINI_PROGRAM', 'WEB', 'H5'));`,
+  },
 ];

@@ -15,6 +15,11 @@ export class PaymentsStore {
     }
   }
 
+  /** Every tool id, sorted: the tools a checkout lists. */
+  toolIds(): string[] {
+    return paymentTools.map((tool) => tool.id).sort();
+  }
+
   async listTools(): Promise<PaymentToolRow[]> {
     return [...paymentTools].sort((a, b) => a.id.localeCompare(b.id));
   }

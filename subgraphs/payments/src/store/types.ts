@@ -1,5 +1,8 @@
 // The rows the payments store holds; resolvers receive these as parents.
+import type { Channel, NextActionType, UnavailableReason } from '@interop/domain';
 import type { FederationReferenceTypes } from '../__generated__/resolvers';
+
+export type { Channel, NextActionType, UnavailableReason };
 
 export type PaymentToolKind = 'DIGITAL_WALLET' | 'CARD_NETWORK' | 'CENTRAL_BANK_DIGITAL_CURRENCY' | 'CARRIER_WALLET';
 export type OperationalStatus = 'OPERATIONAL' | 'DEGRADED' | 'SUSPENDED';
@@ -14,6 +17,15 @@ export interface PaymentToolRow {
   perPaymentMaxMinor: number;
   currency: CurrencyCode;
   operationalStatus: OperationalStatus;
+  /** The channels the tool works in, in enum order, with the next action on each. */
+  channels: readonly ToolChannelRow[];
+}
+
+export interface ToolChannelRow {
+  channel: Channel;
+  nextActionType: NextActionType;
+  /** The source story with a quote, or `demo data`. */
+  source: string;
 }
 
 /** Two tools that interoperate, with where the fact comes from. */
@@ -31,6 +43,19 @@ export interface PaymentOptionRow {
   toolId: string;
   rank: number;
   isDefault: boolean;
+  /** On the channel the checkout asked for; null without one. */
+  nextActionType: NextActionType | null;
+}
+
+export interface UnavailableOptionRow {
+  toolId: string;
+  reason: UnavailableReason;
+  detail: string;
+}
+
+export interface CheckoutRow {
+  available: PaymentOptionRow[];
+  unavailable: UnavailableOptionRow[];
 }
 
 /** A storefront as the gateway hands it over: its key plus the facts `paymentOptions` requires. */
@@ -46,11 +71,10 @@ export type PaymentStatus =
   | 'PARTIALLY_REFUNDED'
   | 'REFUNDED';
 
-export type NextActionType = 'REDIRECT' | 'QR_CODE';
-
 export interface NextActionRow {
   type: NextActionType;
   url: string;
+  /** What the QR code encodes; the resolver turns it into the image. */
   qrCode: string | null;
   expiresAt: string;
 }
@@ -68,7 +92,10 @@ export interface PaymentRow {
   reference: string;
   nextActionType: NextActionType;
   nextActionUrl: string;
+  /** For QR_CODE: what the code encodes (NextAction.qrCode draws it as an image). */
   nextActionQr: string | null;
+  /** The channel the payment was started for; null when none was given. */
+  channel: Channel | null;
   expiresAt: string;
   idempotencyKey: string;
   requestHash: string;
