@@ -79,7 +79,8 @@ export async function postGraphQL<TData>(url: string, query: string, variables: 
 }
 
 export async function startGraph(options: GraphOptions = {}): Promise<Graph> {
-  const peerTimeoutMs = options.peerTimeoutMs ?? 2000;
+  // All servers share this process's event loop under test, so peers get more slack than in production.
+  const peerTimeoutMs = options.peerTimeoutMs ?? 5000;
   const merchantsDb = await openTestMerchantsStore(options.merchantCount ?? 300);
   const ledgerDb = await openTestLedger();
   const stores = { commerce: new CommerceStore(), payments: new PaymentsStore(), merchants: merchantsDb.store, ledger: ledgerDb.ledger };
