@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ConfigError, DEFAULT_PORTS } from '@interop/kit';
+import { DEFAULT_OPERATION_LIMITS, type OperationLimits } from './operation-limits';
 import { DEFAULT_SUBGRAPH_TIMEOUT_MS } from './server';
 
 export const USAGE =
@@ -17,6 +18,8 @@ export interface GatewayCli {
   /** Default fetch timeout (SUBGRAPH_TIMEOUT_MS) and per-subgraph ones (--subgraph-timeout). */
   subgraphTimeoutMs: number;
   subgraphTimeouts: Record<string, number>;
+  /** From GATEWAY_MAX_DEPTH, GATEWAY_MAX_ALIASES, GATEWAY_MAX_ROOT_FIELDS and GATEWAY_MAX_COST. */
+  limits: OperationLimits;
 }
 
 export function parseGatewayCli(argv: readonly string[], env: Record<string, string | undefined> = process.env): GatewayCli {
@@ -67,7 +70,19 @@ export function parseGatewayCli(argv: readonly string[], env: Record<string, str
     subgraphUrls,
     subgraphTimeoutMs,
     subgraphTimeouts,
+    limits: {
+      maxDepth: setting(env.GATEWAY_MAX_DEPTH, 'GATEWAY_MAX_DEPTH', DEFAULT_OPERATION_LIMITS.maxDepth),
+      maxAliases: setting(env.GATEWAY_MAX_ALIASES, 'GATEWAY_MAX_ALIASES', DEFAULT_OPERATION_LIMITS.maxAliases),
+      maxRootFields: setting(env.GATEWAY_MAX_ROOT_FIELDS, 'GATEWAY_MAX_ROOT_FIELDS', DEFAULT_OPERATION_LIMITS.maxRootFields),
+      maxCost: setting(env.GATEWAY_MAX_COST, 'GATEWAY_MAX_COST', DEFAULT_OPERATION_LIMITS.maxCost),
+    },
   };
+}
+
+function setting(text: string | undefined, name: string, fallback: number): number {
+  if (text === undefined || text.trim() === '') return fallback;
+  if (!/^\d+$/.test(text) || Number(text) < 1) throw new ConfigError(`${name} must be a whole number of at least 1, got ${text}`);
+  return Number(text);
 }
 
 function milliseconds(text: string, name: string): number {

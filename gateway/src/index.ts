@@ -1,3 +1,4 @@
 export * from './server';
 export * from './composition';
 export * from './cli';
+export * from './operation-limits';

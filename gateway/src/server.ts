@@ -11,6 +11,7 @@ import { gatewayContext, type GatewayContext } from './context';
 import { SubgraphDataSource } from './data-source';
 import { EXAMPLE_OPERATION, EXAMPLE_VARIABLES } from './example-operation';
 import { GatewayMetrics } from './metrics';
+import { DEFAULT_OPERATION_LIMITS, operationLimitsPlugin, type OperationLimits } from './operation-limits';
 import { countingPlanCache } from './plan-cache';
 import { sendReadiness, type SubgraphProbe } from './readiness';
 import { requestMetricsPlugin } from './request-metrics';
@@ -31,6 +32,8 @@ export interface GatewayOptions {
   readyTimeoutMs?: number;
   /** How long a stop waits for requests in flight before cutting connections. */
   drainMs?: number;
+  /** Depth, alias, root-field and cost limits checked before planning. */
+  limits?: OperationLimits;
   logger?: Logger;
   metrics?: GatewayMetrics;
 }
@@ -82,7 +85,10 @@ export function createGatewayApollo(options: GatewayOptions): GatewayParts {
     logger,
     formatError: maskingFormatError(logger),
     includeStacktraceInErrorResponses: false,
+    // Production hides schema details (suggestions, introspection) from clients it does not know.
+    hideSchemaDetailsFromClientErrors: process.env.NODE_ENV === 'production',
     plugins: [
+      operationLimitsPlugin(options.limits ?? DEFAULT_OPERATION_LIMITS),
       requestMetricsPlugin(metrics, logger),
       ApolloServerPluginLandingPageLocalDefault({
         embed: true,

@@ -197,7 +197,7 @@ describe('checkout options', () => {
 
   test('merchants(acceptsToolId) keeps exactly the merchants whose checkout offers the tool', async () => {
     type Page = { merchants: { edges: { node: { id: string } }[] } };
-    const all = await data<Page>(/* GraphQL */ `{ merchants(platformId: "taobao", first: 60) { edges { node { id } } } }`);
+    const all = await data<Page>(/* GraphQL */ `{ merchants(platformId: "taobao", first: 25) { edges { node { id } } } }`);
     const accepting = await data<Page>(
       /* GraphQL */ `{ merchants(platformId: "taobao", acceptsToolId: "wechat-pay", first: 100) { edges { node { id } } } }`,
     );

@@ -11,6 +11,14 @@ export const ErrorCode = {
   SUBGRAPH_UNAVAILABLE: 'SUBGRAPH_UNAVAILABLE',
   /** A subgraph did not answer within its timeout; `extensions.subgraph` names it. */
   GATEWAY_TIMEOUT: 'GATEWAY_TIMEOUT',
+  /** The operation nests deeper than the gateway allows; nothing was run. */
+  OPERATION_TOO_DEEP: 'OPERATION_TOO_DEEP',
+  /** The operation uses more aliases than the gateway allows; nothing was run. */
+  TOO_MANY_ALIASES: 'TOO_MANY_ALIASES',
+  /** The operation asks for more root fields than the gateway allows; nothing was run. */
+  TOO_MANY_ROOT_FIELDS: 'TOO_MANY_ROOT_FIELDS',
+  /** The operation's estimated cost (fields times list sizes) is over the gateway's limit; nothing was run. */
+  OPERATION_TOO_EXPENSIVE: 'OPERATION_TOO_EXPENSIVE',
   /** Anything unexpected; details are logged, never sent. */
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
   /** The tool is not an effective checkout option for that merchant on that platform now; `extensions.reason` says why. */
