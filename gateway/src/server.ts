@@ -113,7 +113,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const server: Server = createGraphQLHttpServer({
     apollo,
     graphqlPaths: ['/', '/graphql'],
-    context: async (req, res) => gatewayContext(req, res),
+    context: async () => gatewayContext(),
     routes: {
       '/health': (_req, res) => sendJson(res, 200, { status: 'ok' }),
       '/ready': (_req, res) => sendReadiness(res, loaded, subgraphs.values(), options.readyTimeoutMs ?? 1000),

@@ -5,6 +5,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext, type ContextThunk } from '@apollo/server';
 import { context as otelContext } from '@opentelemetry/api';
+import { requestIdOf, requestScope } from './request-scope';
 import { extractTraceContext, inSpan } from './tracing';
 
 export type Route = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
@@ -29,16 +30,19 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(options: G
   return createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const route = options.routes?.[url.pathname];
-    // Requests continue the caller's trace (W3C traceparent), so spans below join it.
-    const handled = otelContext.with(extractTraceContext(req.headers), () =>
+    const requestId = requestIdOf(req);
+    res.setHeader('x-request-id', requestId);
+    // Requests continue the caller's trace (W3C traceparent), so spans below join it,
+    // and run in their request's scope, so log lines below name it.
+    const serve = () =>
       route
         ? Promise.resolve(route(req, res))
         : paths.has(url.pathname)
           ? inSpan('http.request', { 'http.method': req.method ?? 'GET', 'url.path': url.pathname }, () =>
               serveGraphQL(options.apollo, req, res, url.search, maxBody, () => options.context(req, res)),
             )
-          : Promise.resolve(sendJson(res, 404, { error: 'Not found' })),
-    );
+          : Promise.resolve(sendJson(res, 404, { error: 'Not found' }));
+    const handled = requestScope.run({ requestId }, () => otelContext.with(extractTraceContext(req.headers), serve));
     handled.catch((error: unknown) => {
       if (!res.headersSent) sendJson(res, error instanceof BodyError ? error.status : 500, { error: bodyErrorMessage(error) });
       else res.destroy();

@@ -13,3 +13,4 @@ export * from './signature';
 export * from './db/open-owned';
 export * from './batch';
 export * from './tracing';
+export * from './request-scope';
