@@ -1,0 +1,270 @@
+// The processes under measurement: the subgraphs and the wallet on one core,
+// each gateway on the other, every one started from its real entry point and
+// stopped again however the bench ends. Also reads their CPU time and memory
+// from /proc.
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { composeSupergraph, readSupergraphConfig } from '../gateway/src/composition';
+import { DEMO_DATA_VERSION } from '../subgraphs/merchants/src/store/demo-data';
+import { freePort, ROOT } from '../test/processes';
+
+export type Core = 'gateway' | 'rest';
+
+/** Which core each side gets, or none where taskset is missing (or the machine has one core). */
+export const pinning = ((): Record<Core, string> | null => {
+  try {
+    execFileSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' });
+  } catch {
+    return null;
+  }
+  const cores = execFileSync('nproc', { encoding: 'utf8' }).trim();
+  return Number(cores) >= 2 ? { gateway: '0', rest: '1' } : null;
+})();
+
+/** Moves this process (the load generator) and every thread it has onto the subgraphs' core. */
+export function pinSelf(): void {
+  if (pinning) execFileSync('taskset', ['-a', '-cp', pinning.rest, String(process.pid)], { stdio: 'ignore' });
+}
+
+export interface Proc {
+  name: string;
+  child: ChildProcess;
+  pid: number;
+  core: Core;
+}
+
+const running = new Set<Proc>();
+
+export interface StartOptions {
+  name: string;
+  entry: string;
+  args?: string[];
+  env: Record<string, string>;
+  core: Core;
+  logDir: string;
+  nodeFlags?: string[];
+}
+
+/**
+ * Starts a TypeScript entry point under tsx. Output goes to a log file: piping
+ * it here would charge the load generator's core for every log line.
+ */
+export function startProcess(options: StartOptions): Proc {
+  const log = openSync(join(options.logDir, `${options.name}.log`), 'a');
+  const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };
+  // Every process runs as it ships (jest's NODE_ENV=test would silence logs); always PGlite under DATA_DIR.
+  delete env.NODE_ENV;
+  delete env.DATABASE_URL;
+  const args = [...(options.nodeFlags ?? []), '--import', 'tsx', join(ROOT, options.entry), ...(options.args ?? [])];
+  const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', log, log] });
+  if (child.pid === undefined) throw new Error(`cannot start ${options.name}`);
+  const proc = { name: options.name, child, pid: child.pid, core: options.core };
+  running.add(proc);
+  child.once('exit', () => running.delete(proc));
+  return proc;
+}
+
+/**
+ * Pins a started process, every thread it has, to its core. Done once it is
+ * ready, so start-up (compiling TypeScript, loading Apollo) uses both cores;
+ * threads it starts later inherit the pinning.
+ */
+export function pin(proc: Proc): void {
+  if (pinning) execFileSync('taskset', ['-a', '-cp', pinning[proc.core], String(proc.pid)], { stdio: 'ignore' });
+}
+
+/** SIGTERM, then SIGKILL after `graceMs`; resolves once the process is gone. */
+export function stopProcess(proc: Proc, graceMs = 15_000): Promise<void> {
+  const { child } = proc;
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const force = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    child.once('exit', () => {
+      clearTimeout(force);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+export async function stopAll(): Promise<void> {
+  await Promise.all([...running].map((proc) => stopProcess(proc)));
+}
+
+/** Polls until `probe` answers true; fails early when the process exits. */
+export async function waitUntil(proc: Proc, probe: () => Promise<boolean>, timeoutMs = 180_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (proc.child.exitCode !== null) throw new Error(`${proc.name} exited with ${proc.child.exitCode}; see its log`);
+    try {
+      if (await probe()) return;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${proc.name} was not ready within ${timeoutMs / 1000}s`);
+}
+
+const healthy = (url: string) => async () => (await fetch(url, { signal: AbortSignal.timeout(2000) })).ok;
+
+/** A GraphQL endpoint is up once it answers a trivial query (the stock gateway has no health route). */
+export const answersGraphQL = (url: string) => async () => {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{"query":"{ __typename }"}',
+    signal: AbortSignal.timeout(2000),
+  });
+  return response.ok;
+};
+
+const TICKS_PER_SECOND = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** CPU time (user + system, all threads) of a process so far, in milliseconds; null without /proc. */
+export function cpuMs(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name, which may itself hold spaces: utime and stime are the 14th and 15th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+  } catch {
+    return null;
+  }
+}
+
+/** Resident memory of a process in MiB; null without /proc. */
+export function rssMiB(pid: number): number | null {
+  try {
+    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match?.[1] ? Number(match[1]) / 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+export interface Subgraphs {
+  urls: Record<'commerce' | 'payments' | 'merchants', string>;
+  procs: Proc[];
+  supergraphPath: string;
+}
+
+/**
+ * The merchants data folder for `count` merchants: generated once by the
+ * merchants subgraph itself (PGlite takes ~6 s per 100k rows) into a cache
+ * under the OS temp dir, then copied into each run's fresh DATA_DIR so no run
+ * sees another's writes.
+ */
+async function merchantData(count: number, dataDir: string, logDir: string): Promise<void> {
+  const cache = join(tmpdir(), 'interop-graph-bench', `merchants-v${DEMO_DATA_VERSION}-${count}`);
+  if (!existsSync(cache)) {
+    const staging = `${cache}.${process.pid}.tmp`;
+    rmSync(staging, { recursive: true, force: true });
+    const port = await freePort();
+    const started = Date.now();
+    console.log(`Generating ${count.toLocaleString('en')} merchants (once; cached in ${cache})...`);
+    const proc = startProcess({
+      name: 'merchants-seed',
+      entry: 'subgraphs/merchants/src/main.ts',
+      env: { DATA_DIR: staging, MERCHANT_COUNT: String(count), MERCHANTS_PORT: String(port), SUBGRAPH_HOST: '127.0.0.1' },
+      core: 'rest',
+      logDir,
+    });
+    try {
+      await waitUntil(proc, healthy(`http://127.0.0.1:${port}/health`), 30 * 60_000);
+    } finally {
+      await stopProcess(proc);
+    }
+    // A clean stop leaves a consistent folder; only then does it become the cache.
+    renameSync(join(staging, 'merchants'), cache);
+    rmSync(staging, { recursive: true, force: true });
+    console.log(`Generated in ${((Date.now() - started) / 1000).toFixed(0)} s.`);
+  }
+  cpSync(cache, join(dataDir, 'merchants'), { recursive: true });
+}
+
+export function makeRunDir(): string {
+  return mkdtempSync(join(tmpdir(), 'interop-graph-bench-'));
+}
+
+/** Starts commerce, payments, merchants and the wallet on free ports, and writes the supergraph routed to them. */
+export async function startSubgraphs(merchantCount: number, runDir: string): Promise<Subgraphs> {
+  const dataDir = join(runDir, 'data');
+  await merchantData(merchantCount, dataDir, runDir);
+  const [commerce, payments, merchants, wallet] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+  const env = {
+    COMMERCE_PORT: String(commerce),
+    PAYMENTS_PORT: String(payments),
+    MERCHANTS_PORT: String(merchants),
+    WALLET_PORT: String(wallet),
+    SUBGRAPH_HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    MERCHANT_COUNT: String(merchantCount),
+  };
+  const services = [
+    { name: 'commerce', entry: 'subgraphs/commerce/src/main.ts', port: commerce },
+    { name: 'payments', entry: 'subgraphs/payments/src/main.ts', port: payments },
+    { name: 'merchants', entry: 'subgraphs/merchants/src/main.ts', port: merchants },
+    { name: 'wallet', entry: 'wallet/src/main.ts', port: wallet },
+  ];
+  const procs = services.map((service) => startProcess({ ...service, env, core: 'rest', logDir: runDir }));
+  await Promise.all(procs.map((proc, i) => waitUntil(proc, healthy(`http://127.0.0.1:${services[i]!.port}/health`))));
+  procs.forEach(pin);
+  const urls = {
+    commerce: `http://127.0.0.1:${commerce}/graphql`,
+    payments: `http://127.0.0.1:${payments}/graphql`,
+    merchants: `http://127.0.0.1:${merchants}/graphql`,
+  };
+  const supergraphPath = join(runDir, 'supergraph.graphql');
+  writeFileSync(supergraphPath, composeSupergraph(readSupergraphConfig(join(ROOT, 'supergraph.yaml')), urls));
+  return { urls, procs, supergraphPath };
+}
+
+export interface Gateway {
+  name: 'ours' | 'stock';
+  url: string;
+  proc: Proc;
+}
+
+/** Our gateway from its entry point, as `npm run gateway` runs it, at its default settings. */
+export async function startOurGateway(supergraphPath: string, runDir: string, nodeFlags: string[] = []): Promise<Gateway> {
+  const port = await freePort();
+  const proc = startProcess({
+    name: 'gateway-ours',
+    entry: 'gateway/src/main.ts',
+    args: ['--supergraph', supergraphPath, '--port', String(port), '--host', '127.0.0.1'],
+    // Its shipping defaults, including one info log line per request, whatever the caller's environment says.
+    env: { LOG_LEVEL: 'info', APOLLO_TELEMETRY_DISABLED: 'true' },
+    core: 'gateway',
+    logDir: runDir,
+    nodeFlags,
+  });
+  const url = `http://127.0.0.1:${port}/graphql`;
+  await waitUntil(proc, answersGraphQL(url));
+  pin(proc);
+  return { name: 'ours', url, proc };
+}
+
+export async function startStockGateway(supergraphPath: string, runDir: string): Promise<Gateway> {
+  const port = await freePort();
+  const proc = startProcess({
+    name: 'gateway-stock',
+    entry: 'bench/stock-gateway.ts',
+    args: [supergraphPath, String(port)],
+    env: { APOLLO_TELEMETRY_DISABLED: 'true' },
+    core: 'gateway',
+    logDir: runDir,
+  });
+  const url = `http://127.0.0.1:${port}/`;
+  await waitUntil(proc, answersGraphQL(url));
+  pin(proc);
+  return { name: 'stock', url, proc };
+}

@@ -1,0 +1,182 @@
+// Drives one target with autocannon and measures what the issue asks for:
+// throughput, latency, the gateway's and the subgraphs' CPU time per request,
+// the load generator's own CPU, and every response checked byte for byte.
+import type { EventEmitter } from 'node:events';
+import autocannon from 'autocannon';
+import { cpuMs, rssMiB, type Proc } from './cluster';
+
+/** One thing to send requests to: request `i` and the exact answer it must get. */
+export interface Target {
+  url: string;
+  body(i: number): string;
+  expected(i: number): string;
+}
+
+export interface Load {
+  connections: number;
+  /** Run this long first, answers checked but not measured, so the window below sees a steady state. */
+  warmSeconds: number;
+  /** The measured window. */
+  seconds: number;
+  /** Requests per second over all connections; unset drives to saturation. */
+  rate?: number;
+}
+
+export interface Sample {
+  /** Answers received in the measured window. */
+  requests: number;
+  seconds: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  /** Connection errors, timeouts, non-2xx answers and answers that differ from the expected one, warm-up included. */
+  errors: number;
+  firstMismatch?: string;
+  /** CPU milliseconds per answer in the window; null without /proc (or, for direct runs, without a gateway). */
+  gatewayCpuMs: number | null;
+  subgraphsCpuMs: number | null;
+  /** Share of one core each side used in the window (1 = a full core). */
+  gatewayCore: number | null;
+  subgraphsCore: number | null;
+  loadgenCore: number;
+  gatewayRssMiB: number | null;
+}
+
+/** Every request in a bench run gets its own number, so unique variants (aliases, idempotency keys) never repeat. */
+let nextRequest = 0;
+export const takeRequestNumber = () => nextRequest++;
+
+const totalCpu = (procs: readonly Proc[]) => {
+  let sum = 0;
+  for (const proc of procs) {
+    const ms = cpuMs(proc.pid);
+    if (ms === null) return null;
+    sum += ms;
+  }
+  return sum;
+};
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Waits until the processes are idle. Requests in flight when autocannon
+ * stopped still run to the end: their CPU belongs to the requests sent, and
+ * they must not spill into the next measurement.
+ */
+async function settle(procs: readonly Proc[]): Promise<void> {
+  const first = totalCpu(procs);
+  if (first === null) return sleep(1000);
+  let last = first;
+  let quiet = 0;
+  for (const deadline = performance.now() + 5000; quiet < 2 && performance.now() < deadline; ) {
+    await sleep(50);
+    // At most one clock tick (10 ms) in 50 ms: timers and the like, not requests.
+    const now: number = totalCpu(procs) ?? last;
+    quiet = now - last <= 10 ? quiet + 1 : 0;
+    last = now;
+  }
+}
+
+/** What is read at each edge of the measured window. */
+interface Snapshot {
+  at: number;
+  answers: number;
+  gateway: number | null;
+  subgraphs: number | null;
+  loadgen: NodeJS.CpuUsage;
+}
+
+const percentile = (sorted: readonly number[], p: number) => sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)] ?? 0;
+
+export async function drive(target: Target, load: Load, watch: { gateway?: Proc | undefined; subgraphs: readonly Proc[] }): Promise<Sample> {
+  let mismatches = 0;
+  let firstMismatch: string | undefined;
+  let answers = 0;
+  let windowOpen = false;
+  const latencies: number[] = [];
+  const gatewayProcs = watch.gateway ? [watch.gateway] : [];
+  const snapshot = (): Snapshot => ({
+    at: performance.now(),
+    answers,
+    gateway: watch.gateway ? totalCpu(gatewayProcs) : null,
+    subgraphs: totalCpu(watch.subgraphs),
+    loadgen: process.cpuUsage(),
+  });
+  // One autocannon run: the warm-up flows into the window without a gap, so
+  // the window starts with the connections busy, as they are in steady state.
+  const instance = autocannon({
+    url: target.url,
+    connections: load.connections,
+    duration: load.warmSeconds + load.seconds + 0.5,
+    // The run is cut by the timers below; autocannon only checks for its end every sampleInt.
+    sampleInt: 100,
+    // autocannon's coordinated-omission correction assumes a 1 ms interval between requests whatever
+    // the rate, which would invent a sample for every millisecond of latency; we report what was measured.
+    ...(load.rate ? { overallRate: load.rate, ignoreCoordinatedOmission: true } : {}),
+    headers: { 'content-type': 'application/json' },
+    requests: [
+      {
+        method: 'POST',
+        setupRequest(request, context) {
+          const i = takeRequestNumber();
+          (context as { i: number }).i = i;
+          return { ...request, body: target.body(i) };
+        },
+        onResponse(status, body, context) {
+          const expected = target.expected((context as { i: number }).i);
+          if (status === 200 && body === expected) return;
+          mismatches += 1;
+          firstMismatch ??= `status ${status}: ${body.slice(0, 300)} (expected ${expected.slice(0, 300)})`;
+        },
+      },
+    ],
+  }) as unknown as Promise<autocannon.Result> & EventEmitter;
+  instance.on('response', (_client: unknown, _status: number, _bytes: number, ms: number) => {
+    answers += 1;
+    if (windowOpen) latencies.push(ms);
+  });
+  const [first, last] = await new Promise<[Snapshot, Snapshot]>((resolve, reject) => {
+    instance.catch(reject);
+    setTimeout(() => {
+      const opened = snapshot();
+      windowOpen = true;
+      setTimeout(() => {
+        windowOpen = false;
+        resolve([opened, snapshot()]);
+      }, load.seconds * 1000);
+    }, load.warmSeconds * 1000);
+  });
+  (instance as unknown as { stop(): void }).stop();
+  const result = await instance;
+  await settle([...gatewayProcs, ...watch.subgraphs]);
+  const wallMs = last.at - first.at;
+  const requests = last.answers - first.answers;
+  const diff = (a: number | null, b: number | null) => (a === null || b === null ? null : b - a);
+  const perAnswer = (ms: number | null) => (ms === null || requests === 0 ? null : ms / requests);
+  const share = (ms: number | null) => (ms === null ? null : ms / wallMs);
+  const loadgen = (last.loadgen.user + last.loadgen.system - first.loadgen.user - first.loadgen.system) / 1000;
+  latencies.sort((a, b) => a - b);
+  if (result.errors && !firstMismatch) firstMismatch = `${result.errors} connection errors (${result.timeouts} timeouts)`;
+  return {
+    requests,
+    seconds: wallMs / 1000,
+    rps: requests / (wallMs / 1000),
+    p50: percentile(latencies, 0.5),
+    p99: percentile(latencies, 0.99),
+    // A non-2xx answer is also a mismatch, so it is counted once.
+    errors: result.errors + mismatches,
+    ...(firstMismatch ? { firstMismatch } : {}),
+    gatewayCpuMs: perAnswer(diff(first.gateway, last.gateway)),
+    subgraphsCpuMs: perAnswer(diff(first.subgraphs, last.subgraphs)),
+    gatewayCore: share(diff(first.gateway, last.gateway)),
+    subgraphsCore: share(diff(first.subgraphs, last.subgraphs)),
+    loadgenCore: loadgen / wallMs,
+    gatewayRssMiB: watch.gateway ? rssMiB(watch.gateway.pid) : null,
+  };
+}
+
+/** One request outside any timed run, as a client would send it; returns the raw answer. */
+export async function send(url: string, body: string): Promise<{ status: number; text: string }> {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  return { status: response.status, text: await response.text() };
+}

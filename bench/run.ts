@@ -1,0 +1,382 @@
+// `npm run bench`: our gateway against a stock @apollo/gateway and against the
+// subgraphs called directly, on the same subgraph processes and data. See
+// README.md, Performance. Flags: --quick, --merchants N, --rounds N, --ops 1,3,
+// --out FILE, --profile (a CPU profile of our gateway under operation 3),
+// --node-flags="..." (extra Node flags for our gateway, to try a setting).
+import { copyFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { execFileSync } from 'node:child_process';
+import { startRecorder, type SubgraphCall } from './capture';
+import {
+  makeRunDir,
+  pinning,
+  pinSelf,
+  startOurGateway,
+  startStockGateway,
+  startSubgraphs,
+  stopAll,
+  stopProcess,
+  type Gateway,
+  type Subgraphs,
+} from './cluster';
+import { drive, send, takeRequestNumber, type Load, type Sample, type Target } from './load';
+import { operations, type Operation } from './operations';
+import { summariseProfile } from './profile';
+import { evaluateTargets, markdownTable, medianOf, type OperationResult, type Phase } from './report';
+import { ROOT } from '../test/processes';
+
+const RESULTS = join(ROOT, 'bench', 'results');
+
+interface Settings {
+  quick: boolean;
+  merchants: number;
+  rounds: number;
+  warmSeconds: number;
+  saturationSeconds: number;
+  fixedSeconds: number;
+  /** The issue's setting for saturation. */
+  saturationConnections: number;
+  /** Fewer connections at the fixed rate: autocannon sends each second's budget in a burst per connection. */
+  fixedConnections: number;
+  /** The fixed rate is this share of the slower gateway's saturation throughput. */
+  rateShare: number;
+  ops: string[] | null;
+  out: string | null;
+  profile: boolean;
+  /** Extra Node flags for our gateway only, to try a setting (e.g. --max-semi-space-size=64) before changing code. */
+  nodeFlags: string[];
+}
+
+function settings(argv: string[]): Settings {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      quick: { type: 'boolean', default: false },
+      merchants: { type: 'string' },
+      rounds: { type: 'string' },
+      ops: { type: 'string' },
+      out: { type: 'string' },
+      profile: { type: 'boolean', default: false },
+      'node-flags': { type: 'string' },
+    },
+  });
+  const quick = values.quick ?? false;
+  const merchants = Number(values.merchants ?? process.env.MERCHANT_COUNT ?? (quick ? 2000 : 100_000));
+  const rounds = Number(values.rounds ?? (quick ? 1 : 3));
+  if (!Number.isInteger(merchants) || merchants < 100) throw new Error('--merchants must be a whole number of at least 100');
+  if (!Number.isInteger(rounds) || rounds < 1) throw new Error('--rounds must be at least 1');
+  return {
+    quick,
+    merchants,
+    rounds,
+    // --quick only proves the harness works: its numbers mean little.
+    warmSeconds: quick ? 0.25 : 0.75,
+    saturationSeconds: quick ? 0.25 : 1.25,
+    // Whole seconds: autocannon spends each second's budget of requests at the start of the second.
+    fixedSeconds: quick ? 0.25 : 2,
+    saturationConnections: 50,
+    fixedConnections: 10,
+    rateShare: 0.5,
+    ops: values.ops ? values.ops.split(',') : null,
+    out: values.out ?? null,
+    profile: values.profile ?? false,
+    nodeFlags: values['node-flags']?.split(' ').filter(Boolean) ?? [],
+  };
+}
+
+const hasErrors = (text: string) => {
+  try {
+    return 'errors' in (JSON.parse(text) as object);
+  } catch {
+    return true;
+  }
+};
+
+class VerificationError extends Error {}
+
+function check(condition: boolean, message: string): void {
+  if (!condition) throw new VerificationError(message);
+}
+
+/** How to reach one operation in each mode, with the exact answer every request must get. */
+interface Plan {
+  op: Operation;
+  gateways: Map<Gateway['name'], Target>;
+  /** One target per subgraph call our gateway makes, in waves; absent when another operation's stands in. */
+  direct?: { calls: SubgraphCall[]; targets: Target[] };
+}
+
+/**
+ * Fetches the reference answers outside any timed run and checks that our
+ * gateway answers exactly what the stock one does. The only rewriting is of
+ * what differs by construction between two requests: the alias or key in `token`.
+ */
+async function plan(op: Operation, ours: Gateway, stock: Gateway, calls: { c: number; calls: SubgraphCall[] } | undefined): Promise<Plan> {
+  const swap = (text: string, from: number, to: number) => (op.token ? text.replaceAll(op.token(from), op.token(to)) : text);
+  let expected: (i: number) => string;
+  if (op.token && !op.pool) {
+    const [a, b] = [takeRequestNumber(), takeRequestNumber()];
+    const [fromStock, fromOurs] = await Promise.all([send(stock.url, op.body(a)), send(ours.url, op.body(b))]);
+    check(fromStock.status === 200 && !hasErrors(fromStock.text), `op ${op.id}: stock answered ${fromStock.status} ${fromStock.text.slice(0, 300)}`);
+    check(fromOurs.text === swap(fromStock.text, a, b), `op ${op.id}: ours answered ${fromOurs.text.slice(0, 300)}; stock ${fromStock.text.slice(0, 300)}`);
+    expected = (i) => swap(fromStock.text, a, i);
+  } else {
+    const answers: string[] = [];
+    for (let v = 0; v < (op.pool ?? 1); v += 1) {
+      const [fromStock, fromOurs] = await Promise.all([send(stock.url, op.body(v)), send(ours.url, op.body(v))]);
+      check(fromStock.status === 200 && !hasErrors(fromStock.text), `op ${op.id}: stock answered ${fromStock.status} ${fromStock.text.slice(0, 300)}`);
+      check(fromOurs.text === fromStock.text, `op ${op.id}: ours answered ${fromOurs.text.slice(0, 300)}; stock ${fromStock.text.slice(0, 300)}`);
+      answers.push(fromStock.text);
+    }
+    expected = (i) => answers[i % answers.length]!;
+  }
+  const gateways = new Map<Gateway['name'], Target>([
+    ['ours', { url: ours.url, body: op.body, expected }],
+    ['stock', { url: stock.url, body: op.body, expected }],
+  ]);
+  if (!calls) return { op, gateways };
+  const targets: Target[] = [];
+  for (const call of calls.calls) {
+    check(!hasErrors(call.response), `op ${op.id}: the ${call.subgraph} subgraph answered ${call.response.slice(0, 300)}`);
+    const body = (i: number) => swap(call.body, calls.c, i);
+    if (op.pool) {
+      const answers: string[] = [];
+      for (let v = 0; v < op.pool; v += 1) {
+        const direct = await send(call.url, body(v));
+        check(direct.status === 200 && !hasErrors(direct.text), `op ${op.id}: ${call.subgraph} answered ${direct.text.slice(0, 300)}`);
+        answers.push(direct.text);
+      }
+      targets.push({ url: call.url, body, expected: (i) => answers[i % answers.length]! });
+    } else {
+      targets.push({ url: call.url, body, expected: (i) => swap(call.response, calls.c, i) });
+    }
+  }
+  return { op, gateways, direct: { calls: calls.calls, targets } };
+}
+
+/**
+ * The direct case for an operation of several subgraph calls: each call is
+ * driven alone, then combined. The subgraphs share one core, so an operation
+ * costs the sum of its calls' times (throughput adds as 1/Σ(1/rps)); latency
+ * adds over waves of calls our gateway runs one after another, taking the
+ * slowest call of each wave.
+ */
+function combine(samples: Sample[], calls: SubgraphCall[]): Sample {
+  const waves = new Map<number, Sample[]>();
+  samples.forEach((sample, k) => waves.set(calls[k]!.wave, [...(waves.get(calls[k]!.wave) ?? []), sample]));
+  const sumOverWaves = (metric: (s: Sample) => number) => [...waves.values()].reduce((sum, wave) => sum + Math.max(...wave.map(metric)), 0);
+  const sum = (metric: (s: Sample) => number | null) => samples.reduce<number | null>((acc, s) => (acc === null || metric(s) === null ? null : acc + metric(s)!), 0);
+  const mean = (metric: (s: Sample) => number | null) => {
+    const total = sum(metric);
+    return total === null ? null : total / samples.length;
+  };
+  const mismatch = samples.find((s) => s.firstMismatch)?.firstMismatch;
+  return {
+    requests: Math.min(...samples.map((s) => s.requests)),
+    seconds: samples.reduce((acc, s) => acc + s.seconds, 0),
+    rps: 1 / samples.reduce((acc, s) => acc + 1 / s.rps, 0),
+    p50: sumOverWaves((s) => s.p50),
+    p99: sumOverWaves((s) => s.p99),
+    errors: samples.reduce((acc, s) => acc + s.errors, 0),
+    ...(mismatch ? { firstMismatch: mismatch } : {}),
+    gatewayCpuMs: null,
+    subgraphsCpuMs: sum((s) => s.subgraphsCpuMs),
+    gatewayCore: null,
+    subgraphsCore: mean((s) => s.subgraphsCore),
+    loadgenCore: mean((s) => s.loadgenCore) ?? 0,
+    gatewayRssMiB: null,
+  };
+}
+
+type Mode = 'ours' | 'stock' | 'direct';
+const MODES: Mode[] = ['ours', 'stock', 'direct'];
+
+async function measure(p: Plan, mode: Mode, load: Load, gateways: Record<Gateway['name'], Gateway>, subgraphs: Subgraphs): Promise<Sample | null> {
+  const watch = (gateway?: Gateway) => ({ gateway: gateway?.proc, subgraphs: subgraphs.procs });
+  if (mode !== 'direct') return drive(p.gateways.get(mode)!, load, watch(gateways[mode]));
+  if (!p.direct) return null;
+  const samples: Sample[] = [];
+  for (const target of p.direct.targets) samples.push(await drive(target, load, watch()));
+  return samples.length === 1 ? samples[0]! : combine(samples, p.direct.calls);
+}
+
+async function main(): Promise<void> {
+  const s = settings(process.argv.slice(2));
+  pinSelf();
+  const runDir = makeRunDir();
+  let failed = false;
+  const cleanUp = async () => {
+    await stopAll();
+    if (failed) console.error(`Logs of every process are kept in ${runDir}`);
+    else rmSync(runDir, { recursive: true, force: true });
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      failed = true;
+      void cleanUp().finally(() => process.exit(130));
+    });
+  }
+  try {
+    if (s.profile) await profile(s, runDir);
+    else failed = !(await bench(s, runDir));
+  } catch (error) {
+    failed = true;
+    throw error;
+  } finally {
+    await cleanUp();
+  }
+  if (failed) process.exitCode = 1;
+}
+
+async function bench(s: Settings, runDir: string): Promise<boolean> {
+  const started = Date.now();
+  const ops = operations(s.merchants).filter((op) => !s.ops || s.ops.includes(op.id) || (op.rateFrom && s.ops.includes(op.rateFrom)));
+  console.log(
+    `Interop Graph bench: ${s.merchants.toLocaleString('en')} merchants, ${s.rounds} round(s), ` +
+      (pinning ? `gateway on core ${pinning.gateway}, subgraphs and load generator on core ${pinning.rest}` : 'not pinned (no taskset)'),
+  );
+  const subgraphs = await startSubgraphs(s.merchants, runDir);
+  console.log(`Subgraphs and wallet up in ${((Date.now() - started) / 1000).toFixed(0)} s.`);
+  // The gateways start while the subgraph calls are captured.
+  const starting = Promise.all([startOurGateway(subgraphs.supergraphPath, runDir, s.nodeFlags), startStockGateway(subgraphs.supergraphPath, runDir)]);
+  starting.catch(() => {});
+  const recorder = await startRecorder(subgraphs.urls);
+  const captured = new Map<string, { c: number; calls: SubgraphCall[] }>();
+  try {
+    for (const op of ops.filter((o) => !o.directFrom)) {
+      const c = takeRequestNumber() % (op.pool ?? Number.MAX_SAFE_INTEGER);
+      captured.set(op.id, { c, calls: (await recorder.capture(op.body(c))).calls });
+    }
+  } finally {
+    await recorder.stop();
+  }
+  const [ours, stock] = await starting;
+  const gateways = { ours, stock };
+  const plans: Plan[] = [];
+  for (const op of ops) plans.push(await plan(op, ours, stock, captured.get(op.id)));
+  console.log(
+    `Ready in ${((Date.now() - started) / 1000).toFixed(0)} s. Every operation answers the same through both gateways; ` +
+      `subgraph calls captured for direct replay: ${[...captured].map(([id, c]) => `op ${id} ${c.calls.map((call) => `${call.subgraph}@${call.wave}`).join(' ')}`).join(', ')}.`,
+  );
+
+  // The subgraphs' first seconds under load (JIT, PGlite's caches) would otherwise land in round 1 of
+  // whichever mode runs first: every operation's direct calls warm them, unmeasured.
+  for (const p of s.quick ? [] : plans) {
+    for (const target of p.direct?.targets ?? []) {
+      const warming = await drive(target, { connections: s.saturationConnections, warmSeconds: 0, seconds: s.warmSeconds }, { subgraphs: subgraphs.procs });
+      if (warming.errors) console.error(`op ${p.op.id} warming the subgraphs: ${warming.errors} errors; first: ${warming.firstMismatch}`);
+    }
+  }
+
+  const results: OperationResult[] = [];
+  const rates = new Map<string, number>();
+  for (const p of plans) {
+    const phases: Record<Mode, Phase> = { ours: { saturation: [], fixed: [] }, stock: { saturation: [], fixed: [] }, direct: { saturation: [], fixed: [] } };
+    const run = async (phase: keyof Phase, load: Load) => {
+      for (let round = 0; round < s.rounds; round += 1) {
+        for (const mode of MODES) {
+          const sample = await measure(p, mode, load, gateways, subgraphs);
+          if (sample) phases[mode][phase].push(sample);
+          if (sample?.errors) console.error(`op ${p.op.id} ${mode} ${phase}: ${sample.errors} errors; first: ${sample.firstMismatch}`);
+        }
+      }
+    };
+    await run('saturation', { connections: s.saturationConnections, warmSeconds: s.warmSeconds, seconds: s.saturationSeconds });
+    const median = (samples: Sample[]) => medianOf(samples.map((x) => x.rps));
+    const rate =
+      (p.op.rateFrom && rates.get(p.op.rateFrom)) ||
+      Math.max(1, Math.floor(s.rateShare * Math.min(median(phases.ours.saturation), median(phases.stock.saturation))));
+    rates.set(p.op.id, rate);
+    // Warm from the saturation runs, and every second at the rate is like the first: no lead-in.
+    await run('fixed', { connections: s.fixedConnections, warmSeconds: 0, seconds: s.fixedSeconds, rate });
+    results.push({ id: p.op.id, title: p.op.title, rate, directFrom: p.op.directFrom ?? null, modes: phases });
+    console.log(`op ${p.op.id} done (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+  }
+  for (const result of results) {
+    if (result.directFrom) result.modes.direct = results.find((r) => r.id === result.directFrom)?.modes.direct ?? result.modes.direct;
+  }
+
+  // Ours and the direct calls must never fail. The stock gateway's own failures (its fetcher now and
+  // then reuses a keep-alive socket the subgraph is closing) are the baseline's, shown in its column.
+  const errorsOf = (mode: Mode) =>
+    results.reduce((sum, r) => sum + (mode === 'direct' && r.directFrom ? 0 : [...r.modes[mode].saturation, ...r.modes[mode].fixed].reduce((e, x) => e + x.errors, 0)), 0);
+  const errors = { ours: errorsOf('ours'), stock: errorsOf('stock'), direct: errorsOf('direct') };
+  const targets = evaluateTargets(results, s.merchants);
+  const table = markdownTable(results);
+  console.log(`\n${table}\n`);
+  for (const target of targets) console.log(`${target.met === null ? 'n/a    ' : target.met ? 'met    ' : 'NOT MET'}  ${target.name}: ${target.detail}`);
+  console.log(
+    errors.ours + errors.direct
+      ? `\nFAILED: ${errors.ours} wrong or failed responses through our gateway, ${errors.direct} from the subgraphs directly (see above).`
+      : `\nEvery response was checked: none wrong or failed through our gateway or directly; ${errors.stock} failed through the stock gateway.`,
+  );
+
+  const meta = {
+    date: new Date().toISOString(),
+    commit: gitCommit(),
+    node: process.version,
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? null,
+    pinning,
+    merchants: s.merchants,
+    quick: s.quick,
+    rounds: s.rounds,
+    seconds: { warm: s.warmSeconds, saturation: s.saturationSeconds, fixed: s.fixedSeconds },
+    connections: { saturation: s.saturationConnections, fixed: s.fixedConnections },
+    rateShare: s.rateShare,
+    ourNodeFlags: s.nodeFlags,
+    wallSeconds: Math.round((Date.now() - started) / 1000),
+  };
+  const out = s.out ?? join(RESULTS, `${meta.date.replace(/[:.]/g, '-')}-${s.merchants}${s.quick ? '-quick' : ''}.json`);
+  mkdirSync(join(out, '..'), { recursive: true });
+  writeFileSync(out, JSON.stringify({ meta, errors, targets, table, operations: results }, null, 2) + '\n');
+  if (!s.out && !s.quick && !s.ops) copyFileSync(out, join(RESULTS, 'latest.json'));
+  console.log(`Results: ${out} (${meta.wallSeconds} s)`);
+  return errors.ours + errors.direct === 0;
+}
+
+/** A CPU profile of our gateway while operation 3 runs at saturation, summarised. */
+async function profile(s: Settings, runDir: string): Promise<void> {
+  const seconds = s.quick ? 3 : 15;
+  const subgraphs = await startSubgraphs(s.merchants, runDir);
+  const profDir = join(runDir, 'profile');
+  const ours = await startOurGateway(subgraphs.supergraphPath, runDir, [...s.nodeFlags, '--cpu-prof', `--cpu-prof-dir=${profDir}`]);
+  const op = operations(s.merchants).find((o) => o.id === '3')!;
+  const answer = await send(ours.url, op.body(0));
+  check(answer.status === 200 && !hasErrors(answer.text), `op 3 answered ${answer.text.slice(0, 300)}`);
+  const target: Target = { url: ours.url, body: op.body, expected: () => answer.text };
+  const watch = { gateway: ours.proc, subgraphs: subgraphs.procs };
+  const micros = () => Number(process.hrtime.bigint() / 1000n);
+  const from = micros();
+  const sample = await drive(target, { connections: s.saturationConnections, warmSeconds: 2, seconds }, watch);
+  const to = micros();
+  // The profile is written when the process exits.
+  await stopProcess(ours.proc);
+  const file = readdirSync(profDir).find((name) => name.endsWith('.cpuprofile'));
+  if (!file) throw new Error('the gateway wrote no CPU profile');
+  mkdirSync(RESULTS, { recursive: true });
+  const kept = join(RESULTS, 'op3-ours.cpuprofile');
+  copyFileSync(join(profDir, file), kept);
+  const summary = summariseProfile(kept, 25, { from, to });
+  const pct = (share: number) => `${(share * 100).toFixed(1)}%`;
+  console.log(`op 3 through our gateway: ${sample.rps.toFixed(0)} req/s, ${sample.errors} errors, gateway core ${pct(sample.gatewayCore ?? 0)}`);
+  console.log(`Profile: ${kept} (${(summary.total / 1000).toFixed(1)} s of gateway work, idle excluded)\n\nBy package:`);
+  for (const cost of summary.areas) console.log(`  ${pct(cost.share).padStart(6)}  ${cost.name}`);
+  console.log('\nBy function (self time):');
+  for (const cost of summary.functions) console.log(`  ${pct(cost.share).padStart(6)}  ${cost.name}`);
+}
+
+function gitCommit(): string | null {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+  } catch {
+    return null;
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof VerificationError ? `Verification failed: ${error.message}` : error);
+  process.exitCode = 1;
+});
