@@ -59,20 +59,25 @@ export class PeerFacts {
     };
   }
 
-  private fetchPlatforms(ids: readonly string[]): Promise<(PlatformEntity | null)[]> {
-    return this.commerce.entities<PlatformEntity>(
+  /** Each platform once per batch, however many calls asked for it. */
+  private async fetchPlatforms(ids: readonly string[]): Promise<(PlatformEntity | null)[]> {
+    const unique = [...new Set(ids)];
+    const entities = await this.commerce.entities<PlatformEntity>(
       'Platform',
-      ids.map((id) => ({ __typename: 'Platform', id })),
+      unique.map((id) => ({ __typename: 'Platform', id })),
       'acceptedPaymentTools { tool { id } status requiresMerchantOptIn checkoutRank }',
     );
+    const byId = new Map(unique.map((id, index) => [id, entities[index] ?? null]));
+    return ids.map((id) => byId.get(id) ?? null);
   }
 
   /** One `_entities` call for every merchant and storefront asked: the merchant tells unknown from "not on that platform". */
   private async fetchStorefronts(keys: readonly StorefrontKey[]): Promise<MerchantOnPlatform[]> {
     const merchantIds = [...new Set(keys.map((key) => key.merchantId))];
+    const storefrontIds = [...new Set(keys.map((key) => `${key.merchantId}:${key.platformId}`))];
     const representations = [
       ...merchantIds.map((id) => ({ __typename: 'Merchant', id })),
-      ...keys.map((key) => ({ __typename: 'Storefront', id: `${key.merchantId}:${key.platformId}` })),
+      ...storefrontIds.map((id) => ({ __typename: 'Storefront', id })),
     ];
     const data = await this.merchants.request<{ _entities: ({ status: MerchantEntity['status']; eligible: boolean } | { enrolledTools: { id: string }[] } | null)[] }>(
       `query($representations: [_Any!]!) { _entities(representations: $representations) {
@@ -84,13 +89,15 @@ export class PeerFacts {
       const entity = data._entities[index];
       merchants.set(id, entity && 'status' in entity ? entity : null);
     });
-    return keys.map((key, index) => {
+    const enrolled = new Map<string, string[] | null>();
+    storefrontIds.forEach((id, index) => {
       const storefront = data._entities[merchantIds.length + index];
-      return {
-        merchant: merchants.get(key.merchantId) ?? null,
-        enrolledToolIds: storefront && 'enrolledTools' in storefront ? storefront.enrolledTools.map((tool) => tool.id) : null,
-      };
+      enrolled.set(id, storefront && 'enrolledTools' in storefront ? storefront.enrolledTools.map((tool) => tool.id) : null);
     });
+    return keys.map((key) => ({
+      merchant: merchants.get(key.merchantId) ?? null,
+      enrolledToolIds: enrolled.get(`${key.merchantId}:${key.platformId}`) ?? null,
+    }));
   }
 }
 
