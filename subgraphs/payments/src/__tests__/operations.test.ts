@@ -6,10 +6,8 @@ import type { AcceptanceStatus } from '@interop/domain';
 import { dataOf, entityKeys, errorsOf, execute } from '../../../../test/operation';
 import type { PaymentsContext } from '../context';
 import { createPeerFacts, paymentsSubgraph, PaymentsStore } from '../server';
-import { contextFor, openLedger, type TestLedger } from './test-context';
+import { CLOSED, contextFor, openLedger, type TestLedger } from './test-context';
 
-/** Nothing listens on port 1, so every peer request is refused at once. */
-const CLOSED = 'http://127.0.0.1:1/graphql';
 
 const server = createSubgraphApollo<PaymentsContext>(paymentsSubgraph, createLogger('test'));
 let store: PaymentsStore;

@@ -7,6 +7,7 @@ import type { PeerFacts } from '../peers';
 import { SandboxWallet } from '../providers/sandbox-wallet';
 import { createContext, PaymentService, type PaymentLedger, type PaymentsStore } from '../server';
 
+/** Nothing listens on port 1, so every request to it is refused at once. */
 export const CLOSED = 'http://127.0.0.1:1/graphql';
 
 export interface TestLedger {
