@@ -14,3 +14,4 @@ export * from './db/open-owned';
 export * from './batch';
 export * from './tracing';
 export * from './request-scope';
+export * from './identity';
