@@ -37,6 +37,10 @@ export const ErrorCode = {
   INVALID_STATE: 'INVALID_STATE',
   /** A refund would take back more than was captured and not yet refunded. */
   REFUND_EXCEEDS_CAPTURED: 'REFUND_EXCEEDS_CAPTURED',
+  /** A connection or caller already holds as many subscriptions as the gateway allows; `extensions.limit` and `extensions.scope` say which. */
+  TOO_MANY_SUBSCRIPTIONS: 'TOO_MANY_SUBSCRIPTIONS',
+  /** The operation type is not served on this transport: subscriptions over WebSocket or Server-Sent Events, queries and mutations over HTTP. */
+  OPERATION_NOT_SUPPORTED: 'OPERATION_NOT_SUPPORTED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -20,6 +20,13 @@ export interface GraphQLHttpOptions<TContext extends BaseContext> {
   routes?: Readonly<Record<string, Route>>;
   /** Largest request body accepted, in bytes. */
   maxBodyBytes?: number;
+  /** Another transport on the GraphQL paths (GraphQL over Server-Sent Events): answers the requests it accepts instead of Apollo. */
+  streams?: GraphQLStreams;
+}
+
+export interface GraphQLStreams {
+  accepts(req: IncomingMessage): boolean;
+  serve: Route;
 }
 
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -30,6 +37,7 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(options: G
   return createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const route = options.routes?.[url.pathname];
+    const streams = paths.has(url.pathname) && options.streams?.accepts(req) ? options.streams : undefined;
     const requestId = requestIdOf(req);
     res.setHeader('x-request-id', requestId);
     // Requests continue the caller's trace (W3C traceparent), so spans below join it,
@@ -37,7 +45,9 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(options: G
     const serve = () =>
       route
         ? Promise.resolve(route(req, res))
-        : paths.has(url.pathname)
+        : streams
+          ? Promise.resolve(streams.serve(req, res))
+          : paths.has(url.pathname)
           ? inSpan('http.request', { 'http.method': req.method ?? 'GET', 'url.path': url.pathname }, () =>
               serveGraphQL(options.apollo, req, res, url.search, maxBody, () => options.context(req, res)),
             )
