@@ -517,6 +517,42 @@ export type Storefront = {
   platform: Platform;
 };
 
+/**
+ * Live payment status, served by the gateway over WebSocket (graphql-ws) or
+ * Server-Sent Events (graphql-sse) on its GraphQL endpoint; never over plain
+ * HTTP POST (OPERATION_NOT_SUPPORTED).
+ */
+export type Subscription = {
+  __typename?: 'Subscription';
+  /**
+   * The payment now, then again after each status change, in order, until a
+   * status nothing follows (FAILED, CANCELED, EXPIRED, REFUNDED), after which the
+   * subscription completes. Any selection works, across subgraphs, as for
+   * `payment`; each change is delivered with the `status` it set, and the other
+   * fields as read right after it (they may already show a later change).
+   * Changes arrive in order, each once; when the gateway loses its event source
+   * it re-reads the payment once it is back, so changes made meanwhile still
+   * arrive.
+   *
+   * Errors end the subscription: those of `payment(id)` for the same caller (a
+   * partner sees only its own payments), BAD_USER_INPUT (argument `id` names no
+   * payment), TOO_MANY_SUBSCRIPTIONS (per connection or per caller;
+   * `extensions.limit`, `extensions.scope`), DEPENDENCY_UNAVAILABLE (the
+   * gateway's payment events did not answer; `extensions.dependency`).
+   */
+  paymentUpdated: Payment;
+};
+
+
+/**
+ * Live payment status, served by the gateway over WebSocket (graphql-ws) or
+ * Server-Sent Events (graphql-sse) on its GraphQL endpoint; never over plain
+ * HTTP POST (OPERATION_NOT_SUPPORTED).
+ */
+export type SubscriptionPaymentUpdatedArgs = {
+  id: Scalars['ID']['input'];
+};
+
 /** A channel a payment tool works in, and what it asks the buyer to do there. */
 export type ToolChannel = {
   __typename?: 'ToolChannel';
@@ -711,6 +747,7 @@ export type ResolversTypes = ResolversObject<{
   RefundPaymentInput: RefundPaymentInput;
   RefundStatus: RefundStatus;
   Storefront: ResolverTypeWrapper<StorefrontRef>;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ToolChannel: ResolverTypeWrapper<ToolChannelRow>;
   UnavailableOption: ResolverTypeWrapper<UnavailableOptionRow>;
   UnavailableReason: UnavailableReason;
@@ -743,6 +780,7 @@ export type ResolversParentTypes = ResolversObject<{
   Refund: RefundRow;
   RefundPaymentInput: RefundPaymentInput;
   Storefront: StorefrontRef;
+  Subscription: Record<PropertyKey, never>;
   ToolChannel: ToolChannelRow;
   UnavailableOption: UnavailableOptionRow;
 }>;
@@ -870,6 +908,10 @@ export type StorefrontResolvers<ContextType = PaymentsContext, ParentType extend
   paymentOptions?: Resolver<Maybe<Array<ResolversTypes['PaymentOption']>>, ParentType, ContextType>;
 }>;
 
+export type SubscriptionResolvers<ContextType = PaymentsContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = ResolversObject<{
+  paymentUpdated?: SubscriptionResolver<ResolversTypes['Payment'], "paymentUpdated", ParentType, ContextType, RequireFields<SubscriptionPaymentUpdatedArgs, 'id'>>;
+}>;
+
 export type ToolChannelResolvers<ContextType = PaymentsContext, ParentType extends ResolversParentTypes['ToolChannel'] = ResolversParentTypes['ToolChannel']> = ResolversObject<{
   channel?: Resolver<ResolversTypes['Channel'], ParentType, ContextType>;
   nextActionType?: Resolver<ResolversTypes['NextActionType'], ParentType, ContextType>;
@@ -900,6 +942,7 @@ export type Resolvers<ContextType = PaymentsContext> = ResolversObject<{
   Query?: QueryResolvers<ContextType>;
   Refund?: RefundResolvers<ContextType>;
   Storefront?: StorefrontResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
   ToolChannel?: ToolChannelResolvers<ContextType>;
   UnavailableOption?: UnavailableOptionResolvers<ContextType>;
 }>;
