@@ -21,6 +21,8 @@ const serviceEnv = z.object({
   PEER_TIMEOUT_MS: wholeNumber(2000, 1, 600_000),
   DATA_DIR: z.string().min(1).default('./.data'),
   DATABASE_URL: z.string().min(1).optional(),
+  /** A Redis server that carries events between processes (payment status changes to every gateway). */
+  REDIS_URL: optionalUrl,
   WALLET_PORT: port(DEFAULT_PORTS.wallet),
   /** Where payments calls the sandbox wallet's API. */
   WALLET_URL: optionalUrl,

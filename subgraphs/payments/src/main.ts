@@ -20,6 +20,7 @@ runMain(async () => {
       notifyUrl: config.paymentsWebhookUrl,
     },
     paymentTtlSeconds: config.PAYMENT_TTL_SECONDS,
+    events: { redisUrl: config.REDIS_URL, databaseUrl: config.DATABASE_URL },
   });
   stopOnSignals(running, createLogger('payments'));
 });

@@ -3,13 +3,20 @@
 import { join } from 'node:path';
 import {
   createLogger,
+  DEVELOPMENT_SIGNING_SECRET,
+  eventStreamRoute,
+  LocalEventBus,
   loadTypeDefs,
+  openSharedEventBus,
+  PAYMENT_EVENTS_CHANNEL,
   serveSubgraph,
   SubgraphClient,
+  type EventBus,
   type RunningSubgraph,
   type SubgraphDefinition,
 } from '@interop/kit';
 import { createContext } from './context';
+import { PAYMENT_EVENTS_PATH, publishPaymentChanges } from './payment-events';
 import { PaymentService } from './payment-service';
 import { PeerFacts } from './peers';
 import { SandboxWallet } from './providers/sandbox-wallet';
@@ -65,6 +72,21 @@ export interface PaymentsOptions extends PeerOptions {
   provider?: PaymentProvider;
   /** Whether stopping the server also closes the ledger (true when the server's caller hands it over). */
   closeLedger?: boolean;
+  /**
+   * Where status changes go besides this process's own stream (/events/payments):
+   * Redis when `redisUrl` is set, else PostgreSQL when `databaseUrl` names a
+   * server (see `openSharedEventBus`); gateways must be given the same.
+   */
+  events?: PaymentEventsOptions;
+  /** Shared with the gateway: signs its reads of /events/payments. */
+  signingSecret?: string;
+}
+
+export interface PaymentEventsOptions {
+  redisUrl?: string | undefined;
+  databaseUrl?: string | undefined;
+  /** Channel (Redis) or NOTIFY channel (PostgreSQL); `payment_events` by default. */
+  channel?: string;
 }
 
 export async function startPayments(options: PaymentsOptions): Promise<RunningSubgraph> {
@@ -82,6 +104,16 @@ export async function startPayments(options: PaymentsOptions): Promise<RunningSu
       timeoutMs: options.peerTimeoutMs,
     });
   const payments = new PaymentService(options.ledger, peers, provider, options.paymentTtlSeconds);
+  const ownEvents = new LocalEventBus(logger);
+  const sharedEvents = openSharedEventBus({ ...options.events, channel: options.events?.channel ?? PAYMENT_EVENTS_CHANNEL }, logger);
+  const buses: EventBus[] = sharedEvents ? [ownEvents, sharedEvents] : [ownEvents];
+  const stopPublishing = publishPaymentChanges(options.ledger, buses, logger);
+  const eventStream = eventStreamRoute({
+    bus: ownEvents,
+    path: PAYMENT_EVENTS_PATH,
+    secret: options.signingSecret ?? DEVELOPMENT_SIGNING_SECRET,
+    logger,
+  });
   const sweep = setInterval(() => {
     payments.expireDue().catch((error: unknown) => logger.error({ err: error }, 'expiry sweep failed'));
   }, options.expirySweepMs ?? 5000);
@@ -92,16 +124,29 @@ export async function startPayments(options: PaymentsOptions): Promise<RunningSu
     port: options.port,
     host: options.host,
     context: () => createContext({ store, ledger: options.ledger, peers, payments }),
-    routes: { '/webhooks/wallet': walletWebhookRoute(payments, options.wallet.secret, logger) },
+    routes: {
+      '/webhooks/wallet': walletWebhookRoute(payments, options.wallet.secret, logger),
+      [PAYMENT_EVENTS_PATH]: eventStream.route,
+    },
     onStop: async () => {
       clearInterval(sweep);
+      // After requests in flight finished, so the changes they made are still published.
+      stopPublishing();
+      await sharedEvents?.close();
       if (options.closeLedger) await options.ledger.db.close();
     },
   });
   ownUrl = running.url;
-  return running;
+  return {
+    ...running,
+    stop() {
+      // Event streams never end by themselves: end them first, or the drain would wait for them.
+      eventStream.close();
+      return running.stop();
+    },
+  };
 }
 
-export { PaymentsStore, createContext, PaymentService };
+export { PaymentsStore, createContext, PaymentService, PAYMENT_EVENTS_PATH };
 export { openPaymentLedger } from './store/open';
 export { PaymentLedger } from './store/ledger';

@@ -2,9 +2,11 @@
 // their status changes, refunds, and the keys and wallet events already
 // applied. Every status change and its audit event are written in one
 // transaction, guarded by the status the change starts from, so two
-// processes sharing one database cannot both apply a change.
+// processes sharing one database cannot both apply a change. Each committed
+// change is announced to `onChange` listeners (the payment-events publisher).
 import { rowsPerKey, type Database, type PageRequest, type Queryable } from '@interop/kit';
 import { statusesBefore } from '../lifecycle';
+import { CommittedChanges, type PaymentChangeListener } from './committed-changes';
 import type { PaymentEventRow, PaymentRow, PaymentStatus, RefundRow, RefundStatus } from './types';
 
 const PAYMENT_COLUMNS = `seq, id, platform_id AS "platformId", merchant_id AS "merchantId", tool_id AS "toolId",
@@ -29,10 +31,18 @@ export interface PaymentListFilter {
 }
 
 export class PaymentLedger {
+  private readonly changes = new CommittedChanges();
+
   constructor(readonly db: Database) {}
 
+  /** A transaction whose status changes are announced once it commits. */
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
-    return this.db.transaction(work);
+    return this.changes.transaction(this.db, work);
+  }
+
+  /** Calls `listener` with every status change after it is committed, in commit order within this process. */
+  onChange(listener: PaymentChangeListener): () => void {
+    return this.changes.listen(listener);
   }
 
   async paymentsByIds(ids: readonly string[]): Promise<(PaymentRow | null)[]> {
@@ -73,7 +83,8 @@ export class PaymentLedger {
         ],
       );
       if (!row) return null;
-      await insertEvent(tx, row.id, null, 'REQUIRES_ACTION', cause);
+      const version = await insertEvent(tx, row.id, null, 'REQUIRES_ACTION', cause);
+      this.changes.record(tx, { paymentId: row.id, status: row.status, version, at: row.updatedAt });
       return row;
     });
   }
@@ -91,8 +102,10 @@ export class PaymentLedger {
         `UPDATE payment SET status = $2, updated_at = clock_timestamp() WHERE id = $1 RETURNING ${PAYMENT_COLUMNS}`,
         [id, to],
       );
-      await insertEvent(db, id, before.status, to, cause);
-      return row ?? null;
+      if (!row) return null;
+      const version = await insertEvent(db, id, before.status, to, cause);
+      this.changes.record(db, { paymentId: id, status: to, version, at: row.updatedAt });
+      return row;
     };
     return tx ? run(tx) : this.transaction(run);
   }
@@ -105,15 +118,21 @@ export class PaymentLedger {
 
   /** Expires every unpaid payment past its time; returns how many. */
   async expireDue(): Promise<number> {
-    const rows = await this.db.query<{ id: string }>(
+    // One statement, so committed when it returns; the CTE's insert is not
+    // visible to the count beside it, hence the + 1 for the version.
+    const rows = await this.db.query<{ id: string; at: string; version: number }>(
       `WITH expired AS (
          UPDATE payment SET status = 'EXPIRED', updated_at = clock_timestamp()
          WHERE status = 'REQUIRES_ACTION' AND expires_at <= clock_timestamp()
-         RETURNING id)
-       INSERT INTO payment_event (payment_id, from_status, to_status, cause)
-       SELECT id, 'REQUIRES_ACTION', 'EXPIRED', 'expiry' FROM expired
-       RETURNING payment_id AS id`,
+         RETURNING id, updated_at),
+       logged AS (
+         INSERT INTO payment_event (payment_id, from_status, to_status, cause)
+         SELECT id, 'REQUIRES_ACTION', 'EXPIRED', 'expiry' FROM expired)
+       SELECT id, to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at,
+         (SELECT count(*)::int FROM payment_event e WHERE e.payment_id = expired.id) + 1 AS version
+       FROM expired`,
     );
+    this.changes.announce(rows.map((row) => ({ paymentId: row.id, status: 'EXPIRED', version: row.version, at: row.at })));
     return rows.length;
   }
 
@@ -231,6 +250,14 @@ export class PaymentLedger {
   }
 }
 
-async function insertEvent(db: Queryable, paymentId: string, from: PaymentStatus | null, to: PaymentStatus, cause: string): Promise<void> {
-  await db.query('INSERT INTO payment_event (payment_id, from_status, to_status, cause) VALUES ($1, $2, $3, $4)', [paymentId, from, to, cause]);
+/** Records a status change; returns how many the payment has had, this one included. */
+async function insertEvent(db: Queryable, paymentId: string, from: PaymentStatus | null, to: PaymentStatus, cause: string): Promise<number> {
+  // The count beside the insert does not see the row being inserted.
+  const [row] = await db.query<{ version: number }>(
+    `INSERT INTO payment_event (payment_id, from_status, to_status, cause) VALUES ($1, $2, $3, $4)
+     RETURNING (SELECT count(*)::int FROM payment_event e WHERE e.payment_id = $1) + 1 AS version`,
+    [paymentId, from, to, cause],
+  );
+  if (!row) throw new Error('INSERT ... RETURNING gave no row');
+  return row.version;
 }
