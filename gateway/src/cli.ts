@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, DEFAULT_PORTS } from '@interop/kit';
 import { DEFAULT_OPERATION_LIMITS, type OperationLimits } from './operation-limits';
 import { DEFAULT_SUBGRAPH_TIMEOUT_MS } from './server';
+import { DEFAULT_SUBSCRIPTION_LIMITS, type PaymentEventsConfig, type SubscriptionLimits } from './subscriptions';
 
 export const USAGE =
   'usage: gateway [--supergraph FILE] [--port N] [--host HOST] [--subgraph-url NAME=URL ...] [--subgraph-timeout NAME=MS ...]';
@@ -20,6 +21,10 @@ export interface GatewayCli {
   subgraphTimeouts: Record<string, number>;
   /** From GATEWAY_MAX_DEPTH, GATEWAY_MAX_ALIASES, GATEWAY_MAX_ROOT_FIELDS and GATEWAY_MAX_COST. */
   limits: OperationLimits;
+  /** From REDIS_URL and DATABASE_URL, as the payments subgraph reads them: where payment status changes come from. */
+  paymentEvents: PaymentEventsConfig;
+  /** From GATEWAY_MAX_SUBSCRIPTIONS_PER_CONNECTION, GATEWAY_MAX_SUBSCRIPTIONS_PER_CALLER and GATEWAY_SUBSCRIPTION_IDLE_MS. */
+  subscriptionLimits: Partial<SubscriptionLimits>;
 }
 
 export function parseGatewayCli(argv: readonly string[], env: Record<string, string | undefined> = process.env): GatewayCli {
@@ -75,6 +80,16 @@ export function parseGatewayCli(argv: readonly string[], env: Record<string, str
       maxAliases: setting(env.GATEWAY_MAX_ALIASES, 'GATEWAY_MAX_ALIASES', DEFAULT_OPERATION_LIMITS.maxAliases),
       maxRootFields: setting(env.GATEWAY_MAX_ROOT_FIELDS, 'GATEWAY_MAX_ROOT_FIELDS', DEFAULT_OPERATION_LIMITS.maxRootFields),
       maxCost: setting(env.GATEWAY_MAX_COST, 'GATEWAY_MAX_COST', DEFAULT_OPERATION_LIMITS.maxCost),
+    },
+    paymentEvents: { redisUrl: env.REDIS_URL || undefined, databaseUrl: env.DATABASE_URL || undefined },
+    subscriptionLimits: {
+      maxPerConnection: setting(
+        env.GATEWAY_MAX_SUBSCRIPTIONS_PER_CONNECTION,
+        'GATEWAY_MAX_SUBSCRIPTIONS_PER_CONNECTION',
+        DEFAULT_SUBSCRIPTION_LIMITS.maxPerConnection,
+      ),
+      maxPerCaller: setting(env.GATEWAY_MAX_SUBSCRIPTIONS_PER_CALLER, 'GATEWAY_MAX_SUBSCRIPTIONS_PER_CALLER', DEFAULT_SUBSCRIPTION_LIMITS.maxPerCaller),
+      idleTimeoutMs: setting(env.GATEWAY_SUBSCRIPTION_IDLE_MS, 'GATEWAY_SUBSCRIPTION_IDLE_MS', DEFAULT_SUBSCRIPTION_LIMITS.idleTimeoutMs),
     },
   };
 }

@@ -1,12 +1,23 @@
 // The gateway: @apollo/gateway planning over a supergraph (a fixed SDL or a
 // watched file), served by @apollo/server on the shared HTTP integration, with
-// Apollo Sandbox on the root URL, /health, /ready and /metrics. Builds
-// everything without listening, so tests choose the port.
+// Apollo Sandbox on the root URL, /health, /ready and /metrics, and the
+// paymentUpdated subscription over WebSocket and SSE on the GraphQL paths.
+// Builds everything without listening, so tests choose the port.
 import type { Server } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
-import { close, createGraphQLHttpServer, createLogger, listen, maskingFormatError, sendJson, type Logger } from '@interop/kit';
+import type { GraphQLSchema } from 'graphql';
+import {
+  close,
+  createGraphQLHttpServer,
+  createLogger,
+  DEVELOPMENT_SIGNING_SECRET,
+  listen,
+  maskingFormatError,
+  sendJson,
+  type Logger,
+} from '@interop/kit';
 import { gatewayContext, type GatewayContext } from './context';
 import { SubgraphDataSource } from './data-source';
 import { EXAMPLE_OPERATION, EXAMPLE_VARIABLES } from './example-operation';
@@ -15,9 +26,18 @@ import { DEFAULT_OPERATION_LIMITS, operationLimitsPlugin, type OperationLimits }
 import { countingPlanCache } from './plan-cache';
 import { sendReadiness, type SubgraphProbe } from './readiness';
 import { requestMetricsPlugin } from './request-metrics';
+import {
+  createSubscriptionServer,
+  subscriptionsOverHttpRefused,
+  type Authenticate,
+  type PaymentEventsConfig,
+  type SubscriptionLimits,
+} from './subscriptions';
 import { watchedSupergraph } from './supergraph-source';
 
 export const DEFAULT_SUBGRAPH_TIMEOUT_MS = 5000;
+const GRAPHQL_PATHS = ['/', '/graphql'];
+const MAX_BODY_BYTES = 1024 * 1024;
 
 export interface GatewayOptions {
   supergraphSdl: string;
@@ -36,6 +56,14 @@ export interface GatewayOptions {
   limits?: OperationLimits;
   logger?: Logger;
   metrics?: GatewayMetrics;
+  /** Who is calling, from a request's headers; every caller is anonymous without it. Subscriptions use it as queries do. */
+  authenticate?: Authenticate;
+  /** Where payment status changes come from: Redis, PostgreSQL, or (neither given) the payments subgraph's event stream. */
+  paymentEvents?: PaymentEventsConfig;
+  /** Subscription limits; each defaults to DEFAULT_SUBSCRIPTION_LIMITS. */
+  subscriptionLimits?: Partial<SubscriptionLimits>;
+  /** Shared with the subgraphs: signs the gateway's reads of the payments event stream. */
+  signingSecret?: string;
 }
 
 export interface RunningGateway {
@@ -51,6 +79,8 @@ export interface GatewayParts {
   metrics: GatewayMetrics;
   /** The subgraphs of the schema being served, for /ready. */
   subgraphs: Map<string, SubgraphProbe>;
+  /** The API schema being served, once loaded (subscriptions are checked against it). */
+  apiSchema: () => GraphQLSchema | undefined;
 }
 
 export function createGatewayApollo(options: GatewayOptions): GatewayParts {
@@ -80,6 +110,10 @@ export function createGatewayApollo(options: GatewayOptions): GatewayParts {
       });
     },
   });
+  let apiSchema: GraphQLSchema | undefined;
+  gateway.onSchemaLoadOrUpdate((loaded) => {
+    apiSchema = loaded.apiSchema;
+  });
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     logger,
@@ -88,6 +122,7 @@ export function createGatewayApollo(options: GatewayOptions): GatewayParts {
     // Production hides schema details (suggestions, introspection) from clients it does not know.
     hideSchemaDetailsFromClientErrors: process.env.NODE_ENV === 'production',
     plugins: [
+      subscriptionsOverHttpRefused(),
       operationLimitsPlugin(options.limits ?? DEFAULT_OPERATION_LIMITS),
       requestMetricsPlugin(metrics, logger),
       ApolloServerPluginLandingPageLocalDefault({
@@ -98,7 +133,7 @@ export function createGatewayApollo(options: GatewayOptions): GatewayParts {
       }),
     ],
   });
-  return { apollo, metrics, subgraphs };
+  return { apollo, metrics, subgraphs, apiSchema: () => apiSchema };
 }
 
 export interface StartGatewayOptions extends GatewayOptions {
@@ -107,12 +142,28 @@ export interface StartGatewayOptions extends GatewayOptions {
 }
 
 export async function startGateway(options: StartGatewayOptions): Promise<RunningGateway> {
-  const { apollo, metrics, subgraphs } = createGatewayApollo(options);
+  const logger = options.logger ?? createLogger('gateway');
+  const { apollo, metrics, subgraphs, apiSchema } = createGatewayApollo({ ...options, logger });
   await apollo.start();
   let loaded = true;
+  const subscriptions = createSubscriptionServer({
+    apollo,
+    schema: apiSchema,
+    paths: GRAPHQL_PATHS,
+    events: options.paymentEvents ?? {},
+    paymentsUrl: () => subgraphs.get('payments')?.url,
+    signingSecret: options.signingSecret ?? DEVELOPMENT_SIGNING_SECRET,
+    ...(options.authenticate ? { authenticate: options.authenticate } : {}),
+    ...(options.subscriptionLimits ? { limits: options.subscriptionLimits } : {}),
+    maxBodyBytes: MAX_BODY_BYTES,
+    hideSchemaDetails: process.env.NODE_ENV === 'production',
+    logger,
+  });
   const server: Server = createGraphQLHttpServer({
     apollo,
-    graphqlPaths: ['/', '/graphql'],
+    graphqlPaths: GRAPHQL_PATHS,
+    maxBodyBytes: MAX_BODY_BYTES,
+    streams: subscriptions.streams,
     context: async () => gatewayContext(),
     routes: {
       '/health': (_req, res) => sendJson(res, 200, { status: 'ok' }),
@@ -124,10 +175,12 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       },
     },
   });
+  subscriptions.attach(server);
   let port: number;
   try {
     port = await listen(server, options.port, options.host);
   } catch (error) {
+    await subscriptions.close();
     await apollo.stop();
     throw error;
   }
@@ -137,9 +190,13 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     url: `http://localhost:${port}/`,
     metrics,
     stop() {
-      // Not ready from the first moment, then drain requests in flight, then release the gateway.
+      // Not ready from the first moment; subscriptions never end by themselves, so
+      // they are closed first; then drain requests in flight, then release the gateway.
       loaded = false;
-      stopping ??= close(server, options.drainMs).then(() => apollo.stop());
+      stopping ??= subscriptions
+        .close()
+        .then(() => close(server, options.drainMs))
+        .then(() => apollo.stop());
       return stopping;
     },
   };

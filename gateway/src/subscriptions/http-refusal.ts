@@ -1,0 +1,21 @@
+// A subscription sent as a plain HTTP request is refused before planning,
+// with a code that says where to send it, rather than failing inside the
+// gateway's executor (which does not run subscriptions).
+import type { ApolloServerPlugin } from '@apollo/server';
+import { GraphQLError, OperationTypeNode } from 'graphql';
+import { ErrorCode } from '@interop/kit';
+
+export function subscriptionsOverHttpRefused(): ApolloServerPlugin {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ operation }) {
+          if (operation?.operation !== OperationTypeNode.SUBSCRIPTION) return;
+          throw new GraphQLError('Subscriptions are served over WebSocket (graphql-ws) or Server-Sent Events (graphql-sse) on this endpoint.', {
+            extensions: { code: ErrorCode.OPERATION_NOT_SUPPORTED, http: { status: 400 } },
+          });
+        },
+      };
+    },
+  };
+}

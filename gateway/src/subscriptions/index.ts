@@ -1,0 +1,84 @@
+// Live payment status on the gateway: the paymentUpdated subscription over
+// WebSocket (graphql-ws) and Server-Sent Events (graphql-sse), on the same
+// paths as GraphQL. startGateway hands the SSE side to the HTTP server as a
+// second transport, attaches the WebSocket side to its upgrades, and closes
+// both before draining HTTP when it stops.
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { ApolloServer } from '@apollo/server';
+import type { GraphQLSchema } from 'graphql';
+import type { GraphQLStreams, Logger } from '@interop/kit';
+import type { GatewayContext } from '../context';
+import { anonymousCallers, type Authenticate } from './credentials';
+import { CallerQuota, DEFAULT_SUBSCRIPTION_LIMITS, type SubscriptionLimits } from './limits';
+import { PaymentEvents, type PaymentEventsConfig } from './payment-events';
+import { PaymentSubscriptions } from './payment-subscriptions';
+import { sseTransport } from './sse-transport';
+import { webSocketTransport } from './ws-transport';
+
+export { anonymousCallers, DEFAULT_SUBSCRIPTION_LIMITS, type Authenticate, type PaymentEventsConfig, type SubscriptionLimits };
+export { subscriptionsOverHttpRefused } from './http-refusal';
+
+export interface SubscriptionServerOptions {
+  apollo: ApolloServer<GatewayContext>;
+  schema: () => GraphQLSchema | undefined;
+  /** The GraphQL paths; WebSocket upgrades elsewhere are refused. */
+  paths: readonly string[];
+  /** Where payment changes come from (see payment-events). */
+  events: PaymentEventsConfig;
+  /** The payments subgraph's routing URL, for its event stream when no shared bus is configured. */
+  paymentsUrl: () => string | undefined;
+  /** Signs reads of payments' event stream. */
+  signingSecret: string;
+  authenticate?: Authenticate;
+  limits?: Partial<SubscriptionLimits>;
+  maxBodyBytes: number;
+  hideSchemaDetails: boolean;
+  logger: Logger;
+}
+
+export interface SubscriptionServer {
+  /** The SSE transport, for the HTTP server's GraphQL paths. */
+  streams: GraphQLStreams;
+  /** Serves WebSocket upgrades on the GraphQL paths of `server`. */
+  attach(server: Server): void;
+  /** Closes WebSockets (1001) and ends SSE streams, then stops following payment events. */
+  close(graceMs?: number): Promise<void>;
+}
+
+export function createSubscriptionServer(options: SubscriptionServerOptions): SubscriptionServer {
+  const limits: SubscriptionLimits = { ...DEFAULT_SUBSCRIPTION_LIMITS, ...options.limits };
+  const authenticate = options.authenticate ?? anonymousCallers;
+  const events = PaymentEvents.open(options.events, { paymentsUrl: options.paymentsUrl, secret: options.signingSecret }, options.logger);
+  const subscriptions = new PaymentSubscriptions({
+    apollo: options.apollo,
+    schema: options.schema,
+    events,
+    quota: new CallerQuota(limits.maxPerCaller),
+    eventsReadyTimeoutMs: limits.eventsReadyTimeoutMs,
+    hideSchemaDetails: options.hideSchemaDetails,
+    logger: options.logger,
+  });
+  const transportOptions = { subscriptions, authenticate, limits, logger: options.logger };
+  const sse = sseTransport({ ...transportOptions, maxBodyBytes: options.maxBodyBytes });
+  const ws = webSocketTransport({ ...transportOptions, maxPayloadBytes: options.maxBodyBytes });
+  const paths = new Set(options.paths);
+  let stopping: Promise<void> | undefined;
+  return {
+    streams: sse,
+    attach(server) {
+      server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+        if (paths.has(new URL(req.url ?? '/', 'http://localhost').pathname)) ws.upgrade(req, socket, head);
+        else socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      });
+    },
+    close(graceMs = 1000) {
+      stopping ??= (async () => {
+        sse.close();
+        await ws.close(graceMs);
+        await events.close();
+      })();
+      return stopping;
+    },
+  };
+}

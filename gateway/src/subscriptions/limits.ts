@@ -1,0 +1,62 @@
+// How much one subscriber may hold, and for how long a connection may sit
+// without a subscription. Every bound has a default; the operator may change
+// any of them (GatewayOptions.subscriptionLimits, or GATEWAY_SUBSCRIPTION_* in
+// the environment).
+import type { GraphQLFormattedError } from 'graphql';
+import { ErrorCode } from '@interop/kit';
+
+export interface SubscriptionLimits {
+  /** Subscriptions one WebSocket connection may hold at once. */
+  maxPerConnection: number;
+  /** Subscriptions one caller (a credential, or an address without one) may hold at once, over both transports and all connections. */
+  maxPerCaller: number;
+  /** How long a new WebSocket may take to send connection_init. */
+  connectionInitTimeoutMs: number;
+  /** How often a WebSocket is pinged; a connection that does not answer within the same time is dropped. */
+  keepAliveMs: number;
+  /** How long a WebSocket may stay open without any subscription. */
+  idleTimeoutMs: number;
+  /** Bytes a subscriber may leave unread (sent but not taken by the network) before it is disconnected as too slow. */
+  maxBufferedBytes: number;
+  /** How long a new subscription waits for the gateway's payment events to be connected. */
+  eventsReadyTimeoutMs: number;
+}
+
+export const DEFAULT_SUBSCRIPTION_LIMITS: SubscriptionLimits = {
+  maxPerConnection: 20,
+  maxPerCaller: 200,
+  connectionInitTimeoutMs: 5_000,
+  keepAliveMs: 12_000,
+  idleTimeoutMs: 60_000,
+  maxBufferedBytes: 1024 * 1024,
+  eventsReadyTimeoutMs: 5_000,
+};
+
+/** Counts subscriptions per caller across transports; in this gateway process only. */
+export class CallerQuota {
+  private readonly held = new Map<string, number>();
+
+  constructor(readonly limit: number) {}
+
+  /** Takes one slot for `key`: the function that gives it back, or null when `key` holds the limit already. */
+  acquire(key: string): (() => void) | null {
+    const count = this.held.get(key) ?? 0;
+    if (count >= this.limit) return null;
+    this.held.set(key, count + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const left = (this.held.get(key) ?? 1) - 1;
+      if (left > 0) this.held.set(key, left);
+      else this.held.delete(key);
+    };
+  }
+}
+
+export function tooManySubscriptions(scope: 'connection' | 'caller', limit: number): GraphQLFormattedError {
+  return {
+    message: `At most ${limit} subscriptions at once per ${scope}; complete one before starting another.`,
+    extensions: { code: ErrorCode.TOO_MANY_SUBSCRIPTIONS, scope, limit },
+  };
+}

@@ -1,0 +1,222 @@
+// Turns a subscription request into the query the gateway runs for it: the
+// subscription is checked against the gateway's API schema, then
+// `subscription($id: ID!) { paymentUpdated(id: $id) { ...selection } }`
+// becomes `query($id: ID!) { paymentUpdated: payment(id: $id) { ...selection } }`,
+// so the query planner fetches every field, across subgraphs, exactly as for
+// a query, and the answer already has the subscription's shape. The query
+// also reads the payment's status changes (under a key of its own, never
+// delivered): how many there were is the payment's version, and each one's
+// status is what a delivered change reports.
+import {
+  getArgumentValues,
+  getOperationAST,
+  getVariableValues,
+  GraphQLError,
+  Kind,
+  OperationTypeNode,
+  parse,
+  print,
+  validate,
+  visit,
+  type ASTNode,
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLFormattedError,
+  type GraphQLSchema,
+  type NameNode,
+  type SelectionSetNode,
+} from 'graphql';
+import { ErrorCode } from '@interop/kit';
+
+export const SUBSCRIPTION_FIELD = 'paymentUpdated';
+const QUERY_FIELD = 'payment';
+
+export interface SubscriptionRequest {
+  query?: unknown;
+  variables?: unknown;
+  operationName?: unknown;
+}
+
+export interface SubscriptionPlan {
+  paymentId: string;
+  /** The API schema the subscription was checked against. */
+  schema: GraphQLSchema;
+  /** The subscription as sent (transports need it to recognise a subscription). */
+  document: DocumentNode;
+  /** The equivalent query, printed once: Apollo caches its parsing, validation and plan by its text. */
+  query: string;
+  variables: Record<string, unknown>;
+  operationName: string | undefined;
+  /** Where the payment is in the query's data and in each delivered result: the subscription's alias, or paymentUpdated. */
+  responseKey: string;
+  /** Response keys of `status` in the payment's own selection: each delivered change sets them to its status. */
+  statusKeys: readonly string[];
+  /** Where the query reads the payment's status changes, a key the selection does not use. */
+  changesKey: string;
+}
+
+/** The plan, or the errors (each with its code) that refuse the request. */
+export function planSubscription(
+  schema: GraphQLSchema,
+  request: SubscriptionRequest,
+  options: { hideSuggestions: boolean },
+): SubscriptionPlan | GraphQLFormattedError[] {
+  const { query, variables = {}, operationName } = request;
+  if (typeof query !== 'string' || query.length === 0) return [refusal('BAD_REQUEST', 'The request has no query.')];
+  if (variables !== null && (typeof variables !== 'object' || Array.isArray(variables))) {
+    return [refusal('BAD_REQUEST', '`variables` must be an object.')];
+  }
+  if (operationName != null && typeof operationName !== 'string') return [refusal('BAD_REQUEST', '`operationName` must be a string.')];
+
+  let document: DocumentNode;
+  try {
+    document = parse(query);
+  } catch (error) {
+    return [refusal('GRAPHQL_PARSE_FAILED', error instanceof GraphQLError ? error.message : 'The query does not parse.')];
+  }
+  const invalid = validate(schema, document);
+  if (invalid.length > 0) {
+    return invalid.map((error) =>
+      refusal('GRAPHQL_VALIDATION_FAILED', options.hideSuggestions ? error.message.replace(/ ?Did you mean .+\?$/, '') : error.message),
+    );
+  }
+  const operation = getOperationAST(document, operationName ?? undefined);
+  if (!operation) return [refusal('OPERATION_RESOLUTION_FAILURE', 'Name the operation to run (`operationName`).')];
+  if (operation.operation !== OperationTypeNode.SUBSCRIPTION) {
+    return [refusal(ErrorCode.OPERATION_NOT_SUPPORTED, 'Only subscriptions are served here; send queries and mutations over HTTP.')];
+  }
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  }
+  // Validation leaves exactly one root field, possibly inside fragments.
+  const [field] = fieldsOf(operation.selectionSet, fragments);
+  const fieldDefinition = schema.getSubscriptionType()?.getFields()[SUBSCRIPTION_FIELD];
+  if (!field || field.name.value !== SUBSCRIPTION_FIELD || !fieldDefinition) {
+    return [refusal(ErrorCode.OPERATION_NOT_SUPPORTED, `The gateway serves the ${SUBSCRIPTION_FIELD} subscription only.`)];
+  }
+
+  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], (variables ?? {}) as Record<string, unknown>);
+  if (coerced.errors) return coerced.errors.map((error) => refusal(ErrorCode.BAD_USER_INPUT, error.message));
+  let paymentId: string;
+  try {
+    paymentId = String(getArgumentValues(fieldDefinition, field, coerced.coerced)['id']);
+  } catch (error) {
+    return [refusal(ErrorCode.BAD_USER_INPUT, error instanceof GraphQLError ? error.message : 'Invalid argument `id`.')];
+  }
+
+  const responseKey = field.alias?.value ?? field.name.value;
+  const selections = field.selectionSet?.selections ?? [];
+  const usedKeys = new Set(keysOf(field.selectionSet, fragments, () => true));
+  let changesKey = '_paymentUpdatedChanges';
+  for (let n = 2; usedKeys.has(changesKey); n += 1) changesKey = `_paymentUpdatedChanges${n}`;
+  const payment: FieldNode = {
+    kind: Kind.FIELD,
+    alias: name(responseKey),
+    name: name(QUERY_FIELD),
+    arguments: field.arguments ?? [],
+    directives: field.directives ?? [],
+    selectionSet: {
+      kind: Kind.SELECTION_SET,
+      selections: [
+        ...selections,
+        {
+          kind: Kind.FIELD,
+          alias: name(changesKey),
+          name: name('events'),
+          selectionSet: { kind: Kind.SELECTION_SET, selections: [{ kind: Kind.FIELD, name: name('toStatus') }] },
+        },
+      ],
+    },
+  };
+  const usedFragments = reachableFragments(payment, fragments);
+  const usedVariables = variablesIn([payment, ...usedFragments, ...(operation.directives ?? [])]);
+  const queryDocument: DocumentNode = {
+    kind: Kind.DOCUMENT,
+    definitions: [
+      {
+        kind: Kind.OPERATION_DEFINITION,
+        operation: OperationTypeNode.QUERY,
+        ...(operation.name ? { name: operation.name } : {}),
+        variableDefinitions: (operation.variableDefinitions ?? []).filter((definition) => usedVariables.has(definition.variable.name.value)),
+        directives: operation.directives ?? [],
+        selectionSet: { kind: Kind.SELECTION_SET, selections: [payment] },
+      },
+      ...usedFragments,
+    ],
+  };
+  return {
+    paymentId,
+    schema,
+    document,
+    query: print(queryDocument),
+    variables: (variables ?? {}) as Record<string, unknown>,
+    operationName: operation.name?.value,
+    responseKey,
+    statusKeys: keysOf(field.selectionSet, fragments, (selected) => selected.name.value === 'status'),
+    changesKey,
+  };
+}
+
+const name = (value: string): NameNode => ({ kind: Kind.NAME, value });
+
+function refusal(code: string, message: string): GraphQLFormattedError {
+  return { message, extensions: { code } };
+}
+
+/** The fields of a selection set, looking through inline fragments and fragment spreads. */
+function fieldsOf(selectionSet: SelectionSetNode | undefined, fragments: ReadonlyMap<string, FragmentDefinitionNode>, seen = new Set<string>()): FieldNode[] {
+  const fields: FieldNode[] = [];
+  for (const selection of selectionSet?.selections ?? []) {
+    if (selection.kind === Kind.FIELD) fields.push(selection);
+    else if (selection.kind === Kind.INLINE_FRAGMENT) fields.push(...fieldsOf(selection.selectionSet, fragments, seen));
+    else if (!seen.has(selection.name.value)) {
+      seen.add(selection.name.value);
+      fields.push(...fieldsOf(fragments.get(selection.name.value)?.selectionSet, fragments, seen));
+    }
+  }
+  return fields;
+}
+
+function keysOf(
+  selectionSet: SelectionSetNode | undefined,
+  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
+  wanted: (field: FieldNode) => boolean,
+): string[] {
+  const keys = fieldsOf(selectionSet, fragments)
+    .filter(wanted)
+    .map((field) => field.alias?.value ?? field.name.value);
+  return [...new Set(keys)];
+}
+
+function reachableFragments(root: FieldNode, fragments: ReadonlyMap<string, FragmentDefinitionNode>): FragmentDefinitionNode[] {
+  const reached = new Map<string, FragmentDefinitionNode>();
+  const pending: (FieldNode | FragmentDefinitionNode)[] = [root];
+  while (pending.length > 0) {
+    const node = pending.pop();
+    if (!node) break;
+    visit(node, {
+      FragmentSpread(spread) {
+        const fragment = fragments.get(spread.name.value);
+        if (fragment && !reached.has(spread.name.value)) {
+          reached.set(spread.name.value, fragment);
+          pending.push(fragment);
+        }
+      },
+    });
+  }
+  return [...reached.values()];
+}
+
+function variablesIn(nodes: readonly ASTNode[]): Set<string> {
+  const used = new Set<string>();
+  for (const node of nodes) {
+    visit(node, {
+      Variable(variable) {
+        used.add(variable.name.value);
+      },
+    });
+  }
+  return used;
+}

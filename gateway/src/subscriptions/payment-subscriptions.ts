@@ -1,0 +1,85 @@
+// Starting a subscription, whatever the transport: plan it against the
+// gateway's API schema, count it against its caller, follow the payment's
+// events and read it for the first time. Every read runs the equivalent query
+// through the gateway itself (Apollo's executeOperation with the subscriber's
+// context), so planning, cross-subgraph fetches, limits, masking and the
+// subscriber's identity are exactly those of a query: a payment the caller may
+// not read over HTTP it may not follow either.
+import type { ApolloServer } from '@apollo/server';
+import type { FormattedExecutionResult, GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import type { Caller, Logger } from '@interop/kit';
+import type { GatewayContext } from '../context';
+import { tooManySubscriptions, type CallerQuota } from './limits';
+import { planSubscription, type SubscriptionPlan, type SubscriptionRequest } from './operation';
+import { PaymentFeed } from './payment-feed';
+import type { PaymentEvents } from './payment-events';
+
+export interface Subscriber {
+  caller: Caller;
+  /** What its subscriptions count against (see quotaKeyOf). */
+  quotaKey: string;
+  /** Sent to the subgraphs with every read, so their logs join the subscription's. */
+  requestId: string;
+}
+
+/** The context a subscription's reads run in: a query's, with the caller the transport authenticated. */
+export type SubscriptionContext = GatewayContext & { caller: Caller };
+
+export interface PaymentSubscriptionsOptions {
+  apollo: ApolloServer<GatewayContext>;
+  /** The API schema being served (it changes when the supergraph is reloaded). */
+  schema: () => GraphQLSchema | undefined;
+  events: PaymentEvents;
+  quota: CallerQuota;
+  eventsReadyTimeoutMs: number;
+  hideSchemaDetails: boolean;
+  logger: Logger;
+}
+
+export type Opening = { feed: PaymentFeed; plan: SubscriptionPlan } | { errors: readonly GraphQLFormattedError[] };
+
+export class PaymentSubscriptions {
+  constructor(private readonly options: PaymentSubscriptionsOptions) {}
+
+  /** A started feed, or the errors that refuse the request. `onEnd` runs once: when the request is refused or its feed ends. */
+  async open(request: SubscriptionRequest, subscriber: Subscriber, onEnd: () => void = () => {}): Promise<Opening> {
+    const { schema, quota, events, logger } = this.options;
+    const apiSchema = schema();
+    if (!apiSchema) throw new Error('No supergraph loaded');
+    const plan = planSubscription(apiSchema, request, { hideSuggestions: this.options.hideSchemaDetails });
+    if (Array.isArray(plan)) {
+      onEnd();
+      return { errors: plan };
+    }
+    const release = quota.acquire(subscriber.quotaKey);
+    if (!release) {
+      onEnd();
+      return { errors: [tooManySubscriptions('caller', quota.limit)] };
+    }
+    const contextValue: SubscriptionContext = { requestId: subscriber.requestId, caller: subscriber.caller };
+    const feed = new PaymentFeed(
+      plan,
+      {
+        read: () => this.read(plan, contextValue),
+        follow: (listener) => events.follow(plan.paymentId, listener),
+        ready: () => events.ready(this.options.eventsReadyTimeoutMs),
+      },
+      () => {
+        release();
+        onEnd();
+      },
+      logger,
+    );
+    const refused = await feed.start();
+    return refused ? { errors: refused } : { feed, plan };
+  }
+
+  private async read(plan: SubscriptionPlan, contextValue: SubscriptionContext): Promise<FormattedExecutionResult> {
+    const response = await this.options.apollo.executeOperation(
+      { query: plan.query, variables: plan.variables, ...(plan.operationName ? { operationName: plan.operationName } : {}) },
+      { contextValue },
+    );
+    if (response.body.kind !== 'single') throw new Error('An incremental answer to a subscription read');
+    return response.body.singleResult;
+  }
+}

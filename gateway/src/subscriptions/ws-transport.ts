@@ -1,0 +1,156 @@
+// GraphQL over WebSocket (the graphql-ws protocol, which Apollo Sandbox and
+// Apollo Client speak) on the gateway's GraphQL paths. A connection is
+// authenticated once, at connection_init; each subscription then runs as its
+// caller. Close codes a client may see:
+// - 4401 UNAUTHENTICATED (bad credentials) and 4403 (any other refusal of
+//   them), with the error code as the close reason; graphql-ws clients do not
+//   retry these;
+// - 4408 no connection_init in time, 4400 a malformed message (graphql-ws);
+// - 1000 "Idle" after `idleTimeoutMs` without a subscription;
+// - 1013 "Slow consumer" (try again later) when the client leaves more than
+//   `maxBufferedBytes` unread: the gateway drops it rather than buffer for it;
+// - 1001 "Going away" when the gateway stops; clients reconnect (elsewhere).
+// Refusing one subscription (limits, validation, a payment it may not read)
+// sends an `error` message for it and keeps the connection.
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { GraphQLError, type ExecutionArgs } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { ErrorCode, requestIdOf, type Logger } from '@interop/kit';
+import { connectionHeaders, quotaKeyOf, refusalCode, type Authenticate } from './credentials';
+import { tooManySubscriptions, type SubscriptionLimits } from './limits';
+import { once } from './once';
+import { toGraphQLError, type PaymentFeed } from './payment-feed';
+import type { PaymentSubscriptions, Subscriber } from './payment-subscriptions';
+
+export interface WebSocketTransportOptions {
+  subscriptions: PaymentSubscriptions;
+  authenticate: Authenticate;
+  limits: SubscriptionLimits;
+  /** Largest message accepted from a client, in bytes (as for an HTTP body). */
+  maxPayloadBytes: number;
+  logger: Logger;
+}
+
+export interface WebSocketTransport {
+  /** Takes over an upgrade request on a GraphQL path. */
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+  /** Closes every connection with 1001 and refuses new ones; connections that do not close within `graceMs` are cut. */
+  close(graceMs: number): Promise<void>;
+}
+
+interface Connection {
+  subscriber: Subscriber;
+  active: number;
+  idle: NodeJS.Timeout | undefined;
+}
+
+const CLOSE_GOING_AWAY = 1001;
+const CLOSE_NORMAL = 1000;
+const CLOSE_TRY_AGAIN_LATER = 1013;
+
+export function webSocketTransport(options: WebSocketTransportOptions): WebSocketTransport {
+  const { limits, logger } = options;
+  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes });
+  // The feed opened in onSubscribe, handed to `subscribe` through the very arguments object graphql-ws passes on.
+  const feeds = new WeakMap<ExecutionArgs, PaymentFeed>();
+  let closing = false;
+
+  const idleAfterLast = (socket: WebSocket, connection: Connection) => {
+    clearTimeout(connection.idle);
+    connection.idle = undefined;
+    if (connection.active > 0) return;
+    connection.idle = setTimeout(() => socket.close(CLOSE_NORMAL, 'Idle'), limits.idleTimeoutMs);
+    connection.idle.unref();
+  };
+
+  useServer<Record<string, unknown>, { connection: Connection }>(
+    {
+      connectionInitWaitTimeout: limits.connectionInitTimeoutMs,
+      onConnect: async (ctx) => {
+        const { socket, request } = ctx.extra;
+        let subscriber: Subscriber;
+        try {
+          const caller = await options.authenticate(connectionHeaders(request.headers, ctx.connectionParams));
+          subscriber = { caller, quotaKey: quotaKeyOf(caller, request.socket.remoteAddress), requestId: requestIdOf(request) };
+        } catch (error) {
+          const code = refusalCode(error);
+          if (code) socket.close(code === 'UNAUTHENTICATED' ? 4401 : 4403, code);
+          else {
+            logger.error({ err: error }, 'subscriber authentication failed');
+            socket.close(4500, ErrorCode.INTERNAL_SERVER_ERROR);
+          }
+          return false;
+        }
+        // Closed while its credentials were checked: nothing to set up.
+        if (socket.readyState !== socket.OPEN) return false;
+        const connection: Connection = { subscriber, active: 0, idle: undefined };
+        ctx.extra.connection = connection;
+        idleAfterLast(socket, connection);
+        return true;
+      },
+      onSubscribe: async (ctx, _id, payload) => {
+        const { connection, socket } = ctx.extra;
+        if (!connection) return [new GraphQLError('Not connected')];
+        if (connection.active >= limits.maxPerConnection) return [toGraphQLError(tooManySubscriptions('connection', limits.maxPerConnection))];
+        connection.active += 1;
+        idleAfterLast(socket, connection);
+        const release = once(() => {
+          connection.active -= 1;
+          idleAfterLast(socket, connection);
+        });
+        try {
+          const opening = await options.subscriptions.open(payload, connection.subscriber, release);
+          if ('errors' in opening) return opening.errors.map(toGraphQLError);
+          const { schema, document, variables } = opening.plan;
+          const args: ExecutionArgs = { schema, document, variableValues: variables };
+          feeds.set(args, opening.feed);
+          return args;
+        } catch (error) {
+          release();
+          logger.error({ err: error }, 'subscription could not start');
+          return [new GraphQLError('Internal server error', { extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } })];
+        }
+      },
+      subscribe: (args) => {
+        const feed = feeds.get(args);
+        if (!feed) throw new Error('A subscription without its feed');
+        return feed;
+      },
+      onNext: (ctx) => {
+        const { socket } = ctx.extra;
+        if (socket.bufferedAmount > limits.maxBufferedBytes) {
+          logger.warn({ buffered: socket.bufferedAmount }, 'subscriber too slow; disconnected');
+          socket.close(CLOSE_TRY_AGAIN_LATER, 'Slow consumer');
+        }
+      },
+      onClose: (ctx) => {
+        clearTimeout(ctx.extra.connection?.idle);
+      },
+    },
+    wss,
+    limits.keepAliveMs,
+  );
+
+  return {
+    upgrade(req, socket, head) {
+      if (closing) {
+        socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n\r\n');
+        return;
+      }
+      wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+    },
+    async close(graceMs) {
+      closing = true;
+      const sockets = [...wss.clients];
+      const closed = Promise.all(sockets.map((socket) => new Promise<void>((resolve) => socket.once('close', () => resolve()))));
+      for (const socket of sockets) socket.close(CLOSE_GOING_AWAY, 'Going away');
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([closed, new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)))]);
+      clearTimeout(timer);
+      for (const socket of wss.clients) socket.terminate();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}
