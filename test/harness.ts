@@ -2,12 +2,22 @@
 // process on ports the OS picks, a gateway composed from their schema files
 // and routed to those ports, and a helper to send operations through it.
 // The merchants store is PGlite in memory, or a fresh schema on the
-// PostgreSQL server named by DATABASE_URL (dropped again on stop).
+// PostgreSQL server named by DATABASE_URL (dropped again on stop). Payment
+// events travel as configured in production: on Redis when REDIS_URL is set,
+// else on PostgreSQL when DATABASE_URL is, else on payments' own event stream;
+// each graph on a channel of its own, so test files never hear each other.
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Database, RunningSubgraph } from '@interop/kit';
 import { CommerceStore, startCommerce } from '@interop/commerce';
-import { composeSupergraph, readSupergraphConfig, startGateway, type GatewayOptions, type RunningGateway } from '@interop/gateway';
+import {
+  composeSupergraph,
+  readSupergraphConfig,
+  startGateway,
+  type GatewayOptions,
+  type PaymentEventsConfig,
+  type RunningGateway,
+} from '@interop/gateway';
 import { MerchantsStore, openMerchantsStore, startMerchants } from '@interop/merchants';
 import { openPaymentLedger, PaymentLedger, PaymentsStore, startPayments } from '@interop/payments';
 import { startWallet, type RunningWallet } from '@interop/wallet';
@@ -30,6 +40,8 @@ export interface Graph {
   subgraphs: Record<'commerce' | 'payments' | 'merchants', RunningSubgraph>;
   wallet: RunningWallet;
   stores: { commerce: CommerceStore; payments: PaymentsStore; merchants: MerchantsStore; ledger: PaymentLedger };
+  /** How payments publishes its events, and so how every gateway of this graph must follow them. */
+  events: PaymentEventsConfig;
   /** Sends one operation through the gateway. */
   query<TData = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<TData>>;
   stop(): Promise<void>;
@@ -40,6 +52,36 @@ export interface GraphOptions {
   peerTimeoutMs?: number;
   paymentTtlSeconds?: number;
   expirySweepMs?: number;
+  /** The bus payment events travel on; by default the one the environment provides (see the top of this file). */
+  eventBus?: EventBusKind;
+}
+
+export type EventBusKind = 'redis' | 'postgres' | 'stream';
+
+/** The buses this environment can run: always payments' own stream, Redis and PostgreSQL when their URLs are set. */
+export function availableEventBuses(): EventBusKind[] {
+  return ['stream', ...(process.env.REDIS_URL ? (['redis'] as const) : []), ...(process.env.DATABASE_URL ? (['postgres'] as const) : [])];
+}
+
+/** The bus a graph uses unless told otherwise: the one production would pick in this environment. */
+export function defaultEventBus(): EventBusKind {
+  return process.env.REDIS_URL ? 'redis' : process.env.DATABASE_URL ? 'postgres' : 'stream';
+}
+
+function eventsConfig(kind: EventBusKind = defaultEventBus()): PaymentEventsConfig {
+  const channel = `payment_events_test_${randomBytes(6).toString('hex')}`;
+  const redisUrl = process.env.REDIS_URL || undefined;
+  const databaseUrl = process.env.DATABASE_URL || undefined;
+  switch (kind) {
+    case 'redis':
+      if (!redisUrl) throw new Error('REDIS_URL is not set');
+      return { redisUrl, channel };
+    case 'postgres':
+      if (!databaseUrl) throw new Error('DATABASE_URL is not set');
+      return { databaseUrl, channel };
+    case 'stream':
+      return { channel };
+  }
 }
 
 /** PGlite in memory, or a fresh schema on DATABASE_URL's server that `drop` removes again. */
@@ -84,6 +126,7 @@ export async function startGraph(options: GraphOptions = {}): Promise<Graph> {
   const merchantsDb = await openTestMerchantsStore(options.merchantCount ?? 300);
   const ledgerDb = await openTestLedger();
   const stores = { commerce: new CommerceStore(), payments: new PaymentsStore(), merchants: merchantsDb.store, ledger: ledgerDb.ledger };
+  const events = eventsConfig(options.eventBus);
   const wallet = await startWallet({ port: 0, host: HOST, secret: TEST_WALLET_SECRET, webhookMinDelayMs: 20, webhookMaxDelayMs: 200 });
   const urls: Record<string, string> = {};
   const url = (name: string) => () => {
@@ -103,6 +146,7 @@ export async function startGraph(options: GraphOptions = {}): Promise<Graph> {
     wallet: { apiUrl: wallet.url, publicUrl: wallet.url, secret: TEST_WALLET_SECRET },
     paymentTtlSeconds: options.paymentTtlSeconds ?? 900,
     ...(options.expirySweepMs === undefined ? {} : { expirySweepMs: options.expirySweepMs }),
+    events,
   });
   const merchants = await startMerchants({
     port: 0,
@@ -115,12 +159,13 @@ export async function startGraph(options: GraphOptions = {}): Promise<Graph> {
   const subgraphs = { commerce, payments, merchants };
   for (const subgraph of Object.values(subgraphs)) urls[subgraph.name] = subgraph.url;
   const supergraphSdl = supergraphFor(urls);
-  const gateway = await startGateway({ supergraphSdl, port: 0, host: HOST });
+  const gateway = await startGateway({ supergraphSdl, port: 0, host: HOST, paymentEvents: events });
   return {
     gateway,
     subgraphs,
     wallet,
     stores,
+    events,
     query: (query, variables) => postGraphQL(gateway.url, query, variables),
     async stop() {
       await gateway.stop();
@@ -143,5 +188,5 @@ export function startGatewayFor(
   options: Omit<GatewayOptions, 'supergraphSdl'> = {},
 ): Promise<RunningGateway> {
   const urls = Object.fromEntries(Object.values(graph.subgraphs).map((subgraph) => [subgraph.name, routes[subgraph.name] ?? subgraph.url]));
-  return startGateway({ ...options, supergraphSdl: supergraphFor(urls), port: 0, host: HOST });
+  return startGateway({ paymentEvents: graph.events, ...options, supergraphSdl: supergraphFor(urls), port: 0, host: HOST });
 }

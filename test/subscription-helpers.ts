@@ -1,0 +1,67 @@
+// Subscribing through a gateway as clients do: graphql-ws over WebSocket and
+// graphql-sse over Server-Sent Events, each with its own client library, and
+// reading results as they come (waiting for events, never for time).
+import { createClient as createSseClient, type Client as SseClient } from 'graphql-sse';
+import { createClient as createWsClient, type Client as WsClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import type { RunningGateway } from '@interop/gateway';
+
+export const PAYMENT_UPDATED = /* GraphQL */ `subscription Follow($id: ID!) {
+  paymentUpdated(id: $id) { id status merchant { name } platform { name } tool { name } }
+}`;
+
+export interface PaymentUpdate {
+  paymentUpdated: { id: string; status: string; merchant: { name: string | null }; platform: { name: string | null }; tool: { name: string | null } };
+}
+
+export interface WsOptions {
+  path?: string;
+  connectionParams?: Record<string, unknown>;
+  /** Connect at once rather than on the first subscription. */
+  eager?: boolean;
+  onClosed?: (event: { code: number; reason: string }) => void;
+}
+
+/** A graphql-ws client that never retries, so a refusal or a close reaches the test as it happened. */
+export function wsClient(gateway: RunningGateway, options: WsOptions = {}): WsClient {
+  return createWsClient({
+    url: `ws://127.0.0.1:${gateway.port}${options.path ?? '/'}`,
+    webSocketImpl: WebSocket,
+    retryAttempts: 0,
+    lazy: !options.eager,
+    ...(options.connectionParams ? { connectionParams: options.connectionParams } : {}),
+    on: {
+      closed: (event) => {
+        const { code, reason } = event as { code: number; reason: string };
+        options.onClosed?.({ code, reason: String(reason) });
+      },
+    },
+  });
+}
+
+/** A graphql-sse client (distinct connections) that never retries. */
+export function sseClient(gateway: RunningGateway, headers: Record<string, string> = {}): SseClient {
+  return createSseClient({ url: `http://127.0.0.1:${gateway.port}/graphql`, retryAttempts: 0, headers });
+}
+
+/** Results from `results` until one satisfies `last` (included) or the stream ends. */
+export async function readUntil<T>(results: AsyncIterator<T>, last: (result: T) => boolean): Promise<T[]> {
+  const read: T[] = [];
+  for (;;) {
+    const next = await results.next();
+    if (next.done) return read;
+    read.push(next.value);
+    if (last(next.value)) return read;
+  }
+}
+
+export const statusOf = (result: { data?: unknown }): string | undefined => (result.data as PaymentUpdate | null | undefined)?.paymentUpdated.status;
+
+/** What a stream ended with: its error (the errors array, a close event, or a network error), or `done`. */
+export async function ending<T>(results: AsyncIterator<T>): Promise<unknown> {
+  try {
+    for (;;) if ((await results.next()).done) return 'done';
+  } catch (error) {
+    return error;
+  }
+}
