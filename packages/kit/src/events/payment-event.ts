@@ -22,7 +22,11 @@ export interface PaymentsResync {
 
 export type PaymentEventMessage = PaymentChanged | PaymentsResync;
 
+/** The channel on Redis, or the NOTIFY channel on PostgreSQL, unless configured otherwise. */
 export const PAYMENT_EVENTS_CHANNEL = 'payment_events';
+
+/** Where the payments subgraph serves its own event stream, beside its GraphQL path. */
+export const PAYMENT_EVENTS_PATH = '/events/payments';
 
 const changed = z.object({
   paymentId: z.string().min(1).max(200),
