@@ -65,3 +65,14 @@ export async function ending<T>(results: AsyncIterator<T>): Promise<unknown> {
     return error;
   }
 }
+
+/** The first thing a stream gives: its first result, or the error it ends with before one (never waits past that). */
+export async function firstOutcome<T>(results: AsyncIterator<T>): Promise<T | unknown> {
+  try {
+    const first = await results.next();
+    await results.return?.();
+    return first.done ? 'done' : first.value;
+  } catch (error) {
+    return error;
+  }
+}
