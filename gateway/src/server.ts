@@ -119,6 +119,10 @@ export function createGatewayApollo(options: GatewayOptions): GatewayParts {
     logger,
     formatError: maskingFormatError(logger),
     includeStacktraceInErrorResponses: false,
+    // stopOnSignals stops the gateway in order (subscriptions, the drain, then
+    // Apollo); Apollo's own handler would stop Apollo first and then re-raise
+    // the signal, ending the process in the middle of the drain.
+    stopOnTerminationSignals: false,
     // Production hides schema details (suggestions, introspection) from clients it does not know.
     hideSchemaDetailsFromClientErrors: process.env.NODE_ENV === 'production',
     plugins: [

@@ -37,6 +37,10 @@ export function createSubgraphApollo<TContext extends BaseContext>(
     }),
     formatError: maskingFormatError(logger),
     includeStacktraceInErrorResponses: false,
+    // stopOnSignals stops the subgraph in order (the drain, Apollo, then its
+    // stores); Apollo's own handler would re-raise the signal after stopping
+    // Apollo, ending the process before the drain and the stores' close.
+    stopOnTerminationSignals: false,
     // Explorers use the gateway; a subgraph is an internal service. Inline traces
     // are for Apollo Studio reporting, which this gateway does not do: they would only cost CPU.
     plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled()],
