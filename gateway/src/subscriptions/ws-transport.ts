@@ -92,7 +92,7 @@ export function webSocketTransport(options: WebSocketTransportOptions): WebSocke
       },
       onSubscribe: async (ctx, _id, payload) => {
         const { connection, socket } = ctx.extra;
-        if (!connection) return [new GraphQLError('Not connected')];
+        if (!connection) return [new GraphQLError('Not connected', { extensions: { code: 'BAD_REQUEST' } })];
         if (connection.active >= limits.maxPerConnection) return [toGraphQLError(tooManySubscriptions('connection', limits.maxPerConnection))];
         connection.active += 1;
         idleAfterLast(socket, connection);
