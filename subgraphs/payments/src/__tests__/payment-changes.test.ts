@@ -1,0 +1,86 @@
+// What the ledger announces for the payment-events bus: every status change
+// (creation, transitions, expiry) with the payment's version, only after its
+// transaction commits, and nothing for one that rolls back.
+import { randomUUID } from 'node:crypto';
+import type { PaymentChange } from '../store/committed-changes';
+import type { NewPayment } from '../store/ledger';
+import { openLedger, type TestLedger } from './test-context';
+
+let db: TestLedger;
+const heard: PaymentChange[] = [];
+
+beforeAll(async () => {
+  db = await openLedger();
+  db.ledger.onChange((change) => heard.push(change));
+});
+
+afterAll(async () => {
+  await db?.drop();
+});
+
+beforeEach(() => {
+  heard.length = 0;
+});
+
+function newPayment(expiresAt = new Date(Date.now() + 900_000).toISOString()): NewPayment {
+  const id = `pay_${randomUUID().replace(/-/g, '')}`;
+  return {
+    id,
+    platformId: 'taobao',
+    merchantId: 'm0000001',
+    toolId: 'alipay',
+    amountMinor: 100,
+    currency: 'CNY',
+    reference: 'order',
+    nextActionType: 'REDIRECT',
+    nextActionUrl: 'http://wallet.invalid/pay',
+    nextActionQr: null,
+    channel: null,
+    expiresAt,
+    idempotencyKey: `key-${id}`,
+    requestHash: 'hash',
+  };
+}
+
+test('creation and each transition are announced with the version and time of the change, after commit', async () => {
+  const created = await db.ledger.insertPayment(newPayment(), 'test');
+  if (!created) throw new Error('not created');
+  expect(heard).toEqual([{ paymentId: created.id, status: 'REQUIRES_ACTION', version: 1, at: created.updatedAt }]);
+
+  let heardInside = -1;
+  const settled = await db.ledger.transaction(async (tx) => {
+    await db.ledger.transition(created.id, 'PROCESSING', 'test', tx);
+    const row = await db.ledger.transition(created.id, 'SUCCEEDED', 'test', tx);
+    heardInside = heard.length;
+    return row;
+  });
+  expect(heardInside).toBe(1);
+  expect(heard.slice(1).map(({ status, version }) => [status, version])).toEqual([
+    ['PROCESSING', 2],
+    ['SUCCEEDED', 3],
+  ]);
+  expect(heard[2]?.at).toBe(settled?.updatedAt);
+});
+
+test('a change in a transaction that rolls back is never announced', async () => {
+  const created = await db.ledger.insertPayment(newPayment(), 'test');
+  if (!created) throw new Error('not created');
+  heard.length = 0;
+  await expect(
+    db.ledger.transaction(async (tx) => {
+      await db.ledger.transition(created.id, 'CANCELED', 'test', tx);
+      throw new Error('changed my mind');
+    }),
+  ).rejects.toThrow('changed my mind');
+  expect(heard).toEqual([]);
+});
+
+test('expiry is announced for each payment it expires', async () => {
+  const created = await db.ledger.insertPayment(newPayment(new Date(Date.now() - 1000).toISOString()), 'test');
+  if (!created) throw new Error('not created');
+  heard.length = 0;
+  expect(await db.ledger.expireDue()).toBeGreaterThanOrEqual(1);
+  expect(heard).toContainEqual({ paymentId: created.id, status: 'EXPIRED', version: 2, at: expect.any(String) });
+  const [expired] = await db.ledger.paymentsByIds([created.id]);
+  expect(heard.find((change) => change.paymentId === created.id)?.at).toBe(expired?.updatedAt);
+});
