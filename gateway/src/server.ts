@@ -56,7 +56,7 @@ export interface GatewayOptions {
   limits?: OperationLimits;
   logger?: Logger;
   metrics?: GatewayMetrics;
-  /** Who is calling, from a request's headers; every caller is anonymous without it. Subscriptions use it as queries do. */
+  /** Who is calling, from request headers; anonymous without it. Subscriptions call it with a WebSocket's connection_init payload or an SSE request's headers. */
   authenticate?: Authenticate;
   /** Where payment status changes come from: Redis, PostgreSQL, or (neither given) the payments subgraph's event stream. */
   paymentEvents?: PaymentEventsConfig;
