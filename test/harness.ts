@@ -11,6 +11,7 @@ import { composeSupergraph, readSupergraphConfig, startGateway, type GatewayOpti
 import { MerchantsStore, openMerchantsStore, startMerchants } from '@interop/merchants';
 import { openPaymentLedger, PaymentLedger, PaymentsStore, startPayments } from '@interop/payments';
 import { startWallet, type RunningWallet } from '@interop/wallet';
+import { TEST_AUTH, PARTNER_A, TEST_TRUST, type TestCredential } from './identities';
 
 export const ROOT = join(__dirname, '..');
 const HOST = '127.0.0.1';
@@ -30,8 +31,10 @@ export interface Graph {
   subgraphs: Record<'commerce' | 'payments' | 'merchants', RunningSubgraph>;
   wallet: RunningWallet;
   stores: { commerce: CommerceStore; payments: PaymentsStore; merchants: MerchantsStore; ledger: PaymentLedger };
-  /** Sends one operation through the gateway. */
+  /** Sends one operation through the gateway as PARTNER_A (every scope). */
   query<TData = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<TData>>;
+  /** Sends one operation with these headers (a credential, or none for an anonymous call). */
+  queryAs<TData = Record<string, unknown>>(as: Credentials, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<TData>>;
   stop(): Promise<void>;
 }
 
@@ -68,10 +71,21 @@ export async function openTestLedger(): Promise<{ ledger: PaymentLedger; drop():
   return { ledger, drop: () => target.drop(ledger.db) };
 }
 
-export async function postGraphQL<TData>(url: string, query: string, variables: Record<string, unknown> = {}): Promise<GraphQLResponse<TData>> {
+/** Who a test request is from: a test API key, raw headers, or null for nobody. */
+export type Credentials = TestCredential | Record<string, string> | null;
+
+export const credentialHeaders = (as: Credentials): Record<string, string> =>
+  as === null ? {} : 'key' in as && 'caller' in as ? { 'x-api-key': as.key } : (as as Record<string, string>);
+
+export async function postGraphQL<TData>(
+  url: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  as: Credentials = null,
+): Promise<GraphQLResponse<TData>> {
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...credentialHeaders(as) },
     body: JSON.stringify({ query, variables }),
   });
   const body = (await response.json()) as Omit<GraphQLResponse<TData>, 'status' | 'headers'>;
@@ -91,7 +105,7 @@ export async function startGraph(options: GraphOptions = {}): Promise<Graph> {
     if (!found) throw new Error(`${name} is not started`);
     return found;
   };
-  const commerce = await startCommerce({ port: 0, host: HOST, store: stores.commerce });
+  const commerce = await startCommerce({ port: 0, host: HOST, store: stores.commerce, trust: TEST_TRUST });
   const payments = await startPayments({
     port: 0,
     host: HOST,
@@ -102,6 +116,7 @@ export async function startGraph(options: GraphOptions = {}): Promise<Graph> {
     peerTimeoutMs,
     wallet: { apiUrl: wallet.url, publicUrl: wallet.url, secret: TEST_WALLET_SECRET },
     paymentTtlSeconds: options.paymentTtlSeconds ?? 900,
+    trust: TEST_TRUST,
     ...(options.expirySweepMs === undefined ? {} : { expirySweepMs: options.expirySweepMs }),
   });
   const merchants = await startMerchants({
@@ -111,17 +126,19 @@ export async function startGraph(options: GraphOptions = {}): Promise<Graph> {
     commerceUrl: url('commerce'),
     paymentsUrl: url('payments'),
     peerTimeoutMs,
+    trust: TEST_TRUST,
   });
   const subgraphs = { commerce, payments, merchants };
   for (const subgraph of Object.values(subgraphs)) urls[subgraph.name] = subgraph.url;
   const supergraphSdl = supergraphFor(urls);
-  const gateway = await startGateway({ supergraphSdl, port: 0, host: HOST });
+  const gateway = await startGateway({ ...TEST_GATEWAY_OPTIONS, supergraphSdl, port: 0, host: HOST });
   return {
     gateway,
     subgraphs,
     wallet,
     stores,
-    query: (query, variables) => postGraphQL(gateway.url, query, variables),
+    query: (query, variables) => postGraphQL(gateway.url, query, variables, PARTNER_A),
+    queryAs: (as, query, variables) => postGraphQL(gateway.url, query, variables, as),
     async stop() {
       await gateway.stop();
       await Promise.all(Object.values(subgraphs).map((subgraph) => subgraph.stop()));
@@ -130,6 +147,9 @@ export async function startGraph(options: GraphOptions = {}): Promise<Graph> {
     },
   };
 }
+
+/** What every test gateway trusts and accepts: the test signing secret, the test API keys and HS256 JWTs. */
+export const TEST_GATEWAY_OPTIONS = { signingSecret: TEST_TRUST.signingSecret, auth: TEST_AUTH } as const;
 
 /** The supergraph routed to these URLs, by subgraph name. */
 export function supergraphFor(urls: Readonly<Record<string, string>>): string {
@@ -140,8 +160,8 @@ export function supergraphFor(urls: Readonly<Record<string, string>>): string {
 export function startGatewayFor(
   graph: Graph,
   routes: Readonly<Record<string, string>> = {},
-  options: Omit<GatewayOptions, 'supergraphSdl'> = {},
+  options: Partial<Omit<GatewayOptions, 'supergraphSdl'>> = {},
 ): Promise<RunningGateway> {
   const urls = Object.fromEntries(Object.values(graph.subgraphs).map((subgraph) => [subgraph.name, routes[subgraph.name] ?? subgraph.url]));
-  return startGateway({ ...options, supergraphSdl: supergraphFor(urls), port: 0, host: HOST });
+  return startGateway({ ...TEST_GATEWAY_OPTIONS, ...options, supergraphSdl: supergraphFor(urls), port: 0, host: HOST });
 }

@@ -1,13 +1,18 @@
 // The gateway's command line: `gateway --supergraph FILE --port N`. Every
 // mistake ends in one line on stderr and a non-zero exit.
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { ConfigError, DEFAULT_PORTS } from '@interop/kit';
+import { existsSync, readFileSync } from 'node:fs';
+import { ConfigError, DEFAULT_PORTS, DEVELOPMENT_SIGNING_SECRET, readTrust } from '@interop/kit';
+import type { AuthOptions } from './auth/authenticate';
+import { readGatewaySettings, type RateLimitSettings } from './gateway-config';
 import { DEFAULT_OPERATION_LIMITS, type OperationLimits } from './operation-limits';
 import { DEFAULT_SUBGRAPH_TIMEOUT_MS } from './server';
 
 export const USAGE =
-  'usage: gateway [--supergraph FILE] [--port N] [--host HOST] [--subgraph-url NAME=URL ...] [--subgraph-timeout NAME=MS ...]';
+  'usage: gateway [--supergraph FILE] [--config FILE] [--port N] [--host HOST] [--subgraph-url NAME=URL ...] [--subgraph-timeout NAME=MS ...]';
+
+/** Read when present and no other file is named. */
+export const DEFAULT_CONFIG_FILE = 'gateway.config.yaml';
 
 export interface GatewayCli {
   supergraphPath: string;
@@ -18,17 +23,24 @@ export interface GatewayCli {
   /** Default fetch timeout (SUBGRAPH_TIMEOUT_MS) and per-subgraph ones (--subgraph-timeout). */
   subgraphTimeoutMs: number;
   subgraphTimeouts: Record<string, number>;
-  /** From GATEWAY_MAX_DEPTH, GATEWAY_MAX_ALIASES, GATEWAY_MAX_ROOT_FIELDS and GATEWAY_MAX_COST. */
+  /** The config file's, overridden by GATEWAY_MAX_DEPTH, GATEWAY_MAX_ALIASES, GATEWAY_MAX_ROOT_FIELDS and GATEWAY_MAX_COST. */
   limits: OperationLimits;
+  /** The config file read (--config, GATEWAY_CONFIG, or gateway.config.yaml when present). */
+  configPath: string | undefined;
+  signingSecret: string;
+  auth: AuthOptions;
+  rateLimit: RateLimitSettings;
+  introspection?: boolean;
 }
 
 export function parseGatewayCli(argv: readonly string[], env: Record<string, string | undefined> = process.env): GatewayCli {
-  let values: { supergraph?: string; port?: string; host?: string; 'subgraph-url'?: string[]; 'subgraph-timeout'?: string[] };
+  let values: { supergraph?: string; config?: string; port?: string; host?: string; 'subgraph-url'?: string[]; 'subgraph-timeout'?: string[] };
   try {
     ({ values } = parseArgs({
       args: [...argv],
       options: {
         supergraph: { type: 'string' },
+        config: { type: 'string' },
         port: { type: 'string' },
         host: { type: 'string' },
         'subgraph-url': { type: 'string', multiple: true },
@@ -62,7 +74,21 @@ export function parseGatewayCli(argv: readonly string[], env: Record<string, str
   } catch (error) {
     throw new ConfigError(`cannot read supergraph file ${supergraphPath}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }
+  const configPath = values.config ?? env.GATEWAY_CONFIG ?? (existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : undefined);
+  const settings = readGatewaySettings(configPath, env);
+  const { signingSecret } = readTrust({
+    SUBGRAPH_SIGNING_SECRET: env.SUBGRAPH_SIGNING_SECRET || DEVELOPMENT_SIGNING_SECRET,
+    ALLOW_UNSIGNED_SUBGRAPH_REQUESTS: false,
+    NODE_ENV: env.NODE_ENV,
+  });
+  if (signingSecret.length < 16) throw new ConfigError('SUBGRAPH_SIGNING_SECRET must be at least 16 characters');
+  const limits = { ...DEFAULT_OPERATION_LIMITS, ...settings.limits };
   return {
+    configPath,
+    signingSecret,
+    auth: settings.auth,
+    rateLimit: settings.rateLimit,
+    ...(settings.introspection === undefined ? {} : { introspection: settings.introspection }),
     supergraphPath,
     supergraphSdl,
     port,
@@ -71,10 +97,10 @@ export function parseGatewayCli(argv: readonly string[], env: Record<string, str
     subgraphTimeoutMs,
     subgraphTimeouts,
     limits: {
-      maxDepth: setting(env.GATEWAY_MAX_DEPTH, 'GATEWAY_MAX_DEPTH', DEFAULT_OPERATION_LIMITS.maxDepth),
-      maxAliases: setting(env.GATEWAY_MAX_ALIASES, 'GATEWAY_MAX_ALIASES', DEFAULT_OPERATION_LIMITS.maxAliases),
-      maxRootFields: setting(env.GATEWAY_MAX_ROOT_FIELDS, 'GATEWAY_MAX_ROOT_FIELDS', DEFAULT_OPERATION_LIMITS.maxRootFields),
-      maxCost: setting(env.GATEWAY_MAX_COST, 'GATEWAY_MAX_COST', DEFAULT_OPERATION_LIMITS.maxCost),
+      maxDepth: setting(env.GATEWAY_MAX_DEPTH, 'GATEWAY_MAX_DEPTH', limits.maxDepth),
+      maxAliases: setting(env.GATEWAY_MAX_ALIASES, 'GATEWAY_MAX_ALIASES', limits.maxAliases),
+      maxRootFields: setting(env.GATEWAY_MAX_ROOT_FIELDS, 'GATEWAY_MAX_ROOT_FIELDS', limits.maxRootFields),
+      maxCost: setting(env.GATEWAY_MAX_COST, 'GATEWAY_MAX_COST', limits.maxCost),
     },
   };
 }

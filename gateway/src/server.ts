@@ -7,6 +7,7 @@ import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { close, createGraphQLHttpServer, createLogger, listen, maskingFormatError, sendJson, type Logger } from '@interop/kit';
+import { Authenticator, type AuthOptions } from './auth/authenticate';
 import { gatewayContext, type GatewayContext } from './context';
 import { SubgraphDataSource } from './data-source';
 import { EXAMPLE_OPERATION, EXAMPLE_VARIABLES } from './example-operation';
@@ -15,6 +16,7 @@ import { DEFAULT_OPERATION_LIMITS, operationLimitsPlugin, type OperationLimits }
 import { countingPlanCache } from './plan-cache';
 import { sendReadiness, type SubgraphProbe } from './readiness';
 import { requestMetricsPlugin } from './request-metrics';
+import { servableSupergraph } from './subgraph-enforced-security';
 import { watchedSupergraph } from './supergraph-source';
 
 export const DEFAULT_SUBGRAPH_TIMEOUT_MS = 5000;
@@ -34,6 +36,12 @@ export interface GatewayOptions {
   drainMs?: number;
   /** Depth, alias, root-field and cost limits checked before planning. */
   limits?: OperationLimits;
+  /** Shared with the subgraphs; the caller's identity travels to them sealed with it. */
+  signingSecret: string;
+  /** API keys and JWT settings; without them every caller is anonymous and only public facts answer. */
+  auth?: AuthOptions;
+  /** Introspection and field suggestions; on unless NODE_ENV=production. */
+  introspection?: boolean;
   logger?: Logger;
   metrics?: GatewayMetrics;
 }
@@ -61,11 +69,12 @@ export function createGatewayApollo(options: GatewayOptions): GatewayParts {
   // unless the operator opts in by setting the variable to false.
   process.env.APOLLO_TELEMETRY_DISABLED ??= 'true';
   const overrides = options.subgraphUrls ?? {};
+  const introspection = options.introspection ?? process.env.NODE_ENV !== 'production';
   const subgraphs = new Map<string, SubgraphProbe>();
   const gateway = new ApolloGateway({
     ...(options.supergraphPath
-      ? { supergraphSdl: watchedSupergraph(options.supergraphPath, options.supergraphSdl, logger) }
-      : { supergraphSdl: options.supergraphSdl }),
+      ? { supergraphSdl: watchedSupergraph(options.supergraphPath, servableSupergraph(options.supergraphSdl), logger) }
+      : { supergraphSdl: servableSupergraph(options.supergraphSdl) }),
     logger,
     queryPlannerConfig: { cache: countingPlanCache(metrics) },
     buildService: ({ name, url }) => {
@@ -76,6 +85,7 @@ export function createGatewayApollo(options: GatewayOptions): GatewayParts {
         name,
         url: routed,
         timeoutMs: options.subgraphTimeouts?.[name] ?? options.subgraphTimeoutMs ?? DEFAULT_SUBGRAPH_TIMEOUT_MS,
+        signingSecret: options.signingSecret,
         metrics,
       });
     },
@@ -85,8 +95,9 @@ export function createGatewayApollo(options: GatewayOptions): GatewayParts {
     logger,
     formatError: maskingFormatError(logger),
     includeStacktraceInErrorResponses: false,
-    // Production hides schema details (suggestions, introspection) from clients it does not know.
-    hideSchemaDetailsFromClientErrors: process.env.NODE_ENV === 'production',
+    // Production hides schema details (introspection, suggestions) unless the operator opts in.
+    introspection,
+    hideSchemaDetailsFromClientErrors: !introspection,
     plugins: [
       operationLimitsPlugin(options.limits ?? DEFAULT_OPERATION_LIMITS),
       requestMetricsPlugin(metrics, logger),
@@ -107,13 +118,14 @@ export interface StartGatewayOptions extends GatewayOptions {
 }
 
 export async function startGateway(options: StartGatewayOptions): Promise<RunningGateway> {
+  const authenticator = await Authenticator.create(options.auth ?? { apiKeys: [] });
   const { apollo, metrics, subgraphs } = createGatewayApollo(options);
   await apollo.start();
   let loaded = true;
   const server: Server = createGraphQLHttpServer({
     apollo,
     graphqlPaths: ['/', '/graphql'],
-    context: async () => gatewayContext(),
+    context: async (req) => gatewayContext(await authenticator.authenticate(req.headers)),
     routes: {
       '/health': (_req, res) => sendJson(res, 200, { status: 'ok' }),
       '/ready': (_req, res) => sendReadiness(res, loaded, subgraphs.values(), options.readyTimeoutMs ?? 1000),
