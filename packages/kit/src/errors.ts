@@ -19,6 +19,8 @@ export const ErrorCode = {
   TOO_MANY_ROOT_FIELDS: 'TOO_MANY_ROOT_FIELDS',
   /** The operation's estimated cost (fields times list sizes) is over the gateway's limit; nothing was run. */
   OPERATION_TOO_EXPENSIVE: 'OPERATION_TOO_EXPENSIVE',
+  /** The caller used up its requests for the current window (HTTP 429); `extensions.retryAfterSeconds` says when to retry; nothing was run. */
+  RATE_LIMITED: 'RATE_LIMITED',
   /** Anything unexpected; details are logged, never sent. */
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
   /** The tool is not an effective checkout option for that merchant on that platform now; `extensions.reason` says why. */
