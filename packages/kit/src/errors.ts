@@ -23,6 +23,8 @@ export const ErrorCode = {
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   /** The credential is valid but may not do this: a scope is missing, or the payment, merchant or opt-in belongs to someone else. The field is null; the rest of the response stands. */
   FORBIDDEN: 'FORBIDDEN',
+  /** The caller used up its requests for the current window (HTTP 429); `extensions.retryAfterSeconds` says when to retry; nothing was run. */
+  RATE_LIMITED: 'RATE_LIMITED',
   /** Anything unexpected; details are logged, never sent. */
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
   /** The tool is not an effective checkout option for that merchant on that platform now; `extensions.reason` says why. */
