@@ -5,7 +5,7 @@
 // PostgreSQL server named by DATABASE_URL (dropped again on stop).
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import type { Database, RunningSubgraph } from '@interop/kit';
+import { IDENTITY_HEADER, signIdentity, type Caller, type Database, type RunningSubgraph } from '@interop/kit';
 import { CommerceStore, startCommerce } from '@interop/commerce';
 import { composeSupergraph, readSupergraphConfig, startGateway, type GatewayOptions, type RunningGateway } from '@interop/gateway';
 import { MerchantsStore, openMerchantsStore, startMerchants } from '@interop/merchants';
@@ -92,6 +92,23 @@ export async function postGraphQL<TData>(
   return { status: response.status, headers: response.headers, ...body };
 }
 
+/** Sends one operation straight to a subgraph, signed as the gateway would sign it for `caller`. */
+export async function postSigned<TData>(
+  url: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  caller: Caller = PARTNER_A.caller,
+): Promise<GraphQLResponse<TData>> {
+  const body = JSON.stringify({ query, variables });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: signIdentity(TEST_TRUST.signingSecret, caller, body) },
+    body,
+  });
+  const answer = (await response.json()) as Omit<GraphQLResponse<TData>, 'status' | 'headers'>;
+  return { status: response.status, headers: response.headers, ...answer };
+}
+
 export async function startGraph(options: GraphOptions = {}): Promise<Graph> {
   // All servers share this process's event loop under test, so peers get more slack than in production.
   const peerTimeoutMs = options.peerTimeoutMs ?? 5000;
@@ -149,7 +166,12 @@ export async function startGraph(options: GraphOptions = {}): Promise<Graph> {
 }
 
 /** What every test gateway trusts and accepts: the test signing secret, the test API keys and HS256 JWTs. */
-export const TEST_GATEWAY_OPTIONS = { signingSecret: TEST_TRUST.signingSecret, auth: TEST_AUTH } as const;
+export const TEST_GATEWAY_OPTIONS = {
+  signingSecret: TEST_TRUST.signingSecret,
+  auth: TEST_AUTH,
+  // Load tests send thousands of requests a minute; the rate-limit tests set their own budget.
+  rateLimit: { enabled: true, points: 1_000_000, anonymousPoints: 1_000_000, windowSeconds: 60 },
+} as const;
 
 /** The supergraph routed to these URLs, by subgraph name. */
 export function supergraphFor(urls: Readonly<Record<string, string>>): string {

@@ -31,6 +31,8 @@ export interface GatewayCli {
   auth: AuthOptions;
   rateLimit: RateLimitSettings;
   introspection?: boolean;
+  /** REDIS_URL: rate-limit counts shared by every gateway process. */
+  redisUrl: string | undefined;
 }
 
 export function parseGatewayCli(argv: readonly string[], env: Record<string, string | undefined> = process.env): GatewayCli {
@@ -88,6 +90,7 @@ export function parseGatewayCli(argv: readonly string[], env: Record<string, str
     signingSecret,
     auth: settings.auth,
     rateLimit: settings.rateLimit,
+    redisUrl: env.REDIS_URL || undefined,
     ...(settings.introspection === undefined ? {} : { introspection: settings.introspection }),
     supergraphPath,
     supergraphSdl,

@@ -9,6 +9,7 @@ import { ConfigError, z } from '@interop/kit';
 import type { AuthOptions } from './auth/authenticate';
 import type { ApiKeyRecord } from './auth/api-keys';
 import type { OperationLimits } from './operation-limits';
+import { DEFAULT_RATE_LIMIT, type RateLimitConfig } from './rate-limit';
 
 const scope = z.string().regex(/^[a-z]+:[A-Za-z0-9_*-]+$/, 'a scope looks like `payments:read` or `merchant:m0000001`');
 
@@ -52,14 +53,9 @@ const fileSchema = z
 
 export type GatewayFile = z.infer<typeof fileSchema>;
 
-export interface RateLimitSettings {
+export interface RateLimitSettings extends RateLimitConfig {
   enabled: boolean;
-  points: number;
-  anonymousPoints: number;
-  windowSeconds: number;
 }
-
-export const DEFAULT_RATE_LIMIT: RateLimitSettings = { enabled: true, points: 600, anonymousPoints: 300, windowSeconds: 60 };
 
 export interface GatewaySettings {
   auth: AuthOptions;
@@ -109,7 +105,7 @@ export function readGatewaySettings(path: string | undefined, env: Record<string
   return {
     auth: { apiKeys, jwt: jwtOptions },
     limits: defined(file.limits),
-    rateLimit: { ...DEFAULT_RATE_LIMIT, ...defined(file.rateLimit) },
+    rateLimit: { enabled: true, ...DEFAULT_RATE_LIMIT, ...defined(file.rateLimit) },
     introspection: file.introspection,
   };
 }

@@ -5,3 +5,4 @@ export * from './operation-limits';
 export * from './auth/authenticate';
 export * from './auth/api-keys';
 export * from './gateway-config';
+export * from './rate-limit';

@@ -2,12 +2,14 @@
 // watched file), served by @apollo/server on the shared HTTP integration, with
 // Apollo Sandbox on the root URL, /health, /ready and /metrics. Builds
 // everything without listening, so tests choose the port.
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
-import { close, createGraphQLHttpServer, createLogger, listen, maskingFormatError, sendJson, type Logger } from '@interop/kit';
+import { close, createGraphQLHttpServer, createLogger, listen, maskingFormatError, sendJson, type Caller, type Logger } from '@interop/kit';
 import { Authenticator, type AuthOptions } from './auth/authenticate';
+import type { RateLimitSettings } from './gateway-config';
+import { createRateLimiter, DEFAULT_RATE_LIMIT, rateLimitedError, rateLimitHeaders } from './rate-limit';
 import { gatewayContext, type GatewayContext } from './context';
 import { SubgraphDataSource } from './data-source';
 import { EXAMPLE_OPERATION, EXAMPLE_VARIABLES } from './example-operation';
@@ -42,6 +44,10 @@ export interface GatewayOptions {
   auth?: AuthOptions;
   /** Introspection and field suggestions; on unless NODE_ENV=production. */
   introspection?: boolean;
+  /** Requests per window per credential and per anonymous client IP; on by default. */
+  rateLimit?: RateLimitSettings;
+  /** Shares rate-limit counts with the other gateway processes on this Redis. */
+  redisUrl?: string | undefined;
   logger?: Logger;
   metrics?: GatewayMetrics;
 }
@@ -118,14 +124,17 @@ export interface StartGatewayOptions extends GatewayOptions {
 }
 
 export async function startGateway(options: StartGatewayOptions): Promise<RunningGateway> {
+  const logger = options.logger ?? createLogger('gateway');
   const authenticator = await Authenticator.create(options.auth ?? { apiKeys: [] });
-  const { apollo, metrics, subgraphs } = createGatewayApollo(options);
+  const rateLimit = options.rateLimit ?? { enabled: true, ...DEFAULT_RATE_LIMIT };
+  const limiter = rateLimit.enabled ? await createRateLimiter(rateLimit, { redisUrl: options.redisUrl, logger }) : null;
+  const { apollo, metrics, subgraphs } = createGatewayApollo({ ...options, logger });
   await apollo.start();
   let loaded = true;
   const server: Server = createGraphQLHttpServer({
     apollo,
     graphqlPaths: ['/', '/graphql'],
-    context: async (req) => gatewayContext(await authenticator.authenticate(req.headers)),
+    context: async (req, res) => gatewayContext(await admit(req, res)),
     routes: {
       '/health': (_req, res) => sendJson(res, 200, { status: 'ok' }),
       '/ready': (_req, res) => sendReadiness(res, loaded, subgraphs.values(), options.readyTimeoutMs ?? 1000),
@@ -136,11 +145,29 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       },
     },
   });
+  /** The caller, counted against its budget: a credential's own, or its IP's when anonymous or refused. */
+  async function admit(req: IncomingMessage, res: ServerResponse): Promise<Caller> {
+    const ip = req.socket.remoteAddress ?? 'unknown';
+    let caller: Caller;
+    try {
+      caller = await authenticator.authenticate(req.headers);
+    } catch (error) {
+      // Guessing keys costs the guesser's IP budget.
+      await limiter?.consume(ip, true);
+      throw error;
+    }
+    if (!limiter) return caller;
+    const decision = await limiter.consume(caller.credentialId ?? ip, caller.credentialId === null);
+    if (!decision.allowed) throw rateLimitedError(decision, rateLimit);
+    for (const [name, value] of Object.entries(rateLimitHeaders(decision, rateLimit))) res.setHeader(name, value);
+    return caller;
+  }
   let port: number;
   try {
     port = await listen(server, options.port, options.host);
   } catch (error) {
     await apollo.stop();
+    await limiter?.close();
     throw error;
   }
   let stopping: Promise<void> | undefined;
@@ -151,7 +178,9 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     stop() {
       // Not ready from the first moment, then drain requests in flight, then release the gateway.
       loaded = false;
-      stopping ??= close(server, options.drainMs).then(() => apollo.stop());
+      stopping ??= close(server, options.drainMs)
+        .then(() => apollo.stop())
+        .then(() => limiter?.close());
       return stopping;
     },
   };
