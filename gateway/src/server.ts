@@ -48,6 +48,8 @@ export interface GatewayOptions {
   rateLimit?: RateLimitSettings;
   /** Shares rate-limit counts with the other gateway processes on this Redis. */
   redisUrl?: string | undefined;
+  /** Separates these counts from other deployments sharing the Redis. */
+  rateLimitKeyPrefix?: string;
   logger?: Logger;
   metrics?: GatewayMetrics;
 }
@@ -127,7 +129,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const logger = options.logger ?? createLogger('gateway');
   const authenticator = await Authenticator.create(options.auth ?? { apiKeys: [] });
   const rateLimit = options.rateLimit ?? { enabled: true, ...DEFAULT_RATE_LIMIT };
-  const limiter = rateLimit.enabled ? await createRateLimiter(rateLimit, { redisUrl: options.redisUrl, logger }) : null;
+  const limiter = rateLimit.enabled ? await createRateLimiter(rateLimit, { redisUrl: options.redisUrl, keyPrefix: options.rateLimitKeyPrefix, logger }) : null;
   const { apollo, metrics, subgraphs } = createGatewayApollo({ ...options, logger });
   await apollo.start();
   let loaded = true;
@@ -137,7 +139,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     context: async (req, res) => gatewayContext(await admit(req, res)),
     routes: {
       '/health': (_req, res) => sendJson(res, 200, { status: 'ok' }),
-      '/ready': (_req, res) => sendReadiness(res, loaded, subgraphs.values(), options.readyTimeoutMs ?? 1000),
+      '/ready': (_req, res) => sendReadiness(res, loaded, subgraphs.values(), options.readyTimeoutMs ?? 1000, options.signingSecret),
       '/metrics': async (_req, res) => {
         const body = await metrics.registry.metrics();
         res.writeHead(200, { 'content-type': metrics.registry.contentType });
