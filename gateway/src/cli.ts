@@ -3,11 +3,12 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ConfigError, DEFAULT_PORTS } from '@interop/kit';
+import { DEFAULT_DEMO_API_KEY, type DemoOptions } from './demo';
 import { DEFAULT_OPERATION_LIMITS, type OperationLimits } from './operation-limits';
 import { DEFAULT_SUBGRAPH_TIMEOUT_MS } from './server';
 
 export const USAGE =
-  'usage: gateway [--supergraph FILE] [--port N] [--host HOST] [--subgraph-url NAME=URL ...] [--subgraph-timeout NAME=MS ...]';
+  'usage: gateway [--supergraph FILE] [--port N] [--host HOST] [--subgraph-url NAME=URL ...] [--subgraph-timeout NAME=MS ...] [--demo DIR]';
 
 export interface GatewayCli {
   supergraphPath: string;
@@ -20,10 +21,12 @@ export interface GatewayCli {
   subgraphTimeouts: Record<string, number>;
   /** From GATEWAY_MAX_DEPTH, GATEWAY_MAX_ALIASES, GATEWAY_MAX_ROOT_FIELDS and GATEWAY_MAX_COST. */
   limits: OperationLimits;
+  /** --demo DIR: the built demo web app to serve at /demo, with DEMO_API_KEY as the key it sends. */
+  demo?: DemoOptions;
 }
 
 export function parseGatewayCli(argv: readonly string[], env: Record<string, string | undefined> = process.env): GatewayCli {
-  let values: { supergraph?: string; port?: string; host?: string; 'subgraph-url'?: string[]; 'subgraph-timeout'?: string[] };
+  let values: { supergraph?: string; port?: string; host?: string; 'subgraph-url'?: string[]; 'subgraph-timeout'?: string[]; demo?: string };
   try {
     ({ values } = parseArgs({
       args: [...argv],
@@ -33,6 +36,7 @@ export function parseGatewayCli(argv: readonly string[], env: Record<string, str
         host: { type: 'string' },
         'subgraph-url': { type: 'string', multiple: true },
         'subgraph-timeout': { type: 'string', multiple: true },
+        demo: { type: 'string' },
       },
       allowPositionals: false,
     }));
@@ -76,6 +80,7 @@ export function parseGatewayCli(argv: readonly string[], env: Record<string, str
       maxRootFields: setting(env.GATEWAY_MAX_ROOT_FIELDS, 'GATEWAY_MAX_ROOT_FIELDS', DEFAULT_OPERATION_LIMITS.maxRootFields),
       maxCost: setting(env.GATEWAY_MAX_COST, 'GATEWAY_MAX_COST', DEFAULT_OPERATION_LIMITS.maxCost),
     },
+    ...(values.demo === undefined ? {} : { demo: { distDir: values.demo, apiKey: env.DEMO_API_KEY || DEFAULT_DEMO_API_KEY } }),
   };
 }
 

@@ -1,7 +1,8 @@
 // The gateway: @apollo/gateway planning over a supergraph (a fixed SDL or a
 // watched file), served by @apollo/server on the shared HTTP integration, with
-// Apollo Sandbox on the root URL, /health, /ready and /metrics. Builds
-// everything without listening, so tests choose the port.
+// Apollo Sandbox on the root URL, /health, /ready, /metrics and, when given,
+// the demo web app at /demo. Builds everything without listening, so tests
+// choose the port.
 import type { Server } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
@@ -9,6 +10,7 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import { close, createGraphQLHttpServer, createLogger, listen, maskingFormatError, sendJson, type Logger } from '@interop/kit';
 import { gatewayContext, type GatewayContext } from './context';
 import { SubgraphDataSource } from './data-source';
+import { DEMO_PATH, demoRoute, type DemoOptions } from './demo';
 import { EXAMPLE_OPERATION, EXAMPLE_VARIABLES } from './example-operation';
 import { GatewayMetrics } from './metrics';
 import { DEFAULT_OPERATION_LIMITS, operationLimitsPlugin, type OperationLimits } from './operation-limits';
@@ -36,6 +38,8 @@ export interface GatewayOptions {
   limits?: OperationLimits;
   logger?: Logger;
   metrics?: GatewayMetrics;
+  /** Serves the built demo web app at /demo, with the API key it sends at /demo/config.json. */
+  demo?: DemoOptions;
 }
 
 export interface RunningGateway {
@@ -123,6 +127,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
         res.end(body);
       },
     },
+    prefixRoutes: options.demo ? { [DEMO_PATH]: demoRoute(options.demo) } : {},
   });
   let port: number;
   try {
