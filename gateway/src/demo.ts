@@ -4,7 +4,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
-import { extname, isAbsolute, join, relative, resolve } from 'node:path';
+import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { sendJson, type Route } from '@interop/kit';
 
@@ -51,16 +51,16 @@ export function demoRoute(options: DemoOptions): Route {
       res.writeHead(308, { location: `${DEMO_PATH}/${url.search}` });
       return void res.end();
     }
-    const name = fileName(url.pathname.slice(DEMO_PATH.length + 1));
+    const name = decodedPath(url.pathname.slice(DEMO_PATH.length + 1));
     if (name === undefined) return sendJson(res, 400, { error: 'Malformed path' });
     if (name === 'config.json') {
       res.setHeader('cache-control', 'no-store');
       return sendJson(res, 200, config);
     }
-    const file = resolve(root, name);
+    const file = resolve(root, name === '' || name.endsWith('/') ? `${name}index.html` : name);
     const inside = relative(root, file);
-    if (inside.startsWith('..') || isAbsolute(inside)) return sendJson(res, 404, { error: 'Not found' });
-    if (await isFile(file)) return sendFile(req.method, res, file, name);
+    if (inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) return sendJson(res, 404, { error: 'Not found' });
+    if (await isFile(file)) return sendFile(req.method, res, file, inside);
     // Page paths (no extension) belong to the app's own router; a missing asset is a real 404.
     if (extname(name) !== '') return sendJson(res, 404, { error: 'Not found' });
     const index = join(root, 'index.html');
@@ -70,16 +70,14 @@ export function demoRoute(options: DemoOptions): Route {
   };
 }
 
-/** The path below /demo/ as a relative file name, "index.html" for the root; undefined when it cannot be decoded. */
-function fileName(encoded: string): string | undefined {
-  let name: string;
+/** The path below /demo/, decoded; undefined when it cannot be. */
+function decodedPath(encoded: string): string | undefined {
   try {
-    name = decodeURIComponent(encoded);
+    const name = decodeURIComponent(encoded);
+    return name.includes('\0') ? undefined : name;
   } catch {
     return undefined;
   }
-  if (name.includes('\0')) return undefined;
-  return name === '' || name.endsWith('/') ? `${name}index.html` : name;
 }
 
 async function isFile(path: string): Promise<boolean> {
