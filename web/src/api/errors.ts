@@ -55,8 +55,9 @@ export function describeError(error: unknown): string {
   const first = error.errors[0];
   switch (error.code) {
     case 'SUBGRAPH_UNAVAILABLE':
+      return `The ${partName(first?.extensions)} service is not answering right now. Try again in a moment.`;
     case 'DEPENDENCY_UNAVAILABLE':
-      return `The ${partName(first?.extensions)} service is not answering right now, so nothing was changed. Try again in a moment.`;
+      return `The ${partName(first?.extensions)} service did not answer in time, so nothing was changed. Try again in a moment.`;
     case 'GATEWAY_TIMEOUT':
       return `The ${partName(first?.extensions)} service took too long to answer. Try again in a moment.`;
     case 'UNAUTHENTICATED':

@@ -1,7 +1,7 @@
 // A payment or refund is asked for with a key, and a retry of the same ask
 // must reuse it, or the graph would take the money twice. The key follows the
 // ask: changing what is asked makes a new key, asking again does not.
-import { useMemo } from 'react';
+import { useRef } from 'react';
 
 export function randomKey(prefix: string): string {
   // getRandomValues works on plain http too (a LAN address), unlike randomUUID.
@@ -11,6 +11,8 @@ export function randomKey(prefix: string): string {
 
 /** The same key for as long as `ask` (a description of the request) stays the same. */
 export function useIdempotencyKey(prefix: string, ask: string): string {
-  // `ask` is not read inside: a new ask is exactly when a new key is wanted.
-  return useMemo(() => randomKey(prefix), [prefix, ask]);
+  // A ref, not useMemo: React may drop memoised values, and a dropped key would charge twice.
+  const current = useRef<{ ask: string; key: string } | undefined>(undefined);
+  if (current.current?.ask !== ask) current.current = { ask, key: randomKey(prefix) };
+  return current.current.key;
 }
