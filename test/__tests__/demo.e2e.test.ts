@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { RunningGateway } from '@interop/gateway';
 import { ROOT, startGatewayFor, startGraph, type Graph } from '../harness';
-import { finished, runTs } from '../processes';
+import { finished, freePort, runTs } from '../processes';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARTEFACTS = join(ROOT, 'artefacts', 'e2e');
@@ -179,6 +179,27 @@ test('at phone width a buyer finds a merchant taking WeChat Pay on Taobao, pays 
   await context.close();
 }, 120_000);
 
+test('when the payments service is down, the map says so in words and loads once asked again with it back', async () => {
+  const down = `http://127.0.0.1:${await freePort()}/graphql`;
+  const broken = await startGatewayFor(graph, { payments: down }, { demo: { distDir, apiKey: API_KEY } });
+  const { context, page } = await openPage(PHONE);
+  try {
+    await page.goto(`http://127.0.0.1:${broken.port}/demo/`);
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.innerText()).toContain('The payments service is not answering right now. Try again in a moment.');
+    await shot(page, '09-map-payments-down-phone');
+
+    // Same page, same tab: "Try again" asks the working gateway once the page's requests are sent there.
+    await page.route('**/graphql', (route) => route.continue({ url: `http://127.0.0.1:${gateway.port}/graphql` }));
+    await alert.getByRole('button', { name: 'Try again' }).click();
+    await page.locator('td[data-cell="Taobao × WeChat Pay"]').waitFor();
+  } finally {
+    await context.close();
+    await broken.stop();
+  }
+}, 60_000);
+
 test('the gateway serves the app for its page paths, its settings, and nothing outside its folder', async () => {
   const base = `http://127.0.0.1:${gateway.port}`;
   const bare = await fetch(`${base}/demo`, { redirect: 'manual' });
@@ -190,6 +211,7 @@ test('the gateway serves the app for its page paths, its settings, and nothing o
   expect(deepLink.headers.get('content-type')).toContain('text/html');
   expect(deepLink.headers.get('content-security-policy')).toContain("default-src 'self'");
   expect(await deepLink.text()).toContain('<div id="root">');
+  expect((await fetch(`${base}/demo/merchants/`)).headers.get('content-type')).toContain('text/html');
 
   const config = await fetch(`${base}/demo/config.json`);
   expect(await config.json()).toEqual({ apiKey: API_KEY });
