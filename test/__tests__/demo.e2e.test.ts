@@ -66,6 +66,9 @@ async function openPage(viewport: { width: number; height: number }): Promise<{ 
 
 const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTEFACTS, `${name}.png`), fullPage: true });
 
+/** Nothing on the page is wider than the phone, so it never scrolls sideways. */
+const pageWidth = (page: Page) => page.locator('html').evaluate((html) => html.scrollWidth);
+
 test('the interop map shows each platform against each tool, the story in dates and the interoperating wallets', async () => {
   const { context, page, problems } = await openPage(DESKTOP);
   await page.goto(demoUrl);
@@ -104,7 +107,7 @@ test('the interop map shows each platform against each tool, the story in dates 
   await page.setViewportSize(PHONE);
   await cell.getByRole('button').click();
   await page.locator('.cell-details').getByText('Direct jump to WeChat to pay').waitFor();
-  expect(await page.locator('html').evaluate((html) => html.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+  expect(await pageWidth(page)).toBeLessThanOrEqual(PHONE.width);
   await shot(page, '02-map-phone');
 
   expect(problems).toEqual([]);
@@ -126,6 +129,7 @@ test('at phone width a buyer finds a merchant taking WeChat Pay on Taobao, pays 
   await page.getByLabel('Buyers can pay with').selectOption({ label: 'WeChat Pay' });
   await count.filter({ hasText: /^Showing \d+ of/ }).waitFor();
   await page.waitForURL(/tool=wechat-pay/);
+  expect(await pageWidth(page)).toBeLessThanOrEqual(PHONE.width);
   await shot(page, '03-merchants-phone');
   await page.locator('.merchant-card').first().getByRole('link', { name: 'Check out here' }).click();
 
@@ -139,6 +143,7 @@ test('at phone width a buyer finds a merchant taking WeChat Pay on Taobao, pays 
     'Not taken on this platform',
   );
   await page.getByRole('radio', { name: /WeChat Pay/ }).check();
+  expect(await pageWidth(page)).toBeLessThanOrEqual(PHONE.width);
   await shot(page, '04-checkout-phone');
   await page.getByRole('button', { name: 'Pay ¥199.00 with WeChat Pay' }).click();
 
@@ -147,6 +152,7 @@ test('at phone width a buyer finds a merchant taking WeChat Pay on Taobao, pays 
   await page.locator('[data-status="REQUIRES_ACTION"]').waitFor();
   // On the web WeChat Pay shows a QR code; the same page opens the wallet for a buyer on this device.
   await page.getByRole('img', { name: 'QR code to pay with WeChat Pay' }).waitFor();
+  expect(await pageWidth(page)).toBeLessThanOrEqual(PHONE.width);
   await shot(page, '05-payment-waiting-phone');
 
   const [wallet] = await Promise.all([context.waitForEvent('page'), page.getByRole('link', { name: 'Open WeChat Pay to approve' }).click()]);
@@ -168,6 +174,7 @@ test('at phone width a buyer finds a merchant taking WeChat Pay on Taobao, pays 
   await row.getByRole('button', { name: 'Refund ¥199.00' }).click();
   await row.locator('[data-status="REFUNDED"]').waitFor({ timeout: 20_000 });
   expect(await row.innerText()).toContain('refunded ¥199.00');
+  expect(await pageWidth(page)).toBeLessThanOrEqual(PHONE.width);
   await shot(page, '08-merchant-refunded-phone');
 
   const settled = await graph.query<{ payment: { status: string; refundedAmount: { amountMinor: number }; tool: { id: string }; platform: { id: string } } }>(
