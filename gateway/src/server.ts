@@ -3,11 +3,14 @@
 // Apollo Sandbox on the root URL, /health, /ready, /metrics and, when given,
 // the demo web app at /demo. Builds everything without listening, so tests
 // choose the port.
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
-import { close, createGraphQLHttpServer, createLogger, listen, maskingFormatError, sendJson, type Logger } from '@interop/kit';
+import { close, createGraphQLHttpServer, createLogger, listen, maskingFormatError, sendJson, type Caller, type Logger } from '@interop/kit';
+import { Authenticator, type AuthOptions } from './auth/authenticate';
+import type { RateLimitSettings } from './gateway-config';
+import { createRateLimiter, DEFAULT_RATE_LIMIT, rateLimitedError, rateLimitHeaders } from './rate-limit';
 import { gatewayContext, type GatewayContext } from './context';
 import { SubgraphDataSource } from './data-source';
 import { DEMO_PATH, demoRoute, type DemoOptions } from './demo';
@@ -17,6 +20,7 @@ import { DEFAULT_OPERATION_LIMITS, operationLimitsPlugin, type OperationLimits }
 import { countingPlanCache } from './plan-cache';
 import { sendReadiness, type SubgraphProbe } from './readiness';
 import { requestMetricsPlugin } from './request-metrics';
+import { servableSupergraph } from './subgraph-enforced-security';
 import { watchedSupergraph } from './supergraph-source';
 
 export const DEFAULT_SUBGRAPH_TIMEOUT_MS = 5000;
@@ -36,6 +40,16 @@ export interface GatewayOptions {
   drainMs?: number;
   /** Depth, alias, root-field and cost limits checked before planning. */
   limits?: OperationLimits;
+  /** Shared with the subgraphs; the caller's identity travels to them sealed with it. */
+  signingSecret: string;
+  /** API keys and JWT settings; without them every caller is anonymous and only public facts answer. */
+  auth?: AuthOptions;
+  /** Introspection and field suggestions; on unless NODE_ENV=production. */
+  introspection?: boolean;
+  /** Requests per window per credential and per anonymous client IP; on by default. */
+  rateLimit?: RateLimitSettings;
+  /** Shares rate-limit counts with the other gateway processes on this Redis. */
+  redisUrl?: string | undefined;
   logger?: Logger;
   metrics?: GatewayMetrics;
   /** Serves the built demo web app at /demo, with the API key it sends at /demo/config.json. */
@@ -65,11 +79,12 @@ export function createGatewayApollo(options: GatewayOptions): GatewayParts {
   // unless the operator opts in by setting the variable to false.
   process.env.APOLLO_TELEMETRY_DISABLED ??= 'true';
   const overrides = options.subgraphUrls ?? {};
+  const introspection = options.introspection ?? process.env.NODE_ENV !== 'production';
   const subgraphs = new Map<string, SubgraphProbe>();
   const gateway = new ApolloGateway({
     ...(options.supergraphPath
-      ? { supergraphSdl: watchedSupergraph(options.supergraphPath, options.supergraphSdl, logger) }
-      : { supergraphSdl: options.supergraphSdl }),
+      ? { supergraphSdl: watchedSupergraph(options.supergraphPath, servableSupergraph(options.supergraphSdl), logger) }
+      : { supergraphSdl: servableSupergraph(options.supergraphSdl) }),
     logger,
     queryPlannerConfig: { cache: countingPlanCache(metrics) },
     buildService: ({ name, url }) => {
@@ -80,6 +95,7 @@ export function createGatewayApollo(options: GatewayOptions): GatewayParts {
         name,
         url: routed,
         timeoutMs: options.subgraphTimeouts?.[name] ?? options.subgraphTimeoutMs ?? DEFAULT_SUBGRAPH_TIMEOUT_MS,
+        signingSecret: options.signingSecret,
         metrics,
       });
     },
@@ -89,8 +105,9 @@ export function createGatewayApollo(options: GatewayOptions): GatewayParts {
     logger,
     formatError: maskingFormatError(logger),
     includeStacktraceInErrorResponses: false,
-    // Production hides schema details (suggestions, introspection) from clients it does not know.
-    hideSchemaDetailsFromClientErrors: process.env.NODE_ENV === 'production',
+    // Production hides schema details (introspection, suggestions) unless the operator opts in.
+    introspection,
+    hideSchemaDetailsFromClientErrors: !introspection,
     plugins: [
       operationLimitsPlugin(options.limits ?? DEFAULT_OPERATION_LIMITS),
       requestMetricsPlugin(metrics, logger),
@@ -111,13 +128,17 @@ export interface StartGatewayOptions extends GatewayOptions {
 }
 
 export async function startGateway(options: StartGatewayOptions): Promise<RunningGateway> {
-  const { apollo, metrics, subgraphs } = createGatewayApollo(options);
+  const logger = options.logger ?? createLogger('gateway');
+  const authenticator = await Authenticator.create(options.auth ?? { apiKeys: [] });
+  const rateLimit = options.rateLimit ?? { enabled: true, ...DEFAULT_RATE_LIMIT };
+  const limiter = rateLimit.enabled ? await createRateLimiter(rateLimit, { redisUrl: options.redisUrl, logger }) : null;
+  const { apollo, metrics, subgraphs } = createGatewayApollo({ ...options, logger });
   await apollo.start();
   let loaded = true;
   const server: Server = createGraphQLHttpServer({
     apollo,
     graphqlPaths: ['/', '/graphql'],
-    context: async () => gatewayContext(),
+    context: async (req, res) => gatewayContext(await admit(req, res)),
     routes: {
       '/health': (_req, res) => sendJson(res, 200, { status: 'ok' }),
       '/ready': (_req, res) => sendReadiness(res, loaded, subgraphs.values(), options.readyTimeoutMs ?? 1000),
@@ -129,11 +150,29 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     },
     prefixRoutes: options.demo ? { [DEMO_PATH]: demoRoute(options.demo) } : {},
   });
+  /** The caller, counted against its budget: a credential's own, or its IP's when anonymous or refused. */
+  async function admit(req: IncomingMessage, res: ServerResponse): Promise<Caller> {
+    const ip = req.socket.remoteAddress ?? 'unknown';
+    let caller: Caller;
+    try {
+      caller = await authenticator.authenticate(req.headers);
+    } catch (error) {
+      // Guessing keys costs the guesser's IP budget.
+      await limiter?.consume(ip, true);
+      throw error;
+    }
+    if (!limiter) return caller;
+    const decision = await limiter.consume(caller.credentialId ?? ip, caller.credentialId === null);
+    if (!decision.allowed) throw rateLimitedError(decision, rateLimit);
+    for (const [name, value] of Object.entries(rateLimitHeaders(decision, rateLimit))) res.setHeader(name, value);
+    return caller;
+  }
   let port: number;
   try {
     port = await listen(server, options.port, options.host);
   } catch (error) {
     await apollo.stop();
+    await limiter?.close();
     throw error;
   }
   let stopping: Promise<void> | undefined;
@@ -144,7 +183,9 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     stop() {
       // Not ready from the first moment, then drain requests in flight, then release the gateway.
       loaded = false;
-      stopping ??= close(server, options.drainMs).then(() => apollo.stop());
+      stopping ??= close(server, options.drainMs)
+        .then(() => apollo.stop())
+        .then(() => limiter?.close());
       return stopping;
     },
   };

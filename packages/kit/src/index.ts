@@ -15,3 +15,4 @@ export * from './batch';
 export * from './tracing';
 export * from './request-scope';
 export * from './identity';
+export * from './access';

@@ -20,6 +20,7 @@ runMain(async () => {
       notifyUrl: config.paymentsWebhookUrl,
     },
     paymentTtlSeconds: config.PAYMENT_TTL_SECONDS,
+    trust: config.trust,
   });
   stopOnSignals(running, createLogger('payments'));
 });

@@ -8,6 +8,7 @@ import {
   SubgraphClient,
   type RunningSubgraph,
   type SubgraphDefinition,
+  type SubgraphTrust,
 } from '@interop/kit';
 import { createContext } from './context';
 import { PaymentService } from './payment-service';
@@ -31,12 +32,14 @@ export interface PeerOptions {
   commerceUrl: Url;
   merchantsUrl: Url;
   peerTimeoutMs: number;
+  trust: SubgraphTrust;
 }
 
 export function createPeerFacts(options: PeerOptions): PeerFacts {
+  const from = { name: 'payments', signingSecret: options.trust.signingSecret };
   return new PeerFacts(
-    new SubgraphClient({ name: 'commerce', url: options.commerceUrl, timeoutMs: options.peerTimeoutMs }),
-    new SubgraphClient({ name: 'merchants', url: options.merchantsUrl, timeoutMs: options.peerTimeoutMs }),
+    new SubgraphClient({ name: 'commerce', url: options.commerceUrl, timeoutMs: options.peerTimeoutMs, from }),
+    new SubgraphClient({ name: 'merchants', url: options.merchantsUrl, timeoutMs: options.peerTimeoutMs, from }),
   );
 }
 
@@ -91,7 +94,8 @@ export async function startPayments(options: PaymentsOptions): Promise<RunningSu
     logger,
     port: options.port,
     host: options.host,
-    context: () => createContext({ store, ledger: options.ledger, peers, payments }),
+    trust: options.trust,
+    context: (caller) => createContext({ store, ledger: options.ledger, peers, payments }, caller),
     routes: { '/webhooks/wallet': walletWebhookRoute(payments, options.wallet.secret, logger) },
     onStop: async () => {
       clearInterval(sweep);
