@@ -4,12 +4,14 @@ import { parseArgs } from 'node:util';
 import { existsSync, readFileSync } from 'node:fs';
 import { ConfigError, DEFAULT_PORTS, DEVELOPMENT_SIGNING_SECRET, readTrust } from '@interop/kit';
 import type { AuthOptions } from './auth/authenticate';
+import { digestKey, type ApiKeyRecord } from './auth/api-keys';
 import { readGatewaySettings, type RateLimitSettings } from './gateway-config';
+import { DEFAULT_DEMO_API_KEY, type DemoOptions } from './demo';
 import { DEFAULT_OPERATION_LIMITS, type OperationLimits } from './operation-limits';
 import { DEFAULT_SUBGRAPH_TIMEOUT_MS } from './server';
 
 export const USAGE =
-  'usage: gateway [--supergraph FILE] [--config FILE] [--port N] [--host HOST] [--subgraph-url NAME=URL ...] [--subgraph-timeout NAME=MS ...]';
+  'usage: gateway [--supergraph FILE] [--config FILE] [--port N] [--host HOST] [--subgraph-url NAME=URL ...] [--subgraph-timeout NAME=MS ...] [--demo DIR]';
 
 /** Read when present and no other file is named. */
 export const DEFAULT_CONFIG_FILE = 'gateway.config.yaml';
@@ -33,10 +35,12 @@ export interface GatewayCli {
   introspection?: boolean;
   /** REDIS_URL: rate-limit counts shared by every gateway process. */
   redisUrl: string | undefined;
+  /** --demo DIR: the built demo web app to serve at /demo, with DEMO_API_KEY as the key it sends. */
+  demo?: DemoOptions;
 }
 
 export function parseGatewayCli(argv: readonly string[], env: Record<string, string | undefined> = process.env): GatewayCli {
-  let values: { supergraph?: string; config?: string; port?: string; host?: string; 'subgraph-url'?: string[]; 'subgraph-timeout'?: string[] };
+  let values: { supergraph?: string; config?: string; port?: string; host?: string; 'subgraph-url'?: string[]; 'subgraph-timeout'?: string[]; demo?: string };
   try {
     ({ values } = parseArgs({
       args: [...argv],
@@ -47,6 +51,7 @@ export function parseGatewayCli(argv: readonly string[], env: Record<string, str
         host: { type: 'string' },
         'subgraph-url': { type: 'string', multiple: true },
         'subgraph-timeout': { type: 'string', multiple: true },
+        demo: { type: 'string' },
       },
       allowPositionals: false,
     }));
@@ -88,7 +93,7 @@ export function parseGatewayCli(argv: readonly string[], env: Record<string, str
   return {
     configPath,
     signingSecret,
-    auth: settings.auth,
+    auth: env.DEMO_API_KEY ? { ...settings.auth, apiKeys: [...settings.auth.apiKeys, demoKey(env.DEMO_API_KEY)] } : settings.auth,
     rateLimit: settings.rateLimit,
     redisUrl: env.REDIS_URL || undefined,
     ...(settings.introspection === undefined ? {} : { introspection: settings.introspection }),
@@ -105,7 +110,16 @@ export function parseGatewayCli(argv: readonly string[], env: Record<string, str
       maxRootFields: setting(env.GATEWAY_MAX_ROOT_FIELDS, 'GATEWAY_MAX_ROOT_FIELDS', limits.maxRootFields),
       maxCost: setting(env.GATEWAY_MAX_COST, 'GATEWAY_MAX_COST', limits.maxCost),
     },
+    ...(values.demo === undefined ? {} : { demo: { distDir: values.demo, apiKey: env.DEMO_API_KEY || DEFAULT_DEMO_API_KEY } }),
   };
+}
+
+/** DEMO_API_KEY (set by `npm start`): the demo partner, with every payment and opt-in scope. */
+export const DEMO_PARTNER_ID = 'demo-partner';
+export const DEMO_SCOPES = ['payments:read', 'payments:write', 'merchants:read', 'merchants:write'];
+
+function demoKey(key: string): ApiKeyRecord {
+  return { id: 'demo', partnerId: DEMO_PARTNER_ID, sha256: digestKey(key), scopes: DEMO_SCOPES };
 }
 
 function setting(text: string | undefined, name: string, fallback: number): number {

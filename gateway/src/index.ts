@@ -2,6 +2,7 @@ export * from './server';
 export * from './composition';
 export * from './cli';
 export * from './operation-limits';
+export * from './demo';
 export * from './auth/authenticate';
 export * from './auth/api-keys';
 export * from './gateway-config';

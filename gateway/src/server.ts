@@ -1,7 +1,8 @@
 // The gateway: @apollo/gateway planning over a supergraph (a fixed SDL or a
 // watched file), served by @apollo/server on the shared HTTP integration, with
-// Apollo Sandbox on the root URL, /health, /ready and /metrics. Builds
-// everything without listening, so tests choose the port.
+// Apollo Sandbox on the root URL, /health, /ready, /metrics and, when given,
+// the demo web app at /demo. Builds everything without listening, so tests
+// choose the port.
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
@@ -12,6 +13,7 @@ import type { RateLimitSettings } from './gateway-config';
 import { createRateLimiter, DEFAULT_RATE_LIMIT, rateLimitedError, rateLimitHeaders } from './rate-limit';
 import { gatewayContext, type GatewayContext } from './context';
 import { SubgraphDataSource } from './data-source';
+import { DEMO_PATH, demoRoute, type DemoOptions } from './demo';
 import { EXAMPLE_OPERATION, EXAMPLE_VARIABLES } from './example-operation';
 import { GatewayMetrics } from './metrics';
 import { DEFAULT_OPERATION_LIMITS, operationLimitsPlugin, type OperationLimits } from './operation-limits';
@@ -52,6 +54,8 @@ export interface GatewayOptions {
   rateLimitKeyPrefix?: string;
   logger?: Logger;
   metrics?: GatewayMetrics;
+  /** Serves the built demo web app at /demo, with the API key it sends at /demo/config.json. */
+  demo?: DemoOptions;
 }
 
 export interface RunningGateway {
@@ -146,6 +150,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
         res.end(body);
       },
     },
+    prefixRoutes: options.demo ? { [DEMO_PATH]: demoRoute(options.demo) } : {},
   });
   /** The caller, counted against its budget: a credential's own, or its IP's when anonymous or refused. */
   async function admit(req: IncomingMessage, res: ServerResponse): Promise<Caller> {

@@ -25,6 +25,8 @@ export interface GraphQLHttpOptions<TContext extends BaseContext> {
   identify?: (req: IncomingMessage, signedContent: string) => Caller | null;
   /** Extra routes by exact path, answered before GraphQL. */
   routes?: Readonly<Record<string, Route>>;
+  /** Extra routes for a path and everything under it ('/demo' answers '/demo' and '/demo/...'), after exact routes. */
+  prefixRoutes?: Readonly<Record<string, Route>>;
   /** Largest request body accepted, in bytes. */
   maxBodyBytes?: number;
 }
@@ -36,7 +38,7 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(options: G
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   return createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const route = options.routes?.[url.pathname];
+    const route = options.routes?.[url.pathname] ?? prefixRoute(options.prefixRoutes, url.pathname);
     const requestId = requestIdOf(req);
     res.setHeader('x-request-id', requestId);
     // Requests continue the caller's trace (W3C traceparent), so spans below join it,
@@ -55,6 +57,13 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(options: G
       else res.destroy();
     });
   });
+}
+
+function prefixRoute(routes: Readonly<Record<string, Route>> | undefined, pathname: string): Route | undefined {
+  for (const [prefix, route] of Object.entries(routes ?? {})) {
+    if (pathname === prefix || pathname.startsWith(`${prefix}/`)) return route;
+  }
+  return undefined;
 }
 
 async function serveGraphQL<TContext extends BaseContext>(
