@@ -9,11 +9,13 @@ import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { RunningGateway } from '@interop/gateway';
 import { ROOT, startGatewayFor, startGraph, type Graph } from '../harness';
+import { PARTNER_A } from '../identities';
 import { finished, freePort, runTs } from '../processes';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARTEFACTS = join(ROOT, 'artefacts', 'e2e');
-const API_KEY = 'e2e-demo-key';
+// The demo acts as a partner with every payment scope, as `npm start`'s demo key does.
+const API_KEY = PARTNER_A.key;
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1280, height: 900 };
 

@@ -3,6 +3,7 @@
 // charging twice.
 import { useState } from 'react';
 import { request } from '../api/client';
+import { ApiError } from '../api/errors';
 import { useIdempotencyKey } from '../api/idempotency';
 import { graphql } from '../gql';
 import type { Channel } from '../gql/graphql';
@@ -50,6 +51,8 @@ export function PayButton({ platformId, merchantId, amountMinor, channel, toolId
           idempotencyKey,
         },
       });
+      // Null only with an error, which `request` has already thrown.
+      if (!initiatePayment) throw new ApiError('graphql', 'The graph sent no payment');
       navigate(`payments/${encodeURIComponent(initiatePayment.id)}`);
     } catch (error) {
       setFailure({ ask, error });

@@ -202,7 +202,7 @@ export type InitiatePaymentMutationVariables = Exact<{
 }>;
 
 
-export type InitiatePaymentMutation = { initiatePayment: { id: string, status: PaymentStatus } };
+export type InitiatePaymentMutation = { initiatePayment: { id: string, status: PaymentStatus } | null };
 
 export type MerchantChoicesQueryVariables = Exact<{
   platformId: string;
@@ -230,7 +230,7 @@ export type RefundPaymentMutationVariables = Exact<{
 }>;
 
 
-export type RefundPaymentMutation = { refundPayment: { id: string, status: RefundStatus, amount: { formatted: string } } };
+export type RefundPaymentMutation = { refundPayment: { id: string, status: RefundStatus, amount: { formatted: string } } | null };
 
 export type MerchantSearchQueryVariables = Exact<{
   platformId?: string | null | undefined;

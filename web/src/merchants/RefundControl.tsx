@@ -3,6 +3,7 @@
 // refunds once.
 import { useState } from 'react';
 import { request } from '../api/client';
+import { ApiError } from '../api/errors';
 import { useIdempotencyKey } from '../api/idempotency';
 import { graphql } from '../gql';
 import { ErrorNotice } from '../ui/ErrorNotice';
@@ -48,6 +49,8 @@ export function RefundControl({ payment, onRefunded }: { payment: MerchantPaymen
       const { refundPayment } = await request(RefundPayment, {
         input: { paymentId: payment.id, amount: { amountMinor, currency: payment.amount.currency }, reason: REASON, idempotencyKey },
       });
+      // Null only with an error, which `request` has already thrown.
+      if (!refundPayment) throw new ApiError('graphql', 'The graph sent no refund');
       setOutcome({
         message:
           refundPayment.status === 'PENDING'
