@@ -1,11 +1,12 @@
 // Tests are TypeScript, compiled by SWC (type checking is `npm run typecheck`'s job).
+// Dynamic import() stays native, so ESM-only packages (jose) load as they do under tsx.
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/packages', '<rootDir>/subgraphs', '<rootDir>/gateway', '<rootDir>/wallet', '<rootDir>/test', '<rootDir>/bench'],
   testMatch: ['**/__tests__/**/*.test.ts'],
   transform: {
-    '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }],
+    '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs', ignoreDynamic: true } }],
   },
   testTimeout: 60_000,
   // Each test file opens its own stores and servers; two workers suit a 2-core machine.

@@ -3,7 +3,7 @@
 // only for this, routed through recording proxies in front of each subgraph.
 import { createServer } from 'node:http';
 import pino from 'pino';
-import { close, listen, readRawBody } from '@interop/kit';
+import { close, DEVELOPMENT_SIGNING_SECRET, listen, readRawBody } from '@interop/kit';
 import { startGateway } from '../gateway/src/server';
 import { composeSupergraph, readSupergraphConfig } from '../gateway/src/composition';
 import { ROOT } from '../test/processes';
@@ -51,6 +51,7 @@ export async function startRecorder(subgraphUrls: Readonly<Record<string, string
     port: 0,
     host: '127.0.0.1',
     logger: pino({ level: 'silent' }),
+    signingSecret: DEVELOPMENT_SIGNING_SECRET,
   });
   return {
     async capture(body) {

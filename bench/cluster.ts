@@ -208,6 +208,9 @@ export async function startSubgraphs(merchantCount: number, runDir: string): Pro
     SUBGRAPH_HOST: '127.0.0.1',
     DATA_DIR: dataDir,
     MERCHANT_COUNT: String(merchantCount),
+    // The stock gateway cannot sign callers' identities, and the direct replay has none to sign:
+    // both reach the subgraphs as anonymous callers through the development switch.
+    ALLOW_UNSIGNED_SUBGRAPH_REQUESTS: 'true',
   };
   const services = [
     { name: 'commerce', entry: 'subgraphs/commerce/src/main.ts', port: commerce },

@@ -1,11 +1,14 @@
-// `npm start`: composes the supergraph if it is stale, starts the three
-// subgraphs, the sandbox wallet and the gateway as child processes, waits until each answers, and
-// prints the gateway URL. Ctrl-C or SIGTERM stops every process it started.
+// `npm start`: composes the supergraph if it is stale, builds the demo web app
+// if it is stale, starts the three subgraphs, the sandbox wallet and the
+// gateway (serving the demo at /demo) as child processes, waits until each
+// answers, and prints the URLs. Ctrl-C or SIGTERM stops every process it started.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_PORTS, port, readConfig, readServiceConfig, z, type SubgraphName } from '@interop/kit';
 import { composeSupergraph, readSupergraphConfig } from '../gateway/src/composition';
+import { DEFAULT_DEMO_API_KEY } from '../gateway/src/demo';
+import { buildDemoIfStale, DEMO_DIST } from './demo-build';
 
 const root = join(__dirname, '..');
 const READY_TIMEOUT_MS = 120_000;
@@ -27,10 +30,21 @@ function composeIfStale(): void {
   console.log('Composed supergraph.graphql from supergraph.yaml.');
 }
 
-function startProcess(name: string, entry: string, args: string[], healthUrl: string): Service {
+/** Builds web/dist when its sources changed; the graph starts without /demo when the build fails. */
+async function demoBuilt(): Promise<boolean> {
+  try {
+    if (await buildDemoIfStale()) console.log('Built the demo web app into web/dist.');
+    return true;
+  } catch (error) {
+    console.error(`The demo web app did not build, so /demo is off: ${error instanceof Error ? error.message : String(error)}`);
+    return false;
+  }
+}
+
+function startProcess(name: string, entry: string, args: string[], healthUrl: string, env: NodeJS.ProcessEnv = process.env): Service {
   const child = spawn(process.execPath, ['--import', 'tsx', join(root, entry), ...args], {
     cwd: root,
-    env: process.env,
+    env,
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const service = { name, child, healthUrl };
@@ -80,8 +94,16 @@ async function stopAll(exitCode: number): Promise<void> {
 
 async function main(): Promise<void> {
   const services = readServiceConfig();
-  const { GATEWAY_PORT } = readConfig(z.object({ GATEWAY_PORT: port(DEFAULT_PORTS.gateway) }));
+  const { GATEWAY_PORT, DEMO_API_KEY } = readConfig(
+    z.object({
+      GATEWAY_PORT: port(DEFAULT_PORTS.gateway),
+      // Empty counts as unset, as for every other variable.
+      DEMO_API_KEY: z.preprocess((value) => (value === '' ? undefined : value), z.string().default(DEFAULT_DEMO_API_KEY)),
+    }),
+  );
   composeIfStale();
+  // The build runs while the subgraphs start; only the gateway waits for it.
+  const demo = demoBuilt();
   process.once('SIGINT', () => void stopAll(0));
   process.once('SIGTERM', () => void stopAll(0));
 
@@ -93,14 +115,18 @@ async function main(): Promise<void> {
   await Promise.all(started.map(waitUntilHealthy));
 
   const routes = subgraphs.flatMap((name) => ['--subgraph-url', `${name}=${services.peerUrl(name)}`]);
+  const withDemo = await demo;
   const gateway = startProcess(
     'gateway',
     'gateway/src/main.ts',
-    ['--supergraph', join(root, 'supergraph.graphql'), '--port', String(GATEWAY_PORT), ...routes],
+    ['--supergraph', join(root, 'supergraph.graphql'), '--port', String(GATEWAY_PORT), ...routes, ...(withDemo ? ['--demo', DEMO_DIST] : [])],
     `http://127.0.0.1:${GATEWAY_PORT}/health`,
+    // The demo sends this key with every request; the environment keeps it off the process list.
+    { ...process.env, DEMO_API_KEY },
   );
   await waitUntilHealthy(gateway);
   console.log(`\nInterop Graph is ready: http://localhost:${GATEWAY_PORT}/  (Apollo Sandbox in a browser; POST GraphQL here)`);
+  if (withDemo) console.log(`Demo web app (interop map, merchants, checkout): http://localhost:${GATEWAY_PORT}/demo/`);
   console.log(`Sandbox wallet (approve or decline payments): ${services.walletPublicUrl}\n`);
 }
 

@@ -8,7 +8,7 @@
 // each graph on a channel of its own, so test files never hear each other.
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import type { Database, RunningSubgraph } from '@interop/kit';
+import { IDENTITY_HEADER, signIdentity, type Caller, type Database, type RunningSubgraph } from '@interop/kit';
 import { CommerceStore, startCommerce } from '@interop/commerce';
 import {
   composeSupergraph,
@@ -21,6 +21,7 @@ import {
 import { MerchantsStore, openMerchantsStore, startMerchants } from '@interop/merchants';
 import { openPaymentLedger, PaymentLedger, PaymentsStore, startPayments } from '@interop/payments';
 import { startWallet, type RunningWallet } from '@interop/wallet';
+import { TEST_AUTH, PARTNER_A, TEST_TRUST, type TestCredential } from './identities';
 
 export const ROOT = join(__dirname, '..');
 const HOST = '127.0.0.1';
@@ -42,8 +43,10 @@ export interface Graph {
   stores: { commerce: CommerceStore; payments: PaymentsStore; merchants: MerchantsStore; ledger: PaymentLedger };
   /** How payments publishes its events, and so how every gateway of this graph must follow them. */
   events: PaymentEventsConfig;
-  /** Sends one operation through the gateway. */
+  /** Sends one operation through the gateway as PARTNER_A (every scope). */
   query<TData = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<TData>>;
+  /** Sends one operation with these headers (a credential, or none for an anonymous call). */
+  queryAs<TData = Record<string, unknown>>(as: Credentials, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<TData>>;
   stop(): Promise<void>;
 }
 
@@ -110,14 +113,42 @@ export async function openTestLedger(): Promise<{ ledger: PaymentLedger; drop():
   return { ledger, drop: () => target.drop(ledger.db) };
 }
 
-export async function postGraphQL<TData>(url: string, query: string, variables: Record<string, unknown> = {}): Promise<GraphQLResponse<TData>> {
+/** Who a test request is from: a test API key, raw headers, or null for nobody. */
+export type Credentials = TestCredential | Record<string, string> | null;
+
+export const credentialHeaders = (as: Credentials): Record<string, string> =>
+  as === null ? {} : 'key' in as && 'caller' in as ? { 'x-api-key': as.key } : (as as Record<string, string>);
+
+export async function postGraphQL<TData>(
+  url: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  as: Credentials = null,
+): Promise<GraphQLResponse<TData>> {
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...credentialHeaders(as) },
     body: JSON.stringify({ query, variables }),
   });
   const body = (await response.json()) as Omit<GraphQLResponse<TData>, 'status' | 'headers'>;
   return { status: response.status, headers: response.headers, ...body };
+}
+
+/** Sends one operation straight to a subgraph, signed as the gateway would sign it for `caller`. */
+export async function postSigned<TData>(
+  url: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  caller: Caller = PARTNER_A.caller,
+): Promise<GraphQLResponse<TData>> {
+  const body = JSON.stringify({ query, variables });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: signIdentity(TEST_TRUST.signingSecret, caller, body) },
+    body,
+  });
+  const answer = (await response.json()) as Omit<GraphQLResponse<TData>, 'status' | 'headers'>;
+  return { status: response.status, headers: response.headers, ...answer };
 }
 
 export async function startGraph(options: GraphOptions = {}): Promise<Graph> {
@@ -134,7 +165,7 @@ export async function startGraph(options: GraphOptions = {}): Promise<Graph> {
     if (!found) throw new Error(`${name} is not started`);
     return found;
   };
-  const commerce = await startCommerce({ port: 0, host: HOST, store: stores.commerce });
+  const commerce = await startCommerce({ port: 0, host: HOST, store: stores.commerce, trust: TEST_TRUST });
   const payments = await startPayments({
     port: 0,
     host: HOST,
@@ -145,6 +176,7 @@ export async function startGraph(options: GraphOptions = {}): Promise<Graph> {
     peerTimeoutMs,
     wallet: { apiUrl: wallet.url, publicUrl: wallet.url, secret: TEST_WALLET_SECRET },
     paymentTtlSeconds: options.paymentTtlSeconds ?? 900,
+    trust: TEST_TRUST,
     ...(options.expirySweepMs === undefined ? {} : { expirySweepMs: options.expirySweepMs }),
     events,
   });
@@ -155,18 +187,20 @@ export async function startGraph(options: GraphOptions = {}): Promise<Graph> {
     commerceUrl: url('commerce'),
     paymentsUrl: url('payments'),
     peerTimeoutMs,
+    trust: TEST_TRUST,
   });
   const subgraphs = { commerce, payments, merchants };
   for (const subgraph of Object.values(subgraphs)) urls[subgraph.name] = subgraph.url;
   const supergraphSdl = supergraphFor(urls);
-  const gateway = await startGateway({ supergraphSdl, port: 0, host: HOST, paymentEvents: events });
+  const gateway = await startGateway({ ...TEST_GATEWAY_OPTIONS, supergraphSdl, port: 0, host: HOST, paymentEvents: events });
   return {
     gateway,
     subgraphs,
     wallet,
     stores,
     events,
-    query: (query, variables) => postGraphQL(gateway.url, query, variables),
+    query: (query, variables) => postGraphQL(gateway.url, query, variables, PARTNER_A),
+    queryAs: (as, query, variables) => postGraphQL(gateway.url, query, variables, as),
     async stop() {
       await gateway.stop();
       await Promise.all(Object.values(subgraphs).map((subgraph) => subgraph.stop()));
@@ -175,6 +209,14 @@ export async function startGraph(options: GraphOptions = {}): Promise<Graph> {
     },
   };
 }
+
+/** What every test gateway trusts and accepts: the test signing secret, the test API keys and HS256 JWTs. */
+export const TEST_GATEWAY_OPTIONS = {
+  signingSecret: TEST_TRUST.signingSecret,
+  auth: TEST_AUTH,
+  // Load tests send thousands of requests a minute; the rate-limit tests set their own budget.
+  rateLimit: { enabled: true, points: 1_000_000, anonymousPoints: 1_000_000, windowSeconds: 60 },
+} as const;
 
 /** The supergraph routed to these URLs, by subgraph name. */
 export function supergraphFor(urls: Readonly<Record<string, string>>): string {
@@ -185,8 +227,8 @@ export function supergraphFor(urls: Readonly<Record<string, string>>): string {
 export function startGatewayFor(
   graph: Graph,
   routes: Readonly<Record<string, string>> = {},
-  options: Omit<GatewayOptions, 'supergraphSdl'> = {},
+  options: Partial<Omit<GatewayOptions, 'supergraphSdl'>> = {},
 ): Promise<RunningGateway> {
   const urls = Object.fromEntries(Object.values(graph.subgraphs).map((subgraph) => [subgraph.name, routes[subgraph.name] ?? subgraph.url]));
-  return startGateway({ paymentEvents: graph.events, ...options, supergraphSdl: supergraphFor(urls), port: 0, host: HOST });
+  return startGateway({ ...TEST_GATEWAY_OPTIONS, paymentEvents: graph.events, ...options, supergraphSdl: supergraphFor(urls), port: 0, host: HOST });
 }

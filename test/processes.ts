@@ -2,6 +2,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { TEST_AUTH, TEST_TRUST } from './identities';
 
 export const ROOT = join(__dirname, '..');
 
@@ -23,7 +24,13 @@ export function runTs(
   args: readonly string[] = [],
   env: Record<string, string | undefined> = {},
 ): ChildProcessWithoutNullStreams {
-  const merged: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn' };
+  // Processes trust the same secret and accept the same keys as the in-process test graph.
+  const merged: NodeJS.ProcessEnv = {
+    ...process.env,
+    LOG_LEVEL: 'warn',
+    SUBGRAPH_SIGNING_SECRET: TEST_TRUST.signingSecret,
+    GATEWAY_API_KEYS: JSON.stringify(TEST_AUTH.apiKeys),
+  };
   for (const [name, value] of Object.entries(env)) {
     if (value === undefined) delete merged[name];
     else merged[name] = value;

@@ -1,7 +1,7 @@
 // A small HTTP proxy in front of a subgraph for fault tests: it can delay
 // answers, drop connections, and records what it forwarded.
 import { createServer, type IncomingHttpHeaders } from 'node:http';
-import { close, listen } from '@interop/kit';
+import { close, IDENTITY_HEADER, listen } from '@interop/kit';
 
 export interface ProxyRequest {
   headers: IncomingHttpHeaders;
@@ -56,7 +56,7 @@ export async function startProxy(targetUrl: string): Promise<Proxy> {
 
 function forwarded(headers: IncomingHttpHeaders): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const name of ['x-request-id', 'traceparent', 'tracestate']) {
+  for (const name of ['x-request-id', 'traceparent', 'tracestate', IDENTITY_HEADER]) {
     const value = headers[name];
     if (typeof value === 'string') out[name] = value;
   }

@@ -1,14 +1,21 @@
 // The gateway's command line: `gateway --supergraph FILE --port N`. Every
 // mistake ends in one line on stderr and a non-zero exit.
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { ConfigError, DEFAULT_PORTS } from '@interop/kit';
+import { existsSync, readFileSync } from 'node:fs';
+import { ConfigError, DEFAULT_PORTS, DEVELOPMENT_SIGNING_SECRET, readTrust } from '@interop/kit';
+import type { AuthOptions } from './auth/authenticate';
+import { digestKey, type ApiKeyRecord } from './auth/api-keys';
+import { readGatewaySettings, type RateLimitSettings } from './gateway-config';
+import { DEFAULT_DEMO_API_KEY, type DemoOptions } from './demo';
 import { DEFAULT_OPERATION_LIMITS, type OperationLimits } from './operation-limits';
 import { DEFAULT_SUBGRAPH_TIMEOUT_MS } from './server';
 import { DEFAULT_SUBSCRIPTION_LIMITS, type PaymentEventsConfig, type SubscriptionLimits } from './subscriptions';
 
 export const USAGE =
-  'usage: gateway [--supergraph FILE] [--port N] [--host HOST] [--subgraph-url NAME=URL ...] [--subgraph-timeout NAME=MS ...]';
+  'usage: gateway [--supergraph FILE] [--config FILE] [--port N] [--host HOST] [--subgraph-url NAME=URL ...] [--subgraph-timeout NAME=MS ...] [--demo DIR]';
+
+/** Read when present and no other file is named. */
+export const DEFAULT_CONFIG_FILE = 'gateway.config.yaml';
 
 export interface GatewayCli {
   supergraphPath: string;
@@ -19,25 +26,37 @@ export interface GatewayCli {
   /** Default fetch timeout (SUBGRAPH_TIMEOUT_MS) and per-subgraph ones (--subgraph-timeout). */
   subgraphTimeoutMs: number;
   subgraphTimeouts: Record<string, number>;
-  /** From GATEWAY_MAX_DEPTH, GATEWAY_MAX_ALIASES, GATEWAY_MAX_ROOT_FIELDS and GATEWAY_MAX_COST. */
+  /** The config file's, overridden by GATEWAY_MAX_DEPTH, GATEWAY_MAX_ALIASES, GATEWAY_MAX_ROOT_FIELDS and GATEWAY_MAX_COST. */
   limits: OperationLimits;
   /** From REDIS_URL and DATABASE_URL, as the payments subgraph reads them: where payment status changes come from. */
   paymentEvents: PaymentEventsConfig;
   /** From GATEWAY_MAX_SUBSCRIPTIONS_PER_CONNECTION, GATEWAY_MAX_SUBSCRIPTIONS_PER_CALLER and GATEWAY_SUBSCRIPTION_IDLE_MS. */
   subscriptionLimits: Partial<SubscriptionLimits>;
+  /** The config file read (--config, GATEWAY_CONFIG, or gateway.config.yaml when present). */
+  configPath: string | undefined;
+  signingSecret: string;
+  auth: AuthOptions;
+  rateLimit: RateLimitSettings;
+  introspection?: boolean;
+  /** REDIS_URL: rate-limit counts shared by every gateway process. */
+  redisUrl: string | undefined;
+  /** --demo DIR: the built demo web app to serve at /demo, with DEMO_API_KEY as the key it sends. */
+  demo?: DemoOptions;
 }
 
 export function parseGatewayCli(argv: readonly string[], env: Record<string, string | undefined> = process.env): GatewayCli {
-  let values: { supergraph?: string; port?: string; host?: string; 'subgraph-url'?: string[]; 'subgraph-timeout'?: string[] };
+  let values: { supergraph?: string; config?: string; port?: string; host?: string; 'subgraph-url'?: string[]; 'subgraph-timeout'?: string[]; demo?: string };
   try {
     ({ values } = parseArgs({
       args: [...argv],
       options: {
         supergraph: { type: 'string' },
+        config: { type: 'string' },
         port: { type: 'string' },
         host: { type: 'string' },
         'subgraph-url': { type: 'string', multiple: true },
         'subgraph-timeout': { type: 'string', multiple: true },
+        demo: { type: 'string' },
       },
       allowPositionals: false,
     }));
@@ -67,7 +86,22 @@ export function parseGatewayCli(argv: readonly string[], env: Record<string, str
   } catch (error) {
     throw new ConfigError(`cannot read supergraph file ${supergraphPath}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
   }
+  const configPath = values.config ?? env.GATEWAY_CONFIG ?? (existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : undefined);
+  const settings = readGatewaySettings(configPath, env);
+  const { signingSecret } = readTrust({
+    SUBGRAPH_SIGNING_SECRET: env.SUBGRAPH_SIGNING_SECRET || DEVELOPMENT_SIGNING_SECRET,
+    ALLOW_UNSIGNED_SUBGRAPH_REQUESTS: false,
+    NODE_ENV: env.NODE_ENV,
+  });
+  if (signingSecret.length < 16) throw new ConfigError('SUBGRAPH_SIGNING_SECRET must be at least 16 characters');
+  const limits = { ...DEFAULT_OPERATION_LIMITS, ...settings.limits };
   return {
+    configPath,
+    signingSecret,
+    auth: env.DEMO_API_KEY ? { ...settings.auth, apiKeys: [...settings.auth.apiKeys, demoKey(env.DEMO_API_KEY)] } : settings.auth,
+    rateLimit: settings.rateLimit,
+    redisUrl: env.REDIS_URL || undefined,
+    ...(settings.introspection === undefined ? {} : { introspection: settings.introspection }),
     supergraphPath,
     supergraphSdl,
     port,
@@ -76,10 +110,10 @@ export function parseGatewayCli(argv: readonly string[], env: Record<string, str
     subgraphTimeoutMs,
     subgraphTimeouts,
     limits: {
-      maxDepth: setting(env.GATEWAY_MAX_DEPTH, 'GATEWAY_MAX_DEPTH', DEFAULT_OPERATION_LIMITS.maxDepth),
-      maxAliases: setting(env.GATEWAY_MAX_ALIASES, 'GATEWAY_MAX_ALIASES', DEFAULT_OPERATION_LIMITS.maxAliases),
-      maxRootFields: setting(env.GATEWAY_MAX_ROOT_FIELDS, 'GATEWAY_MAX_ROOT_FIELDS', DEFAULT_OPERATION_LIMITS.maxRootFields),
-      maxCost: setting(env.GATEWAY_MAX_COST, 'GATEWAY_MAX_COST', DEFAULT_OPERATION_LIMITS.maxCost),
+      maxDepth: setting(env.GATEWAY_MAX_DEPTH, 'GATEWAY_MAX_DEPTH', limits.maxDepth),
+      maxAliases: setting(env.GATEWAY_MAX_ALIASES, 'GATEWAY_MAX_ALIASES', limits.maxAliases),
+      maxRootFields: setting(env.GATEWAY_MAX_ROOT_FIELDS, 'GATEWAY_MAX_ROOT_FIELDS', limits.maxRootFields),
+      maxCost: setting(env.GATEWAY_MAX_COST, 'GATEWAY_MAX_COST', limits.maxCost),
     },
     paymentEvents: { redisUrl: env.REDIS_URL || undefined, databaseUrl: env.DATABASE_URL || undefined },
     subscriptionLimits: {
@@ -91,7 +125,16 @@ export function parseGatewayCli(argv: readonly string[], env: Record<string, str
       maxPerCaller: setting(env.GATEWAY_MAX_SUBSCRIPTIONS_PER_CALLER, 'GATEWAY_MAX_SUBSCRIPTIONS_PER_CALLER', DEFAULT_SUBSCRIPTION_LIMITS.maxPerCaller),
       idleTimeoutMs: setting(env.GATEWAY_SUBSCRIPTION_IDLE_MS, 'GATEWAY_SUBSCRIPTION_IDLE_MS', DEFAULT_SUBSCRIPTION_LIMITS.idleTimeoutMs),
     },
+    ...(values.demo === undefined ? {} : { demo: { distDir: values.demo, apiKey: env.DEMO_API_KEY || DEFAULT_DEMO_API_KEY } }),
   };
+}
+
+/** DEMO_API_KEY (set by `npm start`): the demo partner, with every payment and opt-in scope. */
+export const DEMO_PARTNER_ID = 'demo-partner';
+export const DEMO_SCOPES = ['payments:read', 'payments:write', 'merchants:read', 'merchants:write'];
+
+function demoKey(key: string): ApiKeyRecord {
+  return { id: 'demo', partnerId: DEMO_PARTNER_ID, sha256: digestKey(key), scopes: DEMO_SCOPES };
 }
 
 function setting(text: string | undefined, name: string, fallback: number): number {

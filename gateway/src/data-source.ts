@@ -3,7 +3,7 @@
 // fetch failures turned into errors a client can act on.
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLError } from 'graphql';
-import { ErrorCode, injectTraceContext } from '@interop/kit';
+import { ErrorCode, identityClaims, IDENTITY_HEADER, injectTraceContext } from '@interop/kit';
 import type { GatewayContext } from './context';
 import type { GatewayMetrics } from './metrics';
 import { SubgraphFetchError, subgraphFetcher } from './subgraph-fetcher';
@@ -12,6 +12,8 @@ export interface SubgraphSourceOptions {
   name: string;
   url: string;
   timeoutMs: number;
+  /** Shared with the subgraphs: seals the caller's identity over each request body. */
+  signingSecret: string;
   metrics?: GatewayMetrics;
 }
 
@@ -21,7 +23,12 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   constructor(options: SubgraphSourceOptions) {
     super({
       url: options.url,
-      fetcher: subgraphFetcher({ subgraph: options.name, timeoutMs: options.timeoutMs, ...(options.metrics ? { metrics: options.metrics } : {}) }),
+      fetcher: subgraphFetcher({
+        subgraph: options.name,
+        timeoutMs: options.timeoutMs,
+        signingSecret: options.signingSecret,
+        ...(options.metrics ? { metrics: options.metrics } : {}),
+      }),
     });
     this.subgraph = options.name;
   }
@@ -30,6 +37,8 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     const headers = request.http?.headers;
     if (!headers) return;
     if (context.requestId) headers.set('x-request-id', context.requestId);
+    // Only the gateway speaks for the caller: the claims are written here and sealed by the fetcher over the exact body.
+    headers.set(IDENTITY_HEADER, identityClaims(context.caller));
     for (const [name, value] of Object.entries(injectTraceContext({}))) headers.set(name, value);
   }
 

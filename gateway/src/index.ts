@@ -3,3 +3,8 @@ export * from './composition';
 export * from './cli';
 export * from './operation-limits';
 export * from './subscriptions';
+export * from './demo';
+export * from './auth/authenticate';
+export * from './auth/api-keys';
+export * from './gateway-config';
+export * from './rate-limit';

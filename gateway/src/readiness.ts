@@ -1,22 +1,25 @@
 // /ready: the supergraph is loaded and every subgraph in it answers a trivial
-// query in time. Load balancers send traffic only to a ready gateway.
+// query in time, signed as the gateway, so a subgraph that does not share the
+// gateway's signing secret shows as not ready. Load balancers send traffic only to a ready gateway.
 import type { ServerResponse } from 'node:http';
-import { sendJson } from '@interop/kit';
+import { IDENTITY_HEADER, sendJson, serviceCaller, signIdentity } from '@interop/kit';
+
+const PROBE = '{"query":"{ __typename }"}';
 
 export interface SubgraphProbe {
   name: string;
   url: string;
 }
 
-export async function probeSubgraphs(subgraphs: Iterable<SubgraphProbe>, timeoutMs: number): Promise<Record<string, { ok: boolean; ms: number }>> {
+export async function probeSubgraphs(subgraphs: Iterable<SubgraphProbe>, timeoutMs: number, signingSecret: string): Promise<Record<string, { ok: boolean; ms: number }>> {
   const results = await Promise.all(
     [...subgraphs].map(async ({ name, url }) => {
       const started = performance.now();
       try {
         const response = await fetch(url, {
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: '{"query":"{ __typename }"}',
+          headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: signIdentity(signingSecret, serviceCaller('gateway'), PROBE) },
+          body: PROBE,
           signal: AbortSignal.timeout(timeoutMs),
         });
         await response.arrayBuffer();
@@ -29,9 +32,15 @@ export async function probeSubgraphs(subgraphs: Iterable<SubgraphProbe>, timeout
   return Object.fromEntries(results);
 }
 
-export async function sendReadiness(res: ServerResponse, loaded: boolean, subgraphs: Iterable<SubgraphProbe>, timeoutMs: number): Promise<void> {
+export async function sendReadiness(
+  res: ServerResponse,
+  loaded: boolean,
+  subgraphs: Iterable<SubgraphProbe>,
+  timeoutMs: number,
+  signingSecret: string,
+): Promise<void> {
   if (!loaded) return sendJson(res, 503, { status: 'loading', subgraphs: {} });
-  const results = await probeSubgraphs(subgraphs, timeoutMs);
+  const results = await probeSubgraphs(subgraphs, timeoutMs, signingSecret);
   const ready = Object.values(results).every((result) => result.ok);
   sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'degraded', subgraphs: results });
 }

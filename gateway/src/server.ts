@@ -1,38 +1,29 @@
 // The gateway: @apollo/gateway planning over a supergraph (a fixed SDL or a
 // watched file), served by @apollo/server on the shared HTTP integration, with
-// Apollo Sandbox on the root URL, /health, /ready and /metrics, and the
-// paymentUpdated subscription over WebSocket and SSE on the GraphQL paths.
-// Builds everything without listening, so tests choose the port.
-import type { Server } from 'node:http';
+// Apollo Sandbox on the root URL, /health, /ready, /metrics, the
+// paymentUpdated subscription over WebSocket and SSE on the GraphQL paths and,
+// when given, the demo web app at /demo. Builds everything without listening,
+// so tests choose the port.
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { GraphQLSchema } from 'graphql';
-import {
-  close,
-  createGraphQLHttpServer,
-  createLogger,
-  DEVELOPMENT_SIGNING_SECRET,
-  listen,
-  maskingFormatError,
-  sendJson,
-  type Logger,
-} from '@interop/kit';
+import { close, createGraphQLHttpServer, createLogger, listen, maskingFormatError, sendJson, type Caller, type Logger } from '@interop/kit';
+import { Authenticator, type AuthOptions } from './auth/authenticate';
+import type { RateLimitSettings } from './gateway-config';
+import { createRateLimiter, DEFAULT_RATE_LIMIT, rateLimitedError, rateLimitHeaders } from './rate-limit';
 import { gatewayContext, type GatewayContext } from './context';
 import { SubgraphDataSource } from './data-source';
+import { DEMO_PATH, demoRoute, type DemoOptions } from './demo';
 import { EXAMPLE_OPERATION, EXAMPLE_VARIABLES } from './example-operation';
 import { GatewayMetrics } from './metrics';
 import { DEFAULT_OPERATION_LIMITS, operationLimitsPlugin, type OperationLimits } from './operation-limits';
 import { countingPlanCache } from './plan-cache';
 import { sendReadiness, type SubgraphProbe } from './readiness';
 import { requestMetricsPlugin } from './request-metrics';
-import {
-  createSubscriptionServer,
-  subscriptionsOverHttpRefused,
-  type Authenticate,
-  type PaymentEventsConfig,
-  type SubscriptionLimits,
-} from './subscriptions';
+import { servableSupergraph } from './subgraph-enforced-security';
+import { createSubscriptionServer, subscriptionsOverHttpRefused, type PaymentEventsConfig, type SubscriptionLimits } from './subscriptions';
 import { watchedSupergraph } from './supergraph-source';
 
 export const DEFAULT_SUBGRAPH_TIMEOUT_MS = 5000;
@@ -54,16 +45,26 @@ export interface GatewayOptions {
   drainMs?: number;
   /** Depth, alias, root-field and cost limits checked before planning. */
   limits?: OperationLimits;
+  /** Shared with the subgraphs; the caller's identity travels to them sealed with it. */
+  signingSecret: string;
+  /** API keys and JWT settings; without them every caller is anonymous and only public facts answer. */
+  auth?: AuthOptions;
+  /** Introspection and field suggestions; on unless NODE_ENV=production. */
+  introspection?: boolean;
+  /** Requests per window per credential and per anonymous client IP; on by default. */
+  rateLimit?: RateLimitSettings;
+  /** Shares rate-limit counts with the other gateway processes on this Redis. */
+  redisUrl?: string | undefined;
+  /** Separates these counts from other deployments sharing the Redis. */
+  rateLimitKeyPrefix?: string;
   logger?: Logger;
   metrics?: GatewayMetrics;
-  /** Who is calling, from request headers; anonymous without it. Subscriptions call it with a WebSocket's connection_init payload or an SSE request's headers. */
-  authenticate?: Authenticate;
   /** Where payment status changes come from: Redis, PostgreSQL, or (neither given) the payments subgraph's event stream. */
   paymentEvents?: PaymentEventsConfig;
   /** Subscription limits; each defaults to DEFAULT_SUBSCRIPTION_LIMITS. */
   subscriptionLimits?: Partial<SubscriptionLimits>;
-  /** Shared with the subgraphs: signs the gateway's reads of the payments event stream. */
-  signingSecret?: string;
+  /** Serves the built demo web app at /demo, with the API key it sends at /demo/config.json. */
+  demo?: DemoOptions;
 }
 
 export interface RunningGateway {
@@ -91,11 +92,12 @@ export function createGatewayApollo(options: GatewayOptions): GatewayParts {
   // unless the operator opts in by setting the variable to false.
   process.env.APOLLO_TELEMETRY_DISABLED ??= 'true';
   const overrides = options.subgraphUrls ?? {};
+  const introspection = options.introspection ?? process.env.NODE_ENV !== 'production';
   const subgraphs = new Map<string, SubgraphProbe>();
   const gateway = new ApolloGateway({
     ...(options.supergraphPath
-      ? { supergraphSdl: watchedSupergraph(options.supergraphPath, options.supergraphSdl, logger) }
-      : { supergraphSdl: options.supergraphSdl }),
+      ? { supergraphSdl: watchedSupergraph(options.supergraphPath, servableSupergraph(options.supergraphSdl), logger) }
+      : { supergraphSdl: servableSupergraph(options.supergraphSdl) }),
     logger,
     queryPlannerConfig: { cache: countingPlanCache(metrics) },
     buildService: ({ name, url }) => {
@@ -106,6 +108,7 @@ export function createGatewayApollo(options: GatewayOptions): GatewayParts {
         name,
         url: routed,
         timeoutMs: options.subgraphTimeouts?.[name] ?? options.subgraphTimeoutMs ?? DEFAULT_SUBGRAPH_TIMEOUT_MS,
+        signingSecret: options.signingSecret,
         metrics,
       });
     },
@@ -123,8 +126,9 @@ export function createGatewayApollo(options: GatewayOptions): GatewayParts {
     // Apollo); Apollo's own handler would stop Apollo first and then re-raise
     // the signal, ending the process in the middle of the drain.
     stopOnTerminationSignals: false,
-    // Production hides schema details (suggestions, introspection) from clients it does not know.
-    hideSchemaDetailsFromClientErrors: process.env.NODE_ENV === 'production',
+    // Production hides schema details (introspection, suggestions) unless the operator opts in.
+    introspection,
+    hideSchemaDetailsFromClientErrors: !introspection,
     plugins: [
       subscriptionsOverHttpRefused(),
       operationLimitsPlugin(options.limits ?? DEFAULT_OPERATION_LIMITS),
@@ -147,6 +151,9 @@ export interface StartGatewayOptions extends GatewayOptions {
 
 export async function startGateway(options: StartGatewayOptions): Promise<RunningGateway> {
   const logger = options.logger ?? createLogger('gateway');
+  const authenticator = await Authenticator.create(options.auth ?? { apiKeys: [] });
+  const rateLimit = options.rateLimit ?? { enabled: true, ...DEFAULT_RATE_LIMIT };
+  const limiter = rateLimit.enabled ? await createRateLimiter(rateLimit, { redisUrl: options.redisUrl, keyPrefix: options.rateLimitKeyPrefix, logger }) : null;
   const { apollo, metrics, subgraphs, apiSchema } = createGatewayApollo({ ...options, logger });
   await apollo.start();
   let loaded = true;
@@ -156,11 +163,11 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     paths: GRAPHQL_PATHS,
     events: options.paymentEvents ?? {},
     paymentsUrl: () => subgraphs.get('payments')?.url,
-    signingSecret: options.signingSecret ?? DEVELOPMENT_SIGNING_SECRET,
-    ...(options.authenticate ? { authenticate: options.authenticate } : {}),
+    signingSecret: options.signingSecret,
+    authenticate: (headers) => authenticator.authenticate(headers),
     ...(options.subscriptionLimits ? { limits: options.subscriptionLimits } : {}),
     maxBodyBytes: MAX_BODY_BYTES,
-    hideSchemaDetails: process.env.NODE_ENV === 'production',
+    hideSchemaDetails: !(options.introspection ?? process.env.NODE_ENV !== 'production'),
     logger,
   });
   const server: Server = createGraphQLHttpServer({
@@ -168,24 +175,43 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     graphqlPaths: GRAPHQL_PATHS,
     maxBodyBytes: MAX_BODY_BYTES,
     streams: subscriptions.streams,
-    context: async () => gatewayContext(),
+    context: async (req, res) => gatewayContext(await admit(req, res)),
     routes: {
       '/health': (_req, res) => sendJson(res, 200, { status: 'ok' }),
-      '/ready': (_req, res) => sendReadiness(res, loaded, subgraphs.values(), options.readyTimeoutMs ?? 1000),
+      '/ready': (_req, res) => sendReadiness(res, loaded, subgraphs.values(), options.readyTimeoutMs ?? 1000, options.signingSecret),
       '/metrics': async (_req, res) => {
         const body = await metrics.registry.metrics();
         res.writeHead(200, { 'content-type': metrics.registry.contentType });
         res.end(body);
       },
     },
+    prefixRoutes: options.demo ? { [DEMO_PATH]: demoRoute(options.demo) } : {},
   });
   subscriptions.attach(server);
+  /** The caller, counted against its budget: a credential's own, or its IP's when anonymous or refused. */
+  async function admit(req: IncomingMessage, res: ServerResponse): Promise<Caller> {
+    const ip = req.socket.remoteAddress ?? 'unknown';
+    let caller: Caller;
+    try {
+      caller = await authenticator.authenticate(req.headers);
+    } catch (error) {
+      // Guessing keys costs the guesser's IP budget.
+      await limiter?.consume(ip, true);
+      throw error;
+    }
+    if (!limiter) return caller;
+    const decision = await limiter.consume(caller.credentialId ?? ip, caller.credentialId === null);
+    if (!decision.allowed) throw rateLimitedError(decision, rateLimit);
+    for (const [name, value] of Object.entries(rateLimitHeaders(decision, rateLimit))) res.setHeader(name, value);
+    return caller;
+  }
   let port: number;
   try {
     port = await listen(server, options.port, options.host);
   } catch (error) {
     await subscriptions.close();
     await apollo.stop();
+    await limiter?.close();
     throw error;
   }
   let stopping: Promise<void> | undefined;
@@ -200,7 +226,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       stopping ??= subscriptions
         .close()
         .then(() => close(server, options.drainMs))
-        .then(() => apollo.stop());
+        .then(() => apollo.stop())
+        .then(() => limiter?.close());
       return stopping;
     },
   };

@@ -3,6 +3,7 @@
 // every failure named (timeout, unreachable, status) for the client's error.
 // Mutations are never retried or shared.
 import type { Fetcher, FetcherRequestInit } from '@apollo/utils.fetcher';
+import { IDENTITY_HEADER, sealIdentity } from '@interop/kit';
 import type { GatewayMetrics } from './metrics';
 
 export type FetchFailure = 'timeout' | 'unreachable';
@@ -28,6 +29,8 @@ interface Buffered {
 export interface SubgraphFetcherOptions {
   subgraph: string;
   timeoutMs: number;
+  /** Seals the identity claims the data source wrote, over the body actually sent. */
+  signingSecret: string;
   metrics?: GatewayMetrics;
 }
 
@@ -71,8 +74,9 @@ export function subgraphFetcher(options: SubgraphFetcherOptions): Fetcher {
     }
   }
 
-  return async (url, init = {}) => {
-    const body = typeof init.body === 'string' ? init.body : (init.body?.toString('utf8') ?? '');
+  return async (url, unsealed = {}) => {
+    const body = typeof unsealed.body === 'string' ? unsealed.body : (unsealed.body?.toString('utf8') ?? '');
+    const init = sealed(unsealed, body, options.signingSecret);
     if (isMutation(body)) return toResponse(await attempt(url, init));
     const headers = Object.entries(init.headers ?? {}).filter(([name]) => !PER_REQUEST_HEADERS.has(name.toLowerCase()));
     const key = `${url}\n${JSON.stringify(headers)}\n${body}`;
@@ -83,6 +87,12 @@ export function subgraphFetcher(options: SubgraphFetcherOptions): Fetcher {
     }
     return toResponse(await shared);
   };
+}
+
+function sealed(init: FetcherRequestInit, body: string, secret: string): FetcherRequestInit {
+  const claims = init.headers?.[IDENTITY_HEADER];
+  if (claims === undefined) return init;
+  return { ...init, headers: { ...init.headers, [IDENTITY_HEADER]: sealIdentity(secret, claims, body) } };
 }
 
 function toResponse(buffered: Buffered): Response {

@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import type { SupergraphSdlHook } from '@apollo/gateway';
 import type { Logger } from '@interop/kit';
+import { servableSupergraph } from './subgraph-enforced-security';
 
 export function watchedSupergraph(path: string, initialSdl: string, logger: Logger, debounceMs = 100): SupergraphSdlHook {
   return async ({ update }) => {
@@ -15,7 +16,7 @@ export function watchedSupergraph(path: string, initialSdl: string, logger: Logg
     const reload = async () => {
       let next: string;
       try {
-        next = await readFile(path, 'utf8');
+        next = servableSupergraph(await readFile(path, 'utf8'));
       } catch (error) {
         logger.error({ path, err: error }, 'supergraph reload refused: cannot read file; still serving the previous schema');
         return;

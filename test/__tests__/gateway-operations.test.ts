@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startGateway } from '@interop/gateway';
 import { createLogger } from '@interop/kit';
-import { postGraphQL, startGatewayFor, startGraph, supergraphFor, type Graph } from '../harness';
+import { postGraphQL, startGatewayFor, startGraph, supergraphFor, TEST_GATEWAY_OPTIONS, type Graph } from '../harness';
 import { runLoad } from '../load';
 import { startProxy } from '../proxy';
 import { finished, freePort, runTs, waitForOutput } from '../processes';
@@ -31,7 +31,7 @@ test('a supergraph hot reload under load drops no request; an invalid file is re
   const initial = supergraphFor(routes());
   writeFileSync(file, initial);
   const proxy = await startProxy(graph.subgraphs.payments.url);
-  const gateway = await startGateway({ supergraphSdl: initial, supergraphPath: file, port: 0, host: '127.0.0.1', logger: createLogger('test') });
+  const gateway = await startGateway({ supergraphSdl: initial, supergraphPath: file, port: 0, host: '127.0.0.1', logger: createLogger('test'), ...TEST_GATEWAY_OPTIONS });
   try {
     let phase = 0;
     const results = await runLoad<{ paymentTools: unknown[] }>({

@@ -6,7 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { postGraphQL, startGraph, TEST_WALLET_SECRET, type Graph } from '../harness';
+import { postSigned, startGraph, TEST_WALLET_SECRET, type Graph } from '../harness';
 import { decide, freshKey, merchantWhere, OPTED_IN_TO_WECHAT_ON_TAOBAO } from '../payments-helpers';
 import { finished, freePort, runTs, waitForOutput } from '../processes';
 
@@ -57,7 +57,7 @@ test('a payment the API acknowledged is still there after SIGKILL and a restart,
   const port = await freePort();
   const env = { DATA_DIR: mkdtempSync(join(tmpdir(), 'payments-durable-')), DATABASE_URL: undefined };
   const first = await paymentsProcess(port, env);
-  const created = await postGraphQL<{ initiatePayment: { id: string; status: string } }>(first.url, INITIATE, { input: input(freshKey('durable')) });
+  const created = await postSigned<{ initiatePayment: { id: string; status: string } }>(first.url, INITIATE, { input: input(freshKey('durable')) });
   expect(created.errors).toBeUndefined();
   const id = created.data?.initiatePayment.id ?? '';
   first.child.kill('SIGKILL');
@@ -65,12 +65,12 @@ test('a payment the API acknowledged is still there after SIGKILL and a restart,
 
   const second = await paymentsProcess(port, env);
   try {
-    const found = await postGraphQL<{ payment: { id: string; status: string; reference: string } }>(second.url, PAYMENT, { id });
+    const found = await postSigned<{ payment: { id: string; status: string; reference: string } }>(second.url, PAYMENT, { id });
     expect(found.data?.payment).toEqual({ id, status: 'REQUIRES_ACTION', reference: 'durable-order' });
     // The wallet's webhook reaches the restarted process and settles the payment.
     expect(await decide(graph, id, 'approve')).toBe(200);
     await graph.wallet.webhooks.idle();
-    const paid = await postGraphQL<{ payment: { status: string } }>(second.url, PAYMENT, { id });
+    const paid = await postSigned<{ payment: { status: string } }>(second.url, PAYMENT, { id });
     expect(paid.data?.payment.status).toBe('SUCCEEDED');
   } finally {
     second.child.kill('SIGTERM');
@@ -93,7 +93,7 @@ if (databaseUrl) {
     try {
       const key = freshKey('two-processes');
       const responses = await Promise.all(
-        Array.from({ length: 50 }, (_, i) => postGraphQL<{ initiatePayment: { id: string } }>(processes[i % 2]!.url, INITIATE, { input: input(key) })),
+        Array.from({ length: 50 }, (_, i) => postSigned<{ initiatePayment: { id: string } }>(processes[i % 2]!.url, INITIATE, { input: input(key) })),
       );
       for (const response of responses) expect(response.errors).toBeUndefined();
       expect(new Set(responses.map((response) => response.data?.initiatePayment.id)).size).toBe(1);

@@ -5,6 +5,7 @@ import { CommerceStore, startCommerce } from '@interop/commerce';
 import type { RunningGateway } from '@interop/gateway';
 import { postGraphQL, startGraph, startGatewayFor, type Graph } from '../harness';
 import { startProxy, type Proxy } from '../proxy';
+import { TEST_TRUST } from '../identities';
 
 let graph: Graph;
 
@@ -52,7 +53,7 @@ describe('commerce down', () => {
       expect(ready.status).toBe(503);
       expect(((await ready.json()) as { subgraphs: Record<string, { ok: boolean }> }).subgraphs.commerce?.ok).toBe(false);
     } finally {
-      graph.subgraphs.commerce = await startCommerce({ port, host: '127.0.0.1', store: new CommerceStore() });
+      graph.subgraphs.commerce = await startCommerce({ port, host: '127.0.0.1', store: new CommerceStore(), trust: TEST_TRUST });
     }
     const whole = await graph.query<MerchantAnswer>(MERCHANT);
     expect(whole.errors).toBeUndefined();
@@ -70,7 +71,7 @@ describe('commerce down', () => {
       expect(tools.data?.paymentTools).toHaveLength(7);
       const down = await postGraphQL(gateway.url, `{ platforms { id } }`);
       expect(errorsOf(down)).toEqual([{ code: 'SUBGRAPH_UNAVAILABLE', subgraph: 'commerce' }]);
-      graph.subgraphs.commerce = await startCommerce({ port, host: '127.0.0.1', store: new CommerceStore() });
+      graph.subgraphs.commerce = await startCommerce({ port, host: '127.0.0.1', store: new CommerceStore(), trust: TEST_TRUST });
       const back = await postGraphQL<{ platforms: unknown[] }>(gateway.url, `{ platforms { id } }`);
       expect(back.errors).toBeUndefined();
       expect(back.data?.platforms).toHaveLength(10);

@@ -1,6 +1,6 @@
 // `npm start` as a newcomer meets it: the whole product on the ports the
-// environment names, Sandbox on the gateway's root URL, data under DATA_DIR,
-// and every process gone after SIGTERM.
+// environment names, Sandbox on the gateway's root URL, the demo app on /demo/,
+// data under DATA_DIR, and every process gone after SIGTERM.
 import { existsSync, mkdtempSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -19,7 +19,7 @@ function refuses(port: number): Promise<boolean> {
   });
 }
 
-test('starts the graph and the sandbox wallet on the configured ports, serves Sandbox and stops every process on SIGTERM', async () => {
+test('starts the graph and the sandbox wallet on the configured ports, serves Sandbox and the demo app, and stops every process on SIGTERM', async () => {
   const ports = {
     GATEWAY_PORT: await freePort(),
     COMMERCE_PORT: await freePort(),
@@ -33,10 +33,12 @@ test('starts the graph and the sandbox wallet on the configured ports, serves Sa
     DATA_DIR: dataDir,
     MERCHANT_COUNT: '120',
     DATABASE_URL: undefined,
+    DEMO_API_KEY: 'start-test-demo-key',
   });
   const exit = finished(child, 120_000);
-  const ready = await waitForOutput(child, /Interop Graph is ready: \S+/, 110_000);
+  const ready = await waitForOutput(child, /Interop Graph is ready: \S+[\s\S]*Demo web app[^\n]*/, 110_000);
   expect(ready).toContain(`http://localhost:${ports.GATEWAY_PORT}/`);
+  expect(ready).toContain(`http://localhost:${ports.GATEWAY_PORT}/demo/`);
 
   const gateway = `http://127.0.0.1:${ports.GATEWAY_PORT}/`;
   const response = await postGraphQL<{ merchant: { storefronts: { platform: { name: string }; paymentOptions: unknown[] }[] } }>(
@@ -51,6 +53,11 @@ test('starts the graph and the sandbox wallet on the configured ports, serves Sa
   const html = await page.text();
   expect(html).toContain('embeddable-sandbox');
   expect(html).toContain('TaobaoCheckout');
+
+  const demo = await fetch(`${gateway}demo/`);
+  expect(demo.status).toBe(200);
+  expect(await demo.text()).toContain('<div id="root">');
+  expect(await (await fetch(`${gateway}demo/config.json`)).json()).toEqual({ apiKey: 'start-test-demo-key' });
 
   expect(existsSync(join(dataDir, 'merchants'))).toBe(true);
   expect(existsSync(join(dataDir, 'payments'))).toBe(true);

@@ -1,30 +1,15 @@
-// Subscriptions authenticate as queries do: the gateway's `authenticate` reads
+// Subscriptions authenticate as queries do: the gateway's authenticator reads
 // the credentials (from a WebSocket's connection_init payload or an SSE
 // request's headers), and the payments subgraph lets a partner read only its
 // own payments, so a partner follows only its own. Bad credentials are
 // refused before anything runs; a payment the caller may not read refuses
 // the subscription with the code the same query gets over HTTP.
-import { GraphQLError } from 'graphql';
 import { NetworkError } from 'graphql-sse';
-import { ANONYMOUS, type Caller } from '@interop/kit';
 import type { RunningGateway } from '@interop/gateway';
 import { startGatewayFor, startGraph, type Graph, type GraphQLResponse } from '../harness';
+import { PARTNER_A, PARTNER_B } from '../identities';
 import { freshKey, merchantWhere, OPTED_IN_TO_WECHAT_ON_TAOBAO } from '../payments-helpers';
 import { ending, firstOutcome, PAYMENT_UPDATED, readUntil, sseClient, statusOf, wsClient } from '../subscription-helpers';
-
-const PARTNERS: Record<string, Caller> = {
-  'key-partner-a': { partnerId: 'partner-a', scopes: ['payments:read', 'payments:write'], credentialId: 'key-partner-a' },
-  'key-partner-b': { partnerId: 'partner-b', scopes: ['payments:read', 'payments:write'], credentialId: 'key-partner-b' },
-};
-
-/** API keys in `x-api-key`; none is anonymous, an unknown one is UNAUTHENTICATED. */
-async function authenticate(headers: Record<string, string | string[] | undefined>): Promise<Caller> {
-  const key = headers['x-api-key'];
-  if (key === undefined) return ANONYMOUS;
-  const caller = typeof key === 'string' ? PARTNERS[key] : undefined;
-  if (!caller) throw new GraphQLError('Unknown API key.', { extensions: { code: 'UNAUTHENTICATED' } });
-  return caller;
-}
 
 let graph: Graph;
 let gateway: RunningGateway;
@@ -44,7 +29,7 @@ const codesOf = (errors: unknown) => (Array.isArray(errors) ? errors.map((error:
 
 beforeAll(async () => {
   graph = await startGraph({ merchantCount: 100 });
-  gateway = await startGatewayFor(graph, {}, { authenticate });
+  gateway = await startGatewayFor(graph);
   const merchantId = await merchantWhere(graph, OPTED_IN_TO_WECHAT_ON_TAOBAO);
   const created = await post<{ initiatePayment: { id: string } }>(
     'mutation ($input: InitiatePaymentInput!) { initiatePayment(input: $input) { id } }',
@@ -58,7 +43,7 @@ beforeAll(async () => {
         idempotencyKey: freshKey('auth'),
       },
     },
-    'key-partner-a',
+    PARTNER_A.key,
   );
   const id = created.data?.initiatePayment.id;
   if (!id) throw new Error(JSON.stringify(created.errors));
@@ -71,7 +56,7 @@ afterAll(async () => {
 });
 
 test('the owner follows its payment over WebSocket, with its key in connection_init', async () => {
-  const client = wsClient(gateway, { connectionParams: { 'x-api-key': 'key-partner-a' } });
+  const client = wsClient(gateway, { connectionParams: { 'x-api-key': PARTNER_A.key } });
   try {
     const [first] = await readUntil(client.iterate({ query: PAYMENT_UPDATED, variables: { id: paymentOfA } }), () => true);
     expect(first?.errors).toBeUndefined();
@@ -82,7 +67,7 @@ test('the owner follows its payment over WebSocket, with its key in connection_i
 });
 
 test('the owner follows its payment over SSE, with its key in the request headers', async () => {
-  const client = sseClient(gateway, { 'x-api-key': 'key-partner-a' });
+  const client = sseClient(gateway, { 'x-api-key': PARTNER_A.key });
   try {
     const [first] = await readUntil(client.iterate({ query: PAYMENT_UPDATED, variables: { id: paymentOfA } }), () => true);
     expect(statusOf(first ?? {})).toBe('REQUIRES_ACTION');
@@ -92,8 +77,8 @@ test('the owner follows its payment over SSE, with its key in the request header
 });
 
 test('another partner is refused with FORBIDDEN, over WebSocket and SSE', async () => {
-  const ws = wsClient(gateway, { connectionParams: { headers: { 'X-Api-Key': 'key-partner-b' } } });
-  const sse = sseClient(gateway, { 'x-api-key': 'key-partner-b' });
+  const ws = wsClient(gateway, { connectionParams: { headers: { 'X-Api-Key': PARTNER_B.key } } });
+  const sse = sseClient(gateway, { 'x-api-key': PARTNER_B.key });
   try {
     expect(codesOf(await firstOutcome(ws.iterate({ query: PAYMENT_UPDATED, variables: { id: paymentOfA } })))).toEqual(['FORBIDDEN']);
     const refusal = (await firstOutcome(sse.iterate({ query: PAYMENT_UPDATED, variables: { id: paymentOfA } }))) as { data?: unknown; errors?: unknown };

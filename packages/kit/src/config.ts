@@ -31,6 +31,16 @@ export const wholeNumber = (fallback: number, min: number, max: number) =>
       .default(fallback),
   );
 
+/** `true`/`false` (also 1/0, yes/no); anything else is refused rather than read as false. */
+export const flag = (fallback: boolean) =>
+  z.preprocess(
+    unsetIfEmpty,
+    z
+      .enum(['true', 'false', '1', '0', 'yes', 'no'])
+      .transform((value) => value === 'true' || value === '1' || value === 'yes')
+      .default(fallback),
+  );
+
 /** A TCP port from the environment; 0 asks the OS for a free one. */
 export const port = (fallback: number) => wholeNumber(fallback, 0, 65535);
 

@@ -19,6 +19,12 @@ export const ErrorCode = {
   TOO_MANY_ROOT_FIELDS: 'TOO_MANY_ROOT_FIELDS',
   /** The operation's estimated cost (fields times list sizes) is over the gateway's limit; nothing was run. */
   OPERATION_TOO_EXPENSIVE: 'OPERATION_TOO_EXPENSIVE',
+  /** The request carries a credential the gateway does not accept (unknown, expired, badly signed or for another audience), or a field needs a credential and none was given. */
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  /** The credential is valid but may not do this: a scope is missing, or the payment, merchant or opt-in belongs to someone else. The field is null; the rest of the response stands. */
+  FORBIDDEN: 'FORBIDDEN',
+  /** The caller used up its requests for the current window (HTTP 429); `extensions.retryAfterSeconds` says when to retry; nothing was run. */
+  RATE_LIMITED: 'RATE_LIMITED',
   /** Anything unexpected; details are logged, never sent. */
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
   /** The tool is not an effective checkout option for that merchant on that platform now; `extensions.reason` says why. */
@@ -79,6 +85,15 @@ export function dependencyUnavailable(dependency: string, cause?: unknown): AppE
   );
   if (cause !== undefined) (error as { cause?: unknown }).cause = cause;
   return error;
+}
+
+/** No credential, where one is needed. */
+export function unauthenticated(message = 'This needs a credential: an API key or a bearer token.'): AppError {
+  return new AppError(ErrorCode.UNAUTHENTICATED, message);
+}
+
+export function forbidden(message: string, extensions: Record<string, unknown> = {}): AppError {
+  return new AppError(ErrorCode.FORBIDDEN, message, extensions);
 }
 
 /** True when the error carries a code the client may see as it is. */

@@ -3,8 +3,9 @@
 // with room for plain JSON routes such as /health.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { HeaderMap, type ApolloServer, type BaseContext, type ContextThunk } from '@apollo/server';
+import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { context as otelContext } from '@opentelemetry/api';
+import type { Caller } from './identity';
 import { requestIdOf, requestScope } from './request-scope';
 import { extractTraceContext, inSpan } from './tracing';
 
@@ -14,10 +15,18 @@ export interface GraphQLHttpOptions<TContext extends BaseContext> {
   apollo: ApolloServer<TContext>;
   /** Paths that serve GraphQL, e.g. ['/graphql'] or ['/', '/graphql']. */
   graphqlPaths: readonly string[];
-  /** Builds the request's context; may set response headers (e.g. a request id). */
-  context: (req: IncomingMessage, res: ServerResponse) => Promise<TContext>;
+  /** Builds the request's context; may set response headers (e.g. a request id). `caller` is what `identify` admitted. */
+  context: (req: IncomingMessage, res: ServerResponse, caller: Caller | undefined) => Promise<TContext>;
+  /**
+   * Admits a GraphQL request before it is parsed, from its headers and the exact
+   * bytes it carries (the body of a POST, the query string of a GET): the caller
+   * it proves, or null to refuse it with 401 and UNAUTHENTICATED.
+   */
+  identify?: (req: IncomingMessage, signedContent: string) => Caller | null;
   /** Extra routes by exact path, answered before GraphQL. */
   routes?: Readonly<Record<string, Route>>;
+  /** Extra routes for a path and everything under it ('/demo' answers '/demo' and '/demo/...'), after exact routes. */
+  prefixRoutes?: Readonly<Record<string, Route>>;
   /** Largest request body accepted, in bytes. */
   maxBodyBytes?: number;
   /** Another transport on the GraphQL paths (GraphQL over Server-Sent Events): answers the requests it accepts instead of Apollo. */
@@ -36,7 +45,7 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(options: G
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   return createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const route = options.routes?.[url.pathname];
+    const route = options.routes?.[url.pathname] ?? prefixRoute(options.prefixRoutes, url.pathname);
     const streams = paths.has(url.pathname) && options.streams?.accepts(req) ? options.streams : undefined;
     const requestId = requestIdOf(req);
     res.setHeader('x-request-id', requestId);
@@ -49,7 +58,7 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(options: G
           ? Promise.resolve(streams.serve(req, res))
           : paths.has(url.pathname)
           ? inSpan('http.request', { 'http.method': req.method ?? 'GET', 'url.path': url.pathname }, () =>
-              serveGraphQL(options.apollo, req, res, url.search, maxBody, () => options.context(req, res)),
+              serveGraphQL(options, req, res, url.search, maxBody),
             )
           : Promise.resolve(sendJson(res, 404, { error: 'Not found' }));
     const handled = requestScope.run({ requestId }, () => otelContext.with(extractTraceContext(req.headers), serve));
@@ -60,22 +69,38 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(options: G
   });
 }
 
+function prefixRoute(routes: Readonly<Record<string, Route>> | undefined, pathname: string): Route | undefined {
+  for (const [prefix, route] of Object.entries(routes ?? {})) {
+    if (pathname === prefix || pathname.startsWith(`${prefix}/`)) return route;
+  }
+  return undefined;
+}
+
 async function serveGraphQL<TContext extends BaseContext>(
-  apollo: ApolloServer<TContext>,
+  options: GraphQLHttpOptions<TContext>,
   req: IncomingMessage,
   res: ServerResponse,
   search: string,
   maxBody: number,
-  context: ContextThunk<TContext>,
 ): Promise<void> {
   const headers = new HeaderMap();
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
   }
-  const body = req.method === 'POST' ? await readJsonBody(req, maxBody) : undefined;
-  const response = await apollo.executeHTTPGraphQLRequest({
+  const text = req.method === 'POST' ? await readRawBody(req, maxBody) : undefined;
+  let caller: Caller | undefined;
+  if (options.identify) {
+    const admitted = options.identify(req, text ?? search);
+    if (!admitted) {
+      sendJson(res, 401, { errors: [{ message: 'This service answers the gateway only.', extensions: { code: 'UNAUTHENTICATED' } }] });
+      return;
+    }
+    caller = admitted;
+  }
+  const body = text === undefined ? undefined : parseJsonBody(req, text);
+  const response = await options.apollo.executeHTTPGraphQLRequest({
     httpGraphQLRequest: { method: req.method ?? 'GET', headers, search, body },
-    context,
+    context: () => options.context(req, res, caller),
   });
   res.statusCode = response.status ?? 200;
   for (const [name, value] of response.headers) res.setHeader(name, value);
@@ -101,9 +126,8 @@ function bodyErrorMessage(error: unknown): string {
   return error instanceof BodyError ? error.message : 'Internal server error';
 }
 
-/** Reads a JSON body up to `limit` bytes; a non-JSON content type is passed on as text for Apollo to refuse. */
-async function readJsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
-  const text = await readRawBody(req, limit);
+/** A JSON body parsed; a non-JSON content type is passed on as text for Apollo to refuse. */
+function parseJsonBody(req: IncomingMessage, text: string): unknown {
   if (!(req.headers['content-type'] ?? '').includes('json')) return text;
   if (text.length === 0) return undefined;
   try {

@@ -23,7 +23,7 @@ export const IDENTITY_HEADER = 'x-interop-identity';
 /** How long a signed identity stays valid: long enough for one subgraph request and its retry. */
 export const IDENTITY_TTL_SECONDS = 60;
 
-/** The subgraphs' secret in development; a production start refuses it (see `readSigningSecret`). */
+/** The subgraphs' secret in development; a production start refuses it (see `readTrust`). */
 export const DEVELOPMENT_SIGNING_SECRET = 'interop-development-signing-secret';
 
 interface Claims {
@@ -34,11 +34,24 @@ interface Claims {
   e: number;
 }
 
-/** The header value that carries `caller` for a request with exactly `body`. */
-export function signIdentity(secret: string, caller: Caller, body: string, nowSeconds = Math.floor(Date.now() / 1000)): string {
+/**
+ * The unsigned half of the header: the caller and an expiry. The gateway writes
+ * it when it plans a subgraph request and seals it (`sealIdentity`) over the
+ * exact body once that body is serialised.
+ */
+export function identityClaims(caller: Caller, nowSeconds = Math.floor(Date.now() / 1000)): string {
   const claims: Claims = { p: caller.partnerId, s: caller.scopes, c: caller.credentialId, e: nowSeconds + IDENTITY_TTL_SECONDS };
-  const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
-  return `${payload}.${mac(secret, payload, body)}`;
+  return Buffer.from(JSON.stringify(claims)).toString('base64url');
+}
+
+/** The header value for `claims` on a request with exactly `body`. */
+export function sealIdentity(secret: string, claims: string, body: string): string {
+  return `${claims}.${mac(secret, claims, body)}`;
+}
+
+/** The header value that carries `caller` for a request with exactly `body`. */
+export function signIdentity(secret: string, caller: Caller, body: string, nowSeconds?: number): string {
+  return sealIdentity(secret, identityClaims(caller, nowSeconds), body);
 }
 
 export type IdentityCheck = { ok: true; caller: Caller } | { ok: false; reason: 'missing' | 'malformed' | 'expired' | 'mismatch' };

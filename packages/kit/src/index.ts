@@ -24,3 +24,4 @@ export * from './events/event-stream-route';
 export * from './events/event-stream-client';
 export * from './events/payment-event';
 export * from './events/backoff';
+export * from './access';

@@ -1,6 +1,8 @@
 // The environment every process of the product reads, in one place. Ports and
 // peer URLs follow the same defaults that `npm start` and supergraph.yaml use.
-import { port, readConfig, wholeNumber, z } from './config';
+import { ConfigError, flag, port, readConfig, wholeNumber, z } from './config';
+import { DEVELOPMENT_SIGNING_SECRET } from './identity';
+import type { SubgraphTrust } from './subgraph';
 
 export const DEFAULT_PORTS = { gateway: 4000, commerce: 4001, payments: 4002, merchants: 4003, wallet: 4004 } as const;
 export type SubgraphName = 'commerce' | 'payments' | 'merchants';
@@ -34,6 +36,11 @@ const serviceEnv = z.object({
   WALLET_SIGNING_SECRET: z.string().min(16).default('sandbox-signing-secret-change-me'),
   /** How long an unpaid payment waits for the buyer before it expires. */
   PAYMENT_TTL_SECONDS: z.coerce.number().int().min(5).max(86_400).default(900),
+  /** The secret the gateway signs callers' identities with and the subgraphs verify; every process must share it. */
+  SUBGRAPH_SIGNING_SECRET: z.string().min(16).default(DEVELOPMENT_SIGNING_SECRET),
+  /** Local development only: subgraphs serve requests without the gateway's signature as anonymous. */
+  ALLOW_UNSIGNED_SUBGRAPH_REQUESTS: flag(false),
+  NODE_ENV: z.string().optional(),
   /** How many demo merchants the merchants subgraph generates. */
   MERCHANT_COUNT: wholeNumber(5000, 0, 5_000_000),
 });
@@ -44,10 +51,12 @@ export type ServiceConfig = z.infer<typeof serviceEnv> & {
   walletUrl: string;
   walletPublicUrl: string;
   paymentsWebhookUrl: string;
+  trust: SubgraphTrust;
 };
 
 export function readServiceConfig(source: Record<string, string | undefined> = process.env): ServiceConfig {
   const env = readConfig(serviceEnv, source);
+  const trust = readTrust(env);
   const ports = { commerce: env.COMMERCE_PORT, payments: env.PAYMENTS_PORT, merchants: env.MERCHANTS_PORT };
   const urls = { commerce: env.COMMERCE_URL, payments: env.PAYMENTS_URL, merchants: env.MERCHANTS_URL };
   return {
@@ -57,5 +66,19 @@ export function readServiceConfig(source: Record<string, string | undefined> = p
     walletUrl: env.WALLET_URL ?? `http://127.0.0.1:${env.WALLET_PORT}`,
     walletPublicUrl: env.WALLET_PUBLIC_URL ?? `http://localhost:${env.WALLET_PORT}`,
     paymentsWebhookUrl: env.PAYMENTS_WEBHOOK_URL ?? `http://127.0.0.1:${env.PAYMENTS_PORT}/webhooks/wallet`,
+    trust,
   };
+}
+
+/** The shared signing secret; production refuses the development default and the unsigned switch. */
+export function readTrust(env: { SUBGRAPH_SIGNING_SECRET: string; ALLOW_UNSIGNED_SUBGRAPH_REQUESTS: boolean; NODE_ENV?: string | undefined }): SubgraphTrust {
+  if (env.NODE_ENV === 'production') {
+    if (env.SUBGRAPH_SIGNING_SECRET === DEVELOPMENT_SIGNING_SECRET) {
+      throw new ConfigError('Invalid configuration: SUBGRAPH_SIGNING_SECRET must be set to a secret of your own when NODE_ENV=production');
+    }
+    if (env.ALLOW_UNSIGNED_SUBGRAPH_REQUESTS) {
+      throw new ConfigError('Invalid configuration: ALLOW_UNSIGNED_SUBGRAPH_REQUESTS is for local development and refused when NODE_ENV=production');
+    }
+  }
+  return { signingSecret: env.SUBGRAPH_SIGNING_SECRET, allowUnsigned: env.ALLOW_UNSIGNED_SUBGRAPH_REQUESTS };
 }

@@ -2,6 +2,7 @@
 // timeout. Any failure (refused, slow, non-200, GraphQL errors) becomes
 // DEPENDENCY_UNAVAILABLE, so callers fail closed instead of guessing.
 import { dependencyUnavailable } from './errors';
+import { IDENTITY_HEADER, serviceCaller, signIdentity } from './identity';
 
 export interface SubgraphClientOptions {
   /** The owning subgraph's name, shown to clients in `extensions.dependency`. */
@@ -9,6 +10,8 @@ export interface SubgraphClientOptions {
   /** The peer's GraphQL endpoint, or a function giving it when it is known only after start (tests on port 0). */
   url: string | (() => string);
   timeoutMs: number;
+  /** The asking subgraph: it signs its requests as itself (public facts only) with the shared secret. */
+  from: { name: string; signingSecret: string };
 }
 
 export interface EntityRepresentation {
@@ -27,10 +30,12 @@ export class SubgraphClient {
     let payload: { data?: TData | null; errors?: unknown[] };
     try {
       const url = typeof this.options.url === 'string' ? this.options.url : this.options.url();
+      const body = JSON.stringify({ query, variables });
+      const identity = signIdentity(this.options.from.signingSecret, serviceCaller(this.options.from.name), body);
       const response = await fetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query, variables }),
+        headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: identity },
+        body,
         signal: AbortSignal.timeout(this.options.timeoutMs),
       });
       if (!response.ok) throw new Error(`HTTP ${response.status}`);

@@ -1,14 +1,16 @@
 // The bootstrap every subgraph shares: schema from SDL and resolvers, masked
 // errors, the HTTP server with /health, and a clean stop on SIGINT/SIGTERM.
 import { readFileSync } from 'node:fs';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import { parse, type DocumentNode } from 'graphql';
 import { ApolloServer, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap';
+import { enforceAccessDirectives } from './access';
 import { maskingFormatError } from './format-error';
 import { close, createGraphQLHttpServer, listen, sendJson, type Route } from './http';
+import { ANONYMOUS, IDENTITY_HEADER, verifyIdentity, type Caller } from './identity';
 import type { Logger } from './logger';
 import { startTracing } from './tracing';
 
@@ -30,11 +32,13 @@ export function createSubgraphApollo<TContext extends BaseContext>(
   logger: Logger,
 ): ApolloServer<TContext> {
   return new ApolloServer<TContext>({
-    schema: buildSubgraphSchema({
-      typeDefs: definition.typeDefs,
-      // The generated Resolvers type is stricter than Apollo's loose map; the SDL check happened at codegen.
-      resolvers: definition.resolvers as GraphQLResolverMap<unknown>,
-    }),
+    schema: enforceAccessDirectives(
+      buildSubgraphSchema({
+        typeDefs: definition.typeDefs,
+        // The generated Resolvers type is stricter than Apollo's loose map; the SDL check happened at codegen.
+        resolvers: definition.resolvers as GraphQLResolverMap<unknown>,
+      }),
+    ),
     formatError: maskingFormatError(logger),
     includeStacktraceInErrorResponses: false,
     // stopOnSignals stops the subgraph in order (the drain, Apollo, then its
@@ -60,12 +64,33 @@ export interface ServeOptions<TContext extends BaseContext> {
   logger: Logger;
   port: number;
   host: string;
-  /** Builds the per-request context (DataLoaders live here). */
-  context: () => TContext;
+  /** Builds the per-request context (DataLoaders live here) for the caller the gateway signed. */
+  context: (caller: Caller) => TContext;
+  /** How requests prove they come through the gateway (or a peer subgraph). */
+  trust: SubgraphTrust;
   /** Plain HTTP routes beside GraphQL, by exact path (webhooks). */
   routes?: Readonly<Record<string, Route>>;
   /** Releases what the subgraph opened (stores, pools) after the server stopped. */
   onStop?: () => Promise<void>;
+}
+
+export interface SubgraphTrust {
+  /** The secret the gateway and the subgraphs share for the signed identity header. */
+  signingSecret: string;
+  /** Local development only: a request without the header is served as anonymous (a forged one is still refused). */
+  allowUnsigned?: boolean;
+}
+
+/** Admits requests whose identity header the gateway signed over their exact content. */
+export function subgraphAdmission(trust: SubgraphTrust, logger: Logger) {
+  return (req: IncomingMessage, signedContent: string): Caller | null => {
+    const header = req.headers[IDENTITY_HEADER];
+    const check = verifyIdentity(trust.signingSecret, Array.isArray(header) ? header[0] : header, signedContent);
+    if (check.ok) return check.caller;
+    if (check.reason === 'missing' && trust.allowUnsigned) return ANONYMOUS;
+    logger.warn({ reason: check.reason, remote: req.socket.remoteAddress }, 'refused a request without a valid gateway signature');
+    return null;
+  };
 }
 
 export async function serveSubgraph<TContext extends BaseContext>(options: ServeOptions<TContext>): Promise<RunningSubgraph> {
@@ -75,12 +100,16 @@ export async function serveSubgraph<TContext extends BaseContext>(options: Serve
   const server: Server = createGraphQLHttpServer({
     apollo,
     graphqlPaths: ['/graphql'],
-    context: async () => options.context(),
+    context: async (_req, _res, caller) => options.context(caller ?? ANONYMOUS),
+    identify: subgraphAdmission(options.trust, options.logger),
     routes: {
       ...options.routes,
       '/health': (_req, res) => sendJson(res, 200, { status: 'ok', subgraph: options.definition.name }),
     },
   });
+  if (options.trust.allowUnsigned) {
+    options.logger.warn('ALLOW_UNSIGNED_SUBGRAPH_REQUESTS is on: requests without the gateway signature are served as anonymous. Local development only.');
+  }
   const port = await listen(server, options.port, options.host);
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
   const url = `http://${host}:${port}/graphql`;

@@ -1,7 +1,7 @@
 // The commerce subgraph as a module: its definition for composition and tests,
 // and a factory that serves it (tests pass port 0).
 import { join } from 'node:path';
-import { createLogger, loadTypeDefs, serveSubgraph, type RunningSubgraph, type SubgraphDefinition } from '@interop/kit';
+import { createLogger, loadTypeDefs, serveSubgraph, type RunningSubgraph, type SubgraphDefinition, type SubgraphTrust } from '@interop/kit';
 import { createContext } from './context';
 import { resolvers } from './resolvers';
 import { CommerceStore } from './store/commerce-store';
@@ -15,6 +15,7 @@ export const commerceSubgraph: SubgraphDefinition = {
 export interface CommerceOptions {
   port: number;
   host: string;
+  trust: SubgraphTrust;
   store?: CommerceStore;
 }
 
@@ -25,6 +26,7 @@ export async function startCommerce(options: CommerceOptions): Promise<RunningSu
     logger: createLogger('commerce'),
     port: options.port,
     host: options.host,
+    trust: options.trust,
     context: () => createContext(store),
   });
 }

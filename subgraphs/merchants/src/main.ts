@@ -20,6 +20,7 @@ runMain(async () => {
     peerTimeoutMs: config.PEER_TIMEOUT_MS,
     store,
     closeStore: true,
+    trust: config.trust,
   });
   stopOnSignals(running, logger);
 });

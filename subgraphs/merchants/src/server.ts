@@ -1,7 +1,15 @@
 // The merchants subgraph as a module: its definition for composition and tests,
 // and a factory that serves it (tests pass port 0).
 import { join } from 'node:path';
-import { createLogger, loadTypeDefs, serveSubgraph, SubgraphClient, type RunningSubgraph, type SubgraphDefinition } from '@interop/kit';
+import {
+  createLogger,
+  loadTypeDefs,
+  serveSubgraph,
+  SubgraphClient,
+  type RunningSubgraph,
+  type SubgraphDefinition,
+  type SubgraphTrust,
+} from '@interop/kit';
 import { createContext } from './context';
 import { PeerFacts } from './peers';
 import { resolvers } from './resolvers';
@@ -17,12 +25,14 @@ export interface PeerOptions {
   commerceUrl: string | (() => string);
   paymentsUrl: string | (() => string);
   peerTimeoutMs: number;
+  trust: SubgraphTrust;
 }
 
 export function createPeerFacts(options: PeerOptions): PeerFacts {
+  const from = { name: 'merchants', signingSecret: options.trust.signingSecret };
   return new PeerFacts(
-    new SubgraphClient({ name: 'commerce', url: options.commerceUrl, timeoutMs: options.peerTimeoutMs }),
-    new SubgraphClient({ name: 'payments', url: options.paymentsUrl, timeoutMs: options.peerTimeoutMs }),
+    new SubgraphClient({ name: 'commerce', url: options.commerceUrl, timeoutMs: options.peerTimeoutMs, from }),
+    new SubgraphClient({ name: 'payments', url: options.paymentsUrl, timeoutMs: options.peerTimeoutMs, from }),
   );
 }
 
@@ -41,7 +51,8 @@ export async function startMerchants(options: MerchantsOptions): Promise<Running
     logger: createLogger('merchants'),
     port: options.port,
     host: options.host,
-    context: () => createContext(options.store, peers),
+    trust: options.trust,
+    context: (caller) => createContext(options.store, peers, caller),
     ...(options.closeStore ? { onStop: () => options.store.db.close() } : {}),
   });
 }

@@ -1,5 +1,6 @@
 // What every payments resolver receives: the stores, the peers it asks for
 // facts, the payment rules, and this request's loaders.
+import type { Caller } from '@interop/kit';
 import { createLoaders, type PaymentsLoaders } from './loaders';
 import type { PaymentService } from './payment-service';
 import type { PeerFacts } from './peers';
@@ -15,8 +16,10 @@ export interface PaymentsDeps {
 
 export interface PaymentsContext extends PaymentsDeps {
   loaders: PaymentsLoaders;
+  /** Who is asking, as the gateway signed it: payments are theirs or their merchant's only. */
+  caller: Caller;
 }
 
-export function createContext(deps: PaymentsDeps): PaymentsContext {
-  return { ...deps, loaders: createLoaders(deps.store, deps.ledger) };
+export function createContext(deps: PaymentsDeps, caller: Caller): PaymentsContext {
+  return { ...deps, caller, loaders: createLoaders(deps.store, deps.ledger) };
 }

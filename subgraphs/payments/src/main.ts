@@ -21,6 +21,7 @@ runMain(async () => {
     },
     paymentTtlSeconds: config.PAYMENT_TTL_SECONDS,
     events: { redisUrl: config.REDIS_URL, databaseUrl: config.DATABASE_URL },
+    trust: config.trust,
   });
   stopOnSignals(running, createLogger('payments'));
 });

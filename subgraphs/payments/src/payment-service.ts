@@ -1,10 +1,11 @@
 // Starting, cancelling, refunding and settling payments: the rules and their
 // error codes, in one place behind the resolvers and the webhook route.
 import { randomUUID } from 'node:crypto';
-import { AppError, badUserInput, ErrorCode } from '@interop/kit';
+import { AppError, badUserInput, ErrorCode, type Caller } from '@interop/kit';
 import { checkout, nextActionOn } from './checkout';
 import type { PaymentsContext } from './context';
 import { REFUNDABLE } from './lifecycle';
+import { actingPartner, requireAccess, requireMerchant } from './ownership';
 import { checkAmount, checkIdempotencyKey, checkText, fingerprint, keyReused } from './payment-input';
 import type { PeerFacts } from './peers';
 import type { PaymentProvider } from './providers/provider';
@@ -33,7 +34,9 @@ export class PaymentService {
     private readonly ttlSeconds: number,
   ) {}
 
-  async initiate(input: InitiatePaymentInput, context: Pick<PaymentsContext, 'store' | 'loaders'>): Promise<PaymentRow> {
+  async initiate(input: InitiatePaymentInput, context: Pick<PaymentsContext, 'store' | 'loaders' | 'caller'>): Promise<PaymentRow> {
+    const partnerId = actingPartner(context.caller);
+    requireMerchant(context.caller, input.merchantId);
     checkIdempotencyKey(input.idempotencyKey, 'input.idempotencyKey');
     checkText(input.reference, 'input.reference', 128);
     checkAmount(input.amount, 'input.amount');
@@ -41,7 +44,7 @@ export class PaymentService {
     const channel = givenChannel ?? null;
     // Without a channel the fingerprint is what it was before channels existed, so old keys still replay.
     const requestHash = fingerprint(channel ? { ...rest, channel } : rest);
-    const replay = await this.ledger.paymentByIdempotencyKey(idempotencyKey);
+    const replay = await this.ledger.paymentByIdempotencyKey(partnerId, idempotencyKey);
     if (replay) return sameRequest(replay, requestHash);
 
     const tool = await context.loaders.tool.load(input.paymentToolId);
@@ -72,12 +75,13 @@ export class PaymentService {
         expiresAt,
         idempotencyKey,
         requestHash,
+        partnerId,
       },
       'initiatePayment',
     );
     if (!created) {
       // A concurrent call with the same key won the insert.
-      const winner = await this.ledger.paymentByIdempotencyKey(idempotencyKey);
+      const winner = await this.ledger.paymentByIdempotencyKey(partnerId, idempotencyKey);
       if (!winner) throw new Error(`Payment for key ${idempotencyKey} vanished`);
       return sameRequest(winner, requestHash);
     }
@@ -101,21 +105,22 @@ export class PaymentService {
     return created;
   }
 
-  async cancel(id: string, idempotencyKey: string): Promise<PaymentRow> {
+  async cancel(id: string, idempotencyKey: string, caller: Caller): Promise<PaymentRow> {
+    const partnerId = actingPartner(caller);
     checkIdempotencyKey(idempotencyKey);
-    const cancelled = await this.ledger.cancelKeyPayment(idempotencyKey);
+    const cancelled = await this.ledger.cancelKeyPayment(partnerId, idempotencyKey);
     if (cancelled !== null) {
       if (cancelled !== id) throw keyReused();
-      return this.requirePayment(id, 'id');
+      return requireAccess(caller, await this.requirePayment(id, 'id'));
     }
-    const payment = await this.requirePayment(id, 'id');
+    const payment = requireAccess(caller, await this.requirePayment(id, 'id'));
     if (payment.status !== 'REQUIRES_ACTION') throw invalidState(payment);
     // The wallet stops taking approvals first, so a cancelled payment can never be paid.
     if (!(await this.provider.cancelPayment(id))) {
       throw invalidState({ ...payment, status: 'PROCESSING' });
     }
     return this.ledger.transaction(async (tx) => {
-      const claimedFor = await this.ledger.claimCancelKey(tx, idempotencyKey, id);
+      const claimedFor = await this.ledger.claimCancelKey(tx, partnerId, idempotencyKey, id);
       if (claimedFor !== id) throw keyReused();
       const moved = await this.ledger.transition(id, 'CANCELED', 'cancelPayment', tx);
       if (moved) return moved;
@@ -125,20 +130,22 @@ export class PaymentService {
     });
   }
 
-  async refund(input: RefundPaymentInput): Promise<RefundRow> {
+  async refund(input: RefundPaymentInput, caller: Caller): Promise<RefundRow> {
+    const partnerId = actingPartner(caller);
     checkIdempotencyKey(input.idempotencyKey, 'input.idempotencyKey');
     checkText(input.reason, 'input.reason', 500);
     checkAmount(input.amount, 'input.amount');
     const { idempotencyKey, ...request } = input;
     const requestHash = fingerprint(request);
-    const replay = await this.ledger.refundByIdempotencyKey(idempotencyKey);
+    const replay = await this.ledger.refundByIdempotencyKey(partnerId, idempotencyKey);
     if (replay) return sameRequest(replay, requestHash);
 
     // Reserve the amount under the payment's row lock, so concurrent refunds of one payment take turns.
     const reservation = await this.ledger.transaction(async (tx) => {
       const payment = await this.ledger.lockPayment(tx, input.paymentId);
       if (!payment) throw badUserInput('input.paymentId', `No payment has id ${input.paymentId}.`);
-      const raced = await this.ledger.refundByIdempotencyKey(idempotencyKey, tx);
+      requireAccess(caller, payment);
+      const raced = await this.ledger.refundByIdempotencyKey(partnerId, idempotencyKey, tx);
       if (raced) return { refund: sameRequest(raced, requestHash), reserved: false };
       if (!REFUNDABLE.includes(payment.status)) throw invalidState(payment);
       if (input.amount.currency !== payment.currency) {
@@ -158,6 +165,7 @@ export class PaymentService {
         reason: input.reason,
         idempotencyKey,
         requestHash,
+        partnerId,
       });
       return { refund, reserved: true };
     });

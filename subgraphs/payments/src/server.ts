@@ -3,7 +3,6 @@
 import { join } from 'node:path';
 import {
   createLogger,
-  DEVELOPMENT_SIGNING_SECRET,
   eventStreamRoute,
   LocalEventBus,
   loadTypeDefs,
@@ -14,6 +13,7 @@ import {
   type EventBus,
   type RunningSubgraph,
   type SubgraphDefinition,
+  type SubgraphTrust,
 } from '@interop/kit';
 import { createContext } from './context';
 import { PAYMENT_EVENTS_PATH, publishPaymentChanges } from './payment-events';
@@ -38,12 +38,14 @@ export interface PeerOptions {
   commerceUrl: Url;
   merchantsUrl: Url;
   peerTimeoutMs: number;
+  trust: SubgraphTrust;
 }
 
 export function createPeerFacts(options: PeerOptions): PeerFacts {
+  const from = { name: 'payments', signingSecret: options.trust.signingSecret };
   return new PeerFacts(
-    new SubgraphClient({ name: 'commerce', url: options.commerceUrl, timeoutMs: options.peerTimeoutMs }),
-    new SubgraphClient({ name: 'merchants', url: options.merchantsUrl, timeoutMs: options.peerTimeoutMs }),
+    new SubgraphClient({ name: 'commerce', url: options.commerceUrl, timeoutMs: options.peerTimeoutMs, from }),
+    new SubgraphClient({ name: 'merchants', url: options.merchantsUrl, timeoutMs: options.peerTimeoutMs, from }),
   );
 }
 
@@ -78,8 +80,6 @@ export interface PaymentsOptions extends PeerOptions {
    * server (see `openSharedEventBus`); gateways must be given the same.
    */
   events?: PaymentEventsOptions;
-  /** Shared with the gateway: signs its reads of /events/payments. */
-  signingSecret?: string;
 }
 
 export interface PaymentEventsOptions {
@@ -111,7 +111,7 @@ export async function startPayments(options: PaymentsOptions): Promise<RunningSu
   const eventStream = eventStreamRoute({
     bus: ownEvents,
     path: PAYMENT_EVENTS_PATH,
-    secret: options.signingSecret ?? DEVELOPMENT_SIGNING_SECRET,
+    secret: options.trust.signingSecret,
     logger,
   });
   const sweep = setInterval(() => {
@@ -123,7 +123,8 @@ export async function startPayments(options: PaymentsOptions): Promise<RunningSu
     logger,
     port: options.port,
     host: options.host,
-    context: () => createContext({ store, ledger: options.ledger, peers, payments }),
+    trust: options.trust,
+    context: (caller) => createContext({ store, ledger: options.ledger, peers, payments }, caller),
     routes: {
       '/webhooks/wallet': walletWebhookRoute(payments, options.wallet.secret, logger),
       [PAYMENT_EVENTS_PATH]: eventStream.route,

@@ -39,7 +39,7 @@ describe('maskingFormatError', () => {
 
   test('an unknown code is not trusted: it is masked too', () => {
     const { logger } = capturingLogger();
-    const masked = maskingFormatError(logger)({ message: SECRET, extensions: { code: 'FORBIDDEN', detail: SECRET } }, new Error(SECRET));
+    const masked = maskingFormatError(logger)({ message: SECRET, extensions: { code: 'LEAKY_INTERNAL_CODE', detail: SECRET } }, new Error(SECRET));
     expect(masked.extensions).toEqual({ code: ErrorCode.INTERNAL_SERVER_ERROR });
     expect(masked).not.toHaveProperty('path');
     expect(JSON.stringify(masked)).not.toContain('hunter2');

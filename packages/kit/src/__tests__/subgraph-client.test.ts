@@ -12,6 +12,8 @@ interface Received {
   variables: Record<string, unknown>;
 }
 
+const SIGNER = { name: 'payments', signingSecret: 'subgraph-client-test-secret' };
+
 type Handler = (body: Received, res: ServerResponse) => void;
 
 const servers: Server[] = [];
@@ -70,7 +72,7 @@ async function closedUrl(): Promise<string> {
 }
 
 test('a refused connection is DEPENDENCY_UNAVAILABLE naming the peer', async () => {
-  const client = new SubgraphClient({ name: 'commerce', url: await closedUrl(), timeoutMs: 2000 });
+  const client = new SubgraphClient({ name: 'commerce', url: await closedUrl(), timeoutMs: 2000, from: SIGNER });
   await expectUnavailable(client.request('{ __typename }'), 'commerce');
 });
 
@@ -78,7 +80,7 @@ test('a peer that never answers fails after the timeout, well under a second', a
   const silent = await peer(() => {
     /* never answers */
   });
-  const client = new SubgraphClient({ name: 'payments', url: silent.url, timeoutMs: 200 });
+  const client = new SubgraphClient({ name: 'payments', url: silent.url, timeoutMs: 200, from: SIGNER });
   const started = performance.now();
   await expectUnavailable(client.request('{ __typename }'), 'payments');
   const elapsed = performance.now() - started;
@@ -90,8 +92,8 @@ test('a peer that never answers fails after the timeout, well under a second', a
 test('GraphQL errors in the payload are DEPENDENCY_UNAVAILABLE, even with partial data', async () => {
   const failing = await peer((_body, res) => json(res, 200, { data: null, errors: [{ message: 'boom' }] }));
   const partial = await peer((_body, res) => json(res, 200, { data: { a: 1 }, errors: [{ message: 'boom', path: ['b'] }] }));
-  await expectUnavailable(new SubgraphClient({ name: 'merchants', url: failing.url, timeoutMs: 2000 }).request('{ a }'), 'merchants');
-  await expectUnavailable(new SubgraphClient({ name: 'merchants', url: partial.url, timeoutMs: 2000 }).request('{ a b }'), 'merchants');
+  await expectUnavailable(new SubgraphClient({ name: 'merchants', url: failing.url, timeoutMs: 2000, from: SIGNER }).request('{ a }'), 'merchants');
+  await expectUnavailable(new SubgraphClient({ name: 'merchants', url: partial.url, timeoutMs: 2000, from: SIGNER }).request('{ a b }'), 'merchants');
 });
 
 test('a non-200 answer, a body that is not JSON and an answer without data are DEPENDENCY_UNAVAILABLE', async () => {
@@ -99,13 +101,13 @@ test('a non-200 answer, a body that is not JSON and an answer without data are D
   const notJson = await peer((_body, res) => res.end('<html>oops</html>'));
   const noData = await peer((_body, res) => json(res, 200, {}));
   for (const { url } of [status500, notJson, noData]) {
-    await expectUnavailable(new SubgraphClient({ name: 'commerce', url, timeoutMs: 2000 }).request('{ a }'), 'commerce');
+    await expectUnavailable(new SubgraphClient({ name: 'commerce', url, timeoutMs: 2000, from: SIGNER }).request('{ a }'), 'commerce');
   }
 });
 
 test('a good answer returns its data; query and variables are posted as given', async () => {
   const good = await peer((_body, res) => json(res, 200, { data: { platform: { id: 'taobao' } } }));
-  const client = new SubgraphClient({ name: 'commerce', url: good.url, timeoutMs: 2000 });
+  const client = new SubgraphClient({ name: 'commerce', url: good.url, timeoutMs: 2000, from: SIGNER });
   expect(client.name).toBe('commerce');
   const query = 'query ($id: ID!) { platform(id: $id) { id } }';
   await expect(client.request(query, { id: 'taobao' })).resolves.toEqual({ platform: { id: 'taobao' } });
@@ -115,7 +117,7 @@ test('a good answer returns its data; query and variables are posted as given', 
 test('the URL may be given late, as a function read on each request', async () => {
   const good = await peer((_body, res) => json(res, 200, { data: { ok: true } }));
   let url = await closedUrl();
-  const client = new SubgraphClient({ name: 'commerce', url: () => url, timeoutMs: 2000 });
+  const client = new SubgraphClient({ name: 'commerce', url: () => url, timeoutMs: 2000, from: SIGNER });
   await expectUnavailable(client.request('{ ok }'), 'commerce');
   url = good.url;
   await expect(client.request('{ ok }')).resolves.toEqual({ ok: true });
@@ -126,7 +128,7 @@ describe('entities', () => {
     const good = await peer((_body, res) =>
       json(res, 200, { data: { _entities: [{ status: 'ACTIVE' }, null] } }),
     );
-    const client = new SubgraphClient({ name: 'merchants', url: good.url, timeoutMs: 2000 });
+    const client = new SubgraphClient({ name: 'merchants', url: good.url, timeoutMs: 2000, from: SIGNER });
     const representations = [
       { __typename: 'Merchant', id: 'm0000001' },
       { __typename: 'Merchant', id: 'nope' },
@@ -149,13 +151,13 @@ describe('entities', () => {
 
   test('no representations means no request', async () => {
     const counted = await peer((_body, res) => json(res, 200, { data: { _entities: [] } }));
-    const client = new SubgraphClient({ name: 'merchants', url: counted.url, timeoutMs: 2000 });
+    const client = new SubgraphClient({ name: 'merchants', url: counted.url, timeoutMs: 2000, from: SIGNER });
     await expect(client.entities('Merchant', [], 'id')).resolves.toEqual([]);
     expect(counted.received).toHaveLength(0);
   });
 
   test('a failing peer fails entities the same way', async () => {
-    const client = new SubgraphClient({ name: 'payments', url: await closedUrl(), timeoutMs: 2000 });
+    const client = new SubgraphClient({ name: 'payments', url: await closedUrl(), timeoutMs: 2000, from: SIGNER });
     await expectUnavailable(client.entities('PaymentTool', [{ __typename: 'PaymentTool', id: 'alipay' }], 'id'), 'payments');
   });
 });

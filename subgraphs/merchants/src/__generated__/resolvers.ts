@@ -135,8 +135,10 @@ export type Mutation = {
    * has no enrolment, or an INACTIVE one, returns the storefront unchanged.
    *
    * Errors: BAD_USER_INPUT (unknown merchant, or no storefront on the platform).
+   *
+   * Access: as for `openPaymentTool`.
    */
-  closePaymentTool: Storefront;
+  closePaymentTool: Maybe<Storefront>;
   /**
    * Opens a payment tool for the merchant on a platform whose rule asks merchants
    * to opt in (Taobao's WeChat Pay). The enrolment moves REQUESTED ->
@@ -149,8 +151,12 @@ export type Mutation = {
    * MERCHANT_INELIGIBLE; PAYMENT_TOOL_NOT_ACCEPTED (the platform has no rule for
    * the tool that merchants open themselves, or it is not open now);
    * DEPENDENCY_UNAVAILABLE (commerce did not answer).
+   *
+   * Access: needs `merchants:write` (UNAUTHENTICATED without a credential,
+   * FORBIDDEN without the scope); a merchant console (`merchant:<id>`) changes only
+   * its own merchant. Refused calls return null with the error and change nothing.
    */
-  openPaymentTool: Storefront;
+  openPaymentTool: Maybe<Storefront>;
 };
 
 
@@ -233,8 +239,8 @@ export type Storefront = {
   __typename?: 'Storefront';
   /** The payment tools the merchant has opened itself on this platform and whose enrolment is ACTIVE (the opt-ins that count), ordered by id. */
   enrolledTools: Array<PaymentTool>;
-  /** Every enrolment of a tool on this storefront, whatever its status, ordered by tool id. */
-  enrolments: Array<Enrolment>;
+  /** Every enrolment of a tool on this storefront, whatever its status, ordered by tool id. Needs `merchants:read`, and a merchant console sees only its own merchant's; null with UNAUTHENTICATED or FORBIDDEN otherwise. */
+  enrolments: Maybe<Array<Enrolment>>;
   /** `<merchantId>:<platformId>`, e.g. `m0000001:taobao`. */
   id: Scalars['ID']['output'];
   /** The merchant that runs it. */
@@ -423,8 +429,8 @@ export type MerchantEdgeResolvers<ContextType = MerchantsContext, ParentType ext
 }>;
 
 export type MutationResolvers<ContextType = MerchantsContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
-  closePaymentTool?: Resolver<ResolversTypes['Storefront'], ParentType, ContextType, RequireFields<MutationClosePaymentToolArgs, 'merchantId' | 'paymentToolId' | 'platformId'>>;
-  openPaymentTool?: Resolver<ResolversTypes['Storefront'], ParentType, ContextType, RequireFields<MutationOpenPaymentToolArgs, 'merchantId' | 'paymentToolId' | 'platformId'>>;
+  closePaymentTool?: Resolver<Maybe<ResolversTypes['Storefront']>, ParentType, ContextType, RequireFields<MutationClosePaymentToolArgs, 'merchantId' | 'paymentToolId' | 'platformId'>>;
+  openPaymentTool?: Resolver<Maybe<ResolversTypes['Storefront']>, ParentType, ContextType, RequireFields<MutationOpenPaymentToolArgs, 'merchantId' | 'paymentToolId' | 'platformId'>>;
 }>;
 
 export type PageInfoResolvers<ContextType = MerchantsContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
@@ -450,7 +456,7 @@ export type QueryResolvers<ContextType = MerchantsContext, ParentType extends Re
 export type StorefrontResolvers<ContextType = MerchantsContext, ParentType extends ResolversParentTypes['Storefront'] = ResolversParentTypes['Storefront'], FederationReferenceType extends FederationReferenceTypes['Storefront'] = FederationReferenceTypes['Storefront']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Storefront']> | FederationReferenceType, FederationReferenceType, ContextType>;
   enrolledTools?: Resolver<Array<ResolversTypes['PaymentTool']>, ParentType, ContextType>;
-  enrolments?: Resolver<Array<ResolversTypes['Enrolment']>, ParentType, ContextType>;
+  enrolments?: Resolver<Maybe<Array<ResolversTypes['Enrolment']>>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   merchant?: Resolver<ResolversTypes['Merchant'], ParentType, ContextType>;
   openedOn?: Resolver<ResolversTypes['String'], ParentType, ContextType>;

@@ -3,6 +3,7 @@
 // from the cache; and 50 merchant entities cost one query per kind.
 import { createLogger, createSubgraphApollo } from '@interop/kit';
 import { openTestMerchantsStore } from '../../../../test/harness';
+import { PARTNER_A, TEST_TRUST } from '../../../../test/identities';
 import { dataOf, execute } from '../../../../test/operation';
 import type { MerchantsContext } from '../context';
 import { createLoaders } from '../loaders';
@@ -117,7 +118,7 @@ describe('enrolledToolIds', () => {
 
 describe('through the resolvers', () => {
   const server = createSubgraphApollo<MerchantsContext>(merchantsSubgraph, createLogger('test'));
-  const peers = createPeerFacts({ commerceUrl: 'http://127.0.0.1:1/graphql', paymentsUrl: 'http://127.0.0.1:1/graphql', peerTimeoutMs: 300 });
+  const peers = createPeerFacts({ commerceUrl: 'http://127.0.0.1:1/graphql', paymentsUrl: 'http://127.0.0.1:1/graphql', peerTimeoutMs: 300, trust: TEST_TRUST });
 
   afterAll(async () => {
     await server.stop();
@@ -133,7 +134,7 @@ describe('through the resolvers', () => {
     const ids = Array.from({ length: 50 }, (_, index) => `m${String(index + 1).padStart(7, '0')}`);
     const result = await execute<{ _entities: { id: string; storefronts: { enrolledTools: { id: string }[]; merchant: { status: string } }[] }[] }, MerchantsContext>(
       server,
-      createContext(store, peers),
+      createContext(store, peers, PARTNER_A.caller),
       /* GraphQL */ `query ($representations: [_Any!]!) {
         _entities(representations: $representations) {
           ... on Merchant { id storefronts { enrolledTools { id } merchant { status } } }

@@ -5,6 +5,7 @@
 import { createLogger, createSubgraphApollo, SubgraphClient, type EntityRepresentation } from '@interop/kit';
 import { merchantMayUse, type AcceptanceStatus } from '@interop/domain';
 import { openTestMerchantsStore } from '../../../../test/harness';
+import { PARTNER_A, TEST_TRUST } from '../../../../test/identities';
 import { dataOf, entityKeys, errorsOf, execute } from '../../../../test/operation';
 import type { MerchantsContext } from '../context';
 import { createContext, createPeerFacts, merchantsSubgraph, type MerchantsStore } from '../server';
@@ -30,10 +31,10 @@ afterEach(() => {
   jest.restoreAllMocks();
 });
 
-const closedPeers = () => createPeerFacts({ commerceUrl: CLOSED, paymentsUrl: CLOSED, peerTimeoutMs: 300 });
+const closedPeers = () => createPeerFacts({ commerceUrl: CLOSED, paymentsUrl: CLOSED, peerTimeoutMs: 300, trust: TEST_TRUST });
 
 const run = <TData>(query: string, variables: Record<string, unknown> = {}) =>
-  execute<TData, MerchantsContext>(server, createContext(store, closedPeers()), query, variables);
+  execute<TData, MerchantsContext>(server, createContext(store, closedPeers(), PARTNER_A.caller), query, variables);
 
 /** Merchant ids straight from the store's tables, in id order. */
 async function idsWhere(where: string): Promise<string[]> {

@@ -1,4 +1,5 @@
 import type { StorefrontResolvers } from '../__generated__/resolvers';
+import { requireOwnMerchant } from '../ownership';
 import { parseStorefrontId } from '../store/storefront-id';
 
 export const Storefront: StorefrontResolvers = {
@@ -14,5 +15,8 @@ export const Storefront: StorefrontResolvers = {
     return merchant;
   },
   enrolledTools: async (storefront, _args, { loaders }) => (await loaders.enrolledToolIds.load(storefront)).map((id) => ({ id })),
-  enrolments: (storefront, _args, { loaders }) => loaders.enrolments.load(storefront),
+  enrolments: (storefront, _args, { loaders, caller }) => {
+    requireOwnMerchant(caller, storefront.merchantId);
+    return loaders.enrolments.load(storefront);
+  },
 };

@@ -80,7 +80,7 @@ export type Merchant = {
   __typename?: 'Merchant';
   eligible: Maybe<Scalars['Boolean']['output']>;
   id: Scalars['ID']['output'];
-  /** Payments to this merchant, newest first. Null only when the payments subgraph is unavailable (an error with code SUBGRAPH_UNAVAILABLE says so). */
+  /** Payments to this merchant, newest first: the caller's own, or all of them for the merchant's console (`merchant:<id>`; another merchant's console gets FORBIDDEN). Needs `payments:read` (null with UNAUTHENTICATED or FORBIDDEN otherwise). Null also when the payments subgraph is unavailable (an error with code SUBGRAPH_UNAVAILABLE says so). */
   payments: Maybe<PaymentConnection>;
   status: Maybe<MerchantStatus>;
 };
@@ -129,8 +129,13 @@ export type Mutation = {
    *
    * Errors: BAD_USER_INPUT (unknown id or bad key); INVALID_STATE (the payment is
    * past REQUIRES_ACTION); IDEMPOTENCY_KEY_REUSED.
+   *
+   * Access: needs a credential with `payments:write`; UNAUTHENTICATED without one,
+   * FORBIDDEN without the scope or when the payment belongs to another partner (or,
+   * for a merchant console, another merchant). Refused calls return null with the
+   * error and change nothing.
    */
-  cancelPayment: Payment;
+  cancelPayment: Maybe<Payment>;
   /**
    * Starts a payment of `amount` with a tool at a merchant on a platform and
    * returns it in REQUIRES_ACTION with the `nextAction` the buyer takes (the
@@ -149,8 +154,12 @@ export type Mutation = {
    * MERCHANT_SUSPENDED; PAYMENT_TOOL_NOT_ACCEPTED; AMOUNT_OVER_LIMIT;
    * IDEMPOTENCY_KEY_REUSED; DEPENDENCY_UNAVAILABLE (commerce, merchants or the
    * wallet did not answer in time).
+   *
+   * Access: needs a credential with `payments:write`; UNAUTHENTICATED without one,
+   * FORBIDDEN without the scope or, for a merchant console, for another merchant. Refused calls return null with the
+   * error and change nothing.
    */
-  initiatePayment: Payment;
+  initiatePayment: Maybe<Payment>;
   /**
    * Refunds part or all of a captured payment. The payment becomes
    * PARTIALLY_REFUNDED, or REFUNDED once everything captured is refunded.
@@ -160,8 +169,13 @@ export type Mutation = {
    * or not the payment's currency); REFUND_EXCEEDS_CAPTURED (more than captured
    * minus already refunded); IDEMPOTENCY_KEY_REUSED; DEPENDENCY_UNAVAILABLE (the
    * wallet did not answer; the refund is recorded as FAILED and nothing is taken back).
+   *
+   * Access: needs a credential with `payments:write`; UNAUTHENTICATED without one,
+   * FORBIDDEN without the scope or when the payment belongs to another partner (or,
+   * for a merchant console, another merchant). Refused calls return null with the
+   * error and change nothing.
    */
-  refundPayment: Refund;
+  refundPayment: Maybe<Refund>;
 };
 
 
@@ -384,7 +398,7 @@ export type Platform = {
   __typename?: 'Platform';
   acceptedPaymentTools: Maybe<Array<PlatformAcceptance>>;
   id: Scalars['ID']['output'];
-  /** Payments taken on this platform, newest first. Null only when the payments subgraph is unavailable (an error with code SUBGRAPH_UNAVAILABLE says so). */
+  /** Payments taken on this platform, newest first: the caller's own (a merchant console's: those to its merchants). Needs `payments:read` (null with UNAUTHENTICATED or FORBIDDEN otherwise). Null also when the payments subgraph is unavailable (an error with code SUBGRAPH_UNAVAILABLE says so). */
   payments: Maybe<PaymentConnection>;
 };
 
@@ -435,7 +449,12 @@ export type Query = {
    * request still answer.
    */
   checkoutOptions: Maybe<Array<PaymentOption>>;
-  /** One payment by id (e.g. `pay_...`), or null when no payment has that id. */
+  /**
+   * One payment by id (e.g. `pay_...`), or null when no payment has that id.
+   * Needs `payments:read`: a partner sees the payments it created, a merchant
+   * console (`merchant:<id>`) every payment to its merchant; anyone else's is
+   * null with FORBIDDEN.
+   */
   payment: Maybe<Payment>;
   /** One payment tool by id (e.g. `wechat-pay`), or null when no tool has that id. */
   paymentTool: Maybe<PaymentTool>;
@@ -803,9 +822,9 @@ export type MoneyResolvers<ContextType = PaymentsContext, ParentType extends Res
 }>;
 
 export type MutationResolvers<ContextType = PaymentsContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
-  cancelPayment?: Resolver<ResolversTypes['Payment'], ParentType, ContextType, RequireFields<MutationCancelPaymentArgs, 'id' | 'idempotencyKey'>>;
-  initiatePayment?: Resolver<ResolversTypes['Payment'], ParentType, ContextType, RequireFields<MutationInitiatePaymentArgs, 'input'>>;
-  refundPayment?: Resolver<ResolversTypes['Refund'], ParentType, ContextType, RequireFields<MutationRefundPaymentArgs, 'input'>>;
+  cancelPayment?: Resolver<Maybe<ResolversTypes['Payment']>, ParentType, ContextType, RequireFields<MutationCancelPaymentArgs, 'id' | 'idempotencyKey'>>;
+  initiatePayment?: Resolver<Maybe<ResolversTypes['Payment']>, ParentType, ContextType, RequireFields<MutationInitiatePaymentArgs, 'input'>>;
+  refundPayment?: Resolver<Maybe<ResolversTypes['Refund']>, ParentType, ContextType, RequireFields<MutationRefundPaymentArgs, 'input'>>;
 }>;
 
 export type NextActionResolvers<ContextType = PaymentsContext, ParentType extends ResolversParentTypes['NextAction'] = ResolversParentTypes['NextAction']> = ResolversObject<{

@@ -3,6 +3,7 @@
 // that many storefronts or tools cost one lookup per step.
 import { createLogger, createSubgraphApollo } from '@interop/kit';
 import { dataOf, execute } from '../../../../test/operation';
+import { TEST_TRUST } from '../../../../test/identities';
 import type { PaymentsContext } from '../context';
 import { createLoaders } from '../loaders';
 import { createPeerFacts, paymentsSubgraph, PaymentsStore } from '../server';
@@ -56,7 +57,7 @@ test('interoperatingToolIds batches a tick into one call and answers in key orde
 
 describe('through the resolvers', () => {
   const server = createSubgraphApollo<PaymentsContext>(paymentsSubgraph, createLogger('test'));
-  const peers = createPeerFacts({ commerceUrl: 'http://127.0.0.1:1/graphql', merchantsUrl: 'http://127.0.0.1:1/graphql', peerTimeoutMs: 300 });
+  const peers = createPeerFacts({ commerceUrl: 'http://127.0.0.1:1/graphql', merchantsUrl: 'http://127.0.0.1:1/graphql', peerTimeoutMs: 300, trust: TEST_TRUST });
 
   afterAll(async () => {
     await server.stop();

@@ -4,6 +4,7 @@
 import { badUserInput, createLogger, createSubgraphApollo, SubgraphClient, type EntityRepresentation } from '@interop/kit';
 import type { AcceptanceStatus } from '@interop/domain';
 import { dataOf, entityKeys, errorsOf, execute } from '../../../../test/operation';
+import { TEST_TRUST } from '../../../../test/identities';
 import type { PaymentsContext } from '../context';
 import { createPeerFacts, paymentsSubgraph, PaymentsStore } from '../server';
 import { CLOSED, contextFor, openLedger, type TestLedger } from './test-context';
@@ -33,7 +34,7 @@ afterAll(async () => {
   await server.stop();
 });
 
-const closedPeers = () => createPeerFacts({ commerceUrl: CLOSED, merchantsUrl: CLOSED, peerTimeoutMs: 300 });
+const closedPeers = () => createPeerFacts({ commerceUrl: CLOSED, merchantsUrl: CLOSED, peerTimeoutMs: 300, trust: TEST_TRUST });
 
 const run = <TData>(query: string, variables: Record<string, unknown> = {}) =>
   execute<TData, PaymentsContext>(server, contextFor(store, closedPeers(), ledger.ledger), query, variables);

@@ -28,6 +28,7 @@ function newPayment(expiresAt = new Date(Date.now() + 900_000).toISOString()): N
     id,
     platformId: 'taobao',
     merchantId: 'm0000001',
+    partnerId: 'partner-a',
     toolId: 'alipay',
     amountMinor: 100,
     currency: 'CNY',

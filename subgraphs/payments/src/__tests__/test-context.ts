@@ -2,6 +2,8 @@
 // in-memory (or throwaway PostgreSQL) ledger, with peers and a wallet the
 // caller chooses (often unreachable, for tests that must not need them).
 import { openTestLedger } from '../../../../test/harness';
+import type { Caller } from '@interop/kit';
+import { PARTNER_A } from '../../../../test/identities';
 import type { PaymentsContext } from '../context';
 import type { PeerFacts } from '../peers';
 import { SandboxWallet } from '../providers/sandbox-wallet';
@@ -23,6 +25,6 @@ export function openLedger(): Promise<TestLedger> {
   return openTestLedger();
 }
 
-export function contextFor(store: PaymentsStore, peers: PeerFacts, ledger: PaymentLedger): PaymentsContext {
-  return createContext({ store, peers, ledger, payments: new PaymentService(ledger, peers, unreachableWallet(), 900) });
+export function contextFor(store: PaymentsStore, peers: PeerFacts, ledger: PaymentLedger, caller: Caller = PARTNER_A.caller): PaymentsContext {
+  return createContext({ store, peers, ledger, payments: new PaymentService(ledger, peers, unreachableWallet(), 900) }, caller);
 }

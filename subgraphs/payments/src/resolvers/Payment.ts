@@ -1,8 +1,12 @@
 import type { PaymentResolvers } from '../__generated__/resolvers';
+import { requireAccess } from '../ownership';
 import type { PaymentToolRow } from '../store/types';
 
 export const Payment: PaymentResolvers = {
-  __resolveReference: ({ id }, { loaders }) => loaders.payment.load(id),
+  __resolveReference: async ({ id }, { loaders, caller }) => {
+    const payment = await loaders.payment.load(id);
+    return payment && requireAccess(caller, payment);
+  },
   platform: ({ platformId }) => ({ id: platformId }),
   merchant: ({ merchantId }) => ({ id: merchantId }),
   tool: async ({ toolId }, _args, { loaders }): Promise<PaymentToolRow> => {

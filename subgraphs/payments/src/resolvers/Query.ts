@@ -1,11 +1,15 @@
 import type { QueryResolvers } from '../__generated__/resolvers';
 import { checkout, checkoutOptions } from '../checkout';
+import { requireAccess } from '../ownership';
 import { checkAmount } from '../payment-input';
 
 export const Query: QueryResolvers = {
   paymentTools: (_parent, _args, { store }) => store.listTools(),
   paymentTool: (_parent, { id }, { loaders }) => loaders.tool.load(id),
-  payment: (_parent, { id }, { loaders }) => loaders.payment.load(id),
+  payment: async (_parent, { id }, { loaders, caller }) => {
+    const payment = await loaders.payment.load(id);
+    return payment && requireAccess(caller, payment);
+  },
   checkoutOptions: async (_parent, { platformId, merchantId }, context) => {
     const facts = await context.peers.checkoutFacts(platformId, merchantId);
     return checkoutOptions(context, facts.acceptances, facts.storefront);

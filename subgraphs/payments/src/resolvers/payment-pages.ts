@@ -1,6 +1,7 @@
 // Merchant.payments and Platform.payments: newest first, keyset pages.
-import { pageRequest, toPage } from '@interop/kit';
+import { forbidden, merchantScopes, pageRequest, toPage } from '@interop/kit';
 import type { PaymentsContext } from '../context';
+import { visiblePayments } from '../ownership';
 import type { PaymentListFilter } from '../store/ledger';
 import type { PaymentConnectionRow, PaymentStatus } from '../store/types';
 
@@ -13,9 +14,14 @@ export interface PaymentPageArgs {
 export async function paymentPage(
   filter: Omit<PaymentListFilter, 'status'>,
   args: PaymentPageArgs,
-  { ledger }: PaymentsContext,
+  { ledger, caller }: PaymentsContext,
 ): Promise<PaymentConnectionRow> {
+  const merchants = merchantScopes(caller);
+  if (filter.merchantId !== undefined && merchants.length > 0 && !merchants.includes(filter.merchantId)) {
+    throw forbidden('This credential acts for other merchants.', { merchantId: filter.merchantId });
+  }
   const page = pageRequest(args.first, args.after);
-  const rows = await ledger.listPayments({ ...filter, status: args.status ?? undefined }, page);
+  // A partner lists its own payments; a merchant console, every payment to its merchants.
+  const rows = await ledger.listPayments({ ...filter, ...visiblePayments(caller), status: args.status ?? undefined }, page);
   return toPage(rows, page, (row) => row.seq);
 }

@@ -13,12 +13,12 @@ const PAYMENT_COLUMNS = `seq, id, platform_id AS "platformId", merchant_id AS "m
   amount_minor AS "amountMinor", currency, status, reference,
   next_action_type AS "nextActionType", next_action_url AS "nextActionUrl", next_action_qr AS "nextActionQr", channel,
   to_char(expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "expiresAt",
-  idempotency_key AS "idempotencyKey", request_hash AS "requestHash",
+  partner_id AS "partnerId", idempotency_key AS "idempotencyKey", request_hash AS "requestHash",
   to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "createdAt",
   to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "updatedAt"`;
 
 const REFUND_COLUMNS = `id, payment_id AS "paymentId", amount_minor AS "amountMinor", currency, reason, status,
-  idempotency_key AS "idempotencyKey", request_hash AS "requestHash",
+  partner_id AS "partnerId", idempotency_key AS "idempotencyKey", request_hash AS "requestHash",
   to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "createdAt"`;
 
 export type NewPayment = Omit<PaymentRow, 'seq' | 'status' | 'createdAt' | 'updatedAt'>;
@@ -27,6 +27,10 @@ export type NewRefund = Omit<RefundRow, 'status' | 'createdAt'>;
 export interface PaymentListFilter {
   merchantId?: string;
   platformId?: string;
+  /** Only this partner's payments. */
+  partnerId?: string;
+  /** Only payments to these merchants. */
+  merchantIds?: readonly string[];
   status?: PaymentStatus | undefined;
 }
 
@@ -51,8 +55,8 @@ export class PaymentLedger {
     return ids.map((id) => byId.get(id) ?? null);
   }
 
-  async paymentByIdempotencyKey(key: string, db: Queryable = this.db): Promise<PaymentRow | null> {
-    const [row] = await db.query<PaymentRow>(`SELECT ${PAYMENT_COLUMNS} FROM payment WHERE idempotency_key = $1`, [key]);
+  async paymentByIdempotencyKey(partnerId: string, key: string, db: Queryable = this.db): Promise<PaymentRow | null> {
+    const [row] = await db.query<PaymentRow>(`SELECT ${PAYMENT_COLUMNS} FROM payment WHERE partner_id = $1 AND idempotency_key = $2`, [partnerId, key]);
     return row ?? null;
   }
 
@@ -61,9 +65,9 @@ export class PaymentLedger {
     return this.transaction(async (tx) => {
       const [row] = await tx.query<PaymentRow>(
         `INSERT INTO payment (id, platform_id, merchant_id, tool_id, amount_minor, currency, status, reference,
-           next_action_type, next_action_url, next_action_qr, expires_at, idempotency_key, request_hash, channel)
-         VALUES ($1, $2, $3, $4, $5, $6, 'REQUIRES_ACTION', $7, $8, $9, $10, $11, $12, $13, $14)
-         ON CONFLICT (idempotency_key) DO NOTHING
+           next_action_type, next_action_url, next_action_qr, expires_at, idempotency_key, request_hash, channel, partner_id)
+         VALUES ($1, $2, $3, $4, $5, $6, 'REQUIRES_ACTION', $7, $8, $9, $10, $11, $12, $13, $14, $15)
+         ON CONFLICT (partner_id, idempotency_key) DO NOTHING
          RETURNING ${PAYMENT_COLUMNS}`,
         [
           payment.id,
@@ -80,6 +84,7 @@ export class PaymentLedger {
           payment.idempotencyKey,
           payment.requestHash,
           payment.channel,
+          payment.partnerId,
         ],
       );
       if (!row) return null;
@@ -137,14 +142,16 @@ export class PaymentLedger {
   }
 
   async listPayments(filter: PaymentListFilter, page: PageRequest): Promise<PaymentRow[]> {
-    const params: (string | number)[] = [];
-    const param = (value: string | number) => {
+    const params: (string | number | string[])[] = [];
+    const param = (value: string | number | string[]) => {
       params.push(value);
       return `$${params.length}`;
     };
     const where: string[] = [];
     if (filter.merchantId !== undefined) where.push(`merchant_id = ${param(filter.merchantId)}`);
     if (filter.platformId !== undefined) where.push(`platform_id = ${param(filter.platformId)}`);
+    if (filter.partnerId !== undefined) where.push(`partner_id = ${param(filter.partnerId)}`);
+    if (filter.merchantIds !== undefined) where.push(`merchant_id = ANY(${param([...filter.merchantIds])})`);
     if (filter.status !== undefined) where.push(`status = ${param(filter.status)}`);
     if (page.afterKey !== null) where.push(`seq < ${param(page.afterKey)}`);
     return this.db.query<PaymentRow>(
@@ -172,8 +179,8 @@ export class PaymentLedger {
     return rowsPerKey(ids, rows, (row) => row.paymentId);
   }
 
-  async refundByIdempotencyKey(key: string, db: Queryable = this.db): Promise<RefundRow | null> {
-    const [row] = await db.query<RefundRow>(`SELECT ${REFUND_COLUMNS} FROM refund WHERE idempotency_key = $1`, [key]);
+  async refundByIdempotencyKey(partnerId: string, key: string, db: Queryable = this.db): Promise<RefundRow | null> {
+    const [row] = await db.query<RefundRow>(`SELECT ${REFUND_COLUMNS} FROM refund WHERE partner_id = $1 AND idempotency_key = $2`, [partnerId, key]);
     return row ?? null;
   }
 
@@ -201,9 +208,9 @@ export class PaymentLedger {
    */
   async insertRefund(tx: Queryable, refund: NewRefund): Promise<RefundRow> {
     const [row] = await tx.query<RefundRow>(
-      `INSERT INTO refund (id, payment_id, amount_minor, currency, reason, status, idempotency_key, request_hash)
-       VALUES ($1, $2, $3, $4, $5, 'PENDING', $6, $7) RETURNING ${REFUND_COLUMNS}`,
-      [refund.id, refund.paymentId, refund.amountMinor, refund.currency, refund.reason, refund.idempotencyKey, refund.requestHash],
+      `INSERT INTO refund (id, payment_id, amount_minor, currency, reason, status, idempotency_key, request_hash, partner_id)
+       VALUES ($1, $2, $3, $4, $5, 'PENDING', $6, $7, $8) RETURNING ${REFUND_COLUMNS}`,
+      [refund.id, refund.paymentId, refund.amountMinor, refund.currency, refund.reason, refund.idempotencyKey, refund.requestHash, refund.partnerId],
     );
     if (!row) throw new Error('INSERT ... RETURNING gave no row');
     return row;
@@ -216,25 +223,22 @@ export class PaymentLedger {
   }
 
   /** Records which payment a cancel key cancelled; the payment id already recorded when the key was used before. */
-  async claimCancelKey(tx: Queryable, key: string, paymentId: string): Promise<string> {
+  async claimCancelKey(tx: Queryable, partnerId: string, key: string, paymentId: string): Promise<string> {
     const [inserted] = await tx.query<{ paymentId: string }>(
-      `INSERT INTO cancel_request (idempotency_key, payment_id) VALUES ($1, $2)
-       ON CONFLICT (idempotency_key) DO NOTHING RETURNING payment_id AS "paymentId"`,
-      [key, paymentId],
+      `INSERT INTO cancel_request (partner_id, idempotency_key, payment_id) VALUES ($1, $2, $3)
+       ON CONFLICT (partner_id, idempotency_key) DO NOTHING RETURNING payment_id AS "paymentId"`,
+      [partnerId, key, paymentId],
     );
     if (inserted) return inserted.paymentId;
-    const [existing] = await tx.query<{ paymentId: string }>(
-      'SELECT payment_id AS "paymentId" FROM cancel_request WHERE idempotency_key = $1',
-      [key],
-    );
-    if (!existing) throw new Error(`Cancel key ${key} vanished`);
-    return existing.paymentId;
+    const existing = await this.cancelKeyPayment(partnerId, key, tx);
+    if (existing === null) throw new Error(`Cancel key ${key} vanished`);
+    return existing;
   }
 
-  async cancelKeyPayment(key: string): Promise<string | null> {
-    const [row] = await this.db.query<{ paymentId: string }>(
-      'SELECT payment_id AS "paymentId" FROM cancel_request WHERE idempotency_key = $1',
-      [key],
+  async cancelKeyPayment(partnerId: string, key: string, db: Queryable = this.db): Promise<string | null> {
+    const [row] = await db.query<{ paymentId: string }>(
+      'SELECT payment_id AS "paymentId" FROM cancel_request WHERE partner_id = $1 AND idempotency_key = $2',
+      [partnerId, key],
     );
     return row?.paymentId ?? null;
   }

@@ -74,4 +74,27 @@ export const migrations: readonly Migration[] = [
     id: '002_payment_channel',
     sql: `ALTER TABLE payment ADD COLUMN channel text CHECK (channel IN ('APP', 'MINI_PROGRAM', 'WEB', 'H5'));`,
   },
+  {
+    // The partner that created a payment (or asked for a refund or cancel) owns it, and idempotency
+    // keys are per partner, so two partners' keys never collide. Earlier payments belong to no
+    // partner (''): only their merchant's console sees them.
+    id: '003_partner_ownership',
+    sql: `
+      ALTER TABLE payment ADD COLUMN partner_id text NOT NULL DEFAULT '';
+      ALTER TABLE payment ALTER COLUMN partner_id DROP DEFAULT;
+      ALTER TABLE payment DROP CONSTRAINT payment_idempotency_key_key;
+      CREATE UNIQUE INDEX payment_idempotency ON payment (partner_id, idempotency_key);
+      CREATE INDEX payment_by_partner ON payment (partner_id, seq);
+
+      ALTER TABLE refund ADD COLUMN partner_id text NOT NULL DEFAULT '';
+      ALTER TABLE refund ALTER COLUMN partner_id DROP DEFAULT;
+      ALTER TABLE refund DROP CONSTRAINT refund_idempotency_key_key;
+      CREATE UNIQUE INDEX refund_idempotency ON refund (partner_id, idempotency_key);
+
+      ALTER TABLE cancel_request ADD COLUMN partner_id text NOT NULL DEFAULT '';
+      ALTER TABLE cancel_request ALTER COLUMN partner_id DROP DEFAULT;
+      ALTER TABLE cancel_request DROP CONSTRAINT cancel_request_pkey;
+      ALTER TABLE cancel_request ADD PRIMARY KEY (partner_id, idempotency_key);
+    `,
+  },
 ];

@@ -97,6 +97,8 @@ export interface PaymentRow {
   /** The channel the payment was started for; null when none was given. */
   channel: Channel | null;
   expiresAt: string;
+  /** The partner that created it: it alone (and the merchant's console) may see and act on it. */
+  partnerId: string;
   idempotencyKey: string;
   requestHash: string;
   createdAt: string;
@@ -112,6 +114,8 @@ export interface RefundRow {
   currency: CurrencyCode;
   reason: string;
   status: RefundStatus;
+  /** The partner that asked for the refund; its idempotency keys are its own. */
+  partnerId: string;
   idempotencyKey: string;
   requestHash: string;
   createdAt: string;

@@ -1,0 +1,104 @@
+// The demo web app at /demo: the built files of web/ (vite build), its
+// settings at /demo/config.json, and index.html for any other page path so a
+// reload or a shared link to /demo/checkout lands in the app.
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import type { ServerResponse } from 'node:http';
+import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { sendJson, type Route } from '@interop/kit';
+
+export const DEMO_PATH = '/demo';
+
+/** Sent by the demo as `x-api-key`; DEMO_API_KEY replaces it. Not a secret: anyone who opens the demo reads it. */
+export const DEFAULT_DEMO_API_KEY = 'interop-demo-key';
+
+export interface DemoOptions {
+  /** The folder `vite build` wrote (web/dist). */
+  distDir: string;
+  /** The key the demo sends with every request; DEFAULT_DEMO_API_KEY when not given. */
+  apiKey?: string;
+}
+
+const CONTENT_TYPES: Readonly<Record<string, string>> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+// The app only talks to its own origin, and QR codes arrive as data: URLs. (React sets styles through the DOM, which style-src allows.)
+const PAGE_POLICY =
+  "default-src 'self'; img-src 'self' data:; style-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
+
+export function demoRoute(options: DemoOptions): Route {
+  const root = resolve(options.distDir);
+  const config = { apiKey: options.apiKey ?? DEFAULT_DEMO_API_KEY };
+  return async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.setHeader('allow', 'GET, HEAD');
+      return sendJson(res, 405, { error: 'Method not allowed' });
+    }
+    // Without the slash, the browser would resolve the app's relative links against "/".
+    if (url.pathname === DEMO_PATH) {
+      res.writeHead(308, { location: `${DEMO_PATH}/${url.search}` });
+      return void res.end();
+    }
+    const name = decodedPath(url.pathname.slice(DEMO_PATH.length + 1));
+    if (name === undefined) return sendJson(res, 400, { error: 'Malformed path' });
+    if (name === 'config.json') {
+      res.setHeader('cache-control', 'no-store');
+      return sendJson(res, 200, config);
+    }
+    const file = resolve(root, name === '' || name.endsWith('/') ? `${name}index.html` : name);
+    const inside = relative(root, file);
+    if (inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) return sendJson(res, 404, { error: 'Not found' });
+    if (await isFile(file)) return sendFile(req.method, res, file, inside);
+    // Page paths (no extension) belong to the app's own router; a missing asset is a real 404.
+    if (extname(name) !== '') return sendJson(res, 404, { error: 'Not found' });
+    const index = join(root, 'index.html');
+    if (await isFile(index)) return sendFile(req.method, res, index, 'index.html');
+    res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' });
+    res.end('The demo app is not built. `npm start` builds it, or run `npm run build:demo`.\n');
+  };
+}
+
+/** The path below /demo/, decoded; undefined when it cannot be. */
+function decodedPath(encoded: string): string | undefined {
+  try {
+    const name = decodeURIComponent(encoded);
+    return name.includes('\0') ? undefined : name;
+  } catch {
+    return undefined;
+  }
+}
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+async function sendFile(method: string, res: ServerResponse, path: string, name: string): Promise<void> {
+  const { size } = await stat(path);
+  const type = extname(path);
+  res.writeHead(200, {
+    'content-type': CONTENT_TYPES[type] ?? 'application/octet-stream',
+    'content-length': size,
+    'x-content-type-options': 'nosniff',
+    // Vite names built assets by content hash, so they never change; pages must be revalidated to find new ones.
+    'cache-control': name.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+    ...(type === '.html' ? { 'content-security-policy': PAGE_POLICY, 'referrer-policy': 'same-origin' } : {}),
+  });
+  if (method === 'HEAD') return void res.end();
+  await pipeline(createReadStream(path), res);
+}

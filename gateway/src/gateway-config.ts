@@ -1,0 +1,129 @@
+// The gateway's one configuration file (YAML, validated at start): who may
+// call (API key digests, JWT settings), operation limits, rate limits and
+// introspection. Secrets never live in it: a JWT secret is named by the
+// environment variable that holds it, and API keys appear only as digests.
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { ConfigError, z } from '@interop/kit';
+import type { AuthOptions } from './auth/authenticate';
+import type { ApiKeyRecord } from './auth/api-keys';
+import type { OperationLimits } from './operation-limits';
+import { DEFAULT_RATE_LIMIT, type RateLimitConfig } from './rate-limit';
+
+const scope = z.string().regex(/^[a-z]+:[A-Za-z0-9_*-]+$/, 'a scope looks like `payments:read` or `merchant:m0000001`');
+
+const apiKeySchema = z.object({
+  id: z.string().min(1),
+  partnerId: z.string().min(1),
+  sha256: z.string().regex(/^[0-9a-fA-F]{64}$/, 'the hex SHA-256 of the key (`printf %s "$KEY" | sha256sum`)'),
+  scopes: z.array(scope).default([]),
+}).strict();
+
+const jwtSchema = z
+  .object({
+    issuer: z.string().min(1).optional(),
+    audience: z.string().min(1),
+    /** The environment variable that holds the HS256 secret. */
+    hs256SecretEnv: z.string().min(1).optional(),
+    /** RS256: a JWKS file, relative to the config file. */
+    jwksFile: z.string().min(1).optional(),
+    partnerClaim: z.string().min(1).optional(),
+    scopesClaim: z.string().min(1).optional(),
+    clockToleranceSeconds: z.number().int().min(0).max(300).optional(),
+  })
+  .strict()
+  .refine((jwt) => (jwt.hs256SecretEnv === undefined) !== (jwt.jwksFile === undefined), 'set exactly one of hs256SecretEnv and jwksFile');
+
+const positive = z.number().int().min(1);
+
+const fileSchema = z
+  .object({
+    auth: z.object({ apiKeys: z.array(apiKeySchema).default([]), jwt: jwtSchema.optional() }).strict().default({ apiKeys: [] }),
+    limits: z.object({ maxDepth: positive, maxAliases: positive, maxRootFields: positive, maxCost: positive }).partial().strict().default({}),
+    rateLimit: z
+      .object({ enabled: z.boolean(), points: positive, anonymousPoints: positive, windowSeconds: positive })
+      .partial()
+      .strict()
+      .default({}),
+    /** Introspection and field suggestions; on outside production unless set. */
+    introspection: z.boolean().optional(),
+  })
+  .strict();
+
+export type GatewayFile = z.infer<typeof fileSchema>;
+
+export interface RateLimitSettings extends RateLimitConfig {
+  enabled: boolean;
+}
+
+export interface GatewaySettings {
+  auth: AuthOptions;
+  limits: Partial<OperationLimits>;
+  rateLimit: RateLimitSettings;
+  introspection: boolean | undefined;
+}
+
+const problems = (error: z.ZodError) => error.issues.map((issue) => `${issue.path.join('.') || 'file'}: ${issue.message}`).join('; ');
+
+/**
+ * Reads the file (when given) and the environment: `GATEWAY_API_KEYS` adds keys
+ * (a JSON array of the same records), and a JWT secret comes from the variable
+ * the file names.
+ */
+export function readGatewaySettings(path: string | undefined, env: Record<string, string | undefined>): GatewaySettings {
+  let file: GatewayFile = fileSchema.parse({});
+  if (path) {
+    let parsed: unknown;
+    try {
+      parsed = parseYaml(readFileSync(path, 'utf8')) ?? {};
+    } catch (error) {
+      throw new ConfigError(`cannot read gateway config ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message.split('\n')[0]}`);
+    }
+    const result = fileSchema.safeParse(parsed);
+    if (!result.success) throw new ConfigError(`Invalid gateway config ${path}: ${problems(result.error)}`);
+    file = result.data;
+  }
+  const apiKeys: ApiKeyRecord[] = [...file.auth.apiKeys, ...envApiKeys(env.GATEWAY_API_KEYS)];
+  const jwt = file.auth.jwt;
+  let jwtOptions: AuthOptions['jwt'];
+  if (jwt) {
+    const secret = jwt.hs256SecretEnv ? env[jwt.hs256SecretEnv] : undefined;
+    if (jwt.hs256SecretEnv && (!secret || Buffer.byteLength(secret) < 32)) {
+      throw new ConfigError(`Invalid gateway config: ${jwt.hs256SecretEnv} must hold the HS256 secret (at least 32 bytes)`);
+    }
+    jwtOptions = {
+      audience: jwt.audience,
+      issuer: jwt.issuer,
+      hs256Secret: secret,
+      jwksFile: jwt.jwksFile && path ? resolve(dirname(path), jwt.jwksFile) : jwt.jwksFile,
+      partnerClaim: jwt.partnerClaim,
+      scopesClaim: jwt.scopesClaim,
+      clockToleranceSeconds: jwt.clockToleranceSeconds,
+    };
+  }
+  return {
+    auth: { apiKeys, jwt: jwtOptions },
+    limits: defined(file.limits),
+    rateLimit: { enabled: true, ...DEFAULT_RATE_LIMIT, ...defined(file.rateLimit) },
+    introspection: file.introspection,
+  };
+}
+
+/** The settings the file gives, without the keys it leaves out (so they do not mask defaults). */
+function defined<T extends object>(settings: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined)) as { [K in keyof T]?: Exclude<T[K], undefined> };
+}
+
+function envApiKeys(text: string | undefined): ApiKeyRecord[] {
+  if (text === undefined || text.trim() === '') return [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new ConfigError('Invalid configuration: GATEWAY_API_KEYS must be a JSON array of {id, partnerId, sha256, scopes}');
+  }
+  const result = z.array(apiKeySchema).safeParse(parsed);
+  if (!result.success) throw new ConfigError(`Invalid configuration: GATEWAY_API_KEYS: ${problems(result.error)}`);
+  return result.data;
+}

@@ -1,0 +1,68 @@
+// Builds the demo web app (web/) with Vite. `npm start` builds web/dist when
+// it is missing or older than its sources; `npm run build:demo [-- --out DIR]`
+// builds on demand (tests build into a folder of their own).
+import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+
+export const WEB_DIR = join(__dirname, '..', 'web');
+export const DEMO_DIST = join(WEB_DIR, 'dist');
+
+/** What the built files depend on; node_modules is left out, so a dependency upgrade needs `npm run build:demo`. */
+const SOURCES = ['index.html', 'vite.config.mts', 'package.json', 'src', 'public'].map((name) => join(WEB_DIR, name));
+
+function newestChange(path: string): number {
+  if (!existsSync(path)) return 0;
+  const stats = statSync(path);
+  if (!stats.isDirectory()) return stats.mtimeMs;
+  return readdirSync(path).reduce((newest, entry) => Math.max(newest, newestChange(join(path, entry))), stats.mtimeMs);
+}
+
+export function demoBuildIsStale(distDir = DEMO_DIST): boolean {
+  const index = join(distDir, 'index.html');
+  if (!existsSync(index)) return true;
+  return Math.max(...SOURCES.map(newestChange)) > statSync(index).mtimeMs;
+}
+
+/** Builds the app for /demo/ into `outDir`, replacing what is there. */
+export async function buildDemo(outDir: string): Promise<void> {
+  // Vite is ESM-only; a dynamic import loads it from this CommonJS module.
+  const { build } = await import('vite');
+  await build({
+    root: WEB_DIR,
+    configFile: join(WEB_DIR, 'vite.config.mts'),
+    logLevel: 'warn',
+    build: { outDir: resolve(outDir), emptyOutDir: true },
+  });
+}
+
+/**
+ * Rebuilds web/dist when stale. The build goes to a folder beside it and is
+ * swapped in whole, so a gateway already serving web/dist never sees half a build.
+ */
+export async function buildDemoIfStale(): Promise<boolean> {
+  if (!demoBuildIsStale()) return false;
+  const fresh = `${DEMO_DIST}.${process.pid}.new`;
+  const old = `${DEMO_DIST}.${process.pid}.old`;
+  try {
+    await buildDemo(fresh);
+    if (existsSync(DEMO_DIST)) renameSync(DEMO_DIST, old);
+    renameSync(fresh, DEMO_DIST);
+  } finally {
+    rmSync(fresh, { recursive: true, force: true });
+    rmSync(old, { recursive: true, force: true });
+  }
+  return true;
+}
+
+if (require.main === module) {
+  const { values } = parseArgs({ options: { out: { type: 'string' } } });
+  const outDir = values.out ?? DEMO_DIST;
+  buildDemo(outDir).then(
+    () => console.log(`Built the demo web app into ${outDir}`),
+    (error: unknown) => {
+      console.error(error instanceof Error ? error.message : String(error));
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,241 @@
+// The demo web app in a real browser (Debian's chromium, driven by
+// playwright-core): built with Vite, served by the gateway at /demo over the
+// whole graph. A visitor reads the interop map, finds a merchant that takes
+// WeChat Pay on Taobao, pays in the sandbox wallet, and the merchant refunds
+// it. Screenshots land in artefacts/e2e/.
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { RunningGateway } from '@interop/gateway';
+import { ROOT, startGatewayFor, startGraph, type Graph } from '../harness';
+import { PARTNER_A } from '../identities';
+import { finished, freePort, runTs } from '../processes';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARTEFACTS = join(ROOT, 'artefacts', 'e2e');
+// The demo acts as a partner with every payment scope, as `npm start`'s demo key does.
+const API_KEY = PARTNER_A.key;
+const PHONE = { width: 390, height: 844 };
+const DESKTOP = { width: 1280, height: 900 };
+
+let graph: Graph;
+let gateway: RunningGateway;
+let browser: Browser;
+let distDir: string;
+let demoUrl: string;
+
+async function buildDemo(outDir: string): Promise<void> {
+  const build = await finished(runTs('scripts/demo-build.ts', ['--out', outDir]), 120_000);
+  if (build.code !== 0) throw new Error(`The demo web app did not build:\n${build.stdout}${build.stderr}`);
+}
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`${CHROMIUM} is missing. The demo's end-to-end test drives Debian's chromium package: apt-get install -y chromium`);
+  }
+  mkdirSync(ARTEFACTS, { recursive: true });
+  distDir = mkdtempSync(join(tmpdir(), 'interop-demo-'));
+  [graph] = await Promise.all([startGraph({ merchantCount: 300 }), buildDemo(distDir)]);
+  gateway = await startGatewayFor(graph, {}, { demo: { distDir, apiKey: API_KEY } });
+  demoUrl = `http://127.0.0.1:${gateway.port}/demo/`;
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await gateway?.stop();
+  await graph?.stop();
+  if (distDir) rmSync(distDir, { recursive: true, force: true });
+});
+
+/** A page that records what a visitor would never want to see: script errors, and GraphQL requests without the demo's key. */
+async function openPage(viewport: { width: number; height: number }): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
+  });
+  page.on('request', (request) => {
+    if (new URL(request.url()).pathname === '/graphql' && request.headers()['x-api-key'] !== API_KEY) {
+      problems.push(`GraphQL request without the demo's key: ${request.postData() ?? ''}`);
+    }
+  });
+  return { context, page, problems };
+}
+
+const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTEFACTS, `${name}.png`), fullPage: true });
+
+/** Nothing on the page is wider than the phone, so it never scrolls sideways. */
+const pageWidth = (page: Page) => page.locator('html').evaluate((html) => html.scrollWidth);
+
+test('the interop map shows each platform against each tool, the story in dates and the interoperating wallets', async () => {
+  const { context, page, problems } = await openPage(DESKTOP);
+  await page.goto(demoUrl);
+  const cell = page.locator('td[data-cell="Taobao × WeChat Pay"]');
+  await cell.waitFor();
+  expect(await cell.innerText()).toMatch(/Rolling out\s+2024-09-04/);
+  expect(await cell.getAttribute('class')).toContain('status-rolling-out');
+  // Colour follows status: the rollout does not look like Taobao's live Alipay, nor like a tool Taobao has no rule for.
+  const colour = (label: string) => page.locator(`td[data-cell="${label}"]`).evaluate((td) => td.ownerDocument.defaultView?.getComputedStyle(td).backgroundColor);
+  const [rollingOut, live, none] = await Promise.all([colour('Taobao × WeChat Pay'), colour('Taobao × Alipay'), colour('Taobao × JD Pay')]);
+  expect(new Set([rollingOut, live, none]).size).toBe(3);
+  expect(await page.locator('td[data-cell="Ele.me × WeChat Pay"]').innerText()).toMatch(/Live\s+2021/);
+
+  await cell.getByRole('button').hover();
+  const tooltip = page.getByRole('tooltip');
+  await tooltip.waitFor();
+  const hover = await tooltip.innerText();
+  expect(hover).toContain('Taobao × WeChat Pay');
+  expect(hover).toContain('Rolling out since 2024-09-04');
+  expect(hover).toContain('merchants that meet the relevant regulations and requirements of both platforms');
+  await shot(page, '01-map-desktop-hover');
+
+  const dated = (date: string) => page.locator(`.timeline > li[data-date="${date}"]`).innerText();
+  expect(await dated('2021')).toContain('WeChat Pay on Damai, Ele.me, Kaola, Shuqi and Youku');
+  expect(await dated('2024-08-19')).toContain('Direct jump to WeChat to pay');
+  const opening = await dated('2024-09-04');
+  expect(opening).toContain('WeChat Pay on Taobao');
+  expect(opening).toContain('Meituan Hotels and Meituan Waimai open inside the Alipay app');
+
+  const caption = await page.locator('.wallet-graph figcaption').innerText();
+  expect(caption).toContain('WeChat Pay interoperates with');
+  expect(caption).toContain('UnionPay QuickPass');
+  expect(await page.locator('.wallet-graph line').count()).toBe(5);
+
+  // On a phone the matrix scrolls sideways inside its box; the page itself does not.
+  await page.setViewportSize(PHONE);
+  await cell.getByRole('button').click();
+  await page.locator('.cell-details').getByText('Direct jump to WeChat to pay').waitFor();
+  expect(await pageWidth(page)).toBeLessThanOrEqual(PHONE.width);
+  await shot(page, '02-map-phone');
+
+  expect(problems).toEqual([]);
+  await context.close();
+}, 90_000);
+
+test('at phone width a buyer finds a merchant taking WeChat Pay on Taobao, pays in the sandbox wallet, and the merchant refunds it', async () => {
+  const { context, page, problems } = await openPage(PHONE);
+  await page.goto(`${demoUrl}merchants`);
+  await page.getByLabel('Platform').selectOption({ label: 'Taobao' });
+  const count = page.locator('.result-count');
+  await count.filter({ hasText: /^Showing 20 of/ }).waitFor();
+  const total = Number(/of ([\d,]+)/.exec(await count.innerText())?.[1]?.replace(/,/g, ''));
+  expect(total).toBeGreaterThan(20);
+  await page.getByRole('button', { name: 'Show more merchants' }).click();
+  await count.filter({ hasText: `Showing ${Math.min(40, total)} of` }).waitFor();
+  expect(await page.locator('.merchant-card').count()).toBe(Math.min(40, total));
+
+  await page.getByLabel('Buyers can pay with').selectOption({ label: 'WeChat Pay' });
+  await count.filter({ hasText: /^Showing \d+ of/ }).waitFor();
+  await page.waitForURL(/tool=wechat-pay/);
+  expect(await pageWidth(page)).toBeLessThanOrEqual(PHONE.width);
+  await shot(page, '03-merchants-phone');
+  await page.locator('.merchant-card').first().getByRole('link', { name: 'Check out here' }).click();
+
+  // The platform's order: Alipay first and preselected, WeChat Pay on offer; tools Taobao does not take, with the reason.
+  await page.getByRole('heading', { name: /^Pay at .+ on Taobao$/ }).waitFor();
+  const options = await page.locator('.option .option-name').allInnerTexts();
+  expect(options[0]).toMatch(/^Alipay/);
+  expect(options.some((name) => name.startsWith('WeChat Pay'))).toBe(true);
+  expect(await page.getByRole('radio', { name: /Alipay/ }).isChecked()).toBe(true);
+  expect(await page.locator('.unavailable-list li[data-reason="PLATFORM_NOT_ACCEPTING"]').filter({ hasText: 'JD Pay' }).innerText()).toContain(
+    'Not taken on this platform',
+  );
+  await page.getByRole('radio', { name: /WeChat Pay/ }).check();
+  expect(await pageWidth(page)).toBeLessThanOrEqual(PHONE.width);
+  await shot(page, '04-checkout-phone');
+  await page.getByRole('button', { name: 'Pay ¥199.00 with WeChat Pay' }).click();
+
+  await page.waitForURL(/\/demo\/payments\/[^/]+$/);
+  const paymentId = decodeURIComponent(page.url().split('/').at(-1) ?? '');
+  await page.locator('[data-status="REQUIRES_ACTION"]').waitFor();
+  // On the web WeChat Pay shows a QR code; the same page opens the wallet for a buyer on this device.
+  await page.getByRole('img', { name: 'QR code to pay with WeChat Pay' }).waitFor();
+  expect(await pageWidth(page)).toBeLessThanOrEqual(PHONE.width);
+  await shot(page, '05-payment-waiting-phone');
+
+  const [wallet] = await Promise.all([context.waitForEvent('page'), page.getByRole('link', { name: 'Open WeChat Pay to approve' }).click()]);
+  await wallet.getByRole('button', { name: 'Approve' }).waitFor();
+  expect(await wallet.locator('body').innerText()).toContain('¥199.00');
+  await shot(wallet, '06-wallet-phone');
+  await wallet.getByRole('button', { name: 'Approve' }).click();
+  await wallet.getByRole('heading', { name: 'Payment approved' }).waitFor();
+  await wallet.close();
+
+  // The status watcher sees the wallet's webhooks land without a reload.
+  await page.locator('[data-status="SUCCEEDED"]').waitFor({ timeout: 20_000 });
+  expect(await page.locator('.events').innerText()).toMatch(/Processing[\s\S]*Paid/);
+  await shot(page, '07-payment-succeeded-phone');
+
+  await page.getByRole('link', { name: /’s payments$/ }).click();
+  const row = page.locator(`[data-payment="${paymentId}"]`);
+  await row.getByRole('button', { name: 'Refund' }).click();
+  await row.getByRole('button', { name: 'Refund ¥199.00' }).click();
+  await row.locator('[data-status="REFUNDED"]').waitFor({ timeout: 20_000 });
+  expect(await row.innerText()).toContain('refunded ¥199.00');
+  expect(await pageWidth(page)).toBeLessThanOrEqual(PHONE.width);
+  await shot(page, '08-merchant-refunded-phone');
+
+  const settled = await graph.query<{ payment: { status: string; refundedAmount: { amountMinor: number }; tool: { id: string }; platform: { id: string } } }>(
+    `query ($id: ID!) { payment(id: $id) { status refundedAmount { amountMinor } tool { id } platform { id } } }`,
+    { id: paymentId },
+  );
+  expect(settled.data?.payment).toEqual({ status: 'REFUNDED', refundedAmount: { amountMinor: 19_900 }, tool: { id: 'wechat-pay' }, platform: { id: 'taobao' } });
+  expect(problems).toEqual([]);
+  await context.close();
+}, 120_000);
+
+test('when the payments service is down, the map says so in words and loads once asked again with it back', async () => {
+  const down = `http://127.0.0.1:${await freePort()}/graphql`;
+  const broken = await startGatewayFor(graph, { payments: down }, { demo: { distDir, apiKey: API_KEY } });
+  const { context, page } = await openPage(PHONE);
+  try {
+    await page.goto(`http://127.0.0.1:${broken.port}/demo/`);
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.innerText()).toContain('The payments service is not answering right now. Try again in a moment.');
+    await shot(page, '09-map-payments-down-phone');
+
+    // Same page, same tab: "Try again" asks the working gateway once the page's requests are sent there.
+    await page.route('**/graphql', (route) => route.continue({ url: `http://127.0.0.1:${gateway.port}/graphql` }));
+    await alert.getByRole('button', { name: 'Try again' }).click();
+    await page.locator('td[data-cell="Taobao × WeChat Pay"]').waitFor();
+  } finally {
+    await context.close();
+    await broken.stop();
+  }
+}, 60_000);
+
+test('the gateway serves the app for its page paths, its settings, and nothing outside its folder', async () => {
+  const base = `http://127.0.0.1:${gateway.port}`;
+  const bare = await fetch(`${base}/demo`, { redirect: 'manual' });
+  expect(bare.status).toBe(308);
+  expect(bare.headers.get('location')).toBe('/demo/');
+
+  const deepLink = await fetch(`${base}/demo/payments/pay_unknown`);
+  expect(deepLink.status).toBe(200);
+  expect(deepLink.headers.get('content-type')).toContain('text/html');
+  expect(deepLink.headers.get('content-security-policy')).toContain("default-src 'self'");
+  expect(await deepLink.text()).toContain('<div id="root">');
+  expect((await fetch(`${base}/demo/merchants/`)).headers.get('content-type')).toContain('text/html');
+
+  const config = await fetch(`${base}/demo/config.json`);
+  expect(await config.json()).toEqual({ apiKey: API_KEY });
+
+  const html = await (await fetch(`${base}/demo/`)).text();
+  const script = /src="(\/demo\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+  expect(script).toBeDefined();
+  const asset = await fetch(`${base}${script}`);
+  expect(asset.headers.get('content-type')).toContain('text/javascript');
+  expect(asset.headers.get('cache-control')).toContain('immutable');
+
+  expect((await fetch(`${base}/demo/assets/missing.js`)).status).toBe(404);
+  // Encoded slashes reach the server as they are, so these would name files outside web/dist without its check.
+  expect((await fetch(`${base}/demo/%2Fetc%2Fpasswd`)).status).toBe(404);
+  expect((await fetch(`${base}/demo/..%2F..%2F..%2F..%2F..%2F..%2Fetc%2Fpasswd`)).status).toBe(404);
+  expect((await fetch(`${base}/demo/%E0%A4%A`)).status).toBe(400);
+  expect((await fetch(`${base}/demo/`, { method: 'POST' })).status).toBe(405);
+});
