@@ -5,6 +5,7 @@ import { createClient as createSseClient, type Client as SseClient } from 'graph
 import { createClient as createWsClient, type Client as WsClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import type { RunningGateway } from '@interop/gateway';
+import { PARTNER_A } from './identities';
 
 export const PAYMENT_UPDATED = /* GraphQL */ `subscription Follow($id: ID!) {
   paymentUpdated(id: $id) { id status merchant { name } platform { name } tool { name } }
@@ -16,7 +17,8 @@ export interface PaymentUpdate {
 
 export interface WsOptions {
   path?: string;
-  connectionParams?: Record<string, unknown>;
+  /** Credentials in connection_init: PARTNER_A's key unless given; null sends none. */
+  connectionParams?: Record<string, unknown> | null;
   /** Connect at once rather than on the first subscription. */
   eager?: boolean;
   onClosed?: (event: { code: number; reason: string }) => void;
@@ -29,7 +31,7 @@ export function wsClient(gateway: RunningGateway, options: WsOptions = {}): WsCl
     webSocketImpl: WebSocket,
     retryAttempts: 0,
     lazy: !options.eager,
-    ...(options.connectionParams ? { connectionParams: options.connectionParams } : {}),
+    ...(options.connectionParams === null ? {} : { connectionParams: options.connectionParams ?? { 'x-api-key': PARTNER_A.key } }),
     on: {
       closed: (event) => {
         const { code, reason } = event as { code: number; reason: string };
@@ -40,7 +42,8 @@ export function wsClient(gateway: RunningGateway, options: WsOptions = {}): WsCl
 }
 
 /** A graphql-sse client (distinct connections) that never retries. */
-export function sseClient(gateway: RunningGateway, headers: Record<string, string> = {}): SseClient {
+/** An SSE client sending `headers` (PARTNER_A's key unless given; `{}` sends none). */
+export function sseClient(gateway: RunningGateway, headers: Record<string, string> = { 'x-api-key': PARTNER_A.key }): SseClient {
   return createSseClient({ url: `http://127.0.0.1:${gateway.port}/graphql`, retryAttempts: 0, headers });
 }
 

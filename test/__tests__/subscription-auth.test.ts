@@ -96,7 +96,7 @@ test('a subscriber without credentials is refused with the code the same query g
   expect(overHttp.data?.payment ?? null).toBeNull();
   expect(httpCodes.length).toBe(1);
   expect(['UNAUTHENTICATED', 'FORBIDDEN']).toContain(httpCodes[0]);
-  const client = wsClient(gateway);
+  const client = wsClient(gateway, { connectionParams: null });
   try {
     expect(codesOf(await firstOutcome(client.iterate({ query: PAYMENT_UPDATED, variables: { id: paymentOfA } })))).toEqual(httpCodes);
   } finally {
