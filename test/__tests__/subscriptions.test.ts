@@ -6,6 +6,7 @@
 import { NetworkError } from 'graphql-sse';
 import type { RunningGateway } from '@interop/gateway';
 import { availableEventBuses, defaultEventBus, postGraphQL, startGatewayFor, startGraph, type EventBusKind, type Graph } from '../harness';
+import { PARTNER_A } from '../identities';
 import { codes, decide, freshKey, initiate, merchantWhere, OPTED_IN_TO_WECHAT_ON_TAOBAO, type PaymentView } from '../payments-helpers';
 import { ending, PAYMENT_UPDATED, readUntil, sseClient, statusOf, wsClient, type PaymentUpdate } from '../subscription-helpers';
 
@@ -205,7 +206,7 @@ describe('subscriptions on one gateway', () => {
       expect(statusOf((await held.next()).value)).toBe('REQUIRES_ACTION');
       const response = await fetch(`http://127.0.0.1:${gateway.port}/`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+        headers: { 'content-type': 'application/json', accept: 'text/event-stream', 'x-api-key': PARTNER_A.key },
         body: JSON.stringify({ query: PAYMENT_UPDATED, variables: { id: payment.id } }),
       });
       expect(response.status).toBe(429);
