@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { composeSupergraph, readSupergraphConfig } from '../gateway/src/composition';
 import { DEMO_DATA_VERSION } from '../subgraphs/merchants/src/store/demo-data';
 import { freePort, ROOT } from '../test/processes';
+import { BENCH_SIGNING_SECRET, writeGatewayConfig } from './auth';
 
 export type Core = 'gateway' | 'rest';
 
@@ -208,8 +209,9 @@ export async function startSubgraphs(merchantCount: number, runDir: string): Pro
     SUBGRAPH_HOST: '127.0.0.1',
     DATA_DIR: dataDir,
     MERCHANT_COUNT: String(merchantCount),
-    // The stock gateway cannot sign callers' identities, and the direct replay has none to sign:
-    // both reach the subgraphs as anonymous callers through the development switch.
+    SUBGRAPH_SIGNING_SECRET: BENCH_SIGNING_SECRET,
+    // The stock gateway cannot sign callers' identities: it reaches the subgraphs as an anonymous
+    // caller through the development switch. Our gateway and the direct replay sign every request.
     ALLOW_UNSIGNED_SUBGRAPH_REQUESTS: 'true',
   };
   const services = [
@@ -237,15 +239,21 @@ export interface Gateway {
   proc: Proc;
 }
 
-/** Our gateway from its entry point, as `npm run gateway` runs it, at its default settings. */
+/**
+ * Our gateway from its entry point, as `npm run gateway` runs it, with the
+ * shipped gateway.config.yaml but for the bench partner's key and a rate-limit
+ * budget no run can spend (see auth.ts).
+ */
 export async function startOurGateway(supergraphPath: string, runDir: string, nodeFlags: string[] = []): Promise<Gateway> {
   const port = await freePort();
+  const config = writeGatewayConfig(runDir);
   const proc = startProcess({
     name: 'gateway-ours',
     entry: 'gateway/src/main.ts',
-    args: ['--supergraph', supergraphPath, '--port', String(port), '--host', '127.0.0.1'],
-    // Its shipping defaults, including one info log line per request, whatever the caller's environment says.
-    env: { LOG_LEVEL: 'info', APOLLO_TELEMETRY_DISABLED: 'true' },
+    args: ['--supergraph', supergraphPath, '--config', config, '--port', String(port), '--host', '127.0.0.1'],
+    // Its shipping defaults, including one info log line per request and rate-limit counts in memory,
+    // whatever the caller's environment says.
+    env: { LOG_LEVEL: 'info', APOLLO_TELEMETRY_DISABLED: 'true', SUBGRAPH_SIGNING_SECRET: BENCH_SIGNING_SECRET, REDIS_URL: '' },
     core: 'gateway',
     logDir: runDir,
     nodeFlags,

@@ -9,6 +9,8 @@ import { cpuMs, rssMiB, type Proc } from './cluster';
 export interface Target {
   url: string;
   body(i: number): string;
+  /** Headers for a request with exactly `body` (a signature covers the body). */
+  headers?(body: string): Readonly<Record<string, string>>;
   expected(i: number): string;
 }
 
@@ -120,7 +122,8 @@ export async function drive(target: Target, load: Load, watch: { gateway?: Proc 
         setupRequest(request, context) {
           const i = takeRequestNumber();
           (context as { i: number }).i = i;
-          return { ...request, body: target.body(i) };
+          const body = target.body(i);
+          return target.headers ? { ...request, body, headers: { ...request.headers, ...target.headers(body) } } : { ...request, body };
         },
         onResponse(status, body, context) {
           const expected = target.expected((context as { i: number }).i);
@@ -176,7 +179,7 @@ export async function drive(target: Target, load: Load, watch: { gateway?: Proc 
 }
 
 /** One request outside any timed run, as a client would send it; returns the raw answer. */
-export async function send(url: string, body: string): Promise<{ status: number; text: string }> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-  return { status: response.status, text: await response.text() };
+export async function send(url: string, body: string, headers: Record<string, string> = {}): Promise<{ status: number; text: string; headers: Headers }> {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+  return { status: response.status, text: await response.text(), headers: response.headers };
 }

@@ -19,6 +19,11 @@ export interface Operation {
   directFrom?: string;
   /** Measured at another operation's fixed rate, so their latencies compare. */
   rateFrom?: string;
+  /**
+   * Only a partner's credential may run it (`@requiresScopes`). The stock gateway cannot carry one to the
+   * subgraphs, so they refuse it there: it is measured through our gateway and directly only.
+   */
+  needsCredential?: boolean;
 }
 
 const json = (query: string, variables?: Record<string, unknown>) => JSON.stringify(variables ? { query, variables } : { query });
@@ -82,6 +87,7 @@ export function operations(merchantCount: number): Operation[] {
         ),
       // With the closing quote, so that key 1 is not a prefix of key 12.
       token: paymentKey,
+      needsCredential: true,
     },
   ];
 }

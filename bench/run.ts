@@ -21,10 +21,12 @@ import {
   type Gateway,
   type Subgraphs,
 } from './cluster';
+import { CLIENT_HEADERS } from './auth';
 import { drive, send, takeRequestNumber, type Load, type Sample, type Target } from './load';
-import { operations, type Operation } from './operations';
+import { operations } from './operations';
+import { check, checkRateLimit, hasErrors, plan, VerificationError, type Plan } from './plan';
 import { summariseProfile } from './profile';
-import { evaluateTargets, markdownTable, medianOf, type OperationResult, type Phase } from './report';
+import { evaluateTargets, markdownTable, medianOf, type Mode, type OperationResult, type Phase } from './report';
 import { ROOT } from '../test/processes';
 
 const RESULTS = join(ROOT, 'bench', 'results');
@@ -40,7 +42,7 @@ interface Settings {
   saturationConnections: number;
   /** Fewer connections at the fixed rate: autocannon sends each second's budget in a burst per connection. */
   fixedConnections: number;
-  /** The fixed rate is this share of the slower gateway's saturation throughput. */
+  /** The fixed rate is this share of the slower gateway's saturation throughput (ours', where stock cannot run the operation). */
   rateShare: number;
   ops: string[] | null;
   out: string | null;
@@ -86,76 +88,6 @@ function settings(argv: string[]): Settings {
   };
 }
 
-const hasErrors = (text: string) => {
-  try {
-    return 'errors' in (JSON.parse(text) as object);
-  } catch {
-    return true;
-  }
-};
-
-class VerificationError extends Error {}
-
-function check(condition: boolean, message: string): void {
-  if (!condition) throw new VerificationError(message);
-}
-
-/** How to reach one operation in each mode, with the exact answer every request must get. */
-interface Plan {
-  op: Operation;
-  gateways: Map<Gateway['name'], Target>;
-  /** One target per subgraph call our gateway makes, in waves; absent when another operation's stands in. */
-  direct?: { calls: SubgraphCall[]; targets: Target[] };
-}
-
-/**
- * Fetches the reference answers outside any timed run and checks that our
- * gateway answers exactly what the stock one does. The only rewriting is of
- * what differs by construction between two requests: the alias or key in `token`.
- */
-async function plan(op: Operation, ours: Gateway, stock: Gateway, calls: { c: number; calls: SubgraphCall[] } | undefined): Promise<Plan> {
-  const swap = (text: string, from: number, to: number) => (op.token ? text.replaceAll(op.token(from), op.token(to)) : text);
-  let expected: (i: number) => string;
-  if (op.token && !op.pool) {
-    const [a, b] = [takeRequestNumber(), takeRequestNumber()];
-    const [fromStock, fromOurs] = await Promise.all([send(stock.url, op.body(a)), send(ours.url, op.body(b))]);
-    check(fromStock.status === 200 && !hasErrors(fromStock.text), `op ${op.id}: stock answered ${fromStock.status} ${fromStock.text.slice(0, 300)}`);
-    check(fromOurs.text === swap(fromStock.text, a, b), `op ${op.id}: ours answered ${fromOurs.text.slice(0, 300)}; stock ${fromStock.text.slice(0, 300)}`);
-    expected = (i) => swap(fromStock.text, a, i);
-  } else {
-    const answers: string[] = [];
-    for (let v = 0; v < (op.pool ?? 1); v += 1) {
-      const [fromStock, fromOurs] = await Promise.all([send(stock.url, op.body(v)), send(ours.url, op.body(v))]);
-      check(fromStock.status === 200 && !hasErrors(fromStock.text), `op ${op.id}: stock answered ${fromStock.status} ${fromStock.text.slice(0, 300)}`);
-      check(fromOurs.text === fromStock.text, `op ${op.id}: ours answered ${fromOurs.text.slice(0, 300)}; stock ${fromStock.text.slice(0, 300)}`);
-      answers.push(fromStock.text);
-    }
-    expected = (i) => answers[i % answers.length]!;
-  }
-  const gateways = new Map<Gateway['name'], Target>([
-    ['ours', { url: ours.url, body: op.body, expected }],
-    ['stock', { url: stock.url, body: op.body, expected }],
-  ]);
-  if (!calls) return { op, gateways };
-  const targets: Target[] = [];
-  for (const call of calls.calls) {
-    check(!hasErrors(call.response), `op ${op.id}: the ${call.subgraph} subgraph answered ${call.response.slice(0, 300)}`);
-    const body = (i: number) => swap(call.body, calls.c, i);
-    if (op.pool) {
-      const answers: string[] = [];
-      for (let v = 0; v < op.pool; v += 1) {
-        const direct = await send(call.url, body(v));
-        check(direct.status === 200 && !hasErrors(direct.text), `op ${op.id}: ${call.subgraph} answered ${direct.text.slice(0, 300)}`);
-        answers.push(direct.text);
-      }
-      targets.push({ url: call.url, body, expected: (i) => answers[i % answers.length]! });
-    } else {
-      targets.push({ url: call.url, body, expected: (i) => swap(call.response, calls.c, i) });
-    }
-  }
-  return { op, gateways, direct: { calls: calls.calls, targets } };
-}
-
 /**
  * The direct case for an operation of several subgraph calls: each call is
  * driven alone, then combined. The subgraphs share one core, so an operation
@@ -190,12 +122,14 @@ function combine(samples: Sample[], calls: SubgraphCall[]): Sample {
   };
 }
 
-type Mode = 'ours' | 'stock' | 'direct';
 const MODES: Mode[] = ['ours', 'stock', 'direct'];
 
 async function measure(p: Plan, mode: Mode, load: Load, gateways: Record<Gateway['name'], Gateway>, subgraphs: Subgraphs): Promise<Sample | null> {
   const watch = (gateway?: Gateway) => ({ gateway: gateway?.proc, subgraphs: subgraphs.procs });
-  if (mode !== 'direct') return drive(p.gateways.get(mode)!, load, watch(gateways[mode]));
+  if (mode !== 'direct') {
+    const target = p.gateways.get(mode);
+    return target ? drive(target, load, watch(gateways[mode])) : null;
+  }
   if (!p.direct) return null;
   const samples: Sample[] = [];
   for (const target of p.direct.targets) samples.push(await drive(target, load, watch()));
@@ -254,11 +188,14 @@ async function bench(s: Settings, runDir: string): Promise<boolean> {
   }
   const [ours, stock] = await starting;
   const gateways = { ours, stock };
+  await checkRateLimit(ours);
   const plans: Plan[] = [];
   for (const op of ops) plans.push(await plan(op, ours, stock, captured.get(op.id)));
+  const stockless = plans.filter((p) => p.notMeasured.stock).map((p) => `op ${p.op.id}`);
   console.log(
-    `Ready in ${((Date.now() - started) / 1000).toFixed(0)} s. Every operation answers the same through both gateways; ` +
-      `subgraph calls captured for direct replay: ${[...captured].map(([id, c]) => `op ${id} ${c.calls.map((call) => `${call.subgraph}@${call.wave}`).join(' ')}`).join(', ')}.`,
+    `Ready in ${((Date.now() - started) / 1000).toFixed(0)} s. Every operation answers the same through both gateways` +
+      (stockless.length ? ` (${stockless.join(', ')}: through ours only; the stock gateway is refused UNAUTHENTICATED)` : '') +
+      `; subgraph calls captured for direct replay: ${[...captured].map(([id, c]) => `op ${id} ${c.calls.map((call) => `${call.subgraph}@${call.wave}`).join(' ')}`).join(', ')}.`,
   );
 
   // The subgraphs' first seconds under load (JIT, PGlite's caches) would otherwise land in round 1 of
@@ -285,13 +222,12 @@ async function bench(s: Settings, runDir: string): Promise<boolean> {
     };
     await run('saturation', { connections: s.saturationConnections, warmSeconds: s.warmSeconds, seconds: s.saturationSeconds });
     const median = (samples: Sample[]) => medianOf(samples.map((x) => x.rps));
-    const rate =
-      (p.op.rateFrom && rates.get(p.op.rateFrom)) ||
-      Math.max(1, Math.floor(s.rateShare * Math.min(median(phases.ours.saturation), median(phases.stock.saturation))));
+    const measured = [phases.ours.saturation, phases.stock.saturation].filter((samples) => samples.length);
+    const rate = (p.op.rateFrom && rates.get(p.op.rateFrom)) || Math.max(1, Math.floor(s.rateShare * Math.min(...measured.map(median))));
     rates.set(p.op.id, rate);
     // Warm from the saturation runs, and every second at the rate is like the first: no lead-in.
     await run('fixed', { connections: s.fixedConnections, warmSeconds: 0, seconds: s.fixedSeconds, rate });
-    results.push({ id: p.op.id, title: p.op.title, rate, directFrom: p.op.directFrom ?? null, modes: phases });
+    results.push({ id: p.op.id, title: p.op.title, rate, directFrom: p.op.directFrom ?? null, notMeasured: p.notMeasured, modes: phases });
     console.log(`op ${p.op.id} done (${((Date.now() - started) / 1000).toFixed(0)} s)`);
   }
   for (const result of results) {
@@ -344,9 +280,9 @@ async function profile(s: Settings, runDir: string): Promise<void> {
   const profDir = join(runDir, 'profile');
   const ours = await startOurGateway(subgraphs.supergraphPath, runDir, [...s.nodeFlags, '--cpu-prof', `--cpu-prof-dir=${profDir}`]);
   const op = operations(s.merchants).find((o) => o.id === '3')!;
-  const answer = await send(ours.url, op.body(0));
+  const answer = await send(ours.url, op.body(0), CLIENT_HEADERS);
   check(answer.status === 200 && !hasErrors(answer.text), `op 3 answered ${answer.text.slice(0, 300)}`);
-  const target: Target = { url: ours.url, body: op.body, expected: () => answer.text };
+  const target: Target = { url: ours.url, body: op.body, headers: () => CLIENT_HEADERS, expected: () => answer.text };
   const watch = { gateway: ours.proc, subgraphs: subgraphs.procs };
   const micros = () => Number(process.hrtime.bigint() / 1000n);
   const from = micros();

@@ -1,0 +1,58 @@
+// Who the bench's clients are. Every request through our gateway carries a
+// partner's API key, as a partner's app sends it on every call, so
+// authentication and the per-credential rate limiter are part of what is
+// measured. The limiter stays on with a budget no run can spend: its cost is
+// measured, never its refusals. The direct replay signs each subgraph request
+// for the caller our gateway signed it for, as the subgraphs require.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { DEVELOPMENT_SIGNING_SECRET, IDENTITY_HEADER, signIdentity, type Caller } from '@interop/kit';
+import { digestKey, type ApiKeyRecord } from '../gateway/src/auth/api-keys';
+import type { GatewayFile } from '../gateway/src/gateway-config';
+import { DEFAULT_CONFIG_FILE } from '../gateway/src/cli';
+import { ROOT } from '../test/processes';
+
+/**
+ * Shared by our gateway, the capturing gateway and the subgraphs; set on each
+ * explicitly, so a secret in the caller's environment cannot split them.
+ */
+export const BENCH_SIGNING_SECRET = DEVELOPMENT_SIGNING_SECRET;
+
+export const BENCH_API_KEY = 'interop-bench-partner-key';
+
+/** A checkout partner's key: payments:write is what initiatePayment needs. */
+export const BENCH_KEY: ApiKeyRecord = {
+  id: 'bench',
+  partnerId: 'bench-partner',
+  sha256: digestKey(BENCH_API_KEY),
+  scopes: ['payments:read', 'payments:write'],
+};
+
+/** Far beyond what a run sends in a window (a few thousand requests a second at most). */
+export const BENCH_RATE_LIMIT = { enabled: true, points: 1_000_000_000, anonymousPoints: 1_000_000_000, windowSeconds: 60 };
+
+/** What every client request carries, to both gateways: the stock one ignores the header, so the two get the same bytes. */
+export const CLIENT_HEADERS: Readonly<Record<string, string>> = { 'x-api-key': BENCH_API_KEY };
+
+/**
+ * The repository's gateway.config.yaml (so operation limits stay as shipped)
+ * with the bench partner's key added and the unspendable rate-limit budget,
+ * written into the run's folder for `--config`.
+ */
+export function writeGatewayConfig(runDir: string): string {
+  const shipped = (parseYaml(readFileSync(join(ROOT, DEFAULT_CONFIG_FILE), 'utf8')) ?? {}) as Partial<GatewayFile>;
+  const config: Partial<GatewayFile> = {
+    ...shipped,
+    auth: { ...shipped.auth, apiKeys: [...(shipped.auth?.apiKeys ?? []), { ...BENCH_KEY, scopes: [...BENCH_KEY.scopes] }] },
+    rateLimit: BENCH_RATE_LIMIT,
+  };
+  const path = join(runDir, 'gateway.config.yaml');
+  writeFileSync(path, stringifyYaml(config));
+  return path;
+}
+
+/** The identity header our gateway would send with `body` for `caller`; re-signed per body, since the signature covers it. */
+export const signedFor = (caller: Caller) => (body: string): Record<string, string> => ({
+  [IDENTITY_HEADER]: signIdentity(BENCH_SIGNING_SECRET, caller, body),
+});
