@@ -1,5 +1,7 @@
 // The error codes clients see in `extensions.code`. They are part of the public
 // contract: partner apps branch on them, so a code is never renamed or reused.
+// The payments schema's `enum ErrorCode` states each of them, with the Apollo
+// Server codes below, for clients and for docs/errors.md; a test keeps the two equal.
 import { GraphQLError } from 'graphql';
 
 export const ErrorCode = {
