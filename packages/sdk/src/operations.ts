@@ -1,8 +1,8 @@
 // The operations the SDK sends. `npm run codegen` types their results and
 // variables into __generated__/operations.ts from supergraph.graphql, so a
-// field that leaves the schema fails the type check. They select only fields
-// the payments and commerce subgraphs own without crossing into another, so
-// one slow subgraph does not turn a payment call into a partial answer.
+// field that leaves the schema fails the type check. Each is answered by one
+// subgraph (commerce for acceptance, payments for the rest): a field from
+// another would make a payment call fail whenever that other one is slow.
 
 export const PLATFORM_ACCEPTANCE = /* GraphQL */ `
   query SdkPlatformAcceptance($platformId: ID!) {
