@@ -19,6 +19,7 @@ import { DEMO_PATH, demoRoute, type DemoOptions } from './demo';
 import { EXAMPLE_OPERATION, EXAMPLE_VARIABLES } from './example-operation';
 import { GatewayMetrics } from './metrics';
 import { DEFAULT_OPERATION_LIMITS, operationLimitsPlugin, type OperationLimits } from './operation-limits';
+import { operationResolutionPlugin } from './operation-resolution';
 import { countingPlanCache } from './plan-cache';
 import { sendReadiness, type SubgraphProbe } from './readiness';
 import { requestMetricsPlugin } from './request-metrics';
@@ -131,6 +132,7 @@ export function createGatewayApollo(options: GatewayOptions): GatewayParts {
     hideSchemaDetailsFromClientErrors: !introspection,
     plugins: [
       subscriptionsOverHttpRefused(),
+      operationResolutionPlugin(),
       operationLimitsPlugin(options.limits ?? DEFAULT_OPERATION_LIMITS),
       requestMetricsPlugin(metrics, logger),
       ApolloServerPluginLandingPageLocalDefault({

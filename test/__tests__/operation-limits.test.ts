@@ -80,6 +80,17 @@ test.each([
   expect(forwarded()).toBe(before);
 });
 
+test.each([
+  ['several operations and no operationName', { query: 'query A { platforms { id } } query B { paymentTools { id } }' }],
+  ['an operationName the document does not have', { query: 'query A { platforms { id } }', operationName: 'B' }],
+])('%s is OPERATION_RESOLUTION_FAILURE (HTTP 400), not an unexpected error, and reaches no subgraph', async (_name, request) => {
+  const before = forwarded();
+  const response = await send(JSON.stringify(request));
+  expect(response.status).toBe(400);
+  expect(response.codes).toEqual(['OPERATION_RESOLUTION_FAILURE']);
+  expect(forwarded()).toBe(before);
+});
+
 test('after all of that the gateway still serves a normal query', async () => {
   const response = await send(JSON.stringify({ query: '{ platform(id: "taobao") { name } }' }));
   expect(response.status).toBe(200);

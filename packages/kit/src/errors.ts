@@ -1,5 +1,7 @@
 // The error codes clients see in `extensions.code`. They are part of the public
 // contract: partner apps branch on them, so a code is never renamed or reused.
+// The payments schema's `enum ErrorCode` states each of them, with the Apollo
+// Server codes below, for clients and for docs/errors.md; a test keeps the two equal.
 import { GraphQLError } from 'graphql';
 
 export const ErrorCode = {
@@ -55,14 +57,16 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 const knownCodes = new Set<string>(Object.values(ErrorCode).filter((code) => code !== ErrorCode.INTERNAL_SERVER_ERROR));
 
 /** Codes that Apollo Server itself attaches to request errors and that are safe to show. */
-const serverCodes = new Set([
+export const APOLLO_SERVER_ERROR_CODES = [
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
   'BAD_REQUEST',
   'PERSISTED_QUERY_NOT_FOUND',
   'PERSISTED_QUERY_NOT_SUPPORTED',
   'OPERATION_RESOLUTION_FAILURE',
-]);
+] as const;
+
+const serverCodes = new Set<string>(APOLLO_SERVER_ERROR_CODES);
 
 /** An error meant for the client: a stable code plus a message safe to show. */
 export class AppError extends GraphQLError {

@@ -1,0 +1,47 @@
+// Checks a webhook's `x-interop-signature` header the way the graph's
+// receivers do: `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">`
+// under the shared signing secret, with the timestamp within a tolerance of
+// now (so a captured request cannot be replayed later) and a constant-time
+// comparison. Verify the raw body exactly as received, before parsing it.
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+export const WEBHOOK_SIGNATURE_HEADER = 'x-interop-signature';
+
+/** How far a webhook's timestamp may be from now by default: five minutes. */
+export const DEFAULT_WEBHOOK_TOLERANCE_SECONDS = 300;
+
+export type WebhookCheck = { ok: true } | { ok: false; reason: 'missing' | 'malformed' | 'stale' | 'mismatch' };
+
+export interface WebhookCheckOptions {
+  toleranceSeconds?: number;
+  /** The current time in unix seconds; the clock by default. */
+  nowSeconds?: number;
+}
+
+/** A wallet event, as its JSON body carries it. */
+export interface WebhookEvent {
+  /** Unique per event; a repeated delivery carries the same id. */
+  eventId: string;
+  type: 'payment.processing' | 'payment.succeeded' | 'payment.failed';
+  paymentId: string;
+  amountMinor: number;
+  currency: string;
+  /** When the wallet made the decision (ISO 8601). */
+  occurredAt: string;
+}
+
+export function verifyWebhook(secret: string, rawBody: string, signatureHeader: string | null | undefined, options: WebhookCheckOptions = {}): WebhookCheck {
+  if (!signatureHeader) return { ok: false, reason: 'missing' };
+  const parts = new Map<string, string | undefined>();
+  for (const part of signatureHeader.split(',')) {
+    const [name = '', value] = part.trim().split('=', 2);
+    parts.set(name, value);
+  }
+  const timestamp = Number(parts.get('t'));
+  const signature = parts.get('v1');
+  if (!Number.isSafeInteger(timestamp) || !signature || !/^[0-9a-f]{64}$/.test(signature)) return { ok: false, reason: 'malformed' };
+  const now = options.nowSeconds ?? Math.floor(Date.now() / 1000);
+  if (Math.abs(now - timestamp) > (options.toleranceSeconds ?? DEFAULT_WEBHOOK_TOLERANCE_SECONDS)) return { ok: false, reason: 'stale' };
+  const expected = createHmac('sha256', secret).update(`${timestamp}.${rawBody}`).digest();
+  return timingSafeEqual(expected, Buffer.from(signature, 'hex')) ? { ok: true } : { ok: false, reason: 'mismatch' };
+}

@@ -1,0 +1,319 @@
+// Every example in docs/ runs here, so the pages cannot drift from the graph:
+// each GraphQL operation against a started graph (answering as its page says),
+// each TypeScript example (a file of docs/examples, shown verbatim) against the
+// same graph through the SDK, each config block through the gateway's own
+// reader, each shell command against package.json, and the webhooks page's
+// signed request through the graph's own signature check.
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { close, listen, readRawBody, signatureHeader, verifySignature } from '@interop/kit';
+import { parseGatewayCli, readGatewaySettings } from '@interop/gateway';
+import { createInteropClient, verifyWebhook } from '@interop/sdk';
+import { startWallet } from '@interop/wallet';
+import { postGraphQL, ROOT, startGraph, type Graph, type GraphQLResponse } from '../harness';
+import { mintToken, PARTNER_A, PARTNER_B } from '../identities';
+import { merchantWhere, OPTED_IN_TO_WECHAT_ON_TAOBAO } from '../payments-helpers';
+import { partnerClient, ownPayment } from '../../docs/examples/credentials';
+import { firstPayment } from '../../docs/examples/first-payment';
+import { tryToPay } from '../../docs/examples/handle-errors';
+import { payOrder } from '../../docs/examples/order-key';
+import { probe } from '../../docs/examples/probe';
+import { receiveWebhook } from '../../docs/examples/receive-webhook';
+import { startCheckout } from '../../docs/examples/start-checkout';
+
+const DOCS = join(ROOT, 'docs');
+const EXAMPLES = join(DOCS, 'examples');
+
+interface Block {
+  page: string;
+  line: number;
+  lang: string;
+  text: string;
+}
+
+function blocksOf(path: string, page: string): Block[] {
+  const blocks: Block[] = [];
+  let open: Block | null = null;
+  readFileSync(path, 'utf8')
+    .split('\n')
+    .forEach((line, index) => {
+      const fence = /^```(\S*)\s*$/.exec(line);
+      if (open === null && fence) {
+        open = { page, line: index + 1, lang: fence[1] ?? '', text: '' };
+      } else if (open !== null && line.trimEnd() === '```') {
+        blocks.push(open);
+        open = null;
+      } else if (open !== null) {
+        open.text += `${line}\n`;
+      }
+    });
+  if (open !== null) throw new Error(`${page}: a code block is never closed`);
+  return blocks;
+}
+
+const pages = readdirSync(DOCS).filter((name) => name.endsWith('.md')).sort();
+const docBlocks = pages.flatMap((page) => blocksOf(join(DOCS, page), page));
+const readmeBlocks = blocksOf(join(ROOT, 'README.md'), 'README.md');
+const at = (block: Block) => `${block.page}:${block.line}`;
+
+interface GraphQLExample {
+  block: Block;
+  variables: Record<string, unknown>;
+  codes: string[];
+  anonymous: boolean;
+  /** The answer the page shows, when it shows one. */
+  answer?: GraphQLResponse;
+}
+
+/** Each graphql block with the json blocks after it: its variables, then the answer it shows. */
+function graphqlExamples(blocks: Block[]): GraphQLExample[] {
+  const examples: GraphQLExample[] = [];
+  blocks.forEach((block, index) => {
+    if (block.lang !== 'graphql') return;
+    const example: GraphQLExample = { block, variables: {}, codes: [], anonymous: false };
+    for (const line of block.text.split('\n')) {
+      const comment = /^#\s*(errors|credential):\s*(.+)$/.exec(line.trim());
+      if (!comment) break;
+      if (comment[1] === 'errors') example.codes = comment[2]!.split(',').map((code) => code.trim());
+      else example.anonymous = comment[2]!.trim() === 'none';
+    }
+    for (const next of blocks.slice(index + 1, index + 3)) {
+      if (next.lang !== 'json') break;
+      const json = JSON.parse(next.text) as Record<string, unknown>;
+      if ('errors' in json || 'data' in json) {
+        example.answer = json as unknown as GraphQLResponse;
+        break;
+      }
+      example.variables = json;
+    }
+    examples.push(example);
+  });
+  return examples;
+}
+
+/** What a client may rely on in an answer: everything but the messages. */
+const withoutMessages = (answer: { data?: unknown; errors?: GraphQLResponse['errors'] | undefined }) => ({
+  data: answer.data,
+  errors: answer.errors?.map(({ message: _message, ...rest }) => rest),
+});
+
+let graph: Graph;
+let url: string;
+
+beforeAll(async () => {
+  graph = await startGraph();
+  url = new URL('graphql', graph.gateway.url).href;
+});
+
+afterAll(async () => {
+  await graph?.stop();
+});
+
+describe('the pages', () => {
+  test('hold only examples of a kind this file runs', () => {
+    const kinds = new Set(['graphql', 'json', 'ts', 'yaml', 'sh', 'http']);
+    expect(docBlocks.filter((block) => !kinds.has(block.lang)).map(at)).toEqual([]);
+    // A json block is an operation's variables or its answer, so it follows a graphql block.
+    const stray = docBlocks.filter((block, index) => block.lang === 'json' && !docBlocks.slice(Math.max(0, index - 2), index).some((before) => before.lang === 'graphql'));
+    expect(stray.map(at)).toEqual([]);
+    expect(docBlocks.filter((block) => block.lang === 'http').map((block) => block.page)).toEqual(['webhooks.md']);
+  });
+
+  test('each ts block is a file of docs/examples, verbatim, and each file is shown', () => {
+    const files = new Map(readdirSync(EXAMPLES).map((name) => [readFileSync(join(EXAMPLES, name), 'utf8'), name]));
+    const tsBlocks = [...docBlocks, ...readmeBlocks].filter((block) => block.lang === 'ts');
+    expect(tsBlocks.filter((block) => !files.has(block.text)).map(at)).toEqual([]);
+    const shown = new Set(tsBlocks.map((block) => files.get(block.text)));
+    expect([...files.values()].filter((name) => !shown.has(name))).toEqual([]);
+  });
+
+  test('each sh command is an npm script that exists, with arguments its program accepts', () => {
+    const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+    const commands = docBlocks
+      .filter((block) => block.lang === 'sh')
+      .flatMap((block) => block.text.split('\n').filter((line) => line.trim() !== ''))
+      .flatMap((line) => line.split('&&').map((command) => command.trim()));
+    expect(commands.length).toBeGreaterThan(0);
+    for (const command of commands) {
+      const match = /^npm (ci|start|test|run ([\w:-]+))(?: -- (.+))?$/.exec(command);
+      expect([command, match !== null]).toEqual([command, true]);
+      const script = match![2] ?? match![1]!;
+      if (script !== 'ci') expect([command, script in scripts]).toEqual([command, true]);
+      if (script === 'gateway') expect(() => parseGatewayCli(match![3]!.split(' '), { DEMO_API_KEY: '' })).not.toThrow();
+    }
+  });
+
+  test('each yaml block is a gateway config the gateway accepts', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'docs-config-'));
+    const configs = docBlocks.filter((block) => block.lang === 'yaml');
+    expect(configs.length).toBeGreaterThan(0);
+    configs.forEach((block, index) => {
+      const file = join(dir, `config-${index}.yaml`);
+      writeFileSync(file, block.text);
+      expect(() => readGatewaySettings(file, { GATEWAY_JWT_SECRET: 'a-secret-of-at-least-thirty-two-bytes!' })).not.toThrow();
+    });
+  });
+});
+
+describe('the GraphQL examples, each page in order', () => {
+  const examples = pages.flatMap((page) => graphqlExamples(docBlocks.filter((block) => block.page === page)));
+
+  test.each(examples.map((example) => [at(example.block), example] as const))('%s answers as the page says', async (_where, example) => {
+    const response = await postGraphQL(url, example.block.text, example.variables, example.anonymous ? null : PARTNER_A);
+    expect((response.errors ?? []).map((error) => error.extensions?.code)).toEqual(example.codes);
+    if (example.codes.length === 0) expect(response.data).toBeTruthy();
+    if (example.answer) expect(withoutMessages(response)).toEqual(withoutMessages(example.answer));
+  });
+});
+
+describe('the TypeScript examples', () => {
+  /** The sandbox buyer: approves on the page the payment's next action links to. */
+  const approve = async (link: string) => {
+    const response = await fetch(`${new URL(link).origin}${new URL(link).pathname}/approve`, { method: 'POST', headers: { accept: 'application/json' } });
+    expect(response.status).toBe(200);
+  };
+
+  test('start-checkout.ts starts a payment with the checkout’s default tool', async () => {
+    const nextAction = await startCheckout(url, PARTNER_A.key, 'order-docs-1');
+    // Taobao's default is Alipay, which opens in its app on every channel.
+    expect(nextAction?.type).toBe('REDIRECT');
+    expect(nextAction?.url).toContain('/sandbox/payments/');
+  });
+
+  test('first-payment.ts follows a payment the buyer approves to SUCCEEDED', async () => {
+    const payment = await firstPayment(url, PARTNER_A.key, approve);
+    expect(payment.status).toBe('SUCCEEDED');
+    expect(payment.events.map((event) => event.toStatus)).toEqual(['REQUIRES_ACTION', 'PROCESSING', 'SUCCEEDED']);
+  });
+
+  test('credentials.ts: a key or a token sees its own payment; another partner gets null', async () => {
+    const mine = await payOrder(partnerClient(url, { apiKey: PARTNER_A.key }), { id: 'docs-2', attempt: 1, merchantId: 'm0000002', amountMinor: 5_000 }, 'alipay');
+    const token = (await mintToken({ partnerId: 'partner-a' })).authorization!.replace(/^Bearer /, '');
+    expect((await ownPayment(partnerClient(url, { apiKey: PARTNER_A.key }), mine.id))?.id).toBe(mine.id);
+    expect((await ownPayment(partnerClient(url, { token }), mine.id))?.id).toBe(mine.id);
+    expect(await ownPayment(partnerClient(url, { apiKey: PARTNER_B.key }), mine.id)).toBeNull();
+  });
+
+  test('order-key.ts: the same order and attempt is the same payment; a new attempt is another', async () => {
+    const interop = createInteropClient({ url, apiKey: PARTNER_A.key });
+    const order = { id: 'docs-3', attempt: 1, merchantId: 'm0000002', amountMinor: 6_000 };
+    const first = await payOrder(interop, order, 'alipay');
+    expect((await payOrder(interop, order, 'alipay')).id).toBe(first.id);
+    expect((await payOrder(interop, { ...order, attempt: 2 }, 'alipay')).id).not.toBe(first.id);
+  });
+
+  test('handle-errors.ts: started, or refused with the code and reason', async () => {
+    const interop = createInteropClient({ url, apiKey: PARTNER_A.key });
+    const optedIn = await merchantWhere(graph, OPTED_IN_TO_WECHAT_ON_TAOBAO);
+    const notOptedIn = await merchantWhere(graph, `m.status = 'ACTIVE' AND NOT (${OPTED_IN_TO_WECHAT_ON_TAOBAO})`);
+    const input = (merchantId: string, amountMinor: number) => ({
+      platformId: 'taobao',
+      merchantId,
+      paymentToolId: 'wechat-pay',
+      amount: { amountMinor, currency: 'CNY' as const },
+      reference: 'docs-4',
+    });
+    expect(await tryToPay(interop, input(optedIn, 1_000))).toMatchObject({ outcome: 'started', status: 'REQUIRES_ACTION' });
+    expect(await tryToPay(interop, input(optedIn, 100_000_000))).toEqual({ outcome: 'refused', code: 'AMOUNT_OVER_LIMIT', reason: 'OVER_LIMIT' });
+    expect(await tryToPay(interop, input(notOptedIn, 1_000))).toMatchObject({ outcome: 'refused', code: 'PAYMENT_TOOL_NOT_ACCEPTED' });
+  });
+
+  test('probe.ts: alive, ready with every subgraph, and counting requests', async () => {
+    const result = await probe(graph.gateway.url);
+    expect(result).toMatchObject({ alive: true, ready: true });
+    expect(Object.keys(result.subgraphs).sort()).toEqual(['commerce', 'merchants', 'payments']);
+    expect(Object.values(result.subgraphs).every((subgraph) => subgraph.ok)).toBe(true);
+    expect(result.requests.length).toBeGreaterThan(0);
+  });
+
+  describe('receive-webhook.ts, fed by a sandbox wallet', () => {
+    const SECRET = 'docs-webhook-secret';
+    const received: { status: number; body: string; type: string | undefined }[] = [];
+
+    /** A receiver on a free port that answers with what the example decides, under `secret`. */
+    async function receiver(secret: string) {
+      const server = createServer((req, res) => {
+        void readRawBody(req, 64 * 1024).then((raw) => {
+          const headers = Object.fromEntries(Object.entries(req.headers).map(([name, value]) => [name, Array.isArray(value) ? value[0] : value]));
+          const { status, event } = receiveWebhook(secret, raw, headers);
+          received.push({ status, body: raw, type: event?.type });
+          res.writeHead(status).end();
+        });
+      });
+      const port = await listen(server, 0, '127.0.0.1');
+      return { url: `http://127.0.0.1:${port}/webhooks`, stop: () => close(server, 0) };
+    }
+
+    /** Has the wallet collect one payment that notifies `notifyUrl`, and the buyer approve it. */
+    async function approvedPayment(notifyUrl: string) {
+      const wallet = await startWallet({ port: 0, host: '127.0.0.1', secret: SECRET, webhookMinDelayMs: 10, webhookMaxDelayMs: 50 });
+      const paymentId = `pay_docs_${received.length}`;
+      const body = JSON.stringify({
+        paymentId,
+        toolId: 'alipay',
+        merchantId: 'm0000002',
+        platformId: 'taobao',
+        amountMinor: 19_900,
+        currency: 'CNY',
+        reference: 'docs-webhook',
+        expiresAt: new Date(Date.now() + 60_000).toISOString(),
+        notifyUrl,
+      });
+      const created = await fetch(`${wallet.url}/v1/payments/${paymentId}`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', 'x-interop-signature': signatureHeader(SECRET, body) },
+        body,
+      });
+      expect(created.status).toBe(200);
+      const approved = await fetch(`${wallet.url}/sandbox/payments/${paymentId}/approve`, { method: 'POST', headers: { accept: 'application/json' } });
+      expect(approved.status).toBe(200);
+      await wallet.webhooks.idle();
+      await wallet.stop();
+    }
+
+    test('accepts the wallet’s signed events once each, in order', async () => {
+      received.length = 0;
+      const server = await receiver(SECRET);
+      await approvedPayment(server.url);
+      await server.stop();
+      expect(received.map(({ status, type }) => [status, type])).toEqual([
+        [200, 'payment.processing'],
+        [200, 'payment.succeeded'],
+      ]);
+      expect(receiveWebhook(SECRET, received[0]!.body, { 'x-interop-signature': signatureHeader(SECRET, received[0]!.body) })).toEqual({ status: 200 });
+    });
+
+    test('refuses events signed with another secret with 401, which the wallet does not retry', async () => {
+      received.length = 0;
+      const server = await receiver('not-the-wallets-secret');
+      await approvedPayment(server.url);
+      await server.stop();
+      expect(received.map(({ status }) => status)).toEqual([401, 401]);
+    });
+
+    test('the page’s signed request is one the graph accepts, with the fields a real delivery has', async () => {
+      const block = docBlocks.find((candidate) => candidate.lang === 'http');
+      const [head = '', body = ''] = (block?.text ?? '').split('\n\n');
+      const header = /^x-interop-signature: (.+)$/m.exec(head)?.[1];
+      const timestamp = Number(/t=(\d+)/.exec(header ?? '')?.[1]);
+      const rawBody = body.trimEnd();
+      const options = { nowSeconds: timestamp };
+      expect(verifySignature('whsec-docs-example-secret', rawBody, header, options)).toEqual({ ok: true });
+      expect(verifyWebhook('whsec-docs-example-secret', rawBody, header, options)).toEqual({ ok: true });
+
+      received.length = 0;
+      const server = await receiver(SECRET);
+      await approvedPayment(server.url);
+      await server.stop();
+      const shape = (json: string) => Object.entries(JSON.parse(json) as Record<string, unknown>).map(([key, value]) => [key, typeof value]);
+      expect(shape(rawBody)).toEqual(shape(received[1]!.body));
+    });
+  });
+});
+
+test('every file in docs/examples is run above', () => {
+  const run = ['start-checkout.ts', 'first-payment.ts', 'credentials.ts', 'order-key.ts', 'handle-errors.ts', 'probe.ts', 'receive-webhook.ts'];
+  expect(readdirSync(EXAMPLES).sort()).toEqual(run.sort());
+});
