@@ -17,6 +17,7 @@ import { mintToken, PARTNER_A, PARTNER_B } from '../identities';
 import { merchantWhere, OPTED_IN_TO_WECHAT_ON_TAOBAO } from '../payments-helpers';
 import { partnerClient, ownPayment } from '../../docs/examples/credentials';
 import { firstPayment } from '../../docs/examples/first-payment';
+import { followPayment } from '../../docs/examples/follow-payment';
 import { tryToPay } from '../../docs/examples/handle-errors';
 import { payOrder } from '../../docs/examples/order-key';
 import { probe } from '../../docs/examples/probe';
@@ -188,6 +189,26 @@ describe('the TypeScript examples', () => {
     expect(payment.events.map((event) => event.toStatus)).toEqual(['REQUIRES_ACTION', 'PROCESSING', 'SUCCEEDED']);
   });
 
+  test('follow-payment.ts hears REQUIRES_ACTION, PROCESSING and SUCCEEDED live as the buyer approves', async () => {
+    const merchantId = await merchantWhere(graph, OPTED_IN_TO_WECHAT_ON_TAOBAO);
+    const interop = createInteropClient({ url, apiKey: PARTNER_A.key });
+    const payment = await interop.initiatePayment({
+      platformId: 'taobao',
+      merchantId,
+      paymentToolId: 'alipay',
+      amount: { amountMinor: 4_200, currency: 'CNY' },
+      reference: 'order-docs-live',
+    });
+    const heard: string[] = [];
+    const ws = graph.gateway.url.replace(/^http/, 'ws');
+    const following = followPayment(ws, PARTNER_A.key, payment.id, (status) => {
+      heard.push(status);
+      if (status === 'REQUIRES_ACTION') void approve(payment.nextAction!.url);
+    });
+    await following;
+    expect(heard).toEqual(['REQUIRES_ACTION', 'PROCESSING', 'SUCCEEDED']);
+  });
+
   test('credentials.ts: a key or a token sees its own payment; another partner gets null', async () => {
     const mine = await payOrder(partnerClient(url, { apiKey: PARTNER_A.key }), { id: 'docs-2', attempt: 1, merchantId: 'm0000002', amountMinor: 5_000 }, 'alipay');
     const token = (await mintToken({ partnerId: 'partner-a' })).authorization!.replace(/^Bearer /, '');
@@ -314,6 +335,6 @@ describe('the TypeScript examples', () => {
 });
 
 test('every file in docs/examples is run above', () => {
-  const run = ['start-checkout.ts', 'first-payment.ts', 'credentials.ts', 'order-key.ts', 'handle-errors.ts', 'probe.ts', 'receive-webhook.ts'];
+  const run = ['start-checkout.ts', 'first-payment.ts', 'follow-payment.ts', 'credentials.ts', 'order-key.ts', 'handle-errors.ts', 'probe.ts', 'receive-webhook.ts'];
   expect(readdirSync(EXAMPLES).sort()).toEqual(run.sort());
 });
