@@ -34,6 +34,8 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
 };
 
 // The app only talks to its own origin, and QR codes arrive as data: URLs. (React sets styles through the DOM, which style-src allows.)
+// connect-src 'self' also admits the live payment status's WebSocket to this host (ws: from an http page, wss: from https), as
+// CSP Level 3 and Chromium have it; a browser that refuses it there follows payments by polling instead.
 const PAGE_POLICY =
   "default-src 'self'; img-src 'self' data:; style-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
 

@@ -1,15 +1,17 @@
 // The demo web app in a real browser (Debian's chromium, driven by
 // playwright-core): built with Vite, served by the gateway at /demo over the
 // whole graph. A visitor reads the interop map, finds a merchant that takes
-// WeChat Pay on Taobao, pays in the sandbox wallet, and the merchant refunds
-// it. Screenshots land in artefacts/e2e/.
+// WeChat Pay on Taobao, pays in the sandbox wallet, watches the payment's
+// status arrive live, and the merchant refunds it. Screenshots land in
+// artefacts/e2e/.
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page, type WebSocket } from 'playwright-core';
 import type { RunningGateway } from '@interop/gateway';
 import { ROOT, startGatewayFor, startGraph, type Graph } from '../harness';
 import { PARTNER_A } from '../identities';
+import { decide, initiate, merchantWhere, OPTED_IN_TO_WECHAT_ON_TAOBAO } from '../payments-helpers';
 import { finished, freePort, runTs } from '../processes';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -49,21 +51,77 @@ afterAll(async () => {
   if (distDir) rmSync(distDir, { recursive: true, force: true });
 });
 
-/** A page that records what a visitor would never want to see: script errors, and GraphQL requests without the demo's key. */
-async function openPage(viewport: { width: number; height: number }): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
+/** A graphql-ws connection the page opened to the gateway, as the page sent and received it. */
+interface LiveSocket {
+  socket: WebSocket;
+  sent: GraphQLWsMessage[];
+  received: GraphQLWsMessage[];
+}
+
+interface GraphQLWsMessage {
+  type: string;
+  id?: string;
+  payload?: unknown;
+}
+
+/** What the page asked the graph: each POSTed operation's name, and each GraphQL WebSocket. */
+interface Traffic {
+  operations: string[];
+  sockets: LiveSocket[];
+}
+
+const isGraphQL = (url: string | URL) => new URL(url).pathname === '/graphql';
+
+/**
+ * A page that records what a visitor would never want to see (script errors,
+ * and GraphQL requests or WebSockets without the demo's key), and what it
+ * asked the graph.
+ */
+async function openPage(
+  viewport: { width: number; height: number },
+): Promise<{ context: BrowserContext; page: Page; problems: string[]; traffic: Traffic }> {
   const context = await browser.newContext({ viewport });
   const page = await context.newPage();
   const problems: string[] = [];
+  const traffic: Traffic = { operations: [], sockets: [] };
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   page.on('console', (message) => {
     if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
   });
   page.on('request', (request) => {
-    if (new URL(request.url()).pathname === '/graphql' && request.headers()['x-api-key'] !== API_KEY) {
-      problems.push(`GraphQL request without the demo's key: ${request.postData() ?? ''}`);
-    }
+    if (!isGraphQL(request.url())) return;
+    if (request.headers()['x-api-key'] !== API_KEY) problems.push(`GraphQL request without the demo's key: ${request.postData() ?? ''}`);
+    const query = (request.postDataJSON() as { query?: string } | null)?.query ?? '';
+    traffic.operations.push(/^\s*(?:query|mutation)\s+(\w+)/.exec(query)?.[1] ?? 'anonymous');
   });
-  return { context, page, problems };
+  page.on('websocket', (socket) => {
+    if (!isGraphQL(socket.url())) return;
+    const live: LiveSocket = { socket, sent: [], received: [] };
+    traffic.sockets.push(live);
+    const parse = (payload: string | Buffer) => JSON.parse(payload.toString()) as GraphQLWsMessage;
+    socket.on('framesent', ({ payload }) => {
+      const message = parse(payload);
+      live.sent.push(message);
+      // A browser cannot put headers on a WebSocket: the key travels in connection_init.
+      if (message.type === 'connection_init' && (message.payload as Record<string, unknown> | undefined)?.['x-api-key'] !== API_KEY) {
+        problems.push(`GraphQL WebSocket without the demo's key: ${payload.toString()}`);
+      }
+    });
+    socket.on('framereceived', ({ payload }) => live.received.push(parse(payload)));
+  });
+  return { context, page, problems, traffic };
+}
+
+/** The statuses a graphql-ws connection delivered for payment `id`, in order. */
+function liveStatuses(live: LiveSocket, id: string): string[] {
+  const subscriptions = new Set(
+    live.sent
+      .filter((message) => message.type === 'subscribe' && (message.payload as { variables?: { id?: string } }).variables?.id === id)
+      .map((message) => message.id),
+  );
+  return live.received
+    .filter((message) => message.type === 'next' && subscriptions.has(message.id))
+    .map((message) => (message.payload as { data: { paymentUpdated: { status: string } } }).data.paymentUpdated.status);
 }
 
 const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTEFACTS, `${name}.png`), fullPage: true });
@@ -116,8 +174,8 @@ test('the interop map shows each platform against each tool, the story in dates 
   await context.close();
 }, 90_000);
 
-test('at phone width a buyer finds a merchant taking WeChat Pay on Taobao, pays in the sandbox wallet, and the merchant refunds it', async () => {
-  const { context, page, problems } = await openPage(PHONE);
+test('at phone width a buyer finds a merchant taking WeChat Pay on Taobao, pays in the sandbox wallet, sees it arrive live, and the merchant refunds it', async () => {
+  const { context, page, problems, traffic } = await openPage(PHONE);
   await page.goto(`${demoUrl}merchants`);
   await page.getByLabel('Platform').selectOption({ label: 'Taobao' });
   const count = page.locator('.result-count');
@@ -152,6 +210,7 @@ test('at phone width a buyer finds a merchant taking WeChat Pay on Taobao, pays 
   await page.waitForURL(/\/demo\/payments\/[^/]+$/);
   const paymentId = decodeURIComponent(page.url().split('/').at(-1) ?? '');
   await page.locator('[data-status="REQUIRES_ACTION"]').waitFor();
+  expect(await page.locator('[data-watch="live"]').innerText()).toContain('Live');
   // On the web WeChat Pay shows a QR code; the same page opens the wallet for a buyer on this device.
   await page.getByRole('img', { name: 'QR code to pay with WeChat Pay' }).waitFor();
   expect(await pageWidth(page)).toBeLessThanOrEqual(PHONE.width);
@@ -165,12 +224,21 @@ test('at phone width a buyer finds a merchant taking WeChat Pay on Taobao, pays 
   await wallet.getByRole('heading', { name: 'Payment approved' }).waitFor();
   await wallet.close();
 
-  // The status watcher sees the wallet's webhooks land without a reload.
+  // The wallet's webhooks reach the page without a reload, pushed over one WebSocket: the page never asks for the payment itself.
   await page.locator('[data-status="SUCCEEDED"]').waitFor({ timeout: 20_000 });
   expect(await page.locator('.events').innerText()).toMatch(/Processing[\s\S]*Paid/);
+  expect(traffic.sockets).toHaveLength(1);
+  const [live] = traffic.sockets as [LiveSocket];
+  expect(liveStatuses(live, paymentId)).toEqual(['REQUIRES_ACTION', 'PROCESSING', 'SUCCEEDED']);
+  expect(traffic.operations).not.toContain('FollowPayment');
   await shot(page, '07-payment-succeeded-phone');
 
+  // Leaving the payment ends its subscription, and with it the connection.
   await page.getByRole('link', { name: /’s payments$/ }).click();
+  if (!live.socket.isClosed()) await live.socket.waitForEvent('close');
+  expect(live.sent.filter((message) => message.type === 'complete').map((message) => message.id)).toEqual(
+    live.sent.filter((message) => message.type === 'subscribe').map((message) => message.id),
+  );
   const row = page.locator(`[data-payment="${paymentId}"]`);
   await row.getByRole('button', { name: 'Refund' }).click();
   await row.getByRole('button', { name: 'Refund ¥199.00' }).click();
@@ -187,6 +255,35 @@ test('at phone width a buyer finds a merchant taking WeChat Pay on Taobao, pays 
   expect(problems).toEqual([]);
   await context.close();
 }, 120_000);
+
+test('when the live connection drops, the payment page says so quietly and follows the payment by asking until it is paid', async () => {
+  const created = await initiate(graph, { merchantId: await merchantWhere(graph, OPTED_IN_TO_WECHAT_ON_TAOBAO), amount: { amountMinor: 5_000, currency: 'CNY' } });
+  const paymentId = created.data?.initiatePayment.id;
+  if (!paymentId) throw new Error(`No payment: ${JSON.stringify(created.errors)}`);
+  const { context, page, problems, traffic } = await openPage(PHONE);
+  // The connection carries the payment as it is now, then is cut, as a proxy or a restarting gateway would cut it.
+  await page.routeWebSocket(isGraphQL, (socket) => {
+    const server = socket.connectToServer();
+    server.onMessage((message) => {
+      socket.send(message);
+      if ((JSON.parse(message.toString()) as GraphQLWsMessage).type === 'next') socket.close({ code: 1011, reason: 'Cut' });
+    });
+  });
+  await page.goto(`${demoUrl}payments/${encodeURIComponent(paymentId)}`);
+  await page.locator('[data-status="REQUIRES_ACTION"]').waitFor();
+  const note = page.locator('[data-watch="polling"]');
+  await note.waitFor();
+  expect(await note.innerText()).toBe('Live updates are unavailable, so this page checks the payment every second.');
+  await shot(page, '10-payment-live-lost-phone');
+
+  expect(await decide(graph, paymentId, 'approve')).toBe(200);
+  await page.locator('[data-status="SUCCEEDED"]').waitFor({ timeout: 20_000 });
+  expect(traffic.operations).toContain('FollowPayment');
+  // Paid is where polling stops, and the note with it.
+  expect(await note.count()).toBe(0);
+  expect(problems).toEqual([]);
+  await context.close();
+}, 60_000);
 
 test('when the payments service is down, the map says so in words and loads once asked again with it back', async () => {
   const down = `http://127.0.0.1:${await freePort()}/graphql`;

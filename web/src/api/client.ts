@@ -5,7 +5,8 @@ import type { TypedDocumentString } from '../gql/graphql';
 import { demoConfig } from './config';
 import { ApiError, type GraphQLErrorBody } from './errors';
 
-const ENDPOINT = '/graphql';
+/** The gateway's GraphQL path on the demo's own origin: queries and mutations POST here, subscriptions open a WebSocket here. */
+export const GRAPHQL_PATH = '/graphql';
 
 interface GraphQLBody<TResult> {
   data?: TResult | null;
@@ -25,7 +26,7 @@ export async function request<TResult, TVariables>(
   }
   let response: Response;
   try {
-    response = await fetch(ENDPOINT, {
+    response = await fetch(GRAPHQL_PATH, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json', 'x-api-key': apiKey },
       body: JSON.stringify({ query: document.toString(), variables }),

@@ -242,7 +242,12 @@ export type MerchantSearchQueryVariables = Exact<{
 
 export type MerchantSearchQuery = { merchants: { totalCount: number, edges: Array<{ node: { id: string, name: string | null, city: string | null, category: MerchantCategory | null, status: MerchantStatus | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null };
 
-export type PaymentDetailsFragment = { id: string, status: PaymentStatus, reference: string, channel: Channel | null, createdAt: string, updatedAt: string, amount: { amountMinor: number, currency: CurrencyCode, formatted: string }, refundedAmount: { amountMinor: number, formatted: string }, nextAction: { type: NextActionType, url: string, qrCode: string | null, expiresAt: string } | null, platform: { id: string, name: string | null }, merchant: { id: string, name: string | null }, tool: { id: string, name: string | null }, events: Array<{ fromStatus: PaymentStatus | null, toStatus: PaymentStatus, at: string, cause: string }> };
+export type PaymentUpdatesSubscriptionVariables = Exact<{
+  id: string;
+}>;
+
+
+export type PaymentUpdatesSubscription = { paymentUpdated: { id: string, status: PaymentStatus, reference: string, channel: Channel | null, createdAt: string, updatedAt: string, amount: { amountMinor: number, currency: CurrencyCode, formatted: string }, refundedAmount: { amountMinor: number, formatted: string }, nextAction: { type: NextActionType, url: string, qrCode: string | null, expiresAt: string } | null, platform: { id: string, name: string | null }, merchant: { id: string, name: string | null }, tool: { id: string, name: string | null }, events: Array<{ fromStatus: PaymentStatus | null, toStatus: PaymentStatus, at: string, cause: string }> } };
 
 export type FollowPaymentQueryVariables = Exact<{
   id: string;
@@ -250,6 +255,8 @@ export type FollowPaymentQueryVariables = Exact<{
 
 
 export type FollowPaymentQuery = { payment: { id: string, status: PaymentStatus, reference: string, channel: Channel | null, createdAt: string, updatedAt: string, amount: { amountMinor: number, currency: CurrencyCode, formatted: string }, refundedAmount: { amountMinor: number, formatted: string }, nextAction: { type: NextActionType, url: string, qrCode: string | null, expiresAt: string } | null, platform: { id: string, name: string | null }, merchant: { id: string, name: string | null }, tool: { id: string, name: string | null }, events: Array<{ fromStatus: PaymentStatus | null, toStatus: PaymentStatus, at: string, cause: string }> } | null };
+
+export type PaymentDetailsFragment = { id: string, status: PaymentStatus, reference: string, channel: Channel | null, createdAt: string, updatedAt: string, amount: { amountMinor: number, currency: CurrencyCode, formatted: string }, refundedAmount: { amountMinor: number, formatted: string }, nextAction: { type: NextActionType, url: string, qrCode: string | null, expiresAt: string } | null, platform: { id: string, name: string | null }, merchant: { id: string, name: string | null }, tool: { id: string, name: string | null }, events: Array<{ fromStatus: PaymentStatus | null, toStatus: PaymentStatus, at: string, cause: string }> };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -512,6 +519,53 @@ export const MerchantSearchDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<MerchantSearchQuery, MerchantSearchQueryVariables>;
+export const PaymentUpdatesDocument = new TypedDocumentString(`
+    subscription PaymentUpdates($id: ID!) {
+  paymentUpdated(id: $id) {
+    ...PaymentDetails
+  }
+}
+    fragment PaymentDetails on Payment {
+  id
+  status
+  reference
+  channel
+  createdAt
+  updatedAt
+  amount {
+    amountMinor
+    currency
+    formatted
+  }
+  refundedAmount {
+    amountMinor
+    formatted
+  }
+  nextAction {
+    type
+    url
+    qrCode
+    expiresAt
+  }
+  platform {
+    id
+    name
+  }
+  merchant {
+    id
+    name
+  }
+  tool {
+    id
+    name
+  }
+  events {
+    fromStatus
+    toStatus
+    at
+    cause
+  }
+}`) as unknown as TypedDocumentString<PaymentUpdatesSubscription, PaymentUpdatesSubscriptionVariables>;
 export const FollowPaymentDocument = new TypedDocumentString(`
     query FollowPayment($id: ID!) {
   payment(id: $id) {

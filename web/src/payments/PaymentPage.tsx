@@ -9,10 +9,11 @@ import { PaymentEvents } from './PaymentEvents';
 import { PAYMENT_STATUS_WORDS, PaymentStatusBadge } from './status-words';
 import { usePayment } from './usePayment';
 import { isWaiting } from './watch';
+import { WatchModeNote } from './WatchModeNote';
 
 export function PaymentPage({ id }: { id: string }) {
   usePageTitle('Payment');
-  const { payment, error } = usePayment(id);
+  const { payment, error, mode } = usePayment(id);
   if (payment === undefined) {
     return error ? (
       <div className="notice notice-error" role="alert">
@@ -37,6 +38,7 @@ export function PaymentPage({ id }: { id: string }) {
         <PaymentStatusBadge status={payment.status} />
         <p>{words.meaning}</p>
         {error !== undefined && <p className="field-error">Lost touch with the graph for a moment ({describeError(error)}); still trying.</p>}
+        {isWaiting(payment.status) && <WatchModeNote mode={mode} />}
       </div>
       {payment.status === 'REQUIRES_ACTION' && payment.nextAction && (
         <NextActionPanel action={payment.nextAction} toolName={payment.tool.name ?? payment.tool.id} />
