@@ -3,7 +3,7 @@
 // signed identity the subgraphs insist on, and rate limits. Every refusal has
 // its code and changes nothing.
 import { randomUUID } from 'node:crypto';
-import { IDENTITY_HEADER, signIdentity, type Caller } from '@interop/kit';
+import { ANONYMOUS, IDENTITY_HEADER, signIdentity, type Caller } from '@interop/kit';
 import { postGraphQL, postSigned, startGatewayFor, startGraph, type Graph } from '../harness';
 import { ALL_SCOPES, mintToken, PARTNER_A, PARTNER_B, READ_ONLY, TEST_TRUST } from '../identities';
 import { approveAndSettle, codes, freshKey, initiate, merchantWhere, OPTED_IN_TO_WECHAT_ON_TAOBAO, paymentRows } from '../payments-helpers';
@@ -226,6 +226,15 @@ describe('the identity header', () => {
     const signed = await postSigned<{ payment: { id: string } }>(url, query, { id: paymentOfA });
     expect(signed.status).toBe(200);
     expect(signed.data?.payment.id).toBe(paymentOfA);
+    // Signed but anonymous, reaching the payment as an entity: it still needs a credential.
+    const entity = await postSigned<{ _entities: unknown[] }>(
+      url,
+      'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Payment { status } } }',
+      { r: [{ __typename: 'Payment', id: paymentOfA }] },
+      ANONYMOUS,
+    );
+    expect(entity.data?._entities).toEqual([null]);
+    expect(codes(entity)).toEqual(['UNAUTHENTICATED']);
     // Signed, but for another partner: ownership holds in the subgraph too.
     const asB = await postSigned<{ payment: unknown }>(url, query, { id: paymentOfA }, PARTNER_B.caller);
     expect(asB.data?.payment).toBeNull();

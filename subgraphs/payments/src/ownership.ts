@@ -12,6 +12,7 @@ export function mayAccess(caller: Caller, payment: Pick<PaymentRow, 'partnerId' 
 }
 
 export function requireAccess<T extends Pick<PaymentRow, 'partnerId' | 'merchantId'>>(caller: Caller, payment: T): T {
+  if (caller.partnerId === null) throw unauthenticated();
   if (!mayAccess(caller, payment)) throw forbidden('This payment belongs to another partner or merchant.');
   return payment;
 }

@@ -318,7 +318,12 @@ export type PageInfo = {
   hasNextPage: Scalars['Boolean']['output'];
 };
 
-/** A payment from a buyer to a merchant on a platform with one tool. */
+/**
+ * A payment from a buyer to a merchant on a platform with one tool. Every field
+ * needs a credential (UNAUTHENTICATED without one), however the payment is
+ * reached; which payments a credential may reach at all is said where they are
+ * listed or looked up.
+ */
 export type Payment = {
   __typename?: 'Payment';
   /** The amount to pay. */
@@ -551,7 +556,7 @@ export type QueryPaymentToolArgs = {
   id: Scalars['ID']['input'];
 };
 
-/** A refund of part or all of a payment. */
+/** A refund of part or all of a payment. Every field needs a credential, as for Payment. */
 export type Refund = {
   __typename?: 'Refund';
   /** How much. */
