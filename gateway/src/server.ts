@@ -93,7 +93,7 @@ export function createGatewayApollo(options: GatewayOptions): GatewayParts {
   // unless the operator opts in by setting the variable to false.
   process.env.APOLLO_TELEMETRY_DISABLED ??= 'true';
   const overrides = options.subgraphUrls ?? {};
-  const introspection = options.introspection ?? process.env.NODE_ENV !== 'production';
+  const introspection = introspectionOn(options);
   const subgraphs = new Map<string, SubgraphProbe>();
   const gateway = new ApolloGateway({
     ...(options.supergraphPath
@@ -151,6 +151,9 @@ export interface StartGatewayOptions extends GatewayOptions {
   host: string;
 }
 
+/** Introspection and field suggestions: as configured, else on outside production. */
+const introspectionOn = (options: Pick<GatewayOptions, 'introspection'>) => options.introspection ?? process.env.NODE_ENV !== 'production';
+
 export async function startGateway(options: StartGatewayOptions): Promise<RunningGateway> {
   const logger = options.logger ?? createLogger('gateway');
   const authenticator = await Authenticator.create(options.auth ?? { apiKeys: [] });
@@ -169,7 +172,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     authenticate: (headers) => authenticator.authenticate(headers),
     ...(options.subscriptionLimits ? { limits: options.subscriptionLimits } : {}),
     maxBodyBytes: MAX_BODY_BYTES,
-    hideSchemaDetails: !(options.introspection ?? process.env.NODE_ENV !== 'production'),
+    hideSchemaDetails: !introspectionOn(options),
     logger,
   });
   const server: Server = createGraphQLHttpServer({
