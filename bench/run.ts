@@ -1,7 +1,7 @@
 // `npm run bench`: our gateway against a stock @apollo/gateway and against the
 // subgraphs called directly, on the same subgraph processes and data. See
 // README.md, Performance. Flags: --quick, --merchants N, --rounds N, --ops 1,3,
-// --out FILE, --profile (a CPU profile of our gateway under operation 3),
+// --out FILE, --profile (a CPU profile of our gateway under operation 3, or the first of --ops),
 // --node-flags="..." (extra Node flags for our gateway, to try a setting).
 import { copyFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -273,16 +273,24 @@ async function bench(s: Settings, runDir: string): Promise<boolean> {
   return errors.ours + errors.direct === 0;
 }
 
-/** A CPU profile of our gateway while operation 3 runs at saturation, summarised. */
+/** A CPU profile of our gateway while one operation (3, or the first of --ops) runs at saturation, summarised. */
 async function profile(s: Settings, runDir: string): Promise<void> {
   const seconds = s.quick ? 3 : 15;
   const subgraphs = await startSubgraphs(s.merchants, runDir);
   const profDir = join(runDir, 'profile');
   const ours = await startOurGateway(subgraphs.supergraphPath, runDir, [...s.nodeFlags, '--cpu-prof', `--cpu-prof-dir=${profDir}`]);
-  const op = operations(s.merchants).find((o) => o.id === '3')!;
-  const answer = await send(ours.url, op.body(0), CLIENT_HEADERS);
-  check(answer.status === 200 && !hasErrors(answer.text), `op 3 answered ${answer.text.slice(0, 300)}`);
-  const target: Target = { url: ours.url, body: op.body, headers: () => CLIENT_HEADERS, expected: () => answer.text };
+  const id = s.ops?.[0] ?? '3';
+  const op = operations(s.merchants).find((o) => o.id === id);
+  if (!op) throw new Error(`no operation ${id}`);
+  // Operations that cycle through variants are checked against each variant's own answer.
+  const variants = op.pool ?? 1;
+  const answers: string[] = [];
+  for (let i = 0; i < variants; i += 1) {
+    const answer = await send(ours.url, op.body(i), CLIENT_HEADERS);
+    check(answer.status === 200 && !hasErrors(answer.text), `op ${id} answered ${answer.text.slice(0, 300)}`);
+    answers.push(answer.text);
+  }
+  const target: Target = { url: ours.url, body: op.body, headers: () => CLIENT_HEADERS, expected: (i) => answers[i % variants]! };
   const watch = { gateway: ours.proc, subgraphs: subgraphs.procs };
   const micros = () => Number(process.hrtime.bigint() / 1000n);
   const from = micros();
@@ -293,11 +301,11 @@ async function profile(s: Settings, runDir: string): Promise<void> {
   const file = readdirSync(profDir).find((name) => name.endsWith('.cpuprofile'));
   if (!file) throw new Error('the gateway wrote no CPU profile');
   mkdirSync(RESULTS, { recursive: true });
-  const kept = join(RESULTS, 'op3-ours.cpuprofile');
+  const kept = join(RESULTS, `op${id}-ours.cpuprofile`);
   copyFileSync(join(profDir, file), kept);
   const summary = summariseProfile(kept, 25, { from, to });
   const pct = (share: number) => `${(share * 100).toFixed(1)}%`;
-  console.log(`op 3 through our gateway: ${sample.rps.toFixed(0)} req/s, ${sample.errors} errors, gateway core ${pct(sample.gatewayCore ?? 0)}`);
+  console.log(`op ${id} through our gateway: ${sample.rps.toFixed(0)} req/s, ${sample.errors} errors, gateway core ${pct(sample.gatewayCore ?? 0)}`);
   console.log(`Profile: ${kept} (${(summary.total / 1000).toFixed(1)} s of gateway work, idle excluded)\n\nBy package:`);
   for (const cost of summary.areas) console.log(`  ${pct(cost.share).padStart(6)}  ${cost.name}`);
   console.log('\nBy function (self time):');
