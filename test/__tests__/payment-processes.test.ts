@@ -31,6 +31,8 @@ async function paymentsProcess(port: number, env: Record<string, string | undefi
     WALLET_URL: graph.wallet.url,
     WALLET_PUBLIC_URL: graph.wallet.url,
     WALLET_SIGNING_SECRET: TEST_WALLET_SECRET,
+    // Its peers answer from the test's own event loop, shared with every other server here: as much slack as in-process peers get.
+    PEER_TIMEOUT_MS: '5000',
     LOG_LEVEL: 'info',
     ...env,
   });
