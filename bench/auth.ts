@@ -40,12 +40,13 @@ export const CLIENT_HEADERS: Readonly<Record<string, string>> = { 'x-api-key': B
  * with the bench partner's key added and the unspendable rate-limit budget,
  * written into the run's folder for `--config`.
  */
-export function writeGatewayConfig(runDir: string): string {
+export function writeGatewayConfig(runDir: string, responseCache: boolean): string {
   const shipped = (parseYaml(readFileSync(join(ROOT, DEFAULT_CONFIG_FILE), 'utf8')) ?? {}) as Partial<GatewayFile>;
   const config: Partial<GatewayFile> = {
     ...shipped,
     auth: { ...shipped.auth, apiKeys: [...(shipped.auth?.apiKeys ?? []), { ...BENCH_KEY, scopes: [...BENCH_KEY.scopes] }] },
     rateLimit: BENCH_RATE_LIMIT,
+    responseCache: { ...shipped.responseCache, enabled: responseCache },
   };
   const path = join(runDir, 'gateway.config.yaml');
   writeFileSync(path, stringifyYaml(config));

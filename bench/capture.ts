@@ -8,6 +8,7 @@ import pino from 'pino';
 import { close, IDENTITY_HEADER, listen, readRawBody, verifyIdentity, type Caller } from '@interop/kit';
 import { startGateway } from '../gateway/src/server';
 import { composeSupergraph, readSupergraphConfig } from '../gateway/src/composition';
+import { DEFAULT_RESPONSE_CACHE } from '../gateway/src/response-cache';
 import { ROOT } from '../test/processes';
 import { join } from 'node:path';
 import { BENCH_KEY, BENCH_RATE_LIMIT, BENCH_SIGNING_SECRET, CLIENT_HEADERS } from './auth';
@@ -37,6 +38,11 @@ export async function startRecorder(subgraphUrls: Readonly<Record<string, string
   const proxies = await Promise.all(
     Object.entries(subgraphUrls).map(async ([subgraph, url]) => {
       const server = createServer((req, res) => {
+        // Only GraphQL calls are replayed; the event streams the gateway follows are not.
+        if (req.method !== 'POST') {
+          res.writeHead(404).end();
+          return;
+        }
         const start = performance.now();
         void readRawBody(req, 10 * 1024 * 1024)
           .then(async (body) => {
@@ -69,6 +75,8 @@ export async function startRecorder(subgraphUrls: Readonly<Record<string, string
     signingSecret: BENCH_SIGNING_SECRET,
     auth: { apiKeys: [BENCH_KEY] },
     rateLimit: BENCH_RATE_LIMIT,
+    // Every operation must reach the subgraphs to be recorded.
+    responseCache: { ...DEFAULT_RESPONSE_CACHE, enabled: false },
   });
   return {
     async capture(body) {

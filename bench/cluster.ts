@@ -244,9 +244,13 @@ export interface Gateway {
  * shipped gateway.config.yaml but for the bench partner's key and a rate-limit
  * budget no run can spend (see auth.ts).
  */
-export async function startOurGateway(supergraphPath: string, runDir: string, nodeFlags: string[] = []): Promise<Gateway> {
+export async function startOurGateway(
+  supergraphPath: string,
+  runDir: string,
+  { nodeFlags = [], responseCache = true }: { nodeFlags?: string[]; responseCache?: boolean } = {},
+): Promise<Gateway> {
   const port = await freePort();
-  const config = writeGatewayConfig(runDir);
+  const config = writeGatewayConfig(runDir, responseCache);
   const proc = startProcess({
     name: 'gateway-ours',
     entry: 'gateway/src/main.ts',

@@ -2,7 +2,8 @@
 // subgraphs called directly, on the same subgraph processes and data. See
 // README.md, Performance. Flags: --quick, --merchants N, --rounds N, --ops 1,3,
 // --out FILE, --profile (a CPU profile of our gateway under operation 3, or the first of --ops),
-// --node-flags="..." (extra Node flags for our gateway, to try a setting).
+// --node-flags="..." (extra Node flags for our gateway, to try a setting),
+// --no-response-cache (our gateway with its response cache off).
 import { copyFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -49,6 +50,8 @@ interface Settings {
   profile: boolean;
   /** Extra Node flags for our gateway only, to try a setting (e.g. --max-semi-space-size=64) before changing code. */
   nodeFlags: string[];
+  /** Our gateway's response cache, on as shipped; off to measure the gateway without it. */
+  responseCache: boolean;
 }
 
 function settings(argv: string[]): Settings {
@@ -62,6 +65,7 @@ function settings(argv: string[]): Settings {
       out: { type: 'string' },
       profile: { type: 'boolean', default: false },
       'node-flags': { type: 'string' },
+      'no-response-cache': { type: 'boolean', default: false },
     },
   });
   const quick = values.quick ?? false;
@@ -85,6 +89,7 @@ function settings(argv: string[]): Settings {
     out: values.out ?? null,
     profile: values.profile ?? false,
     nodeFlags: values['node-flags']?.split(' ').filter(Boolean) ?? [],
+    responseCache: !values['no-response-cache'],
   };
 }
 
@@ -174,7 +179,7 @@ async function bench(s: Settings, runDir: string): Promise<boolean> {
   const subgraphs = await startSubgraphs(s.merchants, runDir);
   console.log(`Subgraphs and wallet up in ${((Date.now() - started) / 1000).toFixed(0)} s.`);
   // The gateways start while the subgraph calls are captured.
-  const starting = Promise.all([startOurGateway(subgraphs.supergraphPath, runDir, s.nodeFlags), startStockGateway(subgraphs.supergraphPath, runDir)]);
+  const starting = Promise.all([startOurGateway(subgraphs.supergraphPath, runDir, { nodeFlags: s.nodeFlags, responseCache: s.responseCache }), startStockGateway(subgraphs.supergraphPath, runDir)]);
   starting.catch(() => {});
   const recorder = await startRecorder(subgraphs.urls);
   const captured = new Map<string, { c: number; calls: SubgraphCall[] }>();
@@ -263,6 +268,7 @@ async function bench(s: Settings, runDir: string): Promise<boolean> {
     connections: { saturation: s.saturationConnections, fixed: s.fixedConnections },
     rateShare: s.rateShare,
     ourNodeFlags: s.nodeFlags,
+    ourResponseCache: s.responseCache,
     wallSeconds: Math.round((Date.now() - started) / 1000),
   };
   const out = s.out ?? join(RESULTS, `${meta.date.replace(/[:.]/g, '-')}-${s.merchants}${s.quick ? '-quick' : ''}.json`);
@@ -278,7 +284,7 @@ async function profile(s: Settings, runDir: string): Promise<void> {
   const seconds = s.quick ? 3 : 15;
   const subgraphs = await startSubgraphs(s.merchants, runDir);
   const profDir = join(runDir, 'profile');
-  const ours = await startOurGateway(subgraphs.supergraphPath, runDir, [...s.nodeFlags, '--cpu-prof', `--cpu-prof-dir=${profDir}`]);
+  const ours = await startOurGateway(subgraphs.supergraphPath, runDir, { nodeFlags: [...s.nodeFlags, '--cpu-prof', `--cpu-prof-dir=${profDir}`], responseCache: s.responseCache });
   const id = s.ops?.[0] ?? '3';
   const op = operations(s.merchants).find((o) => o.id === id);
   if (!op) throw new Error(`no operation ${id}`);

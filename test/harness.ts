@@ -12,6 +12,7 @@ import { IDENTITY_HEADER, signIdentity, type Caller, type Database, type Running
 import { CommerceStore, startCommerce } from '@interop/commerce';
 import {
   composeSupergraph,
+  DEFAULT_RESPONSE_CACHE,
   readSupergraphConfig,
   startGateway,
   type GatewayOptions,
@@ -43,6 +44,8 @@ export interface Graph {
   stores: { commerce: CommerceStore; payments: PaymentsStore; merchants: MerchantsStore; ledger: PaymentLedger };
   /** How payments publishes its events, and so how every gateway of this graph must follow them. */
   events: PaymentEventsConfig;
+  /** The same for merchants' opt-in changes (which empty the gateways' response caches). */
+  factEvents: PaymentEventsConfig;
   /** Sends one operation through the gateway as PARTNER_A (every scope). */
   query<TData = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<TData>>;
   /** Sends one operation with these headers (a credential, or none for an anonymous call). */
@@ -57,6 +60,8 @@ export interface GraphOptions {
   expirySweepMs?: number;
   /** The bus payment events travel on; by default the one the environment provides (see the top of this file). */
   eventBus?: EventBusKind;
+  /** Options for the graph's gateway, over TEST_GATEWAY_OPTIONS. */
+  gateway?: Partial<Omit<GatewayOptions, 'supergraphSdl'>>;
 }
 
 export type EventBusKind = 'redis' | 'postgres' | 'stream';
@@ -71,8 +76,8 @@ export function defaultEventBus(): EventBusKind {
   return process.env.REDIS_URL ? 'redis' : process.env.DATABASE_URL ? 'postgres' : 'stream';
 }
 
-function eventsConfig(kind: EventBusKind = defaultEventBus()): PaymentEventsConfig {
-  const channel = `payment_events_test_${randomBytes(6).toString('hex')}`;
+function eventsConfig(kind: EventBusKind, events: string): PaymentEventsConfig {
+  const channel = `${events}_test_${randomBytes(6).toString('hex')}`;
   const redisUrl = process.env.REDIS_URL || undefined;
   const databaseUrl = process.env.DATABASE_URL || undefined;
   switch (kind) {
@@ -157,7 +162,8 @@ export async function startGraph(options: GraphOptions = {}): Promise<Graph> {
   const merchantsDb = await openTestMerchantsStore(options.merchantCount ?? 300);
   const ledgerDb = await openTestLedger();
   const stores = { commerce: new CommerceStore(), payments: new PaymentsStore(), merchants: merchantsDb.store, ledger: ledgerDb.ledger };
-  const events = eventsConfig(options.eventBus);
+  const events = eventsConfig(options.eventBus ?? defaultEventBus(), 'payment_events');
+  const factEvents = eventsConfig(options.eventBus ?? defaultEventBus(), 'graph_facts');
   const wallet = await startWallet({ port: 0, host: HOST, secret: TEST_WALLET_SECRET, webhookMinDelayMs: 20, webhookMaxDelayMs: 200 });
   const urls: Record<string, string> = {};
   const url = (name: string) => () => {
@@ -188,17 +194,19 @@ export async function startGraph(options: GraphOptions = {}): Promise<Graph> {
     paymentsUrl: url('payments'),
     peerTimeoutMs,
     trust: TEST_TRUST,
+    events: factEvents,
   });
   const subgraphs = { commerce, payments, merchants };
   for (const subgraph of Object.values(subgraphs)) urls[subgraph.name] = subgraph.url;
   const supergraphSdl = supergraphFor(urls);
-  const gateway = await startGateway({ ...TEST_GATEWAY_OPTIONS, supergraphSdl, port: 0, host: HOST, paymentEvents: events });
+  const gateway = await startGateway({ ...TEST_GATEWAY_OPTIONS, paymentEvents: events, factEvents, ...options.gateway, supergraphSdl, port: 0, host: HOST });
   return {
     gateway,
     subgraphs,
     wallet,
     stores,
     events,
+    factEvents,
     query: (query, variables) => postGraphQL(gateway.url, query, variables, PARTNER_A),
     queryAs: (as, query, variables) => postGraphQL(gateway.url, query, variables, as),
     async stop() {
@@ -218,6 +226,13 @@ export const TEST_GATEWAY_OPTIONS = {
   rateLimit: { enabled: true, points: 1_000_000, anonymousPoints: 1_000_000, windowSeconds: 60 },
 } as const;
 
+/**
+ * For a test that must reach the subgraphs on every request: one that changes
+ * facts behind the graph's back (no event announces a mocked store), or one
+ * that measures what happens to subgraph fetches under load.
+ */
+export const NO_RESPONSE_CACHE = { responseCache: { ...DEFAULT_RESPONSE_CACHE, enabled: false } } as const;
+
 /** The supergraph routed to these URLs, by subgraph name. */
 export function supergraphFor(urls: Readonly<Record<string, string>>): string {
   return composeSupergraph(readSupergraphConfig(join(ROOT, 'supergraph.yaml')), urls);
@@ -230,5 +245,5 @@ export function startGatewayFor(
   options: Partial<Omit<GatewayOptions, 'supergraphSdl'>> = {},
 ): Promise<RunningGateway> {
   const urls = Object.fromEntries(Object.values(graph.subgraphs).map((subgraph) => [subgraph.name, routes[subgraph.name] ?? subgraph.url]));
-  return startGateway({ ...TEST_GATEWAY_OPTIONS, paymentEvents: graph.events, ...options, supergraphSdl: supergraphFor(urls), port: 0, host: HOST });
+  return startGateway({ ...TEST_GATEWAY_OPTIONS, paymentEvents: graph.events, factEvents: graph.factEvents, ...options, supergraphSdl: supergraphFor(urls), port: 0, host: HOST });
 }

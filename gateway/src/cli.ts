@@ -8,6 +8,7 @@ import { digestKey, type ApiKeyRecord } from './auth/api-keys';
 import { readGatewaySettings, type RateLimitSettings } from './gateway-config';
 import { DEFAULT_DEMO_API_KEY, type DemoOptions } from './demo';
 import { DEFAULT_OPERATION_LIMITS, type OperationLimits } from './operation-limits';
+import type { ResponseCacheSettings } from './response-cache';
 import { DEFAULT_SUBGRAPH_TIMEOUT_MS } from './server';
 import { DEFAULT_SUBSCRIPTION_LIMITS, type PaymentEventsConfig, type SubscriptionLimits } from './subscriptions';
 
@@ -30,6 +31,10 @@ export interface GatewayCli {
   limits: OperationLimits;
   /** From REDIS_URL and DATABASE_URL, as the payments subgraph reads them: where payment status changes come from. */
   paymentEvents: PaymentEventsConfig;
+  /** The same, as merchants reads them: where opt-in changes come from. */
+  factEvents: PaymentEventsConfig;
+  /** The config file's `responseCache`. */
+  responseCache: ResponseCacheSettings;
   /** From GATEWAY_MAX_SUBSCRIPTIONS_PER_CONNECTION, GATEWAY_MAX_SUBSCRIPTIONS_PER_CALLER and GATEWAY_SUBSCRIPTION_IDLE_MS. */
   subscriptionLimits: Partial<SubscriptionLimits>;
   /** The config file read (--config, GATEWAY_CONFIG, or gateway.config.yaml when present). */
@@ -38,7 +43,7 @@ export interface GatewayCli {
   auth: AuthOptions;
   rateLimit: RateLimitSettings;
   introspection?: boolean;
-  /** REDIS_URL: rate-limit counts shared by every gateway process. */
+  /** REDIS_URL: rate-limit counts and cached answers shared by every gateway process. */
   redisUrl: string | undefined;
   /** --demo DIR: the built demo web app to serve at /demo, with DEMO_API_KEY as the key it sends. */
   demo?: DemoOptions;
@@ -116,6 +121,8 @@ export function parseGatewayCli(argv: readonly string[], env: Record<string, str
       maxCost: setting(env.GATEWAY_MAX_COST, 'GATEWAY_MAX_COST', limits.maxCost),
     },
     paymentEvents: { redisUrl: env.REDIS_URL || undefined, databaseUrl: env.DATABASE_URL || undefined },
+    factEvents: { redisUrl: env.REDIS_URL || undefined, databaseUrl: env.DATABASE_URL || undefined },
+    responseCache: settings.responseCache,
     subscriptionLimits: {
       maxPerConnection: setting(
         env.GATEWAY_MAX_SUBSCRIPTIONS_PER_CONNECTION,

@@ -1,6 +1,6 @@
 // The gateway's one configuration file (YAML, validated at start): who may
-// call (API key digests, JWT settings), operation limits, rate limits and
-// introspection. Secrets never live in it: a JWT secret is named by the
+// call (API key digests, JWT settings), operation limits, rate limits, the
+// response cache and introspection. Secrets never live in it: a JWT secret is named by the
 // environment variable that holds it, and API keys appear only as digests.
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -10,6 +10,7 @@ import type { AuthOptions } from './auth/authenticate';
 import type { ApiKeyRecord } from './auth/api-keys';
 import type { OperationLimits } from './operation-limits';
 import { DEFAULT_RATE_LIMIT, type RateLimitConfig } from './rate-limit';
+import { DEFAULT_RESPONSE_CACHE, type ResponseCacheSettings } from './response-cache';
 
 const scope = z.string().regex(/^[a-z]+:[A-Za-z0-9_*-]+$/, 'a scope looks like `payments:read` or `merchant:m0000001`');
 
@@ -46,6 +47,7 @@ const fileSchema = z
       .partial()
       .strict()
       .default({}),
+    responseCache: z.object({ enabled: z.boolean(), maxSizeMiB: positive }).partial().strict().default({}),
     /** Introspection and field suggestions; on outside production unless set. */
     introspection: z.boolean().optional(),
   })
@@ -61,6 +63,7 @@ export interface GatewaySettings {
   auth: AuthOptions;
   limits: Partial<OperationLimits>;
   rateLimit: RateLimitSettings;
+  responseCache: ResponseCacheSettings;
   introspection: boolean | undefined;
 }
 
@@ -106,6 +109,7 @@ export function readGatewaySettings(path: string | undefined, env: Record<string
     auth: { apiKeys, jwt: jwtOptions },
     limits: defined(file.limits),
     rateLimit: { enabled: true, ...DEFAULT_RATE_LIMIT, ...defined(file.rateLimit) },
+    responseCache: { ...DEFAULT_RESPONSE_CACHE, ...defined(file.responseCache) },
     introspection: file.introspection,
   };
 }

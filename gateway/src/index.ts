@@ -8,3 +8,4 @@ export * from './auth/authenticate';
 export * from './auth/api-keys';
 export * from './gateway-config';
 export * from './rate-limit';
+export * from './response-cache';

@@ -1,5 +1,5 @@
 // Prometheus metrics for the gateway (served on /metrics): requests, errors by
-// code, latency per operation, subgraph fetches, and the query-plan cache.
+// code, latency per operation, subgraph fetches, the query-plan cache and the response cache.
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 const SECONDS = [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -41,6 +41,13 @@ export class GatewayMetrics {
   readonly planCache = new Counter({
     name: 'gateway_query_plan_cache_total',
     help: 'Query-plan cache lookups, by result (hit or miss).',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+
+  readonly responseCache = new Counter({
+    name: 'gateway_response_cache_total',
+    help: 'Queries answered from the response cache (hit) or computed (miss).',
     labelNames: ['result'] as const,
     registers: [this.registry],
   });

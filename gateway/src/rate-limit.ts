@@ -3,11 +3,10 @@
 // live in memory, or in Redis so that several gateway processes enforce one
 // limit. When Redis stops answering, each process counts on its own until it
 // is back: a store outage must not refuse or fail requests.
-import { once } from 'node:events';
 import { HeaderMap } from '@apollo/server';
 import { AppError, createLogger, ErrorCode, type Logger } from '@interop/kit';
-import { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { connectRedis } from './redis-connection';
 
 export interface RateLimitConfig {
   /** Requests one credential may make per window. */
@@ -46,12 +45,6 @@ export interface RateLimiterOptions {
 
 const DEFAULT_KEY_PREFIX = 'interop:rate-limit';
 
-/** Every request waits for its count, so a slow Redis costs at most this before the request is counted locally. */
-const REDIS_COMMAND_TIMEOUT_MS = 250;
-
-/** How long a start waits for Redis before serving with local counts (it keeps reconnecting meanwhile). */
-const REDIS_CONNECT_WAIT_MS = 2000;
-
 /** Resolves while the key is under its budget; rejects with the RateLimiterRes once it is over. */
 type Counter = (key: string) => Promise<RateLimiterRes>;
 
@@ -73,19 +66,10 @@ export async function createRateLimiter(config: RateLimitConfig, options: RateLi
   }
 
   const logger = options.logger ?? createLogger('gateway');
-  const client = new Redis(options.redisUrl, {
-    // Commands fail at once while disconnected instead of queueing, so requests are counted locally without waiting.
-    enableOfflineQueue: false,
-    commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
+  const { client, outage, close } = await connectRedis(options.redisUrl, logger, {
+    down: 'rate limit store unavailable: each gateway process now enforces the limits on its own',
+    up: 'rate limit store is back: limits are shared again',
   });
-  const outage = outageLog(logger);
-  // ioredis reports every failed reconnect; the outage itself is logged once, by the fallback.
-  client.on('error', (err: unknown) => logger.debug({ err }, 'rate limit store error'));
-  try {
-    await once(client, 'ready', { signal: AbortSignal.timeout(REDIS_CONNECT_WAIT_MS) });
-  } catch (error) {
-    outage.down(error);
-  }
   const shared = (bucket: Bucket): Counter => {
     const redis = new RateLimiterRedis({
       storeClient: client,
@@ -112,10 +96,7 @@ export async function createRateLimiter(config: RateLimitConfig, options: RateLi
       }
     };
   };
-  return limiter(config, shared(credentials), shared(anonymous), async () => {
-    // quit waits for replies in flight; without a connection there is nothing to wait for.
-    await client.quit().catch(() => client.disconnect());
-  });
+  return limiter(config, shared(credentials), shared(anonymous), close);
 }
 
 function limiter(config: RateLimitConfig, credentials: Counter, anonymous: Counter, close: () => Promise<void>): RateLimiter {
@@ -145,22 +126,6 @@ function memoryCounter(bucket: Bucket, windowSeconds: number): Counter {
 }
 
 /** Logs when the shared store goes away and when it is back, once each, however many requests notice. */
-function outageLog(logger: Logger) {
-  let down = false;
-  return {
-    down(err: unknown) {
-      if (down) return;
-      down = true;
-      logger.warn({ err }, 'rate limit store unavailable: each gateway process now enforces the limits on its own');
-    },
-    up() {
-      if (!down) return;
-      down = false;
-      logger.info('rate limit store is back: limits are shared again');
-    },
-  };
-}
-
 function checkConfig(config: RateLimitConfig): void {
   for (const name of ['points', 'windowSeconds', 'anonymousPoints'] as const) {
     const value = config[name];

@@ -4,6 +4,7 @@
 // paymentUpdated subscription over WebSocket and SSE on the GraphQL paths and,
 // when given, the demo web app at /demo. Builds everything without listening,
 // so tests choose the port.
+import { createHash } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
@@ -23,6 +24,8 @@ import { operationResolutionPlugin } from './operation-resolution';
 import { countingPlanCache } from './plan-cache';
 import { sendReadiness, type SubgraphProbe } from './readiness';
 import { requestMetricsPlugin } from './request-metrics';
+import { DEFAULT_RESPONSE_CACHE, invalidateOnFactChanges, ResponseCache, type ResponseCacheSettings } from './response-cache';
+import type { FollowedBusConfig } from './followed-bus';
 import { servableSupergraph } from './subgraph-enforced-security';
 import { createSubscriptionServer, subscriptionsOverHttpRefused, type PaymentEventsConfig, type SubscriptionLimits } from './subscriptions';
 import { watchedSupergraph } from './supergraph-source';
@@ -58,10 +61,16 @@ export interface GatewayOptions {
   redisUrl?: string | undefined;
   /** Separates these counts from other deployments sharing the Redis. */
   rateLimitKeyPrefix?: string;
+  /** Separates this deployment's cached answers from others sharing the Redis; `interop:response-cache` by default. */
+  responseCacheKeyPrefix?: string;
   logger?: Logger;
   metrics?: GatewayMetrics;
   /** Where payment status changes come from: Redis, PostgreSQL, or (neither given) the payments subgraph's event stream. */
   paymentEvents?: PaymentEventsConfig;
+  /** Answers of public facts served from a cache; on by default. Shared through Redis when `redisUrl` is set. */
+  responseCache?: ResponseCacheSettings;
+  /** Where opt-in changes (which empty the response cache) come from: as for `paymentEvents`, from merchants. */
+  factEvents?: FollowedBusConfig;
   /** Subscription limits; each defaults to DEFAULT_SUBSCRIPTION_LIMITS. */
   subscriptionLimits?: Partial<SubscriptionLimits>;
   /** Serves the built demo web app at /demo, with the API key it sends at /demo/config.json. */
@@ -85,7 +94,7 @@ export interface GatewayParts {
   apiSchema: () => GraphQLSchema | undefined;
 }
 
-export function createGatewayApollo(options: GatewayOptions): GatewayParts {
+export function createGatewayApollo(options: GatewayOptions, responseCache: ResponseCache | null = null): GatewayParts {
   const logger = options.logger ?? createLogger('gateway');
   const metrics = options.metrics ?? new GatewayMetrics();
   // @apollo/gateway otherwise reports usage data to Apollo and probes cloud
@@ -116,6 +125,10 @@ export function createGatewayApollo(options: GatewayOptions): GatewayParts {
   });
   let apiSchema: GraphQLSchema | undefined;
   gateway.onSchemaLoadOrUpdate((loaded) => {
+    // A new supergraph may route or resolve differently: nothing answered under
+    // the old one is served again. Named by the supergraph, so gateways that
+    // load the same one move to the same generation.
+    if (apiSchema) responseCache?.invalidate(`supergraph:${createHash('sha256').update(loaded.coreSupergraphSdl).digest('hex')}`);
     apiSchema = loaded.apiSchema;
   });
   const apollo = new ApolloServer<GatewayContext>({
@@ -135,6 +148,7 @@ export function createGatewayApollo(options: GatewayOptions): GatewayParts {
       operationResolutionPlugin(),
       operationLimitsPlugin(options.limits ?? DEFAULT_OPERATION_LIMITS),
       requestMetricsPlugin(metrics, logger),
+      ...(responseCache?.plugins() ?? []),
       ApolloServerPluginLandingPageLocalDefault({
         embed: true,
         footer: false,
@@ -159,7 +173,13 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const authenticator = await Authenticator.create(options.auth ?? { apiKeys: [] });
   const rateLimit = options.rateLimit ?? { enabled: true, ...DEFAULT_RATE_LIMIT };
   const limiter = rateLimit.enabled ? await createRateLimiter(rateLimit, { redisUrl: options.redisUrl, keyPrefix: options.rateLimitKeyPrefix, logger }) : null;
-  const { apollo, metrics, subgraphs, apiSchema } = createGatewayApollo({ ...options, logger });
+  const metrics = options.metrics ?? new GatewayMetrics();
+  const cacheSettings = options.responseCache ?? DEFAULT_RESPONSE_CACHE;
+  const responseCache = cacheSettings.enabled ? await ResponseCache.open(cacheSettings, { redisUrl: options.redisUrl, keyPrefix: options.responseCacheKeyPrefix, logger, metrics }) : null;
+  const { apollo, subgraphs, apiSchema } = createGatewayApollo({ ...options, logger, metrics }, responseCache);
+  const factChanges =
+    responseCache &&
+    invalidateOnFactChanges(responseCache, options.factEvents ?? {}, { merchantsUrl: () => subgraphs.get('merchants')?.url, secret: options.signingSecret }, logger);
   await apollo.start();
   let loaded = true;
   const subscriptions = createSubscriptionServer({
@@ -210,13 +230,18 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     for (const [name, value] of Object.entries(rateLimitHeaders(decision, rateLimit))) res.setHeader(name, value);
     return caller;
   }
+  async function release(): Promise<void> {
+    await factChanges?.close();
+    await responseCache?.close();
+    await limiter?.close();
+  }
   let port: number;
   try {
     port = await listen(server, options.port, options.host);
   } catch (error) {
     await subscriptions.close();
     await apollo.stop();
-    await limiter?.close();
+    await release();
     throw error;
   }
   let stopping: Promise<void> | undefined;
@@ -232,7 +257,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
         .close()
         .then(() => close(server, options.drainMs))
         .then(() => apollo.stop())
-        .then(() => limiter?.close());
+        .then(release);
       return stopping;
     },
   };

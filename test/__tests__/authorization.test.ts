@@ -250,8 +250,9 @@ describe('rate limits', () => {
     const redisUrl = store === 'redis' ? process.env.REDIS_URL : undefined;
     // Two gateway processes' worth of limiters: with Redis they share one budget.
     const rateLimitKeyPrefix = `test:${randomUUID()}`;
-    const first = await startGatewayFor(graph, {}, { rateLimit, redisUrl, rateLimitKeyPrefix });
-    const second = store === 'redis' ? await startGatewayFor(graph, {}, { rateLimit, redisUrl, rateLimitKeyPrefix }) : first;
+    const shared = { rateLimit, redisUrl, rateLimitKeyPrefix, responseCacheKeyPrefix: `${rateLimitKeyPrefix}:cache` };
+    const first = await startGatewayFor(graph, {}, shared);
+    const second = store === 'redis' ? await startGatewayFor(graph, {}, shared) : first;
     const key = { 'x-api-key': PARTNER_A.key };
     try {
       const answers = [];

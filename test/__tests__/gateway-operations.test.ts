@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startGateway } from '@interop/gateway';
 import { createLogger } from '@interop/kit';
-import { postGraphQL, startGatewayFor, startGraph, supergraphFor, TEST_GATEWAY_OPTIONS, type Graph } from '../harness';
+import { NO_RESPONSE_CACHE, postGraphQL, startGatewayFor, startGraph, supergraphFor, TEST_GATEWAY_OPTIONS, type Graph } from '../harness';
 import { runLoad } from '../load';
 import { startProxy } from '../proxy';
 import { finished, freePort, runTs, waitForOutput } from '../processes';
@@ -31,7 +31,8 @@ test('a supergraph hot reload under load drops no request; an invalid file is re
   const initial = supergraphFor(routes());
   writeFileSync(file, initial);
   const proxy = await startProxy(graph.subgraphs.payments.url);
-  const gateway = await startGateway({ supergraphSdl: initial, supergraphPath: file, port: 0, host: '127.0.0.1', logger: createLogger('test'), ...TEST_GATEWAY_OPTIONS });
+  // Every request must reach the subgraphs, from either schema.
+  const gateway = await startGateway({ supergraphSdl: initial, supergraphPath: file, port: 0, host: '127.0.0.1', logger: createLogger('test'), ...TEST_GATEWAY_OPTIONS, ...NO_RESPONSE_CACHE });
   try {
     let phase = 0;
     const results = await runLoad<{ paymentTools: unknown[] }>({
@@ -95,7 +96,8 @@ test('a subgraph process killed under load: no request hangs, other fields answe
   const commerceEnv = { COMMERCE_PORT: String(port) };
   let commerce = runTs('subgraphs/commerce/src/main.ts', [], { ...commerceEnv, LOG_LEVEL: 'info' });
   await waitForOutput(commerce, /subgraph listening/);
-  const gateway = await startGatewayFor(graph, { commerce: `http://127.0.0.1:${port}/graphql` }, { subgraphTimeoutMs: 1000 });
+  // Every request must reach commerce, to meet it killed and restarted.
+  const gateway = await startGatewayFor(graph, { commerce: `http://127.0.0.1:${port}/graphql` }, { subgraphTimeoutMs: 1000, ...NO_RESPONSE_CACHE });
   let phase = 'up';
   // Holds new requests while commerce restarts, so every request tagged 'back' started after it was up again.
   let gate: Promise<void> = Promise.resolve();

@@ -1,30 +1,12 @@
-// Where the gateway hears of payment status changes, chosen by configuration:
-// - REDIS_URL set: Redis pub/sub;
-// - else DATABASE_URL naming a PostgreSQL server: LISTEN on it;
-// - else the payments subgraph's own event stream, /events/payments beside
-//   its routing URL (payments on embedded PGlite runs as one process, so its
-//   stream carries every change).
-// The first two carry changes from every payments process to every gateway
-// process; payments must be configured the same way (openSharedEventBus
-// decides for both). One subscription per gateway process, made when the
-// first subscriber arrives, fanned out here by payment id.
-import {
-  decodePaymentEvent,
-  EventStreamClient,
-  openSharedEventBus,
-  PAYMENT_EVENTS_CHANNEL,
-  PAYMENT_EVENTS_PATH,
-  type EventBus,
-  type Logger,
-  type PaymentChanged,
-} from '@interop/kit';
+// Where the gateway hears of payment status changes: see followed-bus (Redis,
+// PostgreSQL, or payments' own stream /events/payments). One subscription per
+// gateway process, made when the first subscriber arrives, fanned out here by
+// payment id.
+import { decodePaymentEvent, PAYMENT_EVENTS_CHANNEL, PAYMENT_EVENTS_PATH, type EventBus, type Logger, type PaymentChanged } from '@interop/kit';
+import { openFollowedBus, type FollowedBusConfig } from '../followed-bus';
 
-export interface PaymentEventsConfig {
-  redisUrl?: string | undefined;
-  databaseUrl?: string | undefined;
-  /** Channel (Redis) or NOTIFY channel (PostgreSQL); `payment_events` by default, as payments uses. */
-  channel?: string;
-}
+/** The channel is `payment_events` unless given, as payments uses. */
+export type PaymentEventsConfig = FollowedBusConfig;
 
 /** A change of the followed payment, or null when changes may have been missed and the payment must be re-read. */
 export type PaymentEventListener = (event: PaymentChanged | null) => void;
@@ -47,17 +29,7 @@ export class PaymentEvents {
   ) {}
 
   static open(config: PaymentEventsConfig, source: PaymentEventsSource, logger?: Logger): PaymentEvents {
-    const shared = openSharedEventBus({ ...config, channel: config.channel ?? PAYMENT_EVENTS_CHANNEL }, logger);
-    const bus =
-      shared ??
-      new EventStreamClient({
-        url: () => {
-          const url = source.paymentsUrl();
-          return url ? new URL(PAYMENT_EVENTS_PATH, url).toString() : undefined;
-        },
-        secret: source.secret,
-        ...(logger ? { logger } : {}),
-      });
+    const bus = openFollowedBus(config, PAYMENT_EVENTS_CHANNEL, { subgraphUrl: source.paymentsUrl, path: PAYMENT_EVENTS_PATH, secret: source.secret }, logger);
     return new PaymentEvents(bus, logger);
   }
 

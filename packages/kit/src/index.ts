@@ -23,5 +23,7 @@ export * from './events/open-event-bus';
 export * from './events/event-stream-route';
 export * from './events/event-stream-client';
 export * from './events/payment-event';
+export * from './events/fact-event';
+export * from './events/announcer';
 export * from './events/backoff';
 export * from './access';

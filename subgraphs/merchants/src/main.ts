@@ -20,6 +20,7 @@ runMain(async () => {
     peerTimeoutMs: config.PEER_TIMEOUT_MS,
     store,
     closeStore: true,
+    events: { redisUrl: config.REDIS_URL, databaseUrl: config.DATABASE_URL },
     trust: config.trust,
   });
   stopOnSignals(running, logger);

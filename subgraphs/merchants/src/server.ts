@@ -3,14 +3,22 @@
 import { join } from 'node:path';
 import {
   createLogger,
+  eventStreamRoute,
+  FACT_EVENTS_CHANNEL,
+  FACT_EVENTS_PATH,
   loadTypeDefs,
+  LocalEventBus,
+  openSharedEventBus,
   serveSubgraph,
   SubgraphClient,
   type RunningSubgraph,
   type SubgraphDefinition,
+  type EventBus,
+  type SharedEventBusConfig,
   type SubgraphTrust,
 } from '@interop/kit';
 import { createContext } from './context';
+import { publishFactChanges } from './fact-events';
 import { PeerFacts } from './peers';
 import { resolvers } from './resolvers';
 import type { MerchantsStore } from './store/merchants-store';
@@ -42,19 +50,46 @@ export interface MerchantsOptions extends PeerOptions {
   store: MerchantsStore;
   /** Whether stopping the server also closes the store (true when the server opened it). */
   closeStore?: boolean;
+  /**
+   * Where opt-in changes are announced besides this process's own stream
+   * (/events/facts): Redis when `redisUrl` is set, else PostgreSQL when
+   * `databaseUrl` names a server; gateways must be given the same. The
+   * channel is `graph_facts` unless given.
+   */
+  events?: Partial<SharedEventBusConfig>;
 }
 
 export async function startMerchants(options: MerchantsOptions): Promise<RunningSubgraph> {
+  const logger = createLogger('merchants');
   const peers = createPeerFacts(options);
-  return serveSubgraph({
+  const ownEvents = new LocalEventBus(logger);
+  const sharedEvents = openSharedEventBus({ ...options.events, channel: options.events?.channel ?? FACT_EVENTS_CHANNEL }, logger);
+  const buses: EventBus[] = sharedEvents ? [ownEvents, sharedEvents] : [ownEvents];
+  const stopPublishing = publishFactChanges(options.store, buses, logger);
+  const eventStream = eventStreamRoute({ bus: ownEvents, path: FACT_EVENTS_PATH, secret: options.trust.signingSecret, logger });
+  const running = await serveSubgraph({
     definition: merchantsSubgraph,
-    logger: createLogger('merchants'),
+    logger,
     port: options.port,
     host: options.host,
     trust: options.trust,
     context: (caller) => createContext(options.store, peers, caller),
-    ...(options.closeStore ? { onStop: () => options.store.db.close() } : {}),
+    routes: { [FACT_EVENTS_PATH]: eventStream.route },
+    onStop: async () => {
+      // After requests in flight finished, so the changes they made are still announced.
+      stopPublishing();
+      await sharedEvents?.close();
+      if (options.closeStore) await options.store.db.close();
+    },
   });
+  return {
+    ...running,
+    stop() {
+      // Event streams never end by themselves: end them first, or the drain would wait for them.
+      eventStream.close();
+      return running.stop();
+    },
+  };
 }
 
 export { createContext };

@@ -271,11 +271,11 @@ export type ResolversTypes = ResolversObject<{
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Platform: ResolverTypeWrapper<PlatformRow>;
   PlatformAcceptance: ResolverTypeWrapper<AcceptanceRow>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   PlatformCategory: PlatformCategory;
   PlatformListing: ResolverTypeWrapper<ListingRow>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -286,11 +286,18 @@ export type ResolversParentTypes = ResolversObject<{
   ID: Scalars['ID']['output'];
   Platform: PlatformRow;
   PlatformAcceptance: AcceptanceRow;
-  Int: Scalars['Int']['output'];
-  Boolean: Scalars['Boolean']['output'];
   PlatformListing: ListingRow;
   Query: Record<PropertyKey, never>;
+  Boolean: Scalars['Boolean']['output'];
+  Int: Scalars['Int']['output'];
 }>;
+
+export type CacheControlDirectiveArgs = {
+  inheritMaxAge?: Maybe<Scalars['Boolean']['input']>;
+  maxAge?: Maybe<Scalars['Int']['input']>;
+};
+
+export type CacheControlDirectiveResolver<Result, Parent, ContextType = CommerceContext, Args = CacheControlDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type AcceptanceEventResolvers<ContextType = CommerceContext, ParentType extends ResolversParentTypes['AcceptanceEvent'] = ResolversParentTypes['AcceptanceEvent']> = ResolversObject<{
   date?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -350,3 +357,6 @@ export type Resolvers<ContextType = CommerceContext> = ResolversObject<{
   Query?: QueryResolvers<ContextType>;
 }>;
 
+export type DirectiveResolvers<ContextType = CommerceContext> = ResolversObject<{
+  cacheControl?: CacheControlDirectiveResolver<any, any, ContextType>;
+}>;

@@ -359,11 +359,9 @@ export type ResolversTypes = ResolversObject<{
   EnrolmentEvent: ResolverTypeWrapper<EnrolmentEventRow>;
   EnrolmentStatus: EnrolmentStatus;
   Merchant: ResolverTypeWrapper<MerchantRow>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   MerchantCategory: MerchantCategory;
   MerchantConnection: ResolverTypeWrapper<MerchantConnectionRow>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   MerchantEdge: ResolverTypeWrapper<Omit<MerchantEdge, 'node'> & { node: ResolversTypes['Merchant'] }>;
   MerchantStatus: MerchantStatus;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -372,6 +370,8 @@ export type ResolversTypes = ResolversObject<{
   Platform: ResolverTypeWrapper<PlatformRef>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Storefront: ResolverTypeWrapper<StorefrontRow>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -380,10 +380,8 @@ export type ResolversParentTypes = ResolversObject<{
   String: Scalars['String']['output'];
   EnrolmentEvent: EnrolmentEventRow;
   Merchant: MerchantRow;
-  Boolean: Scalars['Boolean']['output'];
   ID: Scalars['ID']['output'];
   MerchantConnection: MerchantConnectionRow;
-  Int: Scalars['Int']['output'];
   MerchantEdge: Omit<MerchantEdge, 'node'> & { node: ResolversParentTypes['Merchant'] };
   Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
@@ -391,7 +389,16 @@ export type ResolversParentTypes = ResolversObject<{
   Platform: PlatformRef;
   Query: Record<PropertyKey, never>;
   Storefront: StorefrontRow;
+  Boolean: Scalars['Boolean']['output'];
+  Int: Scalars['Int']['output'];
 }>;
+
+export type CacheControlDirectiveArgs = {
+  inheritMaxAge?: Maybe<Scalars['Boolean']['input']>;
+  maxAge?: Maybe<Scalars['Int']['input']>;
+};
+
+export type CacheControlDirectiveResolver<Result, Parent, ContextType = MerchantsContext, Args = CacheControlDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type EnrolmentResolvers<ContextType = MerchantsContext, ParentType extends ResolversParentTypes['Enrolment'] = ResolversParentTypes['Enrolment']> = ResolversObject<{
   history?: Resolver<Array<ResolversTypes['EnrolmentEvent']>, ParentType, ContextType>;
@@ -477,3 +484,6 @@ export type Resolvers<ContextType = MerchantsContext> = ResolversObject<{
   Storefront?: StorefrontResolvers<ContextType>;
 }>;
 
+export type DirectiveResolvers<ContextType = MerchantsContext> = ResolversObject<{
+  cacheControl?: CacheControlDirectiveResolver<any, any, ContextType>;
+}>;

@@ -42,8 +42,21 @@ interface StorefrontDbRow {
   opened_on: string;
 }
 
+/** An enrolment's status changed (committed): which merchants accept which tools may have changed. */
+export type EnrolmentChangeListener = (change: { storefront: StorefrontKey; toolId: string; status: EnrolmentStatus }) => void;
+
 export class MerchantsStore {
+  private readonly enrolmentListeners = new Set<EnrolmentChangeListener>();
+
   constructor(readonly db: Database) {}
+
+  /** Calls `listener` after every committed enrolment status change; returns the function that stops it. */
+  onEnrolmentChange(listener: EnrolmentChangeListener): () => void {
+    this.enrolmentListeners.add(listener);
+    return () => {
+      this.enrolmentListeners.delete(listener);
+    };
+  }
 
   async merchantsByIds(ids: readonly string[]): Promise<(MerchantRow | null)[]> {
     const rows = await this.db.query<MerchantRow>(`SELECT ${MERCHANT_COLUMNS} FROM merchant m WHERE m.id = ANY($1)`, [ids]);
@@ -126,7 +139,8 @@ export class MerchantsStore {
    */
   async moveEnrolment(storefront: StorefrontKey, toolId: string, to: EnrolmentStatus): Promise<EnrolmentStatus | null> {
     const key = [storefront.merchantSeq, storefront.platformId, toolId];
-    return this.db.transaction(async (tx) => {
+    let moved = false;
+    const after = await this.db.transaction(async (tx): Promise<EnrolmentStatus | null> => {
       const lock = () =>
         tx.query<{ status: EnrolmentStatus }>(
           'SELECT status FROM enrolment WHERE merchant_seq = $1 AND platform_id = $2 AND tool_id = $3 FOR UPDATE',
@@ -142,6 +156,7 @@ export class MerchantsStore {
         );
         if (created) {
           await insertEnrolmentEvent(tx, key, 'REQUESTED');
+          moved = true;
           return 'REQUESTED';
         }
         // Another call created it meanwhile: carry on from what it did.
@@ -151,8 +166,11 @@ export class MerchantsStore {
       if (!canMove(from, to)) return from;
       await tx.query('UPDATE enrolment SET status = $4 WHERE merchant_seq = $1 AND platform_id = $2 AND tool_id = $3', [...key, to]);
       await insertEnrolmentEvent(tx, key, to);
+      moved = true;
       return to;
     });
+    if (moved) for (const listener of this.enrolmentListeners) listener({ storefront, toolId, status: to });
+    return after;
   }
 
   /** One page in key order, fetching one row more than asked to learn whether another page follows. */

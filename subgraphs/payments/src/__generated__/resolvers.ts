@@ -811,8 +811,6 @@ export type ResolversTypes = ResolversObject<{
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Merchant: ResolverTypeWrapper<EntityRef>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   MerchantStatus: MerchantStatus;
   Money: ResolverTypeWrapper<MoneyRow>;
   MoneyInput: MoneyInput;
@@ -841,6 +839,8 @@ export type ResolversTypes = ResolversObject<{
   ToolChannel: ResolverTypeWrapper<ToolChannelRow>;
   UnavailableOption: ResolverTypeWrapper<UnavailableOptionRow>;
   UnavailableReason: UnavailableReason;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -850,8 +850,6 @@ export type ResolversParentTypes = ResolversObject<{
   String: Scalars['String']['output'];
   ID: Scalars['ID']['output'];
   Merchant: EntityRef;
-  Boolean: Scalars['Boolean']['output'];
-  Int: Scalars['Int']['output'];
   Money: MoneyRow;
   MoneyInput: MoneyInput;
   Mutation: Record<PropertyKey, never>;
@@ -873,7 +871,16 @@ export type ResolversParentTypes = ResolversObject<{
   Subscription: Record<PropertyKey, never>;
   ToolChannel: ToolChannelRow;
   UnavailableOption: UnavailableOptionRow;
+  Boolean: Scalars['Boolean']['output'];
+  Int: Scalars['Int']['output'];
 }>;
+
+export type CacheControlDirectiveArgs = {
+  inheritMaxAge?: Maybe<Scalars['Boolean']['input']>;
+  maxAge?: Maybe<Scalars['Int']['input']>;
+};
+
+export type CacheControlDirectiveResolver<Result, Parent, ContextType = PaymentsContext, Args = CacheControlDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type CheckoutResolvers<ContextType = PaymentsContext, ParentType extends ResolversParentTypes['Checkout'] = ResolversParentTypes['Checkout']> = ResolversObject<{
   available?: Resolver<Array<ResolversTypes['PaymentOption']>, ParentType, ContextType>;
@@ -1037,3 +1044,6 @@ export type Resolvers<ContextType = PaymentsContext> = ResolversObject<{
   UnavailableOption?: UnavailableOptionResolvers<ContextType>;
 }>;
 
+export type DirectiveResolvers<ContextType = PaymentsContext> = ResolversObject<{
+  cacheControl?: CacheControlDirectiveResolver<any, any, ContextType>;
+}>;

@@ -1,0 +1,2 @@
+export { DEFAULT_RESPONSE_CACHE, ResponseCache, type ResponseCacheSettings } from './response-cache';
+export { invalidateOnFactChanges, type FactChanges } from './fact-changes';

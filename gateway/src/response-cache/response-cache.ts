@@ -1,0 +1,136 @@
+// Answers of public facts served from a cache, so that a repeated query skips
+// planning, subgraph fetches, result shaping and merging. What may be cached,
+// and for how long, is decided by the subgraphs that own the data: each sends
+// Apollo cache hints (@cacheControl in its schema) as a Cache-Control header,
+// and @apollo/gateway keeps the shortest. Anything without a hint (payments,
+// refunds, opt-in details, every per-caller field) makes the whole answer
+// uncacheable, and so do errors and mutations. A cached answer is shared by
+// every caller: only PUBLIC hints are used, and private ones are never stored.
+//
+// When a subgraph announces that facts changed (a merchant opened or closed a
+// tool), the cache moves to a new generation: every key carries the generation
+// current when the request looked it up, so nothing cached before the change
+// is served after it, and an answer computed before it is never stored under
+// the new one. Old entries age out (memory: least recently used first; Redis:
+// their TTL).
+//
+// An answer is stored the second time its key is asked within the recent
+// window, not the first: one-off operations (a changing alias, an ad-hoc
+// query) never push the answers that repeat out of the cache.
+import { createHash, randomUUID } from 'node:crypto';
+import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
+import responseCachePlugin from '@apollo/server-plugin-response-cache';
+import { InMemoryLRUCache, type KeyValueCache } from '@apollo/utils.keyvaluecache';
+import { LRUCache } from 'lru-cache';
+import type { Logger } from '@interop/kit';
+import type { GatewayContext } from '../context';
+import type { GatewayMetrics } from '../metrics';
+import { connectRedis, type RedisConnection } from '../redis-connection';
+import { RedisKeyValueCache } from './redis-key-value-cache';
+
+export interface ResponseCacheSettings {
+  enabled: boolean;
+  /** Memory for cached answers in each gateway process, when they are not kept in Redis. */
+  maxSizeMiB: number;
+}
+
+export const DEFAULT_RESPONSE_CACHE: ResponseCacheSettings = { enabled: true, maxSizeMiB: 32 };
+
+/** How many recently asked keys are remembered to tell a repeated query from a one-off. */
+const RECENT_KEYS = 10_000;
+
+export interface ResponseCacheOptions {
+  /** Keeps answers in this Redis, shared by every gateway process that uses it; else in this process's memory. */
+  redisUrl?: string | undefined;
+  /** Namespace of the cache's keys on that Redis. */
+  keyPrefix?: string | undefined;
+  logger: Logger;
+  metrics: GatewayMetrics;
+}
+
+export class ResponseCache {
+  private generation: string;
+  private readonly recent = new LRUCache<string, true>({ max: RECENT_KEYS });
+
+  private constructor(
+    private readonly store: KeyValueCache<string>,
+    generation: string,
+    private readonly metrics: GatewayMetrics,
+    private readonly redis: { connection: RedisConnection; generationKey: string } | null,
+  ) {
+    this.generation = generation;
+  }
+
+  static async open(settings: ResponseCacheSettings, options: ResponseCacheOptions): Promise<ResponseCache> {
+    if (!options.redisUrl) {
+      const store = new InMemoryLRUCache<string>({ maxSize: settings.maxSizeMiB * 1024 * 1024 });
+      return new ResponseCache(store, randomUUID(), options.metrics, null);
+    }
+    const keyPrefix = options.keyPrefix ?? 'interop:response-cache';
+    const connection = await connectRedis(options.redisUrl, options.logger, {
+      down: 'response cache store unavailable: answers are computed, not cached, until it is back',
+      up: 'response cache store is back',
+    });
+    const generationKey = `${keyPrefix}:generation`;
+    // Gateways sharing the Redis share the generation too: a new process
+    // joins the one the others use (the last announced change's), or starts it.
+    const { client } = connection;
+    const generation = await client
+      .set(generationKey, randomUUID(), 'NX')
+      .then(() => client.get(generationKey))
+      .then((current) => current ?? randomUUID())
+      .catch(() => randomUUID());
+    const store = new RedisKeyValueCache(connection, `${keyPrefix}:answer:`);
+    return new ResponseCache(store, generation, options.metrics, { connection, generationKey });
+  }
+
+  /**
+   * Facts changed: nothing cached so far is served again. `change` names the
+   * announced change, so that every gateway in the same generation that hears
+   * it moves to the same next one; without it (changes may have been missed)
+   * this process moves to a generation of its own.
+   */
+  invalidate(change?: string): void {
+    if (!change) {
+      this.generation = randomUUID();
+      return;
+    }
+    // Derived from the one before, so that a change seen again (a supergraph
+    // loaded again) never brings back what was cached under it the first time.
+    this.generation = createHash('sha256').update(`${this.generation}\n${change}`).digest('hex');
+    this.redis?.connection.client.set(this.redis.generationKey, this.generation).catch(() => undefined);
+  }
+
+  plugins(): ApolloServerPlugin<GatewayContext>[] {
+    const metrics = this.metrics;
+    return [
+      responseCachePlugin<GatewayContext>({
+        cache: this.store,
+        extraCacheKeyData: async () => this.generation,
+        shouldWriteToCache: async (request) => this.askedBefore(request),
+      }),
+      {
+        async requestDidStart() {
+          return {
+            async willSendResponse(request) {
+              if (request.operation?.operation !== 'query') return;
+              metrics.responseCache.inc({ result: request.metrics.responseCacheHit ? 'hit' : 'miss' });
+            },
+          };
+        },
+      },
+    ];
+  }
+
+  async close(): Promise<void> {
+    await this.redis?.connection.close();
+  }
+
+  /** True when the same operation and variables were asked recently (this ask is remembered). */
+  private askedBefore(request: GraphQLRequestContext<GatewayContext>): boolean {
+    const key = `${request.queryHash}:${request.operationName ?? ''}:${JSON.stringify(request.request.variables ?? {})}`;
+    if (this.recent.has(key)) return true;
+    this.recent.set(key, true);
+    return false;
+  }
+}

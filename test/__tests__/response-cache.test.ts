@@ -1,0 +1,158 @@
+// The gateway's response cache: public facts are served from it, shared by
+// every caller; payments and anything guarded never are; an opt-in change
+// empties it at once, in every gateway of the graph.
+import { randomUUID } from 'node:crypto';
+import type { RunningGateway } from '@interop/gateway';
+import { postGraphQL, startGatewayFor, startGraph, type Graph } from '../harness';
+import { PARTNER_A, READ_ONLY } from '../identities';
+import { merchantWhere } from '../payments-helpers';
+
+let graph: Graph;
+
+beforeAll(async () => {
+  graph = await startGraph({ merchantCount: 200 });
+});
+
+afterAll(async () => {
+  await graph?.stop();
+});
+
+const TOOLS = /* GraphQL */ `query Tools { paymentTools { id name } }`;
+const CHECKOUT = /* GraphQL */ `query Checkout($m: ID!) {
+  checkoutOptions(platformId: "taobao", merchantId: $m) { tool { id } rank }
+  merchant(id: $m) { storefront(platformId: "taobao") { enrolledTools { id } } }
+}`;
+const OPEN = /* GraphQL */ `mutation ($m: ID!) { openPaymentTool(merchantId: $m, platformId: "taobao", paymentToolId: "wechat-pay") { id } }`;
+const CLOSE = /* GraphQL */ `mutation ($m: ID!) { closePaymentTool(merchantId: $m, platformId: "taobao", paymentToolId: "wechat-pay") { id } }`;
+
+async function cacheCount(gateway: RunningGateway, result: 'hit' | 'miss'): Promise<number> {
+  const { values } = await gateway.metrics.responseCache.get();
+  return values.find((value) => value.labels.result === result)?.value ?? 0;
+}
+
+async function fetchCount(gateway: RunningGateway): Promise<number> {
+  const { values } = await gateway.metrics.fetchLatency.get();
+  return values.filter((value) => value.metricName === 'gateway_subgraph_fetch_duration_seconds_count').reduce((sum, value) => sum + value.value, 0);
+}
+
+/** Asks until the answer comes from the cache (an answer is stored the second time it is asked). */
+async function warm(gateway: RunningGateway, query: string, variables?: Record<string, unknown>) {
+  for (let ask = 0; ask < 3; ask++) await postGraphQL(gateway.url, query, variables, PARTNER_A);
+}
+
+test('a public answer is stored the second time it is asked, then served without a subgraph fetch to any caller', async () => {
+  const gateway = await startGatewayFor(graph);
+  try {
+    const first = await postGraphQL(gateway.url, TOOLS, undefined, PARTNER_A);
+    expect(first.errors).toBeUndefined();
+    expect(first.headers.get('cache-control')).toBe('max-age=300, public');
+    await postGraphQL(gateway.url, TOOLS, undefined, PARTNER_A);
+    expect(await cacheCount(gateway, 'hit')).toBe(0);
+
+    const fetchesBefore = await fetchCount(gateway);
+    for (const caller of [PARTNER_A, READ_ONLY, null]) {
+      const cached = await postGraphQL(gateway.url, TOOLS, undefined, caller);
+      expect(cached.data).toEqual(first.data);
+      expect(cached.errors).toBeUndefined();
+      expect(cached.headers.get('age')).toMatch(/^\d+$/);
+    }
+    expect(await cacheCount(gateway, 'hit')).toBe(3);
+    expect(await fetchCount(gateway)).toBe(fetchesBefore);
+  } finally {
+    await gateway.stop();
+  }
+});
+
+test('payments, guarded fields and refused answers are never cached', async () => {
+  const gateway = await startGatewayFor(graph);
+  try {
+    const merchantId = await merchantWhere(graph, `m.status = 'ACTIVE'`);
+    const guarded = [
+      { query: `query { merchant(id: "${merchantId}") { payments(first: 1) { edges { node { id } } } } }`, as: PARTNER_A },
+      { query: `query { merchant(id: "${merchantId}") { storefront(platformId: "taobao") { enrolments { status } } } }`, as: PARTNER_A },
+      // Refused: null with UNAUTHENTICATED, which must not become everyone's answer.
+      { query: `query { merchant(id: "${merchantId}") { payments(first: 1) { edges { node { id } } } } }`, as: null },
+    ];
+    for (const { query, as } of guarded) {
+      for (let ask = 0; ask < 3; ask++) {
+        const answer = await postGraphQL(gateway.url, query, undefined, as);
+        expect(answer.headers.get('cache-control') ?? '').not.toMatch(/public/);
+      }
+    }
+    expect(await cacheCount(gateway, 'hit')).toBe(0);
+    expect(await cacheCount(gateway, 'miss')).toBe(9);
+  } finally {
+    await gateway.stop();
+  }
+});
+
+test('a merchant opening or closing a tool empties the cache of every gateway at once', async () => {
+  const merchantId = await merchantWhere(
+    graph,
+    `m.status = 'ACTIVE' AND m.eligible AND EXISTS (SELECT 1 FROM storefront s WHERE s.merchant_seq = m.seq AND s.platform_id = 'taobao')
+     AND NOT EXISTS (SELECT 1 FROM enrolment e WHERE e.merchant_seq = m.seq)`,
+  );
+  const other = await startGatewayFor(graph);
+  try {
+    const gateways = [graph.gateway, other];
+    const wechatAt = async (gateway: RunningGateway) => {
+      const answer = await postGraphQL<{ checkoutOptions: { tool: { id: string } }[]; merchant: { storefront: { enrolledTools: { id: string }[] } } }>(
+        gateway.url,
+        CHECKOUT,
+        { m: merchantId },
+        PARTNER_A,
+      );
+      expect(answer.errors).toBeUndefined();
+      return {
+        atCheckout: answer.data?.checkoutOptions.some((option) => option.tool.id === 'wechat-pay'),
+        enrolled: answer.data?.merchant.storefront.enrolledTools.map((tool) => tool.id),
+      };
+    };
+    for (const gateway of gateways) {
+      await warm(gateway, CHECKOUT, { m: merchantId });
+      expect(await wechatAt(gateway)).toEqual({ atCheckout: false, enrolled: [] });
+    }
+    const hits = await Promise.all(gateways.map((gateway) => cacheCount(gateway, 'hit')));
+    expect(hits.every((count) => count >= 2)).toBe(true);
+
+    // Through one gateway; the other hears of it from merchants.
+    expect((await graph.query(OPEN, { m: merchantId })).errors).toBeUndefined();
+    for (const gateway of gateways) await expectEventually(() => wechatAt(gateway), { atCheckout: true, enrolled: ['wechat-pay'] });
+
+    for (const gateway of gateways) await warm(gateway, CHECKOUT, { m: merchantId });
+    expect((await graph.query(CLOSE, { m: merchantId })).errors).toBeUndefined();
+    for (const gateway of gateways) await expectEventually(() => wechatAt(gateway), { atCheckout: false, enrolled: [] });
+  } finally {
+    await other.stop();
+  }
+});
+
+// Where the environment has Redis (CI sets REDIS_URL on its second run).
+const redisUrl = process.env.REDIS_URL;
+if (redisUrl) {
+  test('gateways sharing a Redis share their cached answers', async () => {
+    const shared = { redisUrl, responseCacheKeyPrefix: `test:${randomUUID()}` };
+    const first = await startGatewayFor(graph, {}, shared);
+    const second = await startGatewayFor(graph, {}, shared);
+    try {
+      await postGraphQL(first.url, TOOLS, undefined, PARTNER_A);
+      await postGraphQL(first.url, TOOLS, undefined, PARTNER_A);
+      // Stored by the first gateway, served by the second on its first ask.
+      const fromShared = await postGraphQL(second.url, TOOLS, undefined, PARTNER_A);
+      expect(fromShared.errors).toBeUndefined();
+      expect(await cacheCount(second, 'hit')).toBe(1);
+    } finally {
+      await Promise.all([first.stop(), second.stop()]);
+    }
+  });
+}
+
+async function expectEventually<T>(read: () => Promise<T>, expected: T, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T = await read();
+  while (JSON.stringify(last) !== JSON.stringify(expected) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 25));
+    last = await read();
+  }
+  expect(last).toEqual(expected);
+}
