@@ -11,6 +11,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { GraphQLSchema } from 'graphql';
 import { close, createGraphQLHttpServer, createLogger, listen, maskingFormatError, sendJson, type Caller, type Logger } from '@interop/kit';
+import { aliasNormalisationPlugins } from './alias-normalisation';
 import { Authenticator, type AuthOptions } from './auth/authenticate';
 import type { RateLimitSettings } from './gateway-config';
 import { createRateLimiter, DEFAULT_RATE_LIMIT, rateLimitedError, rateLimitHeaders } from './rate-limit';
@@ -131,6 +132,7 @@ export function createGatewayApollo(options: GatewayOptions, responseCache: Resp
     if (apiSchema) responseCache?.invalidate(`supergraph:${createHash('sha256').update(loaded.coreSupergraphSdl).digest('hex')}`);
     apiSchema = loaded.apiSchema;
   });
+  const aliases = aliasNormalisationPlugins();
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     logger,
@@ -148,7 +150,9 @@ export function createGatewayApollo(options: GatewayOptions, responseCache: Resp
       operationResolutionPlugin(),
       operationLimitsPlugin(options.limits ?? DEFAULT_OPERATION_LIMITS),
       requestMetricsPlugin(metrics, logger),
+      aliases.normalise,
       ...(responseCache?.plugins() ?? []),
+      aliases.restore,
       ApolloServerPluginLandingPageLocalDefault({
         embed: true,
         footer: false,

@@ -1,6 +1,7 @@
 // The gateway's response cache: public facts are served from it, shared by
 // every caller; payments and anything guarded never are; an opt-in change
-// empties it at once, in every gateway of the graph.
+// empties it at once, in every gateway of the graph. Operations that differ
+// only in aliases share one plan and one cached answer.
 import { randomUUID } from 'node:crypto';
 import type { RunningGateway } from '@interop/gateway';
 import { postGraphQL, startGatewayFor, startGraph, type Graph } from '../harness';
@@ -124,6 +125,35 @@ test('a merchant opening or closing a tool empties the cache of every gateway at
     for (const gateway of gateways) await expectEventually(() => wechatAt(gateway), { atCheckout: false, enrolled: [] });
   } finally {
     await other.stop();
+  }
+});
+
+test('operations that differ only in aliases share a plan and a cached answer, each answered in its own names', async () => {
+  const gateway = await startGatewayFor(graph);
+  try {
+    const shape = (alias: string) => `{ ${alias}: platform(id: "taobao") { n: name merchants(first: 3) { edges { node { id } } } } }`;
+    const planHits = async () => (await gateway.metrics.planCache.get()).values.find((value) => value.labels.result === 'hit')?.value ?? 0;
+    const answers = [];
+    for (const alias of ['first', 'second', 'third', 'fourth']) {
+      const answer = await postGraphQL<Record<string, { n: string; merchants: { edges: unknown[] } }>>(gateway.url, shape(alias), undefined, PARTNER_A);
+      expect(answer.errors).toBeUndefined();
+      expect(Object.keys(answer.data ?? {})).toEqual([alias]);
+      answers.push(answer.data?.[alias]);
+    }
+    expect(answers[0]?.n).toBe('Taobao');
+    expect(answers[0]?.merchants.edges).toHaveLength(3);
+    for (const answer of answers) expect(answer).toEqual(answers[0]);
+    // Planned once; stored on the second ask; the third and fourth served from the cache.
+    expect(await planHits()).toBeGreaterThanOrEqual(1);
+    expect(await cacheCount(gateway, 'hit')).toBe(2);
+
+    // A refused field keeps the client's path in its error.
+    const merchantId = await merchantWhere(graph, `m.status = 'ACTIVE'`);
+    const refused = await postGraphQL<{ who: { paid: unknown } }>(gateway.url, `{ who: merchant(id: "${merchantId}") { paid: payments(first: 1) { edges { node { id } } } } }`, undefined, null);
+    expect(refused.data).toEqual({ who: { paid: null } });
+    expect(refused.errors?.map((error) => [error.path, error.extensions?.code])).toEqual([[['who', 'paid'], 'UNAUTHENTICATED']]);
+  } finally {
+    await gateway.stop();
   }
 });
 

@@ -18,9 +18,9 @@
 // window, not the first: one-off operations (a changing alias, an ad-hoc
 // query) never push the answers that repeat out of the cache.
 import { createHash, randomUUID } from 'node:crypto';
-import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
+import type { ApolloServerPlugin } from '@apollo/server';
 import responseCachePlugin from '@apollo/server-plugin-response-cache';
-import { InMemoryLRUCache, type KeyValueCache } from '@apollo/utils.keyvaluecache';
+import { InMemoryLRUCache, type KeyValueCache, type KeyValueCacheSetOptions } from '@apollo/utils.keyvaluecache';
 import { LRUCache } from 'lru-cache';
 import type { Logger } from '@interop/kit';
 import type { GatewayContext } from '../context';
@@ -50,7 +50,6 @@ export interface ResponseCacheOptions {
 
 export class ResponseCache {
   private generation: string;
-  private readonly recent = new LRUCache<string, true>({ max: RECENT_KEYS });
 
   private constructor(
     private readonly store: KeyValueCache<string>,
@@ -104,10 +103,12 @@ export class ResponseCache {
   plugins(): ApolloServerPlugin<GatewayContext>[] {
     const metrics = this.metrics;
     return [
+      // No shouldWriteToCache hook: without it the plugin serialises the answer
+      // as soon as its willSendResponse starts, before the alias-restoring
+      // plugin after it renames the answer's keys (see alias-normalisation).
       responseCachePlugin<GatewayContext>({
-        cache: this.store,
+        cache: new StoredOnSecondAsk(this.store),
         extraCacheKeyData: async () => this.generation,
-        shouldWriteToCache: async (request) => this.askedBefore(request),
       }),
       {
         async requestDidStart() {
@@ -125,12 +126,31 @@ export class ResponseCache {
   async close(): Promise<void> {
     await this.redis?.connection.close();
   }
+}
 
-  /** True when the same operation and variables were asked recently (this ask is remembered). */
-  private askedBefore(request: GraphQLRequestContext<GatewayContext>): boolean {
-    const key = `${request.queryHash}:${request.operationName ?? ''}:${JSON.stringify(request.request.variables ?? {})}`;
-    if (this.recent.has(key)) return true;
-    this.recent.set(key, true);
-    return false;
+/**
+ * Stores an answer the second time it is offered within the recent window:
+ * the plugin offers every cacheable answer it computed, so a key offered once
+ * is a query asked once so far.
+ */
+class StoredOnSecondAsk implements KeyValueCache<string> {
+  private readonly offered = new LRUCache<string, true>({ max: RECENT_KEYS });
+
+  constructor(private readonly store: KeyValueCache<string>) {}
+
+  get(key: string): Promise<string | undefined> {
+    return this.store.get(key);
+  }
+
+  async set(key: string, value: string, options?: KeyValueCacheSetOptions): Promise<void> {
+    if (!this.offered.has(key)) {
+      this.offered.set(key, true);
+      return;
+    }
+    await this.store.set(key, value, options);
+  }
+
+  delete(key: string): Promise<boolean | void> {
+    return this.store.delete(key);
   }
 }
