@@ -34,9 +34,10 @@ export function normaliseAliases(document: DocumentNode, operationName: string |
       definition.kind === Kind.OPERATION_DEFINITION && (!operationName || definition.name?.value === operationName),
   );
   if (!operation) return null;
+  const cuts: Cut[] = [];
   let stripped: ReturnType<typeof stripSelectionSet>;
   try {
-    stripped = stripSelectionSet(operation.selectionSet);
+    stripped = stripSelectionSet(operation.selectionSet, cuts);
   } catch (error) {
     if (error instanceof HasFragments) return null;
     throw error;
@@ -45,11 +46,34 @@ export function normaliseAliases(document: DocumentNode, operationName: string |
   const normalised: OperationDefinitionNode = { ...operation, selectionSet: stripped.selectionSet };
   // Only the chosen operation is kept: the others are never executed by this request.
   const canonical: DocumentNode = { kind: Kind.DOCUMENT, definitions: [normalised] };
-  const source = print(canonical);
+  const source = sourceWithout(operation, cuts) ?? print(canonical);
   return { document: canonical, operation: normalised, source, queryHash: createHash('sha256').update(source).digest('hex'), renames: stripped.renames };
 }
 
-function stripSelectionSet(selectionSet: SelectionSetNode): { selectionSet: SelectionSetNode; renames: Renames } | null {
+/** A stretch of the source to leave out: an alias, its colon and the space after it. */
+interface Cut {
+  start: number;
+  end: number;
+}
+
+/**
+ * The operation's own text without the aliases taken out: cheaper than
+ * printing the new document, and the same for every spelling of one shape
+ * (null when the parser kept no locations).
+ */
+function sourceWithout(operation: OperationDefinitionNode, cuts: readonly Cut[]): string | null {
+  if (!operation.loc || cuts.length === 0) return null;
+  const body = operation.loc.source.body;
+  let text = '';
+  let at = operation.loc.start;
+  for (const cut of [...cuts].sort((a, b) => a.start - b.start)) {
+    text += body.slice(at, cut.start);
+    at = cut.end;
+  }
+  return text + body.slice(at, operation.loc.end);
+}
+
+function stripSelectionSet(selectionSet: SelectionSetNode, cuts: Cut[]): { selectionSet: SelectionSetNode; renames: Renames } | null {
   const fields = selectionSet.selections.filter((selection): selection is FieldNode => selection.kind === Kind.FIELD);
   if (fields.length !== selectionSet.selections.length) throw new HasFragments();
   const names = new Map<string, number>();
@@ -63,7 +87,8 @@ function stripSelectionSet(selectionSet: SelectionSetNode): { selectionSet: Sele
     const name = field.name.value;
     // An alias is needed when another field has the same name, or uses the name as its alias.
     const strip = field.alias !== undefined && names.get(name) === 1 && !aliases.has(name);
-    const child = field.selectionSet ? stripSelectionSet(field.selectionSet) : null;
+    const child = field.selectionSet ? stripSelectionSet(field.selectionSet, cuts) : null;
+    if (strip && field.alias?.loc && field.name.loc) cuts.push({ start: field.alias.loc.start, end: field.name.loc.start });
     if (!strip && !child) return field;
     const key = strip ? name : (field.alias?.value ?? name);
     renames.set(key, { alias: strip ? field.alias?.value : undefined, fields: child?.renames });

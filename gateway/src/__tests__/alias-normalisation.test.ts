@@ -7,6 +7,8 @@ test('aliases that tell no fields apart are taken out, at every level, and the a
   const result = normalised('{ a1: platform(id: "taobao") { n: name merchants(first: 2) { edges { node { id label: name } } } } }');
   expect(result).not.toBeNull();
   expect(print(result!.document)).toBe(print(parse('{ platform(id: "taobao") { name merchants(first: 2) { edges { node { id name } } } } }')));
+  // The text planned and cached is the client's, less the aliases.
+  expect(result!.source).toBe('{ platform(id: "taobao") { name merchants(first: 2) { edges { node { id name } } } } }');
 
   const planned = { platform: { name: 'Taobao', merchants: { edges: [{ node: { id: 'm1', name: 'A' } }, { node: { id: 'm2', name: 'B' } }] } } };
   expect(restoreAliases(planned, result!.renames)).toEqual({
