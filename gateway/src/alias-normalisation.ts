@@ -12,7 +12,6 @@ import { createHash } from 'node:crypto';
 import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
 import { Kind, print, type DocumentNode, type FieldNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import type { GraphQLFormattedError } from 'graphql';
-import { LRUCache } from 'lru-cache';
 import type { GatewayContext } from './context';
 
 /** Response keys to rename, by the key in the planned operation's answer, level by level. */
@@ -122,8 +121,6 @@ function restorePath(path: readonly (string | number)[], renames: Renames): (str
   });
 }
 
-const MEMO_SIZE = 1000;
-
 /**
  * Two plugins around the response cache: `normalise` before it (so that the
  * cache and the planner see the operation without its aliases) and `restore`
@@ -134,19 +131,14 @@ const MEMO_SIZE = 1000;
  */
 export function aliasNormalisationPlugins(): { normalise: ApolloServerPlugin<GatewayContext>; restore: ApolloServerPlugin<GatewayContext> } {
   const pending = new WeakMap<GraphQLRequestContext<GatewayContext>, Renames>();
-  // The same aliased operation sent again is normalised once.
-  const memo = new LRUCache<string, NormalisedOperation | false>({ max: MEMO_SIZE });
   return {
     normalise: {
       async requestDidStart() {
         return {
           async didResolveOperation(request) {
-            const key = `${request.queryHash}\n${request.operationName ?? ''}`;
-            let normalised = memo.get(key);
-            if (normalised === undefined) {
-              normalised = normaliseAliases(request.document, request.operationName) ?? false;
-              memo.set(key, normalised);
-            }
+            // Not memoised: it is one walk of the operation and a hash of its
+            // text, and a memo would keep documents that are mostly one-offs.
+            const normalised = normaliseAliases(request.document, request.operationName);
             if (!normalised) return;
             // The planner and the response cache key on these.
             Object.assign(request, { document: normalised.document, operation: normalised.operation, source: normalised.source, queryHash: normalised.queryHash });

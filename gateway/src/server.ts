@@ -9,7 +9,8 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
-import type { GraphQLSchema } from 'graphql';
+import type { DocumentNode, GraphQLSchema } from 'graphql';
+import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
 import { close, createGraphQLHttpServer, createLogger, listen, maskingFormatError, sendJson, type Caller, type Logger } from '@interop/kit';
 import { aliasNormalisationPlugins } from './alias-normalisation';
 import { Authenticator, type AuthOptions } from './auth/authenticate';
@@ -34,6 +35,7 @@ import { watchedSupergraph } from './supergraph-source';
 export const DEFAULT_SUBGRAPH_TIMEOUT_MS = 5000;
 const GRAPHQL_PATHS = ['/', '/graphql'];
 const MAX_BODY_BYTES = 1024 * 1024;
+const DOCUMENT_STORE_MIB = 8;
 
 export interface GatewayOptions {
   supergraphSdl: string;
@@ -145,6 +147,11 @@ export function createGatewayApollo(options: GatewayOptions, responseCache: Resp
     // Production hides schema details (introspection, suggestions) unless the operator opts in.
     introspection,
     hideSchemaDetailsFromClientErrors: !introspection,
+    // Parsed and validated operations, kept to skip both for a source seen
+    // before. Apollo's default keeps 30 MiB (measured as JSON, several times
+    // that in memory); operations that repeat fit in far less, and one-off
+    // sources would only fill it.
+    documentStore: new InMemoryLRUCache<DocumentNode>({ maxSize: DOCUMENT_STORE_MIB * 1024 * 1024 }),
     plugins: [
       subscriptionsOverHttpRefused(),
       operationResolutionPlugin(),
