@@ -2,8 +2,10 @@
 import { createLogger, runMain, startTracing, stopOnSignals } from '@interop/kit';
 import { parseGatewayCli } from './cli';
 import { startGateway } from './server';
+import { steadyHeap } from './steady-heap';
 
 runMain(async () => {
+  steadyHeap();
   let cli;
   try {
     cli = parseGatewayCli(process.argv.slice(2));
