@@ -1,103 +1,154 @@
-// Operations that differ only in aliases are planned, cached and answered as
-// one: before planning, every alias that does not tell two fields apart is
-// taken out of the operation, and the answer gets the client's names back
-// just before it is sent. So a client that names its fields differently on
-// every request (or many clients naming them differently) costs one query
-// plan and shares one cached answer, instead of a plan miss each time.
+// Operations that differ only in aliases are parsed, validated, planned,
+// cached and answered as one: before Apollo Server sees a request, every alias
+// that does not tell two fields apart is cut out of its text, and the answer
+// gets the client's names back (keys, error paths and error locations) just
+// before it is sent. So a client that names its fields differently on every
+// request (or many clients naming them differently) costs one parse, one
+// validation and one query plan, and shares one cached answer.
 //
-// Only operations without fragments are rewritten: with fragments, which
-// fields share a response key depends on types, and the operation is planned
-// as sent.
-import { createHash } from 'node:crypto';
-import type { ApolloServerPlugin, GraphQLRequestContext } from '@apollo/server';
-import { Kind, print, type DocumentNode, type FieldNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
-import type { GraphQLFormattedError } from 'graphql';
+// The text is read with GraphQL's lexer, not parsed: it is cheaper than the
+// parse it saves. Only documents with one operation and no fragments are
+// rewritten (with fragments, which fields share a response key depends on
+// types); anything else, a syntax error included, goes on as sent.
+//
+// Cutting an alias never changes whether the operation is valid: an alias is
+// cut only where its field's name is the only one of that name in the
+// selection set, no other field answers under that name, and no other field
+// answers under the alias either. The response keys that validation compares
+// stay distinct exactly where they were.
+import type { ApolloServerPlugin } from '@apollo/server';
+import { Lexer, Source, TokenKind, type GraphQLFormattedError, type Token } from 'graphql';
 import type { GatewayContext } from './context';
 
-/** Response keys to rename, by the key in the planned operation's answer, level by level. */
+/** Response keys to rename, by the key in the answer to the rewritten operation, level by level. */
 export type Renames = Map<string, { alias: string | undefined; fields: Renames | undefined }>;
 
-export interface NormalisedOperation {
-  document: DocumentNode;
-  operation: OperationDefinitionNode;
-  source: string;
-  queryHash: string;
-  renames: Renames;
-}
-
-/** The operation without the aliases it does not need, or null when there is nothing to take out (or it has fragments). */
-export function normaliseAliases(document: DocumentNode, operationName: string | null | undefined): NormalisedOperation | null {
-  if (document.definitions.some((definition) => definition.kind === Kind.FRAGMENT_DEFINITION)) return null;
-  const operation = document.definitions.find(
-    (definition): definition is OperationDefinitionNode =>
-      definition.kind === Kind.OPERATION_DEFINITION && (!operationName || definition.name?.value === operationName),
-  );
-  if (!operation) return null;
-  const cuts: Cut[] = [];
-  let stripped: ReturnType<typeof stripSelectionSet>;
-  try {
-    stripped = stripSelectionSet(operation.selectionSet, cuts);
-  } catch (error) {
-    if (error instanceof HasFragments) return null;
-    throw error;
-  }
-  if (!stripped) return null;
-  const normalised: OperationDefinitionNode = { ...operation, selectionSet: stripped.selectionSet };
-  // Only the chosen operation is kept: the others are never executed by this request.
-  const canonical: DocumentNode = { kind: Kind.DOCUMENT, definitions: [normalised] };
-  const source = sourceWithout(operation, cuts) ?? print(canonical);
-  return { document: canonical, operation: normalised, source, queryHash: createHash('sha256').update(source).digest('hex'), renames: stripped.renames };
-}
-
-/** A stretch of the source to leave out: an alias, its colon and the space after it. */
+/** A stretch of the client's text left out: an alias, its colon and what follows up to the field's name. */
 interface Cut {
   start: number;
   end: number;
 }
 
-/**
- * The operation's own text without the aliases taken out: cheaper than
- * printing the new document, and the same for every spelling of one shape
- * (null when the parser kept no locations).
- */
-function sourceWithout(operation: OperationDefinitionNode, cuts: readonly Cut[]): string | null {
-  if (!operation.loc || cuts.length === 0) return null;
-  const body = operation.loc.source.body;
-  let text = '';
-  let at = operation.loc.start;
-  for (const cut of [...cuts].sort((a, b) => a.start - b.start)) {
-    text += body.slice(at, cut.start);
+export interface NormalisedSource {
+  /** The client's text less the cut aliases. */
+  source: string;
+  renames: Renames;
+  /** Maps positions in `source` back to the client's text. */
+  original: string;
+  cuts: readonly Cut[];
+}
+
+interface Field {
+  alias: Token | undefined;
+  name: Token;
+  selections: Field[] | undefined;
+}
+
+/** The text without the aliases it does not need, or null when there is nothing to cut or it is not rewritten. */
+export function normaliseSource(original: string): NormalisedSource | null {
+  if (!original.includes(':')) return null;
+  let operations: Field[][];
+  try {
+    const read = readSelections(original);
+    if (!read) return null;
+    operations = read;
+  } catch {
+    // A syntax error: Apollo Server reports it on the client's own text.
+    return null;
+  }
+  if (operations.length !== 1) return null;
+  const cuts: Cut[] = [];
+  const renames = strip(operations[0]!, cuts);
+  if (!renames) return null;
+  cuts.sort((a, b) => a.start - b.start);
+  let source = '';
+  let at = 0;
+  for (const cut of cuts) {
+    source += original.slice(at, cut.start);
     at = cut.end;
   }
-  return text + body.slice(at, operation.loc.end);
+  return { source: source + original.slice(at), renames, original, cuts };
 }
 
-function stripSelectionSet(selectionSet: SelectionSetNode, cuts: Cut[]): { selectionSet: SelectionSetNode; renames: Renames } | null {
-  const fields = selectionSet.selections.filter((selection): selection is FieldNode => selection.kind === Kind.FIELD);
-  if (fields.length !== selectionSet.selections.length) throw new HasFragments();
+/** The fields of each operation's selection set, as the lexer reads them; null for a document with fragments. */
+function readSelections(text: string): Field[][] | null {
+  const lexer = new Lexer(new Source(text));
+  const operations: Field[][] = [];
+  const open: Field[][] = [];
+  let parens = 0;
+  let previous: Token | undefined;
+  for (let token = lexer.advance(); token.kind !== TokenKind.EOF; previous = token, token = lexer.advance()) {
+    switch (token.kind) {
+      case TokenKind.SPREAD:
+        return null;
+      case TokenKind.PAREN_L:
+        parens += 1;
+        break;
+      case TokenKind.PAREN_R:
+        parens -= 1;
+        break;
+      case TokenKind.BRACE_L:
+        // Braces inside parentheses are input objects, not selection sets.
+        if (parens > 0) break;
+        if (open.length === 0) {
+          open.push([]);
+          operations.push(open[0]!);
+        } else {
+          const owner = open.at(-1)!.at(-1);
+          if (!owner || owner.selections) return null;
+          owner.selections = [];
+          open.push(owner.selections);
+        }
+        break;
+      case TokenKind.BRACE_R:
+        if (parens === 0) open.pop();
+        break;
+      case TokenKind.NAME: {
+        if (parens > 0) break;
+        if (open.length === 0) {
+          if (token.value === 'fragment') return null;
+          break;
+        }
+        // A directive's name, not a field's.
+        if (previous?.kind === TokenKind.AT) break;
+        if (lexer.lookahead().kind === TokenKind.COLON) {
+          lexer.advance();
+          const name = lexer.advance();
+          if (name.kind !== TokenKind.NAME) return null;
+          open.at(-1)!.push({ alias: token, name, selections: undefined });
+          token = name;
+        } else {
+          open.at(-1)!.push({ alias: undefined, name: token, selections: undefined });
+        }
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  // Unbalanced: a syntax error for Apollo Server to report.
+  return open.length === 0 && parens === 0 ? operations : null;
+}
+
+function strip(fields: readonly Field[], cuts: Cut[]): Renames | null {
   const names = new Map<string, number>();
-  const aliases = new Set<string>();
+  const keys = new Map<string, number>();
+  const count = (map: Map<string, number>, key: string) => map.set(key, (map.get(key) ?? 0) + 1);
   for (const field of fields) {
-    names.set(field.name.value, (names.get(field.name.value) ?? 0) + 1);
-    if (field.alias) aliases.add(field.alias.value);
+    count(names, field.name.value);
+    count(keys, field.alias?.value ?? field.name.value);
   }
   const renames: Renames = new Map();
-  const selections = fields.map((field): FieldNode => {
+  for (const field of fields) {
+    const alias = field.alias?.value;
     const name = field.name.value;
-    // An alias is needed when another field has the same name, or uses the name as its alias.
-    const strip = field.alias !== undefined && names.get(name) === 1 && !aliases.has(name);
-    const child = field.selectionSet ? stripSelectionSet(field.selectionSet, cuts) : null;
-    if (strip && field.alias?.loc && field.name.loc) cuts.push({ start: field.alias.loc.start, end: field.name.loc.start });
-    if (!strip && !child) return field;
-    const key = strip ? name : (field.alias?.value ?? name);
-    renames.set(key, { alias: strip ? field.alias?.value : undefined, fields: child?.renames });
-    const { alias, ...unaliased } = field;
-    return { ...(strip ? unaliased : { ...unaliased, ...(alias ? { alias } : {}) }), ...(child ? { selectionSet: child.selectionSet } : {}) };
-  });
-  return renames.size ? { selectionSet: { ...selectionSet, selections }, renames } : null;
+    const cut = alias !== undefined && alias !== name && names.get(name) === 1 && !keys.has(name) && keys.get(alias) === 1;
+    const children = field.selections ? strip(field.selections, cuts) : null;
+    if (cut) cuts.push({ start: field.alias!.start, end: field.name.start });
+    if (cut || children) renames.set(cut ? name : (alias ?? name), { alias: cut ? alias : undefined, fields: children ?? undefined });
+  }
+  return renames.size ? renames : null;
 }
-
-class HasFragments extends Error {}
 
 /** The answer with the client's response keys, as it asked for them. */
 export function restoreAliases(value: unknown, renames: Renames | undefined): unknown {
@@ -121,48 +172,59 @@ function restorePath(path: readonly (string | number)[], renames: Renames): (str
   });
 }
 
-/**
- * Two plugins around the response cache: `normalise` before it (so that the
- * cache and the planner see the operation without its aliases) and `restore`
- * after it. Apollo Server starts every plugin's willSendResponse in plugin
- * order; the response cache serialises the answer before its first await, so
- * it stores the answer to the normalised operation, and `restore` then gives
- * the client its own names.
- */
-export function aliasNormalisationPlugins(): { normalise: ApolloServerPlugin<GatewayContext>; restore: ApolloServerPlugin<GatewayContext> } {
-  const pending = new WeakMap<GraphQLRequestContext<GatewayContext>, Renames>();
+/** A line and column in the rewritten text, as the same place in the client's. */
+function restoreLocation(normalised: NormalisedSource, line: number, column: number): { line: number; column: number } {
+  let offset = 0;
+  for (let row = 1; row < line; row += 1) offset = normalised.source.indexOf('\n', offset) + 1;
+  offset += column - 1;
+  for (const cut of normalised.cuts) {
+    if (cut.start > offset) break;
+    offset += cut.end - cut.start;
+  }
+  const before = normalised.original.slice(0, offset);
+  const lineStart = before.lastIndexOf('\n') + 1;
+  return { line: before.split('\n').length, column: offset - lineStart + 1 };
+}
+
+function restoreError(error: GraphQLFormattedError, normalised: NormalisedSource): GraphQLFormattedError {
   return {
-    normalise: {
-      async requestDidStart() {
-        return {
-          async didResolveOperation(request) {
-            // Not memoised: it is one walk of the operation and a hash of its
-            // text, and a memo would keep documents that are mostly one-offs.
-            const normalised = normaliseAliases(request.document, request.operationName);
-            if (!normalised) return;
-            // The planner and the response cache key on these.
-            Object.assign(request, { document: normalised.document, operation: normalised.operation, source: normalised.source, queryHash: normalised.queryHash });
-            pending.set(request, normalised.renames);
-          },
-        };
-      },
-    },
-    restore: {
-      async requestDidStart() {
-        return {
-          async willSendResponse(request) {
-            const renames = pending.get(request);
-            if (!renames || request.response.body.kind !== 'single') return;
-            const result = request.response.body.singleResult;
-            if (result.data) result.data = restoreAliases(result.data, renames) as Record<string, unknown>;
-            if (result.errors) {
-              result.errors = result.errors.map(
-                (error): GraphQLFormattedError => (error.path ? { ...error, path: restorePath(error.path, renames) } : error),
-              );
-            }
-          },
-        };
-      },
+    ...error,
+    ...(error.path ? { path: restorePath(error.path, normalised.renames) } : {}),
+    ...(error.locations ? { locations: error.locations.map(({ line, column }) => restoreLocation(normalised, line, column)) } : {}),
+  };
+}
+
+/**
+ * Rewrites a parsed JSON request body's query, when there is something to cut;
+ * what is needed to answer in the client's names is returned with it.
+ */
+export function normaliseBody(body: unknown): { body: unknown; normalised: NormalisedSource } | null {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return null;
+  const query = (body as { query?: unknown }).query;
+  if (typeof query !== 'string') return null;
+  const normalised = normaliseSource(query);
+  return normalised ? { body: { ...body, query: normalised.source }, normalised } : null;
+}
+
+/**
+ * Gives each answer to a rewritten request the client's names back. It comes
+ * after the response cache among the plugins: Apollo Server starts every
+ * plugin's willSendResponse in plugin order, and the cache serialises the
+ * answer before its first await, so it stores the answer to the rewritten
+ * operation, shared by every spelling of it.
+ */
+export function aliasRestoringPlugin(): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse(request) {
+          const normalised = request.contextValue.aliases;
+          if (!normalised || request.response.body.kind !== 'single') return;
+          const result = request.response.body.singleResult;
+          if (result.data) result.data = restoreAliases(result.data, normalised.renames) as Record<string, unknown>;
+          if (result.errors) result.errors = result.errors.map((error) => restoreError(error, normalised));
+        },
+      };
     },
   };
 }

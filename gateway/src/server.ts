@@ -12,7 +12,7 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import type { DocumentNode, GraphQLSchema } from 'graphql';
 import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
 import { close, createGraphQLHttpServer, createLogger, listen, maskingFormatError, sendJson, type Caller, type Logger } from '@interop/kit';
-import { aliasNormalisationPlugins } from './alias-normalisation';
+import { aliasRestoringPlugin, normaliseBody, type NormalisedSource } from './alias-normalisation';
 import { Authenticator, type AuthOptions } from './auth/authenticate';
 import type { RateLimitSettings } from './gateway-config';
 import { createRateLimiter, DEFAULT_RATE_LIMIT, rateLimitedError, rateLimitHeaders } from './rate-limit';
@@ -134,7 +134,6 @@ export function createGatewayApollo(options: GatewayOptions, responseCache: Resp
     if (apiSchema) responseCache?.invalidate(`supergraph:${createHash('sha256').update(loaded.coreSupergraphSdl).digest('hex')}`);
     apiSchema = loaded.apiSchema;
   });
-  const aliases = aliasNormalisationPlugins();
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     logger,
@@ -157,9 +156,8 @@ export function createGatewayApollo(options: GatewayOptions, responseCache: Resp
       operationResolutionPlugin(),
       operationLimitsPlugin(options.limits ?? DEFAULT_OPERATION_LIMITS),
       requestMetricsPlugin(metrics, logger),
-      aliases.normalise,
       ...(responseCache?.plugins() ?? []),
-      aliases.restore,
+      aliasRestoringPlugin(),
       ApolloServerPluginLandingPageLocalDefault({
         embed: true,
         footer: false,
@@ -206,12 +204,20 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     hideSchemaDetails: !introspectionOn(options),
     logger,
   });
+  const aliasesCut = new WeakMap<IncomingMessage, NormalisedSource>();
   const server: Server = createGraphQLHttpServer({
     apollo,
     graphqlPaths: GRAPHQL_PATHS,
     maxBodyBytes: MAX_BODY_BYTES,
     streams: subscriptions.streams,
-    context: async (req, res) => gatewayContext(await admit(req, res)),
+    // Aliases that tell no fields apart are cut before Apollo parses the operation (see alias-normalisation).
+    prepareBody: (body, req) => {
+      const rewritten = normaliseBody(body);
+      if (!rewritten) return body;
+      aliasesCut.set(req, rewritten.normalised);
+      return rewritten.body;
+    },
+    context: async (req, res) => gatewayContext(await admit(req, res), aliasesCut.get(req)),
     routes: {
       '/health': (_req, res) => sendJson(res, 200, { status: 'ok' }),
       '/ready': (_req, res) => sendReadiness(res, loaded, subgraphs.values(), options.readyTimeoutMs ?? 1000, options.signingSecret),

@@ -152,6 +152,11 @@ test('operations that differ only in aliases share a plan and a cached answer, e
     const refused = await postGraphQL<{ who: { paid: unknown } }>(gateway.url, `{ who: merchant(id: "${merchantId}") { paid: payments(first: 1) { edges { node { id } } } } }`, undefined, null);
     expect(refused.data).toEqual({ who: { paid: null } });
     expect(refused.errors?.map((error) => [error.path, error.extensions?.code])).toEqual([[['who', 'paid'], 'UNAUTHENTICATED']]);
+
+    // A validation error points into the text the client sent.
+    const text = '{\n  tools: paymentTools { id nope }\n}';
+    const invalid = await postGraphQL(gateway.url, text, undefined, PARTNER_A);
+    expect(invalid.errors?.map((error) => [error.extensions?.code, error.locations])).toEqual([['GRAPHQL_VALIDATION_FAILED', [{ line: 2, column: 28 }]]]);
   } finally {
     await gateway.stop();
   }

@@ -23,6 +23,8 @@ export interface GraphQLHttpOptions<TContext extends BaseContext> {
    * it proves, or null to refuse it with 401 and UNAUTHENTICATED.
    */
   identify?: (req: IncomingMessage, signedContent: string) => Caller | null;
+  /** Rewrites a POST's parsed JSON body before Apollo Server sees it (the context can find what it did by `req`). */
+  prepareBody?: (body: unknown, req: IncomingMessage) => unknown;
   /** Extra routes by exact path, answered before GraphQL. */
   routes?: Readonly<Record<string, Route>>;
   /** Extra routes for a path and everything under it ('/demo' answers '/demo' and '/demo/...'), after exact routes. */
@@ -97,7 +99,8 @@ async function serveGraphQL<TContext extends BaseContext>(
     }
     caller = admitted;
   }
-  const body = text === undefined ? undefined : parseJsonBody(req, text);
+  const parsed = text === undefined ? undefined : parseJsonBody(req, text);
+  const body = parsed !== undefined && options.prepareBody ? options.prepareBody(parsed, req) : parsed;
   const response = await options.apollo.executeHTTPGraphQLRequest({
     httpGraphQLRequest: { method: req.method ?? 'GET', headers, search, body },
     context: () => options.context(req, res, caller),
