@@ -31,7 +31,7 @@ export interface GraphQLResponse<TData = Record<string, unknown>> {
   status: number;
   headers: Headers;
   data?: TData | null;
-  errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, unknown> }[];
+  errors?: { message: string; path?: (string | number)[]; locations?: { line: number; column: number }[]; extensions?: Record<string, unknown> }[];
 }
 
 /** The secret the test wallet and payments share; tests sign forged and real webhooks with it. */
