@@ -42,6 +42,8 @@ export interface GatewayCli {
   signingSecret: string;
   auth: AuthOptions;
   rateLimit: RateLimitSettings;
+  /** The config file's `trustedProxies`. */
+  trustedProxies: string[];
   introspection?: boolean;
   /** REDIS_URL: rate-limit counts and cached answers shared by every gateway process. */
   redisUrl: string | undefined;
@@ -105,6 +107,7 @@ export function parseGatewayCli(argv: readonly string[], env: Record<string, str
     signingSecret,
     auth: env.DEMO_API_KEY ? { ...settings.auth, apiKeys: [...settings.auth.apiKeys, demoKey(env.DEMO_API_KEY)] } : settings.auth,
     rateLimit: settings.rateLimit,
+    trustedProxies: settings.trustedProxies,
     redisUrl: env.REDIS_URL || undefined,
     ...(settings.introspection === undefined ? {} : { introspection: settings.introspection }),
     supergraphPath,

@@ -1,6 +1,6 @@
 // The gateway's one configuration file (YAML, validated at start): who may
 // call (API key digests, JWT settings), operation limits, rate limits, the
-// response cache and introspection. Secrets never live in it: a JWT secret is named by the
+// proxies trusted to name the client, the response cache and introspection. Secrets never live in it: a JWT secret is named by the
 // environment variable that holds it, and API keys appear only as digests.
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -8,6 +8,7 @@ import { parse as parseYaml } from 'yaml';
 import { ConfigError, z } from '@interop/kit';
 import type { AuthOptions } from './auth/authenticate';
 import type { ApiKeyRecord } from './auth/api-keys';
+import { clientAddressOf } from './client-address';
 import type { OperationLimits } from './operation-limits';
 import { DEFAULT_RATE_LIMIT, type RateLimitConfig } from './rate-limit';
 import { DEFAULT_RESPONSE_CACHE, type ResponseCacheSettings } from './response-cache';
@@ -48,6 +49,8 @@ const fileSchema = z
       .strict()
       .default({}),
     responseCache: z.object({ enabled: z.boolean(), maxSizeMiB: positive }).partial().strict().default({}),
+    /** Proxies whose X-Forwarded-For names the client, for per-IP budgets; none unless listed. */
+    trustedProxies: z.array(z.string().min(1)).default([]),
     /** Introspection and field suggestions; on outside production unless set. */
     introspection: z.boolean().optional(),
   })
@@ -64,6 +67,7 @@ export interface GatewaySettings {
   limits: Partial<OperationLimits>;
   rateLimit: RateLimitSettings;
   responseCache: ResponseCacheSettings;
+  trustedProxies: string[];
   introspection: boolean | undefined;
 }
 
@@ -105,11 +109,17 @@ export function readGatewaySettings(path: string | undefined, env: Record<string
       clockToleranceSeconds: jwt.clockToleranceSeconds,
     };
   }
+  try {
+    clientAddressOf(file.trustedProxies);
+  } catch (error) {
+    throw new ConfigError(`Invalid gateway config: trustedProxies: ${(error as Error).message}`);
+  }
   return {
     auth: { apiKeys, jwt: jwtOptions },
     limits: defined(file.limits),
     rateLimit: { enabled: true, ...DEFAULT_RATE_LIMIT, ...defined(file.rateLimit) },
     responseCache: { ...DEFAULT_RESPONSE_CACHE, ...defined(file.responseCache) },
+    trustedProxies: file.trustedProxies,
     introspection: file.introspection,
   };
 }

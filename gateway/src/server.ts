@@ -14,6 +14,7 @@ import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
 import { close, createGraphQLHttpServer, createLogger, listen, maskingFormatError, sendJson, type Caller, type Logger } from '@interop/kit';
 import { aliasRestoringPlugin, normaliseBody, type NormalisedSource } from './alias-normalisation';
 import { Authenticator, type AuthOptions } from './auth/authenticate';
+import { clientAddressOf } from './client-address';
 import type { RateLimitSettings } from './gateway-config';
 import { createRateLimiter, DEFAULT_RATE_LIMIT, rateLimitedError, rateLimitHeaders } from './rate-limit';
 import { gatewayContext, type GatewayContext } from './context';
@@ -64,6 +65,8 @@ export interface GatewayOptions {
   redisUrl?: string | undefined;
   /** Separates these counts from other deployments sharing the Redis. */
   rateLimitKeyPrefix?: string;
+  /** Proxies whose X-Forwarded-For names the client for per-IP budgets (see client-address); none by default. */
+  trustedProxies?: readonly string[];
   /** Separates this deployment's cached answers from others sharing the Redis; `interop:response-cache` by default. */
   responseCacheKeyPrefix?: string;
   logger?: Logger;
@@ -205,6 +208,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     logger,
   });
   const aliasesCut = new WeakMap<IncomingMessage, NormalisedSource>();
+  const clientAddress = clientAddressOf(options.trustedProxies ?? []);
   const server: Server = createGraphQLHttpServer({
     apollo,
     graphqlPaths: GRAPHQL_PATHS,
@@ -232,7 +236,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   subscriptions.attach(server);
   /** The caller, counted against its budget: a credential's own, or its IP's when anonymous or refused. */
   async function admit(req: IncomingMessage, res: ServerResponse): Promise<Caller> {
-    const ip = req.socket.remoteAddress ?? 'unknown';
+    const ip = clientAddress(req);
     let caller: Caller;
     try {
       caller = await authenticator.authenticate(req.headers);

@@ -276,6 +276,25 @@ describe('rate limits', () => {
   });
 });
 
+test('anonymous budgets are per client: X-Forwarded-For names it only when the proxy sending it is trusted', async () => {
+  const rateLimit = { enabled: true, points: 100, anonymousPoints: 2, windowSeconds: 60 };
+  const behindProxy = await startGatewayFor(graph, {}, { rateLimit, trustedProxies: ['loopback'] });
+  const direct = await startGatewayFor(graph, {}, { rateLimit });
+  const ask = (url: string, client: string) => postGraphQL<Record<string, unknown>>(url, `{ paymentTools { id } }`, {}, { 'x-forwarded-for': client });
+  try {
+    // Through a trusted proxy (this test is on loopback), each client has its own two requests.
+    expect([(await ask(behindProxy.url, '203.0.113.7')).status, (await ask(behindProxy.url, '203.0.113.7')).status]).toEqual([200, 200]);
+    expect(codes(await ask(behindProxy.url, '203.0.113.7'))).toEqual(['RATE_LIMITED']);
+    expect((await ask(behindProxy.url, '203.0.113.8')).status).toBe(200);
+
+    // Not trusted: the header changes nothing, and the socket's address runs out of budget.
+    expect([(await ask(direct.url, '203.0.113.1')).status, (await ask(direct.url, '203.0.113.2')).status]).toEqual([200, 200]);
+    expect((await ask(direct.url, '203.0.113.3')).status).toBe(429);
+  } finally {
+    await Promise.all([behindProxy.stop(), direct.stop()]);
+  }
+});
+
 test('introspection is off when configured off (production), and the gateway still serves after every refusal above', async () => {
   const production = await startGatewayFor(graph, {}, { introspection: false });
   try {

@@ -100,6 +100,8 @@ describe('the config file and environment', () => {
     ['both JWT key sources', 'auth:\n  jwt: { audience: x, hs256SecretEnv: S, jwksFile: j.json }\n', { S: 's'.repeat(32) }],
     ['a missing JWT secret', 'auth:\n  jwt: { audience: x, hs256SecretEnv: ABSENT }\n', {}],
     ['a zero limit', 'limits: { maxDepth: 0 }\n', {}],
+    ['a proxy that is not an address', 'trustedProxies: [the-load-balancer]\n', {}],
+    ['a response cache of no size', 'responseCache: { maxSizeMiB: 0 }\n', {}],
   ])('%s stops the start with a ConfigError', (name, text, env) => {
     const path = file(`${name.replace(/\W+/g, '-')}.yaml`, text);
     expect(() => readGatewaySettings(path, env)).toThrow(ConfigError);
