@@ -7,14 +7,10 @@
 // The first two carry changes from every subgraph process to every gateway
 // process; the subgraph must be configured the same way (openSharedEventBus
 // decides for both).
-import { EventStreamClient, openSharedEventBus, type EventBus, type Logger } from '@interop/kit';
+import { EventStreamClient, openSharedEventBus, type EventBus, type Logger, type SharedEventBusConfig } from '@interop/kit';
 
-export interface FollowedBusConfig {
-  redisUrl?: string | undefined;
-  databaseUrl?: string | undefined;
-  /** Channel (Redis) or NOTIFY channel (PostgreSQL); each kind of event has its default. */
-  channel?: string;
-}
+/** As the subgraph announcing the events is configured; the channel defaults per kind of event. */
+export type FollowedBusConfig = Partial<SharedEventBusConfig>;
 
 export interface SubgraphStream {
   /** The subgraph's routing URL, once the supergraph is loaded. */

@@ -25,5 +25,6 @@ export * from './events/event-stream-client';
 export * from './events/payment-event';
 export * from './events/fact-event';
 export * from './events/announcer';
+export * from './events/event-outlet';
 export * from './events/backoff';
 export * from './access';

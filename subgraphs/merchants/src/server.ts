@@ -3,17 +3,14 @@
 import { join } from 'node:path';
 import {
   createLogger,
-  eventStreamRoute,
+  eventOutlet,
   FACT_EVENTS_CHANNEL,
   FACT_EVENTS_PATH,
   loadTypeDefs,
-  LocalEventBus,
-  openSharedEventBus,
   serveSubgraph,
   SubgraphClient,
   type RunningSubgraph,
   type SubgraphDefinition,
-  type EventBus,
   type SharedEventBusConfig,
   type SubgraphTrust,
 } from '@interop/kit';
@@ -62,11 +59,8 @@ export interface MerchantsOptions extends PeerOptions {
 export async function startMerchants(options: MerchantsOptions): Promise<RunningSubgraph> {
   const logger = createLogger('merchants');
   const peers = createPeerFacts(options);
-  const ownEvents = new LocalEventBus(logger);
-  const sharedEvents = openSharedEventBus({ ...options.events, channel: options.events?.channel ?? FACT_EVENTS_CHANNEL }, logger);
-  const buses: EventBus[] = sharedEvents ? [ownEvents, sharedEvents] : [ownEvents];
-  const stopPublishing = publishFactChanges(options.store, buses, logger);
-  const eventStream = eventStreamRoute({ bus: ownEvents, path: FACT_EVENTS_PATH, secret: options.trust.signingSecret, logger });
+  const events = eventOutlet({ shared: options.events, channel: FACT_EVENTS_CHANNEL, path: FACT_EVENTS_PATH, secret: options.trust.signingSecret, logger });
+  const stopPublishing = publishFactChanges(options.store, events.buses, logger);
   const running = await serveSubgraph({
     definition: merchantsSubgraph,
     logger,
@@ -74,22 +68,14 @@ export async function startMerchants(options: MerchantsOptions): Promise<Running
     host: options.host,
     trust: options.trust,
     context: (caller) => createContext(options.store, peers, caller),
-    routes: { [FACT_EVENTS_PATH]: eventStream.route },
+    routes: events.routes,
     onStop: async () => {
-      // After requests in flight finished, so the changes they made are still announced.
       stopPublishing();
-      await sharedEvents?.close();
+      await events.close();
       if (options.closeStore) await options.store.db.close();
     },
   });
-  return {
-    ...running,
-    stop() {
-      // Event streams never end by themselves: end them first, or the drain would wait for them.
-      eventStream.close();
-      return running.stop();
-    },
-  };
+  return events.endingStreamsOnStop(running);
 }
 
 export { createContext };

@@ -9,8 +9,6 @@
 import { announcer, encodePaymentEvent, type EventBus, type Logger } from '@interop/kit';
 import type { PaymentLedger } from './store/ledger';
 
-export const PAYMENT_EVENTS_PATH = '/events/payments';
-
 export function publishPaymentChanges(ledger: PaymentLedger, buses: readonly EventBus[], logger: Logger): () => void {
   const out = announcer(buses, { what: 'payment event', catchUp: () => encodePaymentEvent({ resync: true }), logger });
   const stop = ledger.onChange((change) => out.announce(encodePaymentEvent(change), { paymentId: change.paymentId, status: change.status }));

@@ -3,20 +3,19 @@
 import { join } from 'node:path';
 import {
   createLogger,
-  eventStreamRoute,
-  LocalEventBus,
+  eventOutlet,
   loadTypeDefs,
-  openSharedEventBus,
   PAYMENT_EVENTS_CHANNEL,
+  PAYMENT_EVENTS_PATH,
   serveSubgraph,
   SubgraphClient,
-  type EventBus,
   type RunningSubgraph,
+  type SharedEventBusConfig,
   type SubgraphDefinition,
   type SubgraphTrust,
 } from '@interop/kit';
 import { createContext } from './context';
-import { PAYMENT_EVENTS_PATH, publishPaymentChanges } from './payment-events';
+import { publishPaymentChanges } from './payment-events';
 import { PaymentService } from './payment-service';
 import { PeerFacts } from './peers';
 import { SandboxWallet } from './providers/sandbox-wallet';
@@ -77,16 +76,10 @@ export interface PaymentsOptions extends PeerOptions {
   /**
    * Where status changes go besides this process's own stream (/events/payments):
    * Redis when `redisUrl` is set, else PostgreSQL when `databaseUrl` names a
-   * server (see `openSharedEventBus`); gateways must be given the same.
+   * server (see `openSharedEventBus`); gateways must be given the same. The
+   * channel is `payment_events` unless given.
    */
-  events?: PaymentEventsOptions;
-}
-
-export interface PaymentEventsOptions {
-  redisUrl?: string | undefined;
-  databaseUrl?: string | undefined;
-  /** Channel (Redis) or NOTIFY channel (PostgreSQL); `payment_events` by default. */
-  channel?: string;
+  events?: Partial<SharedEventBusConfig>;
 }
 
 export async function startPayments(options: PaymentsOptions): Promise<RunningSubgraph> {
@@ -104,16 +97,14 @@ export async function startPayments(options: PaymentsOptions): Promise<RunningSu
       timeoutMs: options.peerTimeoutMs,
     });
   const payments = new PaymentService(options.ledger, peers, provider, options.paymentTtlSeconds);
-  const ownEvents = new LocalEventBus(logger);
-  const sharedEvents = openSharedEventBus({ ...options.events, channel: options.events?.channel ?? PAYMENT_EVENTS_CHANNEL }, logger);
-  const buses: EventBus[] = sharedEvents ? [ownEvents, sharedEvents] : [ownEvents];
-  const stopPublishing = publishPaymentChanges(options.ledger, buses, logger);
-  const eventStream = eventStreamRoute({
-    bus: ownEvents,
+  const events = eventOutlet({
+    shared: options.events,
+    channel: PAYMENT_EVENTS_CHANNEL,
     path: PAYMENT_EVENTS_PATH,
     secret: options.trust.signingSecret,
     logger,
   });
+  const stopPublishing = publishPaymentChanges(options.ledger, events.buses, logger);
   const sweep = setInterval(() => {
     payments.expireDue().catch((error: unknown) => logger.error({ err: error }, 'expiry sweep failed'));
   }, options.expirySweepMs ?? 5000);
@@ -127,27 +118,19 @@ export async function startPayments(options: PaymentsOptions): Promise<RunningSu
     context: (caller) => createContext({ store, ledger: options.ledger, peers, payments }, caller),
     routes: {
       '/webhooks/wallet': walletWebhookRoute(payments, options.wallet.secret, logger),
-      [PAYMENT_EVENTS_PATH]: eventStream.route,
+      ...events.routes,
     },
     onStop: async () => {
       clearInterval(sweep);
-      // After requests in flight finished, so the changes they made are still published.
       stopPublishing();
-      await sharedEvents?.close();
+      await events.close();
       if (options.closeLedger) await options.ledger.db.close();
     },
   });
   ownUrl = running.url;
-  return {
-    ...running,
-    stop() {
-      // Event streams never end by themselves: end them first, or the drain would wait for them.
-      eventStream.close();
-      return running.stop();
-    },
-  };
+  return events.endingStreamsOnStop(running);
 }
 
-export { PaymentsStore, createContext, PaymentService, PAYMENT_EVENTS_PATH };
+export { PaymentsStore, createContext, PaymentService };
 export { openPaymentLedger } from './store/open';
 export { PaymentLedger } from './store/ledger';
