@@ -15,8 +15,8 @@
 // their TTL).
 //
 // An answer is stored the second time its key is asked within the recent
-// window, not the first: one-off operations (a changing alias, an ad-hoc
-// query) never push the answers that repeat out of the cache.
+// window, not the first: one-off operations (an ad-hoc query, a variable
+// value asked once) never push the answers that repeat out of the cache.
 import { createHash, randomUUID } from 'node:crypto';
 import type { ApolloServerPlugin } from '@apollo/server';
 import responseCachePlugin from '@apollo/server-plugin-response-cache';
