@@ -9,7 +9,8 @@
 // The text is read with GraphQL's lexer, not parsed: it is cheaper than the
 // parse it saves. Only documents with one operation and no fragments are
 // rewritten (with fragments, which fields share a response key depends on
-// types); anything else, a syntax error included, goes on as sent.
+// types); anything else, a syntax error included, goes on as sent. So is a
+// document nested deeper than MAX_NESTING: cutting recurses once per level.
 //
 // Cutting an alias never changes whether the operation is valid: an alias is
 // cut only where its field's name is the only one of that name in the
@@ -37,6 +38,9 @@ export interface NormalisedSource {
   original: string;
   cuts: readonly Cut[];
 }
+
+/** Far deeper than the gateway's limits admit (see document-limits); only a guard for this module on its own. */
+const MAX_NESTING = 100;
 
 interface Field {
   alias: Token | undefined;
@@ -95,7 +99,7 @@ function readSelections(text: string): Field[][] | null {
           operations.push(open[0]!);
         } else {
           const owner = open.at(-1)!.at(-1);
-          if (!owner || owner.selections) return null;
+          if (!owner || owner.selections || open.length >= MAX_NESTING) return null;
           owner.selections = [];
           open.push(owner.selections);
         }

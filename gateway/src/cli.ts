@@ -27,7 +27,7 @@ export interface GatewayCli {
   /** Default fetch timeout (SUBGRAPH_TIMEOUT_MS) and per-subgraph ones (--subgraph-timeout). */
   subgraphTimeoutMs: number;
   subgraphTimeouts: Record<string, number>;
-  /** The config file's, overridden by GATEWAY_MAX_DEPTH, GATEWAY_MAX_ALIASES, GATEWAY_MAX_ROOT_FIELDS and GATEWAY_MAX_COST. */
+  /** The config file's, overridden by GATEWAY_MAX_DEPTH, GATEWAY_MAX_ALIASES, GATEWAY_MAX_ROOT_FIELDS, GATEWAY_MAX_COST, GATEWAY_MAX_TOKENS and GATEWAY_MAX_FRAGMENTS. */
   limits: OperationLimits;
   /** From REDIS_URL and DATABASE_URL, as the payments subgraph reads them: where payment status changes come from. */
   paymentEvents: PaymentEventsConfig;
@@ -122,6 +122,8 @@ export function parseGatewayCli(argv: readonly string[], env: Record<string, str
       maxAliases: setting(env.GATEWAY_MAX_ALIASES, 'GATEWAY_MAX_ALIASES', limits.maxAliases),
       maxRootFields: setting(env.GATEWAY_MAX_ROOT_FIELDS, 'GATEWAY_MAX_ROOT_FIELDS', limits.maxRootFields),
       maxCost: setting(env.GATEWAY_MAX_COST, 'GATEWAY_MAX_COST', limits.maxCost),
+      maxTokens: setting(env.GATEWAY_MAX_TOKENS, 'GATEWAY_MAX_TOKENS', limits.maxTokens),
+      maxFragments: setting(env.GATEWAY_MAX_FRAGMENTS, 'GATEWAY_MAX_FRAGMENTS', limits.maxFragments),
     },
     paymentEvents: { redisUrl: env.REDIS_URL || undefined, databaseUrl: env.DATABASE_URL || undefined },
     factEvents: { redisUrl: env.REDIS_URL || undefined, databaseUrl: env.DATABASE_URL || undefined },

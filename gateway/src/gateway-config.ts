@@ -42,7 +42,7 @@ const positive = z.number().int().min(1);
 const fileSchema = z
   .object({
     auth: z.object({ apiKeys: z.array(apiKeySchema).default([]), jwt: jwtSchema.optional() }).strict().default({ apiKeys: [] }),
-    limits: z.object({ maxDepth: positive, maxAliases: positive, maxRootFields: positive, maxCost: positive }).partial().strict().default({}),
+    limits: z.object({ maxDepth: positive, maxAliases: positive, maxRootFields: positive, maxCost: positive, maxTokens: positive, maxFragments: positive }).partial().strict().default({}),
     rateLimit: z
       .object({ enabled: z.boolean(), points: positive, anonymousPoints: positive, windowSeconds: positive })
       .partial()

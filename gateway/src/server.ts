@@ -9,7 +9,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
-import type { DocumentNode, GraphQLSchema } from 'graphql';
+import type { DocumentNode, GraphQLError, GraphQLSchema } from 'graphql';
 import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
 import { close, createGraphQLHttpServer, createLogger, listen, maskingFormatError, sendJson, type Caller, type Logger } from '@interop/kit';
 import { aliasRestoringPlugin, normaliseBody, type NormalisedSource } from './alias-normalisation';
@@ -22,6 +22,7 @@ import { SubgraphDataSource } from './data-source';
 import { DEMO_PATH, demoRoute, type DemoOptions } from './demo';
 import { EXAMPLE_OPERATION, EXAMPLE_VARIABLES } from './example-operation';
 import { GatewayMetrics } from './metrics';
+import { requestRefusal } from './document-limits';
 import { DEFAULT_OPERATION_LIMITS, operationLimitsPlugin, type OperationLimits } from './operation-limits';
 import { operationResolutionPlugin } from './operation-resolution';
 import { countingPlanCache } from './plan-cache';
@@ -51,7 +52,7 @@ export interface GatewayOptions {
   readyTimeoutMs?: number;
   /** How long a stop waits for requests in flight before cutting connections. */
   drainMs?: number;
-  /** Depth, alias, root-field and cost limits checked before planning. */
+  /** Token, fragment and nesting limits checked before parsing; depth, alias, root-field and cost limits before planning. */
   limits?: OperationLimits;
   /** Shared with the subgraphs; the caller's identity travels to them sealed with it. */
   signingSecret: string;
@@ -110,6 +111,7 @@ export function createGatewayApollo(options: GatewayOptions, responseCache: Resp
   const overrides = options.subgraphUrls ?? {};
   const introspection = introspectionOn(options);
   const subgraphs = new Map<string, SubgraphProbe>();
+  const limits = options.limits ?? DEFAULT_OPERATION_LIMITS;
   const gateway = new ApolloGateway({
     ...(options.supergraphPath
       ? { supergraphSdl: watchedSupergraph(options.supergraphPath, servableSupergraph(options.supergraphSdl), logger) }
@@ -154,10 +156,12 @@ export function createGatewayApollo(options: GatewayOptions, responseCache: Resp
     // that in memory); operations that repeat fit in far less, and one-off
     // sources would only fill it.
     documentStore: new InMemoryLRUCache<DocumentNode>({ maxSize: DOCUMENT_STORE_MIB * 1024 * 1024 }),
+    // The HTTP paths refuse longer text before this (see document-limits); this holds for any other way in.
+    parseOptions: { maxTokens: limits.maxTokens },
     plugins: [
       subscriptionsOverHttpRefused(),
       operationResolutionPlugin(),
-      operationLimitsPlugin(options.limits ?? DEFAULT_OPERATION_LIMITS),
+      operationLimitsPlugin(limits),
       requestMetricsPlugin(metrics, logger),
       ...(responseCache?.plugins() ?? []),
       aliasRestoringPlugin(),
@@ -194,6 +198,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     invalidateOnFactChanges(responseCache, options.factEvents ?? {}, { merchantsUrl: () => subgraphs.get('merchants')?.url, secret: options.signingSecret }, logger);
   await apollo.start();
   let loaded = true;
+  const limits = options.limits ?? DEFAULT_OPERATION_LIMITS;
   const subscriptions = createSubscriptionServer({
     apollo,
     schema: apiSchema,
@@ -204,24 +209,38 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     authenticate: (headers) => authenticator.authenticate(headers),
     ...(options.subscriptionLimits ? { limits: options.subscriptionLimits } : {}),
     maxBodyBytes: MAX_BODY_BYTES,
+    documentLimits: limits,
     hideSchemaDetails: !introspectionOn(options),
     logger,
   });
   const aliasesCut = new WeakMap<IncomingMessage, NormalisedSource>();
+  const refused = new WeakMap<IncomingMessage, GraphQLError>();
   const clientAddress = clientAddressOf(options.trustedProxies ?? []);
   const server: Server = createGraphQLHttpServer({
     apollo,
     graphqlPaths: GRAPHQL_PATHS,
     maxBodyBytes: MAX_BODY_BYTES,
     streams: subscriptions.streams,
-    // Aliases that tell no fields apart are cut before Apollo parses the operation (see alias-normalisation).
+    // Aliases that tell no fields apart are cut before Apollo parses the operation (see alias-normalisation),
+    // from text within the document limits only; text past them goes on as sent, for the context to refuse.
     prepareBody: (body, req) => {
+      const refusal = requestRefusal(body, '', limits);
+      if (refusal) {
+        refused.set(req, refusal);
+        return body;
+      }
       const rewritten = normaliseBody(body);
       if (!rewritten) return body;
       aliasesCut.set(req, rewritten.normalised);
       return rewritten.body;
     },
-    context: async (req, res) => gatewayContext(await admit(req, res), aliasesCut.get(req)),
+    // Refused after admission, so a refused request still counts against its caller's budget.
+    context: async (req, res) => {
+      const caller = await admit(req, res);
+      const refusal = refused.get(req) ?? (req.method === 'GET' ? requestRefusal(undefined, new URL(req.url ?? '/', 'http://localhost').search, limits) : null);
+      if (refusal) throw refusal;
+      return gatewayContext(caller, aliasesCut.get(req));
+    },
     routes: {
       '/health': (_req, res) => sendJson(res, 200, { status: 'ok' }),
       '/ready': (_req, res) => sendReadiness(res, loaded, subgraphs.values(), options.readyTimeoutMs ?? 1000, options.signingSecret),

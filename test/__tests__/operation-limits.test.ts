@@ -3,6 +3,7 @@
 import { startGraph, startGatewayFor, type Graph } from '../harness';
 import type { RunningGateway } from '@interop/gateway';
 import { startProxy, type Proxy } from '../proxy';
+import { firstOutcome, wsClient } from '../subscription-helpers';
 
 let graph: Graph;
 let gateway: RunningGateway;
@@ -90,6 +91,89 @@ test.each([
   expect(response.status).toBe(400);
   expect(response.codes).toEqual(['OPERATION_RESOLUTION_FAILURE']);
   expect(forwarded()).toBe(before);
+});
+
+// Small texts that once cost time exponential in their size or overflowed the stack.
+const doubling = (levels: number, on = 'Query', leaf = '__typename') =>
+  [
+    ...Array.from({ length: levels }, (_, i) => `fragment E${i} on ${on} { ...E${i + 1} ...E${i + 1} }`),
+    `fragment E${levels} on ${on} { ${leaf} }`,
+  ].join('\n');
+const chain = (length: number, on = 'Query', leaf = '__typename') =>
+  [...Array.from({ length }, (_, i) => `fragment C${i} on ${on} { ...C${i + 1} }`), `fragment C${length} on ${on} { ${leaf} }`].join('\n');
+const NORMAL = '{ platform(id: "taobao") { name } }';
+// Far past any limit; none of these may take long. Generous, for a loaded machine: the documents once took seconds to minutes.
+const QUICKLY_MS = 5_000;
+
+test.each([
+  ['fragments each spreading the next twice, 27 levels', { query: `{ ...E0 }\n${doubling(26)}` }, 'OPERATION_TOO_EXPENSIVE'],
+  ['the same with fields', { query: `{ ...E0 }\n${doubling(26, 'Query', 'paymentTools { id }')}` }, 'OPERATION_TOO_EXPENSIVE'],
+  ['the same under first: 0', { query: `{ merchants(first: 0) { edges { node { ...E0 } } } }\n${doubling(26, 'Merchant', 'id')}` }, 'OPERATION_TOO_EXPENSIVE'],
+  ['the same inside introspection', { query: `{ __schema { ...E0 } }\n${doubling(26, '__Schema', 'description')}` }, 'OPERATION_TOO_EXPENSIVE'],
+  ['a chain of 3,000 fragments', { query: `{ ...C0 }\n${chain(3000)}` }, 'TOO_MANY_FRAGMENTS'],
+  ['a chain of 4,000 fragments', { query: `{ ...C0 }\n${chain(4000)}` }, 'TOO_MANY_FRAGMENTS'],
+  ['a selection nested 10,000 deep', { query: `{ ${'platform(id: "taobao") { '.repeat(10_000)}name${' }'.repeat(10_000)} }` }, 'OPERATION_TOO_DEEP'],
+  ['an aliased selection nested 10,000 deep', { query: `{ ${'a: platform(id: "taobao") { '.repeat(10_000)}name${' }'.repeat(10_000)} }` }, 'OPERATION_TOO_DEEP'],
+  ['a list argument nested 10,000 deep', { query: `{ platform(id: ${'['.repeat(10_000)}"x"${']'.repeat(10_000)}) { name } }` }, 'OPERATION_TOO_DEEP'],
+  ['an object argument nested 10,000 deep', { query: `{ platform(id: ${'{a: '.repeat(10_000)}1${'}'.repeat(10_000)}) { name } }` }, 'OPERATION_TOO_DEEP'],
+  ['5,000 aliases', { query: `{ ${Array.from({ length: 5000 }, (_, i) => `a${i}: __typename`).join(' ')} }` }, 'TOO_MANY_TOKENS'],
+  ['5,000 directives', { query: `{ platform(id: "taobao") ${'@include(if: true) '.repeat(5000)} { name } }` }, 'TOO_MANY_TOKENS'],
+  ['a chain of fragments spreading themselves round', { query: `{ ...A } fragment A on Query { ...B __typename } fragment B on Query { ...A }` }, 'GRAPHQL_VALIDATION_FAILED'],
+])('%s is refused with its code at once, and a normal query beside it still answers', async (_name, request, code) => {
+  const before = forwarded();
+  const started = performance.now();
+  const [response, normal] = await Promise.all([send(JSON.stringify(request)), send(JSON.stringify({ query: NORMAL }))]);
+  expect(performance.now() - started).toBeLessThan(QUICKLY_MS);
+  expect(response.status).toBe(400);
+  expect(response.codes).toEqual([code]);
+  expect(normal.status).toBe(200);
+  expect(normal.json.data).toEqual({ platform: { name: 'Taobao' } });
+  expect(forwarded()).toBeLessThanOrEqual(before + 1);
+});
+
+test.each([
+  ['a list', `${'['.repeat(100_000)}1${']'.repeat(100_000)}`],
+  ['an object', `${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}`],
+])('variables holding %s nested 100,000 deep are refused with OPERATION_TOO_DEEP', async (_name, value) => {
+  const response = await send(`{"query":"query Q($id: ID!) { platform(id: $id) { name } }","variables":{"id":${value}}}`);
+  expect(response.status).toBe(400);
+  expect(response.codes).toEqual(['OPERATION_TOO_DEEP']);
+});
+
+test('a GET is held to the same limits before parsing', async () => {
+  const url = new URL(gateway.url);
+  url.searchParams.set('query', `{ ${'a{'.repeat(500)}b${'}'.repeat(500)} }`);
+  const response = await fetch(url, { headers: { 'apollo-require-preflight': 'true' } });
+  expect(response.status).toBe(400);
+  expect(((await response.json()) as { errors: { extensions: { code: string } }[] }).errors.map((e) => e.extensions.code)).toEqual(['OPERATION_TOO_DEEP']);
+});
+
+test('a chain of as many fragments as the limit allows answers', async () => {
+  const response = await send(JSON.stringify({ query: `{ ...C0 }\n${chain(99)}` }));
+  expect(response.status).toBe(200);
+  expect(response.json.data).toEqual({ __typename: 'Query' });
+});
+
+test('the standard introspection query stays within the limits', async () => {
+  const { getIntrospectionQuery } = await import('graphql');
+  const response = await send(JSON.stringify({ query: getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, inputValueDeprecation: true }) }));
+  expect(response.status).toBe(200);
+  expect(response.codes).toEqual([]);
+});
+
+test.each([
+  ['fragments each spreading the next twice', `subscription { paymentUpdated(id: "p") { ...E0 } }\n${doubling(26, 'Payment', 'id')}`, 'OPERATION_TOO_EXPENSIVE'],
+  ['a chain of 3,000 fragments', `subscription { paymentUpdated(id: "p") { ...C0 } }\n${chain(3000, 'Payment', 'id')}`, 'TOO_MANY_FRAGMENTS'],
+  ['a selection nested 10,000 deep', `subscription { paymentUpdated(id: "p") { ${'merchant { storefronts { '.repeat(5000)}id${' } }'.repeat(5000)} } }`, 'OPERATION_TOO_DEEP'],
+])('a subscription of %s is refused with its code', async (_name, query, code) => {
+  // The graph's own gateway: this file's follows payment events through a proxy that does not stream them.
+  const client = wsClient(graph.gateway);
+  try {
+    const outcome = await firstOutcome(client.iterate({ query }));
+    expect(Array.isArray(outcome) ? outcome.map((error: { extensions?: { code?: string } }) => error.extensions?.code) : outcome).toEqual([code]);
+  } finally {
+    await client.dispose();
+  }
 });
 
 test('after all of that the gateway still serves a normal query', async () => {

@@ -55,3 +55,8 @@ test('nulls, lists and keys outside the renames pass through unchanged', () => {
   const result = normaliseSource('{ p: platform(id: "nowhere") { name } t: paymentTools { id } }');
   expect(restoreAliases({ platform: null, paymentTools: [{ id: 'alipay' }] }, result!.renames)).toEqual({ p: null, t: [{ id: 'alipay' }] });
 });
+
+test('a selection nested 10,000 deep is left as sent, without exhausting the stack', () => {
+  const deep = `{ ${'a: platform(id: "taobao") { '.repeat(10_000)}name${' }'.repeat(10_000)} }`;
+  expect(normaliseSource(deep)).toBeNull();
+});

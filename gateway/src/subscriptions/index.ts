@@ -9,6 +9,7 @@ import type { ApolloServer } from '@apollo/server';
 import type { GraphQLSchema } from 'graphql';
 import type { GraphQLStreams, Logger } from '@interop/kit';
 import type { GatewayContext } from '../context';
+import type { DocumentLimits } from '../document-limits';
 import { anonymousCallers, type Authenticate } from './credentials';
 import { CallerQuota, DEFAULT_SUBSCRIPTION_LIMITS, type SubscriptionLimits } from './limits';
 import { PaymentEvents, type PaymentEventsConfig } from './payment-events';
@@ -33,6 +34,8 @@ export interface SubscriptionServerOptions {
   authenticate?: Authenticate;
   limits?: Partial<SubscriptionLimits>;
   maxBodyBytes: number;
+  /** Checked on a subscription's text before it is parsed, as for a query. */
+  documentLimits: DocumentLimits;
   hideSchemaDetails: boolean;
   logger: Logger;
 }
@@ -56,6 +59,7 @@ export function createSubscriptionServer(options: SubscriptionServerOptions): Su
     events,
     quota: new CallerQuota(limits.maxPerCaller),
     eventsReadyTimeoutMs: limits.eventsReadyTimeoutMs,
+    documentLimits: options.documentLimits,
     hideSchemaDetails: options.hideSchemaDetails,
     logger: options.logger,
   });

@@ -28,6 +28,7 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { ErrorCode } from '@interop/kit';
+import { documentRefusal, variablesRefusal, type DocumentLimits } from '../document-limits';
 
 export const SUBSCRIPTION_FIELD = 'paymentUpdated';
 const QUERY_FIELD = 'payment';
@@ -60,7 +61,7 @@ export interface SubscriptionPlan {
 export function planSubscription(
   schema: GraphQLSchema,
   request: SubscriptionRequest,
-  options: { hideSuggestions: boolean },
+  options: { hideSuggestions: boolean; limits: DocumentLimits },
 ): SubscriptionPlan | GraphQLFormattedError[] {
   const { query, variables = {}, operationName } = request;
   if (typeof query !== 'string' || query.length === 0) return [refusal('BAD_REQUEST', 'The request has no query.')];
@@ -69,6 +70,12 @@ export function planSubscription(
   }
   if (operationName != null && typeof operationName !== 'string') return [refusal('BAD_REQUEST', '`operationName` must be a string.')];
 
+  // Everything below walks the document; the text's size and nesting are bounded first.
+  const refused = documentRefusal(query, options.limits) ?? variablesRefusal(variables, options.limits);
+  if (refused) {
+    const { http: _http, ...extensions } = refused.extensions;
+    return [{ message: refused.message, extensions }];
+  }
   let document: DocumentNode;
   try {
     document = parse(query);

@@ -9,6 +9,7 @@ import type { ApolloServer } from '@apollo/server';
 import type { FormattedExecutionResult, GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import type { Caller, Logger } from '@interop/kit';
 import type { GatewayContext } from '../context';
+import type { DocumentLimits } from '../document-limits';
 import { tooManySubscriptions, type CallerQuota } from './limits';
 import { planSubscription, type SubscriptionPlan, type SubscriptionRequest } from './operation';
 import { PaymentFeed } from './payment-feed';
@@ -32,6 +33,7 @@ export interface PaymentSubscriptionsOptions {
   events: PaymentEvents;
   quota: CallerQuota;
   eventsReadyTimeoutMs: number;
+  documentLimits: DocumentLimits;
   hideSchemaDetails: boolean;
   logger: Logger;
 }
@@ -46,7 +48,7 @@ export class PaymentSubscriptions {
     const { schema, quota, events, logger } = this.options;
     const apiSchema = schema();
     if (!apiSchema) throw new Error('No supergraph loaded');
-    const plan = planSubscription(apiSchema, request, { hideSuggestions: this.options.hideSchemaDetails });
+    const plan = planSubscription(apiSchema, request, { hideSuggestions: this.options.hideSchemaDetails, limits: this.options.documentLimits });
     if (Array.isArray(plan)) {
       onEnd();
       return { errors: plan };

@@ -21,6 +21,10 @@ export const ErrorCode = {
   TOO_MANY_ROOT_FIELDS: 'TOO_MANY_ROOT_FIELDS',
   /** The operation's estimated cost (fields times list sizes) is over the gateway's limit; nothing was run. */
   OPERATION_TOO_EXPENSIVE: 'OPERATION_TOO_EXPENSIVE',
+  /** The operation's text has more tokens than the gateway reads; nothing was parsed or run. */
+  TOO_MANY_TOKENS: 'TOO_MANY_TOKENS',
+  /** The operation's text defines more fragments than the gateway allows; nothing was parsed or run. */
+  TOO_MANY_FRAGMENTS: 'TOO_MANY_FRAGMENTS',
   /** The request carries a credential the gateway does not accept (unknown, expired, badly signed or for another audience), or a field needs a credential and none was given. */
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   /** The credential is valid but may not do this: a scope is missing, or the payment, merchant or opt-in belongs to someone else. The field is null; the rest of the response stands. */

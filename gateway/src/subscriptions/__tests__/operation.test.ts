@@ -2,6 +2,7 @@
 // alias, variables and fragments (only those used), plus the status changes
 // under a key the selection does not use; and each refusal with its code.
 import { buildSchema, parse, print } from 'graphql';
+import { DEFAULT_OPERATION_LIMITS } from '../../operation-limits';
 import { planSubscription, type SubscriptionPlan } from '../operation';
 
 const schema = buildSchema(`
@@ -11,7 +12,7 @@ const schema = buildSchema(`
   type Event { toStatus: String! }
 `);
 
-const plan = (query: string, variables?: Record<string, unknown>) => planSubscription(schema, { query, variables }, { hideSuggestions: false });
+const plan = (query: string, variables?: Record<string, unknown>) => planSubscription(schema, { query, variables }, { hideSuggestions: false, limits: DEFAULT_OPERATION_LIMITS });
 const codes = (planned: ReturnType<typeof plan>) => (Array.isArray(planned) ? planned.map((error) => error.extensions?.['code']) : 'planned');
 
 test('the equivalent query keeps the alias, variables and payment fragments, and reads the changes under a free key', () => {

@@ -4,6 +4,7 @@
 // re-read after a gap, completion after a final status, refusals that end it.
 import { buildSchema, type ExecutionResult, type FormattedExecutionResult } from 'graphql';
 import type { PaymentChanged } from '@interop/kit';
+import { DEFAULT_OPERATION_LIMITS } from '../../operation-limits';
 import { planSubscription, type SubscriptionPlan } from '../operation';
 import { PaymentFeed } from '../payment-feed';
 import type { PaymentEventListener } from '../payment-events';
@@ -16,7 +17,7 @@ const schema = buildSchema(`
 `);
 
 function plan(query = 'subscription { paymentUpdated(id: "pay_1") { status reference } }'): SubscriptionPlan {
-  const planned = planSubscription(schema, { query }, { hideSuggestions: false });
+  const planned = planSubscription(schema, { query }, { hideSuggestions: false, limits: DEFAULT_OPERATION_LIMITS });
   if (Array.isArray(planned)) throw new Error(JSON.stringify(planned));
   return planned;
 }

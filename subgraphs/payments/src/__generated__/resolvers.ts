@@ -110,10 +110,14 @@ export type ErrorCode =
   | 'SUBGRAPH_UNAVAILABLE'
   /** The operation uses more aliases than the gateway allows: HTTP 400, nothing was run; `extensions.limit` gives the limit. */
   | 'TOO_MANY_ALIASES'
+  /** The operation's text defines more fragments than the gateway allows: HTTP 400, nothing was parsed or run; `extensions.limit` gives the limit. */
+  | 'TOO_MANY_FRAGMENTS'
   /** The operation asks for more root fields than the gateway allows: HTTP 400, nothing was run; `extensions.limit` gives the limit. */
   | 'TOO_MANY_ROOT_FIELDS'
   /** A connection or caller already holds as many subscriptions as the gateway allows; `extensions.scope` (`connection` or `caller`) and `extensions.limit` say which (HTTP 429 over Server-Sent Events). */
   | 'TOO_MANY_SUBSCRIPTIONS'
+  /** The operation's text has more tokens (names, punctuation, values; not comments) than the gateway reads: HTTP 400, nothing was parsed or run; `extensions.limit` gives the limit. */
+  | 'TOO_MANY_TOKENS'
   /** The request carries a credential the gateway does not accept (an unknown key, an expired or badly signed token, another audience): HTTP 401 before anything runs. Or a field needs a credential and none was sent: that field is null, the rest stands. */
   | 'UNAUTHENTICATED';
 
