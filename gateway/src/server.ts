@@ -221,6 +221,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     graphqlPaths: GRAPHQL_PATHS,
     maxBodyBytes: MAX_BODY_BYTES,
     streams: subscriptions.streams,
+    logger,
     // Aliases that tell no fields apart are cut before Apollo parses the operation (see alias-normalisation),
     // from text within the document limits only; text past them goes on as sent, for the context to refuse.
     prepareBody: (body, req) => {

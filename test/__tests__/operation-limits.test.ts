@@ -2,6 +2,8 @@
 // called, each with its code; the gateway still serves normal queries after.
 import { startGraph, startGatewayFor, type Graph } from '../harness';
 import type { RunningGateway } from '@interop/gateway';
+import { IDENTITY_HEADER, signIdentity } from '@interop/kit';
+import { PARTNER_A, TEST_TRUST } from '../identities';
 import { startProxy, type Proxy } from '../proxy';
 import { firstOutcome, wsClient } from '../subscription-helpers';
 
@@ -76,10 +78,29 @@ test.each([
   ['a batched array', JSON.stringify([{ query: '{ paymentTools { id } }' }, { query: '{ platforms { id } }' }]), 'application/json', 400],
   ['a body over 1 MiB', JSON.stringify({ query: `{ paymentTools { id } } # ${'x'.repeat(1024 * 1024)}` }), 'application/json', 413],
   ['a simple request without a preflight-proof content type (CSRF)', 'query=%7B%20paymentTools%20%7B%20id%20%7D%20%7D', 'application/x-www-form-urlencoded', 400],
-])('%s is refused and reaches no subgraph', async (_name, body, contentType, status) => {
+])('%s is refused as a GraphQL error with BAD_REQUEST and reaches no subgraph', async (_name, body, contentType, status) => {
   const before = forwarded();
-  expect((await send(body, contentType)).status).toBe(status);
+  const response = await send(body, contentType);
+  expect(response.status).toBe(status);
+  expect(response.codes).toEqual(['BAD_REQUEST']);
   expect(forwarded()).toBe(before);
+});
+
+test('a path the gateway does not serve is a GraphQL error with BAD_REQUEST', async () => {
+  const response = await fetch(new URL('/nowhere', gateway.url));
+  expect(response.status).toBe(404);
+  expect(((await response.json()) as { errors: { extensions: { code: string } }[] }).errors.map((e) => e.extensions.code)).toEqual(['BAD_REQUEST']);
+});
+
+test('a subgraph answers malformed JSON (signed as the gateway signs) as the gateway does', async () => {
+  const body = '{"query": ';
+  const response = await fetch(graph.subgraphs.payments.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: signIdentity(TEST_TRUST.signingSecret, PARTNER_A.caller, body) },
+    body,
+  });
+  expect(response.status).toBe(400);
+  expect(((await response.json()) as { errors: { extensions: { code: string } }[] }).errors.map((e) => e.extensions.code)).toEqual(['BAD_REQUEST']);
 });
 
 test.each([
@@ -169,7 +190,9 @@ test.each([
   // The graph's own gateway: this file's follows payment events through a proxy that does not stream them.
   const client = wsClient(graph.gateway);
   try {
+    const started = performance.now();
     const outcome = await firstOutcome(client.iterate({ query }));
+    expect(performance.now() - started).toBeLessThan(QUICKLY_MS);
     expect(Array.isArray(outcome) ? outcome.map((error: { extensions?: { code?: string } }) => error.extensions?.code) : outcome).toEqual([code]);
   } finally {
     await client.dispose();

@@ -5,7 +5,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { context as otelContext } from '@opentelemetry/api';
+import { ErrorCode } from './errors';
 import type { Caller } from './identity';
+import type { Logger } from './logger';
 import { requestIdOf, requestScope } from './request-scope';
 import { extractTraceContext, inSpan } from './tracing';
 
@@ -33,6 +35,8 @@ export interface GraphQLHttpOptions<TContext extends BaseContext> {
   maxBodyBytes?: number;
   /** Another transport on the GraphQL paths (GraphQL over Server-Sent Events): answers the requests it accepts instead of Apollo. */
   streams?: GraphQLStreams;
+  /** Where an unexpected failure to answer is logged (the client gets INTERNAL_SERVER_ERROR only). */
+  logger: Logger;
 }
 
 export interface GraphQLStreams {
@@ -62,11 +66,13 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(options: G
           ? inSpan('http.request', { 'http.method': req.method ?? 'GET', 'url.path': url.pathname }, () =>
               serveGraphQL(options, req, res, url.search, maxBody),
             )
-          : Promise.resolve(sendJson(res, 404, { error: 'Not found' }));
+          : Promise.resolve(sendError(res, 404, 'BAD_REQUEST', 'Nothing is served at this path.'));
     const handled = requestScope.run({ requestId }, () => otelContext.with(extractTraceContext(req.headers), serve));
     handled.catch((error: unknown) => {
-      if (!res.headersSent) sendJson(res, error instanceof BodyError ? error.status : 500, { error: bodyErrorMessage(error) });
-      else res.destroy();
+      if (!(error instanceof BodyError)) requestScope.run({ requestId }, () => options.logger.error({ err: error, path: url.pathname }, 'unexpected error answering a request'));
+      if (res.headersSent) res.destroy();
+      else if (error instanceof BodyError) sendError(res, error.status, error.code, error.message);
+      else sendError(res, 500, ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error');
     });
   });
 }
@@ -94,7 +100,7 @@ async function serveGraphQL<TContext extends BaseContext>(
   if (options.identify) {
     const admitted = options.identify(req, text ?? search);
     if (!admitted) {
-      sendJson(res, 401, { errors: [{ message: 'This service answers the gateway only.', extensions: { code: 'UNAUTHENTICATED' } }] });
+      sendError(res, 401, ErrorCode.UNAUTHENTICATED, 'This service answers the gateway only.');
       return;
     }
     caller = admitted;
@@ -115,18 +121,15 @@ async function serveGraphQL<TContext extends BaseContext>(
   res.end();
 }
 
-/** A request the server refuses before it reaches GraphQL; answered with `status` and a JSON error. */
+/** A request the server refuses before it reaches GraphQL; answered with `status` and a GraphQL error carrying `code`. */
 export class BodyError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    readonly code: string = 'BAD_REQUEST',
   ) {
     super(message);
   }
-}
-
-function bodyErrorMessage(error: unknown): string {
-  return error instanceof BodyError ? error.message : 'Internal server error';
 }
 
 /** A JSON body parsed; a non-JSON content type is passed on as text for Apollo to refuse. */
@@ -136,22 +139,30 @@ function parseJsonBody(req: IncomingMessage, text: string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch {
-    throw new BodyError(400, 'Malformed JSON body');
+    throw new BodyError(400, 'The request body is not valid JSON.');
   }
 }
 
 /** Reads the whole body as UTF-8 text; past `limit` bytes the request is refused with 413. */
 export async function readRawBody(req: IncomingMessage, limit: number): Promise<string> {
   const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > limit) throw new BodyError(413, 'Request body too large');
+  if (declared > limit) throw new BodyError(413, `The request body is over ${limit} bytes.`);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > limit) throw new BodyError(413, 'Request body too large');
+    if (size > limit) throw new BodyError(413, `The request body is over ${limit} bytes.`);
     chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * An error answer in the shape of a GraphQL response, whatever refused the
+ * request, so that clients read every refusal the same way: by its code.
+ */
+export function sendError(res: ServerResponse, status: number, code: string, message: string): void {
+  sendJson(res, status, { errors: [{ message, extensions: { code } }] });
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {

@@ -102,6 +102,7 @@ export async function serveSubgraph<TContext extends BaseContext>(options: Serve
     graphqlPaths: ['/graphql'],
     context: async (_req, _res, caller) => options.context(caller ?? ANONYMOUS),
     identify: subgraphAdmission(options.trust, options.logger),
+    logger: options.logger,
     routes: {
       ...options.routes,
       '/health': (_req, res) => sendJson(res, 200, { status: 'ok', subgraph: options.definition.name }),

@@ -66,7 +66,7 @@ export type TransportFailure =
   | 'network'
   /** No answer within `timeoutMs`. */
   | 'timeout'
-  /** An HTTP answer that is not a GraphQL response (a proxy's error page, 413, a wrong URL). */
+  /** An HTTP answer that is not a GraphQL response (a proxy's error page, a URL that is not the graph's). */
   | 'http';
 
 export class InteropTransportError extends Error implements CallFailure {

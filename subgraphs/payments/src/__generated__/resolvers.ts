@@ -62,7 +62,7 @@ export type CurrencyCode =
 export type ErrorCode =
   /** The amount is above the tool's per-payment maximum (`extensions.reason` OVER_LIMIT, `extensions.limitMinor`). */
   | 'AMOUNT_OVER_LIMIT'
-  /** The HTTP request is not one the gateway accepts as GraphQL: no `query`, a mutation sent with GET, malformed `variables`, or a request a browser could send cross-site without a preflight (send `content-type: application/json`). HTTP 400 (405 for a mutation sent with GET), nothing was run. */
+  /** The HTTP request is not one the gateway accepts as GraphQL: a body that is not JSON, no `query`, a mutation sent with GET, malformed `variables`, or a request a browser could send cross-site without a preflight (send `content-type: application/json`). HTTP 400 (405 for a mutation sent with GET, 413 for a body over 1 MiB, 404 for a path the gateway does not serve), nothing was run. */
   | 'BAD_REQUEST'
   /** An argument is malformed, out of range, or names something that does not exist (an unknown platform, merchant, tool or payment id, an empty or too long `reference`, `reason` or `idempotencyKey`); `extensions.argument` names it. Also a variable whose value does not fit its type. */
   | 'BAD_USER_INPUT'
