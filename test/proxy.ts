@@ -1,5 +1,5 @@
 // A small HTTP proxy in front of a subgraph for fault tests: it can delay
-// answers, drop connections, and records what it forwarded.
+// answers, drop connections, rewrite answers, and records what it forwarded.
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import { close, IDENTITY_HEADER, listen } from '@interop/kit';
 
@@ -15,11 +15,13 @@ export interface Proxy {
   delayMs: number;
   /** How many of the next requests get their connection destroyed instead of an answer. */
   dropNext: number;
+  /** Replaces each answer's body (a subgraph answering what its schema does not allow). */
+  rewrite: ((body: string) => string) | undefined;
   stop(): Promise<void>;
 }
 
 export async function startProxy(targetUrl: string): Promise<Proxy> {
-  const proxy: Proxy = { url: '', requests: [], delayMs: 0, dropNext: 0, stop: async () => {} };
+  const proxy: Proxy = { url: '', requests: [], delayMs: 0, dropNext: 0, rewrite: undefined, stop: async () => {} };
   const timers = new Set<NodeJS.Timeout>();
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -37,7 +39,8 @@ export async function startProxy(targetUrl: string): Promise<Proxy> {
         fetch(targetUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...forwarded(req.headers) }, body })
           .then(async (response) => {
             res.writeHead(response.status, { 'content-type': response.headers.get('content-type') ?? 'application/json' });
-            res.end(await response.text());
+            const text = await response.text();
+            res.end(proxy.rewrite ? proxy.rewrite(text) : text);
           })
           .catch(() => res.destroy());
       }, proxy.delayMs);

@@ -33,6 +33,7 @@ import type { FollowedBusConfig } from './followed-bus';
 import { servableSupergraph } from './subgraph-enforced-security';
 import { createSubscriptionServer, subscriptionsOverHttpRefused, type PaymentEventsConfig, type SubscriptionLimits } from './subscriptions';
 import { watchedSupergraph } from './supergraph-source';
+import { valueCompletionPlugin } from './value-completion';
 
 export const DEFAULT_SUBGRAPH_TIMEOUT_MS = 5000;
 const GRAPHQL_PATHS = ['/', '/graphql'];
@@ -163,6 +164,7 @@ export function createGatewayApollo(options: GatewayOptions, responseCache: Resp
       operationResolutionPlugin(),
       operationLimitsPlugin(limits),
       requestMetricsPlugin(metrics, logger),
+      valueCompletionPlugin(logger),
       ...(responseCache?.plugins() ?? []),
       aliasRestoringPlugin(),
       ApolloServerPluginLandingPageLocalDefault({
