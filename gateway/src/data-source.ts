@@ -38,7 +38,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     if (!headers) return;
     if (context.requestId) headers.set('x-request-id', context.requestId);
     // Only the gateway speaks for the caller: the claims are written here and sealed by the fetcher over the exact body.
-    headers.set(IDENTITY_HEADER, identityClaims(context.caller));
+    headers.set(IDENTITY_HEADER, identityClaims(context.caller, this.subgraph));
     for (const [name, value] of Object.entries(injectTraceContext({}))) headers.set(name, value);
   }
 

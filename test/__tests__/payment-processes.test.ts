@@ -38,7 +38,7 @@ async function paymentsProcess(port: number, env: Record<string, string | undefi
   });
   const exit = finished(child, 120_000);
   await waitForOutput(child, /subgraph listening/);
-  return { child, exit, url: `http://127.0.0.1:${port}/graphql` };
+  return { child, exit, name: 'payments', url: `http://127.0.0.1:${port}/graphql` };
 }
 
 const INITIATE = /* GraphQL */ `mutation ($input: InitiatePaymentInput!) { initiatePayment(input: $input) { id status } }`;
@@ -59,7 +59,7 @@ test('a payment the API acknowledged is still there after SIGKILL and a restart,
   const port = await freePort();
   const env = { DATA_DIR: mkdtempSync(join(tmpdir(), 'payments-durable-')), DATABASE_URL: undefined };
   const first = await paymentsProcess(port, env);
-  const created = await postSigned<{ initiatePayment: { id: string; status: string } }>(first.url, INITIATE, { input: input(freshKey('durable')) });
+  const created = await postSigned<{ initiatePayment: { id: string; status: string } }>(first, INITIATE, { input: input(freshKey('durable')) });
   expect(created.errors).toBeUndefined();
   const id = created.data?.initiatePayment.id ?? '';
   first.child.kill('SIGKILL');
@@ -67,12 +67,12 @@ test('a payment the API acknowledged is still there after SIGKILL and a restart,
 
   const second = await paymentsProcess(port, env);
   try {
-    const found = await postSigned<{ payment: { id: string; status: string; reference: string } }>(second.url, PAYMENT, { id });
+    const found = await postSigned<{ payment: { id: string; status: string; reference: string } }>(second, PAYMENT, { id });
     expect(found.data?.payment).toEqual({ id, status: 'REQUIRES_ACTION', reference: 'durable-order' });
     // The wallet's webhook reaches the restarted process and settles the payment.
     expect(await decide(graph, id, 'approve')).toBe(200);
     await graph.wallet.webhooks.idle();
-    const paid = await postSigned<{ payment: { status: string } }>(second.url, PAYMENT, { id });
+    const paid = await postSigned<{ payment: { status: string } }>(second, PAYMENT, { id });
     expect(paid.data?.payment.status).toBe('SUCCEEDED');
   } finally {
     second.child.kill('SIGTERM');
@@ -95,7 +95,7 @@ if (databaseUrl) {
     try {
       const key = freshKey('two-processes');
       const responses = await Promise.all(
-        Array.from({ length: 50 }, (_, i) => postSigned<{ initiatePayment: { id: string } }>(processes[i % 2]!.url, INITIATE, { input: input(key) })),
+        Array.from({ length: 50 }, (_, i) => postSigned<{ initiatePayment: { id: string } }>(processes[i % 2]!, INITIATE, { input: input(key) })),
       );
       for (const response of responses) expect(response.errors).toBeUndefined();
       expect(new Set(responses.map((response) => response.data?.initiatePayment.id)).size).toBe(1);

@@ -81,11 +81,11 @@ export interface SubgraphTrust {
   allowUnsigned?: boolean;
 }
 
-/** Admits requests whose identity header the gateway signed over their exact content. */
-export function subgraphAdmission(trust: SubgraphTrust, logger: Logger) {
+/** Admits requests whose identity header the gateway signed for this subgraph (`name`) over their exact content. */
+export function subgraphAdmission(name: string, trust: SubgraphTrust, logger: Logger) {
   return (req: IncomingMessage, signedContent: string): Caller | null => {
     const header = req.headers[IDENTITY_HEADER];
-    const check = verifyIdentity(trust.signingSecret, Array.isArray(header) ? header[0] : header, signedContent);
+    const check = verifyIdentity(trust.signingSecret, Array.isArray(header) ? header[0] : header, signedContent, name);
     if (check.ok) return check.caller;
     if (check.reason === 'missing' && trust.allowUnsigned) return ANONYMOUS;
     logger.warn({ reason: check.reason, remote: req.socket.remoteAddress }, 'refused a request without a valid gateway signature');
@@ -101,7 +101,7 @@ export async function serveSubgraph<TContext extends BaseContext>(options: Serve
     apollo,
     graphqlPaths: ['/graphql'],
     context: async (_req, _res, caller) => options.context(caller ?? ANONYMOUS),
-    identify: subgraphAdmission(options.trust, options.logger),
+    identify: subgraphAdmission(options.definition.name, options.trust, options.logger),
     routes: {
       ...options.routes,
       '/health': (_req, res) => sendJson(res, 200, { status: 'ok', subgraph: options.definition.name }),

@@ -2,7 +2,7 @@
 // signature, a malformed body, an unknown payment or a wrong amount is
 // refused and changes nothing; a repeated event is acknowledged and changes
 // nothing. 4xx answers tell the wallet not to retry; only 5xx and silence do.
-import { readRawBody, sendJson, SIGNATURE_HEADER, verifySignature, z, type Logger, type Route } from '@interop/kit';
+import { readRawBody, sendJson, signatureOf, verifySignature, z, type Logger, type Route } from '@interop/kit';
 import type { PaymentService, WalletEvent } from './payment-service';
 
 const MAX_WEBHOOK_BYTES = 64 * 1024;
@@ -21,8 +21,7 @@ export function walletWebhookRoute(payments: PaymentService, secret: string, log
   return async (req, res) => {
     if (req.method !== 'POST') return sendJson(res, 405, { error: 'POST only' });
     const raw = await readRawBody(req, MAX_WEBHOOK_BYTES);
-    const header = req.headers[SIGNATURE_HEADER];
-    const signature = verifySignature(secret, raw, Array.isArray(header) ? header[0] : header);
+    const signature = verifySignature(secret, { context: 'wallet-webhook', body: raw }, signatureOf(req));
     if (!signature.ok) {
       logger.warn({ reason: signature.reason }, 'wallet webhook refused: signature');
       return sendJson(res, 401, { error: 'invalid signature', reason: signature.reason });
