@@ -1,10 +1,13 @@
 // A database connection lost mid-transaction: the server terminates the
 // pool's backends under load; the process lives on, each transaction either
 // commits whole or fails with DEPENDENCY_UNAVAILABLE and leaves nothing, and
-// the pool serves new transactions on fresh connections. The loss itself needs
+// the pool serves new transactions on fresh connections. The load test needs
 // a PostgreSQL server (DATABASE_URL, as in CI); which errors count as a lost
-// connection is checked everywhere.
+// connection, and a connection terminated as the pool hands it out (against a
+// scripted server), are checked everywhere.
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { openDatabase, type Database } from '../db/database';
@@ -23,6 +26,79 @@ test('a lost connection is told from a failed statement', () => {
   for (const failed of ['23505', '22021', '40001', '42P01']) expect(isConnectionLoss(withCode(failed))).toBe(false);
   expect(isConnectionLoss(new Error('boom'))).toBe(false);
   expect(isConnectionLoss('Connection terminated')).toBe(false);
+});
+
+/** A PostgreSQL wire message: type byte, length, body. */
+function message(type: string, body: Buffer): Buffer {
+  const length = Buffer.alloc(4);
+  length.writeInt32BE(body.length + 4);
+  return Buffer.concat([Buffer.from(type), length, body]);
+}
+
+const cstring = (text: string) => Buffer.from(`${text}\0`);
+const AUTHENTICATION_OK = message('R', Buffer.alloc(4));
+const READY = message('Z', Buffer.from('I'));
+const TERMINATED = message('E', Buffer.concat([...['SFATAL', 'VFATAL', 'C57P01', 'Mterminating connection due to administrator command'].map(cstring), Buffer.alloc(1)]));
+
+/**
+ * Just enough of a PostgreSQL server: the first connection answers every
+ * simple query; every later one is terminated the moment it is ready, both
+ * messages in one write, as a backend terminated during its start sends them.
+ */
+async function terminatingServer() {
+  const sockets = new Set<Socket>();
+  let connections = 0;
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => {});
+    const healthy = connections === 0;
+    connections += 1;
+    let buffer = Buffer.alloc(0);
+    let started = false;
+    socket.on('data', (chunk: Buffer) => {
+      buffer = Buffer.concat([buffer, chunk]);
+      for (;;) {
+        if (!started) {
+          if (buffer.length < 4 || buffer.length < buffer.readInt32BE(0)) return;
+          buffer = buffer.subarray(buffer.readInt32BE(0));
+          started = true;
+          if (!healthy) return void socket.end(Buffer.concat([AUTHENTICATION_OK, READY, TERMINATED]));
+          socket.write(Buffer.concat([AUTHENTICATION_OK, READY]));
+          continue;
+        }
+        if (buffer.length < 5 || buffer.length < 1 + buffer.readInt32BE(1)) return;
+        const type = String.fromCharCode(buffer[0] ?? 0);
+        const sql = buffer.subarray(5, 1 + buffer.readInt32BE(1) - 1).toString();
+        buffer = buffer.subarray(1 + buffer.readInt32BE(1));
+        if (type === 'X') return void socket.end();
+        if (type === 'Q') socket.write(Buffer.concat([message('C', cstring(sql.split(' ')[0] ?? '')), READY]));
+      }
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return {
+    url: `postgres://test@127.0.0.1:${(server.address() as AddressInfo).port}/test`,
+    async stop() {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+test('a connection terminated as the pool hands it out fails its transaction with DEPENDENCY_UNAVAILABLE, not the process', async () => {
+  const server = await terminatingServer();
+  const db = await openDatabase({ schema: 'fake', url: server.url });
+  try {
+    // The first transaction takes the idle connection; the second opens one that is terminated as it becomes ready.
+    const [first, second] = await Promise.allSettled([db.transaction(async () => 'kept'), db.transaction(async () => 'lost')]);
+    expect(first).toEqual({ status: 'fulfilled', value: 'kept' });
+    expect(second.status === 'rejected' && codeOf(second.reason)).toBe(ErrorCode.DEPENDENCY_UNAVAILABLE);
+  } finally {
+    await db.close();
+    await server.stop();
+  }
 });
 
 const databaseUrl = process.env.DATABASE_URL;
@@ -69,11 +145,17 @@ if (databaseUrl) {
       const ids = Array.from({ length: 200 }, (_, i) => `p${i}`);
       let settled = 0;
       const runs = ids.map((id) => purchase(id).finally(() => (settled += 1)));
+      // Reads outside transactions share the pool, so connections change hands while they are terminated.
+      const reads = ids.map(() => db.query('SELECT count(*) FROM purchase').then(() => 'ok', (error: unknown) => codeOf(error)));
       while (settled < 30) await sleep(2);
       expect(await terminateBackends()).toBeGreaterThan(0);
-      await sleep(20);
-      await terminateBackends();
+      // Again while the pool opens new connections in their place.
+      for (let round = 0; round < 5; round += 1) {
+        await sleep(10);
+        await terminateBackends();
+      }
       const outcomes = await Promise.allSettled(runs);
+      for (const read of await Promise.all(reads)) expect([ErrorCode.DEPENDENCY_UNAVAILABLE, 'ok']).toContain(read);
 
       const failed = outcomes.flatMap((outcome, i) => (outcome.status === 'rejected' ? [{ id: ids[i], code: codeOf(outcome.reason) }] : []));
       expect(failed.length).toBeGreaterThan(0);

@@ -8,6 +8,7 @@ import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { inSpan } from '../tracing';
 import { asDatabaseError } from './connection-loss';
+import { createPgPool } from './pg-pool';
 
 export type SqlParam = string | number | boolean | null | Date | readonly (string | number)[];
 
@@ -114,9 +115,7 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
 function openPostgres(url: string, schema: string, max: number, applicationName: string): Database {
   // search_path is set per connection at connect time, so every pooled
   // connection sees only this owner's schema (and `public` for extensions).
-  const pool = new pg.Pool({ connectionString: url, max, options: `-c search_path=${schema},public`, application_name: applicationName });
-  // An idle connection dropped by the server must not crash the process.
-  pool.on('error', () => {});
+  const pool = createPgPool({ connectionString: url, max, options: `-c search_path=${schema},public`, application_name: applicationName });
   return {
     engine: 'postgres',
     async query<Row extends object>(sql: string, params: readonly SqlParam[] = []) {
@@ -128,9 +127,8 @@ function openPostgres(url: string, schema: string, max: number, applicationName:
     },
     async transaction<T>(work: (tx: Queryable) => Promise<T>) {
       const client = await pool.connect();
-      // The pool stops listening to a client it hands out: a connection the
-      // server drops mid-transaction emits 'error', which without a listener
-      // ends the process. The query in flight (or the next) fails instead.
+      // A connection the server dropped mid-transaction fails the query in
+      // flight (or the next); it is then closed, never handed out again.
       let broken: unknown;
       const onError = (error: unknown) => {
         broken ??= error;
