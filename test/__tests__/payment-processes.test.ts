@@ -132,9 +132,14 @@ if (databaseUrl) {
       );
       while (answered < 20) await new Promise((resolve) => setTimeout(resolve, 5));
       expect((await terminate()).rowCount).toBeGreaterThan(0);
+      // Again while the pool opens connections in place of the terminated ones.
+      for (let round = 0; round < 3; round += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        await terminate();
+      }
       const responses = await Promise.all(calls);
       const codes = responses.flatMap((response) => (response.errors ?? []).map((error) => error.extensions?.code));
-      expect(new Set(codes)).toEqual(new Set(['DEPENDENCY_UNAVAILABLE']));
+      for (const code of codes) expect(code).toBe('DEPENDENCY_UNAVAILABLE');
       for (const response of responses) expect(response.errors === undefined).toBe(Boolean(response.data?.initiatePayment?.id));
 
       const db = new pg.Client({ connectionString: url.toString() });
