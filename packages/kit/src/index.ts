@@ -28,3 +28,4 @@ export * from './events/announcer';
 export * from './events/event-outlet';
 export * from './events/backoff';
 export * from './access';
+export * from './text-arguments';

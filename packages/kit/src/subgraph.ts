@@ -12,6 +12,7 @@ import { maskingFormatError } from './format-error';
 import { close, createGraphQLHttpServer, listen, sendJson, type Route } from './http';
 import { ANONYMOUS, IDENTITY_HEADER, verifyIdentity, type Caller } from './identity';
 import type { Logger } from './logger';
+import { refuseNulArguments } from './text-arguments';
 import { startTracing } from './tracing';
 
 /** Reads a subgraph's SDL file. */
@@ -33,11 +34,13 @@ export function createSubgraphApollo<TContext extends BaseContext>(
 ): ApolloServer<TContext> {
   return new ApolloServer<TContext>({
     schema: enforceAccessDirectives(
-      buildSubgraphSchema({
-        typeDefs: definition.typeDefs,
-        // The generated Resolvers type is stricter than Apollo's loose map; the SDL check happened at codegen.
-        resolvers: definition.resolvers as GraphQLResolverMap<unknown>,
-      }),
+      refuseNulArguments(
+        buildSubgraphSchema({
+          typeDefs: definition.typeDefs,
+          // The generated Resolvers type is stricter than Apollo's loose map; the SDL check happened at codegen.
+          resolvers: definition.resolvers as GraphQLResolverMap<unknown>,
+        }),
+      ),
     ),
     formatError: maskingFormatError(logger),
     includeStacktraceInErrorResponses: false,
