@@ -36,7 +36,7 @@ export async function startProxy(targetUrl: string): Promise<Proxy> {
         timers.delete(timer);
         fetch(targetUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...forwarded(req.headers) }, body })
           .then(async (response) => {
-            res.writeHead(response.status, { 'content-type': response.headers.get('content-type') ?? 'application/json' });
+            res.writeHead(response.status, answered(response.headers));
             res.end(await response.text());
           })
           .catch(() => res.destroy());
@@ -62,3 +62,14 @@ function forwarded(headers: IncomingHttpHeaders): Record<string, string> {
   }
   return out;
 }
+
+/** The subgraph's answer headers (its cache hints among them), less those that describe the connection or the encoding fetch undid. */
+function answered(headers: Headers): Record<string, string> {
+  const out: Record<string, string> = {};
+  headers.forEach((value, name) => {
+    if (!HOP_BY_HOP.has(name)) out[name] = value;
+  });
+  return out;
+}
+
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'content-encoding']);

@@ -1,9 +1,10 @@
 // The gateway's data source for one subgraph: @apollo/gateway's remote data
-// source with our fetcher, the request id and trace context passed on, and
-// fetch failures turned into errors a client can act on.
+// source with our fetcher, the request id and trace context passed on, the
+// fact changes a subgraph's answer names heard, and fetch failures turned into
+// errors a client can act on.
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLError } from 'graphql';
-import { ErrorCode, identityClaims, IDENTITY_HEADER, injectTraceContext } from '@interop/kit';
+import { ErrorCode, factsChangedIn, identityClaims, IDENTITY_HEADER, injectTraceContext } from '@interop/kit';
 import type { GatewayContext } from './context';
 import type { GatewayMetrics } from './metrics';
 import { SubgraphFetchError, subgraphFetcher } from './subgraph-fetcher';
@@ -15,10 +16,15 @@ export interface SubgraphSourceOptions {
   /** Shared with the subgraphs: seals the caller's identity over each request body. */
   signingSecret: string;
   metrics?: GatewayMetrics;
+  /** Hears each fact change the subgraph's answer names, before the gateway's answer leaves (see the kit's facts-in-answer). */
+  onFactsChanged?: (change: string) => void;
 }
+
+type Received = Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['didReceiveResponse']>>[0];
 
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   private readonly subgraph: string;
+  private readonly onFactsChanged: ((change: string) => void) | undefined;
 
   constructor(options: SubgraphSourceOptions) {
     super({
@@ -31,6 +37,12 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
       }),
     });
     this.subgraph = options.name;
+    this.onFactsChanged = options.onFactsChanged;
+  }
+
+  override didReceiveResponse({ response }: Received) {
+    if (this.onFactsChanged) for (const change of factsChangedIn(response.extensions)) this.onFactsChanged(change);
+    return response;
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {

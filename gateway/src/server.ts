@@ -126,6 +126,8 @@ export function createGatewayApollo(options: GatewayOptions, responseCache: Resp
         timeoutMs: options.subgraphTimeouts?.[name] ?? options.subgraphTimeoutMs ?? DEFAULT_SUBGRAPH_TIMEOUT_MS,
         signingSecret: options.signingSecret,
         metrics,
+        // A mutation's changes reach the cache before its answer leaves, not when the bus delivers them.
+        ...(responseCache ? { onFactsChanged: (change: string) => responseCache.factsChanged(change) } : {}),
       });
     },
   });
