@@ -11,7 +11,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { DocumentNode, GraphQLSchema } from 'graphql';
 import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
-import { close, createGraphQLHttpServer, createLogger, listen, maskingFormatError, sendJson, type Caller, type Logger } from '@interop/kit';
+import { close, createGraphQLHttpServer, createLogger, listen, maskingFormatError, sendJson, startTracing, type Caller, type Logger } from '@interop/kit';
 import { aliasRestoringPlugin, normaliseBody, type NormalisedSource } from './alias-normalisation';
 import { Authenticator, type AuthOptions } from './auth/authenticate';
 import { clientAddressOf } from './client-address';
@@ -183,6 +183,8 @@ export interface StartGatewayOptions extends GatewayOptions {
 const introspectionOn = (options: Pick<GatewayOptions, 'introspection'>) => options.introspection ?? process.env.NODE_ENV !== 'production';
 
 export async function startGateway(options: StartGatewayOptions): Promise<RunningGateway> {
+  // Spans get ids even with no exporter: log lines and `traceresponse` name them.
+  startTracing({ serviceName: 'gateway' });
   const logger = options.logger ?? createLogger('gateway');
   const authenticator = await Authenticator.create(options.auth ?? { apiKeys: [] });
   const rateLimit = options.rateLimit ?? { enabled: true, ...DEFAULT_RATE_LIMIT };
