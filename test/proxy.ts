@@ -15,11 +15,13 @@ export interface Proxy {
   delayMs: number;
   /** How many of the next requests get their connection destroyed instead of an answer. */
   dropNext: number;
+  /** Milliseconds to hold a query's answer once the subgraph gave it (mutations are answered at once). */
+  holdReadsMs: number;
   stop(): Promise<void>;
 }
 
 export async function startProxy(targetUrl: string): Promise<Proxy> {
-  const proxy: Proxy = { url: '', requests: [], delayMs: 0, dropNext: 0, stop: async () => {} };
+  const proxy: Proxy = { url: '', requests: [], delayMs: 0, dropNext: 0, holdReadsMs: 0, stop: async () => {} };
   const timers = new Set<NodeJS.Timeout>();
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -36,8 +38,11 @@ export async function startProxy(targetUrl: string): Promise<Proxy> {
         timers.delete(timer);
         fetch(targetUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...forwarded(req.headers) }, body })
           .then(async (response) => {
+            const text = await response.text();
+            const hold = /^\{"query":"\s*mutation\b/.test(body) ? 0 : proxy.holdReadsMs;
+            if (hold > 0) await new Promise((resolve) => timers.add(setTimeout(resolve, hold)));
             res.writeHead(response.status, answered(response.headers));
-            res.end(await response.text());
+            res.end(text);
           })
           .catch(() => res.destroy());
       }, proxy.delayMs);

@@ -6,6 +6,7 @@ import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@
 import { GraphQLError } from 'graphql';
 import { ErrorCode, factsChangedIn, identityClaims, IDENTITY_HEADER, injectTraceContext } from '@interop/kit';
 import type { GatewayContext } from './context';
+import type { FactsHeard } from './facts-heard';
 import type { GatewayMetrics } from './metrics';
 import { SubgraphFetchError, subgraphFetcher } from './subgraph-fetcher';
 
@@ -17,16 +18,17 @@ export interface SubgraphSourceOptions {
   signingSecret: string;
   metrics?: GatewayMetrics;
   /** Hears each fact change the subgraph's answer names, before the gateway's answer leaves (see the kit's facts-in-answer). */
-  onFactsChanged?: (change: string) => void;
+  facts?: FactsHeard;
 }
 
 type Received = Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['didReceiveResponse']>>[0];
 
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   private readonly subgraph: string;
-  private readonly onFactsChanged: ((change: string) => void) | undefined;
+  private readonly facts: FactsHeard | undefined;
 
   constructor(options: SubgraphSourceOptions) {
+    const facts = options.facts;
     super({
       url: options.url,
       fetcher: subgraphFetcher({
@@ -34,14 +36,15 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
         timeoutMs: options.timeoutMs,
         signingSecret: options.signingSecret,
         ...(options.metrics ? { metrics: options.metrics } : {}),
+        ...(facts ? { epoch: () => facts.epoch } : {}),
       }),
     });
     this.subgraph = options.name;
-    this.onFactsChanged = options.onFactsChanged;
+    this.facts = facts;
   }
 
   override didReceiveResponse({ response }: Received) {
-    if (this.onFactsChanged) for (const change of factsChangedIn(response.extensions)) this.onFactsChanged(change);
+    if (this.facts) for (const change of factsChangedIn(response.extensions)) this.facts.heard(change);
     return response;
   }
 

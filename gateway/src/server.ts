@@ -21,6 +21,7 @@ import { gatewayContext, type GatewayContext } from './context';
 import { SubgraphDataSource } from './data-source';
 import { DEMO_PATH, demoRoute, type DemoOptions } from './demo';
 import { EXAMPLE_OPERATION, EXAMPLE_VARIABLES } from './example-operation';
+import { FactsHeard } from './facts-heard';
 import { GatewayMetrics } from './metrics';
 import { DEFAULT_OPERATION_LIMITS, operationLimitsPlugin, type OperationLimits } from './operation-limits';
 import { operationResolutionPlugin } from './operation-resolution';
@@ -110,6 +111,8 @@ export function createGatewayApollo(options: GatewayOptions, responseCache: Resp
   const overrides = options.subgraphUrls ?? {};
   const introspection = introspectionOn(options);
   const subgraphs = new Map<string, SubgraphProbe>();
+  // A mutation's fact changes reach the cache before its answer leaves, not when the bus delivers them.
+  const facts = new FactsHeard(responseCache);
   const gateway = new ApolloGateway({
     ...(options.supergraphPath
       ? { supergraphSdl: watchedSupergraph(options.supergraphPath, servableSupergraph(options.supergraphSdl), logger) }
@@ -126,8 +129,7 @@ export function createGatewayApollo(options: GatewayOptions, responseCache: Resp
         timeoutMs: options.subgraphTimeouts?.[name] ?? options.subgraphTimeoutMs ?? DEFAULT_SUBGRAPH_TIMEOUT_MS,
         signingSecret: options.signingSecret,
         metrics,
-        // A mutation's changes reach the cache before its answer leaves, not when the bus delivers them.
-        ...(responseCache ? { onFactsChanged: (change: string) => responseCache.factsChanged(change) } : {}),
+        facts,
       });
     },
   });

@@ -154,6 +154,34 @@ test('the gateway a change went through answers with it at once, whenever the ev
   }
 });
 
+test('a read that starts after a change went through never shares the answer of one sent to the subgraph before it', async () => {
+  const merchantId = await merchantWhere(graph, NOT_OPTED_IN);
+  const proxy = await startProxy(graph.subgraphs.merchants.url);
+  const gateway = await startGatewayFor(graph, { merchants: proxy.url });
+  const ENROLLED = /* GraphQL */ `query Enrolled($m: ID!) { merchant(id: $m) { storefront(platformId: "taobao") { enrolledTools { id } } } }`;
+  const enrolled = async () => {
+    const answer = await postGraphQL<{ merchant: { storefront: { enrolledTools: { id: string }[] } } }>(gateway.url, ENROLLED, { m: merchantId }, PARTNER_A);
+    expect(answer.errors).toBeUndefined();
+    return answer.data?.merchant.storefront.enrolledTools.map((tool) => tool.id);
+  };
+  try {
+    // Identical reads in flight are shared when the caller's signed identity,
+    // which names the second it was signed in, is the same too: start early in one.
+    await new Promise((resolve) => setTimeout(resolve, 1000 - (Date.now() % 1000)));
+    proxy.holdReadsMs = 1500;
+    const sentBefore = enrolled();
+    while (!proxy.requests.some((request) => request.body.includes('enrolledTools'))) await new Promise((resolve) => setTimeout(resolve, 5));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect((await postGraphQL(gateway.url, OPEN, { m: merchantId }, PARTNER_A)).errors).toBeUndefined();
+
+    expect(await enrolled()).toEqual(['wechat-pay']);
+    expect(await sentBefore).toEqual([]);
+  } finally {
+    await gateway.stop();
+    await proxy.stop();
+  }
+});
+
 test('operations that differ only in aliases share a plan and a cached answer, each answered in its own names', async () => {
   const gateway = await startGatewayFor(graph);
   try {
