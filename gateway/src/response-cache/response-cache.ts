@@ -13,8 +13,8 @@
 // is served after it, and an answer computed before it is never stored under
 // the new one. The gateway that carried the change moves before it answers
 // the mutation (the subgraph names the change in its answer); the others when
-// the bus delivers it. Old entries age out (memory: least recently used first; Redis:
-// their TTL).
+// the bus delivers it. Old entries age out (memory: least recently used
+// first; Redis: their TTL).
 //
 // An answer is stored the second time its key is asked within the recent
 // window, not the first: one-off operations (an ad-hoc query, a variable
