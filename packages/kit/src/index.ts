@@ -24,6 +24,8 @@ export * from './events/event-stream-route';
 export * from './events/event-stream-client';
 export * from './events/payment-event';
 export * from './events/fact-event';
+export * from './events/facts-in-answer';
+export * from './events/fact-announcer';
 export * from './events/announcer';
 export * from './events/event-outlet';
 export * from './events/backoff';

@@ -8,6 +8,7 @@ import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDis
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap';
 import { enforceAccessDirectives } from './access';
+import { factsChangedInAnswer } from './events/facts-in-answer';
 import { maskingFormatError } from './format-error';
 import { close, createGraphQLHttpServer, listen, sendJson, type Route } from './http';
 import { ANONYMOUS, IDENTITY_HEADER, verifyIdentity, type Caller } from './identity';
@@ -50,7 +51,7 @@ export function createSubgraphApollo<TContext extends BaseContext>(
     stopOnTerminationSignals: false,
     // Explorers use the gateway; a subgraph is an internal service. Inline traces
     // are for Apollo Studio reporting, which this gateway does not do: they would only cost CPU.
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled()],
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), factsChangedInAnswer()],
   });
 }
 
