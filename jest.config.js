@@ -9,6 +9,7 @@ module.exports = {
     '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs', ignoreDynamic: true } }],
   },
   testTimeout: 60_000,
+  setupFilesAfterEnv: ['<rootDir>/test/kill-process-groups.ts'],
   // Each test file opens its own stores and servers; two workers suit a 2-core machine.
   maxWorkers: 2,
 };

@@ -53,7 +53,7 @@ export function writeGatewayConfig(runDir: string, responseCache: boolean): stri
   return path;
 }
 
-/** The identity header our gateway would send with `body` for `caller`; re-signed per body, since the signature covers it. */
-export const signedFor = (caller: Caller) => (body: string): Record<string, string> => ({
-  [IDENTITY_HEADER]: signIdentity(BENCH_SIGNING_SECRET, caller, body),
+/** The identity header our gateway would send `subgraph` with `body` for `caller`; re-signed per body, since the signature covers it. */
+export const signedFor = (caller: Caller, subgraph: string) => (body: string): Record<string, string> => ({
+  [IDENTITY_HEADER]: signIdentity(BENCH_SIGNING_SECRET, caller, subgraph, body),
 });

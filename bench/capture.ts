@@ -47,7 +47,7 @@ export async function startRecorder(subgraphUrls: Readonly<Record<string, string
         void readRawBody(req, 10 * 1024 * 1024)
           .then(async (body) => {
             const header = req.headers[IDENTITY_HEADER];
-            const identity = verifyIdentity(BENCH_SIGNING_SECRET, Array.isArray(header) ? header[0] : header, body);
+            const identity = verifyIdentity(BENCH_SIGNING_SECRET, Array.isArray(header) ? header[0] : header, body, subgraph);
             // Our gateway signs every subgraph request; one it did not is a call the replay could not reproduce.
             if (!identity.ok) throw new Error(`our gateway sent ${subgraph} a request without a valid identity (${identity.reason})`);
             const headers = { 'content-type': 'application/json', [IDENTITY_HEADER]: String(header) };

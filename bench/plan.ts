@@ -105,7 +105,7 @@ export async function plan(op: Operation, ours: Gateway, stock: Gateway, calls: 
     check(!hasErrors(call.response), `op ${op.id}: the ${call.subgraph} subgraph answered ${call.response.slice(0, 300)}`);
     const body = (i: number) => swap(call.body, calls.c, i);
     // As our gateway sends it: signed for the caller it signed the captured call for, over each request's own body.
-    const headers = signedFor(call.caller);
+    const headers = signedFor(call.caller, call.subgraph);
     if (op.pool) {
       const answers: string[] = [];
       for (let v = 0; v < op.pool; v += 1) {

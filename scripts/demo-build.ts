@@ -1,6 +1,7 @@
 // Builds the demo web app (web/) with Vite. `npm start` builds web/dist when
 // it is missing or older than its sources; `npm run build:demo [-- --out DIR]`
 // builds on demand (tests build into a folder of their own).
+import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -37,15 +38,29 @@ export async function buildDemo(outDir: string): Promise<void> {
 }
 
 /**
+ * Builds in a process of its own: Vite sets NODE_ENV=production in the process
+ * it runs in, and a caller that later starts services must not hand that on.
+ */
+function buildDemoInChild(outDir: string, env: NodeJS.ProcessEnv): Promise<void> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', __filename, '--out', outDir], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+    child.once('error', reject);
+    child.once('exit', (code, signal) =>
+      code === 0 ? resolvePromise() : reject(new Error(`the Vite build exited with ${signal ?? `code ${code}`}`)),
+    );
+  });
+}
+
+/**
  * Rebuilds web/dist when stale. The build goes to a folder beside it and is
  * swapped in whole, so a gateway already serving web/dist never sees half a build.
  */
-export async function buildDemoIfStale(): Promise<boolean> {
+export async function buildDemoIfStale(env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
   if (!demoBuildIsStale()) return false;
   const fresh = `${DEMO_DIST}.${process.pid}.new`;
   const old = `${DEMO_DIST}.${process.pid}.old`;
   try {
-    await buildDemo(fresh);
+    await buildDemoInChild(fresh, env);
     if (existsSync(DEMO_DIST)) renameSync(DEMO_DIST, old);
     renameSync(fresh, DEMO_DIST);
   } finally {

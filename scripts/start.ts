@@ -1,26 +1,28 @@
 // `npm start`: composes the supergraph if it is stale, builds the demo web app
 // if it is stale, starts the three subgraphs, the sandbox wallet and the
 // gateway (serving the demo at /demo) as child processes, waits until each
-// answers, and prints the URLs. Ctrl-C or SIGTERM stops every process it started.
-import { spawn, type ChildProcess } from 'node:child_process';
+// answers, and prints the URLs. Once the graph is ready, a child that dies is
+// restarted with back-off while the rest keeps serving. Ctrl-C or SIGTERM
+// stops every process it started.
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_PORTS, port, readConfig, readServiceConfig, z, type SubgraphName } from '@interop/kit';
 import { composeSupergraph, readSupergraphConfig } from '../gateway/src/composition';
 import { DEFAULT_DEMO_API_KEY } from '../gateway/src/demo';
 import { buildDemoIfStale, DEMO_DIST } from './demo-build';
+import { Supervisor } from './supervisor';
 
 const root = join(__dirname, '..');
 const READY_TIMEOUT_MS = 120_000;
 
-interface Service {
-  name: string;
-  child: ChildProcess;
-  healthUrl: string;
-}
-
-const children: Service[] = [];
-let stopping = false;
+// The environment as the user gave it, taken before any tool runs in this
+// process: every child gets this copy, never what a build tool set since.
+const launchEnv: NodeJS.ProcessEnv = { ...process.env };
+let exiting = false;
+const supervisor = new Supervisor((reason) => {
+  console.error(`${reason}; stopping the rest.`);
+  void stopAll(1);
+});
 
 function composeIfStale(): void {
   const output = join(root, 'supergraph.graphql');
@@ -33,7 +35,7 @@ function composeIfStale(): void {
 /** Builds web/dist when its sources changed; the graph starts without /demo when the build fails. */
 async function demoBuilt(): Promise<boolean> {
   try {
-    if (await buildDemoIfStale()) console.log('Built the demo web app into web/dist.');
+    if (await buildDemoIfStale(launchEnv)) console.log('Built the demo web app into web/dist.');
     return true;
   } catch (error) {
     console.error(`The demo web app did not build, so /demo is off: ${error instanceof Error ? error.message : String(error)}`);
@@ -41,54 +43,14 @@ async function demoBuilt(): Promise<boolean> {
   }
 }
 
-function startProcess(name: string, entry: string, args: string[], healthUrl: string, env: NodeJS.ProcessEnv = process.env): Service {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, entry), ...args], {
-    cwd: root,
-    env,
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  const service = { name, child, healthUrl };
-  child.on('exit', (code, signal) => {
-    if (stopping) return;
-    console.error(`${name} exited (${signal ?? `code ${code}`}); stopping the rest.`);
-    void stopAll(1);
-  });
-  children.push(service);
-  return service;
-}
-
-async function waitUntilHealthy(service: Service): Promise<void> {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (service.child.exitCode !== null) throw new Error(`${service.name} exited before it was ready`);
-    try {
-      const response = await fetch(service.healthUrl, { signal: AbortSignal.timeout(1000) });
-      if (response.ok) return;
-    } catch {
-      // Not listening yet.
-    }
-    await new Promise((resolve) => setTimeout(resolve, 150));
-  }
-  throw new Error(`${service.name} did not become ready within ${READY_TIMEOUT_MS / 1000}s`);
+function startService(name: string, entry: string, args: string[], healthUrl: string, env: NodeJS.ProcessEnv = launchEnv): void {
+  supervisor.start({ name, args: ['--import', 'tsx', join(root, entry), ...args], healthUrl, env, cwd: root });
 }
 
 async function stopAll(exitCode: number): Promise<void> {
-  if (stopping) return;
-  stopping = true;
-  await Promise.all(
-    children.map(
-      ({ child }) =>
-        new Promise<void>((resolve) => {
-          if (child.exitCode !== null || child.signalCode !== null) return resolve();
-          const force = setTimeout(() => child.kill('SIGKILL'), 10_000);
-          child.once('exit', () => {
-            clearTimeout(force);
-            resolve();
-          });
-          child.kill('SIGTERM');
-        }),
-    ),
-  );
+  if (exiting) return;
+  exiting = true;
+  await supervisor.stop();
   process.exit(exitCode);
 }
 
@@ -108,23 +70,22 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void stopAll(0));
 
   const subgraphs: SubgraphName[] = ['commerce', 'payments', 'merchants'];
-  const started = subgraphs.map((name) =>
-    startProcess(name, `subgraphs/${name}/src/main.ts`, [], `http://127.0.0.1:${services.port(name)}/health`),
-  );
-  started.push(startProcess('wallet', 'wallet/src/main.ts', [], `http://127.0.0.1:${services.WALLET_PORT}/health`));
-  await Promise.all(started.map(waitUntilHealthy));
+  for (const name of subgraphs) startService(name, `subgraphs/${name}/src/main.ts`, [], `http://127.0.0.1:${services.port(name)}/health`);
+  startService('wallet', 'wallet/src/main.ts', [], `http://127.0.0.1:${services.WALLET_PORT}/health`);
+  await Promise.all([...subgraphs, 'wallet'].map((name) => supervisor.waitUntilHealthy(name, READY_TIMEOUT_MS)));
 
   const routes = subgraphs.flatMap((name) => ['--subgraph-url', `${name}=${services.peerUrl(name)}`]);
   const withDemo = await demo;
-  const gateway = startProcess(
+  startService(
     'gateway',
     'gateway/src/main.ts',
     ['--supergraph', join(root, 'supergraph.graphql'), '--port', String(GATEWAY_PORT), ...routes, ...(withDemo ? ['--demo', DEMO_DIST] : [])],
     `http://127.0.0.1:${GATEWAY_PORT}/health`,
     // The demo sends this key with every request; the environment keeps it off the process list.
-    { ...process.env, DEMO_API_KEY },
+    { ...launchEnv, DEMO_API_KEY },
   );
-  await waitUntilHealthy(gateway);
+  await supervisor.waitUntilHealthy('gateway', READY_TIMEOUT_MS);
+  supervisor.markServing();
   console.log(`\nInterop Graph is ready: http://localhost:${GATEWAY_PORT}/  (Apollo Sandbox in a browser; POST GraphQL here)`);
   if (withDemo) console.log(`Demo web app (interop map, merchants, checkout): http://localhost:${GATEWAY_PORT}/demo/`);
   console.log(`Sandbox wallet (approve or decline payments): ${services.walletPublicUrl}\n`);

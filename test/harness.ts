@@ -141,15 +141,15 @@ export async function postGraphQL<TData>(
 
 /** Sends one operation straight to a subgraph, signed as the gateway would sign it for `caller`. */
 export async function postSigned<TData>(
-  url: string,
+  subgraph: { name: string; url: string },
   query: string,
   variables: Record<string, unknown> = {},
   caller: Caller = PARTNER_A.caller,
 ): Promise<GraphQLResponse<TData>> {
   const body = JSON.stringify({ query, variables });
-  const response = await fetch(url, {
+  const response = await fetch(subgraph.url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: signIdentity(TEST_TRUST.signingSecret, caller, body) },
+    headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: signIdentity(TEST_TRUST.signingSecret, caller, subgraph.name, body) },
     body,
   });
   const answer = (await response.json()) as Omit<GraphQLResponse<TData>, 'status' | 'headers'>;

@@ -72,14 +72,28 @@ export async function payment(graph: Graph, id: string): Promise<PaymentView | n
   return response.data?.payment ?? null;
 }
 
-/** What the buyer's approve or decline button does, as a script would call it. */
-export async function decide(graph: Graph, id: string, decision: 'approve' | 'decline'): Promise<number> {
-  const response = await fetch(`${graph.wallet.url}/sandbox/payments/${id}/${decision}`, {
+/**
+ * What the buyer's approve or decline button does, as a script would do it:
+ * reads the form token from the payment's page (`pageUrl`, as in
+ * `nextAction.url`) and posts the decision with it. Answers the status.
+ */
+export async function buyerDecides(pageUrl: string, decision: 'approve' | 'decline'): Promise<number> {
+  const page = new URL(pageUrl);
+  const shown = await fetch(`${page.origin}${page.pathname}`, { headers: { accept: 'application/json' } });
+  // An unknown payment has no token: the decision then goes without one, as a forged form would.
+  const csrfToken = shown.ok ? ((await shown.json()) as { csrfToken: string }).csrfToken : undefined;
+  if (!shown.ok) await shown.arrayBuffer();
+  const response = await fetch(`${page.origin}${page.pathname}/${decision}`, {
     method: 'POST',
-    headers: { accept: 'application/json' },
+    headers: { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(csrfToken ? { csrfToken } : {}),
   });
   await response.arrayBuffer();
   return response.status;
+}
+
+export function decide(graph: Graph, id: string, decision: 'approve' | 'decline'): Promise<number> {
+  return buyerDecides(`${graph.wallet.url}/sandbox/payments/${encodeURIComponent(id)}`, decision);
 }
 
 /** Approves in the wallet and waits until its webhooks reached payments. */
@@ -105,7 +119,7 @@ export async function postWebhook(
   options: { secret?: string; timestamp?: number; signature?: string } = {},
 ): Promise<number> {
   const body = JSON.stringify(event);
-  const header = options.signature ?? signatureHeader(options.secret ?? TEST_WALLET_SECRET, body, options.timestamp);
+  const header = options.signature ?? signatureHeader(options.secret ?? TEST_WALLET_SECRET, { context: 'wallet-webhook', body }, options.timestamp);
   const response = await fetch(graph.subgraphs.payments.url.replace(/\/graphql$/, '/webhooks/wallet'), {
     method: 'POST',
     headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: header },

@@ -1,5 +1,6 @@
 // Helpers for tests that run the product's real entry points as child processes.
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn, type ChildProcess, type ChildProcessWithoutNullStreams, type SpawnOptions } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { TEST_AUTH, TEST_TRUST } from './identities';
@@ -18,11 +19,56 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Runs a TypeScript entry point under tsx, as npm scripts do; an `undefined` in `env` removes that variable. */
+// Leaders of the process groups that tests started. Each test file ends by
+// killing them all (test/kill-process-groups.ts), pass, fail or time-out, so
+// nothing a test started, nor anything that started in turn, outlives it.
+const groups = new Set<number>();
+
+/** Spawns `command` as the leader of a new process group that the test file's end kills. */
+export function spawnInGroup(command: string, args: readonly string[], options: SpawnOptions): ChildProcess {
+  const child = spawn(command, args, { ...options, detached: true });
+  if (child.pid !== undefined) groups.add(child.pid);
+  return child;
+}
+
+/** SIGKILLs every process group a test started; synchronous, so it also runs on the way out of a dying worker. */
+export function killProcessGroups(): void {
+  for (const leader of groups) {
+    try {
+      process.kill(-leader, 'SIGKILL');
+    } catch {
+      // The group is already gone.
+    }
+  }
+  groups.clear();
+}
+
+/** The ids of the processes whose parent is `pid`, with their command lines (Linux /proc). */
+export function childProcesses(pid: number): { pid: number; command: string }[] {
+  const children: { pid: number; command: string }[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // The parent is the second field after the command name, which is in parentheses and may hold spaces.
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (parent === pid) children.push({ pid: Number(entry), command: readFileSync(`/proc/${entry}/cmdline`, 'utf8').replaceAll('\0', ' ') });
+    } catch {
+      // It exited while being read.
+    }
+  }
+  return children;
+}
+
+/**
+ * Runs a TypeScript entry point under tsx, as npm scripts do; an `undefined`
+ * in `env` removes that variable. `root` is the checkout it runs in.
+ */
 export function runTs(
   entry: string,
   args: readonly string[] = [],
   env: Record<string, string | undefined> = {},
+  root = ROOT,
 ): ChildProcessWithoutNullStreams {
   // Processes trust the same secret and accept the same keys as the in-process test graph.
   const merged: NodeJS.ProcessEnv = {
@@ -35,7 +81,7 @@ export function runTs(
     if (value === undefined) delete merged[name];
     else merged[name] = value;
   }
-  return spawn(process.execPath, ['--import', 'tsx', join(ROOT, entry), ...args], { cwd: ROOT, env: merged });
+  return spawnInGroup(process.execPath, ['--import', 'tsx', join(root, entry), ...args], { cwd: root, env: merged }) as ChildProcessWithoutNullStreams;
 }
 
 export interface Finished {

@@ -15,13 +15,15 @@ export interface Proxy {
   delayMs: number;
   /** How many of the next requests get their connection destroyed instead of an answer. */
   dropNext: number;
+  /** Milliseconds to hold a query's answer once the subgraph gave it (mutations are answered at once). */
+  holdReadsMs: number;
   /** Replaces each answer's body (a subgraph answering what its schema does not allow). */
   rewrite: ((body: string) => string) | undefined;
   stop(): Promise<void>;
 }
 
 export async function startProxy(targetUrl: string): Promise<Proxy> {
-  const proxy: Proxy = { url: '', requests: [], delayMs: 0, dropNext: 0, rewrite: undefined, stop: async () => {} };
+  const proxy: Proxy = { url: '', requests: [], delayMs: 0, dropNext: 0, holdReadsMs: 0, rewrite: undefined, stop: async () => {} };
   const timers = new Set<NodeJS.Timeout>();
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -38,8 +40,10 @@ export async function startProxy(targetUrl: string): Promise<Proxy> {
         timers.delete(timer);
         fetch(targetUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...forwarded(req.headers) }, body })
           .then(async (response) => {
-            res.writeHead(response.status, { 'content-type': response.headers.get('content-type') ?? 'application/json' });
             const text = await response.text();
+            const hold = /^\{"query":"\s*mutation\b/.test(body) ? 0 : proxy.holdReadsMs;
+            if (hold > 0) await new Promise((resolve) => timers.add(setTimeout(resolve, hold)));
+            res.writeHead(response.status, answered(response.headers));
             res.end(proxy.rewrite ? proxy.rewrite(text) : text);
           })
           .catch(() => res.destroy());
@@ -65,3 +69,14 @@ function forwarded(headers: IncomingHttpHeaders): Record<string, string> {
   }
   return out;
 }
+
+/** The subgraph's answer headers (its cache hints among them), less those that describe the connection or the encoding fetch undid. */
+function answered(headers: Headers): Record<string, string> {
+  const out: Record<string, string> = {};
+  headers.forEach((value, name) => {
+    if (!HOP_BY_HOP.has(name)) out[name] = value;
+  });
+  return out;
+}
+
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-length', 'content-encoding']);

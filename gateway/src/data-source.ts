@@ -1,10 +1,12 @@
 // The gateway's data source for one subgraph: @apollo/gateway's remote data
-// source with our fetcher, the request id and trace context passed on, and
-// fetch failures turned into errors a client can act on.
+// source with our fetcher, the request id and trace context passed on, the
+// fact changes a subgraph's answer names heard, and fetch failures turned into
+// errors a client can act on.
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { GraphQLError } from 'graphql';
-import { ErrorCode, identityClaims, IDENTITY_HEADER, injectTraceContext } from '@interop/kit';
+import { ErrorCode, factsChangedIn, identityClaims, IDENTITY_HEADER, injectTraceContext } from '@interop/kit';
 import type { GatewayContext } from './context';
+import type { FactsHeard } from './facts-heard';
 import type { GatewayMetrics } from './metrics';
 import { SubgraphFetchError, subgraphFetcher } from './subgraph-fetcher';
 
@@ -15,12 +17,18 @@ export interface SubgraphSourceOptions {
   /** Shared with the subgraphs: seals the caller's identity over each request body. */
   signingSecret: string;
   metrics?: GatewayMetrics;
+  /** Hears each fact change the subgraph's answer names, before the gateway's answer leaves (see the kit's facts-in-answer). */
+  facts?: FactsHeard;
 }
+
+type Received = Parameters<NonNullable<RemoteGraphQLDataSource<GatewayContext>['didReceiveResponse']>>[0];
 
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   private readonly subgraph: string;
+  private readonly facts: FactsHeard | undefined;
 
   constructor(options: SubgraphSourceOptions) {
+    const facts = options.facts;
     super({
       url: options.url,
       fetcher: subgraphFetcher({
@@ -28,9 +36,16 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
         timeoutMs: options.timeoutMs,
         signingSecret: options.signingSecret,
         ...(options.metrics ? { metrics: options.metrics } : {}),
+        ...(facts ? { epoch: () => facts.epoch } : {}),
       }),
     });
     this.subgraph = options.name;
+    this.facts = facts;
+  }
+
+  override didReceiveResponse({ response }: Received) {
+    if (this.facts) for (const change of factsChangedIn(response.extensions)) this.facts.heard(change);
+    return response;
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
@@ -38,7 +53,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     if (!headers) return;
     if (context.requestId) headers.set('x-request-id', context.requestId);
     // Only the gateway speaks for the caller: the claims are written here and sealed by the fetcher over the exact body.
-    headers.set(IDENTITY_HEADER, identityClaims(context.caller));
+    headers.set(IDENTITY_HEADER, identityClaims(context.caller, this.subgraph));
     for (const [name, value] of Object.entries(injectTraceContext({}))) headers.set(name, value);
   }
 

@@ -18,7 +18,7 @@ export async function probeSubgraphs(subgraphs: Iterable<SubgraphProbe>, timeout
       try {
         const response = await fetch(url, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: signIdentity(signingSecret, serviceCaller('gateway'), PROBE) },
+          headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: signIdentity(signingSecret, serviceCaller('gateway'), name, PROBE) },
           body: PROBE,
           signal: AbortSignal.timeout(timeoutMs),
         });

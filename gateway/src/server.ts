@@ -11,7 +11,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { DocumentNode, GraphQLError, GraphQLSchema } from 'graphql';
 import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
-import { close, createGraphQLHttpServer, createLogger, listen, maskingFormatError, sendJson, type Caller, type Logger } from '@interop/kit';
+import { close, createGraphQLHttpServer, createLogger, listen, maskingFormatError, sendJson, startTracing, type Caller, type Logger } from '@interop/kit';
 import { aliasRestoringPlugin, normaliseBody, type NormalisedSource } from './alias-normalisation';
 import { Authenticator, type AuthOptions } from './auth/authenticate';
 import { clientAddressOf } from './client-address';
@@ -21,6 +21,7 @@ import { gatewayContext, type GatewayContext } from './context';
 import { SubgraphDataSource } from './data-source';
 import { DEMO_PATH, demoRoute, type DemoOptions } from './demo';
 import { EXAMPLE_OPERATION, EXAMPLE_VARIABLES } from './example-operation';
+import { FactsHeard } from './facts-heard';
 import { GatewayMetrics } from './metrics';
 import { requestRefusal } from './document-limits';
 import { DEFAULT_OPERATION_LIMITS, operationLimitsPlugin, type OperationLimits } from './operation-limits';
@@ -113,6 +114,8 @@ export function createGatewayApollo(options: GatewayOptions, responseCache: Resp
   const introspection = introspectionOn(options);
   const subgraphs = new Map<string, SubgraphProbe>();
   const limits = options.limits ?? DEFAULT_OPERATION_LIMITS;
+  // A mutation's fact changes reach the cache before its answer leaves, not when the bus delivers them.
+  const facts = new FactsHeard(responseCache);
   const gateway = new ApolloGateway({
     ...(options.supergraphPath
       ? { supergraphSdl: watchedSupergraph(options.supergraphPath, servableSupergraph(options.supergraphSdl), logger) }
@@ -129,6 +132,7 @@ export function createGatewayApollo(options: GatewayOptions, responseCache: Resp
         timeoutMs: options.subgraphTimeouts?.[name] ?? options.subgraphTimeoutMs ?? DEFAULT_SUBGRAPH_TIMEOUT_MS,
         signingSecret: options.signingSecret,
         metrics,
+        facts,
       });
     },
   });
@@ -187,6 +191,8 @@ export interface StartGatewayOptions extends GatewayOptions {
 const introspectionOn = (options: Pick<GatewayOptions, 'introspection'>) => options.introspection ?? process.env.NODE_ENV !== 'production';
 
 export async function startGateway(options: StartGatewayOptions): Promise<RunningGateway> {
+  // Spans get ids even with no exporter: log lines and `traceresponse` name them.
+  startTracing({ serviceName: 'gateway' });
   const logger = options.logger ?? createLogger('gateway');
   const authenticator = await Authenticator.create(options.auth ?? { apiKeys: [] });
   const rateLimit = options.rateLimit ?? { enabled: true, ...DEFAULT_RATE_LIMIT };

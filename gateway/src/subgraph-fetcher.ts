@@ -1,7 +1,7 @@
 // How the gateway fetches from a subgraph: a per-subgraph timeout, one retry
-// of a read whose connection failed, identical reads in flight shared, and
-// every failure named (timeout, unreachable, status) for the client's error.
-// Mutations are never retried or shared.
+// of a read whose connection failed, identical reads in flight shared (not
+// across a fact change), and every failure named (timeout, unreachable,
+// status) for the client's error. Mutations are never retried or shared.
 import type { Fetcher, FetcherRequestInit } from '@apollo/utils.fetcher';
 import { IDENTITY_HEADER, sealIdentity } from '@interop/kit';
 import type { GatewayMetrics } from './metrics';
@@ -32,6 +32,8 @@ export interface SubgraphFetcherOptions {
   /** Seals the identity claims the data source wrote, over the body actually sent. */
   signingSecret: string;
   metrics?: GatewayMetrics;
+  /** Identical reads are shared only while this stays the same (it moves when facts change: see facts-heard). */
+  epoch?: () => number;
 }
 
 /** Headers that differ per request but do not change the answer, so shared reads ignore them. */
@@ -79,7 +81,7 @@ export function subgraphFetcher(options: SubgraphFetcherOptions): Fetcher {
     const init = sealed(unsealed, body, options.signingSecret);
     if (isMutation(body)) return toResponse(await attempt(url, init));
     const headers = Object.entries(init.headers ?? {}).filter(([name]) => !PER_REQUEST_HEADERS.has(name.toLowerCase()));
-    const key = `${url}\n${JSON.stringify(headers)}\n${body}`;
+    const key = `${options.epoch?.() ?? 0}\n${url}\n${JSON.stringify(headers)}\n${body}`;
     let shared = inflight.get(key);
     if (!shared) {
       shared = fetchRead(url, init).finally(() => inflight.delete(key));

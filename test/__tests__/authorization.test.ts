@@ -7,6 +7,7 @@ import { ANONYMOUS, IDENTITY_HEADER, signIdentity, type Caller } from '@interop/
 import { postGraphQL, postSigned, startGatewayFor, startGraph, type Graph } from '../harness';
 import { ALL_SCOPES, mintToken, PARTNER_A, PARTNER_B, READ_ONLY, TEST_TRUST } from '../identities';
 import { approveAndSettle, codes, freshKey, initiate, merchantWhere, OPTED_IN_TO_WECHAT_ON_TAOBAO, paymentRows } from '../payments-helpers';
+import { startProxy } from '../proxy';
 
 let graph: Graph;
 let merchantId: string;
@@ -192,7 +193,7 @@ describe('scopes and ownership', () => {
 });
 
 describe('the identity header', () => {
-  const forged = (caller: Caller, body: string, secret = 'not-the-shared-secret') => signIdentity(secret, caller, body);
+  const forged = (caller: Caller, body: string, secret = 'not-the-shared-secret') => signIdentity(secret, caller, 'payments', body);
 
   test('a client cannot send its own identity header through the gateway', async () => {
     const body = JSON.stringify({ query: PAYMENT, variables: { id: paymentOfA } });
@@ -207,7 +208,8 @@ describe('the identity header', () => {
   });
 
   test('a subgraph called directly answers only requests the gateway signed', async () => {
-    const url = graph.subgraphs.payments.url;
+    const payments = graph.subgraphs.payments;
+    const url = payments.url;
     const query = PAYMENT.replace(' merchant { id }', '');
     const body = JSON.stringify({ query, variables: { id: paymentOfA } });
     const post = (headers: Record<string, string>, sent = body) =>
@@ -219,16 +221,19 @@ describe('the identity header', () => {
     expect((await post({ [IDENTITY_HEADER]: forged(PARTNER_A.caller, body) })).status).toBe(401);
     // A real signature for one body does not carry over to another.
     const otherBody = JSON.stringify({ query, variables: { id: 'pay_other' } });
-    expect((await post({ [IDENTITY_HEADER]: signIdentity(TEST_TRUST.signingSecret, PARTNER_A.caller, otherBody) })).status).toBe(401);
-    const expired = signIdentity(TEST_TRUST.signingSecret, PARTNER_A.caller, body, Math.floor(Date.now() / 1000) - 3600);
+    expect((await post({ [IDENTITY_HEADER]: signIdentity(TEST_TRUST.signingSecret, PARTNER_A.caller, 'payments', otherBody) })).status).toBe(401);
+    const expired = signIdentity(TEST_TRUST.signingSecret, PARTNER_A.caller, 'payments', body, Math.floor(Date.now() / 1000) - 3600);
     expect((await post({ [IDENTITY_HEADER]: expired })).status).toBe(401);
+    // A real signature for another subgraph does not carry over to this one.
+    const forMerchants = signIdentity(TEST_TRUST.signingSecret, PARTNER_A.caller, 'merchants', body);
+    expect((await post({ [IDENTITY_HEADER]: forMerchants })).status).toBe(401);
 
-    const signed = await postSigned<{ payment: { id: string } }>(url, query, { id: paymentOfA });
+    const signed = await postSigned<{ payment: { id: string } }>(payments, query, { id: paymentOfA });
     expect(signed.status).toBe(200);
     expect(signed.data?.payment.id).toBe(paymentOfA);
     // Signed but anonymous, reaching the payment as an entity: it still needs a credential.
     const entity = await postSigned<{ _entities: unknown[] }>(
-      url,
+      payments,
       'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Payment { status } } }',
       { r: [{ __typename: 'Payment', id: paymentOfA }] },
       ANONYMOUS,
@@ -236,9 +241,33 @@ describe('the identity header', () => {
     expect(entity.data?._entities).toEqual([null]);
     expect(codes(entity)).toEqual(['UNAUTHENTICATED']);
     // Signed, but for another partner: ownership holds in the subgraph too.
-    const asB = await postSigned<{ payment: unknown }>(url, query, { id: paymentOfA }, PARTNER_B.caller);
+    const asB = await postSigned<{ payment: unknown }>(payments, query, { id: paymentOfA }, PARTNER_B.caller);
     expect(asB.data?.payment).toBeNull();
     expect(codes(asB)).toEqual(['FORBIDDEN']);
+  });
+});
+
+describe('a seal names the subgraph it is for', () => {
+  test('a request the gateway sealed for payments is refused by merchants and commerce, and still served by payments', async () => {
+    const proxy = await startProxy(graph.subgraphs.payments.url);
+    const gateway = await startGatewayFor(graph, { payments: proxy.url });
+    try {
+      const response = await postGraphQL<{ payment: { id: string } }>(gateway.url, PAYMENT.replace(' merchant { id }', ''), { id: paymentOfA }, PARTNER_A);
+      expect(response.data?.payment.id).toBe(paymentOfA);
+      const sealed = proxy.requests.find((request) => request.headers[IDENTITY_HEADER]);
+      if (!sealed) throw new Error('the gateway sent payments no sealed request');
+      const replay = (url: string) =>
+        fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: String(sealed.headers[IDENTITY_HEADER]) }, body: sealed.body });
+      for (const other of [graph.subgraphs.merchants.url, graph.subgraphs.commerce.url]) {
+        const refused = await replay(other);
+        expect(refused.status).toBe(401);
+        expect(((await refused.json()) as { errors: { extensions: { code: string } }[] }).errors[0]?.extensions.code).toBe('UNAUTHENTICATED');
+      }
+      expect((await replay(graph.subgraphs.payments.url)).status).toBe(200);
+    } finally {
+      await gateway.stop();
+      await proxy.stop();
+    }
   });
 });
 

@@ -14,7 +14,7 @@ import { createInteropClient, verifyWebhook } from '@interop/sdk';
 import { startWallet } from '@interop/wallet';
 import { postGraphQL, ROOT, startGraph, type Graph, type GraphQLResponse } from '../harness';
 import { mintToken, PARTNER_A, PARTNER_B } from '../identities';
-import { merchantWhere, OPTED_IN_TO_WECHAT_ON_TAOBAO } from '../payments-helpers';
+import { buyerDecides, merchantWhere, OPTED_IN_TO_WECHAT_ON_TAOBAO } from '../payments-helpers';
 import { partnerClient, ownPayment } from '../../docs/examples/credentials';
 import { firstPayment } from '../../docs/examples/first-payment';
 import { followPayment } from '../../docs/examples/follow-payment';
@@ -172,8 +172,7 @@ describe('the GraphQL examples, each page in order', () => {
 describe('the TypeScript examples', () => {
   /** The sandbox buyer: approves on the page the payment's next action links to. */
   const approve = async (link: string) => {
-    const response = await fetch(`${new URL(link).origin}${new URL(link).pathname}/approve`, { method: 'POST', headers: { accept: 'application/json' } });
-    expect(response.status).toBe(200);
+    expect(await buyerDecides(link, 'approve')).toBe(200);
   };
 
   test('start-checkout.ts starts a payment with the checkout’s default tool', async () => {
@@ -284,12 +283,14 @@ describe('the TypeScript examples', () => {
       });
       const created = await fetch(`${wallet.url}/v1/payments/${paymentId}`, {
         method: 'PUT',
-        headers: { 'content-type': 'application/json', 'x-interop-signature': signatureHeader(SECRET, body) },
+        headers: {
+          'content-type': 'application/json',
+          'x-interop-signature': signatureHeader(SECRET, { context: 'wallet-api', method: 'PUT', path: `/v1/payments/${paymentId}`, body }),
+        },
         body,
       });
       expect(created.status).toBe(200);
-      const approved = await fetch(`${wallet.url}/sandbox/payments/${paymentId}/approve`, { method: 'POST', headers: { accept: 'application/json' } });
-      expect(approved.status).toBe(200);
+      expect(await buyerDecides(`${wallet.url}/sandbox/payments/${paymentId}`, 'approve')).toBe(200);
       await wallet.webhooks.idle();
       await wallet.stop();
     }
@@ -303,7 +304,7 @@ describe('the TypeScript examples', () => {
         [200, 'payment.processing'],
         [200, 'payment.succeeded'],
       ]);
-      expect(receiveWebhook(SECRET, received[0]!.body, { 'x-interop-signature': signatureHeader(SECRET, received[0]!.body) })).toEqual({ status: 200 });
+      expect(receiveWebhook(SECRET, received[0]!.body, { 'x-interop-signature': signatureHeader(SECRET, { context: 'wallet-webhook', body: received[0]!.body }) })).toEqual({ status: 200 });
     });
 
     test('refuses events signed with another secret with 401, which the wallet does not retry', async () => {
@@ -321,7 +322,7 @@ describe('the TypeScript examples', () => {
       const timestamp = Number(/t=(\d+)/.exec(header ?? '')?.[1]);
       const rawBody = body.trimEnd();
       const options = { nowSeconds: timestamp };
-      expect(verifySignature('whsec-docs-example-secret', rawBody, header, options)).toEqual({ ok: true });
+      expect(verifySignature('whsec-docs-example-secret', { context: 'wallet-webhook', body: rawBody }, header, options)).toEqual({ ok: true });
       expect(verifyWebhook('whsec-docs-example-secret', rawBody, header, options)).toEqual({ ok: true });
 
       received.length = 0;

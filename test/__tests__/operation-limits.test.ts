@@ -96,7 +96,7 @@ test('a subgraph answers malformed JSON (signed as the gateway signs) as the gat
   const body = '{"query": ';
   const response = await fetch(graph.subgraphs.payments.url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: signIdentity(TEST_TRUST.signingSecret, PARTNER_A.caller, body) },
+    headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: signIdentity(TEST_TRUST.signingSecret, PARTNER_A.caller, 'payments', body) },
     body,
   });
   expect(response.status).toBe(400);

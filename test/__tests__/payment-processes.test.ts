@@ -1,6 +1,7 @@
 // The payments subgraph as real processes: an acknowledged payment survives
-// SIGKILL, and two processes sharing one PostgreSQL database create exactly
-// one payment for concurrent calls with one key.
+// SIGKILL, two processes sharing one PostgreSQL database create exactly
+// one payment for concurrent calls with one key, and a process whose database
+// connections are terminated under load lives on.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -38,7 +39,7 @@ async function paymentsProcess(port: number, env: Record<string, string | undefi
   });
   const exit = finished(child, 120_000);
   await waitForOutput(child, /subgraph listening/);
-  return { child, exit, url: `http://127.0.0.1:${port}/graphql` };
+  return { child, exit, name: 'payments', url: `http://127.0.0.1:${port}/graphql` };
 }
 
 const INITIATE = /* GraphQL */ `mutation ($input: InitiatePaymentInput!) { initiatePayment(input: $input) { id status } }`;
@@ -59,7 +60,7 @@ test('a payment the API acknowledged is still there after SIGKILL and a restart,
   const port = await freePort();
   const env = { DATA_DIR: mkdtempSync(join(tmpdir(), 'payments-durable-')), DATABASE_URL: undefined };
   const first = await paymentsProcess(port, env);
-  const created = await postSigned<{ initiatePayment: { id: string; status: string } }>(first.url, INITIATE, { input: input(freshKey('durable')) });
+  const created = await postSigned<{ initiatePayment: { id: string; status: string } }>(first, INITIATE, { input: input(freshKey('durable')) });
   expect(created.errors).toBeUndefined();
   const id = created.data?.initiatePayment.id ?? '';
   first.child.kill('SIGKILL');
@@ -67,12 +68,12 @@ test('a payment the API acknowledged is still there after SIGKILL and a restart,
 
   const second = await paymentsProcess(port, env);
   try {
-    const found = await postSigned<{ payment: { id: string; status: string; reference: string } }>(second.url, PAYMENT, { id });
+    const found = await postSigned<{ payment: { id: string; status: string; reference: string } }>(second, PAYMENT, { id });
     expect(found.data?.payment).toEqual({ id, status: 'REQUIRES_ACTION', reference: 'durable-order' });
     // The wallet's webhook reaches the restarted process and settles the payment.
     expect(await decide(graph, id, 'approve')).toBe(200);
     await graph.wallet.webhooks.idle();
-    const paid = await postSigned<{ payment: { status: string } }>(second.url, PAYMENT, { id });
+    const paid = await postSigned<{ payment: { status: string } }>(second, PAYMENT, { id });
     expect(paid.data?.payment.status).toBe('SUCCEEDED');
   } finally {
     second.child.kill('SIGTERM');
@@ -95,7 +96,7 @@ if (databaseUrl) {
     try {
       const key = freshKey('two-processes');
       const responses = await Promise.all(
-        Array.from({ length: 50 }, (_, i) => postSigned<{ initiatePayment: { id: string } }>(processes[i % 2]!.url, INITIATE, { input: input(key) })),
+        Array.from({ length: 50 }, (_, i) => postSigned<{ initiatePayment: { id: string } }>(processes[i % 2]!, INITIATE, { input: input(key) })),
       );
       for (const response of responses) expect(response.errors).toBeUndefined();
       expect(new Set(responses.map((response) => response.data?.initiatePayment.id)).size).toBe(1);
@@ -111,6 +112,60 @@ if (databaseUrl) {
       }
       await admin.query(`DROP DATABASE ${name}`);
       await admin.end();
+    }
+  }, 120_000);
+
+  test('a process whose database connections are terminated under 200 concurrent initiatePayment lives on: DEPENDENCY_UNAVAILABLE or success, nothing half-written, later calls succeed', async () => {
+    // A database of its own, so terminating its backends touches no other test's connections.
+    const name = `interop_test_${randomBytes(5).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: databaseUrl });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    const url = new URL(databaseUrl);
+    url.pathname = `/${name}`;
+    const payments = await paymentsProcess(await freePort(), { DATABASE_URL: url.toString() });
+    const terminate = () => admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
+    try {
+      let answered = 0;
+      const calls = Array.from({ length: 200 }, (_, i) =>
+        postSigned<{ initiatePayment: { id: string } }>(payments, INITIATE, { input: input(freshKey(`terminated-${i}`)) }).finally(() => (answered += 1)),
+      );
+      while (answered < 20) await new Promise((resolve) => setTimeout(resolve, 5));
+      expect((await terminate()).rowCount).toBeGreaterThan(0);
+      // Again while the pool opens connections in place of the terminated ones.
+      for (let round = 0; round < 3; round += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        await terminate();
+      }
+      const responses = await Promise.all(calls);
+      const codes = responses.flatMap((response) => (response.errors ?? []).map((error) => error.extensions?.code));
+      for (const code of codes) expect(code).toBe('DEPENDENCY_UNAVAILABLE');
+      for (const response of responses) expect(response.errors === undefined).toBe(Boolean(response.data?.initiatePayment?.id));
+
+      const db = new pg.Client({ connectionString: url.toString() });
+      await db.connect();
+      // Every payment has its creation event and ends at the status its last event names.
+      const { rows } = await db.query<{ id: string; status: string; created: number; last: string | null }>(
+        `SELECT p.id, p.status,
+           (SELECT count(*)::int FROM payments.payment_event e WHERE e.payment_id = p.id AND e.from_status IS NULL) AS created,
+           (SELECT e.to_status FROM payments.payment_event e WHERE e.payment_id = p.id ORDER BY e.seq DESC LIMIT 1) AS last
+         FROM payments.payment p`,
+      );
+      await db.end();
+      for (const row of rows) expect({ id: row.id, created: row.created, last: row.last }).toEqual({ id: row.id, created: 1, last: row.status });
+      const acknowledged = responses.flatMap((response) => (response.data?.initiatePayment ? [response.data.initiatePayment.id] : []));
+      expect(rows.map((row) => row.id)).toEqual(expect.arrayContaining(acknowledged));
+
+      const later = await Promise.all(Array.from({ length: 10 }, () => postSigned<{ initiatePayment: { id: string } }>(payments, INITIATE, { input: input(freshKey('after-termination')) })));
+      for (const response of later) expect(response.errors).toBeUndefined();
+      expect(payments.child.exitCode).toBeNull();
+    } finally {
+      payments.child.kill('SIGTERM');
+      const exit = await payments.exit;
+      await admin.query(`DROP DATABASE ${name} WITH (FORCE)`);
+      await admin.end();
+      expect(exit.stderr).not.toMatch(/Unhandled 'error' event/);
+      expect(exit.code).toBe(0);
     }
   }, 120_000);
 }

@@ -1,4 +1,4 @@
-// The gateway through faults, in one process: a subgraph down, slow or
+// The gateway through faults, in one process: a subgraph down, slow, hanging or
 // dropping connections; partial answers with codes naming the subgraph;
 // retries, shared reads, readiness, metrics and request ids.
 import { CommerceStore, startCommerce } from '@interop/commerce';
@@ -137,6 +137,31 @@ describe('through a proxy in front of payments', () => {
     const id = made.headers.get('x-request-id');
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
     expect(proxy.requests.at(-1)?.headers['x-request-id']).toBe(id);
+  });
+});
+
+describe('commerce hanging', () => {
+  test('storefront paymentOptions, whose @requires facts commerce owns, is null with DEPENDENCY_UNAVAILABLE; what merchants owns answers', async () => {
+    const proxy = await startProxy(graph.subgraphs.commerce.url);
+    // Commerce accepts the connection and never answers, as a stopped (SIGSTOP) process does.
+    proxy.delayMs = 60_000;
+    const gateway = await startGatewayFor(graph, { commerce: proxy.url }, { subgraphTimeouts: { commerce: 300 } });
+    try {
+      const response = await postGraphQL<MerchantAnswer>(gateway.url, MERCHANT);
+      expect(response.data?.paymentTools).toHaveLength(7);
+      expect(response.data?.merchant.name).toEqual(expect.any(String));
+      expect(response.data?.merchant.storefronts.length).toBeGreaterThan(0);
+      for (const storefront of response.data?.merchant.storefronts ?? []) expect(storefront.paymentOptions).toBeNull();
+      const codes = errorsOf(response).map((error) => error.code);
+      expect(codes).toContain('GATEWAY_TIMEOUT');
+      expect(codes).not.toContain('INTERNAL_SERVER_ERROR');
+      const unavailable = (response.errors ?? []).filter((error) => error.extensions?.code === 'DEPENDENCY_UNAVAILABLE');
+      expect(unavailable.length).toBeGreaterThan(0);
+      expect(unavailable.map((error) => error.extensions?.dependency)).toEqual(unavailable.map(() => 'commerce'));
+    } finally {
+      await gateway.stop();
+      await proxy.stop();
+    }
   });
 });
 

@@ -7,6 +7,7 @@ import type { RunningGateway } from '@interop/gateway';
 import { postGraphQL, startGatewayFor, startGraph, type Graph } from '../harness';
 import { PARTNER_A, READ_ONLY } from '../identities';
 import { merchantWhere } from '../payments-helpers';
+import { startProxy } from '../proxy';
 
 let graph: Graph;
 
@@ -35,6 +36,24 @@ async function fetchCount(gateway: RunningGateway): Promise<number> {
   const { values } = await gateway.metrics.fetchLatency.get();
   return values.filter((value) => value.metricName === 'gateway_subgraph_fetch_duration_seconds_count').reduce((sum, value) => sum + value.value, 0);
 }
+
+/** Whether WeChat Pay is a checkout option of the merchant on Taobao, and which tools it opened there, as `gateway` answers. */
+async function wechatAt(gateway: RunningGateway, merchantId: string) {
+  const answer = await postGraphQL<{ checkoutOptions: { tool: { id: string } }[]; merchant: { storefront: { enrolledTools: { id: string }[] } } }>(
+    gateway.url,
+    CHECKOUT,
+    { m: merchantId },
+    PARTNER_A,
+  );
+  expect(answer.errors).toBeUndefined();
+  return {
+    atCheckout: answer.data?.checkoutOptions.some((option) => option.tool.id === 'wechat-pay'),
+    enrolled: answer.data?.merchant.storefront.enrolledTools.map((tool) => tool.id),
+  };
+}
+
+const NOT_OPTED_IN = `m.status = 'ACTIVE' AND m.eligible AND EXISTS (SELECT 1 FROM storefront s WHERE s.merchant_seq = m.seq AND s.platform_id = 'taobao')
+     AND NOT EXISTS (SELECT 1 FROM enrolment e WHERE e.merchant_seq = m.seq)`;
 
 /** Asks until the answer comes from the cache (an answer is stored the second time it is asked). */
 async function warm(gateway: RunningGateway, query: string, variables?: Record<string, unknown>) {
@@ -88,43 +107,78 @@ test('payments, guarded fields and refused answers are never cached', async () =
 });
 
 test('a merchant opening or closing a tool empties the cache of every gateway at once', async () => {
-  const merchantId = await merchantWhere(
-    graph,
-    `m.status = 'ACTIVE' AND m.eligible AND EXISTS (SELECT 1 FROM storefront s WHERE s.merchant_seq = m.seq AND s.platform_id = 'taobao')
-     AND NOT EXISTS (SELECT 1 FROM enrolment e WHERE e.merchant_seq = m.seq)`,
-  );
+  const merchantId = await merchantWhere(graph, NOT_OPTED_IN);
   const other = await startGatewayFor(graph);
   try {
     const gateways = [graph.gateway, other];
-    const wechatAt = async (gateway: RunningGateway) => {
-      const answer = await postGraphQL<{ checkoutOptions: { tool: { id: string } }[]; merchant: { storefront: { enrolledTools: { id: string }[] } } }>(
-        gateway.url,
-        CHECKOUT,
-        { m: merchantId },
-        PARTNER_A,
-      );
-      expect(answer.errors).toBeUndefined();
-      return {
-        atCheckout: answer.data?.checkoutOptions.some((option) => option.tool.id === 'wechat-pay'),
-        enrolled: answer.data?.merchant.storefront.enrolledTools.map((tool) => tool.id),
-      };
-    };
     for (const gateway of gateways) {
       await warm(gateway, CHECKOUT, { m: merchantId });
-      expect(await wechatAt(gateway)).toEqual({ atCheckout: false, enrolled: [] });
+      expect(await wechatAt(gateway, merchantId)).toEqual({ atCheckout: false, enrolled: [] });
     }
     const hits = await Promise.all(gateways.map((gateway) => cacheCount(gateway, 'hit')));
     expect(hits.every((count) => count >= 2)).toBe(true);
 
     // Through one gateway; the other hears of it from merchants.
     expect((await graph.query(OPEN, { m: merchantId })).errors).toBeUndefined();
-    for (const gateway of gateways) await expectEventually(() => wechatAt(gateway), { atCheckout: true, enrolled: ['wechat-pay'] });
+    for (const gateway of gateways) await expectEventually(() => wechatAt(gateway, merchantId), { atCheckout: true, enrolled: ['wechat-pay'] });
 
     for (const gateway of gateways) await warm(gateway, CHECKOUT, { m: merchantId });
     expect((await graph.query(CLOSE, { m: merchantId })).errors).toBeUndefined();
-    for (const gateway of gateways) await expectEventually(() => wechatAt(gateway), { atCheckout: false, enrolled: [] });
+    for (const gateway of gateways) await expectEventually(() => wechatAt(gateway, merchantId), { atCheckout: false, enrolled: [] });
   } finally {
     await other.stop();
+  }
+});
+
+test('the gateway a change went through answers with it at once, whenever the event bus delivers it', async () => {
+  const merchantId = await merchantWhere(graph, NOT_OPTED_IN);
+  // The change never arrives by the bus: the gateway follows merchants'
+  // stream through a proxy that serves GraphQL only, or a channel nobody
+  // publishes on. All it knows is what merchants' answers tell it.
+  const proxy = await startProxy(graph.subgraphs.merchants.url);
+  const gateway = await startGatewayFor(graph, { merchants: proxy.url }, { factEvents: { ...graph.factEvents, channel: `unheard_${randomUUID()}` } });
+  try {
+    await warm(gateway, CHECKOUT, { m: merchantId });
+    expect(await wechatAt(gateway, merchantId)).toEqual({ atCheckout: false, enrolled: [] });
+    expect(await cacheCount(gateway, 'hit')).toBeGreaterThanOrEqual(2);
+
+    expect((await postGraphQL(gateway.url, OPEN, { m: merchantId }, PARTNER_A)).errors).toBeUndefined();
+    expect(await wechatAt(gateway, merchantId)).toEqual({ atCheckout: true, enrolled: ['wechat-pay'] });
+
+    await warm(gateway, CHECKOUT, { m: merchantId });
+    expect((await postGraphQL(gateway.url, CLOSE, { m: merchantId }, PARTNER_A)).errors).toBeUndefined();
+    expect(await wechatAt(gateway, merchantId)).toEqual({ atCheckout: false, enrolled: [] });
+  } finally {
+    await gateway.stop();
+    await proxy.stop();
+  }
+});
+
+test('a read that starts after a change went through never shares the answer of one sent to the subgraph before it', async () => {
+  const merchantId = await merchantWhere(graph, NOT_OPTED_IN);
+  const proxy = await startProxy(graph.subgraphs.merchants.url);
+  const gateway = await startGatewayFor(graph, { merchants: proxy.url });
+  const ENROLLED = /* GraphQL */ `query Enrolled($m: ID!) { merchant(id: $m) { storefront(platformId: "taobao") { enrolledTools { id } } } }`;
+  const enrolled = async () => {
+    const answer = await postGraphQL<{ merchant: { storefront: { enrolledTools: { id: string }[] } } }>(gateway.url, ENROLLED, { m: merchantId }, PARTNER_A);
+    expect(answer.errors).toBeUndefined();
+    return answer.data?.merchant.storefront.enrolledTools.map((tool) => tool.id);
+  };
+  try {
+    // Identical reads in flight are shared when the caller's signed identity,
+    // which names the second it was signed in, is the same too: start early in one.
+    await new Promise((resolve) => setTimeout(resolve, 1000 - (Date.now() % 1000)));
+    proxy.holdReadsMs = 1500;
+    const sentBefore = enrolled();
+    while (!proxy.requests.some((request) => request.body.includes('enrolledTools'))) await new Promise((resolve) => setTimeout(resolve, 5));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect((await postGraphQL(gateway.url, OPEN, { m: merchantId }, PARTNER_A)).errors).toBeUndefined();
+
+    expect(await enrolled()).toEqual(['wechat-pay']);
+    expect(await sentBefore).toEqual([]);
+  } finally {
+    await gateway.stop();
+    await proxy.stop();
   }
 });
 
@@ -178,6 +232,26 @@ if (redisUrl) {
       expect(await cacheCount(second, 'hit')).toBe(1);
     } finally {
       await Promise.all([first.stop(), second.stop()]);
+    }
+  });
+
+  test('a change heard in a mutation\'s answer and again on the bus moves the gateway once: gateways sharing a Redis still share answers', async () => {
+    const merchantId = await merchantWhere(graph, NOT_OPTED_IN);
+    const shared = { redisUrl, responseCacheKeyPrefix: `test:${randomUUID()}` };
+    const through = await startGatewayFor(graph, {}, shared);
+    const other = await startGatewayFor(graph, {}, shared);
+    try {
+      expect((await postGraphQL(through.url, OPEN, { m: merchantId }, PARTNER_A)).errors).toBeUndefined();
+      await expectEventually(() => wechatAt(other, merchantId), { atCheckout: true, enrolled: ['wechat-pay'] });
+      // The gateway the change went through has heard it on the bus by now too.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await postGraphQL(through.url, TOOLS, undefined, PARTNER_A);
+      await postGraphQL(through.url, TOOLS, undefined, PARTNER_A);
+      const hitsBefore = await cacheCount(other, 'hit');
+      expect((await postGraphQL(other.url, TOOLS, undefined, PARTNER_A)).errors).toBeUndefined();
+      expect(await cacheCount(other, 'hit')).toBe(hitsBefore + 1);
+    } finally {
+      await Promise.all([through.stop(), other.stop()]);
     }
   });
 }

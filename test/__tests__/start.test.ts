@@ -1,12 +1,14 @@
-// `npm start` as a newcomer meets it: the whole product on the ports the
-// environment names, Sandbox on the gateway's root URL, the demo app on /demo/,
-// data under DATA_DIR, and every process gone after SIGTERM.
-import { existsSync, mkdtempSync } from 'node:fs';
+// `npm start` as a newcomer meets it, in a fresh clone (no web/dist, no
+// .data) with nothing set but the ports: the whole product in development
+// mode, Sandbox on the gateway's root URL, the demo app on /demo/, data under
+// ./.data, a crashed service restarted while the rest keeps serving, and
+// every process gone after SIGTERM.
+import { existsSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { postGraphQL } from '../harness';
-import { finished, freePort, runTs, waitForOutput } from '../processes';
+import { freshCheckout } from '../fresh-checkout';
+import { childProcesses, finished, freePort, runTs, waitForOutput } from '../processes';
 
 function refuses(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -19,7 +21,35 @@ function refuses(port: number): Promise<boolean> {
   });
 }
 
-test('starts the graph and the sandbox wallet on the configured ports, serves Sandbox and the demo app, and stops every process on SIGTERM', async () => {
+function servicePid(startPid: number, entry: string): number | undefined {
+  return childProcesses(startPid).find(({ command }) => command.includes(entry))?.pid;
+}
+
+async function healthy(port: number): Promise<boolean> {
+  try {
+    return (await fetch(`http://127.0.0.1:${port}/health`, { signal: AbortSignal.timeout(1000) })).ok;
+  } catch {
+    return false;
+  }
+}
+
+async function eventually(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+const PLATFORM_AND_MERCHANT = /* GraphQL */ `{ platform(id: "taobao") { name } merchant(id: "m0000001") { name } }`;
+
+let checkout: string;
+beforeAll(() => {
+  checkout = freshCheckout();
+});
+afterAll(() => rmSync(checkout, { recursive: true, force: true }));
+
+test('a fresh clone starts the graph in development mode, serves Sandbox and the demo app, restarts a crashed service, and stops every process on SIGTERM', async () => {
   const ports = {
     GATEWAY_PORT: await freePort(),
     COMMERCE_PORT: await freePort(),
@@ -27,18 +57,29 @@ test('starts the graph and the sandbox wallet on the configured ports, serves Sa
     MERCHANTS_PORT: await freePort(),
     WALLET_PORT: await freePort(),
   };
-  const dataDir = mkdtempSync(join(tmpdir(), 'interop-start-'));
-  const child = runTs('scripts/start.ts', [], {
-    ...Object.fromEntries(Object.entries(ports).map(([name, port]) => [name, String(port)])),
-    DATA_DIR: dataDir,
-    MERCHANT_COUNT: '120',
-    DATABASE_URL: undefined,
-    DEMO_API_KEY: 'start-test-demo-key',
-  });
-  const exit = finished(child, 120_000);
-  const ready = await waitForOutput(child, /Interop Graph is ready: \S+[\s\S]*Demo web app[^\n]*/, 110_000);
+  expect(existsSync(join(checkout, 'web', 'dist'))).toBe(false);
+  // Nothing set that a new user would not have: no secrets, no keys, no NODE_ENV (jest sets it to test).
+  const child = runTs(
+    'scripts/start.ts',
+    [],
+    {
+      ...Object.fromEntries(Object.entries(ports).map(([name, port]) => [name, String(port)])),
+      MERCHANT_COUNT: '120',
+      DATA_DIR: undefined,
+      DATABASE_URL: undefined,
+      REDIS_URL: undefined,
+      NODE_ENV: undefined,
+      SUBGRAPH_SIGNING_SECRET: undefined,
+      GATEWAY_API_KEYS: undefined,
+      DEMO_API_KEY: 'start-test-demo-key',
+    },
+    checkout,
+  );
+  const exit = finished(child, 170_000);
+  const ready = await waitForOutput(child, /Interop Graph is ready: \S+[\s\S]*Demo web app[^\n]*/, 150_000);
   expect(ready).toContain(`http://localhost:${ports.GATEWAY_PORT}/`);
   expect(ready).toContain(`http://localhost:${ports.GATEWAY_PORT}/demo/`);
+  expect(existsSync(join(checkout, 'web', 'dist', 'index.html'))).toBe(true);
 
   const gateway = `http://127.0.0.1:${ports.GATEWAY_PORT}/`;
   const response = await postGraphQL<{ merchant: { storefronts: { platform: { name: string }; paymentOptions: unknown[] }[] } }>(
@@ -47,6 +88,10 @@ test('starts the graph and the sandbox wallet on the configured ports, serves Sa
   );
   expect(response.errors).toBeUndefined();
   expect(response.data?.merchant.storefronts.length).toBeGreaterThan(0);
+  // Introspection is on outside production: the demo build did not switch the gateway to production.
+  const introspection = await postGraphQL<{ __schema: { queryType: { name: string } } }>(gateway, '{ __schema { queryType { name } } }');
+  expect(introspection.errors).toBeUndefined();
+  expect(introspection.data?.__schema.queryType.name).toBe('Query');
 
   const page = await fetch(gateway, { headers: { accept: 'text/html' } });
   expect(page.status).toBe(200);
@@ -59,11 +104,25 @@ test('starts the graph and the sandbox wallet on the configured ports, serves Sa
   expect(await demo.text()).toContain('<div id="root">');
   expect(await (await fetch(`${gateway}demo/config.json`)).json()).toEqual({ apiKey: 'start-test-demo-key' });
 
-  expect(existsSync(join(dataDir, 'merchants'))).toBe(true);
-  expect(existsSync(join(dataDir, 'payments'))).toBe(true);
-  expect((await fetch(`http://127.0.0.1:${ports.WALLET_PORT}/health`)).status).toBe(200);
+  expect(existsSync(join(checkout, '.data', 'merchants'))).toBe(true);
+  expect(existsSync(join(checkout, '.data', 'payments'))).toBe(true);
+  expect(await healthy(ports.WALLET_PORT)).toBe(true);
+
+  // A service that dies is restarted; meanwhile the gateway answers what the others own.
+  const commerce = servicePid(child.pid!, 'subgraphs/commerce/src/main.ts');
+  expect(commerce).toBeDefined();
+  process.kill(commerce!, 'SIGKILL');
+  await eventually(async () => !(await healthy(ports.COMMERCE_PORT)), 10_000);
+  const partial = await postGraphQL<{ merchant: { name: string } | null }>(gateway, PLATFORM_AND_MERCHANT);
+  expect(partial.data?.merchant?.name).toEqual(expect.any(String));
+  await eventually(() => healthy(ports.COMMERCE_PORT), 60_000);
+  const restarted = servicePid(child.pid!, 'subgraphs/commerce/src/main.ts');
+  expect(restarted).toBeDefined();
+  expect(restarted).not.toBe(commerce);
+  await eventually(async () => (await postGraphQL(gateway, PLATFORM_AND_MERCHANT)).errors === undefined, 30_000);
+  expect(child.exitCode).toBeNull();
 
   child.kill('SIGTERM');
   expect((await exit).code).toBe(0);
   for (const port of Object.values(ports)) expect(await refuses(port)).toBe(true);
-}, 150_000);
+}, 240_000);

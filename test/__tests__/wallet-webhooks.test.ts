@@ -58,7 +58,7 @@ test.each([
 test('an event whose body was changed after signing is refused', async () => {
   const created = await unpaid();
   const body = JSON.stringify(event(created.id, 'payment.succeeded'));
-  const header = signatureHeader(TEST_WALLET_SECRET, body);
+  const header = signatureHeader(TEST_WALLET_SECRET, { context: 'wallet-webhook', body });
   const response = await fetch(graph.subgraphs.payments.url.replace(/\/graphql$/, '/webhooks/wallet'), {
     method: 'POST',
     headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: header },

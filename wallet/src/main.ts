@@ -4,6 +4,6 @@ import { startWallet } from './server';
 
 runMain(async () => {
   const config = readServiceConfig();
-  const wallet = await startWallet({ port: config.WALLET_PORT, host: config.SUBGRAPH_HOST, secret: config.WALLET_SIGNING_SECRET });
+  const wallet = await startWallet({ port: config.WALLET_PORT, host: config.SUBGRAPH_HOST, secret: config.walletSecret() });
   stopOnSignals(wallet, createLogger('wallet'));
 });

@@ -1,7 +1,8 @@
 // The pages a buyer sees in the sandbox wallet: the payment to approve or
 // decline, and the outcome. Plain HTML forms, so scripts can POST the same
-// endpoints the buttons do.
+// endpoints the buttons do, with the same form token.
 import escapeHtml from 'escape-html';
+import { FORM_TOKEN_FIELD } from './form-token';
 import type { Order } from './orders';
 
 const TOOL_NAMES: Readonly<Record<string, string>> = {
@@ -34,13 +35,15 @@ function layout(title: string, body: string): string {
 <body><p class="note">Interop Graph sandbox wallet: no real money moves.</p>${body}</body></html>`;
 }
 
-export function orderPage(order: Order): string {
+/** The payment's page; its forms carry `formToken`, which the wallet checks on every decision. */
+export function orderPage(order: Order, formToken: string): string {
   const tool = TOOL_NAMES[order.toolId] ?? order.toolId;
   const id = encodeURIComponent(order.paymentId);
+  const token = `<input type="hidden" name="${FORM_TOKEN_FIELD}" value="${escapeHtml(formToken)}">`;
   const actions =
     order.status === 'PENDING'
-      ? `<form method="post" action="/sandbox/payments/${id}/approve"><button class="approve" type="submit">Approve</button></form>
-         <form method="post" action="/sandbox/payments/${id}/decline"><button class="decline" type="submit">Decline</button></form>`
+      ? `<form method="post" action="/sandbox/payments/${id}/approve">${token}<button class="approve" type="submit">Approve</button></form>
+         <form method="post" action="/sandbox/payments/${id}/decline">${token}<button class="decline" type="submit">Decline</button></form>`
       : `<p>This payment is <strong>${escapeHtml(order.status.toLowerCase())}</strong>.</p>`;
   return layout(
     `Pay with ${tool}`,

@@ -1,6 +1,7 @@
 // The sandbox wallet's HTTP server. Signed API for payments (create, cancel,
-// refund), pages and form endpoints for the buyer (approve, decline), and
-// webhooks back to payments for every decision.
+// refund), pages and form endpoints for the buyer (approve, decline, each
+// with the page's form token), and webhooks back to payments for every
+// decision.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import {
   BodyError,
@@ -9,11 +10,11 @@ import {
   listen,
   readRawBody,
   sendJson,
-  SIGNATURE_HEADER,
-  verifySignature,
+  verifyRequest,
   z,
   type Logger,
 } from '@interop/kit';
+import { FORM_TOKEN_FIELD, formToken, validFormToken } from './form-token';
 import { OrderBook, type Outcome } from './orders';
 import { messagePage, orderPage } from './page';
 import { WebhookSender } from './webhooks';
@@ -70,11 +71,14 @@ export async function startWallet(options: WalletOptions): Promise<RunningWallet
     ...(options.webhookMaxDelayMs === undefined ? {} : { maxDelayMs: options.webhookMaxDelayMs }),
   });
 
-  /** Reads and verifies a signed API call's JSON body; answers 401/400 itself and returns undefined. */
+  /**
+   * Reads and verifies a signed API call's JSON body, signed over its method
+   * and path too, so a call for one payment or refund id does nothing for
+   * another; answers 401/400 itself and returns undefined.
+   */
   async function signedJson<T>(req: IncomingMessage, res: ServerResponse, schema: z.ZodType<T>): Promise<T | undefined> {
     const raw = await readRawBody(req, MAX_BODY_BYTES);
-    const header = req.headers[SIGNATURE_HEADER];
-    const check = verifySignature(options.secret, raw, Array.isArray(header) ? header[0] : header);
+    const check = verifyRequest(options.secret, 'wallet-api', req, raw);
     if (!check.ok) {
       sendJson(res, 401, { error: 'invalid signature', reason: check.reason });
       return undefined;
@@ -92,16 +96,26 @@ export async function startWallet(options: WalletOptions): Promise<RunningWallet
     else sendJson(res, outcome.status, { error: outcome.error });
   }
 
-  /** Buyer actions answer a browser with a page and a script with JSON. */
+  /**
+   * Buyer actions answer a browser with a page and a script with JSON. The
+   * form must carry the payment's token (from its page); without it nothing
+   * changes and the answer is 403.
+   */
   function decide(decision: 'APPROVED' | 'DECLINED'): Handler {
     return async (req, res, id) => {
-      await readRawBody(req, MAX_BODY_BYTES);
+      const form = new URLSearchParams(await readRawBody(req, MAX_BODY_BYTES));
+      const wantsJson = (req.headers.accept ?? '').includes('application/json');
+      if (!validFormToken(options.secret, id, form.get(FORM_TOKEN_FIELD))) {
+        if (wantsJson) return sendJson(res, 403, { error: 'invalid form token' });
+        res.writeHead(403, { 'content-type': 'text/html; charset=utf-8' });
+        res.end(messagePage('Not possible', 'This form did not come from the payment’s page. Open the payment again and decide there.'));
+        return;
+      }
       const outcome = orders.decide(id, decision);
       if (outcome.ok && outcome.value.changed) {
         const events = decision === 'APPROVED' ? (['payment.processing', 'payment.succeeded'] as const) : (['payment.failed'] as const);
         webhooks.send(outcome.value.order, events);
       }
-      const wantsJson = (req.headers.accept ?? '').includes('application/json');
       if (wantsJson) return answer(res, outcome, ({ order }) => ({ paymentId: order.paymentId, status: order.status }));
       const [status, title, message] = outcome.ok
         ? [200, decision === 'APPROVED' ? 'Payment approved' : 'Payment declined', 'You can close this page and return to the shop.']
@@ -142,10 +156,16 @@ export async function startWallet(options: WalletOptions): Promise<RunningWallet
     [
       'GET',
       /^\/sandbox\/payments\/([^/]+)$/,
-      async (_req, res, id) => {
+      async (req, res, id) => {
         const order = orders.get(id);
-        res.writeHead(order ? 200 : 404, { 'content-type': 'text/html; charset=utf-8' });
-        res.end(order ? orderPage(order) : messagePage('Unknown payment', 'The wallet has no payment with this id.'));
+        // A script reads the form token here (another site's script cannot: no CORS), a browser from the page's forms.
+        if ((req.headers.accept ?? '').includes('application/json')) {
+          if (!order) return sendJson(res, 404, { error: 'unknown payment' });
+          return sendJson(res, 200, { paymentId: order.paymentId, status: order.status, [FORM_TOKEN_FIELD]: formToken(options.secret, order.paymentId) });
+        }
+        // Never inside another site's frame, where a buyer could be led to press a button they cannot see.
+        res.writeHead(order ? 200 : 404, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': "frame-ancestors 'none'" });
+        res.end(order ? orderPage(order, formToken(options.secret, order.paymentId)) : messagePage('Unknown payment', 'The wallet has no payment with this id.'));
       },
     ],
     ['POST', /^\/sandbox\/payments\/([^/]+)\/approve$/, decide('APPROVED')],

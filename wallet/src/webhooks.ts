@@ -61,7 +61,7 @@ export class WebhookSender {
         const response = await fetch(order.notifyUrl, {
           method: 'POST',
           // Signed per attempt, so a retry long after the first try is not refused as stale.
-          headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signatureHeader(this.options.secret, body) },
+          headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signatureHeader(this.options.secret, { context: 'wallet-webhook', body }) },
           body,
           signal: AbortSignal.any([this.stopped.signal, AbortSignal.timeout(this.options.timeoutMs ?? 5000)]),
         });

@@ -28,7 +28,7 @@ export function invalidateOnFactChanges(cache: ResponseCache, config: FollowedBu
         logger.warn('fact event ignored: not a fact event');
         return;
       }
-      cache.invalidate(change.factsChanged);
+      cache.factsChanged(change.factsChanged);
     },
     gap: () => cache.invalidate(),
   });

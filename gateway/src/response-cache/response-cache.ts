@@ -11,8 +11,10 @@
 // tool), the cache moves to a new generation: every key carries the generation
 // current when the request looked it up, so nothing cached before the change
 // is served after it, and an answer computed before it is never stored under
-// the new one. Old entries age out (memory: least recently used first; Redis:
-// their TTL).
+// the new one. The gateway that carried the change moves before it answers
+// the mutation (the subgraph names the change in its answer); the others when
+// the bus delivers it. Old entries age out (memory: least recently used
+// first; Redis: their TTL).
 //
 // An answer is stored the second time its key is asked within the recent
 // window, not the first: one-off operations (an ad-hoc query, a variable
@@ -38,6 +40,8 @@ export const DEFAULT_RESPONSE_CACHE: ResponseCacheSettings = { enabled: true, ma
 
 /** How many recently asked keys are remembered to tell a repeated query from a one-off. */
 const RECENT_KEYS = 10_000;
+/** How many fact changes are remembered, so one heard twice (in a subgraph's answer and on the bus) moves the cache once. */
+const RECENT_CHANGES = 1_000;
 
 export interface ResponseCacheOptions {
   /** Keeps answers in this Redis, shared by every gateway process that uses it; else in this process's memory. */
@@ -50,6 +54,7 @@ export interface ResponseCacheOptions {
 
 export class ResponseCache {
   private generation: string;
+  private readonly heard = new LRUCache<string, true>({ max: RECENT_CHANGES });
 
   private constructor(
     private readonly store: KeyValueCache<string>,
@@ -98,6 +103,18 @@ export class ResponseCache {
     // loaded again) never brings back what was cached under it the first time.
     this.generation = createHash('sha256').update(`${this.generation}\n${change}`).digest('hex');
     this.redis?.connection.client.set(this.redis.generationKey, this.generation).catch(() => undefined);
+  }
+
+  /**
+   * A subgraph's facts changed: heard in the answer of the mutation that made
+   * the change (before the gateway's answer leaves) and again on the bus. The
+   * first hearing moves the generation; a repeat does not, so this gateway
+   * stays in the generation of those that heard it only once.
+   */
+  factsChanged(change: string): void {
+    if (this.heard.has(change)) return;
+    this.heard.set(change, true);
+    this.invalidate(change);
   }
 
   plugins(): ApolloServerPlugin<GatewayContext>[] {

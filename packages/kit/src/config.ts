@@ -16,6 +16,18 @@ export function readConfig<S extends z.ZodType>(schema: S, source: Record<string
   throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
 }
 
+/**
+ * A secret whose development default is public (it is in this repository):
+ * under NODE_ENV=production that default is refused, so a deployment that
+ * forgot to set its own does not start rather than trust a known value.
+ */
+export function ownSecret(name: string, value: string, developmentValue: string, nodeEnv: string | undefined): string {
+  if (nodeEnv === 'production' && value === developmentValue) {
+    throw new ConfigError(`Invalid configuration: ${name} must be set to a secret of your own when NODE_ENV=production`);
+  }
+  return value;
+}
+
 /** An empty variable counts as unset, as shells and .env files often leave them. */
 const unsetIfEmpty = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 

@@ -7,7 +7,7 @@ import { GraphQLError } from 'graphql';
 export const ErrorCode = {
   /** An argument is malformed, out of range or names something that does not exist. */
   BAD_USER_INPUT: 'BAD_USER_INPUT',
-  /** A subgraph needed another subgraph's facts and could not get them in time. */
+  /** A subgraph needed another subgraph's facts (or the wallet's) and could not get them in time, or lost its database connection; `extensions.dependency` names which. */
   DEPENDENCY_UNAVAILABLE: 'DEPENDENCY_UNAVAILABLE',
   /** The gateway could not reach a subgraph (refused, reset, or an error status); `extensions.subgraph` names it. */
   SUBGRAPH_UNAVAILABLE: 'SUBGRAPH_UNAVAILABLE',

@@ -9,7 +9,7 @@ import { ErrorCode } from './errors';
 import type { Caller } from './identity';
 import type { Logger } from './logger';
 import { requestIdOf, requestScope } from './request-scope';
-import { extractTraceContext, inSpan } from './tracing';
+import { extractTraceContext, inSpan, traceResponse } from './tracing';
 
 export type Route = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
@@ -56,7 +56,8 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(options: G
     const requestId = requestIdOf(req);
     res.setHeader('x-request-id', requestId);
     // Requests continue the caller's trace (W3C traceparent), so spans below join it,
-    // and run in their request's scope, so log lines below name it.
+    // and run in their request's scope, so log lines below name it. A GraphQL
+    // request runs in a span of its own, named in its `traceresponse` header.
     const serve = () =>
       route
         ? Promise.resolve(route(req, res))
@@ -91,6 +92,9 @@ async function serveGraphQL<TContext extends BaseContext>(
   search: string,
   maxBody: number,
 ): Promise<void> {
+  // Set first, so refusals below name their trace too.
+  const traced = traceResponse();
+  if (traced) res.setHeader('traceresponse', traced);
   const headers = new HeaderMap();
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);

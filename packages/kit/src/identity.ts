@@ -1,8 +1,10 @@
 // Who is calling, as the gateway established it, and how that travels to the
 // subgraphs: in one header the gateway signs (HMAC-SHA256 with a secret it
-// shares with the subgraphs) over the identity, an expiry and the exact request
-// body, so a subgraph can trust it and nobody can reuse it for another request.
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+// shares with the subgraphs) over the identity, the subgraph it is meant for,
+// an expiry and the exact request body, so a subgraph can trust it and nobody
+// can reuse it for another request or another subgraph.
+import { createHash } from 'node:crypto';
+import { contextMac, sameMac } from './signature';
 
 export interface Caller {
   /** The partner the credential belongs to; null for an anonymous caller. */
@@ -30,17 +32,20 @@ interface Claims {
   p: string | null;
   s: readonly string[];
   c: string | null;
+  /** The audience: the subgraph the request is for. */
+  a: string;
   /** Expiry, unix seconds. */
   e: number;
 }
 
 /**
- * The unsigned half of the header: the caller and an expiry. The gateway writes
- * it when it plans a subgraph request and seals it (`sealIdentity`) over the
- * exact body once that body is serialised.
+ * The unsigned half of the header: the caller, the subgraph it is for (its
+ * name in the supergraph) and an expiry. The gateway writes it when it plans a
+ * subgraph request and seals it (`sealIdentity`) over the exact body once that
+ * body is serialised.
  */
-export function identityClaims(caller: Caller, nowSeconds = Math.floor(Date.now() / 1000)): string {
-  const claims: Claims = { p: caller.partnerId, s: caller.scopes, c: caller.credentialId, e: nowSeconds + IDENTITY_TTL_SECONDS };
+export function identityClaims(caller: Caller, audience: string, nowSeconds = Math.floor(Date.now() / 1000)): string {
+  const claims: Claims = { p: caller.partnerId, s: caller.scopes, c: caller.credentialId, a: audience, e: nowSeconds + IDENTITY_TTL_SECONDS };
   return Buffer.from(JSON.stringify(claims)).toString('base64url');
 }
 
@@ -49,33 +54,39 @@ export function sealIdentity(secret: string, claims: string, body: string): stri
   return `${claims}.${mac(secret, claims, body)}`;
 }
 
-/** The header value that carries `caller` for a request with exactly `body`. */
-export function signIdentity(secret: string, caller: Caller, body: string, nowSeconds?: number): string {
-  return sealIdentity(secret, identityClaims(caller, nowSeconds), body);
+/** The header value that carries `caller` to the `audience` subgraph for a request with exactly `body`. */
+export function signIdentity(secret: string, caller: Caller, audience: string, body: string, nowSeconds?: number): string {
+  return sealIdentity(secret, identityClaims(caller, audience, nowSeconds), body);
 }
 
-export type IdentityCheck = { ok: true; caller: Caller } | { ok: false; reason: 'missing' | 'malformed' | 'expired' | 'mismatch' };
+export type IdentityCheck = { ok: true; caller: Caller } | { ok: false; reason: 'missing' | 'malformed' | 'expired' | 'mismatch' | 'audience' };
 
-export function verifyIdentity(secret: string, header: string | undefined, body: string, nowSeconds = Math.floor(Date.now() / 1000)): IdentityCheck {
+/** Checks a header the `audience` subgraph received with exactly `body`. */
+export function verifyIdentity(
+  secret: string,
+  header: string | undefined,
+  body: string,
+  audience: string,
+  nowSeconds = Math.floor(Date.now() / 1000),
+): IdentityCheck {
   if (!header) return { ok: false, reason: 'missing' };
   const [payload, signature, extra] = header.split('.');
   if (!payload || !signature || extra !== undefined || !/^[0-9a-f]{64}$/.test(signature)) return { ok: false, reason: 'malformed' };
-  const expected = Buffer.from(mac(secret, payload, body), 'hex');
-  if (!timingSafeEqual(expected, Buffer.from(signature, 'hex'))) return { ok: false, reason: 'mismatch' };
+  if (!sameMac(mac(secret, payload, body), signature)) return { ok: false, reason: 'mismatch' };
   let claims: Claims;
   try {
     claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Claims;
   } catch {
     return { ok: false, reason: 'malformed' };
   }
-  if (!Number.isSafeInteger(claims.e) || !Array.isArray(claims.s)) return { ok: false, reason: 'malformed' };
+  if (!Number.isSafeInteger(claims.e) || !Array.isArray(claims.s) || typeof claims.a !== 'string') return { ok: false, reason: 'malformed' };
+  if (claims.a !== audience) return { ok: false, reason: 'audience' };
   if (claims.e < nowSeconds) return { ok: false, reason: 'expired' };
   return { ok: true, caller: { partnerId: claims.p ?? null, scopes: claims.s, credentialId: claims.c ?? null } };
 }
 
 function mac(secret: string, payload: string, body: string): string {
-  const bodyDigest = createHash('sha256').update(body).digest('hex');
-  return createHmac('sha256', secret).update(`${payload}.${bodyDigest}`).digest('hex');
+  return contextMac(secret, 'subgraph-identity', [payload, createHash('sha256').update(body).digest('hex')]);
 }
 
 export const hasScope = (caller: Caller, scope: string): boolean => caller.scopes.includes(scope);

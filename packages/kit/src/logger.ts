@@ -1,6 +1,7 @@
 // Structured JSON logs for every process; one logger per service, tagged with its name.
 import pino, { type DestinationStream, type Logger } from 'pino';
 import { requestScope } from './request-scope';
+import { activeTraceIds } from './tracing';
 
 export type { Logger };
 
@@ -10,8 +11,28 @@ export type { Logger };
 let stdout: DestinationStream | undefined;
 const asyncStdout = () => (stdout ??= pino.destination({ dest: 1, sync: false }));
 
-export function createLogger(service: string): Logger {
-  const level = process.env.LOG_LEVEL ?? (process.env.NODE_ENV === 'test' ? 'silent' : 'info');
-  // Every line logged while serving a request carries its id.
-  return pino({ level, base: { service }, mixin: () => requestScope.getStore() ?? {} }, asyncStdout());
+export interface LoggerOptions {
+  /** Where lines go instead of stdout (tests read them). */
+  destination?: DestinationStream;
+  /** Instead of LOG_LEVEL's. */
+  level?: string;
+}
+
+export function createLogger(service: string, options: LoggerOptions = {}): Logger {
+  const level = options.level ?? process.env.LOG_LEVEL ?? (process.env.NODE_ENV === 'test' ? 'silent' : 'info');
+  return pino({ level, base: { service }, mixin: lineContext }, options.destination ?? asyncStdout());
+}
+
+/**
+ * What every line logged while serving a request carries: the request's id,
+ * and the trace and span it was written in (as OpenTelemetry's log fields
+ * name them), so a trace leads to its lines and a line to its trace. Called
+ * only for lines at an enabled level.
+ */
+function lineContext(): Record<string, string> {
+  const requestId = requestScope.getStore()?.requestId;
+  const trace = activeTraceIds();
+  if (!trace) return requestId ? { requestId } : {};
+  // Written out: an object spread here made every line several times slower to write.
+  return requestId ? { requestId, trace_id: trace.trace_id, span_id: trace.span_id, trace_flags: trace.trace_flags } : trace;
 }

@@ -6,6 +6,8 @@ import type { IncomingMessage } from 'node:http';
 
 export interface RequestScope {
   requestId: string;
+  /** Ids of the fact changes this request made, named in its answer (see facts-in-answer). */
+  factsChanged?: string[];
 }
 
 export const requestScope = new AsyncLocalStorage<RequestScope>();

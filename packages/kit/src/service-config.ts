@@ -1,6 +1,6 @@
 // The environment every process of the product reads, in one place. Ports and
 // peer URLs follow the same defaults that `npm start` and supergraph.yaml use.
-import { ConfigError, flag, port, readConfig, wholeNumber, z } from './config';
+import { ConfigError, flag, ownSecret, port, readConfig, wholeNumber, z } from './config';
 import { DEVELOPMENT_SIGNING_SECRET } from './identity';
 import type { SubgraphTrust } from './subgraph';
 
@@ -8,6 +8,9 @@ export const DEFAULT_PORTS = { gateway: 4000, commerce: 4001, payments: 4002, me
 export type SubgraphName = 'commerce' | 'payments' | 'merchants';
 
 const optionalUrl = z.url().optional();
+
+/** The wallet's secret in development; a production start of payments or the wallet refuses it (see `walletSecret`). */
+export const DEVELOPMENT_WALLET_SECRET = 'sandbox-signing-secret-change-me';
 
 const serviceEnv = z.object({
   COMMERCE_PORT: port(DEFAULT_PORTS.commerce),
@@ -33,7 +36,7 @@ const serviceEnv = z.object({
   /** Where the wallet sends payment webhooks (defaults to the payments subgraph's /webhooks/wallet). */
   PAYMENTS_WEBHOOK_URL: optionalUrl,
   /** Shared secret for the wallet's signed API calls and webhooks; set your own outside development. */
-  WALLET_SIGNING_SECRET: z.string().min(16).default('sandbox-signing-secret-change-me'),
+  WALLET_SIGNING_SECRET: z.string().min(16).default(DEVELOPMENT_WALLET_SECRET),
   /** How long an unpaid payment waits for the buyer before it expires. */
   PAYMENT_TTL_SECONDS: z.coerce.number().int().min(5).max(86_400).default(900),
   /** The secret the gateway signs callers' identities with and the subgraphs verify; every process must share it. */
@@ -52,6 +55,8 @@ export type ServiceConfig = z.infer<typeof serviceEnv> & {
   walletPublicUrl: string;
   paymentsWebhookUrl: string;
   trust: SubgraphTrust;
+  /** WALLET_SIGNING_SECRET for the processes that use it (payments, the wallet); throws a ConfigError for the development default under NODE_ENV=production. */
+  walletSecret(): string;
 };
 
 export function readServiceConfig(source: Record<string, string | undefined> = process.env): ServiceConfig {
@@ -67,18 +72,15 @@ export function readServiceConfig(source: Record<string, string | undefined> = p
     walletPublicUrl: env.WALLET_PUBLIC_URL ?? `http://localhost:${env.WALLET_PORT}`,
     paymentsWebhookUrl: env.PAYMENTS_WEBHOOK_URL ?? `http://127.0.0.1:${env.PAYMENTS_PORT}/webhooks/wallet`,
     trust,
+    walletSecret: () => ownSecret('WALLET_SIGNING_SECRET', env.WALLET_SIGNING_SECRET, DEVELOPMENT_WALLET_SECRET, env.NODE_ENV),
   };
 }
 
 /** The shared signing secret; production refuses the development default and the unsigned switch. */
 export function readTrust(env: { SUBGRAPH_SIGNING_SECRET: string; ALLOW_UNSIGNED_SUBGRAPH_REQUESTS: boolean; NODE_ENV?: string | undefined }): SubgraphTrust {
-  if (env.NODE_ENV === 'production') {
-    if (env.SUBGRAPH_SIGNING_SECRET === DEVELOPMENT_SIGNING_SECRET) {
-      throw new ConfigError('Invalid configuration: SUBGRAPH_SIGNING_SECRET must be set to a secret of your own when NODE_ENV=production');
-    }
-    if (env.ALLOW_UNSIGNED_SUBGRAPH_REQUESTS) {
-      throw new ConfigError('Invalid configuration: ALLOW_UNSIGNED_SUBGRAPH_REQUESTS is for local development and refused when NODE_ENV=production');
-    }
+  const signingSecret = ownSecret('SUBGRAPH_SIGNING_SECRET', env.SUBGRAPH_SIGNING_SECRET, DEVELOPMENT_SIGNING_SECRET, env.NODE_ENV);
+  if (env.NODE_ENV === 'production' && env.ALLOW_UNSIGNED_SUBGRAPH_REQUESTS) {
+    throw new ConfigError('Invalid configuration: ALLOW_UNSIGNED_SUBGRAPH_REQUESTS is for local development and refused when NODE_ENV=production');
   }
-  return { signingSecret: env.SUBGRAPH_SIGNING_SECRET, allowUnsigned: env.ALLOW_UNSIGNED_SUBGRAPH_REQUESTS };
+  return { signingSecret, allowUnsigned: env.ALLOW_UNSIGNED_SUBGRAPH_REQUESTS };
 }

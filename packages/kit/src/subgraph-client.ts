@@ -5,7 +5,7 @@ import { dependencyUnavailable } from './errors';
 import { IDENTITY_HEADER, serviceCaller, signIdentity } from './identity';
 
 export interface SubgraphClientOptions {
-  /** The owning subgraph's name, shown to clients in `extensions.dependency`. */
+  /** The owning subgraph's name: the audience its requests are signed for, and shown to clients in `extensions.dependency`. */
   name: string;
   /** The peer's GraphQL endpoint, or a function giving it when it is known only after start (tests on port 0). */
   url: string | (() => string);
@@ -31,7 +31,7 @@ export class SubgraphClient {
     try {
       const url = typeof this.options.url === 'string' ? this.options.url : this.options.url();
       const body = JSON.stringify({ query, variables });
-      const identity = signIdentity(this.options.from.signingSecret, serviceCaller(this.options.from.name), body);
+      const identity = signIdentity(this.options.from.signingSecret, serviceCaller(this.options.from.name), this.options.name, body);
       const response = await fetch(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: identity },

@@ -8,10 +8,12 @@ import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDis
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap';
 import { enforceAccessDirectives } from './access';
+import { factsChangedInAnswer } from './events/facts-in-answer';
 import { maskingFormatError } from './format-error';
 import { close, createGraphQLHttpServer, listen, sendJson, type Route } from './http';
 import { ANONYMOUS, IDENTITY_HEADER, verifyIdentity, type Caller } from './identity';
 import type { Logger } from './logger';
+import { refuseNulArguments } from './text-arguments';
 import { startTracing } from './tracing';
 
 /** Reads a subgraph's SDL file. */
@@ -33,11 +35,13 @@ export function createSubgraphApollo<TContext extends BaseContext>(
 ): ApolloServer<TContext> {
   return new ApolloServer<TContext>({
     schema: enforceAccessDirectives(
-      buildSubgraphSchema({
-        typeDefs: definition.typeDefs,
-        // The generated Resolvers type is stricter than Apollo's loose map; the SDL check happened at codegen.
-        resolvers: definition.resolvers as GraphQLResolverMap<unknown>,
-      }),
+      refuseNulArguments(
+        buildSubgraphSchema({
+          typeDefs: definition.typeDefs,
+          // The generated Resolvers type is stricter than Apollo's loose map; the SDL check happened at codegen.
+          resolvers: definition.resolvers as GraphQLResolverMap<unknown>,
+        }),
+      ),
     ),
     formatError: maskingFormatError(logger),
     includeStacktraceInErrorResponses: false,
@@ -47,7 +51,7 @@ export function createSubgraphApollo<TContext extends BaseContext>(
     stopOnTerminationSignals: false,
     // Explorers use the gateway; a subgraph is an internal service. Inline traces
     // are for Apollo Studio reporting, which this gateway does not do: they would only cost CPU.
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled()],
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), factsChangedInAnswer()],
   });
 }
 
@@ -81,11 +85,11 @@ export interface SubgraphTrust {
   allowUnsigned?: boolean;
 }
 
-/** Admits requests whose identity header the gateway signed over their exact content. */
-export function subgraphAdmission(trust: SubgraphTrust, logger: Logger) {
+/** Admits requests whose identity header the gateway signed for this subgraph (`name`) over their exact content. */
+export function subgraphAdmission(name: string, trust: SubgraphTrust, logger: Logger) {
   return (req: IncomingMessage, signedContent: string): Caller | null => {
     const header = req.headers[IDENTITY_HEADER];
-    const check = verifyIdentity(trust.signingSecret, Array.isArray(header) ? header[0] : header, signedContent);
+    const check = verifyIdentity(trust.signingSecret, Array.isArray(header) ? header[0] : header, signedContent, name);
     if (check.ok) return check.caller;
     if (check.reason === 'missing' && trust.allowUnsigned) return ANONYMOUS;
     logger.warn({ reason: check.reason, remote: req.socket.remoteAddress }, 'refused a request without a valid gateway signature');
@@ -101,7 +105,7 @@ export async function serveSubgraph<TContext extends BaseContext>(options: Serve
     apollo,
     graphqlPaths: ['/graphql'],
     context: async (_req, _res, caller) => options.context(caller ?? ANONYMOUS),
-    identify: subgraphAdmission(options.trust, options.logger),
+    identify: subgraphAdmission(options.definition.name, options.trust, options.logger),
     logger: options.logger,
     routes: {
       ...options.routes,

@@ -2,8 +2,10 @@
 // continued (a client's `traceparent` reaches every subgraph and store call);
 // spans are recorded and exported only when OTEL_TRACES_EXPORTER says where
 // (`otlp`, configured by the standard OTEL_EXPORTER_OTLP_* variables, or
-// `console`). Off by default, so tracing costs nothing it does not deliver.
-import { context, propagation, SpanStatusCode, trace, type Attributes, type Context } from '@opentelemetry/api';
+// `console`). Off by default, so tracing costs nothing it does not deliver;
+// spans still get ids then, so every request has a trace id that its log
+// lines and its `traceresponse` header name.
+import { context, INVALID_TRACEID, propagation, SpanStatusCode, trace, TraceFlags, type Attributes, type Context } from '@opentelemetry/api';
 import { Resource } from '@opentelemetry/resources';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import {
@@ -46,6 +48,34 @@ export function startTracing(options: TracingOptions): { shutdown(): Promise<voi
   }
   const registered = provider;
   return { shutdown: () => registered.shutdown() };
+}
+
+export type TraceIds = {
+  trace_id: string;
+  span_id: string;
+  trace_flags: string;
+};
+
+/**
+ * The active span's ids, as W3C Trace Context writes them; undefined outside
+ * a trace. Called for every log line: spans only ever hold ids the SDK made or
+ * the propagator checked, so only the invalid (all-zero) context is ruled out,
+ * not re-validated (isSpanContextValid's patterns cost a microsecond a call).
+ */
+export function activeTraceIds(): TraceIds | undefined {
+  const span = trace.getSpan(context.active())?.spanContext();
+  if (!span || span.traceId === INVALID_TRACEID) return undefined;
+  return { trace_id: span.traceId, span_id: span.spanId, trace_flags: span.traceFlags & TraceFlags.SAMPLED ? '01' : '00' };
+}
+
+/**
+ * The W3C Trace Context Level 2 `traceresponse` header for the active span
+ * (version, trace id, the server's span id, flags): the client learns the
+ * trace its request is in, whether it sent a `traceparent` or not.
+ */
+export function traceResponse(): string | undefined {
+  const ids = activeTraceIds();
+  return ids && `00-${ids.trace_id}-${ids.span_id}-${ids.trace_flags}`;
 }
 
 /** The trace context a request carries in its headers (`traceparent`, `tracestate`). */

@@ -1,11 +1,17 @@
 // Checks a webhook's `x-interop-signature` header the way the graph's
-// receivers do: `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">`
-// under the shared signing secret, with the timestamp within a tolerance of
-// now (so a captured request cannot be replayed later) and a constant-time
-// comparison. Verify the raw body exactly as received, before parsing it.
+// receivers do: `t=<unix seconds>,v1=<hex>`, the hex being the HMAC-SHA256
+// of `interop/wallet-webhook/v1`, the timestamp and the raw body, a newline
+// between each, under the shared signing secret. The label keeps any other
+// signature made with the same secret (the wallet's API calls) from passing
+// as a webhook. The timestamp must be within a tolerance of now (so a captured
+// request cannot be replayed later); the comparison is constant-time. Verify
+// the raw body exactly as received, before parsing it.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 export const WEBHOOK_SIGNATURE_HEADER = 'x-interop-signature';
+
+/** What a webhook's signed text starts with, before the timestamp and the body. */
+export const WEBHOOK_SIGNING_LABEL = 'interop/wallet-webhook/v1';
 
 /** How far a webhook's timestamp may be from now by default: five minutes. */
 export const DEFAULT_WEBHOOK_TOLERANCE_SECONDS = 300;
@@ -42,6 +48,6 @@ export function verifyWebhook(secret: string, rawBody: string, signatureHeader: 
   if (!Number.isSafeInteger(timestamp) || !signature || !/^[0-9a-f]{64}$/.test(signature)) return { ok: false, reason: 'malformed' };
   const now = options.nowSeconds ?? Math.floor(Date.now() / 1000);
   if (Math.abs(now - timestamp) > (options.toleranceSeconds ?? DEFAULT_WEBHOOK_TOLERANCE_SECONDS)) return { ok: false, reason: 'stale' };
-  const expected = createHmac('sha256', secret).update(`${timestamp}.${rawBody}`).digest();
+  const expected = createHmac('sha256', secret).update(`${WEBHOOK_SIGNING_LABEL}\n${timestamp}\n${rawBody}`).digest();
   return timingSafeEqual(expected, Buffer.from(signature, 'hex')) ? { ok: true } : { ok: false, reason: 'mismatch' };
 }

@@ -11,6 +11,7 @@ import {
   SubgraphClient,
   type RunningSubgraph,
   type SubgraphDefinition,
+  type Logger,
   type SharedEventBusConfig,
   type SubgraphTrust,
 } from '@interop/kit';
@@ -54,10 +55,12 @@ export interface MerchantsOptions extends PeerOptions {
    * channel is `graph_facts` unless given.
    */
   events?: Partial<SharedEventBusConfig>;
+  /** Where its lines go; its own on stdout by default. */
+  logger?: Logger;
 }
 
 export async function startMerchants(options: MerchantsOptions): Promise<RunningSubgraph> {
-  const logger = createLogger('merchants');
+  const logger = options.logger ?? createLogger('merchants');
   const peers = createPeerFacts(options);
   const events = eventOutlet({ shared: options.events, channel: FACT_EVENTS_CHANNEL, path: FACT_EVENTS_PATH, secret: options.trust.signingSecret, logger });
   const stopPublishing = publishFactChanges(options.store, events.buses, logger);

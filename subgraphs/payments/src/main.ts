@@ -4,6 +4,7 @@ import { openPaymentLedger, startPayments } from './server';
 
 runMain(async () => {
   const config = readServiceConfig();
+  const walletSecret = config.walletSecret();
   const ledger = await openPaymentLedger({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
   const running = await startPayments({
     port: config.PAYMENTS_PORT,
@@ -16,7 +17,7 @@ runMain(async () => {
     wallet: {
       apiUrl: config.walletUrl,
       publicUrl: config.walletPublicUrl,
-      secret: config.WALLET_SIGNING_SECRET,
+      secret: walletSecret,
       notifyUrl: config.paymentsWebhookUrl,
     },
     paymentTtlSeconds: config.PAYMENT_TTL_SECONDS,

@@ -2,15 +2,18 @@
 // signature, a malformed body, an unknown payment or a wrong amount is
 // refused and changes nothing; a repeated event is acknowledged and changes
 // nothing. 4xx answers tell the wallet not to retry; only 5xx and silence do.
-import { readRawBody, sendJson, SIGNATURE_HEADER, verifySignature, z, type Logger, type Route } from '@interop/kit';
+import { hasNul, readRawBody, sendJson, signatureOf, verifySignature, z, type Logger, type Route } from '@interop/kit';
 import type { PaymentService, WalletEvent } from './payment-service';
 
 const MAX_WEBHOOK_BYTES = 64 * 1024;
 
+// Ids are looked up and stored as text, which cannot hold NUL.
+const id = z.string().min(1).max(200).refine((text) => !hasNul(text));
+
 const walletEvent = z.object({
-  eventId: z.string().min(1).max(200),
+  eventId: id,
   type: z.enum(['payment.processing', 'payment.succeeded', 'payment.failed']),
-  paymentId: z.string().min(1).max(200),
+  paymentId: id,
   amountMinor: z.number().int().positive(),
   currency: z.string().length(3),
 });
@@ -21,8 +24,7 @@ export function walletWebhookRoute(payments: PaymentService, secret: string, log
   return async (req, res) => {
     if (req.method !== 'POST') return sendJson(res, 405, { error: 'POST only' });
     const raw = await readRawBody(req, MAX_WEBHOOK_BYTES);
-    const header = req.headers[SIGNATURE_HEADER];
-    const signature = verifySignature(secret, raw, Array.isArray(header) ? header[0] : header);
+    const signature = verifySignature(secret, { context: 'wallet-webhook', body: raw }, signatureOf(req));
     if (!signature.ok) {
       logger.warn({ reason: signature.reason }, 'wallet webhook refused: signature');
       return sendJson(res, 401, { error: 'invalid signature', reason: signature.reason });

@@ -1,7 +1,7 @@
 // Configuration from the environment: defaults, validation that stops with a
 // ConfigError, and peer URLs that follow overridden ports.
 import { ConfigError, port, readConfig, z } from '../config';
-import { DEFAULT_PORTS, readServiceConfig } from '../service-config';
+import { DEFAULT_PORTS, DEVELOPMENT_WALLET_SECRET, readServiceConfig } from '../service-config';
 
 function configError(fn: () => unknown): ConfigError {
   try {
@@ -106,5 +106,25 @@ describe('readServiceConfig', () => {
     const config = readServiceConfig({ COMMERCE_PORT: '', MERCHANT_COUNT: '  ' });
     expect(config.port('commerce')).toBe(4001);
     expect(config.MERCHANT_COUNT).toBe(5000);
+  });
+});
+
+describe('secrets with a public development value', () => {
+  const OWN = { SUBGRAPH_SIGNING_SECRET: 'a-subgraph-secret-of-our-own', WALLET_SIGNING_SECRET: 'a-wallet-secret-of-our-own' };
+
+  test('under NODE_ENV=production the wallet secret must be set: the processes that use it refuse the development value', () => {
+    const config = readServiceConfig({ NODE_ENV: 'production', SUBGRAPH_SIGNING_SECRET: OWN.SUBGRAPH_SIGNING_SECRET });
+    // The subgraphs that never talk to the wallet still start.
+    expect(config.trust.signingSecret).toBe(OWN.SUBGRAPH_SIGNING_SECRET);
+    expect(configError(() => config.walletSecret()).message).toContain('WALLET_SIGNING_SECRET');
+    expect(configError(() => readServiceConfig({ NODE_ENV: 'production', ...OWN, WALLET_SIGNING_SECRET: DEVELOPMENT_WALLET_SECRET }).walletSecret()).message).toContain(
+      'WALLET_SIGNING_SECRET',
+    );
+    expect(readServiceConfig({ NODE_ENV: 'production', ...OWN }).walletSecret()).toBe(OWN.WALLET_SIGNING_SECRET);
+  });
+
+  test('the subgraph secret follows the same rule, and development keeps both defaults', () => {
+    expect(configError(() => readServiceConfig({ NODE_ENV: 'production', WALLET_SIGNING_SECRET: OWN.WALLET_SIGNING_SECRET })).message).toContain('SUBGRAPH_SIGNING_SECRET');
+    expect(readServiceConfig({}).walletSecret()).toBe(DEVELOPMENT_WALLET_SECRET);
   });
 });

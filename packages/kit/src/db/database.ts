@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { inSpan } from '../tracing';
+import { asDatabaseError } from './connection-loss';
+import { createPgPool } from './pg-pool';
 
 export type SqlParam = string | number | boolean | null | Date | readonly (string | number)[];
 
@@ -33,15 +35,34 @@ export interface DatabaseOptions {
   dataDir?: string | undefined;
   /** Connections in the pool, for PostgreSQL only. */
   poolSize?: number;
+  /** How the connections name themselves to the server (pg_stat_activity); the schema unless given. A URL's `application_name` wins. */
+  applicationName?: string;
 }
 
 const identifier = /^[a-z_][a-z0-9_]*$/;
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (!identifier.test(options.schema)) throw new Error(`Invalid schema name: ${options.schema}`);
-  const db = options.url ? openPostgres(options.url, options.schema, options.poolSize ?? 10) : await openPglite(options);
+  const db = options.url
+    ? openPostgres(options.url, options.schema, options.poolSize ?? 10, options.applicationName ?? options.schema)
+    : await openPglite(options);
   await db.exec(`CREATE SCHEMA IF NOT EXISTS ${options.schema}`);
-  return traced(db, options.schema);
+  return traced(connectionLossUnavailable(db), options.schema);
+}
+
+/** Every statement and transaction whose connection was lost fails with DEPENDENCY_UNAVAILABLE, once, here. */
+function connectionLossUnavailable(db: Database): Database {
+  const mapped = <T>(run: () => Promise<T>) =>
+    run().catch((error: unknown) => {
+      throw asDatabaseError(error);
+    });
+  return {
+    engine: db.engine,
+    query: (sql, params) => mapped(() => db.query(sql, params)),
+    exec: (sql) => mapped(() => db.exec(sql)),
+    transaction: (work) => mapped(() => db.transaction(work)),
+    close: () => db.close(),
+  };
 }
 
 /** Each statement and transaction as a span of the request's trace. */
@@ -91,12 +112,10 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
   };
 }
 
-function openPostgres(url: string, schema: string, max: number): Database {
+function openPostgres(url: string, schema: string, max: number, applicationName: string): Database {
   // search_path is set per connection at connect time, so every pooled
   // connection sees only this owner's schema (and `public` for extensions).
-  const pool = new pg.Pool({ connectionString: url, max, options: `-c search_path=${schema},public` });
-  // An idle connection dropped by the server must not crash the process.
-  pool.on('error', () => {});
+  const pool = createPgPool({ connectionString: url, max, options: `-c search_path=${schema},public`, application_name: applicationName });
   return {
     engine: 'postgres',
     async query<Row extends object>(sql: string, params: readonly SqlParam[] = []) {
@@ -108,6 +127,13 @@ function openPostgres(url: string, schema: string, max: number): Database {
     },
     async transaction<T>(work: (tx: Queryable) => Promise<T>) {
       const client = await pool.connect();
+      // A connection the server dropped mid-transaction fails the query in
+      // flight (or the next); it is then closed, never handed out again.
+      let broken: unknown;
+      const onError = (error: unknown) => {
+        broken ??= error;
+      };
+      client.on('error', onError);
       try {
         await client.query('BEGIN');
         const result = await work({
@@ -121,10 +147,14 @@ function openPostgres(url: string, schema: string, max: number): Database {
         await client.query('COMMIT');
         return result;
       } catch (error) {
-        await client.query('ROLLBACK').catch(() => {});
+        await client.query('ROLLBACK').catch((rollbackError: unknown) => {
+          broken ??= rollbackError;
+        });
         throw error;
       } finally {
-        client.release();
+        client.off('error', onError);
+        // A connection that failed or could not roll back is closed, never handed out again.
+        client.release(broken === undefined ? undefined : broken instanceof Error ? broken : true);
       }
     },
     async close() {

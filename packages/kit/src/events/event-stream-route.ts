@@ -6,7 +6,7 @@
 import type { ServerResponse } from 'node:http';
 import { sendJson, type Route } from '../http';
 import type { Logger } from '../logger';
-import { SIGNATURE_HEADER, signatureHeader, verifySignature } from '../signature';
+import { signatureHeader, signatureOf, verifySignature, type SignedRequest } from '../signature';
 import type { EventBus } from './event-bus';
 
 export interface EventStreamRouteOptions {
@@ -31,7 +31,7 @@ export const DEFAULT_EVENT_STREAM_HEARTBEAT_MS = 15_000;
 const DEFAULT_MAX_BUFFERED_BYTES = 1024 * 1024;
 
 /** What a reader signs: the request line, as the route checks it. */
-export const signedStreamRequest = (path: string): string => `GET ${path}`;
+export const signedStreamRequest = (path: string): SignedRequest => ({ context: 'event-stream', method: 'GET', path, body: '' });
 
 /** The header value that opens `path` on a peer sharing `secret`. */
 export const eventStreamSignature = (secret: string, path: string): string => signatureHeader(secret, signedStreamRequest(path));
@@ -44,8 +44,7 @@ export function eventStreamRoute(options: EventStreamRouteOptions): EventStreamR
 
   const route: Route = (req, res) => {
     if (req.method !== 'GET') return sendJson(res, 405, { error: 'GET only' });
-    const header = req.headers[SIGNATURE_HEADER];
-    const check = verifySignature(options.secret, signedStreamRequest(options.path), Array.isArray(header) ? header[0] : header);
+    const check = verifySignature(options.secret, signedStreamRequest(options.path), signatureOf(req));
     if (!check.ok) {
       options.logger?.warn({ reason: check.reason }, 'event stream refused: signature');
       return sendJson(res, 401, { error: 'invalid signature', reason: check.reason });

@@ -20,7 +20,10 @@ export const FACT_EVENTS_PATH = '/events/facts';
 
 const factsChanged = z.object({ factsChanged: z.string().min(1).max(100), subgraph: z.string().min(1).max(100) });
 
-export const encodeFactsChanged = (subgraph: string): string => JSON.stringify({ factsChanged: randomUUID(), subgraph } satisfies FactsChanged);
+/** A new change of `subgraph`'s facts, with its own id. */
+export const newFactsChanged = (subgraph: string): FactsChanged => ({ factsChanged: randomUUID(), subgraph });
+
+export const encodeFactsChanged = (change: FactsChanged): string => JSON.stringify(change);
 
 /** The message, or null for text that is not one (it is ignored, never trusted). */
 export function decodeFactsChanged(text: string): FactsChanged | null {

@@ -2,6 +2,7 @@
 // share one PostgreSQL server and run no Redis. NOTIFY is sent from a small
 // pool; LISTEN holds one dedicated connection, reconnected with back-off.
 import pg from 'pg';
+import { createPgPool } from '../db/pg-pool';
 import type { Logger } from '../logger';
 import { Backoff, pause } from './backoff';
 import { Fanout, type BusListener, type EventBus } from './event-bus';
@@ -28,9 +29,7 @@ export class PostgresEventBus implements EventBus {
 
   async publish(message: string): Promise<void> {
     if (!this.pool) {
-      this.pool = new pg.Pool({ connectionString: this.options.url, max: 2, connectionTimeoutMillis: 2000 });
-      // An idle connection dropped by the server must not crash the process.
-      this.pool.on('error', () => {});
+      this.pool = createPgPool({ connectionString: this.options.url, max: 2, connectionTimeoutMillis: 2000 });
     }
     await this.pool.query('SELECT pg_notify($1, $2)', [this.options.channel, message]);
   }

@@ -66,7 +66,7 @@ export type ErrorCode =
   | 'BAD_REQUEST'
   /** An argument is malformed, out of range, or names something that does not exist (an unknown platform, merchant, tool or payment id, an empty or too long `reference`, `reason` or `idempotencyKey`); `extensions.argument` names it. Also a variable whose value does not fit its type. */
   | 'BAD_USER_INPUT'
-  /** A subgraph needed facts from another subgraph, or from the wallet, and got no answer in time; `extensions.dependency` names it. Nothing was guessed. When the wallet did not answer a new payment or refund, it is recorded FAILED (`extensions.paymentId` or `extensions.refundId`), and a retry with the same key returns it. */
+  /** A subgraph needed facts from another subgraph, or from the wallet, and got no answer in time, or lost its connection to its database; `extensions.dependency` names it (`database` for the last). Nothing was guessed. When the wallet did not answer a new payment or refund, it is recorded FAILED (`extensions.paymentId` or `extensions.refundId`), and a retry with the same key returns it. */
   | 'DEPENDENCY_UNAVAILABLE'
   /** The credential is valid but may not do this: a scope is missing, or the payment, merchant or opt-in belongs to someone else. That field is null; the rest of the response stands. */
   | 'FORBIDDEN'
@@ -605,7 +605,7 @@ export type Storefront = {
   /** `<merchantId>:<platformId>`, e.g. `m0000001:taobao`. */
   id: Scalars['ID']['output'];
   merchant: Merchant;
-  /** The tools a buyer can pay with at this storefront now, best rank first (the same rule as `Query.checkoutOptions`). Null when the payments subgraph, or commerce or merchants whose facts it needs, is unavailable (an error with code SUBGRAPH_UNAVAILABLE names it). */
+  /** The tools a buyer can pay with at this storefront now, best rank first (the same rule as `Query.checkoutOptions`). Null when the payments subgraph, or commerce or merchants whose facts it needs, is unavailable (an error with code SUBGRAPH_UNAVAILABLE or GATEWAY_TIMEOUT names it; one with DEPENDENCY_UNAVAILABLE names the owner whose facts did not come). */
   paymentOptions: Maybe<Array<PaymentOption>>;
   platform: Platform;
 };

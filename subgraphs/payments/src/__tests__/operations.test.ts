@@ -214,9 +214,23 @@ describe('Storefront.paymentOptions from the @requires facts', () => {
     expect(result).toEqual({ id: 'm:nowhere', paymentOptions: [] });
   });
 
-  test('a representation without the required facts is an INTERNAL_SERVER_ERROR, not a guess', async () => {
-    const result = await run(OPTIONS, { representations: [{ __typename: 'Storefront', id: 'm0000001:taobao' }] });
-    expect(errorsOf(result)).toEqual([{ code: 'INTERNAL_SERVER_ERROR', path: ['_entities', 0, 'paymentOptions'] }]);
+  test('a fact its owner did not give (null or missing) makes the options null with DEPENDENCY_UNAVAILABLE naming that owner, not a guess', async () => {
+    const whole = storefront('m:taobao', TAOBAO, ACTIVE, ['wechat-pay']);
+    const without: [EntityRepresentation, string][] = [
+      [{ __typename: 'Storefront', id: 'm:taobao' }, 'commerce'],
+      [{ ...whole, platform: null }, 'commerce'],
+      [{ ...whole, platform: { acceptedPaymentTools: null } }, 'commerce'],
+      [{ ...whole, platform: {} }, 'commerce'],
+      [{ ...whole, merchant: null }, 'merchants'],
+      [{ ...whole, merchant: { status: null, eligible: true } }, 'merchants'],
+      [{ ...whole, merchant: { status: 'ACTIVE', eligible: null } }, 'merchants'],
+      [{ ...whole, enrolledTools: null }, 'merchants'],
+    ];
+    const result = await run<{ _entities: { paymentOptions: unknown }[] }>(OPTIONS, { representations: without.map(([representation]) => representation) });
+    expect(result.data?._entities.map((entity) => entity.paymentOptions)).toEqual(without.map(() => null));
+    expect(errorsOf(result)).toEqual(
+      without.map(([, owner], index) => ({ code: 'DEPENDENCY_UNAVAILABLE', path: ['_entities', index, 'paymentOptions'], dependency: owner })),
+    );
   });
 });
 

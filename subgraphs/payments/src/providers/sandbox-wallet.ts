@@ -47,14 +47,14 @@ export class SandboxWallet implements PaymentProvider {
     await this.call('PUT', `/v1/refunds/${encodeURIComponent(refund.refundId)}`, refund);
   }
 
-  /** Sends one signed call; returns the status when it is 2xx or listed in `expected`. */
+  /** Sends one call, signed over its method, path and body; returns the status when it is 2xx or listed in `expected`. */
   private async call(method: string, path: string, body: unknown, expected: readonly number[] = []): Promise<number> {
     const raw = JSON.stringify(body);
     let status: number;
     try {
       const response = await fetch(`${resolve(this.options.apiUrl)}${path}`, {
         method,
-        headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signatureHeader(this.options.secret, raw) },
+        headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signatureHeader(this.options.secret, { context: 'wallet-api', method, path, body: raw }) },
         body: raw,
         signal: AbortSignal.timeout(this.options.timeoutMs),
       });

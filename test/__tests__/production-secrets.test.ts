@@ -1,0 +1,48 @@
+// Payments and the wallet as an operator starts them under NODE_ENV=production:
+// without a WALLET_SIGNING_SECRET of their own (unset, so the public
+// development value) they refuse to start, with one line and a non-zero exit;
+// with one they serve.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEVELOPMENT_WALLET_SECRET } from '@interop/kit';
+import { finished, runTs, waitForOutput } from '../processes';
+
+const ENTRIES = [
+  ['the wallet', 'wallet/src/main.ts', /sandbox wallet listening/],
+  ['payments', 'subgraphs/payments/src/main.ts', /subgraph listening/],
+] as const;
+
+/** Production settings on free ports and a fresh data directory, with the database the environment offers unset. */
+const production = (secret: string | undefined) => ({
+  NODE_ENV: 'production',
+  WALLET_SIGNING_SECRET: secret,
+  WALLET_PORT: '0',
+  PAYMENTS_PORT: '0',
+  DATA_DIR: mkdtempSync(join(tmpdir(), 'production-secrets-')),
+  DATABASE_URL: undefined,
+  REDIS_URL: undefined,
+  LOG_LEVEL: 'info',
+});
+
+test.each(ENTRIES)('%s refuses to start without a wallet secret of its own: one line on stderr and exit 1', async (_name, entry) => {
+  for (const secret of [undefined, DEVELOPMENT_WALLET_SECRET]) {
+    const result = await finished(runTs(entry, [], production(secret)), 20_000);
+    expect(result.code).toBe(1);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('WALLET_SIGNING_SECRET');
+  }
+});
+
+test.each(ENTRIES)('%s starts with a wallet secret of its own, and stops on SIGTERM', async (_name, entry, listening) => {
+  const child = runTs(entry, [], production('a-production-wallet-secret-of-its-own'));
+  const exit = finished(child, 150_000);
+  try {
+    // A first start of payments creates its embedded database, which takes a while on a busy machine.
+    await waitForOutput(child, listening, 140_000);
+  } finally {
+    child.kill('SIGTERM');
+  }
+  expect((await exit).code).toBe(0);
+}, 160_000);
