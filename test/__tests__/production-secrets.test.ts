@@ -44,5 +44,6 @@ test.each(ENTRIES)('%s starts with a wallet secret of its own, and stops on SIGT
   } finally {
     child.kill('SIGTERM');
   }
-  expect((await exit).code).toBe(0);
+  const result = await exit;
+  expect({ code: result.code, signal: result.signal, stderr: result.stderr }).toEqual({ code: 0, signal: null, stderr: '' });
 }, 160_000);
