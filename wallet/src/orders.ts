@@ -57,7 +57,12 @@ export class OrderBook {
     return order;
   }
 
-  /** Registers an order; the same request again is a no-op, a different one under the same id a conflict. */
+  /**
+   * Registers an order; the same payment again is a no-op, a different one
+   * under the same id a conflict. Where to notify is not part of the payment:
+   * any payments process may repeat a registration, each naming itself, and
+   * the first one named keeps the webhooks.
+   */
   async create(request: OrderRequest): Promise<Outcome<Order>> {
     const [inserted] = await this.db.query<Order>(
       `INSERT INTO wallet_order (payment_id, tool_id, merchant_id, platform_id, amount_minor, currency, reference, expires_at, notify_url, status)
@@ -68,7 +73,7 @@ export class OrderBook {
     if (inserted) return ok(inserted);
     const existing = await this.get(request.paymentId);
     if (!existing) return fail(409, 'the order changed while it was registered');
-    const same = (Object.keys(request) as (keyof OrderRequest)[]).every((key) => existing[key] === request[key]);
+    const same = (Object.keys(request) as (keyof OrderRequest)[]).every((key) => key === 'notifyUrl' || existing[key] === request[key]);
     return same ? ok(existing) : fail(409, 'a different order already has this id');
   }
 
