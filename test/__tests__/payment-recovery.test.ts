@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { close, listen, SIGNATURE_HEADER } from '@interop/kit';
 import { postSigned, startGraph, TEST_WALLET_SECRET, type Graph } from '../harness';
-import { freshKey, merchantWhere, OPTED_IN_TO_WECHAT_ON_TAOBAO } from '../payments-helpers';
+import { buyerDecides, freshKey, merchantWhere, OPTED_IN_TO_WECHAT_ON_TAOBAO } from '../payments-helpers';
 import { finished, freePort, runTs, waitForOutput, type Finished } from '../processes';
 
 let graph: Graph;
@@ -110,6 +110,9 @@ async function webhookGate(): Promise<{ url: string; held: boolean; target: stri
   return gate;
 }
 
+/** The payments process at `url`, as postSigned addresses it. */
+const payments = (url: string) => ({ name: 'payments', url });
+
 const INITIATE = /* GraphQL */ `mutation ($input: InitiatePaymentInput!) { initiatePayment(input: $input) { id status } }`;
 const PAYMENT = /* GraphQL */ `query ($id: ID!) { payment(id: $id) { status events { toStatus cause } } }`;
 const PAYMENTS_OF = /* GraphQL */ `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Merchant { payments(first: 100) { edges { node { id reference } } } } } }`;
@@ -121,13 +124,13 @@ function input(reference: string, idempotencyKey = freshKey(reference)) {
 }
 
 async function initiate(url: string, reference: string): Promise<string> {
-  const response = await postSigned<{ initiatePayment: { id: string; status: string } }>(url, INITIATE, { input: input(reference) });
+  const response = await postSigned<{ initiatePayment: { id: string; status: string } }>(payments(url), INITIATE, { input: input(reference) });
   expect(response.errors).toBeUndefined();
   return response.data?.initiatePayment.id ?? '';
 }
 
 async function statusOf(url: string, id: string): Promise<string | undefined> {
-  return (await postSigned<{ payment: { status: string } | null }>(url, PAYMENT, { id })).data?.payment?.status;
+  return (await postSigned<{ payment: { status: string } | null }>(payments(url), PAYMENT, { id })).data?.payment?.status;
 }
 
 async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 60_000): Promise<T> {
@@ -140,11 +143,9 @@ async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => bool
   return value;
 }
 
-/** What the buyer's button does; the wallet answers 404 for a payment it never heard of. */
-async function decide(walletUrl: string, id: string, decision: 'approve' | 'decline'): Promise<number> {
-  const response = await fetch(`${walletUrl}/sandbox/payments/${id}/${decision}`, { method: 'POST', headers: { accept: 'application/json' } });
-  await response.arrayBuffer();
-  return response.status;
+/** What the buyer's button does, at the wallet at `walletUrl`. */
+function decide(walletUrl: string, id: string, decision: 'approve' | 'decline'): Promise<number> {
+  return buyerDecides(`${walletUrl}/sandbox/payments/${encodeURIComponent(id)}`, decision);
 }
 
 async function walletPage(walletUrl: string, id: string): Promise<number> {
@@ -184,15 +185,15 @@ describe.each(engines)('on %s', (engine) => {
       await run('wallet/src/main.ts', walletEnv, /sandbox wallet listening/);
       expect(await eventually(() => statusOf(paymentsUrl, approved), (status) => status === 'SUCCEEDED')).toBe('SUCCEEDED');
       expect(await eventually(() => statusOf(paymentsUrl, declined), (status) => status === 'FAILED')).toBe('FAILED');
-      const settled = await postSigned<{ payment: { events: { toStatus: string; cause: string }[] } }>(paymentsUrl, PAYMENT, { id: approved });
+      const settled = await postSigned<{ payment: { events: { toStatus: string; cause: string }[] } }>(payments(paymentsUrl), PAYMENT, { id: approved });
       expect(settled.data?.payment.events.map((event) => event.toStatus)).toEqual(['REQUIRES_ACTION', 'PROCESSING', 'SUCCEEDED']);
 
       // The restarted wallet still knows every payment: the unpaid one can be cancelled, the paid one refunded.
-      const cancelled = await postSigned<{ cancelPayment: { status: string } }>(paymentsUrl, CANCEL, { id: unpaid, key: freshKey('cancel') });
+      const cancelled = await postSigned<{ cancelPayment: { status: string } }>(payments(paymentsUrl), CANCEL, { id: unpaid, key: freshKey('cancel') });
       expect(cancelled.errors).toBeUndefined();
       expect(cancelled.data?.cancelPayment.status).toBe('CANCELED');
       const refund = { paymentId: approved, amount: { amountMinor: 6_600, currency: 'CNY' }, reason: 'returned', idempotencyKey: freshKey('refund') };
-      const refunded = await postSigned<{ refundPayment: { status: string } }>(paymentsUrl, REFUND, { input: refund });
+      const refunded = await postSigned<{ refundPayment: { status: string } }>(payments(paymentsUrl), REFUND, { input: refund });
       expect(refunded.errors).toBeUndefined();
       expect(refunded.data?.refundPayment.status).toBe('SUCCEEDED');
       expect(await statusOf(paymentsUrl, approved)).toBe('REFUNDED');
@@ -230,11 +231,11 @@ describe.each(engines)('on %s', (engine) => {
       const dying = await run('subgraphs/payments/src/main.ts', paymentsEnv(paymentsPort, holeUrl, { ...books.env, ...noSweeps, PEER_TIMEOUT_MS: '600000' }), /subgraph listening/);
       const retried = input('retried');
       const abandoned = input('abandoned');
-      const requests = [retried, abandoned].map((body) => postSigned(paymentsUrl, INITIATE, { input: body }).catch(() => undefined));
+      const requests = [retried, abandoned].map((body) => postSigned(payments(paymentsUrl), INITIATE, { input: body }).catch(() => undefined));
       // Both payments are saved and their registrations are on their way to the black hole.
       type Saved = { _entities: { payments: { edges: { node: { id: string; reference: string } }[] } }[] };
       const saved = await eventually(
-        async () => (await postSigned<Saved>(paymentsUrl, PAYMENTS_OF, { r: [{ __typename: 'Merchant', id: merchantId }] })).data?._entities[0]?.payments.edges ?? [],
+        async () => (await postSigned<Saved>(payments(paymentsUrl), PAYMENTS_OF, { r: [{ __typename: 'Merchant', id: merchantId }] })).data?._entities[0]?.payments.edges ?? [],
         (edges) => edges.length >= 2,
       );
       const ids = Object.fromEntries(saved.map(({ node }) => [node.reference, node.id]));
@@ -245,7 +246,7 @@ describe.each(engines)('on %s', (engine) => {
 
       // Restarted with no sweeps: only the retry can register its payment.
       const restarted = await run('subgraphs/payments/src/main.ts', paymentsEnv(paymentsPort, wallet, { ...books.env, ...noSweeps }), /subgraph listening/);
-      const retry = await postSigned<{ initiatePayment: { id: string; status: string } }>(paymentsUrl, INITIATE, { input: retried });
+      const retry = await postSigned<{ initiatePayment: { id: string; status: string } }>(payments(paymentsUrl), INITIATE, { input: retried });
       expect(retry.errors).toBeUndefined();
       expect(retry.data?.initiatePayment).toEqual({ id: ids['retried'], status: 'REQUIRES_ACTION' });
       expect(await walletPage(wallet, ids['retried'] ?? '')).toBe(200);
