@@ -21,7 +21,7 @@ import {
 } from '@interop/gateway';
 import { MerchantsStore, openMerchantsStore, startMerchants } from '@interop/merchants';
 import { openPaymentLedger, PaymentLedger, PaymentsStore, startPayments } from '@interop/payments';
-import { startWallet, type RunningWallet } from '@interop/wallet';
+import { openWalletDatabase, startWallet, type RunningWallet } from '@interop/wallet';
 import { TEST_AUTH, PARTNER_A, TEST_TRUST, type TestCredential } from './identities';
 
 export const ROOT = join(__dirname, '..');
@@ -58,6 +58,10 @@ export interface GraphOptions {
   peerTimeoutMs?: number;
   paymentTtlSeconds?: number;
   expirySweepMs?: number;
+  /** How long a payment waits unsettled before payments asks the wallet (see startPayments). */
+  reconcileAfterMs?: number;
+  /** Where the wallet sends payments' webhooks instead of payments itself (a test that holds them back). */
+  webhookUrl?: string;
   /** The bus payment events travel on; by default the one the environment provides (see the top of this file). */
   eventBus?: EventBusKind;
   /** Options for the graph's gateway, over TEST_GATEWAY_OPTIONS. */
@@ -112,6 +116,13 @@ export async function openTestMerchantsStore(merchantCount: number): Promise<{ s
   return { store, drop: () => target.drop(store.db) };
 }
 
+/** The wallet's books: PGlite in memory, or a fresh schema on DATABASE_URL's server; `db` outlives wallets started on it. */
+export async function openTestWalletDatabase(): Promise<{ db: Database; drop(): Promise<void> }> {
+  const target = testDatabase('wallet');
+  const db = await openWalletDatabase({ databaseUrl: target.databaseUrl, schema: target.schema });
+  return { db, drop: () => target.drop(db) };
+}
+
 export async function openTestLedger(): Promise<{ ledger: PaymentLedger; drop(): Promise<void> }> {
   const target = testDatabase('payments');
   const ledger = await openPaymentLedger({ databaseUrl: target.databaseUrl, schema: target.schema });
@@ -164,7 +175,8 @@ export async function startGraph(options: GraphOptions = {}): Promise<Graph> {
   const stores = { commerce: new CommerceStore(), payments: new PaymentsStore(), merchants: merchantsDb.store, ledger: ledgerDb.ledger };
   const events = eventsConfig(options.eventBus ?? defaultEventBus(), 'payment_events');
   const factEvents = eventsConfig(options.eventBus ?? defaultEventBus(), 'graph_facts');
-  const wallet = await startWallet({ port: 0, host: HOST, secret: TEST_WALLET_SECRET, webhookMinDelayMs: 20, webhookMaxDelayMs: 200 });
+  const walletDb = await openTestWalletDatabase();
+  const wallet = await startWallet({ port: 0, host: HOST, secret: TEST_WALLET_SECRET, db: walletDb.db, webhookMinDelayMs: 20, webhookMaxDelayMs: 200 });
   const urls: Record<string, string> = {};
   const url = (name: string) => () => {
     const found = urls[name];
@@ -180,10 +192,11 @@ export async function startGraph(options: GraphOptions = {}): Promise<Graph> {
     commerceUrl: url('commerce'),
     merchantsUrl: url('merchants'),
     peerTimeoutMs,
-    wallet: { apiUrl: wallet.url, publicUrl: wallet.url, secret: TEST_WALLET_SECRET },
+    wallet: { apiUrl: wallet.url, publicUrl: wallet.url, secret: TEST_WALLET_SECRET, ...(options.webhookUrl ? { notifyUrl: options.webhookUrl } : {}) },
     paymentTtlSeconds: options.paymentTtlSeconds ?? 900,
     trust: TEST_TRUST,
     ...(options.expirySweepMs === undefined ? {} : { expirySweepMs: options.expirySweepMs }),
+    ...(options.reconcileAfterMs === undefined ? {} : { reconcileAfterMs: options.reconcileAfterMs }),
     events,
   });
   const merchants = await startMerchants({
@@ -213,7 +226,7 @@ export async function startGraph(options: GraphOptions = {}): Promise<Graph> {
       await gateway.stop();
       await Promise.all(Object.values(subgraphs).map((subgraph) => subgraph.stop()));
       await wallet.stop();
-      await Promise.all([merchantsDb.drop(), ledgerDb.drop()]);
+      await Promise.all([merchantsDb.drop(), ledgerDb.drop(), walletDb.drop()]);
     },
   };
 }

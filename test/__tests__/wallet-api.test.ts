@@ -102,13 +102,13 @@ afterAll(async () => {
 
 test('the calls payments makes are accepted: register, cancel, refund', async () => {
   const unpaid = await registered();
-  expect(wallet.orders.get(unpaid)?.status).toBe('PENDING');
+  expect((await wallet.orders.get(unpaid))?.status).toBe('PENDING');
   expect(await provider.cancelPayment(unpaid)).toBe(true);
-  expect(wallet.orders.get(unpaid)?.status).toBe('CANCELED');
+  expect((await wallet.orders.get(unpaid))?.status).toBe('CANCELED');
 
   const paid = await approved();
   await provider.refund({ refundId: 'ref_ok_1', paymentId: paid, amountMinor: 5_000, currency: 'CNY' });
-  expect(wallet.orders.get(paid)?.refundedMinor).toBe(5_000);
+  expect((await wallet.orders.get(paid))?.refundedMinor).toBe(5_000);
 });
 
 test('a captured cancel replayed to another payment is refused and cancels nothing', async () => {
@@ -121,7 +121,7 @@ test('a captured cancel replayed to another payment is refused and cancels nothi
   const replayed = await replay(cancel, { path: `/v1/payments/${second}/cancel` });
   expect(replayed.status).toBe(401);
   expect(replayed.body).toMatchObject({ reason: 'mismatch' });
-  expect(wallet.orders.get(second)?.status).toBe('PENDING');
+  expect((await wallet.orders.get(second))?.status).toBe('PENDING');
   // The same call again is what it was: idempotent.
   expect((await replay(cancel)).status).toBe(200);
 });
@@ -138,7 +138,7 @@ test('a captured refund replayed under a new refund id is refused; under its own
     expect(replayed.body).toMatchObject({ reason: 'mismatch' });
   }
   expect((await replay(refund)).status).toBe(200);
-  expect(wallet.orders.get(paid)?.refundedMinor).toBe(5_000);
+  expect((await wallet.orders.get(paid))?.refundedMinor).toBe(5_000);
 });
 
 test('a captured call replayed with another method or body is refused', async () => {
@@ -147,7 +147,7 @@ test('a captured call replayed with another method or body is refused', async ()
   const refund = lastCall();
   expect((await replay(refund, { body: refund.body.replace('1000', '9000') })).status).toBe(401);
   expect((await replay(refund, { method: 'POST' })).status).toBe(404);
-  expect(wallet.orders.get(paid)?.refundedMinor).toBe(1_000);
+  expect((await wallet.orders.get(paid))?.refundedMinor).toBe(1_000);
 });
 
 test('a webhook the wallet sent, replayed to the API, cancels nothing', async () => {
@@ -158,19 +158,19 @@ test('a webhook the wallet sent, replayed to the API, cancels nothing', async ()
 
   const replayed = await replay(webhook, { method: 'POST', path: `/v1/payments/${unpaid}/cancel` });
   expect(replayed.status).toBe(401);
-  expect(wallet.orders.get(unpaid)?.status).toBe('PENDING');
+  expect((await wallet.orders.get(unpaid))?.status).toBe('PENDING');
 });
 
 test('refunds never exceed what is left of the payment; a refund id is refunded once', async () => {
   const paid = await approved();
   await provider.refund({ refundId: 'ref_cap_1', paymentId: paid, amountMinor: 15_000, currency: 'CNY' });
   await provider.refund({ refundId: 'ref_cap_1', paymentId: paid, amountMinor: 15_000, currency: 'CNY' });
-  expect(wallet.orders.get(paid)?.refundedMinor).toBe(15_000);
+  expect((await wallet.orders.get(paid))?.refundedMinor).toBe(15_000);
   await expect(provider.refund({ refundId: 'ref_cap_2', paymentId: paid, amountMinor: 5_000, currency: 'CNY' })).rejects.toMatchObject({
     extensions: { code: 'DEPENDENCY_UNAVAILABLE' },
   });
   expect(lastCall().path).toBe('/v1/refunds/ref_cap_2');
-  expect(wallet.orders.get(paid)?.refundedMinor).toBe(15_000);
+  expect((await wallet.orders.get(paid))?.refundedMinor).toBe(15_000);
   await provider.refund({ refundId: 'ref_cap_3', paymentId: paid, amountMinor: 4_900, currency: 'CNY' });
-  expect(wallet.orders.get(paid)?.refundedMinor).toBe(19_900);
+  expect((await wallet.orders.get(paid))?.refundedMinor).toBe(19_900);
 });

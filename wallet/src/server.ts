@@ -1,6 +1,6 @@
-// The sandbox wallet's HTTP server. Signed API for payments (create, cancel,
-// refund), pages and form endpoints for the buyer (approve, decline, each
-// with the page's form token), and webhooks back to payments for every
+// The sandbox wallet's HTTP server. Signed API for payments (create, read,
+// cancel, refund), pages and form endpoints for the buyer (approve, decline,
+// each with the page's form token), and webhooks back to payments for every
 // decision.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import {
@@ -12,11 +12,13 @@ import {
   sendJson,
   verifyRequest,
   z,
+  type Database,
   type Logger,
 } from '@interop/kit';
 import { FORM_TOKEN_FIELD, formToken, validFormToken } from './form-token';
-import { OrderBook, type Outcome } from './orders';
+import { OrderBook, reportedStatus, type Outcome } from './orders';
 import { messagePage, orderPage } from './page';
+import { openWalletDatabase } from './store';
 import { WebhookSender } from './webhooks';
 
 const MAX_BODY_BYTES = 64 * 1024;
@@ -39,11 +41,18 @@ const refundRequest = z.object({
   currency: z.string().length(3),
 });
 
+/** A GET carries no body: its signature covers the empty string. */
+const noBody = z.undefined().transform(() => ({}));
+
 export interface WalletOptions {
   port: number;
   host: string;
   /** Shared with payments: verifies its API calls and signs webhooks. */
   secret: string;
+  /** The wallet's books (see ./store); without one they live in memory and die with the wallet. */
+  db?: Database;
+  /** Whether stopping the wallet closes `db` (it always closes the in-memory books it opened itself). */
+  closeDb?: boolean;
   logger?: Logger;
   /** First webhook retry delay, doubling up to `webhookMaxDelayMs`. */
   webhookMinDelayMs?: number;
@@ -63,8 +72,10 @@ type Handler = (req: IncomingMessage, res: ServerResponse, id: string) => Promis
 
 export async function startWallet(options: WalletOptions): Promise<RunningWallet> {
   const logger = options.logger ?? createLogger('wallet');
-  const orders = new OrderBook();
-  const webhooks = new WebhookSender({
+  const db = options.db ?? (await openWalletDatabase());
+  const ownsDb = options.db === undefined || options.closeDb === true;
+  const orders = new OrderBook(db);
+  const webhooks = new WebhookSender(db, {
     secret: options.secret,
     logger,
     ...(options.webhookMinDelayMs === undefined ? {} : { minDelayMs: options.webhookMinDelayMs }),
@@ -111,11 +122,8 @@ export async function startWallet(options: WalletOptions): Promise<RunningWallet
         res.end(messagePage('Not possible', 'This form did not come from the payment’s page. Open the payment again and decide there.'));
         return;
       }
-      const outcome = orders.decide(id, decision);
-      if (outcome.ok && outcome.value.changed) {
-        const events = decision === 'APPROVED' ? (['payment.processing', 'payment.succeeded'] as const) : (['payment.failed'] as const);
-        webhooks.send(outcome.value.order, events);
-      }
+      const outcome = await orders.decide(id, decision);
+      if (outcome.ok && outcome.value.changed) webhooks.send(id);
       if (wantsJson) return answer(res, outcome, ({ order }) => ({ paymentId: order.paymentId, status: order.status }));
       const [status, title, message] = outcome.ok
         ? [200, decision === 'APPROVED' ? 'Payment approved' : 'Payment declined', 'You can close this page and return to the shop.']
@@ -133,7 +141,18 @@ export async function startWallet(options: WalletOptions): Promise<RunningWallet
         const request = await signedJson(req, res, orderRequest);
         if (!request) return;
         if (request.paymentId !== id) return sendJson(res, 400, { error: 'id mismatch' });
-        answer(res, orders.create(request), (order) => ({ paymentId: order.paymentId, status: order.status }));
+        answer(res, await orders.create(request), (order) => ({ paymentId: order.paymentId, status: order.status }));
+      },
+    ],
+    [
+      // Where a payment stands, for payments to reconcile when a webhook did not arrive.
+      'GET',
+      /^\/v1\/payments\/([^/]+)$/,
+      async (req, res, id) => {
+        if ((await signedJson(req, res, noBody)) === undefined) return;
+        const order = await orders.get(id);
+        if (!order) return sendJson(res, 404, { error: 'unknown payment' });
+        sendJson(res, 200, { paymentId: order.paymentId, status: reportedStatus(order), amountMinor: order.amountMinor, currency: order.currency });
       },
     ],
     [
@@ -141,7 +160,7 @@ export async function startWallet(options: WalletOptions): Promise<RunningWallet
       /^\/v1\/payments\/([^/]+)\/cancel$/,
       async (req, res, id) => {
         if ((await signedJson(req, res, z.object({}))) === undefined) return;
-        answer(res, orders.cancel(id), (order) => ({ paymentId: order.paymentId, status: order.status }));
+        answer(res, await orders.cancel(id), (order) => ({ paymentId: order.paymentId, status: order.status }));
       },
     ],
     [
@@ -150,14 +169,14 @@ export async function startWallet(options: WalletOptions): Promise<RunningWallet
       async (req, res, id) => {
         const request = await signedJson(req, res, refundRequest);
         if (!request) return;
-        answer(res, orders.refund(id, request), () => ({ refundId: id, status: 'SUCCEEDED' }));
+        answer(res, await orders.refund(id, request), () => ({ refundId: id, status: 'SUCCEEDED' }));
       },
     ],
     [
       'GET',
       /^\/sandbox\/payments\/([^/]+)$/,
       async (req, res, id) => {
-        const order = orders.get(id);
+        const order = await orders.get(id);
         // A script reads the form token here (another site's script cannot: no CORS), a browser from the page's forms.
         if ((req.headers.accept ?? '').includes('application/json')) {
           if (!order) return sendJson(res, 404, { error: 'unknown payment' });
@@ -189,9 +208,16 @@ export async function startWallet(options: WalletOptions): Promise<RunningWallet
     sendJson(res, 404, { error: 'Not found' });
   });
 
-  const port = await listen(server, options.port, options.host);
+  let port: number;
+  try {
+    port = await listen(server, options.port, options.host);
+  } catch (error) {
+    if (ownsDb) await db.close();
+    throw error;
+  }
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
   logger.info({ port }, 'sandbox wallet listening');
+  await webhooks.resume();
   let stopping: Promise<void> | undefined;
   return {
     port,
@@ -200,13 +226,16 @@ export async function startWallet(options: WalletOptions): Promise<RunningWallet
     webhooks,
     stop() {
       stopping ??= (async () => {
-        webhooks.stop();
+        await webhooks.stop();
         await close(server);
+        if (ownsDb) await db.close();
       })();
       return stopping;
     },
   };
 }
+
+export { openWalletDatabase } from './store';
 
 function safeJson(raw: string): unknown {
   try {

@@ -39,6 +39,10 @@ const serviceEnv = z.object({
   WALLET_SIGNING_SECRET: z.string().min(16).default(DEVELOPMENT_WALLET_SECRET),
   /** How long an unpaid payment waits for the buyer before it expires. */
   PAYMENT_TTL_SECONDS: z.coerce.number().int().min(5).max(86_400).default(900),
+  /** How long a payment may wait in REQUIRES_ACTION or PROCESSING before payments asks the wallet where it stands (a lost webhook). */
+  PAYMENT_RECONCILE_AFTER_MS: wholeNumber(60_000, 100, 86_400_000),
+  /** How often payments looks for payments to expire or reconcile. */
+  PAYMENT_SWEEP_INTERVAL_MS: wholeNumber(5_000, 50, 3_600_000),
   /** The secret the gateway signs callers' identities with and the subgraphs verify; every process must share it. */
   SUBGRAPH_SIGNING_SECRET: z.string().min(16).default(DEVELOPMENT_SIGNING_SECRET),
   /** Local development only: subgraphs serve requests without the gateway's signature as anonymous. */

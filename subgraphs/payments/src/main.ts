@@ -21,6 +21,8 @@ runMain(async () => {
       notifyUrl: config.paymentsWebhookUrl,
     },
     paymentTtlSeconds: config.PAYMENT_TTL_SECONDS,
+    expirySweepMs: config.PAYMENT_SWEEP_INTERVAL_MS,
+    reconcileAfterMs: config.PAYMENT_RECONCILE_AFTER_MS,
     events: { redisUrl: config.REDIS_URL, databaseUrl: config.DATABASE_URL },
     trust: config.trust,
   });

@@ -1,14 +1,14 @@
 // Starting, cancelling, refunding and settling payments: the rules and their
 // error codes, in one place behind the resolvers and the webhook route.
 import { randomUUID } from 'node:crypto';
-import { AppError, badUserInput, ErrorCode, type Caller } from '@interop/kit';
+import { AppError, badUserInput, ErrorCode, type Caller, type Queryable } from '@interop/kit';
 import { checkout, nextActionOn } from './checkout';
 import type { PaymentsContext } from './context';
 import { REFUNDABLE } from './lifecycle';
 import { actingPartner, requireAccess, requireMerchant } from './ownership';
 import { checkAmount, checkIdempotencyKey, checkText, fingerprint, keyReused } from './payment-input';
 import type { PeerFacts } from './peers';
-import type { PaymentProvider } from './providers/provider';
+import type { PaymentProvider, ProviderPayment } from './providers/provider';
 import type { PaymentLedger } from './store/ledger';
 import type { InitiatePaymentInput, RefundPaymentInput } from './__generated__/resolvers';
 import type { PaymentRow, PaymentToolRow, RefundRow, UnavailableOptionRow } from './store/types';
@@ -23,6 +23,15 @@ export interface WalletEvent {
 }
 
 export type WalletEventOutcome = 'applied' | 'duplicate' | 'unchanged' | 'unknown-payment' | 'mismatch';
+
+/** Where the wallet's news moves a payment. */
+export type SettledStatus = 'PROCESSING' | 'SUCCEEDED' | 'FAILED' | 'CANCELED' | 'EXPIRED';
+
+const STATUS_BY_EVENT: Readonly<Record<WalletEvent['type'], SettledStatus>> = {
+  'payment.processing': 'PROCESSING',
+  'payment.succeeded': 'SUCCEEDED',
+  'payment.failed': 'FAILED',
+};
 
 const newId = (prefix: string) => `${prefix}_${randomUUID().replace(/-/g, '')}`;
 
@@ -45,7 +54,7 @@ export class PaymentService {
     // Without a channel the fingerprint is what it was before channels existed, so old keys still replay.
     const requestHash = fingerprint(channel ? { ...rest, channel } : rest);
     const replay = await this.ledger.paymentByIdempotencyKey(partnerId, idempotencyKey);
-    if (replay) return sameRequest(replay, requestHash);
+    if (replay) return this.finishRegistration(sameRequest(replay, requestHash));
 
     const tool = await context.loaders.tool.load(input.paymentToolId);
     if (!tool) throw badUserInput('input.paymentToolId', `No payment tool has id ${input.paymentToolId}.`);
@@ -83,26 +92,39 @@ export class PaymentService {
       // A concurrent call with the same key won the insert.
       const winner = await this.ledger.paymentByIdempotencyKey(partnerId, idempotencyKey);
       if (!winner) throw new Error(`Payment for key ${idempotencyKey} vanished`);
-      return sameRequest(winner, requestHash);
+      return this.finishRegistration(sameRequest(winner, requestHash));
     }
     try {
-      await this.provider.createPayment({
-        paymentId: id,
-        toolId: tool.id,
-        merchantId: input.merchantId,
-        platformId: input.platformId,
-        amountMinor: input.amount.amountMinor,
-        currency: 'CNY',
-        reference: input.reference,
-        expiresAt,
-      });
+      return await this.register(created);
     } catch (error) {
       // The buyer could never pay it: record why, and let a retry with this key see the outcome.
       await this.ledger.transition(id, 'FAILED', 'wallet unavailable at creation');
       if (error instanceof AppError) error.extensions['paymentId'] = id;
       throw error;
     }
-    return created;
+  }
+
+  /** Registers the payment with the wallet (idempotent on its id) and records that it did. */
+  async register(payment: PaymentRow): Promise<PaymentRow> {
+    await this.provider.createPayment(providerPayment(payment));
+    await this.ledger.markRegistered(payment.id);
+    return { ...payment, registered: true };
+  }
+
+  /**
+   * A payment whose first request saved it but died before the wallet took
+   * it: a retry of the key registers it, so the buyer can pay. When the wallet
+   * does not answer the payment stays as it is, for a later retry or the
+   * reconciler, and the caller hears DEPENDENCY_UNAVAILABLE.
+   */
+  private async finishRegistration(payment: PaymentRow): Promise<PaymentRow> {
+    if (payment.registered || payment.status !== 'REQUIRES_ACTION') return payment;
+    try {
+      return await this.register(payment);
+    } catch (error) {
+      if (error instanceof AppError) error.extensions['paymentId'] = payment.id;
+      throw error;
+    }
   }
 
   async cancel(id: string, idempotencyKey: string, caller: Caller): Promise<PaymentRow> {
@@ -198,22 +220,27 @@ export class PaymentService {
       if (payment.amountMinor !== event.amountMinor || payment.currency !== event.currency) return 'mismatch';
       if (!(await this.ledger.claimWalletEvent(tx, event.eventId, payment.id, event.type))) return 'duplicate';
       const cause = `wallet ${event.type} ${event.eventId}`;
-      switch (event.type) {
-        case 'payment.processing':
-          return (await this.ledger.transition(payment.id, 'PROCESSING', cause, tx)) ? 'applied' : 'unchanged';
-        case 'payment.succeeded': {
-          // A success that overtook its processing event still passes through PROCESSING.
-          await this.ledger.transition(payment.id, 'PROCESSING', cause, tx);
-          return (await this.ledger.transition(payment.id, 'SUCCEEDED', cause, tx)) ? 'applied' : 'unchanged';
-        }
-        case 'payment.failed':
-          return (await this.ledger.transition(payment.id, 'FAILED', cause, tx)) ? 'applied' : 'unchanged';
-      }
+      return (await this.settle(tx, payment.id, STATUS_BY_EVENT[event.type], cause)) ? 'applied' : 'unchanged';
     });
   }
 
-  expireDue(): Promise<number> {
-    return this.ledger.expireDue();
+  /**
+   * Applies where the wallet says a payment stands, asked for rather than
+   * notified (the reconciler): the same transitions under the same row lock
+   * as a webhook, so the two never both apply one change. True when it moved.
+   */
+  applyProviderStatus(paymentId: string, to: SettledStatus, cause: string): Promise<boolean> {
+    return this.ledger.transaction(async (tx) => {
+      if (!(await this.ledger.lockPayment(tx, paymentId))) return false;
+      return this.settle(tx, paymentId, to, cause);
+    });
+  }
+
+  /** Moves a locked payment to `to` if its status allows; false when it does not (nothing changes then). */
+  private async settle(tx: Queryable, paymentId: string, to: SettledStatus, cause: string): Promise<boolean> {
+    // A success that overtook its processing news still passes through PROCESSING.
+    if (to === 'SUCCEEDED') await this.ledger.transition(paymentId, 'PROCESSING', cause, tx);
+    return (await this.ledger.transition(paymentId, to, cause, tx)) !== null;
   }
 
   private async requirePayment(id: string, argument: string): Promise<PaymentRow> {
@@ -221,6 +248,11 @@ export class PaymentService {
     if (!payment) throw badUserInput(argument, `No payment has id ${id}.`);
     return payment;
   }
+}
+
+function providerPayment(payment: PaymentRow): ProviderPayment {
+  const { id: paymentId, toolId, merchantId, platformId, amountMinor, currency, reference, expiresAt } = payment;
+  return { paymentId, toolId, merchantId, platformId, amountMinor, currency, reference, expiresAt };
 }
 
 function sameRequest<T extends { requestHash: string }>(existing: T, requestHash: string): T {

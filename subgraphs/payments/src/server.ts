@@ -18,6 +18,7 @@ import { createContext } from './context';
 import { publishPaymentChanges } from './payment-events';
 import { PaymentService } from './payment-service';
 import { PeerFacts } from './peers';
+import { Reconciler } from './reconciler';
 import { SandboxWallet } from './providers/sandbox-wallet';
 import type { PaymentProvider } from './providers/provider';
 import { resolvers } from './resolvers';
@@ -66,8 +67,10 @@ export interface PaymentsOptions extends PeerOptions {
   wallet: WalletOptions;
   /** How long an unpaid payment waits before it expires. */
   paymentTtlSeconds: number;
-  /** How often unpaid payments past their time are expired. */
+  /** How often payments past their time or waiting on the wallet are looked for (expired or reconciled); 5 s by default. */
   expirySweepMs?: number;
+  /** How long a payment waits in REQUIRES_ACTION or PROCESSING before the wallet is asked where it stands; 60 s by default. */
+  reconcileAfterMs?: number;
   store?: PaymentsStore;
   /** Replaces the sandbox wallet (a real provider adapter). */
   provider?: PaymentProvider;
@@ -105,10 +108,8 @@ export async function startPayments(options: PaymentsOptions): Promise<RunningSu
     logger,
   });
   const stopPublishing = publishPaymentChanges(options.ledger, events.buses, logger);
-  const sweep = setInterval(() => {
-    payments.expireDue().catch((error: unknown) => logger.error({ err: error }, 'expiry sweep failed'));
-  }, options.expirySweepMs ?? 5000);
-  sweep.unref();
+  const reconciler = new Reconciler(options.ledger, provider, payments, logger, { staleMs: options.reconcileAfterMs ?? 60_000 });
+  reconciler.start(options.expirySweepMs ?? 5000);
   const running = await serveSubgraph({
     definition: paymentsSubgraph,
     logger,
@@ -121,7 +122,7 @@ export async function startPayments(options: PaymentsOptions): Promise<RunningSu
       ...events.routes,
     },
     onStop: async () => {
-      clearInterval(sweep);
+      await reconciler.stop();
       stopPublishing();
       await events.close();
       if (options.closeLedger) await options.ledger.db.close();

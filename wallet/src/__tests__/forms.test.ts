@@ -31,9 +31,9 @@ afterAll(async () => {
   await receiver?.stop();
 });
 
-function order(): string {
+async function order(): Promise<string> {
   const paymentId = `pay_form_${(ids += 1)}`;
-  const created = wallet.orders.create({
+  const created = await wallet.orders.create({
     paymentId,
     toolId: 'alipay',
     merchantId: 'm0000002',
@@ -74,33 +74,33 @@ test.each([
   ['without a token', () => undefined],
   ['with an empty token', () => ''],
   ['with a made-up token', () => 'f'.repeat(64)],
-  ['with another payment’s token', async () => pageToken(order())],
+  ['with another payment’s token', async () => pageToken(await order())],
 ])('a decision %s is refused with 403 and changes nothing', async (_name, token) => {
-  const paymentId = order();
+  const paymentId = await order();
   const forged = await token();
   for (const action of ['approve', 'decline'] as const) {
     expect(await post(paymentId, action, forged)).toBe(403);
     expect(await post(paymentId, action, forged, 'application/json')).toBe(403);
   }
   await wallet.webhooks.idle();
-  expect(wallet.orders.get(paymentId)?.status).toBe('PENDING');
+  expect((await wallet.orders.get(paymentId))?.status).toBe('PENDING');
   expect(delivered.filter((body) => body.includes(`"${paymentId}"`))).toEqual([]);
 });
 
 test('the page’s own form approves, and its webhooks go out', async () => {
-  const paymentId = order();
+  const paymentId = await order();
   expect(await post(paymentId, 'approve', await pageToken(paymentId))).toBe(200);
   await wallet.webhooks.idle();
-  expect(wallet.orders.get(paymentId)?.status).toBe('APPROVED');
+  expect((await wallet.orders.get(paymentId))?.status).toBe('APPROVED');
   expect(delivered.filter((body) => body.includes(`"${paymentId}"`))).toHaveLength(2);
 });
 
 test('a script reads the token as JSON and declines with it', async () => {
-  const paymentId = order();
+  const paymentId = await order();
   const shown = await fetch(pageOf(paymentId), { headers: { accept: 'application/json' } });
   const { csrfToken, status } = (await shown.json()) as { csrfToken: string; status: string };
   expect(status).toBe('PENDING');
   expect(await post(paymentId, 'decline', csrfToken, 'application/json')).toBe(200);
-  expect(wallet.orders.get(paymentId)?.status).toBe('DECLINED');
+  expect((await wallet.orders.get(paymentId))?.status).toBe('DECLINED');
   expect((await fetch(`${wallet.url}/sandbox/payments/pay_unknown`, { headers: { accept: 'application/json' } })).status).toBe(404);
 });

@@ -6,6 +6,7 @@ import type { Caller } from '@interop/kit';
 import { PARTNER_A } from '../../../../test/identities';
 import type { PaymentsContext } from '../context';
 import type { PeerFacts } from '../peers';
+import type { PaymentProvider, ProviderPayment, ProviderPaymentState } from '../providers/provider';
 import { SandboxWallet } from '../providers/sandbox-wallet';
 import { createContext, PaymentService, type PaymentLedger, type PaymentsStore } from '../server';
 
@@ -27,4 +28,34 @@ export function openLedger(): Promise<TestLedger> {
 
 export function contextFor(store: PaymentsStore, peers: PeerFacts, ledger: PaymentLedger, caller: Caller = PARTNER_A.caller): PaymentsContext {
   return createContext({ store, peers, ledger, payments: new PaymentService(ledger, peers, unreachableWallet(), 900) }, caller);
+}
+
+/** A provider in memory: `states` is what it reports per payment id (absent: unknown), `registered` what it was asked to register. */
+export interface StubProvider extends PaymentProvider {
+  states: Map<string, ProviderPaymentState>;
+  registered: ProviderPayment[];
+  /** While true, every call fails as an unreachable wallet's would. */
+  down: boolean;
+}
+
+export function stubProvider(): StubProvider {
+  const wallet = unreachableWallet();
+  const stub: StubProvider = {
+    states: new Map(),
+    registered: [],
+    down: false,
+    nextActionFor: (request) => wallet.nextActionFor(request),
+    async createPayment(payment) {
+      if (stub.down) return wallet.createPayment(payment);
+      stub.registered.push(payment);
+      if (!stub.states.has(payment.paymentId)) stub.states.set(payment.paymentId, { status: 'PENDING', amountMinor: payment.amountMinor, currency: payment.currency });
+    },
+    async retrieve(paymentId) {
+      if (stub.down) return wallet.retrieve(paymentId);
+      return stub.states.get(paymentId) ?? null;
+    },
+    cancelPayment: (paymentId) => wallet.cancelPayment(paymentId),
+    refund: (refund) => wallet.refund(refund),
+  };
+  return stub;
 }

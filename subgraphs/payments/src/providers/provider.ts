@@ -31,6 +31,18 @@ export interface NextActionRequest {
   type: NextActionType;
 }
 
+/**
+ * Where a payment stands at the provider. PENDING: the buyer has not decided
+ * and still may; EXPIRED: the buyer did not decide in time and no longer can.
+ */
+export type ProviderPaymentStatus = 'PENDING' | 'APPROVED' | 'DECLINED' | 'CANCELED' | 'EXPIRED';
+
+export interface ProviderPaymentState {
+  status: ProviderPaymentStatus;
+  amountMinor: number;
+  currency: string;
+}
+
 export interface PaymentProvider {
   /**
    * What the buyer does to approve the payment on its channel: a jump into the
@@ -40,6 +52,12 @@ export interface PaymentProvider {
   nextActionFor(request: NextActionRequest): Promise<ProviderNextAction>;
   /** Registers the payment with the wallet; idempotent on the payment id. Throws DEPENDENCY_UNAVAILABLE when the wallet does not answer. */
   createPayment(payment: ProviderPayment): Promise<void>;
+  /**
+   * Where the payment stands, for reconciling one whose notification did not
+   * arrive; null when the provider has no such payment (it was never
+   * registered). Throws DEPENDENCY_UNAVAILABLE when the wallet does not answer.
+   */
+  retrieve(paymentId: string): Promise<ProviderPaymentState | null>;
   /** Voids an unpaid payment at the wallet; false when the buyer already approved it. */
   cancelPayment(paymentId: string): Promise<boolean>;
   /** Returns money to the buyer; idempotent on the refund id. */

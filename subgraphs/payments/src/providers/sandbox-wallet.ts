@@ -1,7 +1,7 @@
 // The sandbox wallet as a PaymentProvider: signed JSON calls to its API with a
 // timeout. Anything but a clear answer is DEPENDENCY_UNAVAILABLE.
-import { dependencyUnavailable, signatureHeader, SIGNATURE_HEADER } from '@interop/kit';
-import type { NextActionRequest, PaymentProvider, ProviderNextAction, ProviderPayment } from './provider';
+import { dependencyUnavailable, signatureHeader, SIGNATURE_HEADER, z } from '@interop/kit';
+import type { NextActionRequest, PaymentProvider, ProviderNextAction, ProviderPayment, ProviderPaymentState } from './provider';
 
 export interface SandboxWalletOptions {
   /** Where payments reaches the wallet's API. */
@@ -13,6 +13,12 @@ export interface SandboxWalletOptions {
   secret: string;
   timeoutMs: number;
 }
+
+const paymentState = z.object({
+  status: z.enum(['PENDING', 'APPROVED', 'DECLINED', 'CANCELED', 'EXPIRED']),
+  amountMinor: z.number().int(),
+  currency: z.string(),
+});
 
 const resolve = (value: string | (() => string)) => (typeof value === 'string' ? value : value());
 
@@ -38,8 +44,16 @@ export class SandboxWallet implements PaymentProvider {
     });
   }
 
+  async retrieve(paymentId: string): Promise<ProviderPaymentState | null> {
+    const { status, answer } = await this.call('GET', `/v1/payments/${encodeURIComponent(paymentId)}`, undefined, [404]);
+    if (status === 404) return null;
+    const state = paymentState.safeParse(answer);
+    if (!state.success) throw dependencyUnavailable('wallet', new Error(`GET payment ${paymentId}: malformed answer`));
+    return state.data;
+  }
+
   async cancelPayment(paymentId: string): Promise<boolean> {
-    const status = await this.call('POST', `/v1/payments/${encodeURIComponent(paymentId)}/cancel`, {}, [409]);
+    const { status } = await this.call('POST', `/v1/payments/${encodeURIComponent(paymentId)}/cancel`, {}, [409]);
     return status !== 409;
   }
 
@@ -47,23 +61,35 @@ export class SandboxWallet implements PaymentProvider {
     await this.call('PUT', `/v1/refunds/${encodeURIComponent(refund.refundId)}`, refund);
   }
 
-  /** Sends one call, signed over its method, path and body; returns the status when it is 2xx or listed in `expected`. */
-  private async call(method: string, path: string, body: unknown, expected: readonly number[] = []): Promise<number> {
-    const raw = JSON.stringify(body);
+  /**
+   * Sends one call, signed over its method, path and body (a GET has none
+   * and signs the empty string); returns the status and JSON answer when the status is 2xx or listed in `expected`.
+   */
+  private async call(method: string, path: string, body: unknown, expected: readonly number[] = []): Promise<{ status: number; answer: unknown }> {
+    const raw = body === undefined ? '' : JSON.stringify(body);
     let status: number;
+    let text: string;
     try {
       const response = await fetch(`${resolve(this.options.apiUrl)}${path}`, {
         method,
         headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signatureHeader(this.options.secret, { context: 'wallet-api', method, path, body: raw }) },
-        body: raw,
+        ...(body === undefined ? {} : { body: raw }),
         signal: AbortSignal.timeout(this.options.timeoutMs),
       });
       status = response.status;
-      await response.arrayBuffer();
+      text = await response.text();
     } catch (error) {
       throw dependencyUnavailable('wallet', error);
     }
-    if ((status >= 200 && status < 300) || expected.includes(status)) return status;
+    if ((status >= 200 && status < 300) || expected.includes(status)) return { status, answer: parseJson(text) };
     throw dependencyUnavailable('wallet', new Error(`${method} ${path}: HTTP ${status}`));
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
   }
 }

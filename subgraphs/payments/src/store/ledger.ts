@@ -13,7 +13,7 @@ const PAYMENT_COLUMNS = `seq, id, platform_id AS "platformId", merchant_id AS "m
   amount_minor AS "amountMinor", currency, status, reference,
   next_action_type AS "nextActionType", next_action_url AS "nextActionUrl", next_action_qr AS "nextActionQr", channel,
   to_char(expires_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "expiresAt",
-  partner_id AS "partnerId", idempotency_key AS "idempotencyKey", request_hash AS "requestHash",
+  partner_id AS "partnerId", idempotency_key AS "idempotencyKey", request_hash AS "requestHash", registered,
   to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "createdAt",
   to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "updatedAt"`;
 
@@ -21,7 +21,7 @@ const REFUND_COLUMNS = `id, payment_id AS "paymentId", amount_minor AS "amountMi
   partner_id AS "partnerId", idempotency_key AS "idempotencyKey", request_hash AS "requestHash",
   to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "createdAt"`;
 
-export type NewPayment = Omit<PaymentRow, 'seq' | 'status' | 'createdAt' | 'updatedAt'>;
+export type NewPayment = Omit<PaymentRow, 'seq' | 'status' | 'registered' | 'createdAt' | 'updatedAt'>;
 export type NewRefund = Omit<RefundRow, 'status' | 'createdAt'>;
 
 export interface PaymentListFilter {
@@ -121,24 +121,32 @@ export class PaymentLedger {
     return row ?? null;
   }
 
-  /** Expires every unpaid payment past its time; returns how many. */
-  async expireDue(): Promise<number> {
-    // One statement, so committed when it returns; the CTE's insert is not
-    // visible to the count beside it, hence the + 1 for the version.
-    const rows = await this.db.query<{ id: string; at: string; version: number }>(
-      `WITH expired AS (
-         UPDATE payment SET status = 'EXPIRED', updated_at = clock_timestamp()
-         WHERE status = 'REQUIRES_ACTION' AND expires_at <= clock_timestamp()
-         RETURNING id, updated_at),
-       logged AS (
-         INSERT INTO payment_event (payment_id, from_status, to_status, cause)
-         SELECT id, 'REQUIRES_ACTION', 'EXPIRED', 'expiry' FROM expired)
-       SELECT id, to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at,
-         (SELECT count(*)::int FROM payment_event e WHERE e.payment_id = expired.id) + 1 AS version
-       FROM expired`,
+  /** Records that the wallet took the payment. */
+  async markRegistered(id: string): Promise<void> {
+    await this.db.query('UPDATE payment SET registered = true WHERE id = $1 AND NOT registered', [id]);
+  }
+
+  /**
+   * Claims up to `limit` payments to ask the wallet about: unpaid ones past
+   * their time, and unsettled ones that waited `staleMs` since their last
+   * change. Each claim holds for `staleMs`, and rows another process is
+   * claiming are skipped, so processes sharing the table ask once between them.
+   */
+  async claimDue(staleMs: number, limit: number): Promise<PaymentRow[]> {
+    return this.db.query<PaymentRow>(
+      `UPDATE payment SET checked_at = clock_timestamp()
+       WHERE id IN (
+         SELECT id FROM payment
+         WHERE status IN ('REQUIRES_ACTION', 'PROCESSING')
+           AND (updated_at <= clock_timestamp() - $1::integer * interval '1 millisecond'
+             OR (status = 'REQUIRES_ACTION' AND expires_at <= clock_timestamp()))
+           AND (checked_at IS NULL OR checked_at <= clock_timestamp() - $1::integer * interval '1 millisecond')
+         ORDER BY updated_at
+         LIMIT $2
+         FOR UPDATE SKIP LOCKED)
+       RETURNING ${PAYMENT_COLUMNS}`,
+      [staleMs, limit],
     );
-    this.changes.announce(rows.map((row) => ({ paymentId: row.id, status: 'EXPIRED', version: row.version, at: row.at })));
-    return rows.length;
   }
 
   async listPayments(filter: PaymentListFilter, page: PageRequest): Promise<PaymentRow[]> {

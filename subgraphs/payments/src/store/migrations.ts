@@ -97,4 +97,17 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE cancel_request ADD PRIMARY KEY (partner_id, idempotency_key);
     `,
   },
+  {
+    // Whether the wallet took the payment: false from the insert until it answers, so a payment
+    // left unregistered by a crash is found again. Earlier payments were registered before they
+    // were returned. checked_at is when a sweep last asked the wallet about it, so processes
+    // sharing the table take turns instead of asking twice.
+    id: '004_payment_reconciliation',
+    sql: `
+      ALTER TABLE payment ADD COLUMN registered boolean NOT NULL DEFAULT true;
+      ALTER TABLE payment ALTER COLUMN registered SET DEFAULT false;
+      ALTER TABLE payment ADD COLUMN checked_at timestamptz;
+      CREATE INDEX payment_unsettled ON payment (updated_at) WHERE status IN ('REQUIRES_ACTION', 'PROCESSING');
+    `,
+  },
 ];

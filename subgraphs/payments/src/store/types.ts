@@ -101,6 +101,8 @@ export interface PaymentRow {
   partnerId: string;
   idempotencyKey: string;
   requestHash: string;
+  /** Whether the wallet acknowledged the payment; false until it does (or after a crash in between). */
+  registered: boolean;
   createdAt: string;
   updatedAt: string;
 }

@@ -1,0 +1,65 @@
+// The wallet's books on disk: orders, refunds and the webhooks still to
+// deliver. PGlite under DATA_DIR by default, PostgreSQL when DATABASE_URL is
+// set, like the subgraphs' stores; so a restarted wallet still knows every
+// payment and still owes every notification it had not delivered.
+import { openOwnedDatabase, type Database, type Migration } from '@interop/kit';
+
+export const WALLET_SCHEMA = 'wallet';
+
+// Released migrations are never edited; add a new one.
+export const migrations: readonly Migration[] = [
+  {
+    id: '001_wallet',
+    sql: `
+      CREATE TABLE wallet_order (
+        payment_id text PRIMARY KEY,
+        tool_id text NOT NULL,
+        merchant_id text NOT NULL,
+        platform_id text NOT NULL,
+        amount_minor integer NOT NULL CHECK (amount_minor > 0),
+        currency text NOT NULL,
+        reference text NOT NULL,
+        -- As payments sent it, so a repeated registration compares equal.
+        expires_at text NOT NULL,
+        notify_url text NOT NULL,
+        status text NOT NULL,
+        refunded_minor integer NOT NULL DEFAULT 0,
+        created_at timestamptz NOT NULL DEFAULT now()
+      );
+
+      CREATE TABLE wallet_refund (
+        refund_id text PRIMARY KEY,
+        payment_id text NOT NULL REFERENCES wallet_order (payment_id),
+        amount_minor integer NOT NULL,
+        currency text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now()
+      );
+
+      -- Webhooks are queued in the transaction that records the decision, so
+      -- none is lost to a crash; each is delivered in order per payment.
+      CREATE TABLE webhook_outbox (
+        seq integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        event_id text NOT NULL UNIQUE,
+        payment_id text NOT NULL REFERENCES wallet_order (payment_id),
+        notify_url text NOT NULL,
+        body text NOT NULL,
+        state text NOT NULL DEFAULT 'PENDING',
+        created_at timestamptz NOT NULL DEFAULT now(),
+        done_at timestamptz
+      );
+      CREATE INDEX webhook_outbox_pending ON webhook_outbox (payment_id, seq) WHERE state = 'PENDING';
+    `,
+  },
+];
+
+export interface WalletStoreOptions {
+  databaseUrl?: string | undefined;
+  /** Folder for PGlite; without it (and without a URL) the books live in memory. */
+  dataDir?: string | undefined;
+  /** PostgreSQL schema; tests use their own so runs never collide. */
+  schema?: string;
+}
+
+export function openWalletDatabase(options: WalletStoreOptions = {}): Promise<Database> {
+  return openOwnedDatabase({ schema: options.schema ?? WALLET_SCHEMA, migrations, databaseUrl: options.databaseUrl, dataDir: options.dataDir });
+}
