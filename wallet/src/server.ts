@@ -216,8 +216,9 @@ export async function startWallet(options: WalletOptions): Promise<RunningWallet
     throw error;
   }
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
-  logger.info({ port }, 'sandbox wallet listening');
   await webhooks.resume();
+  // Last, so that a process manager that waits for this line finds the wallet ready, signals included.
+  logger.info({ port }, 'sandbox wallet listening');
   let stopping: Promise<void> | undefined;
   return {
     port,
