@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { composeSupergraph, readSupergraphConfig } from '../gateway/src/composition';
 import { DEMO_DATA_VERSION } from '../subgraphs/merchants/src/store/demo-data';
+import { stopChild } from '../scripts/supervisor';
 import { freePort, ROOT } from '../test/processes';
 import { BENCH_SIGNING_SECRET, writeGatewayConfig } from './auth';
 
@@ -76,18 +77,8 @@ export function pin(proc: Proc): void {
   if (pinning) execFileSync('taskset', ['-a', '-cp', pinning[proc.core], String(proc.pid)], { stdio: 'ignore' });
 }
 
-/** SIGTERM, then SIGKILL after `graceMs`; resolves once the process is gone. */
 export function stopProcess(proc: Proc, graceMs = 15_000): Promise<void> {
-  const { child } = proc;
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const force = setTimeout(() => child.kill('SIGKILL'), graceMs);
-    child.once('exit', () => {
-      clearTimeout(force);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
+  return stopChild(proc.child, graceMs);
 }
 
 export async function stopAll(): Promise<void> {

@@ -82,15 +82,21 @@ test('a payment the API acknowledged is still there after SIGKILL and a restart,
 }, 120_000);
 
 const databaseUrl = process.env.DATABASE_URL;
+/** A database of its own on the server `serverUrl` names, so what a test does to it touches no other test; `admin` is connected to the server. */
+async function scratchDatabase(serverUrl: string): Promise<{ name: string; url: URL; admin: pg.Client }> {
+  const name = `interop_test_${randomBytes(5).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return { name, url, admin };
+}
+
 if (databaseUrl) {
   // Two processes need a server they share; PGlite belongs to one process, so this runs where DATABASE_URL is set (CI does).
   test('two payments processes on one PostgreSQL database create one payment for 50 concurrent calls with one key', async () => {
-    const name = `interop_test_${randomBytes(5).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: databaseUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    const url = new URL(databaseUrl);
-    url.pathname = `/${name}`;
+    const { name, url, admin } = await scratchDatabase(databaseUrl);
     const processes = [await paymentsProcess(await freePort(), { DATABASE_URL: url.toString() })];
     processes.push(await paymentsProcess(await freePort(), { DATABASE_URL: url.toString() }));
     try {
@@ -117,12 +123,7 @@ if (databaseUrl) {
 
   test('a process whose database connections are terminated under 200 concurrent initiatePayment lives on: DEPENDENCY_UNAVAILABLE or success, nothing half-written, later calls succeed', async () => {
     // A database of its own, so terminating its backends touches no other test's connections.
-    const name = `interop_test_${randomBytes(5).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: databaseUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    const url = new URL(databaseUrl);
-    url.pathname = `/${name}`;
+    const { name, url, admin } = await scratchDatabase(databaseUrl);
     const payments = await paymentsProcess(await freePort(), { DATABASE_URL: url.toString() });
     const terminate = () => admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
     try {

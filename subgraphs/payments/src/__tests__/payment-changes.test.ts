@@ -1,14 +1,12 @@
 // What the ledger announces for the payment-events bus: every status change
 // (creation, transitions, expiry) with the payment's version, only after its
 // transaction commits, and nothing for one that rolls back.
-import { randomUUID } from 'node:crypto';
 import { createLogger } from '@interop/kit';
 import { PaymentService } from '../payment-service';
 import type { PeerFacts } from '../peers';
 import { Reconciler } from '../reconciler';
 import type { PaymentChange } from '../store/committed-changes';
-import type { NewPayment } from '../store/ledger';
-import { openLedger, stubProvider, type TestLedger } from './test-context';
+import { newPayment, openLedger, stubProvider, type TestLedger } from './test-context';
 
 /** Settling payments never asks the owners of checkout facts. */
 const unusedPeers = {} as PeerFacts;
@@ -28,27 +26,6 @@ afterAll(async () => {
 beforeEach(() => {
   heard.length = 0;
 });
-
-function newPayment(expiresAt = new Date(Date.now() + 900_000).toISOString()): NewPayment {
-  const id = `pay_${randomUUID().replace(/-/g, '')}`;
-  return {
-    id,
-    platformId: 'taobao',
-    merchantId: 'm0000001',
-    partnerId: 'partner-a',
-    toolId: 'alipay',
-    amountMinor: 100,
-    currency: 'CNY',
-    reference: 'order',
-    nextActionType: 'REDIRECT',
-    nextActionUrl: 'http://wallet.invalid/pay',
-    nextActionQr: null,
-    channel: null,
-    expiresAt,
-    idempotencyKey: `key-${id}`,
-    requestHash: 'hash',
-  };
-}
 
 test('creation and each transition are announced with the version and time of the change, after commit', async () => {
   const created = await db.ledger.insertPayment(newPayment(), 'test');

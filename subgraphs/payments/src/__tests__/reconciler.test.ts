@@ -8,10 +8,10 @@ import { createLogger } from '@interop/kit';
 import { PaymentService } from '../payment-service';
 import type { PeerFacts } from '../peers';
 import { Reconciler } from '../reconciler';
-import type { NewPayment, PaymentLedger } from '../store/ledger';
+import type { PaymentLedger } from '../store/ledger';
 import { openPaymentLedger } from '../store/open';
 import type { PaymentRow } from '../store/types';
-import { openLedger, stubProvider, type StubProvider, type TestLedger } from './test-context';
+import { newPayment, openLedger, stubProvider, type StubProvider, type TestLedger } from './test-context';
 
 /** Settling payments never asks the owners of checkout facts. */
 const unusedPeers = {} as PeerFacts;
@@ -39,30 +39,9 @@ function reconciler(ledger: PaymentLedger = db.ledger): Reconciler {
   return new Reconciler(ledger, provider, new PaymentService(ledger, unusedPeers, provider, 900), logger, { staleMs: STALE_MS, batchSize: 4 });
 }
 
-function newPayment(expiresInMs: number): NewPayment {
-  const id = `pay_${randomUUID().replace(/-/g, '')}`;
-  return {
-    id,
-    platformId: 'taobao',
-    merchantId: 'm0000001',
-    partnerId: 'partner-a',
-    toolId: 'alipay',
-    amountMinor: 100,
-    currency: 'CNY',
-    reference: 'order',
-    nextActionType: 'REDIRECT',
-    nextActionUrl: 'http://wallet.invalid/pay',
-    nextActionQr: null,
-    channel: null,
-    expiresAt: new Date(Date.now() + expiresInMs).toISOString(),
-    idempotencyKey: `key-${id}`,
-    requestHash: 'hash',
-  };
-}
-
 /** A registered payment whose last change was an hour ago, so it is due. */
 async function waiting(options: { expiresInMs?: number; registered?: boolean } = {}): Promise<PaymentRow> {
-  const created = await db.ledger.insertPayment(newPayment(options.expiresInMs ?? 900_000), 'test');
+  const created = await db.ledger.insertPayment(newPayment(new Date(Date.now() + (options.expiresInMs ?? 900_000)).toISOString()), 'test');
   if (!created) throw new Error('not created');
   if (options.registered ?? true) {
     await db.ledger.markRegistered(created.id);

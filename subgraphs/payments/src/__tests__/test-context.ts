@@ -1,6 +1,7 @@
 // A payments context for subgraph-level tests: the real store and an
 // in-memory (or throwaway PostgreSQL) ledger, with peers and a wallet the
 // caller chooses (often unreachable, for tests that must not need them).
+import { randomUUID } from 'node:crypto';
 import { openTestLedger } from '../../../../test/harness';
 import type { Caller } from '@interop/kit';
 import { PARTNER_A } from '../../../../test/identities';
@@ -8,6 +9,7 @@ import type { PaymentsContext } from '../context';
 import type { PeerFacts } from '../peers';
 import type { PaymentProvider, ProviderPayment, ProviderPaymentState } from '../providers/provider';
 import { SandboxWallet } from '../providers/sandbox-wallet';
+import type { NewPayment } from '../store/ledger';
 import { createContext, PaymentService, type PaymentLedger, type PaymentsStore } from '../server';
 
 /** Nothing listens on port 1, so every request to it is refused at once. */
@@ -20,6 +22,28 @@ export interface TestLedger {
 
 export function unreachableWallet(): SandboxWallet {
   return new SandboxWallet({ apiUrl: 'http://127.0.0.1:1', publicUrl: 'http://127.0.0.1:1', notifyUrl: CLOSED, secret: 'unused-test-secret', timeoutMs: 300 });
+}
+
+/** A new payment of 1 CNY for the ledger, with its own id and idempotency key. */
+export function newPayment(expiresAt = new Date(Date.now() + 900_000).toISOString()): NewPayment {
+  const id = `pay_${randomUUID().replace(/-/g, '')}`;
+  return {
+    id,
+    platformId: 'taobao',
+    merchantId: 'm0000001',
+    partnerId: 'partner-a',
+    toolId: 'alipay',
+    amountMinor: 100,
+    currency: 'CNY',
+    reference: 'order',
+    nextActionType: 'REDIRECT',
+    nextActionUrl: 'http://wallet.invalid/pay',
+    nextActionQr: null,
+    channel: null,
+    expiresAt,
+    idempotencyKey: `key-${id}`,
+    requestHash: 'hash',
+  };
 }
 
 export function openLedger(): Promise<TestLedger> {
