@@ -8,14 +8,16 @@ import { join } from 'node:path';
 import { DEVELOPMENT_WALLET_SECRET } from '@interop/kit';
 import { finished, runTs, waitForOutput } from '../processes';
 
+// The wallet never hears from the gateway, so it needs no SUBGRAPH_SIGNING_SECRET; payments does.
 const ENTRIES = [
-  ['the wallet', 'wallet/src/main.ts', /sandbox wallet listening/],
-  ['payments', 'subgraphs/payments/src/main.ts', /subgraph listening/],
+  ['the wallet', 'wallet/src/main.ts', /sandbox wallet listening/, undefined],
+  ['payments', 'subgraphs/payments/src/main.ts', /subgraph listening/, 'a-production-subgraph-secret-of-its-own'],
 ] as const;
 
 /** Production settings on free ports and a fresh data directory, with the database the environment offers unset. */
-const production = (secret: string | undefined) => ({
+const production = (secret: string | undefined, subgraphSecret: string | undefined) => ({
   NODE_ENV: 'production',
+  SUBGRAPH_SIGNING_SECRET: subgraphSecret,
   WALLET_SIGNING_SECRET: secret,
   WALLET_PORT: '0',
   PAYMENTS_PORT: '0',
@@ -25,18 +27,19 @@ const production = (secret: string | undefined) => ({
   LOG_LEVEL: 'info',
 });
 
-test.each(ENTRIES)('%s refuses to start without a wallet secret of its own: one line on stderr and exit 1', async (_name, entry) => {
+test.each(ENTRIES)('%s refuses to start without a wallet secret of its own: one line on stderr and exit 1', async (_name, entry, _listening, subgraphSecret) => {
   for (const secret of [undefined, DEVELOPMENT_WALLET_SECRET]) {
-    const result = await finished(runTs(entry, [], production(secret)), 20_000);
+    // Generous: starting tsx takes seconds on a busy machine, and the refusal comes right after.
+    const result = await finished(runTs(entry, [], production(secret, subgraphSecret)), 60_000);
     expect(result.code).toBe(1);
     const lines = result.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain('WALLET_SIGNING_SECRET');
   }
-});
+}, 130_000);
 
-test.each(ENTRIES)('%s starts with a wallet secret of its own, and stops on SIGTERM', async (_name, entry, listening) => {
-  const child = runTs(entry, [], production('a-production-wallet-secret-of-its-own'));
+test.each(ENTRIES)('%s starts with a wallet secret of its own, and stops on SIGTERM', async (_name, entry, listening, subgraphSecret) => {
+  const child = runTs(entry, [], production('a-production-wallet-secret-of-its-own', subgraphSecret));
   const exit = finished(child, 150_000);
   try {
     // A first start of payments creates its embedded database, which takes a while on a busy machine.

@@ -58,14 +58,14 @@ export type ServiceConfig = z.infer<typeof serviceEnv> & {
   walletUrl: string;
   walletPublicUrl: string;
   paymentsWebhookUrl: string;
-  trust: SubgraphTrust;
+  /** The gateway's signing secret for the subgraphs that verify it; throws a ConfigError for the development default under NODE_ENV=production. */
+  trust(): SubgraphTrust;
   /** WALLET_SIGNING_SECRET for the processes that use it (payments, the wallet); throws a ConfigError for the development default under NODE_ENV=production. */
   walletSecret(): string;
 };
 
 export function readServiceConfig(source: Record<string, string | undefined> = process.env): ServiceConfig {
   const env = readConfig(serviceEnv, source);
-  const trust = readTrust(env);
   const ports = { commerce: env.COMMERCE_PORT, payments: env.PAYMENTS_PORT, merchants: env.MERCHANTS_PORT };
   const urls = { commerce: env.COMMERCE_URL, payments: env.PAYMENTS_URL, merchants: env.MERCHANTS_URL };
   return {
@@ -75,7 +75,8 @@ export function readServiceConfig(source: Record<string, string | undefined> = p
     walletUrl: env.WALLET_URL ?? `http://127.0.0.1:${env.WALLET_PORT}`,
     walletPublicUrl: env.WALLET_PUBLIC_URL ?? `http://localhost:${env.WALLET_PORT}`,
     paymentsWebhookUrl: env.PAYMENTS_WEBHOOK_URL ?? `http://127.0.0.1:${env.PAYMENTS_PORT}/webhooks/wallet`,
-    trust,
+    // Read on demand: the wallet shares this configuration but never hears from the gateway.
+    trust: () => readTrust(env),
     walletSecret: () => ownSecret('WALLET_SIGNING_SECRET', env.WALLET_SIGNING_SECRET, DEVELOPMENT_WALLET_SECRET, env.NODE_ENV),
   };
 }

@@ -4,6 +4,6 @@ import { startCommerce } from './server';
 
 runMain(async () => {
   const config = readServiceConfig();
-  const running = await startCommerce({ port: config.COMMERCE_PORT, host: config.SUBGRAPH_HOST, trust: config.trust });
+  const running = await startCommerce({ port: config.COMMERCE_PORT, host: config.SUBGRAPH_HOST, trust: config.trust() });
   stopOnSignals(running, createLogger('commerce'));
 });

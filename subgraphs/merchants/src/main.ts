@@ -21,7 +21,7 @@ runMain(async () => {
     store,
     closeStore: true,
     events: { redisUrl: config.REDIS_URL, databaseUrl: config.DATABASE_URL },
-    trust: config.trust,
+    trust: config.trust(),
   });
   stopOnSignals(running, logger);
 });

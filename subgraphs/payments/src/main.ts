@@ -24,7 +24,7 @@ runMain(async () => {
     expirySweepMs: config.PAYMENT_SWEEP_INTERVAL_MS,
     reconcileAfterMs: config.PAYMENT_RECONCILE_AFTER_MS,
     events: { redisUrl: config.REDIS_URL, databaseUrl: config.DATABASE_URL },
-    trust: config.trust,
+    trust: config.trust(),
   });
   stopOnSignals(running, createLogger('payments'));
 });

@@ -115,7 +115,7 @@ describe('secrets with a public development value', () => {
   test('under NODE_ENV=production the wallet secret must be set: the processes that use it refuse the development value', () => {
     const config = readServiceConfig({ NODE_ENV: 'production', SUBGRAPH_SIGNING_SECRET: OWN.SUBGRAPH_SIGNING_SECRET });
     // The subgraphs that never talk to the wallet still start.
-    expect(config.trust.signingSecret).toBe(OWN.SUBGRAPH_SIGNING_SECRET);
+    expect(config.trust().signingSecret).toBe(OWN.SUBGRAPH_SIGNING_SECRET);
     expect(configError(() => config.walletSecret()).message).toContain('WALLET_SIGNING_SECRET');
     expect(configError(() => readServiceConfig({ NODE_ENV: 'production', ...OWN, WALLET_SIGNING_SECRET: DEVELOPMENT_WALLET_SECRET }).walletSecret()).message).toContain(
       'WALLET_SIGNING_SECRET',
@@ -123,8 +123,10 @@ describe('secrets with a public development value', () => {
     expect(readServiceConfig({ NODE_ENV: 'production', ...OWN }).walletSecret()).toBe(OWN.WALLET_SIGNING_SECRET);
   });
 
-  test('the subgraph secret follows the same rule, and development keeps both defaults', () => {
-    expect(configError(() => readServiceConfig({ NODE_ENV: 'production', WALLET_SIGNING_SECRET: OWN.WALLET_SIGNING_SECRET })).message).toContain('SUBGRAPH_SIGNING_SECRET');
+  test('the subgraph secret follows the same rule where it is used (the wallet never uses it), and development keeps both defaults', () => {
+    const wallet = readServiceConfig({ NODE_ENV: 'production', WALLET_SIGNING_SECRET: OWN.WALLET_SIGNING_SECRET });
+    expect(wallet.walletSecret()).toBe(OWN.WALLET_SIGNING_SECRET);
+    expect(configError(() => wallet.trust()).message).toContain('SUBGRAPH_SIGNING_SECRET');
     expect(readServiceConfig({}).walletSecret()).toBe(DEVELOPMENT_WALLET_SECRET);
   });
 });
