@@ -136,9 +136,12 @@ export async function serveSubgraph<TContext extends BaseContext>(options: Serve
   };
 }
 
-/** Stops `service` on SIGINT or SIGTERM and exits 0 once it has stopped. */
+/** Stops `service` on SIGINT or SIGTERM and exits 0 once it has stopped; a repeated signal does not cut the stop short. */
 export function stopOnSignals(service: { stop(): Promise<void> }, logger: Logger): void {
+  let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
     logger.info({ signal }, 'stopping');
     service.stop().then(
       () => process.exit(0),
@@ -148,6 +151,6 @@ export function stopOnSignals(service: { stop(): Promise<void> }, logger: Logger
       },
     );
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
 }
