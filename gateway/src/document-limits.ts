@@ -6,7 +6,7 @@
 // these bounds admit. The lexer reads the text once, in order, and stops at
 // the first limit passed, so a refusal costs at most `maxTokens` tokens.
 import { GraphQLError, Lexer, Source, TokenKind } from 'graphql';
-import { ErrorCode } from '@interop/kit';
+import { ErrorCode, parseJsonOrUndefined } from '@interop/kit';
 import type { OperationLimits } from './operation-limits';
 
 export type DocumentLimits = Pick<OperationLimits, 'maxDepth' | 'maxTokens' | 'maxFragments'>;
@@ -87,12 +87,6 @@ export function requestRefusal(body: unknown, search: string, limits: DocumentLi
 /** A GET's parameters as Apollo Server reads them, JSON parsed where it parses it (what does not parse, it refuses itself). */
 function fromSearch(search: string): Record<string, unknown> {
   const params = new URLSearchParams(search);
-  const json = (text: string | null): unknown => {
-    try {
-      return text === null ? undefined : (JSON.parse(text) as unknown);
-    } catch {
-      return undefined;
-    }
-  };
+  const json = (text: string | null): unknown => (text === null ? undefined : parseJsonOrUndefined(text));
   return { query: params.get('query'), variables: json(params.get('variables')), extensions: json(params.get('extensions')) };
 }

@@ -8,6 +8,7 @@ import {
   close,
   createLogger,
   listen,
+  parseJsonOrUndefined,
   readRawBody,
   sendJson,
   verifyRequest,
@@ -94,7 +95,7 @@ export async function startWallet(options: WalletOptions): Promise<RunningWallet
       sendJson(res, 401, { error: 'invalid signature', reason: check.reason });
       return undefined;
     }
-    const parsed = schema.safeParse(safeJson(raw));
+    const parsed = schema.safeParse(parseJsonOrUndefined(raw));
     if (!parsed.success) {
       sendJson(res, 400, { error: 'malformed request' });
       return undefined;
@@ -237,11 +238,3 @@ export async function startWallet(options: WalletOptions): Promise<RunningWallet
 }
 
 export { openWalletDatabase } from './store';
-
-function safeJson(raw: string): unknown {
-  try {
-    return JSON.parse(raw) as unknown;
-  } catch {
-    return undefined;
-  }
-}

@@ -1,6 +1,6 @@
 // The sandbox wallet as a PaymentProvider: signed JSON calls to its API with a
 // timeout. Anything but a clear answer is DEPENDENCY_UNAVAILABLE.
-import { dependencyUnavailable, signatureHeader, SIGNATURE_HEADER, z } from '@interop/kit';
+import { dependencyUnavailable, parseJsonOrUndefined, signatureHeader, SIGNATURE_HEADER, z } from '@interop/kit';
 import type { NextActionRequest, PaymentProvider, ProviderNextAction, ProviderPayment, ProviderPaymentState } from './provider';
 
 export interface SandboxWalletOptions {
@@ -81,15 +81,7 @@ export class SandboxWallet implements PaymentProvider {
     } catch (error) {
       throw dependencyUnavailable('wallet', error);
     }
-    if ((status >= 200 && status < 300) || expected.includes(status)) return { status, answer: parseJson(text) };
+    if ((status >= 200 && status < 300) || expected.includes(status)) return { status, answer: parseJsonOrUndefined(text) };
     throw dependencyUnavailable('wallet', new Error(`${method} ${path}: HTTP ${status}`));
-  }
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
   }
 }
