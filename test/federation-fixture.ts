@@ -8,6 +8,7 @@
 import type { Server } from 'node:http';
 import { composeServices } from '@apollo/composition';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap';
 import { parse } from 'graphql';
@@ -66,7 +67,9 @@ export async function startFixtureSubgraph(spec: SubgraphSpec, logger: Logger = 
   const apollo = new ApolloServer({
     schema: buildSubgraphSchema({ typeDefs: parse(spec.typeDefs), resolvers: spec.resolvers }),
     includeStacktraceInErrorResponses: false,
-    plugins: [recording],
+    // The fixture's stop ends it; tests never signal their own process.
+    stopOnTerminationSignals: false,
+    plugins: [recording, ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled()],
   });
   await apollo.start();
   const server: Server = createGraphQLHttpServer({
