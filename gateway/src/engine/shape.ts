@@ -14,6 +14,7 @@ import {
   isAbstractType,
   isCompositeType,
   isEnumType,
+  isInterfaceType,
   isListType,
   isNonNullType,
   isObjectType,
@@ -21,6 +22,8 @@ import {
   type FieldNode,
   type FragmentDefinitionNode,
   type GraphQLCompositeType,
+  type GraphQLInterfaceType,
+  type GraphQLObjectType,
   type GraphQLNamedType,
   type GraphQLOutputType,
   type GraphQLSchema,
@@ -100,10 +103,14 @@ export class ShapeCompiler {
 
   fieldsOn(parentType: GraphQLCompositeType, typename: string, selectionSets: readonly SelectionSetNode[]): FieldShape[] | null {
     const runtime = this.schema.getType(typename);
-    if (!isObjectType(runtime)) return null;
-    if (runtime !== parentType && !(isAbstractType(parentType) && this.schema.isSubType(parentType, runtime))) return null;
+    // An object still typed as its interface (an @interfaceObject no subgraph resolved) answers only
+    // a selection that is the same for every type: no __typename, no narrower type condition.
+    const untyped = runtime === parentType && isInterfaceType(runtime);
+    if (!isObjectType(runtime) && !untyped) return null;
+    if (runtime !== parentType && !(isAbstractType(parentType) && isObjectType(runtime) && this.schema.isSubType(parentType, runtime))) return null;
     const grouped = new Map<string, FieldNode[]>();
     for (const selectionSet of selectionSets) this.collect(runtime, selectionSet, grouped, new Set());
+    if (untyped && ([...grouped.values()].some((nodes) => nodes[0]!.name.value === '__typename') || selectionSets.some((set) => this.narrows(set, runtime.name, new Set())))) return null;
     const fields: FieldShape[] = [];
     for (const [key, nodes] of grouped) {
       const name = nodes[0]!.name.value;
@@ -111,7 +118,7 @@ export class ShapeCompiler {
         fields.push({ key, typename: true, parentType: typename, fieldName: name, type: { kind: 'leaf', nullable: false, fits: anyValue, name: 'String' } });
         continue;
       }
-      const definition = runtime.getFields()[name];
+      const definition = (runtime as GraphQLObjectType | GraphQLInterfaceType).getFields()[name];
       if (!definition) throw new Error(`${typename}.${name} is not in the API schema`);
       const subSelections = nodes.flatMap((node) => (node.selectionSet ? [node.selectionSet] : []));
       fields.push({ key, typename: false, parentType: typename, fieldName: name, type: this.typeShape(definition.type, subSelections, true) });
@@ -150,6 +157,22 @@ export class ShapeCompiler {
         if (fragment && this.applies(fragment.typeCondition.name.value, runtime)) this.collect(runtime, fragment.selectionSet, grouped, visited);
       }
     }
+  }
+
+  /** Whether a selection holds a fragment on a type narrower than `typename` (its own fields are not searched). */
+  private narrows(selectionSet: SelectionSetNode, typename: string, visited: Set<string>): boolean {
+    for (const selection of selectionSet.selections) {
+      if (selection.kind === Kind.FIELD || !this.included(selection.directives)) continue;
+      if (selection.kind === Kind.INLINE_FRAGMENT) {
+        if (selection.typeCondition && selection.typeCondition.name.value !== typename) return true;
+        if (this.narrows(selection.selectionSet, typename, visited)) return true;
+      } else if (!visited.has(selection.name.value)) {
+        visited.add(selection.name.value);
+        const fragment = this.fragments.get(selection.name.value);
+        if (fragment && (fragment.typeCondition.name.value !== typename || this.narrows(fragment.selectionSet, typename, visited))) return true;
+      }
+    }
+    return false;
   }
 
   private applies(condition: string, runtime: GraphQLNamedType): boolean {
@@ -235,9 +258,10 @@ function completeValue(value: unknown, type: TypeShape, field: FieldShape, path:
       }
       const object = value as Record<string, unknown>;
       const parent = type.selection.parentType;
-      const typename = isObjectType(parent) ? parent.name : object.__typename;
+      // Without a __typename, an object of an abstract type is answered as its interface, where the selection allows.
+      const typename = isObjectType(parent) ? parent.name : (object.__typename ?? parent.name);
       if (typeof typename !== 'string') {
-        errors.add(shapeError(`An object of ${field.parentType}.${field.fieldName} has no type.`, path));
+        errors.add(shapeError(`An object of ${field.parentType}.${field.fieldName} has a __typename that is not a name.`, path));
         return INVALID;
       }
       return completeObject(object, type.selection, typename, path, errors);
