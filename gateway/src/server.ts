@@ -123,6 +123,8 @@ export function createGatewayApollo(options: GatewayOptions, responseCache: Resp
       ? { supergraphSdl: watchedSupergraph(options.supergraphPath, servableSupergraph(options.supergraphSdl), logger) }
       : { supergraphSdl: servableSupergraph(options.supergraphSdl) }),
     logger,
+    // @defer: plans carry Defer nodes, which the engine answers in parts (see engine/defer.ts).
+    queryPlannerConfig: { incrementalDelivery: { enableDefer: true } },
     buildService: ({ name, url }) => {
       const routed = overrides[name] ?? url;
       if (!routed) throw new Error(`Subgraph ${name} has no routing URL`);
@@ -141,7 +143,8 @@ export function createGatewayApollo(options: GatewayOptions, responseCache: Resp
       return new SubgraphDataSource({ transport, facts });
     },
   });
-  const engine = new PlanEngine(gateway, { transports, metrics, facts, logger });
+  const formatError = maskingFormatError(logger);
+  const engine = new PlanEngine(gateway, { transports, metrics, facts, logger, formatError });
   let apiSchema: GraphQLSchema | undefined;
   gateway.onSchemaLoadOrUpdate((loaded) => {
     // A new supergraph may route or resolve differently: nothing answered under
@@ -153,7 +156,7 @@ export function createGatewayApollo(options: GatewayOptions, responseCache: Resp
   const apollo = new ApolloServer<GatewayContext>({
     gateway: engine,
     logger,
-    formatError: maskingFormatError(logger),
+    formatError,
     includeStacktraceInErrorResponses: false,
     // stopOnSignals stops the gateway in order (subscriptions, the drain, then
     // Apollo); Apollo's own handler would stop Apollo first and then re-raise

@@ -10,14 +10,15 @@ import type { ApolloGateway } from '@apollo/gateway';
 import type { QueryPlan, QueryPlanner, PlanNode, SubscriptionNode } from '@apollo/query-planner';
 import { operationFromDocument, type Schema } from '@apollo/federation-internals';
 import type { GatewayExecutor, GatewayGraphQLRequestContext, GatewayInterface, GatewayExecutionResult } from '@apollo/server-gateway-interface';
-import { GraphQLError, Kind, visit, type DocumentNode, type FragmentDefinitionNode, type GraphQLObjectType, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { GraphQLError, Kind, visit, type DocumentNode, type FragmentDefinitionNode, type GraphQLFormattedError, type GraphQLObjectType, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { getVariableValues } from 'graphql/execution/values';
-import { ErrorCode, factsChangedIn, identityClaims, injectTraceContext, type Logger } from '@interop/kit';
+import { ErrorCode, factsChangedIn, identityClaims, injectTraceContext, canSendLater, sendLater, type Logger } from '@interop/kit';
 import type { GatewayContext } from '../context';
 import type { FactsHeard } from '../facts-heard';
 import type { GatewayMetrics } from '../metrics';
 import { PlanCache } from '../plan-cache';
 import { SubgraphFetchError, type SubgraphReply, type SubgraphTransport } from '../subgraph-transport';
+import { acceptsDefer, compileDefer, Deferral, deferNotAccepted, defersApply, labelDefers, UnsupportedDefer, withDeferDirective, type DeferredDocument } from './defer';
 import { compileFetch, TypeTests, type FetchProgram } from './fetch-program';
 import { runNode, type PlanRun, type ProgramNode, type SubgraphAnswer } from './run-plan';
 import { shapeData, ShapeCompiler, type Path, type SelectionShape, type ShapeErrors } from './shape';
@@ -40,8 +41,10 @@ interface Prepared {
   operation: OperationDefinitionNode;
   fragments: Map<string, FragmentDefinitionNode>;
   rootType: GraphQLObjectType;
-  /** The variables @skip and @include read, whose values choose the shape. */
+  /** The variables @skip, @include and @defer read, whose values choose the shape. */
   conditionVariables: string[];
+  /** The operation's deferred fragments, when it has any. */
+  deferred: DeferredDocument | null;
   /** The shape under each set of condition values seen so far, by their signature. */
   shapes: Map<string, SelectionShape>;
   size: number;
@@ -57,6 +60,8 @@ export interface PlanEngineOptions {
   metrics: GatewayMetrics;
   facts?: FactsHeard;
   logger: Logger;
+  /** Apollo Server's formatError: what the parts of an answer after the first go through too. */
+  formatError?: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
 }
 
 export class PlanEngine implements GatewayInterface {
@@ -84,7 +89,8 @@ export class PlanEngine implements GatewayInterface {
   }
 
   onSchemaLoadOrUpdate(callback: Parameters<GatewayInterface['onSchemaLoadOrUpdate']>[0]) {
-    return this.gateway.onSchemaLoadOrUpdate(callback);
+    // Apollo Server validates against this schema: with @defer, as the planner runs it.
+    return this.gateway.onSchemaLoadOrUpdate((schema) => callback({ ...schema, apiSchema: withDeferDirective(schema.apiSchema) }));
   }
 
   stop(): Promise<void> {
@@ -108,27 +114,49 @@ export class PlanEngine implements GatewayInterface {
       if (coerced.errors) return { errors: coerced.errors };
       values = coerced.coerced;
     }
-    const errors: GraphQLError[] = [];
-    const failedPaths: (readonly string[])[] = [];
-    const data: Record<string, unknown> = {};
-    if (entry.program) {
-      const run: PlanRun = { variables: values, errors, failedPaths, call: this.caller(request) };
-      await runNode(entry.program, data, run);
-    }
+    const inParts = entry.deferred !== null && defersApply(entry.deferred, values);
+    if (inParts && !(acceptsDefer(request.request.http?.headers.get('accept')) && canSendLater())) return { errors: [deferNotAccepted()] };
     const shape = this.shapeFor(entry, values, loaded);
-    const shaped = shapeData(shape, entry.rootType.name, data, shapeErrors(errors, failedPaths));
+    const call = this.caller(request);
+    const deferral = inParts ? this.deferral(entry.deferred!, shape, values, call) : null;
+    const run: PlanRun = deferral ? deferral.runFor() : { variables: values, errors: [], failedPaths: [], call };
+    const data: Record<string, unknown> = {};
+    if (entry.program) await runNode(entry.program, data, run);
+    const { errors } = run;
+    const shaped = shapeData(shape, entry.rootType.name, data, shapeErrors(errors, run.failedPaths));
+    if (deferral?.inParts) {
+      sendLater(deferral.payloads(shaped));
+      // An answer in parts is never a cached answer: the first part is not the whole.
+      (request.overallCachePolicy as { restrict?(hint: { maxAge: number }): void } | undefined)?.restrict?.({ maxAge: 0 });
+    }
     return errors.length ? { errors, data: shaped } : { data: shaped };
+  }
+
+  private deferral(deferred: DeferredDocument, root: SelectionShape, variables: Record<string, unknown>, call: PlanRun['call']): Deferral {
+    const { logger } = this.options;
+    const formatError = this.options.formatError ?? ((formatted: GraphQLFormattedError) => formatted);
+    return new Deferral({ variables, call, deferred, root, types: this.types!, shapeErrors, formatError, logger });
   }
 
   /** Plans and prepares an operation, or marks it for @apollo/gateway's executor. */
   private prepare(request: GatewayGraphQLRequestContext, loaded: LoadedGateway): Entry {
-    const operation = request.operation;
-    const fragments = new Map<string, FragmentDefinitionNode>();
-    for (const definition of request.document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-    const rootType = operation.operation === 'query' ? loaded.schema.getQueryType() : operation.operation === 'mutation' ? loaded.schema.getMutationType() : null;
     const scan = scanDocument(request.document);
+    let deferred: DeferredDocument | null;
+    try {
+      deferred = scan.introspection ? null : labelDefers(request.document, loaded.schema);
+    } catch (error) {
+      if (!(error instanceof UnsupportedDefer)) throw error;
+      this.options.logger.debug({ reason: error.message }, 'plan runs on @apollo/gateway');
+      return { fallback: true, size: 64 };
+    }
+    // With @defer, the operation planned and shaped is the one with every @defer labelled.
+    const document = deferred?.document ?? request.document;
+    const operation = deferred ? (document.definitions[request.document.definitions.indexOf(request.operation)] as OperationDefinitionNode) : request.operation;
+    const fragments = new Map<string, FragmentDefinitionNode>();
+    for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+    const rootType = operation.operation === 'query' ? loaded.schema.getQueryType() : operation.operation === 'mutation' ? loaded.schema.getMutationType() : null;
     if (!rootType || scan.introspection || scan.reservedAlias) return { fallback: true, size: 64 };
-    const plan: QueryPlan = loaded.queryPlanner.buildQueryPlan(operationFromDocument(loaded.apiSchema, request.document, request.request.operationName ? { operationName: request.request.operationName } : {}), {
+    const plan: QueryPlan = loaded.queryPlanner.buildQueryPlan(operationFromDocument(loaded.apiSchema, document, request.request.operationName ? { operationName: request.request.operationName } : {}), {
       recursiveSelectionsLimitDisabled: loaded.recursiveSelectionsLimitDisabled,
       nonLocalSelectionsLimitDisabled: loaded.nonLocalSelectionsLimitDisabled,
     });
@@ -137,13 +165,14 @@ export class PlanEngine implements GatewayInterface {
     try {
       program = plan.node ? compileNode(plan.node, types) : null;
     } catch (error) {
-      if (!(error instanceof UnsupportedPlan)) throw error;
+      if (!(error instanceof UnsupportedPlan) && !(error instanceof UnsupportedDefer)) throw error;
       this.options.logger.debug({ reason: error.message }, 'plan runs on @apollo/gateway');
       return { fallback: true, size: 64 };
     }
     // The plan's JSON stands for everything kept: the fetches' text dominates, and shapes grow with the operation.
     const size = 2 * Buffer.byteLength(JSON.stringify(plan.node ?? null)) + 4 * (request.source?.length ?? 0);
-    return { program, operation, fragments, rootType, conditionVariables: scan.conditionVariables, shapes: new Map(), size };
+    const conditionVariables = deferred ? [...new Set([...scan.conditionVariables, ...deferred.conditionVariables])] : scan.conditionVariables;
+    return { program, operation, fragments, rootType, conditionVariables, deferred, shapes: new Map(), size };
   }
 
   private shapeFor(entry: Prepared, values: Record<string, unknown>, loaded: LoadedGateway): SelectionShape {
@@ -197,11 +226,11 @@ function compileNode(node: PlanNode | SubscriptionNode, types: TypeTests): Progr
   switch (node.kind) {
     case 'Fetch':
       if (node.contextRewrites?.length) throw new UnsupportedPlan('context rewrites');
-      return { kind: 'Fetch', fetch: compileFetch(node, types) };
+      return { kind: 'Fetch', fetch: compileFetch(node, types), ...(node.id !== undefined ? { id: node.id } : {}) };
     case 'Flatten':
       if (node.node.kind !== 'Fetch' || node.node.contextRewrites?.length) throw new UnsupportedPlan(`a Flatten over ${node.node.kind}`);
       if (node.path.some((element) => typeof element !== 'string' || element.includes('|'))) throw new UnsupportedPlan('a type-conditioned path');
-      return { kind: 'Flatten', path: node.path as string[], fetch: compileFetch(node.node, types) };
+      return { kind: 'Flatten', path: node.path as string[], fetch: compileFetch(node.node, types), ...(node.node.id !== undefined ? { id: node.node.id } : {}) };
     case 'Sequence':
     case 'Parallel':
       return { kind: node.kind, nodes: node.nodes.map((child) => compileNode(child, types)) };
@@ -212,6 +241,8 @@ function compileNode(node: PlanNode | SubscriptionNode, types: TypeTests): Progr
         ...(node.ifClause ? { ifClause: compileNode(node.ifClause, types) } : {}),
         ...(node.elseClause ? { elseClause: compileNode(node.elseClause, types) } : {}),
       };
+    case 'Defer':
+      return compileDefer(node, (child) => compileNode(child, types));
     default:
       throw new UnsupportedPlan(node.kind);
   }

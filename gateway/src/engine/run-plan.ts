@@ -3,6 +3,7 @@
 // once and merged in place; an entity fetch sends each distinct
 // representation once, however many places in the answer hold that entity.
 import { GraphQLError } from 'graphql';
+import type { DeferProgram } from './defer';
 import type { FetchProgram } from './fetch-program';
 import type { Path } from './shape';
 
@@ -12,10 +13,11 @@ type Json = Record<string, unknown>;
 const DOWNSTREAM_SERVICE_ERROR = 'DOWNSTREAM_SERVICE_ERROR';
 
 export type ProgramNode =
-  | { kind: 'Fetch'; fetch: FetchProgram }
-  | { kind: 'Flatten'; path: readonly string[]; fetch: FetchProgram }
+  | { kind: 'Fetch'; fetch: FetchProgram; id?: string }
+  | { kind: 'Flatten'; path: readonly string[]; fetch: FetchProgram; id?: string }
   | { kind: 'Sequence' | 'Parallel'; nodes: readonly ProgramNode[] }
-  | { kind: 'Condition'; variable: string; ifClause?: ProgramNode; elseClause?: ProgramNode };
+  | { kind: 'Condition'; variable: string; ifClause?: ProgramNode; elseClause?: ProgramNode }
+  | DeferProgram;
 
 /** A subgraph's answer, parsed. */
 export interface SubgraphAnswer {
@@ -38,6 +40,10 @@ export interface PlanRun {
   errors: GraphQLError[];
   /** Paths (with `@` for any list index) under which a failed fetch left data missing: shaping adds no null errors there. */
   failedPaths: (readonly string[])[];
+  /** Runs a Defer node (see defer.ts); absent when the request is answered in one part. */
+  defer?(node: DeferProgram, data: Json): Promise<void>;
+  /** Told when a fetch that deferred parts depend on (a fetch with an id) is done, failed or not. */
+  fetched?(id: string): void;
 }
 
 export async function runNode(node: ProgramNode, data: Json, run: PlanRun): Promise<void> {
@@ -54,9 +60,16 @@ export async function runNode(node: ProgramNode, data: Json, run: PlanRun): Prom
       return;
     }
     case 'Fetch':
-      return guarded(node.fetch, [], run, () => rootFetch(node.fetch, data, run));
+      await guarded(node.fetch, [], run, () => rootFetch(node.fetch, data, run));
+      if (node.id !== undefined) run.fetched?.(node.id);
+      return;
     case 'Flatten':
-      return guarded(node.fetch, node.path, run, () => entityFetch(node.fetch, node.path, data, run));
+      await guarded(node.fetch, node.path, run, () => entityFetch(node.fetch, node.path, data, run));
+      if (node.id !== undefined) run.fetched?.(node.id);
+      return;
+    case 'Defer':
+      if (!run.defer) throw new Error('A Defer node in a request answered in one part');
+      return run.defer(node, data);
   }
 }
 

@@ -21,6 +21,7 @@ import {
   Kind,
   type FieldNode,
   type FragmentDefinitionNode,
+  type DirectiveNode,
   type GraphQLCompositeType,
   type GraphQLInterfaceType,
   type GraphQLObjectType,
@@ -72,7 +73,7 @@ export class SelectionShape {
   private readonly byType = new Map<string, FieldShape[] | null>();
 
   constructor(
-    private readonly compiler: ShapeCompiler,
+    readonly compiler: ShapeCompiler,
     readonly parentType: GraphQLCompositeType,
     private readonly selectionSets: readonly SelectionSetNode[],
   ) {}
@@ -93,7 +94,7 @@ export class ShapeCompiler {
   constructor(
     private readonly schema: GraphQLSchema,
     private readonly fragments: ReadonlyMap<string, FragmentDefinitionNode>,
-    /** The values of the variables @skip and @include read, defaults applied. */
+    /** The values of the variables @skip, @include and @defer read, defaults applied. */
     private readonly conditions: Readonly<Record<string, unknown>>,
   ) {}
 
@@ -184,6 +185,8 @@ export class ShapeCompiler {
   private included(directives: FieldNode['directives']): boolean {
     for (const directive of directives ?? []) {
       const name = directive.name.value;
+      // A deferred fragment is an answer part of its own, shaped apart (see defer.ts).
+      if (name === 'defer' && isDeferActive(directive, this.conditions)) return false;
       if (name !== 'skip' && name !== 'include') continue;
       const argument = directive.arguments?.find((arg) => arg.name.value === 'if')?.value;
       const value = argument?.kind === Kind.VARIABLE ? this.conditions[argument.name.value] === true : argument?.kind === Kind.BOOLEAN && argument.value;
@@ -193,9 +196,19 @@ export class ShapeCompiler {
   }
 }
 
-/** The client's `data`, shaped from the merged subgraph data; null when a non-null root field is null. */
-export function shapeData(root: SelectionShape, rootTypename: string, input: Record<string, unknown>, errors: ShapeErrors): Record<string, unknown> | null {
-  const shaped = completeObject(input, root, rootTypename, [], errors);
+/** Whether a @defer applies: its `if` is true, by default or by a variable's value. */
+export function isDeferActive(directive: DirectiveNode, conditions: Readonly<Record<string, unknown>>): boolean {
+  const argument = directive.arguments?.find((arg) => arg.name.value === 'if')?.value;
+  if (!argument) return true;
+  return argument.kind === Kind.VARIABLE ? conditions[argument.name.value] === true : argument.kind !== Kind.BOOLEAN || argument.value;
+}
+
+/**
+ * The client's `data`, shaped from the merged subgraph data; null when a non-null root field is null.
+ * `at` is where `input` sits in the response (a deferred part's object), for error paths.
+ */
+export function shapeData(root: SelectionShape, rootTypename: string, input: Record<string, unknown>, errors: ShapeErrors, at: Path = []): Record<string, unknown> | null {
+  const shaped = completeObject(input, root, rootTypename, [...at], errors);
   return shaped === INVALID ? null : (shaped as Record<string, unknown>);
 }
 

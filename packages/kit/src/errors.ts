@@ -53,6 +53,8 @@ export const ErrorCode = {
   TOO_MANY_SUBSCRIPTIONS: 'TOO_MANY_SUBSCRIPTIONS',
   /** The operation type is not served on this transport: subscriptions over WebSocket or Server-Sent Events, queries and mutations over HTTP. */
   OPERATION_NOT_SUPPORTED: 'OPERATION_NOT_SUPPORTED',
+  /** The operation uses @defer and the request's `accept` does not take `multipart/mixed; deferSpec=20220824` (HTTP 406); nothing was run. Apollo Router's code for the same refusal. */
+  DEFER_BAD_HEADER: 'DEFER_BAD_HEADER',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -7,6 +7,7 @@ import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { context as otelContext } from '@opentelemetry/api';
 import { ErrorCode } from './errors';
 import type { Caller } from './identity';
+import { takeLater, writeMultipart } from './incremental';
 import type { Logger } from './logger';
 import { requestIdOf, requestScope } from './request-scope';
 import { extractTraceContext, inSpan, traceResponse } from './tracing';
@@ -117,8 +118,11 @@ async function serveGraphQL<TContext extends BaseContext>(
   });
   res.statusCode = response.status ?? 200;
   for (const [name, value] of response.headers) res.setHeader(name, value);
+  // An executor that answers in parts (@defer) left the rest in the request's scope.
+  const later = takeLater();
   if (response.body.kind === 'complete') {
-    res.end(response.body.string);
+    if (later) await writeMultipart(res, response.body.string, later, (error) => options.logger.error({ err: error }, 'unexpected error answering in parts'));
+    else res.end(response.body.string);
     return;
   }
   for await (const chunk of response.body.asyncIterator) res.write(chunk);

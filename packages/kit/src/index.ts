@@ -2,6 +2,7 @@ export * from './config';
 export * from './errors';
 export * from './format-error';
 export * from './http';
+export * from './incremental';
 export * from './json';
 export * from './logger';
 export * from './subgraph';

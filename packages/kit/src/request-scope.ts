@@ -8,6 +8,8 @@ export interface RequestScope {
   requestId: string;
   /** Ids of the fact changes this request made, named in its answer (see facts-in-answer). */
   factsChanged?: string[];
+  /** The payloads after the first part of an answer in parts (@defer), for the HTTP layer to write (see incremental). */
+  later?: AsyncIterable<string>;
 }
 
 export const requestScope = new AsyncLocalStorage<RequestScope>();

@@ -66,6 +66,8 @@ export type ErrorCode =
   | 'BAD_REQUEST'
   /** An argument is malformed, out of range, or names something that does not exist (an unknown platform, merchant, tool or payment id, an empty or too long `reference`, `reason` or `idempotencyKey`); `extensions.argument` names it. Also a variable whose value does not fit its type. */
   | 'BAD_USER_INPUT'
+  /** The operation uses @defer and the request's `accept` header does not take `multipart/mixed; deferSpec=20220824` (the parts of the answer): HTTP 406, nothing was run. */
+  | 'DEFER_BAD_HEADER'
   /** A subgraph needed facts from another subgraph, or from the wallet, and got no answer in time, or lost its connection to its database; `extensions.dependency` names it (`database` for the last). Nothing was guessed. When the wallet did not answer a new payment or refund, it is recorded FAILED (`extensions.paymentId` or `extensions.refundId`), and a retry with the same key returns it. */
   | 'DEPENDENCY_UNAVAILABLE'
   /** The credential is valid but may not do this: a scope is missing, or the payment, merchant or opt-in belongs to someone else. That field is null; the rest of the response stands. */
