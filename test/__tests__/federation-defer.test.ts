@@ -33,11 +33,19 @@ beforeAll(async () => {
           catalog(name: String!): [Product!]!
           product(id: ID!): Product
           shop: Shop
+          items: [Item!]!
+        }
+        interface Item {
+          id: ID!
+        }
+        type Bundle implements Item {
+          id: ID!
+          size: Int!
         }
         type Shop {
           name: String!
         }
-        type Product @key(fields: "id") {
+        type Product implements Item @key(fields: "id") {
           id: ID!
           name: String!
         }
@@ -47,7 +55,13 @@ beforeAll(async () => {
           catalog: (_: unknown, { name }: { name: string }) => (CATALOGS[name] ?? []).map((id) => ({ id })),
           product: (_: unknown, { id }: { id: string }) => ({ id }),
           shop: () => ({ name: 'Corner shop' }),
+          items: () => [
+            { __typename: 'Product', id: 'p1' },
+            { __typename: 'Bundle', id: 'b1', size: 2 },
+            { __typename: 'Product', id: 'p3' },
+          ],
         },
+        Item: { __resolveType: ({ __typename }: { __typename: string }) => __typename },
         Product: { name: ({ id }: { id: string }) => `Product ${id}` },
       },
     },
@@ -187,6 +201,21 @@ test('labels go out as the client gave them; an unlabelled part has none; a nest
   ]);
   expect(items.filter((item) => item.label === undefined)).toEqual([0, 1, 2].map((i) => ({ path: ['catalog', i], data: { name: `Product p${i + 1}` } })));
   expect(items.findIndex((item) => item.label === 'details')).toBeLessThan(items.findIndex((item) => item.label === 'stars'));
+});
+
+test('a deferred fragment under a type condition answers for the objects of that type only', async () => {
+  const answer = await parts('{ items { id ... on Product { ... @defer { price } } ... on Bundle @defer(label: "size") { size } } }');
+  expect(answer.parts[0]).toEqual({ data: { items: [{ id: 'p1' }, { id: 'b1' }, { id: 'p3' }] }, hasNext: true });
+  const items = answer.parts.slice(1).flatMap((part) => part.incremental as unknown[]);
+  expect(items).toEqual(
+    expect.arrayContaining([
+      { data: { price: 100 }, path: ['items', 0] },
+      { data: { price: 300 }, path: ['items', 2] },
+      { data: { size: 2 }, path: ['items', 1], label: 'size' },
+    ]),
+  );
+  expect(items).toHaveLength(3);
+  expect(answer.parts.at(-1)!.hasNext).toBe(false);
 });
 
 test('a null in a deferred part stays within its item, with the error at the field; the primary part and other items stand', async () => {
