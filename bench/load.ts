@@ -1,17 +1,22 @@
 // Drives one target with autocannon and measures what the issue asks for:
 // throughput, latency, the gateway's and the subgraphs' CPU time per request,
-// the load generator's own CPU, and every response checked byte for byte.
+// the load generator's own CPU, and every response checked byte for byte:
+// during the run where the right answer is known before it, else right after.
 import type { EventEmitter } from 'node:events';
 import autocannon from 'autocannon';
 import { cpuMs, rssMiB, type Proc } from './cluster';
+import { AnswerLog, verifyAfterwards, type Reference } from './verify';
 
-/** One thing to send requests to: request `i` and the exact answer it must get. */
+/** One thing to send requests to: request `i` and how its answer is checked. */
 export interface Target {
   url: string;
   body(i: number): string;
-  /** Headers for a request with exactly `body` (a signature covers the body). */
-  headers?(body: string): Readonly<Record<string, string>>;
-  expected(i: number): string;
+  /** Headers for request `i`, whose body is exactly `body` (a signature covers the body). */
+  headers?(body: string, i: number): Readonly<Record<string, string>>;
+  /** The exact answer request `i` must get, where it is known before the run... */
+  expected?(i: number): string;
+  /** ...else where it is learnt after the timed run, untimed, to compare every recorded answer with. */
+  reference?: Reference;
 }
 
 export interface Load {
@@ -34,6 +39,8 @@ export interface Sample {
   /** Connection errors, timeouts, non-2xx answers and answers that differ from the expected one, warm-up included. */
   errors: number;
   firstMismatch?: string;
+  /** Answers checked against the reference after the run (the rest were checked as they came). */
+  checkedAfterwards?: number;
   /** CPU milliseconds per answer in the window; null without /proc (or, for direct runs, without a gateway). */
   gatewayCpuMs: number | null;
   subgraphsCpuMs: number | null;
@@ -91,6 +98,8 @@ interface Snapshot {
 const percentile = (sorted: readonly number[], p: number) => sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)] ?? 0;
 
 export async function drive(target: Target, load: Load, watch: { gateway?: Proc | undefined; subgraphs: readonly Proc[] }): Promise<Sample> {
+  if (!target.expected && !target.reference) throw new Error(`${target.url}: a target needs an expected answer or a reference`);
+  const log = target.expected ? null : new AnswerLog();
   let mismatches = 0;
   let firstMismatch: string | undefined;
   let answers = 0;
@@ -123,13 +132,18 @@ export async function drive(target: Target, load: Load, watch: { gateway?: Proc 
           const i = takeRequestNumber();
           (context as { i: number }).i = i;
           const body = target.body(i);
-          return target.headers ? { ...request, body, headers: { ...request.headers, ...target.headers(body) } } : { ...request, body };
+          return target.headers ? { ...request, body, headers: { ...request.headers, ...target.headers(body, i) } } : { ...request, body };
         },
         onResponse(status, body, context) {
-          const expected = target.expected((context as { i: number }).i);
+          const i = (context as { i: number }).i;
+          if (log && status === 200) {
+            log.record(i, body);
+            return;
+          }
+          const expected = target.expected?.(i);
           if (status === 200 && body === expected) return;
           mismatches += 1;
-          firstMismatch ??= `status ${status}: ${body.slice(0, 300)} (expected ${expected.slice(0, 300)})`;
+          firstMismatch ??= `status ${status}: ${body.slice(0, 300)}${expected === undefined ? '' : ` (expected ${expected.slice(0, 300)})`}`;
         },
       },
     ],
@@ -152,6 +166,14 @@ export async function drive(target: Target, load: Load, watch: { gateway?: Proc 
   (instance as unknown as { stop(): void }).stop();
   const result = await instance;
   await settle([...gatewayProcs, ...watch.subgraphs]);
+  // Untimed: the window is closed and every process idle again.
+  const verdict = log && target.reference ? await verifyAfterwards(log, target.reference) : null;
+  if (verdict) {
+    mismatches += verdict.mismatches;
+    firstMismatch ??= verdict.firstMismatch;
+    // The reference's requests ran on the subgraphs too: none of their work may spill into the next window.
+    await settle([...gatewayProcs, ...watch.subgraphs]);
+  }
   const wallMs = last.at - first.at;
   const requests = last.answers - first.answers;
   const diff = (a: number | null, b: number | null) => (a === null || b === null ? null : b - a);
@@ -169,6 +191,7 @@ export async function drive(target: Target, load: Load, watch: { gateway?: Proc 
     // A non-2xx answer is also a mismatch, so it is counted once.
     errors: result.errors + mismatches,
     ...(firstMismatch ? { firstMismatch } : {}),
+    ...(verdict ? { checkedAfterwards: verdict.checked } : {}),
     gatewayCpuMs: perAnswer(diff(first.gateway, last.gateway)),
     subgraphsCpuMs: perAnswer(diff(first.subgraphs, last.subgraphs)),
     gatewayCore: share(diff(first.gateway, last.gateway)),
