@@ -141,14 +141,20 @@ const summaries = (results: readonly OperationResult[]) => (id: string) => {
   return result && { ours: summarise(result.modes.ours), stock: summarise(result.modes.stock), direct: summarise(result.modes.direct) };
 };
 
+/** Ours over stock for one operation. */
+const toStock = (op: { ours: Summary; stock: Summary }) => ({
+  cpu: ratio(op.ours.gatewayCpuMs, op.stock.gatewayCpuMs),
+  p99: ratio(op.ours.p99, op.stock.p99),
+  rps: ratio(op.ours.rps, op.stock.rps),
+});
+
 /** The engine's targets, on traffic no cache can answer: ratios to stock within the run. */
 function variedTargets(results: readonly OperationResult[]): TargetResult[] {
   const get = summaries(results);
   const targets: TargetResult[] = [];
   const op3 = get('3');
   if (op3) {
-    const cpu = ratio(op3.ours.gatewayCpuMs, op3.stock.gatewayCpuMs);
-    const p99 = ratio(op3.ours.p99, op3.stock.p99);
+    const { cpu, p99 } = toStock(op3);
     targets.push({
       name: 'op 3: gateway CPU/req ≤ 0.5× stock and p99 ≤ 0.5× stock at the fixed rate',
       met: all(at(cpu, 0.5, true), at(p99, 0.5, true)),
@@ -158,7 +164,7 @@ function variedTargets(results: readonly OperationResult[]): TargetResult[] {
   const cpuTarget = (id: string, limit: number) => {
     const op = get(id);
     if (!op) return;
-    const cpu = ratio(op.ours.gatewayCpuMs, op.stock.gatewayCpuMs);
+    const { cpu } = toStock(op);
     targets.push({ name: `op ${id}: gateway CPU/req ≤ ${limit}× stock`, met: at(cpu, limit, true), detail: `CPU ${times(cpu)} (${ms(op.ours.gatewayCpuMs)} vs ${ms(op.stock.gatewayCpuMs)} ms)` });
   };
   cpuTarget('1', 0.5);
@@ -245,9 +251,7 @@ function cachedTargets(results: readonly OperationResult[], merchants: number): 
   const targets: TargetResult[] = [];
   const op3 = get('3');
   if (op3) {
-    const cpu = ratio(op3.ours.gatewayCpuMs, op3.stock.gatewayCpuMs);
-    const p99 = ratio(op3.ours.p99, op3.stock.p99);
-    const rps = ratio(op3.ours.rps, op3.stock.rps);
+    const { cpu, p99, rps } = toStock(op3);
     targets.push({
       name: 'op 3: gateway CPU/req ≤ 0.5× stock, p99 ≤ 0.5× stock, saturation RPS ≥ stock',
       met: all(at(cpu, 0.5, true), at(p99, 0.5, true), at(rps, 1, false)),

@@ -3,6 +3,7 @@
 // afterwards, untimed, with the reference's answer to the same request (the
 // stock gateway's, or the subgraph's own for the direct replay).
 import { createHash } from 'node:crypto';
+import { groupBy } from '@interop/kit';
 
 export const hasErrors = (text: string) => {
   try {
@@ -49,18 +50,6 @@ export interface Verdict {
   firstMismatch?: string;
 }
 
-/** Request numbers grouped by the key that decides their answer, in the order first seen. */
-export function groupByKey(requests: Iterable<number>, key: (i: number) => string): Map<string, number[]> {
-  const groups = new Map<string, number[]>();
-  for (const i of requests) {
-    const k = key(i);
-    const group = groups.get(k);
-    if (group) group.push(i);
-    else groups.set(k, [i]);
-  }
-  return groups;
-}
-
 /**
  * Compares every recorded answer with the reference's. A reference answer
  * that failed (the stock gateway's fetcher now and then does) is asked again,
@@ -69,7 +58,8 @@ export function groupByKey(requests: Iterable<number>, key: (i: number) => strin
  */
 export async function verifyAfterwards(log: AnswerLog, reference: Reference, { concurrency = 8, attempts = 3 } = {}): Promise<Verdict> {
   const recorded = new Map(log.entries());
-  const groups = [...groupByKey(recorded.keys(), reference.key).values()];
+  // In the order first seen, one reference request per key.
+  const groups = [...groupBy(recorded.keys(), reference.key).values()];
   let mismatches = 0;
   let firstMismatch: string | undefined;
   const fail = (count: number, message: string) => {

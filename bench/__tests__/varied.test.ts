@@ -6,7 +6,7 @@ import { PARTNERS } from '../auth';
 import type { Sample } from '../load';
 import { operations, spread } from '../operations';
 import { evaluateTargets, markdownTable, rssGrew, rssRounds, subgraphCosts, type OperationResult } from '../report';
-import { AnswerLog, groupByKey, verifyAfterwards, type Reference } from '../verify';
+import { AnswerLog, verifyAfterwards, type Reference } from '../verify';
 
 const parsed = (body: string) => JSON.parse(body) as { query: string; variables?: Record<string, unknown> };
 const range = (from: number, count: number) => Array.from({ length: count }, (_, k) => from + k);
@@ -82,13 +82,6 @@ describe('checking answers after the run', () => {
     for (const [i, text] of entries) log.record(i, text);
     return log;
   };
-
-  test('groups requests by the key that decides their answer', () => {
-    expect([...groupByKey([1, 2, 4, 5, 7], (i) => String(i % 3))]).toEqual([
-      ['1', [1, 4, 7]],
-      ['2', [2, 5]],
-    ]);
-  });
 
   test('right answers pass, with one reference fetch per key', async () => {
     const ref = reference();
