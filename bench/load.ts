@@ -23,10 +23,23 @@ export interface Load {
   connections: number;
   /** Run this long first, answers checked but not measured, so the window below sees a steady state. */
   warmSeconds: number;
-  /** The measured window. */
+  /** The measured window, at least. */
   seconds: number;
+  /**
+   * The window grows by whole seconds until this many answers arrived in it
+   * (or `maxSeconds` passed): an operation whose answers take seconds under
+   * 50 connections would otherwise close its window before most arrive.
+   */
+  minAnswers?: number;
+  maxSeconds?: number;
   /** Requests per second over all connections; unset drives to saturation. */
   rate?: number;
+}
+
+/** Whether the measured window may close, `elapsed` seconds after it opened with `answers` in it. */
+export function windowDone(load: Load, elapsed: number, answers: number): boolean {
+  if (elapsed < load.seconds) return false;
+  return answers >= (load.minAnswers ?? 0) || elapsed >= Math.max(load.seconds, load.maxSeconds ?? 0);
 }
 
 export interface Sample {
@@ -77,7 +90,7 @@ async function settle(procs: readonly Proc[]): Promise<void> {
   if (first === null) return sleep(1000);
   let last = first;
   let quiet = 0;
-  for (const deadline = performance.now() + 5000; quiet < 2 && performance.now() < deadline; ) {
+  for (const deadline = performance.now() + 20_000; quiet < 2 && performance.now() < deadline; ) {
     await sleep(50);
     // At most one clock tick (10 ms) in 50 ms: timers and the like, not requests.
     const now: number = totalCpu(procs) ?? last;
@@ -118,7 +131,7 @@ export async function drive(target: Target, load: Load, watch: { gateway?: Proc 
   const instance = autocannon({
     url: target.url,
     connections: load.connections,
-    duration: load.warmSeconds + load.seconds + 0.5,
+    duration: load.warmSeconds + Math.max(load.seconds, load.maxSeconds ?? 0) + 0.5,
     // The run is cut by the timers below; autocannon only checks for its end every sampleInt.
     sampleInt: 100,
     // autocannon's coordinated-omission correction assumes a 1 ms interval between requests whatever
@@ -157,10 +170,16 @@ export async function drive(target: Target, load: Load, watch: { gateway?: Proc 
     setTimeout(() => {
       const opened = snapshot();
       windowOpen = true;
-      setTimeout(() => {
+      const closeWhenDone = (elapsed: number) => {
+        if (!windowDone(load, elapsed, answers - opened.answers)) {
+          // Whole seconds: at a fixed rate autocannon spends each second's budget at its start.
+          setTimeout(() => closeWhenDone(elapsed + 1), 1000);
+          return;
+        }
         windowOpen = false;
         resolve([opened, snapshot()]);
-      }, load.seconds * 1000);
+      };
+      setTimeout(() => closeWhenDone(load.seconds), load.seconds * 1000);
     }, load.warmSeconds * 1000);
   });
   (instance as unknown as { stop(): void }).stop();

@@ -1,6 +1,8 @@
 // Before any timing: how to reach each operation in each measured mode and
-// the exact answer every request must get there. Our gateway must answer what
-// the stock one does, wherever the stock gateway can run the operation at all.
+// the exact answer every request must get there, or, where each request gets
+// a new answer, where that answer is fetched after the run. Our gateway must
+// answer what the stock one does, wherever the stock gateway can run the
+// operation at all.
 import { BENCH_RATE_LIMIT, CLIENT_HEADERS, signedFor } from './auth';
 import type { SubgraphCall } from './capture';
 import type { Gateway } from './cluster';
@@ -15,7 +17,6 @@ export function check(condition: boolean, message: string): void {
   if (!condition) throw new VerificationError(message);
 }
 
-export { hasErrors };
 
 const errorCodes = (text: string): unknown[] => {
   try {
@@ -25,7 +26,7 @@ const errorCodes = (text: string): unknown[] => {
   }
 };
 
-/** How to reach one operation in each mode, with the exact answer every request must get. */
+/** How to reach one operation in each mode, with how every request's answer is checked. */
 export interface Plan {
   op: Operation;
   gateways: Map<Gateway['name'], Target>;

@@ -57,6 +57,10 @@ interface Settings {
   saturationConnections: number;
   /** Fewer connections at the fixed rate: autocannon sends each second's budget in a burst per connection. */
   fixedConnections: number;
+  /** Windows grow (up to maxWindowSeconds) until this many answers are in them: slow operations answer seconds after they are sent. */
+  saturationMinAnswers: number;
+  fixedMinAnswers: number;
+  maxWindowSeconds: number;
   /** The fixed rate is this share of the slower gateway's saturation throughput (ours', where stock cannot run the operation). */
   rateShare: number;
   /** Varied traffic, cached traffic, or both (varied first). */
@@ -103,6 +107,10 @@ function settings(argv: string[]): Settings {
     fixedSeconds: quick ? 0.25 : 2,
     saturationConnections: 50,
     fixedConnections: 10,
+    // Twice the connections at saturation: every connection's first answer, then a steady state.
+    saturationMinAnswers: quick ? 0 : 100,
+    fixedMinAnswers: quick ? 0 : 40,
+    maxWindowSeconds: 20,
     rateShare: 0.5,
     traffics: mode === 'both' ? [...TRAFFICS] : [mode as Traffic],
     ops: values.ops ? values.ops.split(',') : null,
@@ -281,6 +289,7 @@ async function bench(s: Settings, runDir: string): Promise<boolean> {
     rounds: s.rounds,
     seconds: { warm: s.warmSeconds, saturation: s.saturationSeconds, fixed: s.fixedSeconds },
     connections: { saturation: s.saturationConnections, fixed: s.fixedConnections },
+    minAnswers: { saturation: s.saturationMinAnswers, fixed: s.fixedMinAnswers, withinSeconds: s.maxWindowSeconds },
     rateShare: s.rateShare,
     partners: PARTNERS,
     ourNodeFlags: s.nodeFlags,
@@ -324,13 +333,14 @@ async function measureTraffic(
         }
       }
     };
-    await run('saturation', { connections: s.saturationConnections, warmSeconds: s.warmSeconds, seconds: s.saturationSeconds });
+    const grow = (minAnswers: number) => ({ minAnswers, maxSeconds: s.maxWindowSeconds });
+    await run('saturation', { connections: s.saturationConnections, warmSeconds: s.warmSeconds, seconds: s.saturationSeconds, ...grow(s.saturationMinAnswers) });
     const median = (samples: Sample[]) => medianOf(samples.map((x) => x.rps));
     const measured = [phases.ours.saturation, phases.stock.saturation].filter((samples) => samples.length);
     const rate = (p.op.rateFrom && rates.get(p.op.rateFrom)) || Math.max(1, Math.floor(s.rateShare * Math.min(...measured.map(median))));
     rates.set(p.op.id, rate);
     // Warm from the saturation runs, and every second at the rate is like the first: no lead-in.
-    await run('fixed', { connections: s.fixedConnections, warmSeconds: 0, seconds: s.fixedSeconds, rate });
+    await run('fixed', { connections: s.fixedConnections, warmSeconds: 0, seconds: s.fixedSeconds, rate, ...grow(s.fixedMinAnswers) });
     // Request numbers taken by this operation, every mode and round: more than its variants means some repeated.
     const sent = takeRequestNumber() - firstRequest;
     const repeatedVariants = p.op.variants && sent > p.op.variants ? sent - p.op.variants : 0;

@@ -31,7 +31,7 @@ test('npm run bench -- --quick measures every operation in every mode it can run
   const dir = mkdtempSync(join(tmpdir(), 'bench-test-'));
   const out = join(dir, 'quick.json');
   try {
-    const run = await finished(runTs('bench/run.ts', ['--quick', '--out', out]), 170_000);
+    const run = await finished(runTs('bench/run.ts', ['--quick', '--out', out]), 400_000);
     if (run.code !== 0) throw new Error(`bench exited ${run.code}:\n${run.stderr}\n${run.stdout.slice(-3000)}`);
     const written = JSON.parse(readFileSync(out, 'utf8')) as Written;
     expect(Object.keys(written.traffic)).toEqual(['varied', 'cached']);
@@ -61,4 +61,4 @@ test('npm run bench -- --quick measures every operation in every mode it can run
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-}, 180_000);
+}, 420_000);

@@ -3,7 +3,7 @@
 // should hit), answers checked after the run against the reference's, and
 // the report leading with the varied table and its targets.
 import { PARTNERS } from '../auth';
-import type { Sample } from '../load';
+import { windowDone, type Sample } from '../load';
 import { operations, spread } from '../operations';
 import { evaluateTargets, markdownTable, rssGrew, rssRounds, subgraphCosts, type OperationResult } from '../report';
 import { AnswerLog, verifyAfterwards, type Reference } from '../verify';
@@ -178,5 +178,21 @@ describe('the report', () => {
 
   test('gives the subgraphs CPU per request of every operation', () => {
     expect(subgraphCosts([result('2', { subgraphsCpuMs: 12 }, { subgraphsCpuMs: 13 })])).toEqual([{ id: '2', ours: 12, stock: 13, direct: 25 }]);
+  });
+});
+
+describe('the measured window', () => {
+  const load = { connections: 50, warmSeconds: 0.75, seconds: 1.25, minAnswers: 100, maxSeconds: 20 };
+
+  test('stays open past its length until enough answers arrived', () => {
+    expect(windowDone(load, 1.25, 10)).toBe(false);
+    expect(windowDone(load, 5.25, 99)).toBe(false);
+    expect(windowDone(load, 5.25, 100)).toBe(true);
+    expect(windowDone(load, 1, 1_000)).toBe(false);
+  });
+
+  test('closes at its longest whatever arrived, and at its length without a minimum', () => {
+    expect(windowDone(load, 20, 3)).toBe(true);
+    expect(windowDone({ connections: 50, warmSeconds: 0, seconds: 2 }, 2, 0)).toBe(true);
   });
 });
