@@ -19,9 +19,12 @@ export const digest = (text: string) => createHash('sha1').update(text).digest('
 /** The answers of one timed run, by request number. */
 export class AnswerLog {
   private readonly digests = new Map<number, string>();
+  /** The first answer that reported errors, kept whole enough to say what went wrong. */
+  firstWithErrors: { i: number; text: string } | undefined;
 
   record(i: number, answer: string): void {
     this.digests.set(i, digest(answer));
+    if (!this.firstWithErrors && answer.includes('"errors":')) this.firstWithErrors = { i, text: answer.slice(0, 300) };
   }
 
   get size(): number {
@@ -50,13 +53,16 @@ export interface Verdict {
   firstMismatch?: string;
 }
 
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 /**
  * Compares every recorded answer with the reference's. A reference answer
  * that failed (the stock gateway's fetcher now and then does) is asked again,
- * up to `attempts` times; one that never comes right counts against every
- * answer it was to check, since none of them was shown to be right.
+ * up to `attempts` times, a little later each time; one that never comes
+ * right counts against every answer it was to check, since none of them was
+ * shown to be right.
  */
-export async function verifyAfterwards(log: AnswerLog, reference: Reference, { concurrency = 8, attempts = 3 } = {}): Promise<Verdict> {
+export async function verifyAfterwards(log: AnswerLog, reference: Reference, { concurrency = 8, attempts = 4, pauseMs = 250 } = {}): Promise<Verdict> {
   const recorded = new Map(log.entries());
   // In the order first seen, one reference request per key.
   const groups = [...groupBy(recorded.keys(), reference.key).values()];
@@ -70,6 +76,7 @@ export async function verifyAfterwards(log: AnswerLog, reference: Reference, { c
     const from = group[0]!;
     let answer: { status: number; text: string } | undefined;
     for (let attempt = 0; attempt < attempts && !(answer?.status === 200 && !hasErrors(answer.text)); attempt += 1) {
+      if (attempt > 0) await sleep(pauseMs * 2 ** (attempt - 1));
       answer = await reference.fetch(from).catch((error: unknown) => ({ status: 0, text: String(error) }));
     }
     if (!answer || answer.status !== 200 || hasErrors(answer.text)) {
@@ -78,7 +85,9 @@ export async function verifyAfterwards(log: AnswerLog, reference: Reference, { c
     }
     for (const i of group) {
       const expected = reference.rewrite ? reference.rewrite(answer.text, from, i) : answer.text;
-      if (recorded.get(i) !== digest(expected)) fail(1, `request ${i}: the answer differs from ${reference.name}'s, which is ${expected.slice(0, 300)}`);
+      if (recorded.get(i) === digest(expected)) continue;
+      const own = log.firstWithErrors?.i === i ? ` It answered ${log.firstWithErrors.text}` : '';
+      fail(1, `request ${i}: the answer differs from ${reference.name}'s, which is ${expected.slice(0, 300)}.${own}`);
     }
   };
   let next = 0;

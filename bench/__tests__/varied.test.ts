@@ -98,6 +98,11 @@ describe('checking answers after the run', () => {
     expect(verdict.firstMismatch).toEqual(expect.any(String));
   });
 
+  test('an answer that reported errors is kept to say what went wrong', () => {
+    const log = logOf([[1, answer(1)], [2, '{"errors":[{"extensions":{"code":"GATEWAY_TIMEOUT"}}]}'], [3, '{"errors":[]}']]);
+    expect(log.firstWithErrors).toEqual({ i: 2, text: expect.stringContaining('GATEWAY_TIMEOUT') });
+  });
+
   test('an answer rewritten for its own request (an alias) is compared as rewritten', async () => {
     const aliased = (i: number) => `{"data":{"a${i}":1}}`;
     const ref = reference({ fetch: async (i) => ({ status: 200, text: aliased(i) }), key: () => 'same', rewrite: (text, from, to) => text.replace(`a${from}`, `a${to}`) });
@@ -108,10 +113,10 @@ describe('checking answers after the run', () => {
   test('a reference that fails is asked again; one that never answers fails every answer it was to check', async () => {
     let calls = 0;
     const flaky = reference({ fetch: async (i) => (++calls < 3 ? { status: 200, text: '{"errors":[{"message":"socket hang up"}]}' } : { status: 200, text: answer(i) }), key: () => 'one' });
-    expect((await verifyAfterwards(logOf([[0, answer(0)]]), flaky)).mismatches).toBe(0);
+    expect((await verifyAfterwards(logOf([[0, answer(0)]]), flaky, { pauseMs: 1 })).mismatches).toBe(0);
     expect(calls).toBe(3);
     const down = reference({ fetch: async () => Promise.reject(new Error('refused')), key: () => 'one' });
-    const verdict = await verifyAfterwards(logOf([[0, answer(0)], [3, answer(3)]]), down);
+    const verdict = await verifyAfterwards(logOf([[0, answer(0)], [3, answer(3)]]), down, { pauseMs: 1 });
     expect(verdict.mismatches).toBe(2);
   });
 });
