@@ -17,6 +17,14 @@ export interface Target {
   expected?(i: number): string;
   /** ...else where it is learnt after the timed run, untimed, to compare every recorded answer with. */
   reference?: Reference;
+  /** Where its request numbers come from: the run's, unless repeats are harmless and should not use up an operation's variants. */
+  numbers?(): number;
+}
+
+/** Request numbers of a target's own, from 0. */
+export function ownNumbers(): () => number {
+  let next = 0;
+  return () => next++;
 }
 
 export interface Load {
@@ -142,7 +150,7 @@ export async function drive(target: Target, load: Load, watch: { gateway?: Proc 
       {
         method: 'POST',
         setupRequest(request, context) {
-          const i = takeRequestNumber();
+          const i = (target.numbers ?? takeRequestNumber)();
           (context as { i: number }).i = i;
           const body = target.body(i);
           return target.headers ? { ...request, body, headers: { ...request.headers, ...target.headers(body, i) } } : { ...request, body };

@@ -6,7 +6,7 @@
 import { BENCH_RATE_LIMIT, CLIENT_HEADERS, signedFor } from './auth';
 import type { SubgraphCall } from './capture';
 import type { Gateway } from './cluster';
-import { send, takeRequestNumber, type Target } from './load';
+import { ownNumbers, send, takeRequestNumber, type Target } from './load';
 import type { Operation } from './operations';
 import type { Mode } from './report';
 import { hasErrors } from './verify';
@@ -137,6 +137,7 @@ function replayCaptured(captures: Capture[], k: number): Target {
     body: (i) => call(i).body,
     headers: (body, i) => signedFor(call(i).caller, call(i).subgraph)(body),
     expected: (i) => call(i).response,
+    numbers: ownNumbers(),
   };
 }
 
@@ -148,11 +149,13 @@ async function replay(op: Operation, call: SubgraphCall, c: number, swap: (text:
   const headers = (text: string) => signed(text);
   if (op.answerKey) {
     // A new answer per request: the subgraph's own answer to the same request, asked again afterwards.
+    // The subgraphs keep no answers, so the replay may repeat the gateways' variants: it does not use them up.
     return {
       url: call.url,
       body,
       headers,
       reference: { name: `the ${call.subgraph} subgraph`, fetch: (i) => send(call.url, body(i), signed(body(i))), key: body },
+      numbers: ownNumbers(),
     };
   }
   if (!op.pool) return { url: call.url, body, headers, expected: (i) => swap(call.response, c, i) };

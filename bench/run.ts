@@ -341,7 +341,7 @@ async function measureTraffic(
     rates.set(p.op.id, rate);
     // Warm from the saturation runs, and every second at the rate is like the first: no lead-in.
     await run('fixed', { connections: s.fixedConnections, warmSeconds: 0, seconds: s.fixedSeconds, rate, ...grow(s.fixedMinAnswers) });
-    // Request numbers taken by this operation, every mode and round: more than its variants means some repeated.
+    // Request numbers taken by this operation through the gateways, every round: more than its variants means some repeated.
     const sent = takeRequestNumber() - firstRequest;
     const repeatedVariants = p.op.variants && sent > p.op.variants ? sent - p.op.variants : 0;
     results.push({ id: p.op.id, title: p.op.title, rate, directFrom: p.op.directFrom ?? null, notMeasured: p.notMeasured, modes: phases, ...(repeatedVariants ? { repeatedVariants } : {}) });
