@@ -1,31 +1,57 @@
-// The production build as it ships: every service bundled into a folder laid
-// out like the checkout, with only the manifests, the lockfile and the files
-// the services read at run time beside it, installed by `npm ci --omit=dev`
-// (so no tsx, no build tools), then each started with plain node under
-// NODE_ENV=production. Each must answer /health: an import of a package that
-// is only a devDependency, or a file the bundle reads but the folder lacks,
-// stops it first.
+// What each image of the Dockerfile runs, without a container daemon: the
+// runtime stage's files laid out in a temporary folder as its COPY lines lay
+// them (the bundles from `npm run build`, built here), installed by
+// `npm ci --omit=dev` (no tsx, no build tools), then each service target's CMD
+// run with plain node under the image's ENV. Each must answer its
+// HEALTHCHECK: an import of a package that is only a devDependency, or a file
+// the bundle reads but the image lacks, stops it first.
 import { execFile, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { buildServices, builtEntry, SERVICES, type ServiceName } from '../../scripts/service-build';
 import { freePort, ROOT, spawnInGroup } from '../processes';
 
-const SECRETS = { SUBGRAPH_SIGNING_SECRET: 'production-build-test-subgraph-secret', WALLET_SIGNING_SECRET: 'production-build-test-wallet-secret' };
+const run = promisify(execFile);
 
-/** The manifests `npm ci` installs from: the root's and every workspace's. */
-function manifests(): string[] {
-  const { workspaces } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { workspaces: string[] };
-  const folders = workspaces.flatMap((pattern) =>
-    pattern.endsWith('/*') ? readdirSync(join(ROOT, pattern.slice(0, -2))).map((name) => `${pattern.slice(0, -2)}/${name}`) : [pattern],
-  );
-  return ['package.json', 'package-lock.json', ...folders.map((folder) => `${folder}/package.json`).filter((file) => existsSync(join(ROOT, file)))];
+interface Stage {
+  from: string;
+  env: Record<string, string>;
+  copies: { fromStage?: string; sources: string[]; dest: string }[];
+  runs: string[];
+  cmd?: string[];
+  healthcheck?: string[];
 }
 
-/** What the services read at run time besides their bundles. */
-const RUNTIME_FILES = ['supergraph.graphql', 'gateway.config.yaml', 'subgraphs/commerce/schema.graphql', 'subgraphs/payments/schema.graphql', 'subgraphs/merchants/schema.graphql'];
+/** The Dockerfile's stages by name: the instructions this test acts on. */
+function readDockerfile(): Map<string, Stage> {
+  const stages = new Map<string, Stage>();
+  let stage: Stage | undefined;
+  for (const line of readFileSync(join(ROOT, 'Dockerfile'), 'utf8').split('\n')) {
+    const [instruction = '', ...rest] = line.trim().split(/\s+/);
+    const args = line.trim().slice(instruction.length).trim();
+    if (instruction === 'FROM') {
+      stage = { from: rest[0]!, env: {}, copies: [], runs: [] };
+      stages.set(rest[2] ?? rest[0]!, stage);
+    } else if (!stage || instruction.startsWith('#')) {
+      continue;
+    } else if (instruction === 'ENV') {
+      const [name, ...value] = args.split('=');
+      stage.env[name!] = value.join('=');
+    } else if (instruction === 'COPY') {
+      const fromStage = rest[0]?.startsWith('--from=') ? rest.shift()!.slice('--from='.length) : undefined;
+      stage.copies.push({ ...(fromStage ? { fromStage } : {}), sources: rest.slice(0, -1), dest: rest.at(-1)! });
+    } else if (instruction === 'RUN') {
+      stage.runs.push(args);
+    } else if (instruction === 'CMD') {
+      stage.cmd = JSON.parse(args) as string[];
+    } else if (instruction === 'HEALTHCHECK') {
+      stage.healthcheck = JSON.parse(args.replace(/^CMD\s+/, '')) as string[];
+    }
+  }
+  return stages;
+}
 
 /** 200 once the URL answers OK; the exit code if the process exits first; 0 on time-out. */
 async function healthy(url: string, child: ChildProcess, timeoutMs: number): Promise<number> {
@@ -43,47 +69,74 @@ async function healthy(url: string, child: ChildProcess, timeoutMs: number): Pro
   return 0;
 }
 
+const PORT_VARIABLES: Record<ServiceName, string> = {
+  gateway: 'GATEWAY_PORT',
+  commerce: 'COMMERCE_PORT',
+  payments: 'PAYMENTS_PORT',
+  merchants: 'MERCHANTS_PORT',
+  wallet: 'WALLET_PORT',
+};
+
 let folder: string;
 beforeAll(() => {
-  folder = mkdtempSync(join(tmpdir(), 'interop-production-'));
+  folder = mkdtempSync(join(tmpdir(), 'interop-image-'));
 });
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
-test('every service starts with plain node from its build on an npm ci --omit=dev install and answers /health', async () => {
+test('each image target runs its service with plain node from the build on an npm ci --omit=dev install, as a non-root user, and passes its HEALTHCHECK', async () => {
+  const stages = readDockerfile();
+  const runtime = stages.get('runtime')!;
+  expect(runtime.from).toMatch(/^node:(2\d|[3-9]\d)[\w.-]*-slim$/);
+  expect(runtime.env.NODE_ENV).toBe('production');
+  expect(runtime.runs.some((command) => command.startsWith('npm ci --omit=dev'))).toBe(true);
+  expect(readFileSync(join(ROOT, 'Dockerfile'), 'utf8')).toMatch(/^USER node$/m);
+
+  // The runtime stage's files: from the build stage, the bundles; from the checkout, the rest.
+  const fromBuild = runtime.copies.filter((copy) => copy.fromStage === 'build');
+  expect(fromBuild.flatMap((copy) => copy.sources).sort()).toEqual(SERVICES.map((service) => dirname(builtEntry(service, '/app'))).sort());
   await buildServices(folder);
-  for (const file of [...manifests(), ...RUNTIME_FILES]) {
-    mkdirSync(dirname(join(folder, file)), { recursive: true });
-    copyFileSync(join(ROOT, file), join(folder, file));
+  for (const { sources, dest } of runtime.copies.filter((copy) => !copy.fromStage)) {
+    for (const source of sources) {
+      const target = dest.endsWith('/') ? join(folder, dest, basename(source)) : join(folder, dest);
+      mkdirSync(dirname(target), { recursive: true });
+      copyFileSync(join(ROOT, source), target);
+    }
   }
-  await promisify(execFile)('npm', ['ci', '--omit=dev', '--no-audit', '--no-fund', '--prefer-offline'], { cwd: folder, env: { ...process.env, NODE_ENV: 'production' } });
+  await run('npm', ['ci', '--omit=dev', '--no-audit', '--no-fund', '--prefer-offline'], { cwd: folder, env: { ...process.env, NODE_ENV: 'production' } });
   expect(existsSync(join(folder, 'node_modules', 'tsx'))).toBe(false);
   expect(existsSync(join(folder, 'node_modules', 'esbuild'))).toBe(false);
 
-  const ports = Object.fromEntries(await Promise.all(SERVICES.map(async (service) => [service, await freePort()] as const))) as Record<ServiceName, number>;
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    NODE_ENV: 'production',
-    LOG_LEVEL: 'warn',
-    DATA_DIR: join(folder, 'data'),
-    SUBGRAPH_HOST: '127.0.0.1',
-    COMMERCE_PORT: String(ports.commerce),
-    PAYMENTS_PORT: String(ports.payments),
-    MERCHANTS_PORT: String(ports.merchants),
-    WALLET_PORT: String(ports.wallet),
-    MERCHANT_COUNT: '20',
-    ...SECRETS,
-  };
+  const ports = Object.fromEntries(await Promise.all(SERVICES.map(async (service) => [PORT_VARIABLES[service], String(await freePort())]))) as Record<string, string>;
   const started = SERVICES.map((service) => {
-    const argv = [builtEntry(service, folder), ...(service === 'gateway' ? ['--port', String(ports.gateway), '--host', '127.0.0.1'] : [])];
-    const child = spawnInGroup(process.execPath, argv, { cwd: folder, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const target = stages.get(service);
+    if (!target?.cmd || !target.healthcheck) throw new Error(`the Dockerfile has no target ${service} with a CMD and a HEALTHCHECK`);
+    expect(target.from).toBe('runtime');
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH,
+      ...runtime.env,
+      ...target.env,
+      // Free ports and the loopback address in place of the image's own; secrets as a deployment gives them.
+      ...ports,
+      SUBGRAPH_HOST: '127.0.0.1',
+      SUBGRAPH_SIGNING_SECRET: 'image-test-subgraph-signing-secret',
+      WALLET_SIGNING_SECRET: 'image-test-wallet-signing-secret',
+      LOG_LEVEL: 'warn',
+    };
+    const [command, ...args] = target.cmd;
+    expect(command).toBe('node');
+    // Plain node on the built bundle: no loader, no flags.
+    expect(args).toEqual([relative(folder, builtEntry(service, folder))]);
+    const child = spawnInGroup(process.execPath, args, { cwd: folder, env, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    return { service, argv, child, stderr: () => stderr };
+    return { service, child, env, healthcheck: target.healthcheck, stderr: () => stderr };
   });
-  const answers = await Promise.all(started.map(({ service, child }) => healthy(`http://127.0.0.1:${ports[service]}/health`, child, 90_000)));
-  for (const [i, { service, argv, child, stderr }] of started.entries()) {
+  const answers = await Promise.all(started.map(({ service, child }) => healthy(`http://127.0.0.1:${ports[PORT_VARIABLES[service]]}/health`, child, 90_000)));
+  for (const [i, { service, child, env, healthcheck, stderr }] of started.entries()) {
     if (answers[i] !== 200) throw new Error(`${service} answered ${answers[i]} (exit ${child.exitCode}):\n${stderr()}`);
-    // Plain node: no loader, no flags, only the bundle and its own arguments.
-    expect(readFileSync(`/proc/${child.pid}/cmdline`, 'utf8').split('\0').slice(0, -1)).toEqual([process.execPath, ...argv]);
+    const [command, ...args] = healthcheck;
+    expect(command).toBe('node');
+    // Rejects (a non-zero exit) when the image's own check fails.
+    await run(process.execPath, args, { cwd: folder, env });
   }
 }, 240_000);
