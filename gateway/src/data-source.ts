@@ -7,16 +7,11 @@ import { GraphQLError } from 'graphql';
 import { ErrorCode, factsChangedIn, identityClaims, IDENTITY_HEADER, injectTraceContext } from '@interop/kit';
 import type { GatewayContext } from './context';
 import type { FactsHeard } from './facts-heard';
-import type { GatewayMetrics } from './metrics';
-import { SubgraphFetchError, subgraphFetcher } from './subgraph-fetcher';
+import { subgraphFetcher } from './subgraph-fetcher';
+import { SubgraphFetchError, type SubgraphTransport } from './subgraph-transport';
 
 export interface SubgraphSourceOptions {
-  name: string;
-  url: string;
-  timeoutMs: number;
-  /** Shared with the subgraphs: seals the caller's identity over each request body. */
-  signingSecret: string;
-  metrics?: GatewayMetrics;
+  transport: SubgraphTransport;
   /** Hears each fact change the subgraph's answer names, before the gateway's answer leaves (see the kit's facts-in-answer). */
   facts?: FactsHeard;
 }
@@ -28,19 +23,9 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   private readonly facts: FactsHeard | undefined;
 
   constructor(options: SubgraphSourceOptions) {
-    const facts = options.facts;
-    super({
-      url: options.url,
-      fetcher: subgraphFetcher({
-        subgraph: options.name,
-        timeoutMs: options.timeoutMs,
-        signingSecret: options.signingSecret,
-        ...(options.metrics ? { metrics: options.metrics } : {}),
-        ...(facts ? { epoch: () => facts.epoch } : {}),
-      }),
-    });
-    this.subgraph = options.name;
-    this.facts = facts;
+    super({ url: options.transport.url, fetcher: subgraphFetcher(options.transport) });
+    this.subgraph = options.transport.subgraph;
+    this.facts = options.facts;
   }
 
   override didReceiveResponse({ response }: Received) {

@@ -22,6 +22,7 @@ import {
   TypeMetaFieldDef,
   TypeNameMetaFieldDef,
   valueFromAST,
+  type DocumentNode,
   type FieldNode,
   type FragmentDefinitionNode,
   type GraphQLField,
@@ -250,13 +251,54 @@ export function measureOperation(
   return null;
 }
 
+/** Verdicts kept per document for different values of the variables the measure read; past this, the oldest go. */
+const VERDICTS_PER_DOCUMENT = 64;
+
+interface Verdicts {
+  /** The variables the measure read (list sizes given as variables); only their values can change the verdict. */
+  reads: string[];
+  byValues: Map<string, GraphQLError | null>;
+}
+
+/**
+ * The measure depends on the document, the operation and the values of the
+ * variables it reads (a `first: $n`), nothing else: its verdict is kept per
+ * parsed document (Apollo's document store hands the same one to every
+ * request with the same text) and those values, so a repeated operation is
+ * measured once whatever else its variables say.
+ */
 export function operationLimitsPlugin(limits: OperationLimits): ApolloServerPlugin {
+  const kept = new WeakMap<DocumentNode, Map<string, Verdicts>>();
+  const verdict = (schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>) => {
+    let byOperation = kept.get(document);
+    if (!byOperation) kept.set(document, (byOperation = new Map()));
+    const name = operation.name?.value ?? '';
+    const known = byOperation.get(name);
+    const key = known ? JSON.stringify(known.reads.map((read) => variables[read] ?? null)) : '';
+    if (known?.byValues.has(key)) return known.byValues.get(key)!;
+    const reads = new Set<string>();
+    const watched = new Proxy(variables, {
+      get: (target, property, receiver) => {
+        if (typeof property === 'string') reads.add(property);
+        return Reflect.get(target, property, receiver) as unknown;
+      },
+    });
+    const refused = measureOperation(schema, document, operation, watched, limits);
+    // A measure that passed walked everything and read every variable that counts; one refused may
+    // have stopped before some, so only a passing measure says which variables key the verdicts.
+    const entry = known ?? (refused ? null : { reads: [...reads], byValues: new Map<string, GraphQLError | null>() });
+    if (!entry) return refused;
+    if (!known) byOperation.set(name, entry);
+    if (entry.byValues.size >= VERDICTS_PER_DOCUMENT) entry.byValues.delete(entry.byValues.keys().next().value!);
+    entry.byValues.set(JSON.stringify(entry.reads.map((read) => variables[read] ?? null)), refused);
+    return refused;
+  };
   return {
     async requestDidStart() {
       return {
         async didResolveOperation({ operation, document, schema, request }) {
           if (!operation) return;
-          const refused = measureOperation(schema, document, operation, request.variables ?? {}, limits);
+          const refused = verdict(schema, document, operation, request.variables ?? {});
           if (refused) throw refused;
         },
       };

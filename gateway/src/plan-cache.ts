@@ -1,31 +1,37 @@
-// The query-plan cache: an LRU keyed by @apollo/gateway's operation hash,
-// bounded by the plans' size as stock @apollo/gateway bounds its own (a plan
-// for a wide operation is far larger than one for a narrow one, so a bound on
-// their number would not bound memory), counting hits and misses for /metrics.
-import type { QueryPlan } from '@apollo/query-planner';
-import { InMemoryLRUCache, type KeyValueCache } from '@apollo/utils.keyvaluecache';
+// The cache of prepared plans: an LRU keyed by the operation's hash (and
+// name), bounded by the bytes its entries take as stock @apollo/gateway bounds
+// its own plans (a plan for a wide operation is far larger than one for a
+// narrow one, so a bound on their number would not bound memory), counting
+// hits and misses for /metrics.
+import { LRUCache } from 'lru-cache';
 import type { GatewayMetrics } from './metrics';
 
-/** What @apollo/gateway asks of a plan cache: a key-value cache it can clear when the schema changes. */
-export type PlanCache = KeyValueCache<QueryPlan> & { clear(): void };
-
 /** Stock @apollo/gateway's default. */
-const DEFAULT_PLAN_CACHE_MIB = 30;
+export const DEFAULT_PLAN_CACHE_MIB = 30;
 
-export function countingPlanCache(metrics: GatewayMetrics, maxMiB = DEFAULT_PLAN_CACHE_MIB): PlanCache {
-  const cache = new InMemoryLRUCache<QueryPlan>({
-    maxSize: maxMiB * 1024 * 1024,
-    // Measured once per plan, when it is stored (a plan miss).
-    sizeCalculation: (plan) => Buffer.byteLength(JSON.stringify(plan), 'utf8'),
-  });
-  return {
-    async get(key) {
-      const plan = await cache.get(key);
-      metrics.planCache.inc({ result: plan ? 'hit' : 'miss' });
-      return plan;
-    },
-    set: (key, value, options) => cache.set(key, value, options),
-    delete: (key) => cache.delete(key),
-    clear: () => cache.clear(),
-  };
+export class PlanCache<T extends object> {
+  private readonly cache: LRUCache<string, T>;
+
+  constructor(
+    private readonly metrics: GatewayMetrics,
+    /** An entry's size in bytes, measured once, when it is stored (a miss). */
+    sizeOf: (entry: T) => number,
+    maxMiB = DEFAULT_PLAN_CACHE_MIB,
+  ) {
+    this.cache = new LRUCache<string, T>({ maxSize: maxMiB * 1024 * 1024, sizeCalculation: (entry) => Math.max(1, sizeOf(entry)) });
+  }
+
+  get(key: string): T | undefined {
+    const entry = this.cache.get(key);
+    this.metrics.planCache.inc({ result: entry ? 'hit' : 'miss' });
+    return entry;
+  }
+
+  set(key: string, entry: T): void {
+    this.cache.set(key, entry);
+  }
+
+  clear(): void {
+    this.cache.clear();
+  }
 }

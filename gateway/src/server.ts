@@ -19,6 +19,7 @@ import type { RateLimitSettings } from './gateway-config';
 import { createRateLimiter, DEFAULT_RATE_LIMIT, rateLimitedError, rateLimitHeaders } from './rate-limit';
 import { gatewayContext, type GatewayContext } from './context';
 import { SubgraphDataSource } from './data-source';
+import { SubgraphTransport } from './subgraph-transport';
 import { DEMO_PATH, demoRoute, type DemoOptions } from './demo';
 import { EXAMPLE_OPERATION, EXAMPLE_VARIABLES } from './example-operation';
 import { FactsHeard } from './facts-heard';
@@ -26,7 +27,7 @@ import { GatewayMetrics } from './metrics';
 import { requestRefusal } from './document-limits';
 import { DEFAULT_OPERATION_LIMITS, operationLimitsPlugin, type OperationLimits } from './operation-limits';
 import { operationResolutionPlugin } from './operation-resolution';
-import { countingPlanCache } from './plan-cache';
+import { PlanEngine } from './engine/plan-engine';
 import { sendReadiness, type SubgraphProbe } from './readiness';
 import { requestMetricsPlugin } from './request-metrics';
 import { DEFAULT_RESPONSE_CACHE, invalidateOnFactChanges, ResponseCache, type ResponseCacheSettings } from './response-cache';
@@ -116,26 +117,31 @@ export function createGatewayApollo(options: GatewayOptions, responseCache: Resp
   const limits = options.limits ?? DEFAULT_OPERATION_LIMITS;
   // A mutation's fact changes reach the cache before its answer leaves, not when the bus delivers them.
   const facts = new FactsHeard(responseCache);
+  const transports = new Map<string, SubgraphTransport>();
   const gateway = new ApolloGateway({
     ...(options.supergraphPath
       ? { supergraphSdl: watchedSupergraph(options.supergraphPath, servableSupergraph(options.supergraphSdl), logger) }
       : { supergraphSdl: servableSupergraph(options.supergraphSdl) }),
     logger,
-    queryPlannerConfig: { cache: countingPlanCache(metrics) },
     buildService: ({ name, url }) => {
       const routed = overrides[name] ?? url;
       if (!routed) throw new Error(`Subgraph ${name} has no routing URL`);
       subgraphs.set(name, { name, url: routed });
-      return new SubgraphDataSource({
-        name,
+      const transport = new SubgraphTransport({
+        subgraph: name,
         url: routed,
         timeoutMs: options.subgraphTimeouts?.[name] ?? options.subgraphTimeoutMs ?? DEFAULT_SUBGRAPH_TIMEOUT_MS,
         signingSecret: options.signingSecret,
         metrics,
-        facts,
+        epoch: () => facts.epoch,
       });
+      // A new supergraph builds every subgraph's transport again: the old one's connections close once idle.
+      void transports.get(name)?.close().catch(() => {});
+      transports.set(name, transport);
+      return new SubgraphDataSource({ transport, facts });
     },
   });
+  const engine = new PlanEngine(gateway, { transports, metrics, facts, logger });
   let apiSchema: GraphQLSchema | undefined;
   gateway.onSchemaLoadOrUpdate((loaded) => {
     // A new supergraph may route or resolve differently: nothing answered under
@@ -145,7 +151,7 @@ export function createGatewayApollo(options: GatewayOptions, responseCache: Resp
     apiSchema = loaded.apiSchema;
   });
   const apollo = new ApolloServer<GatewayContext>({
-    gateway,
+    gateway: engine,
     logger,
     formatError: maskingFormatError(logger),
     includeStacktraceInErrorResponses: false,

@@ -1,7 +1,7 @@
 // The operation measure on its own, on documents the text limits and
 // validation would refuse first: it must stay linear and never loop.
 import { buildSchema, getOperationAST, parse } from 'graphql';
-import { DEFAULT_OPERATION_LIMITS, measureOperation } from '../operation-limits';
+import { DEFAULT_OPERATION_LIMITS, measureOperation, operationLimitsPlugin } from '../operation-limits';
 
 const schema = buildSchema(`
   type Query { tools: [Tool!]! tool: Tool }
@@ -54,4 +54,32 @@ test('aliases count once per spread of the fragment holding them', () => {
   const limits = { ...DEFAULT_OPERATION_LIMITS, maxAliases: 3 };
   expect(measure('{ tool { ...A ...A } } fragment A on Tool { a: id }', limits)).toBeNull();
   expect(measure('{ a: tool { ...A } b: tool { ...A } } fragment A on Tool { a: id b: name }', limits)).toBe('TOO_MANY_ALIASES');
+});
+
+test('the plugin keeps a verdict per document and per value of the variables that size lists, and only those', async () => {
+  const plugin = operationLimitsPlugin({ ...DEFAULT_OPERATION_LIMITS, maxCost: 1_000 });
+  const document = parse('query Q($n: Int, $note: String) { tool { name(note: $note) related(first: $n) { edges { node { related(first: $n) { edges { node { id } } } } } } } }', { noLocation: true });
+  const operation = getOperationAST(document)!;
+  const noted = buildSchema(`
+    type Query { tool: Tool }
+    type Tool { id: ID! name(note: String): String related(first: Int): ToolConnection }
+    type ToolConnection { edges: [ToolEdge!]! }
+    type ToolEdge { node: Tool! }
+  `);
+  const check = async (variables: Record<string, unknown>) => {
+    const hooks = await plugin.requestDidStart!({} as never);
+    try {
+      await hooks!.didResolveOperation!({ operation, document, schema: noted, request: { variables } } as never);
+      return null;
+    } catch (error) {
+      return (error as { extensions: { code: string } }).extensions.code;
+    }
+  };
+  // Refused first, before any measure passed: the refusal says nothing about other values.
+  expect(await check({ n: 100, note: 'a' })).toBe('OPERATION_TOO_EXPENSIVE');
+  expect(await check({ n: 5, note: 'b' })).toBeNull();
+  expect(await check({ n: 100, note: 'c' })).toBe('OPERATION_TOO_EXPENSIVE');
+  // A variable that sizes no list does not change the verdict, whatever its values.
+  for (let i = 0; i < 100; i += 1) expect(await check({ n: 5, note: `x${i}` })).toBeNull();
+  expect(await check({ n: 40, note: 'd' })).toBe('OPERATION_TOO_EXPENSIVE');
 });

@@ -1,0 +1,275 @@
+// The gateway's executor. @apollo/gateway loads the supergraph and plans each
+// operation; running the plan is ours. Everything that follows from the
+// (operation, plan) pair — the plan's fetches with their bodies half
+// serialised, how representations are picked, the response's shape — is
+// prepared once and kept in the plan cache, so a request only sends, merges
+// and shapes. Operations the engine does not run (subscriptions,
+// introspection, plan features it does not know) go to @apollo/gateway's own
+// executor, unchanged.
+import type { ApolloGateway } from '@apollo/gateway';
+import type { QueryPlan, QueryPlanner, PlanNode, SubscriptionNode } from '@apollo/query-planner';
+import { operationFromDocument, type Schema } from '@apollo/federation-internals';
+import type { GatewayExecutor, GatewayGraphQLRequestContext, GatewayInterface, GatewayExecutionResult } from '@apollo/server-gateway-interface';
+import { GraphQLError, Kind, visit, type DocumentNode, type FragmentDefinitionNode, type GraphQLObjectType, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { getVariableValues } from 'graphql/execution/values';
+import { ErrorCode, factsChangedIn, identityClaims, injectTraceContext, type Logger } from '@interop/kit';
+import type { GatewayContext } from '../context';
+import type { FactsHeard } from '../facts-heard';
+import type { GatewayMetrics } from '../metrics';
+import { PlanCache } from '../plan-cache';
+import { SubgraphFetchError, type SubgraphReply, type SubgraphTransport } from '../subgraph-transport';
+import { compileFetch, TypeTests, type FetchProgram } from './fetch-program';
+import { runNode, type PlanRun, type ProgramNode, type SubgraphAnswer } from './run-plan';
+import { shapeData, ShapeCompiler, type Path, type SelectionShape, type ShapeErrors } from './shape';
+
+/** What the engine reads of @apollo/gateway once it has loaded a supergraph (fields it keeps to itself). */
+interface LoadedGateway {
+  queryPlanner: QueryPlanner;
+  /** The API schema, as the planner takes operations. */
+  apiSchema: Schema;
+  /** The API schema, as graphql-js knows it. */
+  schema: GraphQLSchema;
+  /** The supergraph, for type conditions the plan names (types the API schema may hide). */
+  supergraphSchema: GraphQLSchema;
+  recursiveSelectionsLimitDisabled: boolean;
+  nonLocalSelectionsLimitDisabled: boolean;
+}
+
+interface Prepared {
+  program: ProgramNode | null;
+  operation: OperationDefinitionNode;
+  fragments: Map<string, FragmentDefinitionNode>;
+  rootType: GraphQLObjectType;
+  /** The variables @skip and @include read, whose values choose the shape. */
+  conditionVariables: string[];
+  /** The shape under each set of condition values seen so far, by their signature. */
+  shapes: Map<string, SelectionShape>;
+  size: number;
+}
+
+type Entry = Prepared | { fallback: true; size: number };
+
+/** Shapes kept per operation, one per set of @skip/@include values; more are shaped without keeping. */
+const MAX_SHAPES = 16;
+
+export interface PlanEngineOptions {
+  transports: ReadonlyMap<string, SubgraphTransport>;
+  metrics: GatewayMetrics;
+  facts?: FactsHeard;
+  logger: Logger;
+}
+
+export class PlanEngine implements GatewayInterface {
+  private stock: GatewayExecutor | null = null;
+  private loaded: LoadedGateway | null = null;
+  private types: TypeTests | null = null;
+  private readonly cache: PlanCache<Entry>;
+
+  constructor(
+    private readonly gateway: ApolloGateway,
+    private readonly options: PlanEngineOptions,
+  ) {
+    this.cache = new PlanCache<Entry>(options.metrics, (entry) => entry.size);
+    gateway.onSchemaLoadOrUpdate(() => {
+      this.loaded = gateway as unknown as LoadedGateway;
+      this.types = new TypeTests(this.loaded.supergraphSchema);
+      this.cache.clear();
+    });
+  }
+
+  async load(options: Parameters<GatewayInterface['load']>[0]) {
+    const { schema, executor } = await this.gateway.load(options);
+    this.stock = executor;
+    return { schema, executor: (context: GatewayGraphQLRequestContext) => this.execute(context) };
+  }
+
+  onSchemaLoadOrUpdate(callback: Parameters<GatewayInterface['onSchemaLoadOrUpdate']>[0]) {
+    return this.gateway.onSchemaLoadOrUpdate(callback);
+  }
+
+  stop(): Promise<void> {
+    return this.gateway.stop();
+  }
+
+  private async execute(request: GatewayGraphQLRequestContext): Promise<GatewayExecutionResult> {
+    const loaded = this.loaded;
+    if (!loaded || !this.stock) throw new Error('The gateway has not loaded a supergraph');
+    const key = request.request.operationName ? `${request.queryHash}\n${request.request.operationName}` : request.queryHash;
+    let entry = this.cache.get(key);
+    if (!entry) {
+      entry = this.prepare(request, loaded);
+      this.cache.set(key, entry);
+    }
+    if ('fallback' in entry) return this.stock(request);
+    const definitions = entry.operation.variableDefinitions ?? [];
+    let values: Record<string, unknown> = {};
+    if (definitions.length) {
+      const coerced = getVariableValues(loaded.schema, definitions, request.request.variables ?? {});
+      if (coerced.errors) return { errors: coerced.errors };
+      values = coerced.coerced;
+    }
+    const errors: GraphQLError[] = [];
+    const failedPaths: (readonly string[])[] = [];
+    const data: Record<string, unknown> = {};
+    if (entry.program) {
+      const run: PlanRun = { variables: values, errors, failedPaths, call: this.caller(request) };
+      await runNode(entry.program, data, run);
+    }
+    const shape = this.shapeFor(entry, values, loaded);
+    const shaped = shapeData(shape, entry.rootType.name, data, shapeErrors(errors, failedPaths));
+    return errors.length ? { errors, data: shaped } : { data: shaped };
+  }
+
+  /** Plans and prepares an operation, or marks it for @apollo/gateway's executor. */
+  private prepare(request: GatewayGraphQLRequestContext, loaded: LoadedGateway): Entry {
+    const operation = request.operation;
+    const fragments = new Map<string, FragmentDefinitionNode>();
+    for (const definition of request.document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+    const rootType = operation.operation === 'query' ? loaded.schema.getQueryType() : operation.operation === 'mutation' ? loaded.schema.getMutationType() : null;
+    const scan = scanDocument(request.document);
+    if (!rootType || scan.introspection || scan.reservedAlias) return { fallback: true, size: 64 };
+    const plan: QueryPlan = loaded.queryPlanner.buildQueryPlan(operationFromDocument(loaded.apiSchema, request.document, request.request.operationName ? { operationName: request.request.operationName } : {}), {
+      recursiveSelectionsLimitDisabled: loaded.recursiveSelectionsLimitDisabled,
+      nonLocalSelectionsLimitDisabled: loaded.nonLocalSelectionsLimitDisabled,
+    });
+    const types = this.types!;
+    let program: ProgramNode | null = null;
+    try {
+      program = plan.node ? compileNode(plan.node, types) : null;
+    } catch (error) {
+      if (!(error instanceof UnsupportedPlan)) throw error;
+      this.options.logger.debug({ reason: error.message }, 'plan runs on @apollo/gateway');
+      return { fallback: true, size: 64 };
+    }
+    // The plan's JSON stands for everything kept: the fetches' text dominates, and shapes grow with the operation.
+    const size = 2 * Buffer.byteLength(JSON.stringify(plan.node ?? null)) + 4 * (request.source?.length ?? 0);
+    return { program, operation, fragments, rootType, conditionVariables: scan.conditionVariables, shapes: new Map(), size };
+  }
+
+  private shapeFor(entry: Prepared, values: Record<string, unknown>, loaded: LoadedGateway): SelectionShape {
+    const conditions: Record<string, unknown> = {};
+    let signature = '';
+    for (const name of entry.conditionVariables) {
+      conditions[name] = values[name];
+      signature += values[name] === true ? '1' : '0';
+    }
+    let shape = entry.shapes.get(signature);
+    if (!shape) {
+      shape = new ShapeCompiler(loaded.schema, entry.fragments, conditions).root(entry.rootType, entry.operation.selectionSet);
+      if (entry.shapes.size < MAX_SHAPES) entry.shapes.set(signature, shape);
+    }
+    return shape;
+  }
+
+  /** How this request calls a subgraph: its identity and trace context, our errors for failures, its facts heard. */
+  private caller(request: GatewayGraphQLRequestContext): PlanRun['call'] {
+    const context = request.context as GatewayContext;
+    const claims = new Map<string, string>();
+    const policy = request.overallCachePolicy as { restrict?(hint: { maxAge: number; scope?: string }): void } | undefined;
+    return async (fetch: FetchProgram, variablesJson: string): Promise<SubgraphAnswer> => {
+      const transport = this.options.transports.get(fetch.serviceName);
+      if (!transport) throw new Error(`No subgraph is named ${fetch.serviceName}`);
+      let sealed = claims.get(fetch.serviceName);
+      if (sealed === undefined) {
+        sealed = identityClaims(context.caller, fetch.serviceName);
+        claims.set(fetch.serviceName, sealed);
+      }
+      const headers = injectTraceContext(context.requestId ? { 'x-request-id': context.requestId } : {});
+      let reply: SubgraphReply;
+      try {
+        reply = await transport.send({ body: fetch.bodyStart + variablesJson + fetch.bodyEnd, headers, claims: sealed, write: fetch.write });
+      } catch (error) {
+        throw fetchFailure(fetch.serviceName, error);
+      }
+      if (reply.status < 200 || reply.status >= 300) throw statusFailure(fetch.serviceName, reply.status);
+      const answer = JSON.parse(reply.body) as SubgraphAnswer;
+      if (typeof answer !== 'object' || answer === null) throw new Error(`${fetch.serviceName} answered something other than a JSON object`);
+      if (this.options.facts) for (const change of factsChangedIn(answer.extensions)) this.options.facts.heard(change);
+      if (policy?.restrict) policy.restrict(cacheHint(reply.headers['cache-control']));
+      return answer;
+    };
+  }
+}
+
+class UnsupportedPlan extends Error {}
+
+function compileNode(node: PlanNode | SubscriptionNode, types: TypeTests): ProgramNode {
+  switch (node.kind) {
+    case 'Fetch':
+      if (node.contextRewrites?.length) throw new UnsupportedPlan('context rewrites');
+      return { kind: 'Fetch', fetch: compileFetch(node, types) };
+    case 'Flatten':
+      if (node.node.kind !== 'Fetch' || node.node.contextRewrites?.length) throw new UnsupportedPlan(`a Flatten over ${node.node.kind}`);
+      if (node.path.some((element) => typeof element !== 'string' || element.includes('|'))) throw new UnsupportedPlan('a type-conditioned path');
+      return { kind: 'Flatten', path: node.path as string[], fetch: compileFetch(node.node, types) };
+    case 'Sequence':
+    case 'Parallel':
+      return { kind: node.kind, nodes: node.nodes.map((child) => compileNode(child, types)) };
+    case 'Condition':
+      return {
+        kind: 'Condition',
+        variable: node.condition,
+        ...(node.ifClause ? { ifClause: compileNode(node.ifClause, types) } : {}),
+        ...(node.elseClause ? { elseClause: compileNode(node.elseClause, types) } : {}),
+      };
+    default:
+      throw new UnsupportedPlan(node.kind);
+  }
+}
+
+/** What the engine must know of a document before running it, read in one pass. */
+function scanDocument(document: DocumentNode): { introspection: boolean; reservedAlias: boolean; conditionVariables: string[] } {
+  let introspection = false;
+  let reservedAlias = false;
+  const conditionVariables = new Set<string>();
+  visit(document, {
+    Field(node) {
+      if (node.name.value === '__schema' || node.name.value === '__type') introspection = true;
+      // A response name such as __proto__ would be a property of every object, not data.
+      if (node.alias?.value.startsWith('__')) reservedAlias = true;
+    },
+    Directive(node) {
+      if (node.name.value !== 'skip' && node.name.value !== 'include') return;
+      for (const argument of node.arguments ?? []) if (argument.value.kind === Kind.VARIABLE) conditionVariables.add(argument.value.name.value);
+    },
+  });
+  return { introspection, reservedAlias, conditionVariables: [...conditionVariables] };
+}
+
+/** Null-field errors are added only where no earlier error explains the null. */
+function shapeErrors(errors: GraphQLError[], failedPaths: (readonly string[])[]): ShapeErrors {
+  const within = (prefix: readonly (string | number)[], path: Path) =>
+    prefix.length <= path.length && prefix.every((element, i) => element === path[i] || (element === '@' && typeof path[i] === 'number'));
+  return {
+    explained: (path) => failedPaths.some((failed) => within(failed, path)) || errors.some((error) => error.path !== undefined && within(error.path, path)),
+    add: (error) => errors.push(error),
+  };
+}
+
+function fetchFailure(subgraph: string, error: unknown): GraphQLError {
+  if (!(error instanceof SubgraphFetchError)) return new GraphQLError(`The ${subgraph} subgraph could not be reached.`, { originalError: error as Error });
+  const timeout = error.failure === 'timeout';
+  return new GraphQLError(`The ${subgraph} subgraph ${timeout ? 'did not answer in time' : 'is unavailable'}.`, {
+    extensions: { code: timeout ? ErrorCode.GATEWAY_TIMEOUT : ErrorCode.SUBGRAPH_UNAVAILABLE, subgraph },
+    originalError: error,
+  });
+}
+
+function statusFailure(subgraph: string, status: number): GraphQLError {
+  if (status >= 500) return new GraphQLError(`The ${subgraph} subgraph is unavailable.`, { extensions: { code: ErrorCode.SUBGRAPH_UNAVAILABLE, subgraph, status } });
+  const code = status === 401 ? ErrorCode.UNAUTHENTICATED : status === 403 ? ErrorCode.FORBIDDEN : undefined;
+  return new GraphQLError(`The ${subgraph} subgraph answered ${status}.`, { extensions: { ...(code ? { code } : {}), subgraph, status } });
+}
+
+/** A subgraph's Cache-Control as an Apollo cache hint, read as @apollo/gateway reads it. */
+function cacheHint(header: string | string[] | undefined): { maxAge: number; scope?: string } {
+  const hint: { maxAge: number; scope?: string } = { maxAge: 0 };
+  const value = Array.isArray(header) ? header.join(',') : header;
+  for (const part of value ? value.trim().split(/\s*,\s*/) : []) {
+    const [name, raw] = part.split(/\s*=\s*/, 2);
+    if (name === 'max-age' && raw && /^[0-9]+$/.test(raw.replace(/^"|"$/g, ''))) hint.maxAge = Number(raw.replace(/^"|"$/g, ''));
+    else if (name === 'private' && raw === undefined) hint.scope = 'PRIVATE';
+    else if (name === 'public' && raw === undefined) hint.scope = 'PUBLIC';
+  }
+  return hint;
+}

@@ -1,0 +1,129 @@
+// How the gateway reaches one subgraph: a keep-alive connection pool, a
+// per-subgraph timeout, one retry of a read whose connection failed, identical
+// reads in flight shared (not across a fact change), the caller's identity
+// sealed over the exact body sent, and every failure named (timeout,
+// unreachable) for the client's error. Writes are never retried or shared.
+// Both the plan executor and @apollo/gateway's data sources send through it.
+import { Pool } from 'undici';
+import { IDENTITY_HEADER, sealIdentity } from '@interop/kit';
+import type { GatewayMetrics } from './metrics';
+
+export type FetchFailure = 'timeout' | 'unreachable';
+
+export class SubgraphFetchError extends Error {
+  constructor(
+    readonly subgraph: string,
+    readonly failure: FetchFailure,
+    cause: unknown,
+  ) {
+    super(`${subgraph}: ${failure}`, { cause });
+    this.name = 'SubgraphFetchError';
+  }
+}
+
+export interface SubgraphReply {
+  status: number;
+  /** Lower-case names, as undici gives them. */
+  headers: Readonly<Record<string, string | string[] | undefined>>;
+  body: string;
+}
+
+export interface SubgraphTransportOptions {
+  subgraph: string;
+  url: string;
+  timeoutMs: number;
+  /** Seals the identity claims over the body actually sent. */
+  signingSecret: string;
+  metrics?: GatewayMetrics;
+  /** Identical reads are shared only while this stays the same (it moves when facts change: see facts-heard). */
+  epoch?: () => number;
+  /** Connections kept open to the subgraph; more requests than this wait for one. */
+  connections?: number;
+}
+
+export interface SubgraphSend {
+  body: string;
+  /** Headers that may differ between requests sharing one read (request id, trace context). */
+  headers: Record<string, string>;
+  /** The caller's identity claims (see the kit's identity), sealed here over `body`. */
+  claims: string;
+  /** Reads are shared and retried; writes never. */
+  write: boolean;
+}
+
+const DEFAULT_CONNECTIONS = 64;
+
+export class SubgraphTransport {
+  readonly subgraph: string;
+  readonly url: string;
+  private readonly pool: Pool;
+  private readonly path: string;
+  private readonly inflight = new Map<string, Promise<SubgraphReply>>();
+  private readonly observed: Record<string, { observe(seconds: number): void }> = {};
+
+  constructor(private readonly options: SubgraphTransportOptions) {
+    const url = new URL(options.url);
+    this.subgraph = options.subgraph;
+    this.url = options.url;
+    this.path = `${url.pathname}${url.search}`;
+    this.pool = new Pool(url.origin, { connections: options.connections ?? DEFAULT_CONNECTIONS, pipelining: 1 });
+  }
+
+  send(request: SubgraphSend): Promise<SubgraphReply> {
+    if (request.write) return this.attempt(request);
+    const key = `${this.options.epoch?.() ?? 0}\n${request.claims}\n${request.body}`;
+    let shared = this.inflight.get(key);
+    if (!shared) {
+      shared = this.read(request).finally(() => this.inflight.delete(key));
+      this.inflight.set(key, shared);
+    }
+    return shared;
+  }
+
+  close(): Promise<void> {
+    return this.pool.close();
+  }
+
+  private async read(request: SubgraphSend): Promise<SubgraphReply> {
+    try {
+      return await this.attempt(request);
+    } catch (error) {
+      // A refused or reset connection may be a subgraph restarting: one more try. A timeout is not retried.
+      if (error instanceof SubgraphFetchError && error.failure === 'unreachable') return this.attempt(request);
+      throw error;
+    }
+  }
+
+  private async attempt(request: SubgraphSend): Promise<SubgraphReply> {
+    const started = performance.now();
+    const signal = AbortSignal.timeout(this.options.timeoutMs);
+    try {
+      const response = await this.pool.request({
+        path: this.path,
+        method: 'POST',
+        headers: {
+          ...request.headers,
+          'content-type': 'application/json',
+          [IDENTITY_HEADER]: sealIdentity(this.options.signingSecret, request.claims, request.body),
+        },
+        body: request.body,
+        signal,
+      });
+      const body = await response.body.text();
+      this.observe(response.statusCode >= 200 && response.statusCode < 300 ? 'ok' : 'status', started);
+      return { status: response.statusCode, headers: response.headers, body };
+    } catch (error) {
+      const failure: FetchFailure = signal.aborted ? 'timeout' : 'unreachable';
+      this.observe(failure, started);
+      this.options.metrics?.fetchFailures.inc({ subgraph: this.subgraph, reason: failure });
+      throw new SubgraphFetchError(this.subgraph, failure, error);
+    }
+  }
+
+  private observe(outcome: string, started: number): void {
+    const metrics = this.options.metrics;
+    if (!metrics) return;
+    const histogram = (this.observed[outcome] ??= metrics.fetchLatency.labels({ subgraph: this.subgraph, outcome }));
+    histogram.observe((performance.now() - started) / 1000);
+  }
+}
