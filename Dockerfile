@@ -28,6 +28,8 @@ COPY subgraphs/payments/package.json subgraphs/payments/
 COPY gateway/package.json gateway/
 COPY wallet/package.json wallet/
 COPY web/package.json web/
+# The install applies them (patch-package, a dependency for that reason).
+COPY patches patches/
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY supergraph.graphql gateway.config.yaml ./
 COPY subgraphs/commerce/schema.graphql subgraphs/commerce/

@@ -6,7 +6,7 @@
 // HEALTHCHECK: an import of a package that is only a devDependency, or a file
 // the bundle reads but the image lacks, stops it first.
 import { execFile, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
 import { promisify } from 'node:util';
@@ -97,14 +97,18 @@ test('each image target runs its service with plain node from the build on an np
   await buildServices(folder);
   for (const { sources, dest } of runtime.copies.filter((copy) => !copy.fromStage)) {
     for (const source of sources) {
-      const target = dest.endsWith('/') ? join(folder, dest, basename(source)) : join(folder, dest);
+      // As COPY does: a file into a folder named with a trailing slash, a folder's contents into dest.
+      const folderCopy = statSync(join(ROOT, source)).isDirectory();
+      const target = dest.endsWith('/') && !folderCopy ? join(folder, dest, basename(source)) : join(folder, dest);
       mkdirSync(dirname(target), { recursive: true });
-      copyFileSync(join(ROOT, source), target);
+      cpSync(join(ROOT, source), target, { recursive: true });
     }
   }
   await run('npm', ['ci', '--omit=dev', '--no-audit', '--no-fund', '--prefer-offline'], { cwd: folder, env: { ...process.env, NODE_ENV: 'production' } });
   expect(existsSync(join(folder, 'node_modules', 'tsx'))).toBe(false);
   expect(existsSync(join(folder, 'node_modules', 'esbuild'))).toBe(false);
+  // The patched dependencies run patched: every patch is in place (it reverses cleanly).
+  for (const patch of readdirSync(join(folder, 'patches'))) await run('git', ['apply', '--check', '--reverse', join('patches', patch)], { cwd: folder });
 
   const ports = Object.fromEntries(await Promise.all(SERVICES.map(async (service) => [PORT_VARIABLES[service], String(await freePort())]))) as Record<string, string>;
   const started = SERVICES.map((service) => {
