@@ -43,33 +43,35 @@ COPY --from=build /app/wallet/dist wallet/dist
 # PGlite's folder when no DATABASE_URL is given.
 RUN mkdir .data && chown node:node .data
 USER node
+# Each target sets HEALTH_PORT to the port its service listens on.
+HEALTHCHECK CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.HEALTH_PORT}/health`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 
 FROM runtime AS gateway
 ENV GATEWAY_PORT=4000
+ENV HEALTH_PORT=4000
 EXPOSE 4000
-HEALTHCHECK CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.GATEWAY_PORT}/health`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 CMD ["node", "gateway/dist/main.js"]
 
 FROM runtime AS commerce
 ENV COMMERCE_PORT=4001
+ENV HEALTH_PORT=4001
 EXPOSE 4001
-HEALTHCHECK CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.COMMERCE_PORT}/health`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 CMD ["node", "subgraphs/commerce/dist/main.js"]
 
 FROM runtime AS payments
 ENV PAYMENTS_PORT=4002
+ENV HEALTH_PORT=4002
 EXPOSE 4002
-HEALTHCHECK CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.PAYMENTS_PORT}/health`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 CMD ["node", "subgraphs/payments/dist/main.js"]
 
 FROM runtime AS merchants
 ENV MERCHANTS_PORT=4003
+ENV HEALTH_PORT=4003
 EXPOSE 4003
-HEALTHCHECK CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.MERCHANTS_PORT}/health`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 CMD ["node", "subgraphs/merchants/dist/main.js"]
 
 FROM runtime AS wallet
 ENV WALLET_PORT=4004
+ENV HEALTH_PORT=4004
 EXPOSE 4004
-HEALTHCHECK CMD ["node", "-e", "fetch(`http://127.0.0.1:${process.env.WALLET_PORT}/health`).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 CMD ["node", "wallet/dist/main.js"]

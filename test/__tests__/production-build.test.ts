@@ -113,14 +113,18 @@ test('each image target runs its service with plain node from the build on an np
   const ports = Object.fromEntries(await Promise.all(SERVICES.map(async (service) => [PORT_VARIABLES[service], String(await freePort())]))) as Record<string, string>;
   const started = SERVICES.map((service) => {
     const target = stages.get(service);
-    if (!target?.cmd || !target.healthcheck) throw new Error(`the Dockerfile has no target ${service} with a CMD and a HEALTHCHECK`);
+    const healthcheck = target?.healthcheck ?? runtime.healthcheck;
+    if (!target?.cmd || !healthcheck) throw new Error(`the Dockerfile has no target ${service} with a CMD and a HEALTHCHECK`);
     expect(target.from).toBe('runtime');
+    // The check asks the port the service listens on.
+    expect(target.env.HEALTH_PORT).toBe(target.env[PORT_VARIABLES[service]]);
     const env: NodeJS.ProcessEnv = {
       PATH: process.env.PATH,
       ...runtime.env,
       ...target.env,
       // Free ports and the loopback address in place of the image's own; secrets as a deployment gives them.
       ...ports,
+      HEALTH_PORT: ports[PORT_VARIABLES[service]],
       SUBGRAPH_HOST: '127.0.0.1',
       SUBGRAPH_SIGNING_SECRET: 'image-test-subgraph-signing-secret',
       WALLET_SIGNING_SECRET: 'image-test-wallet-signing-secret',
@@ -133,7 +137,7 @@ test('each image target runs its service with plain node from the build on an np
     const child = spawnInGroup(process.execPath, args, { cwd: folder, env, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    return { service, child, env, healthcheck: target.healthcheck, stderr: () => stderr };
+    return { service, child, env, healthcheck, stderr: () => stderr };
   });
   const answers = await Promise.all(started.map(({ service, child }) => healthy(`http://127.0.0.1:${ports[PORT_VARIABLES[service]]}/health`, child, 90_000)));
   for (const [i, { service, child, env, healthcheck, stderr }] of started.entries()) {
