@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { operationFromDocument, Supergraph } from '@apollo/federation-internals';
 import { QueryPlanner } from '@apollo/query-planner';
 import { parse } from 'graphql';
-import { operations } from '../../bench/operations';
+import { operations, TRAFFICS } from '../../bench/operations';
 import { servableSupergraph } from '../../gateway/src/subgraph-enforced-security';
 import { ROOT } from '../harness';
 
@@ -21,7 +21,8 @@ const OTHERS = [
   'fragment Tool on PaymentTool { id name provider } query WithFragments { paymentTools { ...Tool interoperatesWith { ...Tool } } platforms { acceptedPaymentTools { tool { ...Tool } } } }',
 ];
 
-const queries = [...operations(1000).map((operation) => (JSON.parse(operation.body(0)) as { query: string }).query), ...OTHERS];
+const benchQueries = TRAFFICS.flatMap((traffic) => operations(1000, traffic).map((operation) => (JSON.parse(operation.body(0)) as { query: string }).query));
+const queries = [...new Set([...benchQueries, ...OTHERS])];
 
 test.each(queries)('the plan of %s is the same with @defer enabled', (query) => {
   const plan = (planner: QueryPlanner) => JSON.stringify(planner.buildQueryPlan(operationFromDocument(apiSchema, parse(query))).node);
