@@ -302,6 +302,22 @@ test('entities in a list of lists are sent once each, however many lists hold th
   expect(sentTo('reviews')[0]!.variables['representations']).toEqual(['p1', 'p2', 'p3'].map((id) => ({ __typename: 'Product', id })));
 });
 
+test('aliases: one field under several response names, in root and entity fetches, and __typename aliased', async () => {
+  const query = `{
+    a: product(id: "p1") { one: reviews(first: 1) { body author { name } } all: reviews { stars author { who: id } } }
+    b: product(id: "p1") { t: __typename u: __typename reviews { stars } }
+    products(ids: ["p1", "p2"]) { rating: name name: rating }
+  }`;
+  expect(await sameAnswer(query)).toEqual({
+    a: { one: [{ body: 'Boils fast', author: { name: 'Ada' } }], all: [{ stars: 5, author: { who: 'u1' } }, { stars: 2, author: { who: 'u2' } }] },
+    b: { t: 'Product', u: 'Product', reviews: [{ stars: 5 }, { stars: 2 }] },
+    products: [
+      { rating: 'Kettle', name: 3.5 },
+      { rating: 'Lamp', name: 4 },
+    ],
+  });
+});
+
 test('Condition: @include and @skip on variables that remove whole fetches', async () => {
   const query = `query Q($withReviews: Boolean!, $brief: Boolean = false) {
     product(id: "p2") { name ... @include(if: $withReviews) { reviews { body author { name } } } }
@@ -385,3 +401,4 @@ test('mutations: root fields run one after another, across subgraphs, in the ope
   });
   expect(state.journal).toEqual(['addProduct Mug', 'addReview Holds tea', 'rename Ada L.', 'addProduct Tray']);
 });
+

@@ -277,3 +277,4 @@ test('an alias the planner adds to a field whose types cannot merge in one fetch
   // Aliased by the client as well, on top of the planner's alias.
   expect(await sameAnswer('{ parts { ... on Gadget { c: code } ... on Gizmo { c: code } } }')).toEqual({ parts: [{ c: 11 }, { c: null }, { c: 12 }] });
 });
+
