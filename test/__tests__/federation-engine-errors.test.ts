@@ -33,6 +33,11 @@ beforeAll(async () => {
           product(id: ID!): Product
           products(ids: [ID!]!): [Product]
           shelves: [[Product]]
+          feed: [FeedItem]
+        }
+        union FeedItem = Notice | Product
+        type Notice {
+          text: String
         }
         type Product @key(fields: "id") {
           id: ID!
@@ -44,7 +49,9 @@ beforeAll(async () => {
           product: (_: unknown, { id }: { id: string }) => (NAMES[id] ? { id } : null),
           products: (_: unknown, { ids }: { ids: string[] }) => ids.map((id) => (NAMES[id] ? { id } : null)),
           shelves: () => [[{ id: 'p4' }, { id: 'p1' }], [{ id: 'p2' }, null, { id: 'p4' }], []],
+          feed: () => [{ text: 'Opening hours' }, { id: 'p1' }, { text: 'Sale' }, { id: 'p4' }, null, { id: 'p4' }],
         },
+        FeedItem: { __resolveType: (item: { text?: string }) => (item.text === undefined ? 'Product' : 'Notice') },
         Product: { name: ({ id }: { id: string }) => NAMES[id] },
       },
     },
@@ -184,6 +191,13 @@ test('errors deep inside an entity, in lists of lists, map to each place holding
   expect(sentTo('pricing')[0]!.variables['representations']).toEqual(['p4', 'p1', 'p2'].map((id) => ({ __typename: 'Product', id })));
 });
 
+test('entity errors in a list where some items are not entities go to the items that are (stock counts every item)', async () => {
+  const query = '{ feed { ... on Product { id price } ... on Notice { text } } }';
+  const { ours } = await bothAnswer(query);
+  expect(ours.data).toEqual({ feed: [{ text: 'Opening hours' }, { id: 'p1', price: 10 }, { text: 'Sale' }, { id: 'p4', price: null }, null, { id: 'p4', price: null }] });
+  expect(sorted(ours)).toEqual([3, 5].map((i) => ({ code: DEPENDENCY_UNAVAILABLE, path: ['feed', i, 'price'] })));
+});
+
 test('an entity the subgraph could not resolve is an error at each place holding it; its other fields still answer', async () => {
   const query = `{ products(ids: ["${LOOKUP_FAILS}", "p1", "${LOOKUP_FAILS}"]) { id name price inStock } }`;
   const { ours, stock: theirs } = await bothAnswer(query);
@@ -212,3 +226,4 @@ test('a subgraph that is down: SUBGRAPH_UNAVAILABLE, its fields null, and the re
   expect(errorsOf(ours).map((error) => error.code)).toEqual([ErrorCode.SUBGRAPH_UNAVAILABLE, ErrorCode.SUBGRAPH_UNAVAILABLE, ErrorCode.SUBGRAPH_UNAVAILABLE]);
   expect(theirs.errors).toHaveLength(3);
 });
+

@@ -16,9 +16,11 @@ const MEDIA: Readonly<Record<string, { __typename: 'Book' | 'Film'; id: string; 
 const STARS: Readonly<Record<string, number>> = { b1: 5, b2: 3, f1: 4 };
 
 const PARCELS = [
-  { id: 'k1', weight: 2, size: { width: 10, height: 20 }, to: 'Hangzhou' },
-  { id: 'k2', weight: 7, size: { width: 30, height: 30 }, to: 'Shenzhen' },
+  { id: 'k1', weight: 2, size: { width: 10, height: 20 }, to: 'Hangzhou', label: { region: 'ZJ', serial: 7 } },
+  { id: 'k2', weight: 7, size: { width: 30, height: 30 }, to: 'Shenzhen', label: { region: 'GD', serial: 7 } },
 ];
+const STATUS: Readonly<Record<string, string>> = { 'ZJ-7': 'sorted', 'GD-7': 'on its way', 'GD-9': 'lost' };
+const byLabel = ({ region, serial }: { region: string; serial: number }) => PARCELS.find((parcel) => parcel.label.region === region && parcel.label.serial === serial) ?? null;
 
 const GADGETS = [
   { __typename: 'Gadget', id: 'g1', code: 11, label: 'dial' },
@@ -91,8 +93,9 @@ beforeAll(async () => {
         type Query {
           parcels: [Parcel]
         }
-        type Parcel @key(fields: "id") {
+        type Parcel @key(fields: "id") @key(fields: "label { region serial }") {
           id: ID!
+          label: Label!
           weight: Int
           size: Size
           to: String
@@ -103,11 +106,15 @@ beforeAll(async () => {
           width: Int
           height: Int
         }
+        type Label @shareable {
+          region: String!
+          serial: Int!
+        }
       `,
       resolvers: {
         Query: { parcels: () => PARCELS },
         Parcel: {
-          __resolveReference: ({ id }: { id: string }) => PARCELS.find((parcel) => parcel.id === id) ?? null,
+          __resolveReference: ({ id, label }: { id?: string; label?: { region: string; serial: number } }) => (label ? byLabel(label) : (PARCELS.find((parcel) => parcel.id === id) ?? null)),
           rates: ({ weight }: { weight: number }, { zone }: { zone?: number | null }) => (zone == null ? [1, 2, 3] : [zone]).map((z) => z * weight),
         },
       },
@@ -136,6 +143,27 @@ beforeAll(async () => {
           oversize: ({ size }: { size: { height: number } }) => size.height > 25,
           express: ({ rates }: { rates: number[] }) => rates.reduce((a, b) => a + b, 0) + 1,
         },
+      },
+    },
+    {
+      name: 'tracking',
+      typeDefs: /* GraphQL */ `
+        extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable"])
+        type Query {
+          tracked: [Parcel]
+        }
+        type Parcel @key(fields: "label { region serial }") {
+          label: Label!
+          status: String
+        }
+        type Label @shareable {
+          region: String!
+          serial: Int!
+        }
+      `,
+      resolvers: {
+        Query: { tracked: () => ['GD-7', 'GD-9', 'ZJ-7', 'GD-7'].map((code) => ({ label: { region: code.slice(0, 2), serial: Number(code.slice(3)) } })) },
+        Parcel: { status: ({ label }: { label: { region: string; serial: number } }) => STATUS[`${label.region}-${label.serial}`] ?? null },
       },
     },
     {
@@ -278,3 +306,26 @@ test('an alias the planner adds to a field whose types cannot merge in one fetch
   expect(await sameAnswer('{ parts { ... on Gadget { c: code } ... on Gizmo { c: code } } }')).toEqual({ parts: [{ c: 11 }, { c: null }, { c: 12 }] });
 });
 
+test('a key of nested fields, and an entity reached by one key and resolved by another', async () => {
+  const query = '{ parcels { id status label { serial } } tracked { label { region } status to cost } }';
+  const plan = planner.features(query);
+  expect(plan.fetches).toEqual(expect.arrayContaining(['tracking', 'warehouse', 'shipping']));
+  expect(await sameAnswer(query)).toEqual({
+    parcels: [
+      { id: 'k1', status: 'sorted', label: { serial: 7 } },
+      { id: 'k2', status: 'on its way', label: { serial: 7 } },
+    ],
+    tracked: [
+      { label: { region: 'GD' }, status: 'on its way', to: 'Shenzhen', cost: 30 },
+      { label: { region: 'GD' }, status: 'lost', to: null, cost: null },
+      { label: { region: 'ZJ' }, status: 'sorted', to: 'Hangzhou', cost: 8 },
+      { label: { region: 'GD' }, status: 'on its way', to: 'Shenzhen', cost: 30 },
+    ],
+  });
+  const labels = sentTo('warehouse').flatMap((request) => (request.variables['representations'] as { label?: unknown }[] | undefined) ?? []);
+  expect(labels).toEqual([
+    { __typename: 'Parcel', label: { region: 'GD', serial: 7 } },
+    { __typename: 'Parcel', label: { region: 'GD', serial: 9 } },
+    { __typename: 'Parcel', label: { region: 'ZJ', serial: 7 } },
+  ]);
+});
