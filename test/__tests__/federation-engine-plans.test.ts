@@ -402,3 +402,10 @@ test('mutations: root fields run one after another, across subgraphs, in the ope
   expect(state.journal).toEqual(['addProduct Mug', 'addReview Holds tea', 'rename Ada L.', 'addProduct Tray']);
 });
 
+test('introspection beside data, which runs on @apollo/gateway\'s own executor, answers as stock does', async () => {
+  const query = '{ __type(name: "SearchResult") { kind possibleTypes { name } } product(id: "p2") { __typename name rating } }';
+  expect(await sameAnswer(query)).toEqual({
+    __type: { kind: 'UNION', possibleTypes: [{ name: 'Book' }, { name: 'Film' }, { name: 'Product' }] },
+    product: { __typename: 'Product', name: 'Lamp', rating: 4 },
+  });
+});
