@@ -6,10 +6,8 @@
 // is right, so both gateways must write the same data.
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { ErrorCode } from '@interop/kit';
-import { startFederation, type Federation } from '../federation-fixture';
+import { startDifferential, type Differential } from '../differential';
 import { errorsOf } from '../operation';
-import { Planner } from '../query-plans';
-import { postRaw, startStockGateway, type StockGateway } from '../stock-gateway';
 
 const NAMES: Readonly<Record<string, string>> = { p1: 'Kettle', p2: 'Lamp', p3: 'Desk', p4: 'Chair', p5: 'Rug' };
 /** Its price source is down: pricing answers its price with an error. */
@@ -17,14 +15,12 @@ const PRICE_FAILS = 'p4';
 /** Pricing cannot look it up at all: the whole entity is an error. */
 const LOOKUP_FAILS = 'p5';
 
-let graph: Federation;
-let stock: StockGateway;
-let planner: Planner;
+let differential: Differential;
 
 const unavailable = (what: string) => new GraphQLError(`${what} is unavailable`, { extensions: { code: ErrorCode.DEPENDENCY_UNAVAILABLE } });
 
 beforeAll(async () => {
-  graph = await startFederation([
+  differential = await startDifferential([
     {
       name: 'catalog',
       typeDefs: /* GraphQL */ `
@@ -125,17 +121,14 @@ beforeAll(async () => {
       },
     },
   ]);
-  stock = await startStockGateway(graph.supergraphSdl);
-  planner = new Planner(graph.supergraphSdl);
 });
 
 afterAll(async () => {
-  await stock?.stop();
-  await graph?.stop();
+  await differential?.stop();
 });
 
 beforeEach(() => {
-  for (const subgraph of Object.values(graph.subgraphs)) subgraph.requests.length = 0;
+  differential.forgetRequests();
 });
 
 interface Answer {
@@ -145,10 +138,8 @@ interface Answer {
 
 /** Both gateways' answers, parsed; the same data written as the same JSON text. */
 async function bothAnswer(query: string): Promise<{ ours: Answer; stock: Answer }> {
-  const theirs = await postRaw(stock.url, query);
-  for (const subgraph of Object.values(graph.subgraphs)) subgraph.requests.length = 0;
-  const ours = await postRaw(graph.gateway.url, query);
-  const parsed = { ours: JSON.parse(ours.text) as Answer, stock: JSON.parse(theirs.text) as Answer };
+  const answers = await differential.answers(query);
+  const parsed = { ours: JSON.parse(answers.ours.text) as Answer, stock: JSON.parse(answers.stock.text) as Answer };
   expect(JSON.stringify(parsed.ours.data)).toBe(JSON.stringify(parsed.stock.data));
   return parsed;
 }
@@ -156,7 +147,7 @@ async function bothAnswer(query: string): Promise<{ ours: Answer; stock: Answer 
 /** Errors as code and path, in a stable order. */
 const sorted = (answer: Answer) => errorsOf(answer).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
 
-const sentTo = (name: string) => graph.subgraphs[name]!.requests;
+const sentTo = (name: string) => differential.sentTo(name);
 
 const DEPENDENCY_UNAVAILABLE = ErrorCode.DEPENDENCY_UNAVAILABLE;
 
@@ -169,7 +160,7 @@ test('an error in a root field keeps its path; the rest of the list answers', as
 
 test('an error on an entity\'s field is at the client\'s path of each place holding the entity, which is sent once', async () => {
   const query = '{ products(ids: ["p1", "p4", "p2", "p4", "p9", "p4"]) { id name price } }';
-  expect(planner.features(query).flattenPaths).toEqual(['products.@']);
+  expect(differential.planner.features(query).flattenPaths).toEqual(['products.@']);
   const { ours, stock: theirs } = await bothAnswer(query);
   expect(sorted(ours)).toEqual(sorted(theirs));
   expect(sorted(ours)).toEqual([1, 3, 5].map((i) => ({ code: DEPENDENCY_UNAVAILABLE, path: ['products', i, 'price'] })));
@@ -179,7 +170,7 @@ test('an error on an entity\'s field is at the client\'s path of each place hold
 
 test('errors deep inside an entity, in lists of lists, map to each place holding it', async () => {
   const query = '{ shelves { name price offers { seller amount } } }';
-  expect(planner.features(query).flattenPaths).toEqual(['shelves.@.@']);
+  expect(differential.planner.features(query).flattenPaths).toEqual(['shelves.@.@']);
   const { ours, stock: theirs } = await bothAnswer(query);
   expect(sorted(ours)).toEqual(sorted(theirs));
   expect(sorted(ours)).toEqual([
@@ -213,7 +204,7 @@ test('an entity the subgraph could not resolve is an error at each place holding
 });
 
 test('a subgraph that is down: SUBGRAPH_UNAVAILABLE, its fields null, and the rest of the answer', async () => {
-  await graph.subgraphs['inventory']!.stop();
+  await differential.graph.subgraphs['inventory']!.stop();
   const { ours, stock: theirs } = await bothAnswer('{ warehouses product(id: "p1") { name price inStock } products(ids: ["p2", "p4"]) { id inStock } }');
   expect(ours.data).toEqual({
     warehouses: null,

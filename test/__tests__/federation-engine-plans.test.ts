@@ -2,9 +2,7 @@
 // kind: the same small subgraphs behind both, the same operation to each, and
 // the same JSON text back. Each test first checks the plan has the node it is
 // about, so a planner change cannot leave it testing nothing.
-import { startFederation, type Federation } from '../federation-fixture';
-import { Planner } from '../query-plans';
-import { postRaw, startStockGateway, type RawAnswer, type StockGateway } from '../stock-gateway';
+import { startDifferential, type Differential } from '../differential';
 
 interface Product {
   id: string;
@@ -48,12 +46,10 @@ function resetState(): void {
 const product = (id: string) => state.products.find((candidate) => candidate.id === id) ?? null;
 const reviewsOf = (id: string, first?: number | null) => state.reviews.filter((review) => review.productId === id).slice(0, first ?? undefined);
 
-let graph: Federation;
-let stock: StockGateway;
-let planner: Planner;
+let differential: Differential;
 
 beforeAll(async () => {
-  graph = await startFederation([
+  differential = await startDifferential([
     {
       name: 'catalog',
       typeDefs: /* GraphQL */ `
@@ -206,51 +202,30 @@ beforeAll(async () => {
       },
     },
   ]);
-  stock = await startStockGateway(graph.supergraphSdl);
-  planner = new Planner(graph.supergraphSdl);
 });
 
 afterAll(async () => {
-  await stock?.stop();
-  await graph?.stop();
+  await differential?.stop();
 });
 
 beforeEach(() => {
   resetState();
-  for (const subgraph of Object.values(graph.subgraphs)) subgraph.requests.length = 0;
+  differential.forgetRequests();
 });
 
-/** Our gateway's answer and stock's, each from the same starting state. */
-async function bothAnswer(query: string, variables: Record<string, unknown> = {}): Promise<{ ours: RawAnswer; stock: RawAnswer }> {
-  resetState();
-  const theirs = await postRaw(stock.url, query, variables);
-  resetState();
-  for (const subgraph of Object.values(graph.subgraphs)) subgraph.requests.length = 0;
-  const ours = await postRaw(graph.gateway.url, query, variables);
-  return { ours, stock: theirs };
-}
-
-/** Asserts both gateways write the same JSON, with no errors; returns the data. */
-async function sameAnswer(query: string, variables: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
-  const { ours, stock: theirs } = await bothAnswer(query, variables);
-  expect(ours.text).toBe(theirs.text);
-  expect(ours.status).toBe(theirs.status);
-  const body = JSON.parse(ours.text) as { data?: Record<string, unknown>; errors?: unknown };
-  expect(body.errors).toBeUndefined();
-  return body.data ?? {};
-}
-
-const sentTo = (name: string) => graph.subgraphs[name]!.requests;
+/** Both gateways write the same JSON, with no errors, each run from the same state; the data. */
+const sameAnswer = (query: string, variables: Record<string, unknown> = {}) => differential.sameAnswer(query, variables, resetState);
+const sentTo = (name: string) => differential.sentTo(name);
 
 test('Fetch: one root field from one subgraph, with aliases and __typename', async () => {
   const query = '{ first: product(id: "p1") { __typename id label: name } product(id: "p2") { name category } missing: product(id: "p9") { id } }';
-  expect(planner.features(query).nodes).toEqual(new Set(['Fetch']));
+  expect(differential.planner.features(query).nodes).toEqual(new Set(['Fetch']));
   expect(await sameAnswer(query)).toEqual({ first: { __typename: 'Product', id: 'p1', label: 'Kettle' }, product: { name: 'Lamp', category: 'home' }, missing: null });
 });
 
 test('Sequence: a root fetch, then entities of its answer, then entities of that answer', async () => {
   const query = '{ product(id: "p1") { name reviews { body author { name } } } }';
-  const plan = planner.features(query);
+  const plan = differential.planner.features(query);
   expect(plan.nodes).toEqual(new Set(['Sequence', 'Fetch', 'Flatten']));
   expect(plan.fetches).toEqual(['catalog', 'reviews', 'users']);
   expect(await sameAnswer(query)).toEqual({
@@ -261,7 +236,7 @@ test('Sequence: a root fetch, then entities of its answer, then entities of that
 
 test('Parallel: root fields of two subgraphs, then entities of both', async () => {
   const query = '{ featured { name rating } me { name } topReviews(first: 1) { body product { name } } }';
-  const plan = planner.features(query);
+  const plan = differential.planner.features(query);
   expect(plan.nodes).toContain('Parallel');
   const data = await sameAnswer(query);
   expect(data).toEqual({
@@ -276,7 +251,7 @@ test('Parallel: root fields of two subgraphs, then entities of both', async () =
 
 test('Flatten: entities in a list and in a list of lists, nulls and empty lists kept in place', async () => {
   const query = '{ shelves { id name rating reviews(first: 1) { stars } } }';
-  const plan = planner.features(query);
+  const plan = differential.planner.features(query);
   expect(plan.flattenPaths).toEqual(['shelves.@.@']);
   const data = await sameAnswer(query);
   const p1 = { id: 'p1', name: 'Kettle', rating: 3.5, reviews: [{ stars: 5 }] };
@@ -285,7 +260,7 @@ test('Flatten: entities in a list and in a list of lists, nulls and empty lists 
 
 test('the same entity held in many places is sent once in representations, and each subgraph is asked once per fetch', async () => {
   const query = '{ products(ids: ["p1", "p2", "p1", "p9", "p1"]) { name rating reviews { body author { name } } } }';
-  expect(planner.features(query).fetches).toEqual(['catalog', 'reviews', 'users']);
+  expect(differential.planner.features(query).fetches).toEqual(['catalog', 'reviews', 'users']);
   await sameAnswer(query);
   expect([sentTo('catalog').length, sentTo('reviews').length, sentTo('users').length]).toEqual([1, 1, 1]);
   // p1 three times, p2 once, p9 unknown (null, so not an entity to resolve).
@@ -296,7 +271,7 @@ test('the same entity held in many places is sent once in representations, and e
 
 test('entities in a list of lists are sent once each, however many lists hold them', async () => {
   const query = '{ shelves { rating } }';
-  expect(planner.features(query).flattenPaths).toEqual(['shelves.@.@']);
+  expect(differential.planner.features(query).flattenPaths).toEqual(['shelves.@.@']);
   await sameAnswer(query);
   expect(sentTo('reviews')).toHaveLength(1);
   expect(sentTo('reviews')[0]!.variables['representations']).toEqual(['p1', 'p2', 'p3'].map((id) => ({ __typename: 'Product', id })));
@@ -323,7 +298,7 @@ test('Condition: @include and @skip on variables that remove whole fetches', asy
     product(id: "p2") { name ... @include(if: $withReviews) { reviews { body author { name } } } }
     me @skip(if: $brief) { name }
   }`;
-  const plan = planner.features(query);
+  const plan = differential.planner.features(query);
   expect(plan.nodes).toContain('Condition');
   expect(await sameAnswer(query, { withReviews: true })).toEqual({ product: { name: 'Lamp', reviews: [{ body: 'Bright', author: { name: 'Ada' } }] }, me: { name: 'Ada' } });
   expect([sentTo('catalog').length, sentTo('reviews').length, sentTo('users').length]).toEqual([1, 1, 2]);
@@ -363,7 +338,7 @@ test('variables with defaults: in the operation, in the schema, and set to null'
 
 test('an interface across subgraphs: inline fragments per type, __typename, fields from the other subgraph', async () => {
   const query = '{ media { __typename id title ... on Book { pages reviews { stars } } ... on Film { minutes } } topReviews(first: 5) { subject { __typename id title ... on Film { reviews { body } } } } }';
-  expect(planner.features(query).nodes).toContain('Flatten');
+  expect(differential.planner.features(query).nodes).toContain('Flatten');
   const data = await sameAnswer(query);
   expect(data['media']).toEqual([
     { __typename: 'Book', id: 'b1', title: 'Dune', pages: 412, reviews: [{ stars: 5 }] },
@@ -390,7 +365,7 @@ test('mutations: root fields run one after another, across subgraphs, in the ope
     c: rename(name: "Ada L.") { name }
     d: addProduct(name: "Tray", category: "kitchen") { id category reviews { body } }
   }`;
-  const plan = planner.features(query);
+  const plan = differential.planner.features(query);
   expect(plan.fetches).toEqual(['catalog', 'reviews', 'catalog', 'users', 'catalog', 'reviews']);
   const data = await sameAnswer(query);
   expect(data).toEqual({

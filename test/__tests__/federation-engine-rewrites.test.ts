@@ -4,9 +4,7 @@
 // again on the way out), and the aliases the planner adds when two selections
 // of one subgraph fetch cannot merge (renamed back on the way out). Stock
 // @apollo/gateway on the same subgraphs is the reference: same JSON text.
-import { startFederation, type Federation } from '../federation-fixture';
-import { Planner } from '../query-plans';
-import { postRaw, startStockGateway, type StockGateway } from '../stock-gateway';
+import { startDifferential, type Differential } from '../differential';
 
 const MEDIA: Readonly<Record<string, { __typename: 'Book' | 'Film'; id: string; title: string; author?: string; minutes?: number }>> = {
   b1: { __typename: 'Book', id: 'b1', title: 'Dune', author: 'Herbert' },
@@ -28,12 +26,10 @@ const GADGETS = [
   { __typename: 'Gadget', id: 'g2', code: 12, label: 'knob' },
 ];
 
-let graph: Federation;
-let stock: StockGateway;
-let planner: Planner;
+let differential: Differential;
 
 beforeAll(async () => {
-  graph = await startFederation([
+  differential = await startDifferential([
     {
       name: 'library',
       typeDefs: /* GraphQL */ `
@@ -209,35 +205,23 @@ beforeAll(async () => {
       },
     },
   ]);
-  stock = await startStockGateway(graph.supergraphSdl);
-  planner = new Planner(graph.supergraphSdl);
 });
 
 afterAll(async () => {
-  await stock?.stop();
-  await graph?.stop();
+  await differential?.stop();
 });
 
 beforeEach(() => {
-  for (const subgraph of Object.values(graph.subgraphs)) subgraph.requests.length = 0;
+  differential.forgetRequests();
 });
 
-/** Asserts both gateways write the same JSON, with no errors; returns the data. */
-async function sameAnswer(query: string, variables: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
-  const theirs = await postRaw(stock.url, query, variables);
-  for (const subgraph of Object.values(graph.subgraphs)) subgraph.requests.length = 0;
-  const ours = await postRaw(graph.gateway.url, query, variables);
-  expect(ours.text).toBe(theirs.text);
-  const body = JSON.parse(ours.text) as { data?: Record<string, unknown>; errors?: unknown };
-  expect(body.errors).toBeUndefined();
-  return body.data ?? {};
-}
-
-const sentTo = (name: string) => graph.subgraphs[name]!.requests;
+/** Both gateways write the same JSON, with no errors; the data. */
+const sameAnswer = (query: string, variables: Record<string, unknown> = {}) => differential.sameAnswer(query, variables);
+const sentTo = (name: string) => differential.sentTo(name);
 
 test('@requires: the entity\'s external fields, nested ones too, go with its key to the subgraph that requires them', async () => {
   const query = '{ parcels { id to cost oversize } }';
-  expect(planner.features(query).flattenPaths).toEqual(['parcels.@']);
+  expect(differential.planner.features(query).flattenPaths).toEqual(['parcels.@']);
   expect(await sameAnswer(query)).toEqual({
     parcels: [
       { id: 'k1', to: 'Hangzhou', cost: 8, oversize: false },
@@ -252,7 +236,7 @@ test('@requires: the entity\'s external fields, nested ones too, go with its key
 
 test('@requires of a field with arguments: the value fetched under an alias goes to the subgraph under the field\'s name', async () => {
   const query = '{ parcels { id rates express cost } }';
-  expect(planner.features(query).rewrites).toContain('input:KeyRenamer');
+  expect(differential.planner.features(query).rewrites).toContain('input:KeyRenamer');
   expect(await sameAnswer(query)).toEqual({
     parcels: [
       { id: 'k1', rates: [2, 4, 6], express: 5, cost: 8 },
@@ -264,7 +248,7 @@ test('@requires of a field with arguments: the value fetched under an alias goes
 
 test('@interfaceObject, in: a Book\'s representation is sent as a Media, once per entity', async () => {
   const query = '{ books { title stars } media { ... on Book { author } stars } }';
-  const plan = planner.features(query);
+  const plan = differential.planner.features(query);
   expect(plan.rewrites).toContain('input:ValueSetter');
   expect(await sameAnswer(query)).toEqual({
     books: [
@@ -294,7 +278,7 @@ test('@interfaceObject, out: objects known only as Media get their type, and typ
 
 test('an alias the planner adds to a field whose types cannot merge in one fetch is renamed back in the answer', async () => {
   const query = '{ parts { __typename ... on Gadget { id code vintage } ... on Gizmo { id code label } } }';
-  expect(planner.features(query).rewrites).toContain('output:KeyRenamer');
+  expect(differential.planner.features(query).rewrites).toContain('output:KeyRenamer');
   expect(await sameAnswer(query)).toEqual({
     parts: [
       { __typename: 'Gadget', id: 'g1', code: 11, vintage: true },
@@ -308,7 +292,7 @@ test('an alias the planner adds to a field whose types cannot merge in one fetch
 
 test('a key of nested fields, and an entity reached by one key and resolved by another', async () => {
   const query = '{ parcels { id status label { serial } } tracked { label { region } status to cost } }';
-  const plan = planner.features(query);
+  const plan = differential.planner.features(query);
   expect(plan.fetches).toEqual(expect.arrayContaining(['tracking', 'warehouse', 'shipping']));
   expect(await sameAnswer(query)).toEqual({
     parcels: [
