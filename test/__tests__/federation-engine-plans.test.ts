@@ -61,6 +61,17 @@ beforeAll(async () => {
           featured(first: Int = 2): [Product!]!
           media: [Media]
           search(term: String!): [SearchResult]
+          "The arguments as this subgraph received them."
+          echo(filter: Filter, sort: Sort = NAME, ids: [ID!]): String
+        }
+        input Filter {
+          category: String
+          tags: [String!] = []
+          since: Int = 2020
+        }
+        enum Sort {
+          NAME
+          NEWEST
         }
         type Mutation {
           addProduct(name: String!, category: String = "misc"): Product
@@ -93,6 +104,7 @@ beforeAll(async () => {
           shelves: () => [[product('p1'), product('p2')], [], [product('p3'), null, product('p1')]],
           featured: (_: unknown, { first }: { first: number }) => state.products.slice(0, first),
           media: () => MEDIA,
+          echo: (_: unknown, args: Record<string, unknown>) => JSON.stringify(args),
           search: (_: unknown, { term }: { term: string }) => [...MEDIA, ...state.products].filter((item) => ('title' in item ? item.title : item.name).toLowerCase().includes(term.toLowerCase())),
         },
         Mutation: {
@@ -334,6 +346,16 @@ test('variables with defaults: in the operation, in the schema, and set to null'
     featured: [{ id: 'p1' }, { id: 'p2' }],
     topReviews: [],
   });
+});
+
+test('variables of input object, enum and list types, with and without defaults, reach the subgraph as stock sends them', async () => {
+  const query = 'query Q($filter: Filter, $sort: Sort, $ids: [ID!]) { echo(filter: $filter, sort: $sort, ids: $ids) }';
+  const echoed = async (variables: Record<string, unknown>) => JSON.parse((await sameAnswer(query, variables))['echo'] as string) as unknown;
+  expect(await echoed({})).toEqual({ sort: 'NAME' });
+  expect(await echoed({ filter: {}, sort: 'NEWEST', ids: 'p1' })).toEqual({ filter: { tags: [], since: 2020 }, sort: 'NEWEST', ids: ['p1'] });
+  expect(await echoed({ filter: { category: 'home', tags: 'new', since: null }, ids: [1, 'p2'], sort: null })).toEqual({ filter: { category: 'home', tags: ['new'], since: null }, sort: null, ids: ['1', 'p2'] });
+  const withDefaults = 'query Q($filter: Filter = { category: "office" }, $sort: Sort = NEWEST) { echo(filter: $filter, sort: $sort) }';
+  expect(JSON.parse((await sameAnswer(withDefaults))['echo'] as string)).toEqual({ filter: { category: 'office', tags: [], since: 2020 }, sort: 'NEWEST' });
 });
 
 test('an interface across subgraphs: inline fragments per type, __typename, fields from the other subgraph', async () => {
