@@ -29,6 +29,29 @@ export const BENCH_KEY: ApiKeyRecord = {
   scopes: ['payments:read', 'payments:write'],
 };
 
+/**
+ * Partners of varied traffic: request `i` carries the key of partner
+ * `i % PARTNERS`, so two requests signed for the same caller are 1,024
+ * requests apart, far more than the 50 a run keeps in flight: a subgraph read
+ * that does not depend on the variables is never shared between requests.
+ * Same scopes as the bench partner.
+ */
+export const PARTNERS = 1024;
+
+const partnerKey = (k: number) => `interop-bench-partner-${k}-key`;
+
+export const PARTNER_KEYS: readonly ApiKeyRecord[] = Array.from({ length: PARTNERS }, (_, k) => ({
+  id: `bench-${k}`,
+  partnerId: `bench-partner-${k}`,
+  sha256: digestKey(partnerKey(k)),
+  scopes: [...BENCH_KEY.scopes],
+}));
+
+const PARTNER_HEADERS = Array.from({ length: PARTNERS }, (_, k): Readonly<Record<string, string>> => ({ 'x-api-key': partnerKey(k) }));
+
+/** What request `i` of varied traffic carries: its partner's key. */
+export const partnerHeaders = (i: number): Readonly<Record<string, string>> => PARTNER_HEADERS[i % PARTNERS]!;
+
 /** Far beyond what a run sends in a window (a few thousand requests a second at most). */
 export const BENCH_RATE_LIMIT = { enabled: true, points: 1_000_000_000, anonymousPoints: 1_000_000_000, windowSeconds: 60 };
 
@@ -37,14 +60,14 @@ export const CLIENT_HEADERS: Readonly<Record<string, string>> = { 'x-api-key': B
 
 /**
  * The repository's gateway.config.yaml (so operation limits stay as shipped)
- * with the bench partner's key added and the unspendable rate-limit budget,
+ * with the bench partners' keys added and the unspendable rate-limit budget,
  * written into the run's folder for `--config`.
  */
 export function writeGatewayConfig(runDir: string, responseCache: boolean): string {
   const shipped = (parseYaml(readFileSync(join(ROOT, DEFAULT_CONFIG_FILE), 'utf8')) ?? {}) as Partial<GatewayFile>;
   const config: Partial<GatewayFile> = {
     ...shipped,
-    auth: { ...shipped.auth, apiKeys: [...(shipped.auth?.apiKeys ?? []), { ...BENCH_KEY, scopes: [...BENCH_KEY.scopes] }] },
+    auth: { ...shipped.auth, apiKeys: [...(shipped.auth?.apiKeys ?? []), { ...BENCH_KEY, scopes: [...BENCH_KEY.scopes] }, ...PARTNER_KEYS.map((key) => ({ ...key, scopes: [...key.scopes] }))] },
     rateLimit: BENCH_RATE_LIMIT,
     responseCache: { ...shipped.responseCache, enabled: responseCache },
   };

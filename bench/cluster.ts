@@ -1,13 +1,15 @@
 // The processes under measurement: the subgraphs and the wallet on one core,
-// each gateway on the other, every one started from its real entry point and
-// stopped again however the bench ends. Also reads their CPU time and memory
+// each gateway on the other, every service started from the production build
+// (rebuilt first when older than its sources) with plain node, and stopped
+// again however the bench ends. Also reads their CPU time and memory
 // from /proc.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { composeSupergraph, readSupergraphConfig } from '../gateway/src/composition';
 import { DEMO_DATA_VERSION } from '../subgraphs/merchants/src/store/demo-data';
+import { builtEntry, buildServicesIfStale } from '../scripts/service-build';
 import { stopChild } from '../scripts/supervisor';
 import { freePort, ROOT } from '../test/processes';
 import { BENCH_SIGNING_SECRET, writeGatewayConfig } from './auth';
@@ -41,6 +43,7 @@ const running = new Set<Proc>();
 
 export interface StartOptions {
   name: string;
+  /** A built service's dist/main.js, run by plain node, or a TypeScript file, run under tsx. */
   entry: string;
   args?: string[];
   env: Record<string, string>;
@@ -50,8 +53,8 @@ export interface StartOptions {
 }
 
 /**
- * Starts a TypeScript entry point under tsx. Output goes to a log file: piping
- * it here would charge the load generator's core for every log line.
+ * Starts an entry point. Output goes to a log file: piping it here would
+ * charge the load generator's core for every log line.
  */
 export function startProcess(options: StartOptions): Proc {
   const log = openSync(join(options.logDir, `${options.name}.log`), 'a');
@@ -59,7 +62,8 @@ export function startProcess(options: StartOptions): Proc {
   // Every process runs as it ships (jest's NODE_ENV=test would silence logs); always PGlite under DATA_DIR.
   delete env.NODE_ENV;
   delete env.DATABASE_URL;
-  const args = [...(options.nodeFlags ?? []), '--import', 'tsx', join(ROOT, options.entry), ...(options.args ?? [])];
+  const loader = options.entry.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const args = [...(options.nodeFlags ?? []), ...loader, resolve(ROOT, options.entry), ...(options.args ?? [])];
   const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', log, log] });
   if (child.pid === undefined) throw new Error(`cannot start ${options.name}`);
   const proc = { name: options.name, child, pid: child.pid, core: options.core };
@@ -70,7 +74,7 @@ export function startProcess(options: StartOptions): Proc {
 
 /**
  * Pins a started process, every thread it has, to its core. Done once it is
- * ready, so start-up (compiling TypeScript, loading Apollo) uses both cores;
+ * ready, so start-up (loading Apollo and PGlite) uses both cores;
  * threads it starts later inherit the pinning.
  */
 export function pin(proc: Proc): void {
@@ -165,7 +169,7 @@ async function merchantData(count: number, dataDir: string, logDir: string): Pro
     console.log(`Generating ${count.toLocaleString('en')} merchants (once; cached in ${cache})...`);
     const proc = startProcess({
       name: 'merchants-seed',
-      entry: 'subgraphs/merchants/src/main.ts',
+      entry: builtEntry('merchants'),
       env: { DATA_DIR: staging, MERCHANT_COUNT: String(count), MERCHANTS_PORT: String(port), SUBGRAPH_HOST: '127.0.0.1' },
       core: 'rest',
       logDir,
@@ -189,6 +193,7 @@ export function makeRunDir(): string {
 
 /** Starts commerce, payments, merchants and the wallet on free ports, and writes the supergraph routed to them. */
 export async function startSubgraphs(merchantCount: number, runDir: string): Promise<Subgraphs> {
+  if (await buildServicesIfStale()) console.log('Built the services (npm run build) from their changed sources.');
   const dataDir = join(runDir, 'data');
   await merchantData(merchantCount, dataDir, runDir);
   const [commerce, payments, merchants, wallet] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
@@ -206,10 +211,10 @@ export async function startSubgraphs(merchantCount: number, runDir: string): Pro
     ALLOW_UNSIGNED_SUBGRAPH_REQUESTS: 'true',
   };
   const services = [
-    { name: 'commerce', entry: 'subgraphs/commerce/src/main.ts', port: commerce },
-    { name: 'payments', entry: 'subgraphs/payments/src/main.ts', port: payments },
-    { name: 'merchants', entry: 'subgraphs/merchants/src/main.ts', port: merchants },
-    { name: 'wallet', entry: 'wallet/src/main.ts', port: wallet },
+    { name: 'commerce', entry: builtEntry('commerce'), port: commerce },
+    { name: 'payments', entry: builtEntry('payments'), port: payments },
+    { name: 'merchants', entry: builtEntry('merchants'), port: merchants },
+    { name: 'wallet', entry: builtEntry('wallet'), port: wallet },
   ];
   const procs = services.map((service) => startProcess({ ...service, env, core: 'rest', logDir: runDir }));
   await Promise.all(procs.map((proc, i) => waitUntil(proc, healthy(`http://127.0.0.1:${services[i]!.port}/health`))));
@@ -231,7 +236,7 @@ export interface Gateway {
 }
 
 /**
- * Our gateway from its entry point, as `npm run gateway` runs it, with the
+ * Our gateway from the production build, with the
  * shipped gateway.config.yaml but for the bench partner's key and a rate-limit
  * budget no run can spend (see auth.ts).
  */
@@ -240,11 +245,12 @@ export async function startOurGateway(
   runDir: string,
   { nodeFlags = [], responseCache = true }: { nodeFlags?: string[]; responseCache?: boolean } = {},
 ): Promise<Gateway> {
+  await buildServicesIfStale();
   const port = await freePort();
   const config = writeGatewayConfig(runDir, responseCache);
   const proc = startProcess({
     name: 'gateway-ours',
-    entry: 'gateway/src/main.ts',
+    entry: builtEntry('gateway'),
     args: ['--supergraph', supergraphPath, '--config', config, '--port', String(port), '--host', '127.0.0.1'],
     // Its shipping defaults, including one info log line per request and rate-limit counts in memory,
     // whatever the caller's environment says.

@@ -1,27 +1,53 @@
 // Drives one target with autocannon and measures what the issue asks for:
 // throughput, latency, the gateway's and the subgraphs' CPU time per request,
-// the load generator's own CPU, and every response checked byte for byte.
+// the load generator's own CPU, and every response checked byte for byte:
+// during the run where the right answer is known before it, else right after.
 import type { EventEmitter } from 'node:events';
 import autocannon from 'autocannon';
 import { cpuMs, rssMiB, type Proc } from './cluster';
+import { AnswerLog, verifyAfterwards, type Reference } from './verify';
 
-/** One thing to send requests to: request `i` and the exact answer it must get. */
+/** One thing to send requests to: request `i` and how its answer is checked. */
 export interface Target {
   url: string;
   body(i: number): string;
-  /** Headers for a request with exactly `body` (a signature covers the body). */
-  headers?(body: string): Readonly<Record<string, string>>;
-  expected(i: number): string;
+  /** Headers for request `i`, whose body is exactly `body` (a signature covers the body). */
+  headers?(body: string, i: number): Readonly<Record<string, string>>;
+  /** The exact answer request `i` must get, where it is known before the run... */
+  expected?(i: number): string;
+  /** ...else where it is learnt after the timed run, untimed, to compare every recorded answer with. */
+  reference?: Reference;
+  /** Where its request numbers come from: the run's, unless repeats are harmless and should not use up an operation's variants. */
+  numbers?(): number;
+}
+
+/** Request numbers of a target's own, from 0. */
+export function ownNumbers(): () => number {
+  let next = 0;
+  return () => next++;
 }
 
 export interface Load {
   connections: number;
   /** Run this long first, answers checked but not measured, so the window below sees a steady state. */
   warmSeconds: number;
-  /** The measured window. */
+  /** The measured window, at least. */
   seconds: number;
+  /**
+   * The window grows by whole seconds until this many answers arrived in it
+   * (or `maxSeconds` passed): an operation whose answers take seconds under
+   * 50 connections would otherwise close its window before most arrive.
+   */
+  minAnswers?: number;
+  maxSeconds?: number;
   /** Requests per second over all connections; unset drives to saturation. */
   rate?: number;
+}
+
+/** Whether the measured window may close, `elapsed` seconds after it opened with `answers` in it. */
+export function windowDone(load: Load, elapsed: number, answers: number): boolean {
+  if (elapsed < load.seconds) return false;
+  return answers >= (load.minAnswers ?? 0) || elapsed >= Math.max(load.seconds, load.maxSeconds ?? 0);
 }
 
 export interface Sample {
@@ -34,6 +60,8 @@ export interface Sample {
   /** Connection errors, timeouts, non-2xx answers and answers that differ from the expected one, warm-up included. */
   errors: number;
   firstMismatch?: string;
+  /** Answers checked against the reference after the run (the rest were checked as they came). */
+  checkedAfterwards?: number;
   /** CPU milliseconds per answer in the window; null without /proc (or, for direct runs, without a gateway). */
   gatewayCpuMs: number | null;
   subgraphsCpuMs: number | null;
@@ -70,7 +98,7 @@ async function settle(procs: readonly Proc[]): Promise<void> {
   if (first === null) return sleep(1000);
   let last = first;
   let quiet = 0;
-  for (const deadline = performance.now() + 5000; quiet < 2 && performance.now() < deadline; ) {
+  for (const deadline = performance.now() + 20_000; quiet < 2 && performance.now() < deadline; ) {
     await sleep(50);
     // At most one clock tick (10 ms) in 50 ms: timers and the like, not requests.
     const now: number = totalCpu(procs) ?? last;
@@ -91,6 +119,8 @@ interface Snapshot {
 const percentile = (sorted: readonly number[], p: number) => sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)] ?? 0;
 
 export async function drive(target: Target, load: Load, watch: { gateway?: Proc | undefined; subgraphs: readonly Proc[] }): Promise<Sample> {
+  if (!target.expected && !target.reference) throw new Error(`${target.url}: a target needs an expected answer or a reference`);
+  const log = target.expected ? null : new AnswerLog();
   let mismatches = 0;
   let firstMismatch: string | undefined;
   let answers = 0;
@@ -109,7 +139,7 @@ export async function drive(target: Target, load: Load, watch: { gateway?: Proc 
   const instance = autocannon({
     url: target.url,
     connections: load.connections,
-    duration: load.warmSeconds + load.seconds + 0.5,
+    duration: load.warmSeconds + Math.max(load.seconds, load.maxSeconds ?? 0) + 0.5,
     // The run is cut by the timers below; autocannon only checks for its end every sampleInt.
     sampleInt: 100,
     // autocannon's coordinated-omission correction assumes a 1 ms interval between requests whatever
@@ -120,16 +150,21 @@ export async function drive(target: Target, load: Load, watch: { gateway?: Proc 
       {
         method: 'POST',
         setupRequest(request, context) {
-          const i = takeRequestNumber();
+          const i = (target.numbers ?? takeRequestNumber)();
           (context as { i: number }).i = i;
           const body = target.body(i);
-          return target.headers ? { ...request, body, headers: { ...request.headers, ...target.headers(body) } } : { ...request, body };
+          return target.headers ? { ...request, body, headers: { ...request.headers, ...target.headers(body, i) } } : { ...request, body };
         },
         onResponse(status, body, context) {
-          const expected = target.expected((context as { i: number }).i);
+          const i = (context as { i: number }).i;
+          if (log && status === 200) {
+            log.record(i, body);
+            return;
+          }
+          const expected = target.expected?.(i);
           if (status === 200 && body === expected) return;
           mismatches += 1;
-          firstMismatch ??= `status ${status}: ${body.slice(0, 300)} (expected ${expected.slice(0, 300)})`;
+          firstMismatch ??= `status ${status}: ${body.slice(0, 300)}${expected === undefined ? '' : ` (expected ${expected.slice(0, 300)})`}`;
         },
       },
     ],
@@ -143,15 +178,29 @@ export async function drive(target: Target, load: Load, watch: { gateway?: Proc 
     setTimeout(() => {
       const opened = snapshot();
       windowOpen = true;
-      setTimeout(() => {
+      const closeWhenDone = (elapsed: number) => {
+        if (!windowDone(load, elapsed, answers - opened.answers)) {
+          // Whole seconds: at a fixed rate autocannon spends each second's budget at its start.
+          setTimeout(() => closeWhenDone(elapsed + 1), 1000);
+          return;
+        }
         windowOpen = false;
         resolve([opened, snapshot()]);
-      }, load.seconds * 1000);
+      };
+      setTimeout(() => closeWhenDone(load.seconds), load.seconds * 1000);
     }, load.warmSeconds * 1000);
   });
   (instance as unknown as { stop(): void }).stop();
   const result = await instance;
   await settle([...gatewayProcs, ...watch.subgraphs]);
+  // Untimed: the window is closed and every process idle again.
+  const verdict = log && target.reference ? await verifyAfterwards(log, target.reference) : null;
+  if (verdict) {
+    mismatches += verdict.mismatches;
+    firstMismatch ??= verdict.firstMismatch;
+    // The reference's requests ran on the subgraphs too: none of their work may spill into the next window.
+    await settle([...gatewayProcs, ...watch.subgraphs]);
+  }
   const wallMs = last.at - first.at;
   const requests = last.answers - first.answers;
   const diff = (a: number | null, b: number | null) => (a === null || b === null ? null : b - a);
@@ -169,6 +218,7 @@ export async function drive(target: Target, load: Load, watch: { gateway?: Proc 
     // A non-2xx answer is also a mismatch, so it is counted once.
     errors: result.errors + mismatches,
     ...(firstMismatch ? { firstMismatch } : {}),
+    ...(verdict ? { checkedAfterwards: verdict.checked } : {}),
     gatewayCpuMs: perAnswer(diff(first.gateway, last.gateway)),
     subgraphsCpuMs: perAnswer(diff(first.subgraphs, last.subgraphs)),
     gatewayCore: share(diff(first.gateway, last.gateway)),

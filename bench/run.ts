@@ -1,7 +1,8 @@
 // `npm run bench`: our gateway against a stock @apollo/gateway and against the
 // subgraphs called directly, on the same subgraph processes and data. See
-// README.md, Performance. Flags: --quick, --merchants N, --rounds N, --ops 1,3,
-// --out FILE, --profile (a CPU profile of our gateway under operation 3, or the first of --ops),
+// README.md, Performance. Flags: --mode varied|cached|both (default both: varied
+// first), --quick, --merchants N, --rounds N, --ops 1,3, --out FILE,
+// --profile (a CPU profile of our gateway under operation 3, or the first of --ops, in the first mode),
 // --node-flags="..." (extra Node flags for our gateway, to try a setting),
 // --no-response-cache (our gateway with its response cache off).
 import { copyFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,12 +23,25 @@ import {
   type Gateway,
   type Subgraphs,
 } from './cluster';
-import { CLIENT_HEADERS } from './auth';
+import { PARTNERS } from './auth';
 import { drive, send, takeRequestNumber, type Load, type Sample, type Target } from './load';
-import { operations } from './operations';
-import { check, checkRateLimit, hasErrors, plan, VerificationError, type Plan } from './plan';
+import { operations, TRAFFICS, type Operation, type Traffic } from './operations';
+import { check, checkRateLimit, plan, VerificationError, type Capture, type Plan } from './plan';
+import { hasErrors } from './verify';
 import { summariseProfile } from './profile';
-import { evaluateTargets, markdownTable, medianOf, type Mode, type OperationResult, type Phase } from './report';
+import {
+  evaluateTargets,
+  markdownTable,
+  medianOf,
+  rssLine,
+  rssRounds,
+  subgraphCostLine,
+  subgraphCosts,
+  type ByTraffic,
+  type Mode,
+  type OperationResult,
+  type Phase,
+} from './report';
 import { ROOT } from '../test/processes';
 
 const RESULTS = join(ROOT, 'bench', 'results');
@@ -43,8 +57,14 @@ interface Settings {
   saturationConnections: number;
   /** Fewer connections at the fixed rate: autocannon sends each second's budget in a burst per connection. */
   fixedConnections: number;
+  /** Windows grow (up to maxWindowSeconds) until this many answers are in them: slow operations answer seconds after they are sent. */
+  saturationMinAnswers: number;
+  fixedMinAnswers: number;
+  maxWindowSeconds: number;
   /** The fixed rate is this share of the slower gateway's saturation throughput (ours', where stock cannot run the operation). */
   rateShare: number;
+  /** Varied traffic, cached traffic, or both (varied first). */
+  traffics: Traffic[];
   ops: string[] | null;
   out: string | null;
   profile: boolean;
@@ -66,6 +86,7 @@ function settings(argv: string[]): Settings {
       profile: { type: 'boolean', default: false },
       'node-flags': { type: 'string' },
       'no-response-cache': { type: 'boolean', default: false },
+      mode: { type: 'string', default: 'both' },
     },
   });
   const quick = values.quick ?? false;
@@ -73,6 +94,8 @@ function settings(argv: string[]): Settings {
   const rounds = Number(values.rounds ?? (quick ? 1 : 3));
   if (!Number.isInteger(merchants) || merchants < 100) throw new Error('--merchants must be a whole number of at least 100');
   if (!Number.isInteger(rounds) || rounds < 1) throw new Error('--rounds must be at least 1');
+  const mode = values.mode ?? 'both';
+  if (mode !== 'both' && !TRAFFICS.includes(mode as Traffic)) throw new Error('--mode must be varied, cached or both');
   return {
     quick,
     merchants,
@@ -84,7 +107,12 @@ function settings(argv: string[]): Settings {
     fixedSeconds: quick ? 0.25 : 2,
     saturationConnections: 50,
     fixedConnections: 10,
+    // Twice the connections at saturation: every connection's first answer, then a steady state.
+    saturationMinAnswers: quick ? 0 : 100,
+    fixedMinAnswers: quick ? 0 : 40,
+    maxWindowSeconds: 20,
     rateShare: 0.5,
+    traffics: mode === 'both' ? [...TRAFFICS] : [mode as Traffic],
     ops: values.ops ? values.ops.split(',') : null,
     out: values.out ?? null,
     profile: values.profile ?? false,
@@ -171,9 +199,10 @@ async function main(): Promise<void> {
 
 async function bench(s: Settings, runDir: string): Promise<boolean> {
   const started = Date.now();
-  const ops = operations(s.merchants).filter((op) => !s.ops || s.ops.includes(op.id) || (op.rateFrom && s.ops.includes(op.rateFrom)));
+  const wanted = (op: Operation) => !s.ops || s.ops.includes(op.id) || (op.rateFrom !== undefined && s.ops.includes(op.rateFrom));
+  const opsBy = new Map(s.traffics.map((traffic) => [traffic, operations(s.merchants, traffic).filter(wanted)]));
   console.log(
-    `Interop Graph bench: ${s.merchants.toLocaleString('en')} merchants, ${s.rounds} round(s), ` +
+    `Interop Graph bench: ${s.merchants.toLocaleString('en')} merchants, ${s.traffics.join(' then ')} traffic, ${s.rounds} round(s), ` +
       (pinning ? `gateway on core ${pinning.gateway}, subgraphs and load generator on core ${pinning.rest}` : 'not pinned (no taskset)'),
   );
   const subgraphs = await startSubgraphs(s.merchants, runDir);
@@ -182,11 +211,17 @@ async function bench(s: Settings, runDir: string): Promise<boolean> {
   const starting = Promise.all([startOurGateway(subgraphs.supergraphPath, runDir, { nodeFlags: s.nodeFlags, responseCache: s.responseCache }), startStockGateway(subgraphs.supergraphPath, runDir)]);
   starting.catch(() => {});
   const recorder = await startRecorder(subgraphs.urls);
-  const captured = new Map<string, { c: number; calls: SubgraphCall[] }>();
+  const captured = new Map<string, Capture[]>();
   try {
-    for (const op of ops.filter((o) => !o.directFrom)) {
-      const c = takeRequestNumber() % (op.pool ?? Number.MAX_SAFE_INTEGER);
-      captured.set(op.id, { c, calls: (await recorder.capture(op.body(c))).calls });
+    for (const [traffic, ops] of opsBy) {
+      for (const op of ops.filter((o) => !o.directFrom)) {
+        const variants: Capture[] = [];
+        for (let v = 0; v < (op.capturePool ?? 1); v += 1) {
+          const c = takeRequestNumber() % (op.pool ?? Number.MAX_SAFE_INTEGER);
+          variants.push({ c, calls: (await recorder.capture(op.body(c))).calls });
+        }
+        captured.set(`${traffic} ${op.id}`, variants);
+      }
     }
   } finally {
     await recorder.stop();
@@ -194,60 +229,47 @@ async function bench(s: Settings, runDir: string): Promise<boolean> {
   const [ours, stock] = await starting;
   const gateways = { ours, stock };
   await checkRateLimit(ours);
-  const plans: Plan[] = [];
-  for (const op of ops) plans.push(await plan(op, ours, stock, captured.get(op.id)));
-  const stockless = plans.filter((p) => p.notMeasured.stock).map((p) => `op ${p.op.id}`);
+  const plansBy = new Map<Traffic, Plan[]>();
+  for (const [traffic, ops] of opsBy) {
+    const plans: Plan[] = [];
+    for (const op of ops) plans.push(await plan(op, ours, stock, captured.get(`${traffic} ${op.id}`)));
+    plansBy.set(traffic, plans);
+  }
+  const stockless = [...new Set([...plansBy.values()].flat().filter((p) => p.notMeasured.stock).map((p) => `op ${p.op.id}`))];
+  const calls = [...captured].map(([key, variants]) => `${key} ${variants[0]!.calls.map((call) => `${call.subgraph}@${call.wave}`).join(' ')}${variants.length > 1 ? ` (${variants.length} variants)` : ''}`);
   console.log(
     `Ready in ${((Date.now() - started) / 1000).toFixed(0)} s. Every operation answers the same through both gateways` +
       (stockless.length ? ` (${stockless.join(', ')}: through ours only; the stock gateway is refused UNAUTHENTICATED)` : '') +
-      `; subgraph calls captured for direct replay: ${[...captured].map(([id, c]) => `op ${id} ${c.calls.map((call) => `${call.subgraph}@${call.wave}`).join(' ')}`).join(', ')}.`,
+      `; subgraph calls captured for direct replay: ${calls.join(', ')}.`,
   );
 
   // The subgraphs' first seconds under load (JIT, PGlite's caches) would otherwise land in round 1 of
   // whichever mode runs first: every operation's direct calls warm them, unmeasured.
-  for (const p of s.quick ? [] : plans) {
+  for (const p of s.quick ? [] : (plansBy.values().next().value ?? [])) {
     for (const target of p.direct?.targets ?? []) {
       const warming = await drive(target, { connections: s.saturationConnections, warmSeconds: 0, seconds: s.warmSeconds }, { subgraphs: subgraphs.procs });
       if (warming.errors) console.error(`op ${p.op.id} warming the subgraphs: ${warming.errors} errors; first: ${warming.firstMismatch}`);
     }
   }
 
-  const results: OperationResult[] = [];
-  const rates = new Map<string, number>();
-  for (const p of plans) {
-    const phases: Record<Mode, Phase> = { ours: { saturation: [], fixed: [] }, stock: { saturation: [], fixed: [] }, direct: { saturation: [], fixed: [] } };
-    const run = async (phase: keyof Phase, load: Load) => {
-      for (let round = 0; round < s.rounds; round += 1) {
-        for (const mode of MODES) {
-          const sample = await measure(p, mode, load, gateways, subgraphs);
-          if (sample) phases[mode][phase].push(sample);
-          if (sample?.errors) console.error(`op ${p.op.id} ${mode} ${phase}: ${sample.errors} errors; first: ${sample.firstMismatch}`);
-        }
-      }
-    };
-    await run('saturation', { connections: s.saturationConnections, warmSeconds: s.warmSeconds, seconds: s.saturationSeconds });
-    const median = (samples: Sample[]) => medianOf(samples.map((x) => x.rps));
-    const measured = [phases.ours.saturation, phases.stock.saturation].filter((samples) => samples.length);
-    const rate = (p.op.rateFrom && rates.get(p.op.rateFrom)) || Math.max(1, Math.floor(s.rateShare * Math.min(...measured.map(median))));
-    rates.set(p.op.id, rate);
-    // Warm from the saturation runs, and every second at the rate is like the first: no lead-in.
-    await run('fixed', { connections: s.fixedConnections, warmSeconds: 0, seconds: s.fixedSeconds, rate });
-    results.push({ id: p.op.id, title: p.op.title, rate, directFrom: p.op.directFrom ?? null, notMeasured: p.notMeasured, modes: phases });
-    console.log(`op ${p.op.id} done (${((Date.now() - started) / 1000).toFixed(0)} s)`);
-  }
-  for (const result of results) {
-    if (result.directFrom) result.modes.direct = results.find((r) => r.id === result.directFrom)?.modes.direct ?? result.modes.direct;
-  }
+  const byTraffic: ByTraffic = {};
+  for (const [traffic, plans] of plansBy) byTraffic[traffic] = await measureTraffic(traffic, plans, s, gateways, subgraphs, started);
 
   // Ours and the direct calls must never fail. The stock gateway's own failures (its fetcher now and
   // then reuses a keep-alive socket the subgraph is closing) are the baseline's, shown in its column.
-  const errorsOf = (mode: Mode) =>
+  const errorsOf = (results: readonly OperationResult[], mode: Mode) =>
     results.reduce((sum, r) => sum + (mode === 'direct' && r.directFrom ? 0 : [...r.modes[mode].saturation, ...r.modes[mode].fixed].reduce((e, x) => e + x.errors, 0)), 0);
-  const errors = { ours: errorsOf('ours'), stock: errorsOf('stock'), direct: errorsOf('direct') };
-  const targets = evaluateTargets(results, s.merchants);
-  const table = markdownTable(results);
+  const allResults = Object.values(byTraffic).flat();
+  const errors = { ours: errorsOf(allResults, 'ours'), stock: errorsOf(allResults, 'stock'), direct: errorsOf(allResults, 'direct') };
+  const targets = evaluateTargets(byTraffic, s.merchants);
+  const table = markdownTable(byTraffic);
   console.log(`\n${table}\n`);
   for (const target of targets) console.log(`${target.met === null ? 'n/a    ' : target.met ? 'met    ' : 'NOT MET'}  ${target.name}: ${target.detail}`);
+  if (byTraffic.varied) console.log(`\nvaried: subgraphs' CPU ms per request through ours: ${subgraphCostLine(byTraffic.varied)}`);
+  for (const [traffic, results] of Object.entries(byTraffic)) console.log(`${traffic}: ${rssLine(results)}`);
+  for (const result of allResults.filter((r) => r.repeatedVariants)) {
+    console.log(`op ${result.id}: ${result.repeatedVariants} requests more than its distinct variants, so some were repeated (fewer rounds or more merchants avoid it)`);
+  }
   console.log(
     errors.ours + errors.direct
       ? `\nFAILED: ${errors.ours} wrong or failed responses through our gateway, ${errors.direct} from the subgraphs directly (see above).`
@@ -263,20 +285,72 @@ async function bench(s: Settings, runDir: string): Promise<boolean> {
     pinning,
     merchants: s.merchants,
     quick: s.quick,
+    traffic: s.traffics,
     rounds: s.rounds,
     seconds: { warm: s.warmSeconds, saturation: s.saturationSeconds, fixed: s.fixedSeconds },
     connections: { saturation: s.saturationConnections, fixed: s.fixedConnections },
+    minAnswers: { saturation: s.saturationMinAnswers, fixed: s.fixedMinAnswers, withinSeconds: s.maxWindowSeconds },
     rateShare: s.rateShare,
+    partners: PARTNERS,
     ourNodeFlags: s.nodeFlags,
     ourResponseCache: s.responseCache,
     wallSeconds: Math.round((Date.now() - started) / 1000),
   };
+  const traffic = Object.fromEntries(
+    Object.entries(byTraffic).map(([name, results]) => [
+      name,
+      { errors: { ours: errorsOf(results, 'ours'), stock: errorsOf(results, 'stock'), direct: errorsOf(results, 'direct') }, subgraphCpuMs: subgraphCosts(results), rssRounds: rssRounds(results), operations: results },
+    ]),
+  );
   const out = s.out ?? join(RESULTS, `${meta.date.replace(/[:.]/g, '-')}-${s.merchants}${s.quick ? '-quick' : ''}.json`);
   mkdirSync(join(out, '..'), { recursive: true });
-  writeFileSync(out, JSON.stringify({ meta, errors, targets, table, operations: results }, null, 2) + '\n');
-  if (!s.out && !s.quick && !s.ops) copyFileSync(out, join(RESULTS, 'latest.json'));
+  writeFileSync(out, JSON.stringify({ meta, errors, targets, table, traffic }, null, 2) + '\n');
+  if (!s.out && !s.quick && !s.ops && s.traffics.length === TRAFFICS.length) copyFileSync(out, join(RESULTS, 'latest.json'));
   console.log(`Results: ${out} (${meta.wallSeconds} s)`);
   return errors.ours + errors.direct === 0;
+}
+
+/** Every operation of one kind of traffic, in interleaved rounds: saturation first, then the fixed rate. */
+async function measureTraffic(
+  traffic: Traffic,
+  plans: readonly Plan[],
+  s: Settings,
+  gateways: Record<Gateway['name'], Gateway>,
+  subgraphs: Subgraphs,
+  started: number,
+): Promise<OperationResult[]> {
+  const results: OperationResult[] = [];
+  const rates = new Map<string, number>();
+  for (const p of plans) {
+    const firstRequest = takeRequestNumber();
+    const phases: Record<Mode, Phase> = { ours: { saturation: [], fixed: [] }, stock: { saturation: [], fixed: [] }, direct: { saturation: [], fixed: [] } };
+    const run = async (phase: keyof Phase, load: Load) => {
+      for (let round = 0; round < s.rounds; round += 1) {
+        for (const mode of MODES) {
+          const sample = await measure(p, mode, load, gateways, subgraphs);
+          if (sample) phases[mode][phase].push(sample);
+          if (sample?.errors) console.error(`${traffic} op ${p.op.id} ${mode} ${phase}: ${sample.errors} errors; first: ${sample.firstMismatch}`);
+        }
+      }
+    };
+    const grow = (minAnswers: number) => ({ minAnswers, maxSeconds: s.maxWindowSeconds });
+    await run('saturation', { connections: s.saturationConnections, warmSeconds: s.warmSeconds, seconds: s.saturationSeconds, ...grow(s.saturationMinAnswers) });
+    const median = (samples: Sample[]) => medianOf(samples.map((x) => x.rps));
+    const measured = [phases.ours.saturation, phases.stock.saturation].filter((samples) => samples.length);
+    const rate = (p.op.rateFrom && rates.get(p.op.rateFrom)) || Math.max(1, Math.floor(s.rateShare * Math.min(...measured.map(median))));
+    rates.set(p.op.id, rate);
+    // Warm from the saturation runs, and every second at the rate is like the first: no lead-in.
+    await run('fixed', { connections: s.fixedConnections, warmSeconds: 0, seconds: s.fixedSeconds, rate, ...grow(s.fixedMinAnswers) });
+    // Request numbers taken by this operation through the gateways, every round: more than its variants means some repeated.
+    const sent = takeRequestNumber() - firstRequest;
+    const repeatedVariants = p.op.variants && sent > p.op.variants ? sent - p.op.variants : 0;
+    results.push({ id: p.op.id, title: p.op.title, rate, directFrom: p.op.directFrom ?? null, notMeasured: p.notMeasured, modes: phases, ...(repeatedVariants ? { repeatedVariants } : {}) });
+    console.log(`${traffic} op ${p.op.id} done (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+  }
+  for (const result of results) {
+    if (result.directFrom) result.modes.direct = results.find((r) => r.id === result.directFrom)?.modes.direct ?? result.modes.direct;
+  }
+  return results;
 }
 
 /** A CPU profile of our gateway while one operation (3, or the first of --ops) runs at saturation, summarised. */
@@ -286,19 +360,10 @@ async function profile(s: Settings, runDir: string): Promise<void> {
   const profDir = join(runDir, 'profile');
   const ours = await startOurGateway(subgraphs.supergraphPath, runDir, { nodeFlags: [...s.nodeFlags, '--cpu-prof', `--cpu-prof-dir=${profDir}`], responseCache: s.responseCache });
   const id = s.ops?.[0] ?? '3';
-  const op = operations(s.merchants).find((o) => o.id === id);
+  const traffic = s.traffics[0]!;
+  const op = operations(s.merchants, traffic).find((o) => o.id === id);
   if (!op) throw new Error(`no operation ${id}`);
-  // Operations that cycle through variants are checked against each variant's own answer.
-  const variants = op.pool ?? 1;
-  const answers: string[] = [];
-  for (let i = 0; i < variants; i += 1) {
-    const answer = await send(ours.url, op.body(i), CLIENT_HEADERS);
-    check(answer.status === 200 && !hasErrors(answer.text), `op ${id} answered ${answer.text.slice(0, 300)}`);
-    answers.push(answer.text);
-  }
-  // An operation with a token (op 4's alias) differs from the first answer by just that.
-  const expected = (i: number) => (op.token ? answers[0]!.replaceAll(op.token(0), op.token(i)) : answers[i % variants]!);
-  const target: Target = { url: ours.url, body: op.body, headers: () => CLIENT_HEADERS, expected };
+  const target: Target = { url: ours.url, body: op.body, headers: (_body, i) => op.headers(i), ...(await profileAnswers(op, ours.url)) };
   const watch = { gateway: ours.proc, subgraphs: subgraphs.procs };
   const micros = () => Number(process.hrtime.bigint() / 1000n);
   const from = micros();
@@ -313,11 +378,30 @@ async function profile(s: Settings, runDir: string): Promise<void> {
   copyFileSync(join(profDir, file), kept);
   const summary = summariseProfile(kept, 25, { from, to });
   const pct = (share: number) => `${(share * 100).toFixed(1)}%`;
-  console.log(`op ${id} through our gateway: ${sample.rps.toFixed(0)} req/s, ${sample.errors} errors, gateway core ${pct(sample.gatewayCore ?? 0)}`);
+  console.log(`${traffic} op ${id} through our gateway: ${sample.rps.toFixed(0)} req/s, ${sample.errors} errors, gateway core ${pct(sample.gatewayCore ?? 0)}`);
   console.log(`Profile: ${kept} (${(summary.total / 1000).toFixed(1)} s of gateway work, idle excluded)\n\nBy package:`);
   for (const cost of summary.areas) console.log(`  ${pct(cost.share).padStart(6)}  ${cost.name}`);
   console.log('\nBy function (self time):');
   for (const cost of summary.functions) console.log(`  ${pct(cost.share).padStart(6)}  ${cost.name}`);
+}
+
+/**
+ * How the profiled requests are checked, with no stock gateway running: a
+ * varied operation's answers against ours' own answer to the same request,
+ * asked again afterwards; the others against answers fetched before.
+ */
+async function profileAnswers(op: Operation, url: string): Promise<Pick<Target, 'expected' | 'reference'>> {
+  if (op.answerKey) return { reference: { name: 'our gateway', fetch: (i) => send(url, op.body(i), op.headers(i)), key: op.answerKey } };
+  // Operations that cycle through variants are checked against each variant's own answer.
+  const variants = op.pool ?? 1;
+  const answers: string[] = [];
+  for (let i = 0; i < variants; i += 1) {
+    const answer = await send(url, op.body(i), op.headers(i));
+    check(answer.status === 200 && !hasErrors(answer.text), `op ${op.id} answered ${answer.text.slice(0, 300)}`);
+    answers.push(answer.text);
+  }
+  // An operation with a token (op 4's alias) differs from the first answer by just that.
+  return { expected: (i) => (op.token ? answers[0]!.replaceAll(op.token(0), op.token(i)) : answers[i % variants]!) };
 }
 
 function gitCommit(): string | null {

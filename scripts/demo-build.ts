@@ -2,9 +2,10 @@
 // it is missing or older than its sources; `npm run build:demo [-- --out DIR]`
 // builds on demand (tests build into a folder of their own).
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, renameSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { isStale } from './freshness';
 
 export const WEB_DIR = join(__dirname, '..', 'web');
 export const DEMO_DIST = join(WEB_DIR, 'dist');
@@ -12,17 +13,8 @@ export const DEMO_DIST = join(WEB_DIR, 'dist');
 /** What the built files depend on; node_modules is left out, so a dependency upgrade needs `npm run build:demo`. */
 const SOURCES = ['index.html', 'vite.config.mts', 'package.json', 'src', 'public'].map((name) => join(WEB_DIR, name));
 
-function newestChange(path: string): number {
-  if (!existsSync(path)) return 0;
-  const stats = statSync(path);
-  if (!stats.isDirectory()) return stats.mtimeMs;
-  return readdirSync(path).reduce((newest, entry) => Math.max(newest, newestChange(join(path, entry))), stats.mtimeMs);
-}
-
 export function demoBuildIsStale(distDir = DEMO_DIST): boolean {
-  const index = join(distDir, 'index.html');
-  if (!existsSync(index)) return true;
-  return Math.max(...SOURCES.map(newestChange)) > statSync(index).mtimeMs;
+  return isStale(join(distDir, 'index.html'), SOURCES);
 }
 
 /** Builds the app for /demo/ into `outDir`, replacing what is there. */
@@ -51,12 +43,18 @@ function buildDemoInChild(outDir: string, env: NodeJS.ProcessEnv): Promise<void>
   });
 }
 
-/**
- * Rebuilds web/dist when stale. The build goes to a folder beside it and is
- * swapped in whole, so a gateway already serving web/dist never sees half a build.
- */
+/** Rebuilds web/dist when stale; true when it built. */
 export async function buildDemoIfStale(env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
   if (!demoBuildIsStale()) return false;
+  await rebuildDemo(env);
+  return true;
+}
+
+/**
+ * Builds web/dist. The build goes to a folder beside it and is swapped in
+ * whole, so a gateway already serving web/dist never sees half a build.
+ */
+export async function rebuildDemo(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const fresh = `${DEMO_DIST}.${process.pid}.new`;
   const old = `${DEMO_DIST}.${process.pid}.old`;
   try {
@@ -67,7 +65,6 @@ export async function buildDemoIfStale(env: NodeJS.ProcessEnv = process.env): Pr
     rmSync(fresh, { recursive: true, force: true });
     rmSync(old, { recursive: true, force: true });
   }
-  return true;
 }
 
 if (require.main === module) {

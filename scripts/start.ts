@@ -4,16 +4,24 @@
 // answers, and prints the URLs. Once the graph is ready, a child that dies is
 // restarted with back-off while the rest keeps serving. Ctrl-C or SIGTERM
 // stops every process it started.
+//
+// `npm run start:prod` (--built) runs the same graph from the production build
+// instead: each service with plain node from its dist/main.js, and the demo
+// from web/dist as `npm run build` left it. It refuses a build older than the
+// sources rather than serve stale code.
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { DEFAULT_PORTS, port, readConfig, readServiceConfig, z, type SubgraphName } from '@interop/kit';
 import { composeSupergraph, readSupergraphConfig } from '../gateway/src/composition';
 import { DEFAULT_DEMO_API_KEY } from '../gateway/src/demo';
 import { buildDemoIfStale, DEMO_DIST } from './demo-build';
+import { builtEntry, servicesBuildIsStale, sourceEntry, type ServiceName } from './service-build';
 import { Supervisor } from './supervisor';
 
 const root = join(__dirname, '..');
 const READY_TIMEOUT_MS = 120_000;
+const { built } = parseArgs({ options: { built: { type: 'boolean', default: false } } }).values;
 
 // The environment as the user gave it, taken before any tool runs in this
 // process: every child gets this copy, never what a build tool set since.
@@ -34,6 +42,10 @@ function composeIfStale(): void {
 
 /** Builds web/dist when its sources changed; the graph starts without /demo when the build fails. */
 async function demoBuilt(): Promise<boolean> {
+  if (built) {
+    if (!existsSync(join(DEMO_DIST, 'index.html'))) console.error('web/dist has no build (npm run build), so /demo is off.');
+    return existsSync(join(DEMO_DIST, 'index.html'));
+  }
   try {
     if (await buildDemoIfStale(launchEnv)) console.log('Built the demo web app into web/dist.');
     return true;
@@ -43,8 +55,9 @@ async function demoBuilt(): Promise<boolean> {
   }
 }
 
-function startService(name: string, entry: string, args: string[], healthUrl: string, env: NodeJS.ProcessEnv = launchEnv): void {
-  supervisor.start({ name, args: ['--import', 'tsx', join(root, entry), ...args], healthUrl, env, cwd: root });
+function startService(name: ServiceName, args: string[], healthUrl: string, env: NodeJS.ProcessEnv = launchEnv): void {
+  const entry = built ? [builtEntry(name)] : ['--import', 'tsx', sourceEntry(name)];
+  supervisor.start({ name, args: [...entry, ...args], healthUrl, env, cwd: root });
 }
 
 async function stopAll(exitCode: number): Promise<void> {
@@ -63,6 +76,7 @@ async function main(): Promise<void> {
       DEMO_API_KEY: z.preprocess((value) => (value === '' ? undefined : value), z.string().default(DEFAULT_DEMO_API_KEY)),
     }),
   );
+  if (built && servicesBuildIsStale()) throw new Error('The services\' build is missing or older than their sources: run npm run build first.');
   composeIfStale();
   // The build runs while the subgraphs start; only the gateway waits for it.
   const demo = demoBuilt();
@@ -70,15 +84,14 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void stopAll(0));
 
   const subgraphs: SubgraphName[] = ['commerce', 'payments', 'merchants'];
-  for (const name of subgraphs) startService(name, `subgraphs/${name}/src/main.ts`, [], `http://127.0.0.1:${services.port(name)}/health`);
-  startService('wallet', 'wallet/src/main.ts', [], `http://127.0.0.1:${services.WALLET_PORT}/health`);
+  for (const name of subgraphs) startService(name, [], `http://127.0.0.1:${services.port(name)}/health`);
+  startService('wallet', [], `http://127.0.0.1:${services.WALLET_PORT}/health`);
   await Promise.all([...subgraphs, 'wallet'].map((name) => supervisor.waitUntilHealthy(name, READY_TIMEOUT_MS)));
 
   const routes = subgraphs.flatMap((name) => ['--subgraph-url', `${name}=${services.peerUrl(name)}`]);
   const withDemo = await demo;
   startService(
     'gateway',
-    'gateway/src/main.ts',
     ['--supergraph', join(root, 'supergraph.graphql'), '--port', String(GATEWAY_PORT), ...routes, ...(withDemo ? ['--demo', DEMO_DIST] : [])],
     `http://127.0.0.1:${GATEWAY_PORT}/health`,
     // The demo sends this key with every request; the environment keeps it off the process list.

@@ -8,7 +8,7 @@ import { Backoff } from '@interop/kit';
 
 export interface ServiceSpec {
   name: string;
-  /** Node arguments: the entry point under tsx and its own arguments. */
+  /** Node arguments: the entry point (under tsx, or built JavaScript) and its own arguments. */
   args: string[];
   healthUrl: string;
   env: NodeJS.ProcessEnv;

@@ -4,7 +4,7 @@
 // sealed over the exact body sent, and every failure named (timeout,
 // unreachable) for the client's error. Writes are never retried or shared.
 // Both the plan executor and @apollo/gateway's data sources send through it.
-import { Pool } from 'undici';
+import { errors, Pool } from 'undici';
 import { IDENTITY_HEADER, sealIdentity } from '@interop/kit';
 import type { GatewayMetrics } from './metrics';
 
@@ -96,7 +96,9 @@ export class SubgraphTransport {
 
   private async attempt(request: SubgraphSend): Promise<SubgraphReply> {
     const started = performance.now();
-    const signal = AbortSignal.timeout(this.options.timeoutMs);
+    // undici's own timers (no AbortSignal and timer of our own per request): the wait for the answer's
+    // headers, then for each part of its body, each bounded by the subgraph's timeout.
+    const timeout = this.options.timeoutMs;
     try {
       const response = await this.pool.request({
         path: this.path,
@@ -107,13 +109,14 @@ export class SubgraphTransport {
           [IDENTITY_HEADER]: sealIdentity(this.options.signingSecret, request.claims, request.body),
         },
         body: request.body,
-        signal,
+        headersTimeout: timeout,
+        bodyTimeout: timeout,
       });
       const body = await response.body.text();
       this.observe(response.statusCode >= 200 && response.statusCode < 300 ? 'ok' : 'status', started);
       return { status: response.statusCode, headers: response.headers, body };
     } catch (error) {
-      const failure: FetchFailure = signal.aborted ? 'timeout' : 'unreachable';
+      const failure: FetchFailure = error instanceof errors.HeadersTimeoutError || error instanceof errors.BodyTimeoutError ? 'timeout' : 'unreachable';
       this.observe(failure, started);
       this.options.metrics?.fetchFailures.inc({ subgraph: this.subgraph, reason: failure });
       throw new SubgraphFetchError(this.subgraph, failure, error);
