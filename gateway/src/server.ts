@@ -102,6 +102,8 @@ export interface GatewayParts {
   subgraphs: Map<string, SubgraphProbe>;
   /** The API schema being served, once loaded (subscriptions are checked against it). */
   apiSchema: () => GraphQLSchema | undefined;
+  /** Closes the subgraphs' connection pools, once nothing is in flight. */
+  closeTransports(): Promise<void>;
 }
 
 export function createGatewayApollo(options: GatewayOptions, responseCache: ResponseCache | null = null): GatewayParts {
@@ -188,7 +190,10 @@ export function createGatewayApollo(options: GatewayOptions, responseCache: Resp
       }),
     ],
   });
-  return { apollo, metrics, subgraphs, apiSchema: () => apiSchema };
+  const closeTransports = async () => {
+    await Promise.all([...transports.values()].map((transport) => transport.close()));
+  };
+  return { apollo, metrics, subgraphs, apiSchema: () => apiSchema, closeTransports };
 }
 
 export interface StartGatewayOptions extends GatewayOptions {
@@ -209,7 +214,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const metrics = options.metrics ?? new GatewayMetrics();
   const cacheSettings = options.responseCache ?? DEFAULT_RESPONSE_CACHE;
   const responseCache = cacheSettings.enabled ? await ResponseCache.open(cacheSettings, { redisUrl: options.redisUrl, keyPrefix: options.responseCacheKeyPrefix, logger, metrics }) : null;
-  const { apollo, subgraphs, apiSchema } = createGatewayApollo({ ...options, logger, metrics }, responseCache);
+  const { apollo, subgraphs, apiSchema, closeTransports } = createGatewayApollo({ ...options, logger, metrics }, responseCache);
   const factChanges =
     responseCache &&
     invalidateOnFactChanges(responseCache, options.factEvents ?? {}, { merchantsUrl: () => subgraphs.get('merchants')?.url, secret: options.signingSecret }, logger);
@@ -289,6 +294,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     return caller;
   }
   async function release(): Promise<void> {
+    await closeTransports();
     await factChanges?.close();
     await responseCache?.close();
     await limiter?.close();

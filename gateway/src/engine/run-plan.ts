@@ -127,7 +127,13 @@ async function entityFetch(fetch: FetchProgram, path: readonly string[], data: J
   if (answer.errors?.length) {
     const paths = entityPaths(data, path);
     addErrors(answer, fetch, (errorPath) => {
-      if (errorPath[0] !== '_entities' || typeof errorPath[1] !== 'number') return [[...path, ...errorPath]];
+      if (errorPath[0] !== '_entities') return [[...path, ...errorPath]];
+      // An error for the whole `_entities` field (a resolver that failed the list) holds for every entity at the
+      // Flatten path: it is reported once, without a path, and explains the nulls it leaves there.
+      if (typeof errorPath[1] !== 'number') {
+        run.failedPaths.push(path);
+        return [];
+      }
       // One error per place that holds the entity: each of those fields is null for its own reason.
       const holders: Path[] = [];
       for (let i = 0; i < entities.length; i += 1) if (sentFor[i] === errorPath[1]) holders.push([...(paths[i] ?? []), ...errorPath.slice(2)]);
