@@ -68,12 +68,15 @@ test('50 merchants across three subgraphs cost one store call per lookup kind pe
   expect(new Set(spies.platformsByIds.mock.calls[1]?.[0]).size).toBe(spies.platformsByIds.mock.calls[1]?.[0].length);
 });
 
-test('checkoutOptions for 20 merchants in one request ask each owner once, not 20 times', async () => {
-  const spy = jest.spyOn(SubgraphClient.prototype, 'request');
+test('checkoutOptions for 20 merchants in one request ask each owner once at most, not 20 times', async () => {
+  const spy = jest.spyOn(SubgraphClient.prototype, 'ask');
   const ids = Array.from({ length: 20 }, (_, i) => `m${String(i + 1).padStart(7, '0')}`);
   const aliases = ids.map((id, i) => `m${i}: checkoutOptions(platformId: "taobao", merchantId: "${id}") { tool { id } }`);
   const response = await graph.query(`{ ${aliases.join('\n')} }`);
   expect(response.errors).toBeUndefined();
-  expect(spy.mock.contexts.map((client) => (client as SubgraphClient).name).sort()).toEqual(['commerce', 'merchants']);
+  const asked = spy.mock.contexts.map((client) => (client as SubgraphClient).name);
+  // Commerce's rules may already be held from an earlier checkout (for as long as commerce says they stay true).
+  expect(asked.filter((name) => name === 'merchants')).toHaveLength(1);
+  expect(asked.filter((name) => name === 'commerce').length).toBeLessThanOrEqual(1);
   spy.mockRestore();
 });
