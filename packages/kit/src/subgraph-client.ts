@@ -28,16 +28,7 @@ export class SubgraphClient {
   }
 
   async request<TData>(query: string, variables: Record<string, unknown> = {}): Promise<TData> {
-    return (await this.ask<TData>(query, variables)).data;
-  }
-
-  /**
-   * The data, and how long the owner says it stays true: the `max-age` of
-   * its Cache-Control header (its schema's cache hints), 0 without one.
-   */
-  async ask<TData>(query: string, variables: Record<string, unknown> = {}): Promise<{ data: TData; maxAgeSeconds: number }> {
     let payload: { data?: TData | null; errors?: unknown[] };
-    let cacheControl: string | undefined;
     try {
       const url = typeof this.options.url === 'string' ? this.options.url : this.options.url();
       const body = JSON.stringify({ query, variables });
@@ -48,16 +39,15 @@ export class SubgraphClient {
         body,
         timeoutMs: this.options.timeoutMs,
       });
-      if (response.status !== 200) throw new Error(`HTTP ${response.status}`);
+      if (response.status < 200 || response.status >= 300) throw new Error(`HTTP ${response.status}`);
       payload = JSON.parse(response.text) as typeof payload;
-      cacheControl = response.headers['cache-control'];
     } catch (error) {
       throw dependencyUnavailable(this.options.name, error);
     }
     if (payload.errors?.length || !payload.data) {
       throw dependencyUnavailable(this.options.name, new Error(JSON.stringify(payload.errors)));
     }
-    return { data: payload.data, maxAgeSeconds: maxAgeOf(cacheControl) };
+    return payload.data;
   }
 
   /**
@@ -71,30 +61,13 @@ export class SubgraphClient {
     selection: string,
     variables: Readonly<Record<string, { type: string; value: unknown }>> = {},
   ): Promise<(TEntity | null)[]> {
-    return (await this.entitiesWithMaxAge<TEntity>(typename, representations, selection, variables)).entities;
-  }
-
-  /** `entities`, with how long the owner says they stay true (see `ask`). */
-  async entitiesWithMaxAge<TEntity>(
-    typename: string,
-    representations: readonly EntityRepresentation[],
-    selection: string,
-    variables: Readonly<Record<string, { type: string; value: unknown }>> = {},
-  ): Promise<{ entities: (TEntity | null)[]; maxAgeSeconds: number }> {
-    if (representations.length === 0) return { entities: [], maxAgeSeconds: 0 };
+    if (representations.length === 0) return [];
     const declarations = Object.entries(variables).map(([name, { type }]) => `, $${name}: ${type}`).join('');
     const values = Object.fromEntries(Object.entries(variables).map(([name, { value }]) => [name, value]));
-    const { data, maxAgeSeconds } = await this.ask<{ _entities: (TEntity | null)[] }>(
+    const data = await this.request<{ _entities: (TEntity | null)[] }>(
       `query($representations: [_Any!]!${declarations}) { _entities(representations: $representations) { ... on ${typename} { ${selection} } } }`,
       { ...values, representations },
     );
-    return { entities: data._entities, maxAgeSeconds };
+    return data._entities;
   }
-}
-
-/** The `max-age` of a Cache-Control header; 0 when there is none or the answer must not be stored. */
-export function maxAgeOf(cacheControl: string | undefined): number {
-  if (!cacheControl || /(^|,)\s*no-store\s*(,|$)/i.test(cacheControl)) return 0;
-  const match = /(?:^|,)\s*max-age=(\d+)\s*(?:,|$)/i.exec(cacheControl);
-  return match?.[1] ? Number(match[1]) : 0;
 }

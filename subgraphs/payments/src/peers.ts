@@ -1,11 +1,6 @@
 // The facts payments needs from the subgraphs that own them, asked for over
 // HTTP. The selections mirror the @requires on Storefront.paymentOptions, so a
 // root-field answer and a federated one feed the checkout rule the same input.
-// A platform's rules change only with a release of commerce: they are kept for
-// as long as commerce's answer says they stay true (its cache hints, the same
-// time the gateway's response cache keeps them), so a checkout asks commerce
-// once every few minutes, not once a request. A merchant's facts change with
-// every opt-in, and are asked fresh every time.
 import DataLoader from 'dataloader';
 import { badUserInput, type SubgraphClient } from '@interop/kit';
 import type { AcceptanceFacts, StorefrontFacts } from '@interop/domain';
@@ -38,10 +33,9 @@ interface MerchantOnPlatform {
 
 export class PeerFacts {
   // Calls in one tick, from one request or many, share one request per owner.
+  // No cache: facts are asked fresh for every call.
   private readonly platforms = new DataLoader((ids: readonly string[]) => this.fetchPlatforms(ids), { cache: false });
   private readonly storefronts = new DataLoader((keys: readonly StorefrontKey[]) => this.fetchStorefronts(keys), { cache: false });
-  /** Platforms commerce knows, until the time its answer gave them; unknown ids are never kept, so this holds commerce's few platforms at most. */
-  private readonly keptPlatforms = new Map<string, { platform: PlatformEntity; until: number }>();
 
   constructor(
     private readonly commerce: SubgraphClient,
@@ -54,7 +48,7 @@ export class PeerFacts {
    * input, e.g. `input.` for `input.platformId`.
    */
   async checkoutFacts(platformId: string, merchantId: string, argumentPrefix = ''): Promise<CheckoutFacts> {
-    const [platform, found] = await Promise.all([this.platform(platformId), this.storefronts.load({ merchantId, platformId })]);
+    const [platform, found] = await Promise.all([this.platforms.load(platformId), this.storefronts.load({ merchantId, platformId })]);
     if (!platform) throw badUserInput(`${argumentPrefix}platformId`, `No platform has id ${platformId}.`);
     if (!found.merchant) throw badUserInput(`${argumentPrefix}merchantId`, `No merchant has id ${merchantId}.`);
     return {
@@ -65,22 +59,15 @@ export class PeerFacts {
     };
   }
 
-  private platform(id: string): Promise<PlatformEntity | null> {
-    const kept = this.keptPlatforms.get(id);
-    return kept && kept.until > Date.now() ? Promise.resolve(kept.platform) : this.platforms.load(id);
-  }
-
   /** Each platform once per batch, however many calls asked for it. */
   private async fetchPlatforms(ids: readonly string[]): Promise<(PlatformEntity | null)[]> {
     const unique = [...new Set(ids)];
-    const { entities, maxAgeSeconds } = await this.commerce.entitiesWithMaxAge<PlatformEntity>(
+    const entities = await this.commerce.entities<PlatformEntity>(
       'Platform',
       unique.map((id) => ({ __typename: 'Platform', id })),
       'acceptedPaymentTools { tool { id } status requiresMerchantOptIn checkoutRank }',
     );
-    const until = Date.now() + maxAgeSeconds * 1000;
     const byId = new Map(unique.map((id, index) => [id, entities[index] ?? null]));
-    for (const [id, platform] of byId) if (platform && maxAgeSeconds > 0) this.keptPlatforms.set(id, { platform, until });
     return ids.map((id) => byId.get(id) ?? null);
   }
 

@@ -271,9 +271,9 @@ describe('root queries', () => {
 
     test('one peer failing fails the answer and names that peer', async () => {
       // Commerce answers; the merchants client keeps its real behaviour against the closed port.
-      const real = SubgraphClient.prototype.entitiesWithMaxAge;
-      jest.spyOn(SubgraphClient.prototype, 'entitiesWithMaxAge').mockImplementation(function (this: SubgraphClient, ...args: Parameters<typeof real>) {
-        if (this.name === 'commerce') return Promise.resolve({ entities: [{ acceptedPaymentTools: [] }], maxAgeSeconds: 0 });
+      const real = SubgraphClient.prototype.entities;
+      jest.spyOn(SubgraphClient.prototype, 'entities').mockImplementation(function (this: SubgraphClient, ...args: Parameters<typeof real>) {
+        if (this.name === 'commerce') return Promise.resolve([{ acceptedPaymentTools: [] }]);
         return real.apply(this, args);
       });
       const result = await run(CHECKOUT, { platformId: 'taobao', merchantId: 'm0000001' });
@@ -289,7 +289,7 @@ describe('root queries', () => {
 
       function answer(facts: Facts) {
         asked = [];
-        jest.spyOn(SubgraphClient.prototype, 'entitiesWithMaxAge').mockImplementation(async function (
+        jest.spyOn(SubgraphClient.prototype, 'entities').mockImplementation(async function (
           this: SubgraphClient,
           typename: string,
           representations: readonly EntityRepresentation[],
@@ -297,7 +297,7 @@ describe('root queries', () => {
           variables?: unknown,
         ) {
           asked.push({ peer: this.name, typename, representations, variables });
-          return { entities: representations.map(() => facts.platform), maxAgeSeconds: 0 };
+          return representations.map(() => facts.platform);
         });
         // Merchants is asked for the merchant and its storefront in one mixed `_entities` call.
         jest.spyOn(SubgraphClient.prototype, 'request').mockImplementation(async function (this: SubgraphClient, _query: string, variables?: Record<string, unknown>) {
