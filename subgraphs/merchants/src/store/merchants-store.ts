@@ -189,7 +189,13 @@ export class MerchantsStore {
   async listMerchants(filter: MerchantFilter, page: PageRequest): Promise<MerchantRow[]> {
     const query = new FilteredMerchants(filter);
     const key = filter.platformId === undefined ? 'm.seq' : 's.merchant_seq';
-    if (page.afterKey !== null) query.where((p) => `${key} > ${p(page.afterKey)}`);
+    if (page.afterKey !== null) {
+      const after = page.afterKey;
+      query.where((p) => `${key} > ${p(after)}`);
+      // The same bound on the merchant side: the planner joins the two in key
+      // order, and without it walks every merchant before the cursor.
+      if (key !== 'm.seq') query.where((p) => `m.seq > ${p(after)}`);
+    }
     return this.db.query<MerchantRow>(
       `SELECT ${MERCHANT_COLUMNS} ${query.sql()} ORDER BY ${key} LIMIT ${query.param(page.first + 1)}`,
       query.params,
