@@ -2,6 +2,7 @@
 // timeout. Any failure (refused, slow, non-200, GraphQL errors) becomes
 // DEPENDENCY_UNAVAILABLE, so callers fail closed instead of guessing.
 import { dependencyUnavailable } from './errors';
+import { httpRequest } from './http-request';
 import { IDENTITY_HEADER, serviceCaller, signIdentity } from './identity';
 
 export interface SubgraphClientOptions {
@@ -32,14 +33,14 @@ export class SubgraphClient {
       const url = typeof this.options.url === 'string' ? this.options.url : this.options.url();
       const body = JSON.stringify({ query, variables });
       const identity = signIdentity(this.options.from.signingSecret, serviceCaller(this.options.from.name), this.options.name, body);
-      const response = await fetch(url, {
+      const response = await httpRequest(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: identity },
         body,
-        signal: AbortSignal.timeout(this.options.timeoutMs),
+        timeoutMs: this.options.timeoutMs,
       });
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      payload = (await response.json()) as typeof payload;
+      if (response.status < 200 || response.status >= 300) throw new Error(`HTTP ${response.status}`);
+      payload = JSON.parse(response.text) as typeof payload;
     } catch (error) {
       throw dependencyUnavailable(this.options.name, error);
     }

@@ -1,20 +1,40 @@
 // Per-request DataLoaders over the merchants store: a page of 50 merchants
-// costs one query per kind of lookup, not 50.
+// costs one query per kind of lookup, not 50. What one statement already
+// read is primed into the loader that would otherwise ask for it again: the
+// merchants of a page (`primeMerchants`), and the tools each storefront
+// read has opted into.
 import DataLoader from 'dataloader';
 import type { MerchantsStore } from './store/merchants-store';
-import type { EnrolmentKey, StorefrontRow } from './store/types';
+import type { EnrolmentKey, MerchantRow, StorefrontRow } from './store/types';
 
 export function createLoaders(store: MerchantsStore) {
+  const merchant = new DataLoader((ids: readonly string[]) => store.merchantsByIds(ids));
+  const enrolledToolIds = new DataLoader((storefronts: readonly StorefrontRow[]) => store.enrolledToolIds(storefronts), {
+    cacheKeyFn: (storefront) => storefront.id,
+  });
+  const primeEnrolled = (storefront: StorefrontRow | null) => {
+    if (storefront) enrolledToolIds.prime(storefront, [...storefront.enrolledToolIds]);
+  };
   return {
-    merchant: new DataLoader((ids: readonly string[]) => store.merchantsByIds(ids)),
-    storefrontsByMerchant: new DataLoader((ids: readonly string[]) => store.storefrontsByMerchantIds(ids)),
+    merchant,
+    /** Rows a page or search already read, so their storefronts' `merchant` asks nothing more. */
+    primeMerchants(rows: readonly MerchantRow[]) {
+      for (const row of rows) merchant.prime(row.id, row);
+    },
+    storefrontsByMerchant: new DataLoader(async (ids: readonly string[]) => {
+      const groups = await store.storefrontsByMerchantIds(ids);
+      for (const group of groups) group.forEach(primeEnrolled);
+      return groups;
+    }),
     storefront: new DataLoader(
-      (keys: readonly { merchantId: string; platformId: string }[]) => store.storefrontsByKeys(keys),
+      async (keys: readonly { merchantId: string; platformId: string }[]) => {
+        const storefronts = await store.storefrontsByKeys(keys);
+        storefronts.forEach(primeEnrolled);
+        return storefronts;
+      },
       { cacheKeyFn: (key) => `${key.merchantId}:${key.platformId}` },
     ),
-    enrolledToolIds: new DataLoader((storefronts: readonly StorefrontRow[]) => store.enrolledToolIds(storefronts), {
-      cacheKeyFn: (storefront) => storefront.id,
-    }),
+    enrolledToolIds,
     enrolments: new DataLoader((storefronts: readonly StorefrontRow[]) => store.enrolmentsByStorefronts(storefronts), {
       cacheKeyFn: (storefront) => storefront.id,
     }),

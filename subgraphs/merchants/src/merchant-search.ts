@@ -15,7 +15,7 @@ export interface MerchantSearch {
   checkPlatform: boolean;
 }
 
-export async function searchMerchants(search: MerchantSearch, { store, peers }: MerchantsContext): Promise<MerchantConnectionRow> {
+export async function searchMerchants(search: MerchantSearch, { store, peers, loaders }: MerchantsContext): Promise<MerchantConnectionRow> {
   const page = pageRequest(search.first, search.after);
   const platformId = search.platformId ?? undefined;
   const toolId = search.acceptsToolId ?? undefined;
@@ -25,5 +25,6 @@ export async function searchMerchants(search: MerchantSearch, { store, peers }: 
   ]);
   const filter: MerchantFilter = { platformId, accepts };
   const rows = await store.listMerchants(filter, page);
+  loaders.primeMerchants(rows);
   return { ...toPage(rows, page, (row) => row.seq), totalCount: () => store.countMerchants(filter) };
 }

@@ -1,7 +1,7 @@
 // The merchants DataLoaders over the SQL store: one query per lookup kind per
 // tick, answers in key order with null (or []) for a missing key, repeated keys
 // from the cache; and 50 merchant entities cost one query per kind.
-import { createLogger, createSubgraphApollo } from '@interop/kit';
+import { createLogger, createSubgraphApollo, encodeCursor } from '@interop/kit';
 import { openTestMerchantsStore } from '../../../../test/harness';
 import { PARTNER_A, TEST_TRUST } from '../../../../test/identities';
 import { dataOf, execute } from '../../../../test/operation';
@@ -102,7 +102,7 @@ describe('enrolledToolIds', () => {
     const rows = (await store.storefrontsByMerchantIds([optedIn?.id ?? '', 'm0000002', 'm0000001'])).flat();
     const taobao = rows.find((row) => row.id === `${optedIn?.id}:taobao`);
     if (!taobao) throw new Error('expected an opted-in Taobao storefront');
-    const unknown: StorefrontRow = { id: 'nope:taobao', merchantSeq: 999_999, merchantId: 'nope', platformId: 'taobao', openedOn: '2020-01-01' };
+    const unknown: StorefrontRow = { id: 'nope:taobao', merchantSeq: 999_999, merchantId: 'nope', platformId: 'taobao', openedOn: '2020-01-01', enrolledToolIds: [] };
     const spy = jest.spyOn(store, 'enrolledToolIds');
     const loaders = createLoaders(store);
     const keys = [...rows, unknown];
@@ -124,7 +124,18 @@ describe('through the resolvers', () => {
     await server.stop();
   });
 
-  test('_entities for 50 merchants with storefronts, enrolments and merchants costs one query per kind', async () => {
+  /** Counts the SQL statements the store sends while `work` runs. */
+  async function statements<T>(work: () => Promise<T>): Promise<{ result: T; sql: string[] }> {
+    const spy = jest.spyOn(store.db, 'query');
+    try {
+      const result = await work();
+      return { result, sql: spy.mock.calls.map(([sql]) => sql) };
+    } finally {
+      spy.mockRestore();
+    }
+  }
+
+  test('_entities for 50 merchants with storefronts, enrolments and merchants costs one statement per batch, and none for what a batch already read', async () => {
     const spies = {
       merchantsByIds: jest.spyOn(store, 'merchantsByIds'),
       storefrontsByMerchantIds: jest.spyOn(store, 'storefrontsByMerchantIds'),
@@ -132,15 +143,17 @@ describe('through the resolvers', () => {
       storefrontsByKeys: jest.spyOn(store, 'storefrontsByKeys'),
     };
     const ids = Array.from({ length: 50 }, (_, index) => `m${String(index + 1).padStart(7, '0')}`);
-    const result = await execute<{ _entities: { id: string; storefronts: { enrolledTools: { id: string }[]; merchant: { status: string } }[] }[] }, MerchantsContext>(
-      server,
-      createContext(store, peers, PARTNER_A.caller),
-      /* GraphQL */ `query ($representations: [_Any!]!) {
-        _entities(representations: $representations) {
-          ... on Merchant { id storefronts { enrolledTools { id } merchant { status } } }
-        }
-      }`,
-      { representations: ids.map((id) => ({ __typename: 'Merchant', id })) },
+    const { result, sql } = await statements(() =>
+      execute<{ _entities: { id: string; storefronts: { enrolledTools: { id: string }[]; merchant: { status: string } }[] }[] }, MerchantsContext>(
+        server,
+        createContext(store, peers, PARTNER_A.caller),
+        /* GraphQL */ `query ($representations: [_Any!]!) {
+          _entities(representations: $representations) {
+            ... on Merchant { id storefronts { enrolledTools { id } merchant { status } } }
+          }
+        }`,
+        { representations: ids.map((id) => ({ __typename: 'Merchant', id })) },
+      ),
     );
     const merchants = dataOf(result)._entities;
     expect(merchants.map((merchant) => merchant.id)).toEqual(ids);
@@ -150,8 +163,44 @@ describe('through the resolvers', () => {
 
     expect(spies.merchantsByIds.mock.calls).toEqual([[ids]]);
     expect(spies.storefrontsByMerchantIds.mock.calls).toEqual([[ids]]);
-    expect(spies.enrolledToolIds.mock.calls).toHaveLength(1);
-    expect(spies.enrolledToolIds.mock.calls[0]?.[0]).toHaveLength(storefronts.length);
+    // Each storefront came with the tools it opted into.
+    expect(spies.enrolledToolIds).not.toHaveBeenCalled();
     expect(spies.storefrontsByKeys).not.toHaveBeenCalled();
+    expect(sql).toHaveLength(2);
+  });
+
+  test('a page of 50 merchants with their storefronts, merchants and opt-ins is two statements: the page and its storefronts', async () => {
+    const { result, sql } = await statements(() =>
+      execute<{ _entities: { merchants: { edges: { node: { storefronts: { merchant: { status: string; eligible: boolean }; enrolledTools: { id: string }[] }[] } }[] } }[] }, MerchantsContext>(
+        server,
+        createContext(store, peers, PARTNER_A.caller),
+        /* GraphQL */ `query ($representations: [_Any!]!, $after: String) {
+          _entities(representations: $representations) {
+            ... on Platform { merchants(first: 50, after: $after) { edges { node {
+              storefronts { __typename id platform { __typename id } merchant { status eligible } enrolledTools { id } } } } } }
+          }
+        }`,
+        { representations: [{ __typename: 'Platform', id: 'taobao' }], after: encodeCursor(3) },
+      ),
+    );
+    const storefronts = dataOf(result)._entities[0]?.merchants.edges.flatMap((edge) => edge.node.storefronts) ?? [];
+    expect(storefronts.length).toBeGreaterThan(50);
+    expect(storefronts.every((storefront) => storefront.merchant.status !== undefined)).toBe(true);
+    expect(sql).toHaveLength(2);
+  });
+
+  test('a merchant and its storefront, as payments asks for a checkout, are two statements', async () => {
+    const { result, sql } = await statements(() =>
+      execute<{ _entities: ({ status: string } | { enrolledTools: { id: string }[] })[] }, MerchantsContext>(
+        server,
+        createContext(store, peers, PARTNER_A.caller),
+        /* GraphQL */ `query ($representations: [_Any!]!) {
+          _entities(representations: $representations) { ... on Merchant { status eligible } ... on Storefront { enrolledTools { id } } }
+        }`,
+        { representations: [{ __typename: 'Merchant', id: 'm0000002' }, { __typename: 'Storefront', id: 'm0000002:taobao' }] },
+      ),
+    );
+    expect(dataOf(result)._entities).toHaveLength(2);
+    expect(sql).toHaveLength(2);
   });
 });

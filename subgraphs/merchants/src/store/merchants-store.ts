@@ -40,7 +40,18 @@ interface StorefrontDbRow {
   merchant_id: string;
   platform_id: string;
   opened_on: string;
+  enrolled_tool_ids: string[];
 }
+
+/**
+ * A storefront and, in the same statement, the tools it has opted into (its
+ * ACTIVE enrolments, by tool id): every storefront a request reaches is read
+ * with what the checkout rule needs of it, in one round trip per batch.
+ */
+const STOREFRONT_COLUMNS = `s.merchant_seq, m.id AS merchant_id, s.platform_id, to_char(s.opened_on, 'YYYY-MM-DD') AS opened_on,
+  ARRAY(SELECT e.tool_id FROM enrolment e
+        WHERE e.merchant_seq = s.merchant_seq AND e.platform_id = s.platform_id AND e.status = 'ACTIVE'
+        ORDER BY e.tool_id) AS enrolled_tool_ids`;
 
 /** An enrolment's status changed (committed): which merchants accept which tools may have changed. */
 export type EnrolmentChangeListener = (change: { storefront: StorefrontKey; toolId: string; status: EnrolmentStatus }) => void;
@@ -64,10 +75,10 @@ export class MerchantsStore {
     return ids.map((id) => byId.get(id) ?? null);
   }
 
-  /** Each merchant's storefronts, by platform id. */
+  /** Each merchant's storefronts, by platform id, each with the tools it has opted into. */
   async storefrontsByMerchantIds(merchantIds: readonly string[]): Promise<StorefrontRow[][]> {
     const rows = await this.db.query<StorefrontDbRow>(
-      `SELECT s.merchant_seq, m.id AS merchant_id, s.platform_id, to_char(s.opened_on, 'YYYY-MM-DD') AS opened_on
+      `SELECT ${STOREFRONT_COLUMNS}
        FROM merchant m JOIN storefront s ON s.merchant_seq = m.seq
        WHERE m.id = ANY($1) ORDER BY s.platform_id`,
       [merchantIds],
@@ -75,9 +86,10 @@ export class MerchantsStore {
     return rowsPerKey(merchantIds, rows.map(toStorefront), (row) => row.merchantId);
   }
 
+  /** Storefronts by merchant and platform, each with the tools it has opted into; null where the merchant has none there. */
   async storefrontsByKeys(keys: readonly { merchantId: string; platformId: string }[]): Promise<(StorefrontRow | null)[]> {
     const rows = await this.db.query<StorefrontDbRow>(
-      `SELECT s.merchant_seq, m.id AS merchant_id, s.platform_id, to_char(s.opened_on, 'YYYY-MM-DD') AS opened_on
+      `SELECT ${STOREFRONT_COLUMNS}
        FROM unnest($1::text[], $2::text[]) AS k(merchant_id, platform_id)
        JOIN merchant m ON m.id = k.merchant_id
        JOIN storefront s ON s.merchant_seq = m.seq AND s.platform_id = k.platform_id`,
@@ -177,7 +189,13 @@ export class MerchantsStore {
   async listMerchants(filter: MerchantFilter, page: PageRequest): Promise<MerchantRow[]> {
     const query = new FilteredMerchants(filter);
     const key = filter.platformId === undefined ? 'm.seq' : 's.merchant_seq';
-    if (page.afterKey !== null) query.where((p) => `${key} > ${p(page.afterKey)}`);
+    if (page.afterKey !== null) {
+      const after = page.afterKey;
+      query.where((p) => `${key} > ${p(after)}`);
+      // The same bound on the merchant side: the planner joins the two in key
+      // order, and without it walks every merchant before the cursor.
+      if (key !== 'm.seq') query.where((p) => `m.seq > ${p(after)}`);
+    }
     return this.db.query<MerchantRow>(
       `SELECT ${MERCHANT_COLUMNS} ${query.sql()} ORDER BY ${key} LIMIT ${query.param(page.first + 1)}`,
       query.params,
@@ -246,5 +264,6 @@ function toStorefront(row: StorefrontDbRow): StorefrontRow {
     merchantId: row.merchant_id,
     platformId: row.platform_id,
     openedOn: row.opened_on,
+    enrolledToolIds: row.enrolled_tool_ids,
   };
 }

@@ -24,6 +24,8 @@ export interface StorefrontRow {
   merchantId: string;
   platformId: string;
   openedOn: string;
+  /** The tools it had opted into (ACTIVE enrolments) when it was read, sorted; `loaders.enrolledToolIds` answers after a change. */
+  enrolledToolIds: readonly string[];
 }
 
 /** A page of merchants; the total is counted only when a client asks for it. */

@@ -1,6 +1,6 @@
 // The sandbox wallet as a PaymentProvider: signed JSON calls to its API with a
 // timeout. Anything but a clear answer is DEPENDENCY_UNAVAILABLE.
-import { dependencyUnavailable, parseJsonOrUndefined, signatureHeader, SIGNATURE_HEADER, z } from '@interop/kit';
+import { dependencyUnavailable, httpRequest, parseJsonOrUndefined, signatureHeader, SIGNATURE_HEADER, z } from '@interop/kit';
 import type { NextActionRequest, PaymentProvider, ProviderNextAction, ProviderPayment, ProviderPaymentState } from './provider';
 
 export interface SandboxWalletOptions {
@@ -70,14 +70,14 @@ export class SandboxWallet implements PaymentProvider {
     let status: number;
     let text: string;
     try {
-      const response = await fetch(`${resolve(this.options.apiUrl)}${path}`, {
+      const response = await httpRequest(`${resolve(this.options.apiUrl)}${path}`, {
         method,
         headers: { 'content-type': 'application/json', [SIGNATURE_HEADER]: signatureHeader(this.options.secret, { context: 'wallet-api', method, path, body: raw }) },
         ...(body === undefined ? {} : { body: raw }),
-        signal: AbortSignal.timeout(this.options.timeoutMs),
+        timeoutMs: this.options.timeoutMs,
       });
       status = response.status;
-      text = await response.text();
+      text = response.text;
     } catch (error) {
       throw dependencyUnavailable('wallet', error);
     }

@@ -10,5 +10,5 @@ export async function optionTool(toolId: string, loaders: PaymentsLoaders): Prom
 }
 
 export const PaymentOption: PaymentOptionResolvers = {
-  tool: ({ toolId }, _args, { loaders }) => optionTool(toolId, loaders),
+  tool: ({ toolId, tool }, _args, { loaders }) => tool ?? optionTool(toolId, loaders),
 };

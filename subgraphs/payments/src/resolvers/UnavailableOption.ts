@@ -2,5 +2,5 @@ import type { UnavailableOptionResolvers } from '../__generated__/resolvers';
 import { optionTool } from './PaymentOption';
 
 export const UnavailableOption: UnavailableOptionResolvers = {
-  tool: ({ toolId }, _args, { loaders }) => optionTool(toolId, loaders),
+  tool: ({ toolId, tool }, _args, { loaders }) => tool ?? optionTool(toolId, loaders),
 };

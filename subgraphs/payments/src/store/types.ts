@@ -45,12 +45,16 @@ export interface PaymentOptionRow {
   isDefault: boolean;
   /** On the channel the checkout asked for; null without one. */
   nextActionType: NextActionType | null;
+  /** The tool itself, when the checkout that made the option had it at hand. */
+  tool?: PaymentToolRow | undefined;
 }
 
 export interface UnavailableOptionRow {
   toolId: string;
   reason: UnavailableReason;
   detail: string;
+  /** The tool itself, when the checkout that made the option had it at hand. */
+  tool?: PaymentToolRow | undefined;
 }
 
 export interface CheckoutRow {

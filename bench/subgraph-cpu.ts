@@ -1,0 +1,334 @@
+// `npm run bench:subgraphs`: what each subgraph spends, in CPU time from
+// /proc, on one request of each kind a new caller makes, through our gateway:
+// the 50-merchant page with a cursor never sent before, `checkoutOptions` for
+// a merchant nobody asked about, and `initiatePayment` with a fresh key. No
+// answer comes from the gateway's response cache. Requests go one at a time,
+// so no request shares a batch with another.
+//
+// Flags: --merchants N (5,000), --requests N per operation (60), --warm N
+// (requests of each operation first, unmeasured; 40), --ops page,checkout,initiate,
+// --profile (a V8 CPU profile of every subgraph, summarised per operation),
+// --answers FILE (every answer, for comparing two builds), --out FILE (JSON).
+// With DATABASE_URL the subgraphs keep their data on that PostgreSQL server,
+// in a scratch database made for the run and dropped after it; the CPU time
+// of the server's backends for that database is reported beside them.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { encodeCursor } from '@interop/kit';
+import { composeSupergraph, readSupergraphConfig } from '../gateway/src/composition';
+import { stopChild } from '../scripts/supervisor';
+import { freePort, ROOT } from '../test/processes';
+import { BENCH_SIGNING_SECRET, CLIENT_HEADERS, writeGatewayConfig } from './auth';
+import { cpuMs } from './cluster';
+import { summariseProfile } from './profile';
+
+const SUBGRAPHS = ['commerce', 'payments', 'merchants'] as const;
+type Subgraph = (typeof SUBGRAPHS)[number];
+
+interface Settings {
+  merchants: number;
+  requests: number;
+  warm: number;
+  ops: string[];
+  profile: boolean;
+  answers: string | null;
+  out: string | null;
+  databaseUrl: string | null;
+}
+
+function settings(argv: string[]): Settings {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      merchants: { type: 'string', default: '5000' },
+      requests: { type: 'string', default: '60' },
+      warm: { type: 'string', default: '40' },
+      ops: { type: 'string', default: 'page,checkout,initiate' },
+      profile: { type: 'boolean', default: false },
+      answers: { type: 'string' },
+      out: { type: 'string' },
+    },
+  });
+  const whole = (text: string, name: string, min: number) => {
+    const value = Number(text);
+    if (!Number.isInteger(value) || value < min) throw new Error(`--${name} must be a whole number of at least ${min}`);
+    return value;
+  };
+  return {
+    merchants: whole(values.merchants, 'merchants', 200),
+    requests: whole(values.requests, 'requests', 1),
+    warm: whole(values.warm, 'warm', 0),
+    ops: values.ops.split(','),
+    profile: values.profile,
+    answers: values.answers ?? null,
+    out: values.out ?? null,
+    databaseUrl: process.env.DATABASE_URL || null,
+  };
+}
+
+interface Operation {
+  id: string;
+  title: string;
+  /** Request `i`'s body; no two `i` send the same variables. */
+  body(i: number): string;
+  /** The answer with what differs on every request (ids, times) taken out, for comparing builds. */
+  comparable?(answer: unknown): unknown;
+}
+
+const merchantId = (seq: number) => `m${String(seq).padStart(7, '0')}`;
+
+function operations(merchantCount: number, total: number): Operation[] {
+  const run = randomBytes(4).toString('hex');
+  // Spread over the whole id range, each request a place no other request starts from.
+  const spread = (i: number, span: number) => 1 + Math.floor((i * span) / total);
+  return [
+    {
+      id: 'page',
+      title: '50 merchants, varied cursor',
+      body: (i) =>
+        JSON.stringify({
+          query: `query Page($after: String) { platform(id: "taobao") { merchants(first: 50, after: $after) { edges { node {
+            storefronts { platform { name } paymentOptions { tool { name provider } } } } } } } }`,
+          variables: { after: encodeCursor(spread(i, Math.floor(merchantCount * 0.9))) },
+        }),
+    },
+    {
+      id: 'checkout',
+      title: 'checkoutOptions, a new merchant',
+      body: (i) =>
+        JSON.stringify({
+          query: `query CheckoutPage($platformId: ID!, $merchantId: ID!) {
+            checkoutOptions(platformId: $platformId, merchantId: $merchantId) { rank isDefault tool { id name } } }`,
+          variables: { platformId: 'taobao', merchantId: merchantId(spread(i, merchantCount - 1)) },
+        }),
+    },
+    {
+      id: 'initiate',
+      title: 'initiatePayment, a fresh key',
+      body: (i) =>
+        JSON.stringify({
+          query: `mutation StartPayment($input: InitiatePaymentInput!) {
+            initiatePayment(input: $input) { id status amount { amountMinor currency formatted } nextAction { type url } tool { id name } } }`,
+          variables: {
+            input: {
+              platformId: 'taobao',
+              merchantId: 'm0000002',
+              paymentToolId: 'wechat-pay',
+              amount: { amountMinor: 19_900, currency: 'CNY' },
+              reference: 'bench-order',
+              idempotencyKey: `cpu-${run}-${i}`,
+            },
+          },
+        }),
+      // Payment ids, and the wallet's port in each payment's page address, differ from run to run.
+      comparable: (answer) =>
+        JSON.parse(JSON.stringify(answer).replace(/pay_[0-9a-f]{32}/g, 'pay_*').replace(/\/\/localhost:\d+\//g, '//localhost:*/')),
+    },
+  ];
+}
+
+interface Proc {
+  name: string;
+  child: ChildProcess;
+  pid: number;
+}
+
+const procs: Proc[] = [];
+
+function start(name: string, entry: string, args: string[], env: Record<string, string>, runDir: string, nodeFlags: string[] = []): Proc {
+  const log = openSync(join(runDir, `${name}.log`), 'a');
+  const merged: NodeJS.ProcessEnv = { ...process.env, ...env };
+  // As shipped, and on no shared bus but the database named here.
+  delete merged.NODE_ENV;
+  delete merged.REDIS_URL;
+  if (!env.DATABASE_URL) delete merged.DATABASE_URL;
+  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', join(ROOT, entry), ...args], {
+    cwd: ROOT,
+    env: merged,
+    stdio: ['ignore', log, log],
+  });
+  if (child.pid === undefined) throw new Error(`cannot start ${name}`);
+  const proc = { name, child, pid: child.pid };
+  procs.push(proc);
+  return proc;
+}
+
+async function waitFor(proc: Proc, url: string, init?: RequestInit, timeoutMs = 20 * 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (proc.child.exitCode !== null) throw new Error(`${proc.name} exited with ${proc.child.exitCode}; see its log`);
+    try {
+      if ((await fetch(url, { ...init, signal: AbortSignal.timeout(2000) })).ok) return;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${proc.name} was not ready in time`);
+}
+
+/** A database of its own on the server, so a run never meets another's data. */
+async function scratchDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void>; backendsCpuMs(): Promise<number> }> {
+  const name = `interop_bench_${randomBytes(5).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async backendsCpuMs() {
+      const { rows } = await admin.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [name]);
+      return rows.reduce((sum, row) => sum + (cpuMs(row.pid) ?? 0), 0);
+    },
+    async drop() {
+      await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
+      await admin.query(`DROP DATABASE IF EXISTS ${name}`);
+      await admin.end();
+    },
+  };
+}
+
+interface Result {
+  id: string;
+  title: string;
+  requests: number;
+  /** CPU milliseconds per request. */
+  cpuMs: Record<Subgraph | 'subgraphs' | 'gateway' | 'wallet', number> & { postgres?: number };
+  wallMs: number;
+}
+
+async function main(): Promise<void> {
+  const s = settings(process.argv.slice(2));
+  const runDir = mkdtempSync(join(tmpdir(), 'interop-subgraph-cpu-'));
+  const profDir = join(runDir, 'profiles');
+  mkdirSync(profDir);
+  const database = s.databaseUrl ? await scratchDatabase(s.databaseUrl) : null;
+  try {
+    const ports = { commerce: await freePort(), payments: await freePort(), merchants: await freePort(), wallet: await freePort(), gateway: await freePort() };
+    const env: Record<string, string> = {
+      COMMERCE_PORT: String(ports.commerce),
+      PAYMENTS_PORT: String(ports.payments),
+      MERCHANTS_PORT: String(ports.merchants),
+      WALLET_PORT: String(ports.wallet),
+      SUBGRAPH_HOST: '127.0.0.1',
+      DATA_DIR: join(runDir, 'data'),
+      MERCHANT_COUNT: String(s.merchants),
+      SUBGRAPH_SIGNING_SECRET: BENCH_SIGNING_SECRET,
+      LOG_LEVEL: 'info',
+      ...(database ? { DATABASE_URL: database.url } : {}),
+    };
+    const flags = (name: string) => (s.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(profDir, name)}`] : []);
+    const services: Record<Subgraph | 'wallet', Proc> = {
+      commerce: start('commerce', 'subgraphs/commerce/src/main.ts', [], env, runDir, flags('commerce')),
+      payments: start('payments', 'subgraphs/payments/src/main.ts', [], env, runDir, flags('payments')),
+      merchants: start('merchants', 'subgraphs/merchants/src/main.ts', [], env, runDir, flags('merchants')),
+      wallet: start('wallet', 'wallet/src/main.ts', [], env, runDir),
+    };
+    console.log(`Starting the subgraphs (${s.merchants.toLocaleString('en')} merchants on ${database ? 'PostgreSQL' : 'PGlite'}); logs in ${runDir}`);
+    await Promise.all(
+      (['commerce', 'payments', 'merchants', 'wallet'] as const).map((name) => waitFor(services[name], `http://127.0.0.1:${ports[name]}/health`)),
+    );
+    const urls = Object.fromEntries(SUBGRAPHS.map((name) => [name, `http://127.0.0.1:${ports[name]}/graphql`]));
+    const supergraph = join(runDir, 'supergraph.graphql');
+    writeFileSync(supergraph, composeSupergraph(readSupergraphConfig(join(ROOT, 'supergraph.yaml')), urls));
+    const gateway = start(
+      'gateway',
+      'gateway/src/main.ts',
+      ['--supergraph', supergraph, '--config', writeGatewayConfig(runDir, true), '--port', String(ports.gateway), '--host', '127.0.0.1'],
+      { ...env, APOLLO_TELEMETRY_DISABLED: 'true' },
+      runDir,
+    );
+    const gatewayUrl = `http://127.0.0.1:${ports.gateway}/graphql`;
+    await waitFor(gateway, gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' });
+
+    const send = async (body: string): Promise<unknown> => {
+      const response = await fetch(gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...CLIENT_HEADERS }, body });
+      const answer = (await response.json()) as { errors?: unknown[] };
+      if (!response.ok || answer.errors) throw new Error(`unexpected answer: ${response.status} ${JSON.stringify(answer).slice(0, 500)}`);
+      return answer;
+    };
+    const cpu = () => {
+      const sample: Record<string, number> = {};
+      for (const [name, proc] of [...Object.entries(services), ['gateway', gateway] as const]) sample[name] = cpuMs(proc.pid) ?? NaN;
+      return sample;
+    };
+
+    const total = s.warm + s.requests;
+    const results: Result[] = [];
+    const answers: Record<string, unknown[]> = {};
+    const windows: Record<string, { from: number; to: number }> = {};
+    for (const op of operations(s.merchants, total).filter((candidate) => s.ops.includes(candidate.id))) {
+      for (let i = 0; i < s.warm; i += 1) await send(op.body(s.requests + i));
+      const before = cpu();
+      const pgBefore = (await database?.backendsCpuMs()) ?? 0;
+      const from = process.hrtime.bigint();
+      const kept: unknown[] = [];
+      for (let i = 0; i < s.requests; i += 1) {
+        const answer = await send(op.body(i));
+        kept.push(op.comparable ? op.comparable(answer) : answer);
+      }
+      const to = process.hrtime.bigint();
+      const after = cpu();
+      const pgAfter = (await database?.backendsCpuMs()) ?? 0;
+      windows[op.id] = { from: Number(from / 1000n), to: Number(to / 1000n) };
+      answers[op.id] = kept;
+      const per = (name: string) => ((after[name] ?? NaN) - (before[name] ?? NaN)) / s.requests;
+      const perSubgraph = Object.fromEntries(SUBGRAPHS.map((name) => [name, per(name)])) as Record<Subgraph, number>;
+      const result: Result = {
+        id: op.id,
+        title: op.title,
+        requests: s.requests,
+        cpuMs: {
+          ...perSubgraph,
+          subgraphs: SUBGRAPHS.reduce((sum, name) => sum + perSubgraph[name], 0),
+          gateway: per('gateway'),
+          wallet: per('wallet'),
+          ...(database ? { postgres: (pgAfter - pgBefore) / s.requests } : {}),
+        },
+        wallMs: Number(to - from) / 1e6 / s.requests,
+      };
+      results.push(result);
+      const f = (ms: number | undefined) => (ms === undefined ? '' : ms.toFixed(2).padStart(7));
+      console.log(
+        `${op.title.padEnd(34)} subgraphs ${f(result.cpuMs.subgraphs)} ms  (commerce ${f(result.cpuMs.commerce)}, payments ${f(result.cpuMs.payments)}, merchants ${f(result.cpuMs.merchants)})` +
+          `  gateway ${f(result.cpuMs.gateway)}  wallet ${f(result.cpuMs.wallet)}${database ? `  postgres ${f(result.cpuMs.postgres)}` : ''}  wall ${f(result.wallMs)}`,
+      );
+    }
+    if (s.answers) writeFileSync(s.answers, `${JSON.stringify(answers, null, 1)}\n`);
+    if (s.out) writeFileSync(s.out, `${JSON.stringify({ merchants: s.merchants, engine: database ? 'postgres' : 'pglite', results }, null, 2)}\n`);
+
+    await Promise.all(procs.map((proc) => stopChild(proc.child, 15_000)));
+    if (s.profile) {
+      for (const name of SUBGRAPHS) {
+        const dir = join(profDir, name);
+        const file = readdirSync(dir).find((entry) => entry.endsWith('.cpuprofile'));
+        if (!file) continue;
+        for (const [op, window] of Object.entries(windows)) {
+          const summary = summariseProfile(join(dir, file), 25, window);
+          console.log(`\n${name}, ${op}: ${(summary.total / s.requests).toFixed(2)} ms sampled per request`);
+          for (const area of summary.areas.slice(0, 12)) console.log(`  ${(area.share * 100).toFixed(1).padStart(5)}%  ${area.name}`);
+          console.log('  --');
+          for (const fn of summary.functions) console.log(`  ${(fn.share * 100).toFixed(1).padStart(5)}%  ${fn.name}`);
+        }
+      }
+      console.log(`\nProfiles in ${profDir}`);
+    } else {
+      rmSync(runDir, { recursive: true, force: true });
+    }
+  } finally {
+    await Promise.all(procs.map((proc) => stopChild(proc.child, 15_000)));
+    await database?.drop();
+  }
+}
+
+main().catch(async (error: unknown) => {
+  console.error(error);
+  await Promise.all(procs.map((proc) => stopChild(proc.child, 5_000)));
+  process.exit(1);
+});
