@@ -204,18 +204,23 @@ function payment(headers: Operation['headers']): Operation {
         // No ids or times in the selection: every answer is the same, so every one is checked exactly.
         'mutation StartPayment($input: InitiatePaymentInput!) { initiatePayment(input: $input) { status amount { amountMinor currency formatted } nextAction { type } tool { id name } } }',
         {
-          input: {
-            platformId: 'taobao',
-            merchantId: 'm0000002',
-            paymentToolId: 'wechat-pay',
-            amount: { amountMinor: 19_900, currency: 'CNY' },
-            reference: 'bench-order',
-            idempotencyKey: paymentKey(i).slice(0, -1),
-          },
+          input: benchPaymentInput(paymentKey(i).slice(0, -1)),
         },
       ),
     // With the closing quote, so that key 1 is not a prefix of key 12.
     token: paymentKey,
     needsCredential: true,
+  };
+}
+
+/** The payment every bench initiatePayment starts, under its own idempotency key. */
+export function benchPaymentInput(idempotencyKey: string) {
+  return {
+    platformId: 'taobao',
+    merchantId: 'm0000002',
+    paymentToolId: 'wechat-pay',
+    amount: { amountMinor: 19_900, currency: 'CNY' },
+    reference: 'bench-order',
+    idempotencyKey,
   };
 }

@@ -22,6 +22,7 @@ import pg from 'pg';
 import { encodeCursor } from '@interop/kit';
 import { composeSupergraph, readSupergraphConfig } from '../gateway/src/composition';
 import { stopChild } from '../scripts/supervisor';
+import { benchPaymentInput } from './operations';
 import { freePort, ROOT } from '../test/processes';
 import { BENCH_SIGNING_SECRET, CLIENT_HEADERS, writeGatewayConfig } from './auth';
 import { cpuMs } from './cluster';
@@ -115,14 +116,7 @@ function operations(merchantCount: number, total: number): Operation[] {
           query: `mutation StartPayment($input: InitiatePaymentInput!) {
             initiatePayment(input: $input) { id status amount { amountMinor currency formatted } nextAction { type url } tool { id name } } }`,
           variables: {
-            input: {
-              platformId: 'taobao',
-              merchantId: 'm0000002',
-              paymentToolId: 'wechat-pay',
-              amount: { amountMinor: 19_900, currency: 'CNY' },
-              reference: 'bench-order',
-              idempotencyKey: `cpu-${run}-${i}`,
-            },
+            input: benchPaymentInput(`cpu-${run}-${i}`),
           },
         }),
       // Payment ids, and the wallet's port in each payment's page address, differ from run to run.
