@@ -12,7 +12,7 @@ import { operationFromDocument, type Schema } from '@apollo/federation-internals
 import type { GatewayExecutor, GatewayGraphQLRequestContext, GatewayInterface, GatewayExecutionResult } from '@apollo/server-gateway-interface';
 import { GraphQLError, Kind, visit, type DocumentNode, type FragmentDefinitionNode, type GraphQLFormattedError, type GraphQLObjectType, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { getVariableValues } from 'graphql/execution/values';
-import { ErrorCode, factsChangedIn, identityClaims, injectTraceContext, canSendLater, sendLater, type Logger } from '@interop/kit';
+import { ErrorCode, factsChangedIn, identityClaims, injectTraceContext, inSpan, canSendLater, sendLater, type Logger } from '@interop/kit';
 import type { GatewayContext } from '../context';
 import type { FactsHeard } from '../facts-heard';
 import type { GatewayMetrics } from '../metrics';
@@ -97,7 +97,12 @@ export class PlanEngine implements GatewayInterface {
     return this.gateway.stop();
   }
 
-  private async execute(request: GatewayGraphQLRequestContext): Promise<GatewayExecutionResult> {
+  /** In a span named as @apollo/gateway names its own, so traces read the same whichever executor ran. */
+  private execute(request: GatewayGraphQLRequestContext): Promise<GatewayExecutionResult> {
+    return inSpan('gateway.request', {}, () => this.executeInSpan(request));
+  }
+
+  private async executeInSpan(request: GatewayGraphQLRequestContext): Promise<GatewayExecutionResult> {
     const loaded = this.loaded;
     if (!loaded || !this.stock) throw new Error('The gateway has not loaded a supergraph');
     const key = request.request.operationName ? `${request.queryHash}\n${request.request.operationName}` : request.queryHash;
@@ -195,28 +200,30 @@ export class PlanEngine implements GatewayInterface {
     const context = request.context as GatewayContext;
     const claims = new Map<string, string>();
     const policy = request.overallCachePolicy as { restrict?(hint: { maxAge: number; scope?: string }): void } | undefined;
-    return async (fetch: FetchProgram, variablesJson: string): Promise<SubgraphAnswer> => {
-      const transport = this.options.transports.get(fetch.serviceName);
-      if (!transport) throw new Error(`No subgraph is named ${fetch.serviceName}`);
-      let sealed = claims.get(fetch.serviceName);
-      if (sealed === undefined) {
-        sealed = identityClaims(context.caller, fetch.serviceName);
-        claims.set(fetch.serviceName, sealed);
-      }
-      const headers = injectTraceContext(context.requestId ? { 'x-request-id': context.requestId } : {});
-      let reply: SubgraphReply;
-      try {
-        reply = await transport.send({ body: fetch.bodyStart + variablesJson + fetch.bodyEnd, headers, claims: sealed, write: fetch.write });
-      } catch (error) {
-        throw fetchFailure(fetch.serviceName, error);
-      }
-      if (reply.status < 200 || reply.status >= 300) throw statusFailure(fetch.serviceName, reply.status);
-      const answer = JSON.parse(reply.body) as SubgraphAnswer;
-      if (typeof answer !== 'object' || answer === null) throw new Error(`${fetch.serviceName} answered something other than a JSON object`);
-      if (this.options.facts) for (const change of factsChangedIn(answer.extensions)) this.options.facts.heard(change);
-      if (policy?.restrict) policy.restrict(cacheHint(reply.headers['cache-control']));
-      return answer;
-    };
+    // Each fetch in its own span, whose context the subgraph request carries.
+    return (fetch: FetchProgram, variablesJson: string): Promise<SubgraphAnswer> =>
+      inSpan('gateway.fetch', { service: fetch.serviceName }, async () => {
+        const transport = this.options.transports.get(fetch.serviceName);
+        if (!transport) throw new Error(`No subgraph is named ${fetch.serviceName}`);
+        let sealed = claims.get(fetch.serviceName);
+        if (sealed === undefined) {
+          sealed = identityClaims(context.caller, fetch.serviceName);
+          claims.set(fetch.serviceName, sealed);
+        }
+        const headers = injectTraceContext(context.requestId ? { 'x-request-id': context.requestId } : {});
+        let reply: SubgraphReply;
+        try {
+          reply = await transport.send({ body: fetch.bodyStart + variablesJson + fetch.bodyEnd, headers, claims: sealed, write: fetch.write });
+        } catch (error) {
+          throw fetchFailure(fetch.serviceName, error);
+        }
+        if (reply.status < 200 || reply.status >= 300) throw statusFailure(fetch.serviceName, reply.status);
+        const answer = JSON.parse(reply.body) as SubgraphAnswer;
+        if (typeof answer !== 'object' || answer === null) throw new Error(`${fetch.serviceName} answered something other than a JSON object`);
+        if (this.options.facts) for (const change of factsChangedIn(answer.extensions)) this.options.facts.heard(change);
+        if (policy?.restrict) policy.restrict(cacheHint(reply.headers['cache-control']));
+        return answer;
+        });
   }
 }
 
