@@ -3,12 +3,11 @@
 // fact changes a subgraph's answer names heard, and fetch failures turned into
 // errors a client can act on.
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { GraphQLError } from 'graphql';
-import { ErrorCode, factsChangedIn, identityClaims, IDENTITY_HEADER, injectTraceContext } from '@interop/kit';
+import { factsChangedIn, identityClaims, IDENTITY_HEADER, injectTraceContext } from '@interop/kit';
 import type { GatewayContext } from './context';
 import type { FactsHeard } from './facts-heard';
 import { subgraphFetcher } from './subgraph-fetcher';
-import { SubgraphFetchError, type SubgraphTransport } from './subgraph-transport';
+import { fetchFailureError, SubgraphFetchError, unavailableStatusError, type SubgraphTransport } from './subgraph-transport';
 
 export interface SubgraphSourceOptions {
   transport: SubgraphTransport;
@@ -43,19 +42,9 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
   }
 
   override didEncounterError(error: Error, _request: unknown, response?: { status: number }): void {
-    if (error instanceof SubgraphFetchError) {
-      const code = error.failure === 'timeout' ? ErrorCode.GATEWAY_TIMEOUT : ErrorCode.SUBGRAPH_UNAVAILABLE;
-      throw new GraphQLError(`The ${this.subgraph} subgraph ${error.failure === 'timeout' ? 'did not answer in time' : 'is unavailable'}.`, {
-        extensions: { code, subgraph: this.subgraph },
-        originalError: error,
-      });
-    }
-    if (response && response.status >= 500) {
-      throw new GraphQLError(`The ${this.subgraph} subgraph is unavailable.`, {
-        extensions: { code: ErrorCode.SUBGRAPH_UNAVAILABLE, subgraph: this.subgraph, status: response.status },
-        originalError: error,
-      });
-    }
+    if (error instanceof SubgraphFetchError) throw fetchFailureError(error);
+    if (response && response.status >= 500) throw unavailableStatusError(this.subgraph, response.status, error);
     throw error;
   }
+
 }

@@ -274,8 +274,9 @@ export function operationLimitsPlugin(limits: OperationLimits): ApolloServerPlug
     if (!byOperation) kept.set(document, (byOperation = new Map()));
     const name = operation.name?.value ?? '';
     const known = byOperation.get(name);
-    const key = known ? JSON.stringify(known.reads.map((read) => variables[read] ?? null)) : '';
-    if (known?.byValues.has(key)) return known.byValues.get(key)!;
+    const keyOf = (entry: Verdicts) => JSON.stringify(entry.reads.map((read) => variables[read] ?? null));
+    const key = known && keyOf(known);
+    if (key !== undefined && known!.byValues.has(key)) return known!.byValues.get(key)!;
     const reads = new Set<string>();
     const watched = new Proxy(variables, {
       get: (target, property, receiver) => {
@@ -290,7 +291,7 @@ export function operationLimitsPlugin(limits: OperationLimits): ApolloServerPlug
     if (!entry) return refused;
     if (!known) byOperation.set(name, entry);
     if (entry.byValues.size >= VERDICTS_PER_DOCUMENT) entry.byValues.delete(entry.byValues.keys().next().value!);
-    entry.byValues.set(JSON.stringify(entry.reads.map((read) => variables[read] ?? null)), refused);
+    entry.byValues.set(key ?? keyOf(entry), refused);
     return refused;
   };
   return {

@@ -5,7 +5,8 @@
 // unreachable) for the client's error. Writes are never retried or shared.
 // Both the plan executor and @apollo/gateway's data sources send through it.
 import { errors, Pool } from 'undici';
-import { IDENTITY_HEADER, sealIdentity } from '@interop/kit';
+import { GraphQLError } from 'graphql';
+import { ErrorCode, IDENTITY_HEADER, sealIdentity } from '@interop/kit';
 import type { GatewayMetrics } from './metrics';
 
 export type FetchFailure = 'timeout' | 'unreachable';
@@ -19,6 +20,23 @@ export class SubgraphFetchError extends Error {
     super(`${subgraph}: ${failure}`, { cause });
     this.name = 'SubgraphFetchError';
   }
+}
+
+/** What the client learns of a failed fetch: the subgraph, and whether it timed out or could not be reached. */
+export function fetchFailureError(error: SubgraphFetchError): GraphQLError {
+  const timeout = error.failure === 'timeout';
+  return new GraphQLError(`The ${error.subgraph} subgraph ${timeout ? 'did not answer in time' : 'is unavailable'}.`, {
+    extensions: { code: timeout ? ErrorCode.GATEWAY_TIMEOUT : ErrorCode.SUBGRAPH_UNAVAILABLE, subgraph: error.subgraph },
+    originalError: error,
+  });
+}
+
+/** A subgraph that answered with a server error status is unavailable to the client. */
+export function unavailableStatusError(subgraph: string, status: number, originalError?: Error): GraphQLError {
+  return new GraphQLError(`The ${subgraph} subgraph is unavailable.`, {
+    extensions: { code: ErrorCode.SUBGRAPH_UNAVAILABLE, subgraph, status },
+    ...(originalError ? { originalError } : {}),
+  });
 }
 
 export interface SubgraphReply {

@@ -17,7 +17,7 @@ import type { GatewayContext } from '../context';
 import type { FactsHeard } from '../facts-heard';
 import type { GatewayMetrics } from '../metrics';
 import { PlanCache } from '../plan-cache';
-import { SubgraphFetchError, type SubgraphReply, type SubgraphTransport } from '../subgraph-transport';
+import { fetchFailureError, SubgraphFetchError, unavailableStatusError, type SubgraphReply, type SubgraphTransport } from '../subgraph-transport';
 import { acceptsDefer, compileDefer, Deferral, deferNotAccepted, defersApply, labelDefers, UnsupportedDefer, withDeferDirective, type DeferredDocument } from './defer';
 import { compileFetch, TypeTests, type FetchProgram } from './fetch-program';
 import { runNode, type PlanRun, type ProgramNode, type SubgraphAnswer } from './run-plan';
@@ -285,16 +285,12 @@ function shapeErrors(errors: GraphQLError[], failedPaths: (readonly string[])[])
 }
 
 function fetchFailure(subgraph: string, error: unknown): GraphQLError {
-  if (!(error instanceof SubgraphFetchError)) return new GraphQLError(`The ${subgraph} subgraph could not be reached.`, { originalError: error as Error });
-  const timeout = error.failure === 'timeout';
-  return new GraphQLError(`The ${subgraph} subgraph ${timeout ? 'did not answer in time' : 'is unavailable'}.`, {
-    extensions: { code: timeout ? ErrorCode.GATEWAY_TIMEOUT : ErrorCode.SUBGRAPH_UNAVAILABLE, subgraph },
-    originalError: error,
-  });
+  if (error instanceof SubgraphFetchError) return fetchFailureError(error);
+  return new GraphQLError(`The ${subgraph} subgraph could not be reached.`, { originalError: error as Error });
 }
 
 function statusFailure(subgraph: string, status: number): GraphQLError {
-  if (status >= 500) return new GraphQLError(`The ${subgraph} subgraph is unavailable.`, { extensions: { code: ErrorCode.SUBGRAPH_UNAVAILABLE, subgraph, status } });
+  if (status >= 500) return unavailableStatusError(subgraph, status);
   const code = status === 401 ? ErrorCode.UNAUTHENTICATED : status === 403 ? ErrorCode.FORBIDDEN : undefined;
   return new GraphQLError(`The ${subgraph} subgraph answered ${status}.`, { extensions: { ...(code ? { code } : {}), subgraph, status } });
 }
