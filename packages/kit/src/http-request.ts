@@ -3,6 +3,14 @@
 // a millisecond of CPU a call in web streams and body plumbing; a peer call on
 // a request's path cannot afford it. The timeout bounds the whole exchange,
 // connecting to the last byte of the answer.
+//
+// A kept-alive connection can be closed by the peer at the moment a request
+// goes out on it (Node's server closes idle ones after 5 s). Two defences:
+// an idle connection is dropped a second before the peer's announced
+// `Keep-Alive: timeout` (Node's agent does so only when given a timeout of its
+// own), and a request that meets a reset on a reused connection is sent once
+// more, on a new one. Every caller's requests may be sent twice: peer queries
+// read, and the wallet's calls are PUTs by id, GETs and idempotent cancels.
 import http, { type IncomingHttpHeaders } from 'node:http';
 import https from 'node:https';
 
@@ -19,9 +27,12 @@ export interface HttpAnswer {
   text: string;
 }
 
+/** How long an idle connection is kept when the peer announces no keep-alive timeout. */
+const IDLE_CONNECTION_MS = 4000;
+
 const agents = {
-  'http:': new http.Agent({ keepAlive: true }),
-  'https:': new https.Agent({ keepAlive: true }),
+  'http:': new http.Agent({ keepAlive: true, timeout: IDLE_CONNECTION_MS }),
+  'https:': new https.Agent({ keepAlive: true, timeout: IDLE_CONNECTION_MS }),
 };
 
 export class HttpTimeoutError extends Error {
@@ -30,21 +41,39 @@ export class HttpTimeoutError extends Error {
   }
 }
 
+/** The peer closed a kept-alive connection as the request was sent on it: nothing of the request was answered. */
+class StaleConnectionError extends Error {}
+
 /** Sends `request` to `url`; rejects on a network failure or the timeout, whatever the status. */
-export function httpRequest(url: string, request: HttpRequest): Promise<HttpAnswer> {
+export async function httpRequest(url: string, request: HttpRequest): Promise<HttpAnswer> {
+  const target = new URL(url);
+  const body = request.body === undefined ? undefined : Buffer.from(request.body, 'utf8');
+  const deadline = Date.now() + request.timeoutMs;
+  try {
+    return await exchange(target, request, body, request.timeoutMs);
+  } catch (error) {
+    if (!(error instanceof StaleConnectionError)) throw error;
+    const left = deadline - Date.now();
+    if (left <= 0) throw new HttpTimeoutError(request.timeoutMs);
+    return exchange(target, request, body, left);
+  }
+}
+
+function exchange(target: URL, request: HttpRequest, body: Buffer | undefined, timeoutMs: number): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
-    const target = new URL(url);
-    const transport = target.protocol === 'https:' ? https : http;
-    const body = request.body === undefined ? undefined : Buffer.from(request.body, 'utf8');
+    const secure = target.protocol === 'https:';
     const headers = body === undefined ? request.headers : { ...request.headers, 'content-length': String(body.length) };
-    const req = transport.request(target, { method: request.method, headers, agent: agents[target.protocol === 'https:' ? 'https:' : 'http:'] });
-    const timer = setTimeout(() => req.destroy(new HttpTimeoutError(request.timeoutMs)), request.timeoutMs);
+    const req = (secure ? https : http).request(target, { method: request.method, headers, agent: agents[secure ? 'https:' : 'http:'] });
+    const timer = setTimeout(() => req.destroy(new HttpTimeoutError(request.timeoutMs)), timeoutMs);
+    let answered = false;
     const fail = (error: Error) => {
       clearTimeout(timer);
-      reject(error);
+      const stale = !answered && req.reusedSocket && ((error as NodeJS.ErrnoException).code === 'ECONNRESET' || (error as NodeJS.ErrnoException).code === 'EPIPE');
+      reject(stale ? new StaleConnectionError(error.message, { cause: error }) : error);
     };
     req.once('error', fail);
     req.once('response', (res) => {
+      answered = true;
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.once('error', fail);
