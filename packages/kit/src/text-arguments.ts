@@ -13,7 +13,28 @@ export function hasNul(text: string): boolean {
 
 /** The path of the first string holding NUL in `args`, like `input.reference` or `ids.2`; null when there is none. */
 export function nulArgumentPath(args: Readonly<Record<string, unknown>>): string | null {
-  // A stack, not recursion: a JSON scalar (`_Any`) may nest deeper than the call stack allows.
+  // Paths are built only for arguments that hold a NUL: an `_entities` call's
+  // representations are walked on every request, and almost never hold one.
+  return holdsNul(args) ? firstNulPath(args) : null;
+}
+
+/** Whether any string within `value` holds NUL. A stack, not recursion: a JSON scalar (`_Any`) may nest deeper than the call stack allows. */
+function holdsNul(value: unknown): boolean {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const next = stack.pop();
+    if (typeof next === 'string') {
+      if (hasNul(next)) return true;
+    } else if (Array.isArray(next)) {
+      for (const item of next) stack.push(item);
+    } else if (next !== null && typeof next === 'object') {
+      for (const key in next) stack.push((next as Record<string, unknown>)[key]);
+    }
+  }
+  return false;
+}
+
+function firstNulPath(args: Readonly<Record<string, unknown>>): string | null {
   const stack: [value: unknown, path: string][] = Object.entries(args).reverse().map(([name, value]) => [value, name]);
   for (let next = stack.pop(); next; next = stack.pop()) {
     const [value, path] = next;
