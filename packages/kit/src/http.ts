@@ -5,6 +5,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { context as otelContext } from '@opentelemetry/api';
+import { readConfig, wholeNumber, z } from './config';
 import { ErrorCode } from './errors';
 import type { Caller } from './identity';
 import { takeLater, writeMultipart } from './incremental';
@@ -179,8 +180,23 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
   res.end(text);
 }
 
+/**
+ * How long an idle kept-alive connection stays open: longer than the idle
+ * timeouts of common load balancers and proxies (60 s), so that they, not this
+ * server, close an idle connection, and never send a request on one this
+ * server has just closed. HTTP_KEEP_ALIVE_TIMEOUT_MS sets it for every process.
+ */
+export const DEFAULT_KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
+export function keepAliveTimeoutMs(env: Record<string, string | undefined> = process.env): number {
+  return readConfig(z.object({ HTTP_KEEP_ALIVE_TIMEOUT_MS: wholeNumber(DEFAULT_KEEP_ALIVE_TIMEOUT_MS, 1000, 290_000) }), env).HTTP_KEEP_ALIVE_TIMEOUT_MS;
+}
+
 /** Starts listening and resolves with the port actually bound (port 0 asks the OS). */
-export function listen(server: Server, port: number, host: string): Promise<number> {
+export function listen(server: Server, port: number, host: string, idleTimeoutMs = keepAliveTimeoutMs()): Promise<number> {
+  server.keepAliveTimeout = idleTimeoutMs;
+  // A request's headers on a kept-alive connection must be allowed past the idle timeout's end.
+  server.headersTimeout = Math.max(server.headersTimeout, idleTimeoutMs + 1000);
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
