@@ -21,6 +21,8 @@ import { Supervisor } from './supervisor';
 
 const root = join(__dirname, '..');
 const READY_TIMEOUT_MS = 120_000;
+/** `npx vite` in web/ serves the demo here (and `vite preview` on 4173). */
+const VITE_DEV_ORIGINS = ['http://localhost:5173', 'http://127.0.0.1:5173', 'http://localhost:4173', 'http://127.0.0.1:4173'].join(',');
 const { built } = parseArgs({ options: { built: { type: 'boolean', default: false } } }).values;
 
 // The environment as the user gave it, taken before any tool runs in this
@@ -95,7 +97,8 @@ async function main(): Promise<void> {
     ['--supergraph', join(root, 'supergraph.graphql'), '--port', String(GATEWAY_PORT), ...routes, ...(withDemo ? ['--demo', DEMO_DIST] : [])],
     `http://127.0.0.1:${GATEWAY_PORT}/health`,
     // The demo sends this key with every request; the environment keeps it off the process list.
-    { ...launchEnv, DEMO_API_KEY },
+    // The demo's development server (Vite) may call the graph from its own origin, unless the user chose the origins.
+    { ...launchEnv, DEMO_API_KEY, GATEWAY_CORS_ORIGINS: launchEnv.GATEWAY_CORS_ORIGINS ?? VITE_DEV_ORIGINS },
   );
   await supervisor.waitUntilHealthy('gateway', READY_TIMEOUT_MS);
   supervisor.markServing();

@@ -44,6 +44,8 @@ export interface GatewayCli {
   rateLimit: RateLimitSettings;
   /** The config file's `trustedProxies`. */
   trustedProxies: string[];
+  /** The config file's `cors.origins`, or GATEWAY_CORS_ORIGINS. */
+  corsOrigins: string[];
   introspection?: boolean;
   /** REDIS_URL: rate-limit counts and cached answers shared by every gateway process. */
   redisUrl: string | undefined;
@@ -108,6 +110,7 @@ export function parseGatewayCli(argv: readonly string[], env: Record<string, str
     auth: env.DEMO_API_KEY ? { ...settings.auth, apiKeys: [...settings.auth.apiKeys, demoKey(env.DEMO_API_KEY)] } : settings.auth,
     rateLimit: settings.rateLimit,
     trustedProxies: settings.trustedProxies,
+    corsOrigins: settings.corsOrigins,
     redisUrl: env.REDIS_URL || undefined,
     ...(settings.introspection === undefined ? {} : { introspection: settings.introspection }),
     supergraphPath,

@@ -9,6 +9,7 @@ import { ConfigError, z } from '@interop/kit';
 import type { AuthOptions } from './auth/authenticate';
 import type { ApiKeyRecord } from './auth/api-keys';
 import { clientAddressOf } from './client-address';
+import { parseCorsOrigins } from './cors';
 import type { OperationLimits } from './operation-limits';
 import { DEFAULT_RATE_LIMIT, type RateLimitConfig } from './rate-limit';
 import { DEFAULT_RESPONSE_CACHE, type ResponseCacheSettings } from './response-cache';
@@ -53,6 +54,8 @@ const fileSchema = z
     trustedProxies: z.array(z.string().min(1)).default([]),
     /** Introspection and field suggestions; on outside production unless set. */
     introspection: z.boolean().optional(),
+    /** Origins whose browser apps may call the graph (CORS): exact origins, or `*`. */
+    cors: z.object({ origins: z.array(z.string().min(1)).default([]) }).strict().default({ origins: [] }),
   })
   .strict();
 
@@ -69,6 +72,8 @@ export interface GatewaySettings {
   responseCache: ResponseCacheSettings;
   trustedProxies: string[];
   introspection: boolean | undefined;
+  /** The origins allowed by CORS: GATEWAY_CORS_ORIGINS (comma-separated) when set, else the file's `cors.origins`. */
+  corsOrigins: string[];
 }
 
 const problems = (error: z.ZodError) => error.issues.map((issue) => `${issue.path.join('.') || 'file'}: ${issue.message}`).join('; ');
@@ -121,12 +126,18 @@ export function readGatewaySettings(path: string | undefined, env: Record<string
     responseCache: { ...DEFAULT_RESPONSE_CACHE, ...defined(file.responseCache) },
     trustedProxies: file.trustedProxies,
     introspection: file.introspection,
+    corsOrigins: corsOrigins(env.GATEWAY_CORS_ORIGINS, file.cors.origins),
   };
 }
 
 /** The settings the file gives, without the keys it leaves out (so they do not mask defaults). */
 function defined<T extends object>(settings: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
   return Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined)) as { [K in keyof T]?: Exclude<T[K], undefined> };
+}
+
+function corsOrigins(fromEnv: string | undefined, fromFile: string[]): string[] {
+  const listed = fromEnv === undefined || fromEnv.trim() === '' ? fromFile : fromEnv.split(',').map((origin) => origin.trim()).filter(Boolean);
+  return parseCorsOrigins(listed);
 }
 
 function envApiKeys(text: string | undefined): ApiKeyRecord[] {

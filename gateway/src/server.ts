@@ -15,6 +15,7 @@ import { close, createGraphQLHttpServer, createLogger, listen, maskingFormatErro
 import { aliasRestoringPlugin, normaliseBody, type NormalisedSource } from './alias-normalisation';
 import { Authenticator, type AuthOptions } from './auth/authenticate';
 import { clientAddressOf } from './client-address';
+import { corsPolicy } from './cors';
 import type { RateLimitSettings } from './gateway-config';
 import { createRateLimiter, DEFAULT_RATE_LIMIT, rateLimitedError, rateLimitHeaders } from './rate-limit';
 import { gatewayContext, type GatewayContext } from './context';
@@ -71,6 +72,8 @@ export interface GatewayOptions {
   rateLimitKeyPrefix?: string;
   /** Proxies whose X-Forwarded-For names the client for per-IP budgets (see client-address); none by default. */
   trustedProxies?: readonly string[];
+  /** Origins whose browser apps may call the graph (see cors); none by default. */
+  corsOrigins?: readonly string[];
   /** Separates this deployment's cached answers from others sharing the Redis; `interop:response-cache` by default. */
   responseCacheKeyPrefix?: string;
   logger?: Logger;
@@ -238,12 +241,14 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const aliasesCut = new WeakMap<IncomingMessage, NormalisedSource>();
   const refused = new WeakMap<IncomingMessage, GraphQLError>();
   const clientAddress = clientAddressOf(options.trustedProxies ?? []);
+  const cors = corsPolicy(options.corsOrigins ?? []);
   const server: Server = createGraphQLHttpServer({
     apollo,
     graphqlPaths: GRAPHQL_PATHS,
     maxBodyBytes: MAX_BODY_BYTES,
     streams: subscriptions.streams,
     logger,
+    ...(cors ? { intercept: cors.handle } : {}),
     // Aliases that tell no fields apart are cut before Apollo parses the operation (see alias-normalisation),
     // from text within the document limits only; text past them goes on as sent, for the context to refuse.
     prepareBody: (body, req) => {

@@ -103,6 +103,12 @@ test('a fresh clone starts the graph in development mode, serves Sandbox and the
   expect(demo.status).toBe(200);
   expect(await demo.text()).toContain('<div id="root">');
   expect(await (await fetch(`${gateway}demo/config.json`)).json()).toEqual({ apiKey: 'start-test-demo-key' });
+  // The demo's development server (Vite, on its own origin) may call the graph; other origins may not.
+  const preflight = (origin: string) => fetch(gateway, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST' } });
+  const fromVite = await preflight('http://localhost:5173');
+  expect(fromVite.status).toBe(204);
+  expect(fromVite.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
+  expect((await preflight('https://elsewhere.example')).headers.get('access-control-allow-origin')).toBeNull();
 
   expect(existsSync(join(checkout, '.data', 'merchants'))).toBe(true);
   expect(existsSync(join(checkout, '.data', 'payments'))).toBe(true);

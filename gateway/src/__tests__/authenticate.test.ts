@@ -102,9 +102,20 @@ describe('the config file and environment', () => {
     ['a zero limit', 'limits: { maxDepth: 0 }\n', {}],
     ['a proxy that is not an address', 'trustedProxies: [the-load-balancer]\n', {}],
     ['a response cache of no size', 'responseCache: { maxSizeMiB: 0 }\n', {}],
+    ['a CORS origin with a path', 'cors: { origins: [https://shop.example/app] }\n', {}],
+    ['a CORS origin without a scheme', 'cors: { origins: [shop.example] }\n', {}],
+    ['a CORS origin from the environment that is not one', '', { GATEWAY_CORS_ORIGINS: 'https://ok.example, ftp://files.example' }],
   ])('%s stops the start with a ConfigError', (name, text, env) => {
     const path = file(`${name.replace(/\W+/g, '-')}.yaml`, text);
     expect(() => readGatewaySettings(path, env)).toThrow(ConfigError);
+  });
+
+  test('CORS origins come from the file, or all from GATEWAY_CORS_ORIGINS when it is set', () => {
+    const path = file('cors.yaml', 'cors:\n  origins: [https://shop.example, "http://localhost:5173/"]\n');
+    expect(readGatewaySettings(path, {}).corsOrigins).toEqual(['https://shop.example', 'http://localhost:5173']);
+    expect(readGatewaySettings(path, { GATEWAY_CORS_ORIGINS: ' https://a.example ,https://B.example:443' }).corsOrigins).toEqual(['https://a.example', 'https://b.example']);
+    expect(readGatewaySettings(path, { GATEWAY_CORS_ORIGINS: '*' }).corsOrigins).toEqual(['*']);
+    expect(readGatewaySettings(undefined, {}).corsOrigins).toEqual([]);
   });
 
   test('malformed GATEWAY_API_KEYS stops the start', () => {

@@ -29,6 +29,8 @@ export interface GraphQLHttpOptions<TContext extends BaseContext> {
   identify?: (req: IncomingMessage, signedContent: string) => Caller | null;
   /** Rewrites a POST's parsed JSON body before Apollo Server sees it (the context can find what it did by `req`). */
   prepareBody?: (body: unknown, req: IncomingMessage) => unknown;
+  /** Sees every request first; answers it and returns true (a CORS preflight), or sets headers and returns false to let it go on. */
+  intercept?: (req: IncomingMessage, res: ServerResponse) => boolean;
   /** Extra routes by exact path, answered before GraphQL. */
   routes?: Readonly<Record<string, Route>>;
   /** Extra routes for a path and everything under it ('/demo' answers '/demo' and '/demo/...'), after exact routes. */
@@ -52,6 +54,7 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(options: G
   const paths = new Set(options.graphqlPaths);
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   return createServer((req, res) => {
+    if (options.intercept?.(req, res)) return;
     const url = new URL(req.url ?? '/', 'http://localhost');
     const route = options.routes?.[url.pathname] ?? prefixRoute(options.prefixRoutes, url.pathname);
     const streams = paths.has(url.pathname) && options.streams?.accepts(req) ? options.streams : undefined;
