@@ -1,23 +1,57 @@
 // An Apollo Server plugin that counts requests and errors, times operations,
 // and logs one line per request with its id.
 import type { ApolloServerPlugin } from '@apollo/server';
+import { LRUCache } from 'lru-cache';
 import type { Logger } from '@interop/kit';
 import type { GatewayContext } from './context';
 import type { GatewayMetrics } from './metrics';
 
 const NAMED = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
-const MAX_OPERATION_LABELS = 500;
+/** How many operation names are followed at once, and so how many can be label values. */
+export const FOLLOWED_OPERATION_NAMES = 500;
+/** Requests a name must make, while followed, before it becomes a label value of its own. */
+export const REQUESTS_TO_BE_LABELLED = 5;
+
+/**
+ * The `operation` label of a request. Operation names come from clients, so
+ * a name becomes a label value only once it has been sent several times while
+ * among the names most recently seen; until then, and for names that never
+ * repeat (random or one-off), it is `other`. A name pushed out of the followed
+ * set takes its series with it, so the series stay bounded whatever clients send.
+ */
+export class OperationLabels {
+  private readonly counts: LRUCache<string, number>;
+  private readonly threshold: number;
+
+  constructor(
+    private readonly metrics: GatewayMetrics,
+    options: { followed?: number; requestsToBeLabelled?: number } = {},
+  ) {
+    const threshold = options.requestsToBeLabelled ?? REQUESTS_TO_BE_LABELLED;
+    this.threshold = threshold;
+    this.counts = new LRUCache({
+      max: options.followed ?? FOLLOWED_OPERATION_NAMES,
+      dispose: (count, operation, reason) => {
+        if (reason === 'evict' && count >= threshold) this.forget(operation);
+      },
+    });
+  }
+
+  label(name: string | null | undefined): string {
+    if (!name || !NAMED.test(name)) return name ? 'other' : 'anonymous';
+    const count = (this.counts.get(name) ?? 0) + 1;
+    this.counts.set(name, count);
+    return count >= this.threshold ? name : 'other';
+  }
+
+  private forget(operation: string): void {
+    this.metrics.latency.remove({ operation });
+    for (const outcome of ['ok', 'error']) this.metrics.requests.remove({ operation, outcome });
+  }
+}
 
 export function requestMetricsPlugin(metrics: GatewayMetrics, logger: Logger): ApolloServerPlugin<GatewayContext> {
-  // Operation names come from clients: bound how many become label values.
-  const seen = new Set<string>();
-  const label = (name: string | null | undefined) => {
-    if (!name || !NAMED.test(name)) return 'anonymous';
-    if (seen.has(name)) return name;
-    if (seen.size >= MAX_OPERATION_LABELS) return 'other';
-    seen.add(name);
-    return name;
-  };
+  const labels = new OperationLabels(metrics);
   return {
     async requestDidStart({ contextValue }) {
       const started = performance.now();
@@ -31,7 +65,7 @@ export function requestMetricsPlugin(metrics: GatewayMetrics, logger: Logger): A
           }
         },
         async willSendResponse({ operationName }) {
-          const operation = label(operationName);
+          const operation = labels.label(operationName);
           const seconds = (performance.now() - started) / 1000;
           metrics.latency.observe({ operation }, seconds);
           metrics.requests.inc({ operation, outcome: codes.length ? 'error' : 'ok' });
