@@ -4,12 +4,15 @@
 // (GATEWAY_URL, default http://localhost:4000).
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
+import { compression } from 'vite-plugin-compression2';
 
 const gateway = process.env.GATEWAY_URL ?? 'http://localhost:4000';
 
 export default defineConfig({
   base: '/demo/',
-  plugins: [react()],
+  // Each text file of 1 KiB or more also as .br and .gz beside it, compressed once here at
+  // their best ratio; the gateway serves the one the browser accepts (gateway/src/demo.ts).
+  plugins: [react(), compression({ algorithms: ['brotliCompress', 'gzip'], threshold: 1024, include: /\.(html|js|css|json|map|svg|txt)$/ })],
   build: { outDir: 'dist', emptyOutDir: true, sourcemap: true },
   server: { proxy: { '/graphql': { target: gateway, ws: true }, '/demo/config.json': gateway } },
 });

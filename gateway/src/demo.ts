@@ -3,10 +3,10 @@
 // reload or a shared link to /demo/checkout lands in the app.
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { sendError, sendJson, type Route } from '@interop/kit';
+import { acceptedEncoding, sendError, sendJson, type ContentEncoding, type Route } from '@interop/kit';
 
 export const DEMO_PATH = '/demo';
 
@@ -62,11 +62,11 @@ export function demoRoute(options: DemoOptions): Route {
     const file = resolve(root, name === '' || name.endsWith('/') ? `${name}index.html` : name);
     const inside = relative(root, file);
     if (inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) return sendError(res, 404, 'BAD_REQUEST', 'Nothing is served at this path.');
-    if (await isFile(file)) return sendFile(req.method, res, file, inside);
+    if (await isFile(file)) return sendFile(req, res, file, inside);
     // Page paths (no extension) belong to the app's own router; a missing asset is a real 404.
     if (extname(name) !== '') return sendError(res, 404, 'BAD_REQUEST', 'Nothing is served at this path.');
     const index = join(root, 'index.html');
-    if (await isFile(index)) return sendFile(req.method, res, index, 'index.html');
+    if (await isFile(index)) return sendFile(req, res, index, 'index.html');
     res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' });
     res.end('The demo app is not built. `npm start` builds it, or run `npm run build:demo`.\n');
   };
@@ -90,17 +90,35 @@ async function isFile(path: string): Promise<boolean> {
   }
 }
 
-async function sendFile(method: string, res: ServerResponse, path: string, name: string): Promise<void> {
-  const { size } = await stat(path);
+/**
+ * Sends a built file, or the copy of it the build compressed (`.br`, `.gz`
+ * beside it) when the browser accepts that encoding.
+ */
+async function sendFile(req: IncomingMessage, res: ServerResponse, path: string, name: string): Promise<void> {
   const type = extname(path);
+  const variants = await precompressed(path);
+  const encoding = acceptedEncoding(req, [...variants.keys()]);
+  const sent = encoding ? variants.get(encoding)! : path;
+  const { size } = await stat(sent);
   res.writeHead(200, {
     'content-type': CONTENT_TYPES[type] ?? 'application/octet-stream',
     'content-length': size,
     'x-content-type-options': 'nosniff',
     // Vite names built assets by content hash, so they never change; pages must be revalidated to find new ones.
     'cache-control': name.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+    ...(variants.size > 0 ? { vary: 'Accept-Encoding' } : {}),
+    ...(encoding ? { 'content-encoding': encoding } : {}),
     ...(type === '.html' ? { 'content-security-policy': PAGE_POLICY, 'referrer-policy': 'same-origin' } : {}),
   });
-  if (method === 'HEAD') return void res.end();
-  await pipeline(createReadStream(path), res);
+  if (req.method === 'HEAD') return void res.end();
+  await pipeline(createReadStream(sent), res);
+}
+
+/** The compressed copies of `path` the build wrote, by encoding. */
+async function precompressed(path: string): Promise<Map<ContentEncoding, string>> {
+  const found = new Map<ContentEncoding, string>();
+  for (const [encoding, suffix] of [['br', '.br'], ['gzip', '.gz']] as const) {
+    if (await isFile(path + suffix)) found.set(encoding, path + suffix);
+  }
+  return found;
 }

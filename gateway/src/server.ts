@@ -42,6 +42,8 @@ export const DEFAULT_SUBGRAPH_TIMEOUT_MS = 5000;
 const GRAPHQL_PATHS = ['/', '/graphql'];
 const MAX_BODY_BYTES = 1024 * 1024;
 const DOCUMENT_STORE_MIB = 8;
+/** Smaller answers fit in a packet or two either way; compressing them costs more than it saves. */
+const COMPRESS_FROM_BYTES = 1024;
 
 export interface GatewayOptions {
   supergraphSdl: string;
@@ -249,6 +251,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     streams: subscriptions.streams,
     logger,
     ...(cors ? { intercept: cors.handle } : {}),
+    answers: { compressFrom: COMPRESS_FROM_BYTES, entityTags: true },
     // Aliases that tell no fields apart are cut before Apollo parses the operation (see alias-normalisation),
     // from text within the document limits only; text past them goes on as sent, for the context to refuse.
     prepareBody: (body, req) => {

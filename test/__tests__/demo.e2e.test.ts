@@ -13,6 +13,7 @@ import { ROOT, startGatewayFor, startGraph, type Graph } from '../harness';
 import { PARTNER_A } from '../identities';
 import { decide, initiate, merchantWhere, OPTED_IN_TO_WECHAT_ON_TAOBAO } from '../payments-helpers';
 import { finished, freePort, runTs } from '../processes';
+import { decodedBody, rawRequest } from '../raw-http';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARTEFACTS = join(ROOT, 'artefacts', 'e2e');
@@ -328,6 +329,17 @@ test('the gateway serves the app for its page paths, its settings, and nothing o
   const asset = await fetch(`${base}${script}`);
   expect(asset.headers.get('content-type')).toContain('text/javascript');
   expect(asset.headers.get('cache-control')).toContain('immutable');
+  // Compressed once at build time: the browser gets the encoding it accepts, the same script either way.
+  const plain = await rawRequest(`${base}${script}`, 'GET', {});
+  expect(plain.headers['content-encoding']).toBeUndefined();
+  for (const [accepted, sent] of [['br, gzip', 'br'], ['gzip', 'gzip']]) {
+    const compressed = await rawRequest(`${base}${script}`, 'GET', { 'accept-encoding': accepted! });
+    expect(compressed.headers['content-encoding']).toBe(sent);
+    expect(compressed.headers.vary).toMatch(/accept-encoding/i);
+    expect(compressed.bytes.length).toBeLessThan(plain.bytes.length / 2);
+    expect(Number(compressed.headers['content-length'])).toBe(compressed.bytes.length);
+    expect(decodedBody(compressed).equals(plain.bytes)).toBe(true);
+  }
 
   expect((await fetch(`${base}/demo/assets/missing.js`)).status).toBe(404);
   // Encoded slashes reach the server as they are, so these would name files outside web/dist without its check.

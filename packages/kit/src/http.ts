@@ -7,6 +7,7 @@ import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { context as otelContext } from '@opentelemetry/api';
 import { readConfig, wholeNumber, z } from './config';
 import { ErrorCode } from './errors';
+import { sendAnswer, type AnswerOptions } from './http-answer';
 import type { Caller } from './identity';
 import { takeLater, writeMultipart } from './incremental';
 import type { Logger } from './logger';
@@ -37,6 +38,8 @@ export interface GraphQLHttpOptions<TContext extends BaseContext> {
   prefixRoutes?: Readonly<Record<string, Route>>;
   /** Largest request body accepted, in bytes. */
   maxBodyBytes?: number;
+  /** Compression and ETags for whole answers (see http-answer); without it answers go out as they are. */
+  answers?: AnswerOptions;
   /** Another transport on the GraphQL paths (GraphQL over Server-Sent Events): answers the requests it accepts instead of Apollo. */
   streams?: GraphQLStreams;
   /** Where an unexpected failure to answer is logged (the client gets INTERNAL_SERVER_ERROR only). */
@@ -126,6 +129,7 @@ async function serveGraphQL<TContext extends BaseContext>(
   const later = takeLater();
   if (response.body.kind === 'complete') {
     if (later) await writeMultipart(res, response.body.string, later, (error) => options.logger.error({ err: error }, 'unexpected error answering in parts'));
+    else if (options.answers) await sendAnswer(req, res, response.body.string, options.answers);
     else res.end(response.body.string);
     return;
   }

@@ -7,6 +7,7 @@ export * from './json';
 export * from './logger';
 export * from './subgraph';
 export * from './subgraph-client';
+export * from './http-answer';
 export * from './http-request';
 export * from './db/database';
 export * from './db/migrate';

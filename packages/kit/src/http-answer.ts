@@ -1,0 +1,80 @@
+// How a whole answer's bytes leave the server: compressed with brotli or gzip
+// when the client accepts it and the answer is worth it, and, when the answer
+// may be cached publicly, with a strong ETag, so that a client revalidating
+// with If-None-Match gets 304 and no body. Answers in parts and event streams
+// never come through here: compressing them would hold parts back.
+import { createHash } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { promisify } from 'node:util';
+import { brotliCompress, constants as zlib, gzip } from 'node:zlib';
+import Negotiator from 'negotiator';
+
+export type ContentEncoding = 'br' | 'gzip';
+
+const compressors: Record<ContentEncoding, (body: Buffer) => Promise<Buffer>> = {
+  // Quality 5 of 11: most of brotli's gain at a small part of its top quality's CPU, fit for answers made per request.
+  br: (body) => promisify(brotliCompress)(body, { params: { [zlib.BROTLI_PARAM_QUALITY]: 5, [zlib.BROTLI_PARAM_SIZE_HINT]: body.length } }),
+  gzip: (body) => promisify(gzip)(body),
+};
+
+/** The encoding to answer `req` in, by its Accept-Encoding (q-values honoured, brotli preferred on a tie); null for none. */
+export function acceptedEncoding(req: IncomingMessage, available: readonly ContentEncoding[] = ['br', 'gzip']): ContentEncoding | null {
+  if (!req.headers['accept-encoding']) return null;
+  // negotiator's `preferred` option (server order on equal q-values) is missing from its published types.
+  const negotiator = new Negotiator(req) as Negotiator & { encoding(available: string[], options: { preferred: string[] }): string | undefined };
+  const chosen = negotiator.encoding([...available, 'identity'], { preferred: [...available, 'identity'] });
+  return chosen === 'br' || chosen === 'gzip' ? chosen : null;
+}
+
+export interface AnswerOptions {
+  /** Answers of at least this many bytes are compressed when the client accepts it; undefined: never. */
+  compressFrom?: number;
+  /** Publicly cacheable answers get an ETag, and If-None-Match is honoured. */
+  entityTags?: boolean;
+}
+
+/**
+ * Ends `res` with `body`, the headers (status, content type, cache-control) already set.
+ * With `entityTags`, a GET or POST answer that may be cached publicly gets an ETag and honours If-None-Match.
+ */
+export async function sendAnswer(req: IncomingMessage, res: ServerResponse, body: string, options: AnswerOptions): Promise<void> {
+  let bytes: Buffer = Buffer.from(body, 'utf8');
+  const encoding = options.compressFrom !== undefined && bytes.length >= options.compressFrom ? acceptedEncoding(req) : null;
+  if (options.compressFrom !== undefined) res.appendHeader('vary', 'Accept-Encoding');
+  const tag = options.entityTags && res.statusCode === 200 && publiclyCacheable(res.getHeader('cache-control')) ? entityTag(bytes, encoding) : null;
+  if (tag) {
+    res.setHeader('etag', tag);
+    if (matches(req.headers['if-none-match'], tag)) {
+      res.statusCode = 304;
+      res.removeHeader('content-type');
+      res.removeHeader('content-length');
+      res.end();
+      return;
+    }
+  }
+  if (encoding) {
+    bytes = await compressors[encoding](bytes);
+    res.setHeader('content-encoding', encoding);
+  }
+  res.setHeader('content-length', bytes.length);
+  res.end(bytes);
+}
+
+function publiclyCacheable(header: number | string | string[] | undefined): boolean {
+  const value = String(header ?? '').toLowerCase();
+  const maxAge = /(?:^|[\s,])max-age=(\d+)/.exec(value);
+  return /(?:^|[\s,])public(?:$|[\s,])/.test(value) && maxAge !== null && Number(maxAge[1]) > 0;
+}
+
+/** Strong, so it names these exact bytes: each encoding of an answer is a representation of its own, with its own tag. */
+function entityTag(identity: Buffer, encoding: ContentEncoding | null): string {
+  const digest = createHash('sha256').update(identity).digest('base64url').slice(0, 32);
+  return `"${digest}${encoding ? `-${encoding}` : ''}"`;
+}
+
+/** If-None-Match compares weakly (RFC 9110 13.1.2): a W/ prefix does not stop a match. */
+function matches(header: string | undefined, tag: string): boolean {
+  if (!header) return false;
+  if (header.trim() === '*') return true;
+  return header.split(',').some((candidate) => candidate.trim().replace(/^W\//, '') === tag);
+}
