@@ -2,12 +2,18 @@
 // watched. When the file changes the gateway swaps to the new schema while
 // requests in flight finish on the old one; a file that does not parse or
 // compose is refused with a logged reason and the old schema keeps serving.
+// A Kubernetes ConfigMap mounted as a folder changes the same way: the kubelet
+// writes the new files into a fresh folder and swaps the `..data` link to it,
+// so the file's own name never shows in the folder's events; that swap does.
 import { watch, type FSWatcher } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import type { SupergraphSdlHook } from '@apollo/gateway';
 import type { Logger } from '@interop/kit';
 import { servableSupergraph } from './subgraph-enforced-security';
+
+/** The link a ConfigMap volume swaps, in one rename, to the folder holding its new files. */
+const CONFIG_MAP_DATA_LINK = '..data';
 
 export function watchedSupergraph(path: string, initialSdl: string, logger: Logger, debounceMs = 100): SupergraphSdlHook {
   return async ({ update }) => {
@@ -32,7 +38,7 @@ export function watchedSupergraph(path: string, initialSdl: string, logger: Logg
     };
     // Watch the folder: editors and `compose` replace the file, which a file watch would lose.
     const watcher: FSWatcher = watch(dirname(path), (_event, file) => {
-      if (file !== null && file !== basename(path)) return;
+      if (file !== null && file !== basename(path) && file !== CONFIG_MAP_DATA_LINK) return;
       clearTimeout(timer);
       timer = setTimeout(() => void reload(), debounceMs);
     });

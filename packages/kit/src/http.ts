@@ -213,12 +213,15 @@ export function listen(server: Server, port: number, host: string, idleTimeoutMs
   });
 }
 
+/** How long a stopping process lets requests in flight finish; deployments size their termination grace above it. */
+export const DRAIN_GRACE_MS = 10_000;
+
 /**
  * Stops accepting connections, lets requests in flight finish, and resolves
  * when all connections are gone. Past `graceMs` the remaining connections are
  * cut, so a stop is bounded even when a client keeps one open.
  */
-export function close(server: Server, graceMs = 10_000): Promise<void> {
+export function close(server: Server, graceMs = DRAIN_GRACE_MS): Promise<void> {
   return new Promise((resolve, reject) => {
     const force = setTimeout(() => server.closeAllConnections(), graceMs);
     force.unref();

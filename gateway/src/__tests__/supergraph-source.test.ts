@@ -1,0 +1,70 @@
+// The watched supergraph file, changed the two ways it is changed in practice:
+// replaced in place (an editor, `npm run compose`), and swapped as a
+// Kubernetes ConfigMap volume swaps it (new files in a new folder, then the
+// `..data` link renamed onto it; the file's own link never changes).
+import { mkdirSync, mkdtempSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createLogger } from '@interop/kit';
+import { watchedSupergraph } from '../supergraph-source';
+
+const sdl = (version: number) => `schema { query: Query }\ntype Query { version${version}: Int }\n`;
+
+/** Resolves with the next SDL the hook hands to `update`, or rejects after `ms`. */
+function nextUpdate(updates: string[], ms = 10_000): Promise<string> {
+  const seen = updates.length;
+  return new Promise((resolve, reject) => {
+    const deadline = Date.now() + ms;
+    const poll = setInterval(() => {
+      if (updates.length > seen) {
+        clearInterval(poll);
+        resolve(updates[seen]!);
+      } else if (Date.now() > deadline) {
+        clearInterval(poll);
+        reject(new Error('no update'));
+      }
+    }, 20);
+  });
+}
+
+async function watch(path: string, initial: string) {
+  const updates: string[] = [];
+  const hook = watchedSupergraph(path, initial, createLogger('test'), 20);
+  const handle = await hook({ update: (next: string) => updates.push(next), healthCheck: async () => {}, getDataSource: () => undefined as never });
+  return { updates, cleanup: () => handle.cleanup?.() };
+}
+
+test('a file replaced in place is loaded', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'supergraph-file-'));
+  const path = join(dir, 'supergraph.graphql');
+  writeFileSync(path, sdl(1));
+  const { updates, cleanup } = await watch(path, sdl(1));
+  try {
+    writeFileSync(join(dir, 'supergraph.graphql.tmp'), sdl(2));
+    renameSync(join(dir, 'supergraph.graphql.tmp'), path);
+    expect(await nextUpdate(updates)).toBe(sdl(2));
+  } finally {
+    await cleanup();
+  }
+});
+
+test('a ConfigMap volume swapping its ..data link is loaded', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'supergraph-configmap-'));
+  // The kubelet's layout: a timestamped folder, `..data` linked to it, and the
+  // file a link through `..data`.
+  mkdirSync(join(dir, '..2026_01_01_00_00_00.1'));
+  writeFileSync(join(dir, '..2026_01_01_00_00_00.1', 'supergraph.graphql'), sdl(1));
+  symlinkSync('..2026_01_01_00_00_00.1', join(dir, '..data'));
+  symlinkSync(join('..data', 'supergraph.graphql'), join(dir, 'supergraph.graphql'));
+  const path = join(dir, 'supergraph.graphql');
+  const { updates, cleanup } = await watch(path, sdl(1));
+  try {
+    mkdirSync(join(dir, '..2026_01_01_00_01_00.2'));
+    writeFileSync(join(dir, '..2026_01_01_00_01_00.2', 'supergraph.graphql'), sdl(2));
+    symlinkSync('..2026_01_01_00_01_00.2', join(dir, '..data_tmp'));
+    renameSync(join(dir, '..data_tmp'), join(dir, '..data'));
+    expect(await nextUpdate(updates)).toBe(sdl(2));
+  } finally {
+    await cleanup();
+  }
+});
