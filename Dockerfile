@@ -31,7 +31,7 @@ COPY web/package.json web/
 # The install applies them (patch-package, a dependency for that reason).
 COPY patches patches/
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
-COPY supergraph.graphql gateway.config.yaml ./
+COPY supergraph.graphql gateway.config.yaml trusted-documents.json ./
 COPY subgraphs/commerce/schema.graphql subgraphs/commerce/
 COPY subgraphs/merchants/schema.graphql subgraphs/merchants/
 COPY subgraphs/payments/schema.graphql subgraphs/payments/

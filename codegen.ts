@@ -89,7 +89,8 @@ const config: CodegenConfig = {
       schema: supergraphApi(),
       documents: ['web/src/**/*.{ts,tsx}', '!web/src/gql/**'],
       preset: 'client',
-      presetConfig: { fragmentMasking: false },
+      // persisted-documents.json: each operation by the SHA-256 of its normalised text, for the gateway's trusted documents (npm run build:documents).
+      presetConfig: { fragmentMasking: false, persistedDocuments: { hashAlgorithm: 'sha256' } },
       config: { documentMode: 'string', enumsAsTypes: true, useTypeImports: true, scalars: { ID: 'string' } },
     },
   },

@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { ConfigError, DEFAULT_PORTS, DEVELOPMENT_SIGNING_SECRET, readTrust } from '@interop/kit';
 import type { AuthOptions } from './auth/authenticate';
 import { digestKey, type ApiKeyRecord } from './auth/api-keys';
-import { readGatewaySettings, type RateLimitSettings } from './gateway-config';
+import { readGatewaySettings, type GatewaySettings, type RateLimitSettings } from './gateway-config';
 import { DEFAULT_DEMO_API_KEY, type DemoOptions } from './demo';
 import { DEFAULT_OPERATION_LIMITS, type OperationLimits } from './operation-limits';
 import type { ResponseCacheSettings } from './response-cache';
@@ -46,6 +46,8 @@ export interface GatewayCli {
   trustedProxies: string[];
   /** The config file's `cors.origins`, or GATEWAY_CORS_ORIGINS. */
   corsOrigins: string[];
+  /** The config file's `trustedDocuments`, with the manifest read. */
+  trustedDocuments: GatewaySettings['trustedDocuments'];
   introspection?: boolean;
   /** REDIS_URL: rate-limit counts and cached answers shared by every gateway process. */
   redisUrl: string | undefined;
@@ -111,6 +113,7 @@ export function parseGatewayCli(argv: readonly string[], env: Record<string, str
     rateLimit: settings.rateLimit,
     trustedProxies: settings.trustedProxies,
     corsOrigins: settings.corsOrigins,
+    trustedDocuments: settings.trustedDocuments,
     redisUrl: env.REDIS_URL || undefined,
     ...(settings.introspection === undefined ? {} : { introspection: settings.introspection }),
     supergraphPath,

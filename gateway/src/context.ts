@@ -10,9 +10,11 @@ export interface GatewayContext {
   caller: Caller;
   /** Set when aliases were cut from the operation: how to answer in the client's names. */
   aliases?: NormalisedSource;
+  /** The operation is one of the gateway's trusted documents (see trusted-documents). */
+  trustedDocument?: boolean;
 }
 
 /** The request's id, as the HTTP layer chose it (the client's, when well formed), and its caller. */
-export function gatewayContext(caller: Caller, aliases?: NormalisedSource): GatewayContext {
-  return { requestId: requestScope.getStore()?.requestId ?? randomUUID(), caller, ...(aliases ? { aliases } : {}) };
+export function gatewayContext(caller: Caller, aliases?: NormalisedSource, trustedDocument = false): GatewayContext {
+  return { requestId: requestScope.getStore()?.requestId ?? randomUUID(), caller, ...(aliases ? { aliases } : {}), ...(trustedDocument ? { trustedDocument } : {}) };
 }

@@ -2,7 +2,7 @@
 // call (API key digests, JWT settings), operation limits, rate limits, the
 // proxies trusted to name the client, the response cache and introspection. Secrets never live in it: a JWT secret is named by the
 // environment variable that holds it, and API keys appear only as digests.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError, z } from '@interop/kit';
@@ -10,6 +10,7 @@ import type { AuthOptions } from './auth/authenticate';
 import type { ApiKeyRecord } from './auth/api-keys';
 import { clientAddressOf } from './client-address';
 import { parseCorsOrigins } from './cors';
+import { DEFAULT_MANIFEST_FILE, loadTrustedDocuments, TRUSTED_DOCUMENT_MODES, type TrustedDocumentMode, type TrustedDocuments } from './trusted-documents';
 import type { OperationLimits } from './operation-limits';
 import { DEFAULT_RATE_LIMIT, type RateLimitConfig } from './rate-limit';
 import { DEFAULT_RESPONSE_CACHE, type ResponseCacheSettings } from './response-cache';
@@ -21,6 +22,8 @@ const apiKeySchema = z.object({
   partnerId: z.string().min(1),
   sha256: z.string().regex(/^[0-9a-fA-F]{64}$/, 'the hex SHA-256 of the key (`printf %s "$KEY" | sha256sum`)'),
   scopes: z.array(scope).default([]),
+  /** Overrides `trustedDocuments.mode` for this key. */
+  trustedDocuments: z.enum(TRUSTED_DOCUMENT_MODES).optional(),
 }).strict();
 
 const jwtSchema = z
@@ -54,6 +57,11 @@ const fileSchema = z
     trustedProxies: z.array(z.string().min(1)).default([]),
     /** Introspection and field suggestions; on outside production unless set. */
     introspection: z.boolean().optional(),
+    /** Which documents callers may run: `off` any, `log` any (logging untrusted ones), `enforce` only the manifest's. */
+    trustedDocuments: z
+      .object({ mode: z.enum(TRUSTED_DOCUMENT_MODES).default('off'), manifest: z.string().min(1).optional() })
+      .strict()
+      .default({ mode: 'off' }),
     /** Origins whose browser apps may call the graph (CORS): exact origins, or `*`. */
     cors: z.object({ origins: z.array(z.string().min(1)).default([]) }).strict().default({ origins: [] }),
   })
@@ -74,6 +82,8 @@ export interface GatewaySettings {
   introspection: boolean | undefined;
   /** The origins allowed by CORS: GATEWAY_CORS_ORIGINS (comma-separated) when set, else the file's `cors.origins`. */
   corsOrigins: string[];
+  /** The mode for callers whose key sets none, and the manifest (the file's `manifest`, relative to the file, else trusted-documents.json when present). */
+  trustedDocuments: { mode: TrustedDocumentMode; manifest: TrustedDocuments | undefined };
 }
 
 const problems = (error: z.ZodError) => error.issues.map((issue) => `${issue.path.join('.') || 'file'}: ${issue.message}`).join('; ');
@@ -127,12 +137,24 @@ export function readGatewaySettings(path: string | undefined, env: Record<string
     trustedProxies: file.trustedProxies,
     introspection: file.introspection,
     corsOrigins: corsOrigins(env.GATEWAY_CORS_ORIGINS, file.cors.origins),
+    trustedDocuments: trustedDocuments(file.trustedDocuments, path, apiKeys),
   };
 }
 
 /** The settings the file gives, without the keys it leaves out (so they do not mask defaults). */
 function defined<T extends object>(settings: T): { [K in keyof T]?: Exclude<T[K], undefined> } {
   return Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined)) as { [K in keyof T]?: Exclude<T[K], undefined> };
+}
+
+function trustedDocuments(settings: GatewayFile['trustedDocuments'], configPath: string | undefined, apiKeys: readonly ApiKeyRecord[]): GatewaySettings['trustedDocuments'] {
+  const named = settings.manifest === undefined ? undefined : resolve(configPath ? dirname(configPath) : '.', settings.manifest);
+  const path = named ?? (existsSync(DEFAULT_MANIFEST_FILE) ? DEFAULT_MANIFEST_FILE : undefined);
+  const manifest = path === undefined ? undefined : loadTrustedDocuments(path);
+  const enforced = settings.mode === 'enforce' || apiKeys.some((key) => key.trustedDocuments === 'enforce');
+  if (enforced && manifest === undefined) {
+    throw new ConfigError(`Invalid gateway config: trustedDocuments: enforce needs a manifest (npm run build:documents writes ${DEFAULT_MANIFEST_FILE})`);
+  }
+  return { mode: settings.mode, manifest };
 }
 
 function corsOrigins(fromEnv: string | undefined, fromFile: string[]): string[] {

@@ -37,8 +37,10 @@ export class OperationLabels {
     });
   }
 
-  label(name: string | null | undefined): string {
+  /** A trusted document's name is a label from its first request: the manifest bounds them. */
+  label(name: string | null | undefined, trusted = false): string {
     if (!name || !NAMED.test(name)) return name ? 'other' : 'anonymous';
+    if (trusted) return name;
     const count = (this.counts.get(name) ?? 0) + 1;
     this.counts.set(name, count);
     return count >= this.threshold ? name : 'other';
@@ -65,7 +67,7 @@ export function requestMetricsPlugin(metrics: GatewayMetrics, logger: Logger): A
           }
         },
         async willSendResponse({ operationName }) {
-          const operation = labels.label(operationName);
+          const operation = labels.label(operationName, contextValue.trustedDocument);
           const seconds = (performance.now() - started) / 1000;
           metrics.latency.observe({ operation }, seconds);
           metrics.requests.inc({ operation, outcome: codes.length ? 'error' : 'ok' });

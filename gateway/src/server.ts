@@ -10,12 +10,14 @@ import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { DocumentNode, GraphQLError, GraphQLSchema } from 'graphql';
-import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
+import { InMemoryLRUCache, type KeyValueCache } from '@apollo/utils.keyvaluecache';
 import { close, createGraphQLHttpServer, createLogger, listen, maskingFormatError, sendJson, startTracing, type Caller, type Logger } from '@interop/kit';
 import { aliasRestoringPlugin, normaliseBody, type NormalisedSource } from './alias-normalisation';
 import { Authenticator, type AuthOptions } from './auth/authenticate';
 import { clientAddressOf } from './client-address';
 import { corsPolicy } from './cors';
+import type { ApiKeyRecord } from './auth/api-keys';
+import { persistedQueryNotAllowed, requestedInBody, requestedInSearch, type RequestedDocument, type TrustedDocumentMode, type TrustedDocuments } from './trusted-documents';
 import type { RateLimitSettings } from './gateway-config';
 import { createRateLimiter, DEFAULT_RATE_LIMIT, rateLimitedError, rateLimitHeaders } from './rate-limit';
 import { gatewayContext, type GatewayContext } from './context';
@@ -42,6 +44,8 @@ export const DEFAULT_SUBGRAPH_TIMEOUT_MS = 5000;
 const GRAPHQL_PATHS = ['/', '/graphql'];
 const MAX_BODY_BYTES = 1024 * 1024;
 const DOCUMENT_STORE_MIB = 8;
+/** Texts clients registered as automatic persisted queries. */
+const PERSISTED_QUERIES_MIB = 8;
 /** Smaller answers fit in a packet or two either way; compressing them costs more than it saves. */
 const COMPRESS_FROM_BYTES = 1024;
 
@@ -74,6 +78,8 @@ export interface GatewayOptions {
   rateLimitKeyPrefix?: string;
   /** Proxies whose X-Forwarded-For names the client for per-IP budgets (see client-address); none by default. */
   trustedProxies?: readonly string[];
+  /** Which documents callers may run, and the manifest of trusted ones (see trusted-documents); any, by default. */
+  trustedDocuments?: { mode: TrustedDocumentMode; manifest: TrustedDocuments | undefined };
   /** Origins whose browser apps may call the graph (see cors); none by default. */
   corsOrigins?: readonly string[];
   /** Separates this deployment's cached answers from others sharing the Redis; `interop:response-cache` by default. */
@@ -177,6 +183,8 @@ export function createGatewayApollo(options: GatewayOptions, responseCache: Resp
     // that in memory); operations that repeat fit in far less, and one-off
     // sources would only fill it.
     documentStore: new InMemoryLRUCache<DocumentNode>({ maxSize: DOCUMENT_STORE_MIB * 1024 * 1024 }),
+    // Automatic persisted queries, with every trusted document's hash known from the start.
+    persistedQueries: { cache: persistedQueryCache(options.trustedDocuments?.manifest) },
     // The HTTP paths refuse longer text before this (see document-limits); this holds for any other way in.
     parseOptions: { maxTokens: limits.maxTokens },
     plugins: [
@@ -199,6 +207,30 @@ export function createGatewayApollo(options: GatewayOptions, responseCache: Resp
     await Promise.all([...transports.values()].map((transport) => transport.close()));
   };
   return { apollo, metrics, subgraphs, apiSchema: () => apiSchema, closeTransports };
+}
+
+function persistedQueryCache(manifest: TrustedDocuments | undefined): KeyValueCache<string> {
+  const registered = new InMemoryLRUCache<string>({ maxSize: PERSISTED_QUERIES_MIB * 1024 * 1024 });
+  return manifest ? manifest.persistedQueryCache(registered) : registered;
+}
+
+/**
+ * Checks a caller's document against its mode (its key's, else the gateway's):
+ * true when it is a trusted document; refuses an untrusted one under `enforce`
+ * and logs it under `log`. Reads the request only when the mode asks.
+ */
+function documentTrust(settings: GatewayOptions['trustedDocuments'], apiKeys: readonly ApiKeyRecord[], logger: Logger) {
+  const modes = new Map<string, TrustedDocumentMode>(apiKeys.flatMap((key) => (key.trustedDocuments ? [[`key:${key.id}`, key.trustedDocuments]] : [])));
+  const manifest = settings?.manifest;
+  return (caller: Caller, document: () => RequestedDocument): boolean => {
+    const mode = (caller.credentialId !== null ? modes.get(caller.credentialId) : undefined) ?? settings?.mode ?? 'off';
+    if (mode === 'off' && !manifest) return false;
+    const requested = document();
+    if (manifest?.trusts(requested)) return true;
+    if (mode === 'enforce') throw persistedQueryNotAllowed();
+    if (mode === 'log') logger.warn({ credential: caller.credentialId, hash: requested.hash, length: requested.query?.length }, 'an untrusted document was run');
+    return false;
+  };
 }
 
 export interface StartGatewayOptions extends GatewayOptions {
@@ -242,6 +274,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   });
   const aliasesCut = new WeakMap<IncomingMessage, NormalisedSource>();
   const refused = new WeakMap<IncomingMessage, GraphQLError>();
+  const requested = new WeakMap<IncomingMessage, RequestedDocument>();
+  const trust = documentTrust(options.trustedDocuments, options.auth?.apiKeys ?? [], logger);
   const clientAddress = clientAddressOf(options.trustedProxies ?? []);
   const cors = corsPolicy(options.corsOrigins ?? []);
   const server: Server = createGraphQLHttpServer({
@@ -255,6 +289,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     // Aliases that tell no fields apart are cut before Apollo parses the operation (see alias-normalisation),
     // from text within the document limits only; text past them goes on as sent, for the context to refuse.
     prepareBody: (body, req) => {
+      requested.set(req, requestedInBody(body));
       const refusal = requestRefusal(body, '', limits);
       if (refusal) {
         refused.set(req, refusal);
@@ -268,9 +303,10 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     // Refused after admission, so a refused request still counts against its caller's budget.
     context: async (req, res) => {
       const caller = await admit(req, res);
+      const trusted = trust(caller, () => requested.get(req) ?? (req.method === 'GET' ? requestedInSearch(new URL(req.url ?? '/', 'http://localhost').search) : {}));
       const refusal = refused.get(req) ?? (req.method === 'GET' ? requestRefusal(undefined, new URL(req.url ?? '/', 'http://localhost').search, limits) : null);
       if (refusal) throw refusal;
-      return gatewayContext(caller, aliasesCut.get(req));
+      return gatewayContext(caller, aliasesCut.get(req), trusted);
     },
     routes: {
       '/health': (_req, res) => sendJson(res, 200, { status: 'ok' }),

@@ -9,7 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page, type WebSocket } from 'playwright-core';
 import type { RunningGateway } from '@interop/gateway';
-import { ROOT, startGatewayFor, startGraph, type Graph } from '../harness';
+import { digestKey } from '../../gateway/src/auth/api-keys';
+import { loadTrustedDocuments } from '../../gateway/src/trusted-documents';
+import { ROOT, startGatewayFor, startGraph, TEST_GATEWAY_OPTIONS, type Graph } from '../harness';
 import { PARTNER_A } from '../identities';
 import { decide, initiate, merchantWhere, OPTED_IN_TO_WECHAT_ON_TAOBAO } from '../payments-helpers';
 import { finished, freePort, runTs } from '../processes';
@@ -27,6 +29,7 @@ let gateway: RunningGateway;
 let browser: Browser;
 let distDir: string;
 let demoUrl: string;
+const manifest = loadTrustedDocuments(join(ROOT, 'trusted-documents.json'));
 
 async function buildDemo(outDir: string): Promise<void> {
   const build = await finished(runTs('scripts/demo-build.ts', ['--out', outDir]), 120_000);
@@ -40,7 +43,13 @@ beforeAll(async () => {
   mkdirSync(ARTEFACTS, { recursive: true });
   distDir = mkdtempSync(join(tmpdir(), 'interop-demo-'));
   [graph] = await Promise.all([startGraph({ merchantCount: 300 }), buildDemo(distDir)]);
-  gateway = await startGatewayFor(graph, {}, { demo: { distDir, apiKey: API_KEY } });
+  // The demo's key may send only trusted documents: every request the app makes must name one of the manifest's.
+  const apiKeys = TEST_GATEWAY_OPTIONS.auth.apiKeys.map((key) => (key.sha256 === digestKey(API_KEY) ? { ...key, trustedDocuments: 'enforce' as const } : key));
+  gateway = await startGatewayFor(graph, {}, {
+    demo: { distDir, apiKey: API_KEY },
+    auth: { ...TEST_GATEWAY_OPTIONS.auth, apiKeys },
+    trustedDocuments: { mode: 'off', manifest },
+  });
   demoUrl = `http://127.0.0.1:${gateway.port}/demo/`;
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
 }, 180_000);
@@ -92,7 +101,10 @@ async function openPage(
   page.on('request', (request) => {
     if (!isGraphQL(request.url())) return;
     if (request.headers()['x-api-key'] !== API_KEY) problems.push(`GraphQL request without the demo's key: ${request.postData() ?? ''}`);
-    const query = (request.postDataJSON() as { query?: string } | null)?.query ?? '';
+    // The app names its documents by hash: the manifest gives their text.
+    const sent = request.postDataJSON() as { query?: string; extensions?: { persistedQuery?: { sha256Hash?: string } } } | null;
+    const hash = sent?.extensions?.persistedQuery?.sha256Hash;
+    const query = sent?.query ?? (hash ? manifest.text(hash) : undefined) ?? '';
     traffic.operations.push(/^\s*(?:query|mutation)\s+(\w+)/.exec(query)?.[1] ?? 'anonymous');
   });
   page.on('websocket', (socket) => {

@@ -3,6 +3,7 @@
 // random tokens, for which a fast digest is the usual choice.
 import { createHash } from 'node:crypto';
 import type { Caller } from '@interop/kit';
+import type { TrustedDocumentMode } from '../trusted-documents';
 
 export interface ApiKeyRecord {
   /** A name for logs and rate limits, e.g. `demo`; never the key. */
@@ -11,6 +12,8 @@ export interface ApiKeyRecord {
   /** Hex SHA-256 of the key. */
   sha256: string;
   scopes: readonly string[];
+  /** What this key may run beyond the trusted documents; the gateway's `trustedDocuments.mode` when not set. */
+  trustedDocuments?: TrustedDocumentMode | undefined;
 }
 
 export const digestKey = (key: string): string => createHash('sha256').update(key, 'utf8').digest('hex');

@@ -55,6 +55,8 @@ export const ErrorCode = {
   OPERATION_NOT_SUPPORTED: 'OPERATION_NOT_SUPPORTED',
   /** The operation uses @defer and the request's `accept` does not take `multipart/mixed; deferSpec=20220824` (HTTP 406); nothing was run. Apollo Router's code for the same refusal. */
   DEFER_BAD_HEADER: 'DEFER_BAD_HEADER',
+  /** The caller may send trusted documents only (its key's trustedDocuments mode is enforce), and this one is not in the gateway's manifest (HTTP 400); nothing was parsed or run. */
+  PERSISTED_QUERY_NOT_ALLOWED: 'PERSISTED_QUERY_NOT_ALLOWED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -330,7 +330,7 @@ export const CatalogDocument = new TypedDocumentString(`
     name
   }
 }
-    `) as unknown as TypedDocumentString<CatalogQuery, CatalogQueryVariables>;
+    `, {"hash":"sha256:9b3be75f29606c46a88fafe3b07278ca846b9cd7664bfd3e1eae0690af38cf69"}) as unknown as TypedDocumentString<CatalogQuery, CatalogQueryVariables>;
 export const CheckoutInContextDocument = new TypedDocumentString(`
     query CheckoutInContext($platformId: ID!, $merchantId: ID!, $amount: MoneyInput!, $channel: Channel!) {
   platform(id: $platformId) {
@@ -368,7 +368,7 @@ export const CheckoutInContextDocument = new TypedDocumentString(`
     }
   }
 }
-    `) as unknown as TypedDocumentString<CheckoutInContextQuery, CheckoutInContextQueryVariables>;
+    `, {"hash":"sha256:e8a2d5f6f37308cfd45a13cfcadf28fea3ea3b6411b428d8ba9f48f1a5404cd7"}) as unknown as TypedDocumentString<CheckoutInContextQuery, CheckoutInContextQueryVariables>;
 export const InitiatePaymentDocument = new TypedDocumentString(`
     mutation InitiatePayment($input: InitiatePaymentInput!) {
   initiatePayment(input: $input) {
@@ -376,7 +376,7 @@ export const InitiatePaymentDocument = new TypedDocumentString(`
     status
   }
 }
-    `) as unknown as TypedDocumentString<InitiatePaymentMutation, InitiatePaymentMutationVariables>;
+    `, {"hash":"sha256:e03b9628fd0ac69370017ba6cfcb7332720d64eedc839d4fe1cb8dea14363700"}) as unknown as TypedDocumentString<InitiatePaymentMutation, InitiatePaymentMutationVariables>;
 export const MerchantChoicesDocument = new TypedDocumentString(`
     query MerchantChoices($platformId: ID!, $first: Int!) {
   merchants(platformId: $platformId, first: $first) {
@@ -389,7 +389,7 @@ export const MerchantChoicesDocument = new TypedDocumentString(`
     }
   }
 }
-    `) as unknown as TypedDocumentString<MerchantChoicesQuery, MerchantChoicesQueryVariables>;
+    `, {"hash":"sha256:2272e0a2e063943e2bd7a9f2ea1cb8d3eb8b4c07174a1a64be6e809ff26b8560"}) as unknown as TypedDocumentString<MerchantChoicesQuery, MerchantChoicesQueryVariables>;
 export const InteropMapDocument = new TypedDocumentString(`
     query InteropMap {
   platforms {
@@ -431,7 +431,7 @@ export const InteropMapDocument = new TypedDocumentString(`
     }
   }
 }
-    `) as unknown as TypedDocumentString<InteropMapQuery, InteropMapQueryVariables>;
+    `, {"hash":"sha256:9468d5541de68a43a175a708a9f6bb0cd71942157667043eb6f2a5b662b1313d"}) as unknown as TypedDocumentString<InteropMapQuery, InteropMapQueryVariables>;
 export const MerchantViewDocument = new TypedDocumentString(`
     query MerchantView($id: ID!, $payments: Int!) {
   merchant(id: $id) {
@@ -482,7 +482,7 @@ export const MerchantViewDocument = new TypedDocumentString(`
     }
   }
 }
-    `) as unknown as TypedDocumentString<MerchantViewQuery, MerchantViewQueryVariables>;
+    `, {"hash":"sha256:6128753dba622f36fb75615fc5a68d554095814d0ec1e4d9418f0123323e93b5"}) as unknown as TypedDocumentString<MerchantViewQuery, MerchantViewQueryVariables>;
 export const RefundPaymentDocument = new TypedDocumentString(`
     mutation RefundPayment($input: RefundPaymentInput!) {
   refundPayment(input: $input) {
@@ -493,7 +493,7 @@ export const RefundPaymentDocument = new TypedDocumentString(`
     }
   }
 }
-    `) as unknown as TypedDocumentString<RefundPaymentMutation, RefundPaymentMutationVariables>;
+    `, {"hash":"sha256:810fd6d76d63d30131e0fd5687be5d17bbe635dcf928506df7c6336de01510ec"}) as unknown as TypedDocumentString<RefundPaymentMutation, RefundPaymentMutationVariables>;
 export const MerchantSearchDocument = new TypedDocumentString(`
     query MerchantSearch($platformId: ID, $acceptsToolId: ID, $first: Int, $after: String) {
   merchants(
@@ -518,7 +518,7 @@ export const MerchantSearchDocument = new TypedDocumentString(`
     }
   }
 }
-    `) as unknown as TypedDocumentString<MerchantSearchQuery, MerchantSearchQueryVariables>;
+    `, {"hash":"sha256:97cfe0752e4ade41301b3df03deeac113653999b74a9d6080f572467abf52e3b"}) as unknown as TypedDocumentString<MerchantSearchQuery, MerchantSearchQueryVariables>;
 export const PaymentUpdatesDocument = new TypedDocumentString(`
     subscription PaymentUpdates($id: ID!) {
   paymentUpdated(id: $id) {
@@ -565,7 +565,7 @@ export const PaymentUpdatesDocument = new TypedDocumentString(`
     at
     cause
   }
-}`) as unknown as TypedDocumentString<PaymentUpdatesSubscription, PaymentUpdatesSubscriptionVariables>;
+}`, {"hash":"sha256:83ee7d0ac6d5c979d159ee6e94321e006fc61dcf7e22cbef21fcfdaeba16bcb9"}) as unknown as TypedDocumentString<PaymentUpdatesSubscription, PaymentUpdatesSubscriptionVariables>;
 export const FollowPaymentDocument = new TypedDocumentString(`
     query FollowPayment($id: ID!) {
   payment(id: $id) {
@@ -612,4 +612,4 @@ export const FollowPaymentDocument = new TypedDocumentString(`
     at
     cause
   }
-}`) as unknown as TypedDocumentString<FollowPaymentQuery, FollowPaymentQueryVariables>;
+}`, {"hash":"sha256:a4d3408d0e3e49a1094f5b5355a891322da1c3d96b87e6ce79cd23a80159d197"}) as unknown as TypedDocumentString<FollowPaymentQuery, FollowPaymentQueryVariables>;

@@ -100,6 +100,8 @@ export type ErrorCode =
   | 'OPERATION_TOO_EXPENSIVE'
   /** The tool is not a checkout option for that merchant on that platform now; `extensions.reason` gives the UnavailableReason, the first one `checkout` gives for the tool. From `openPaymentTool`: the tool is not one merchants open themselves there. */
   | 'PAYMENT_TOOL_NOT_ACCEPTED'
+  /** The caller may send only trusted documents (its API key's `trustedDocuments` mode is `enforce`) and this document is not in the gateway's manifest, by text or by `extensions.persistedQuery.sha256Hash`: HTTP 400, nothing was parsed or run. */
+  | 'PERSISTED_QUERY_NOT_ALLOWED'
   /** An automatic persisted query's hash the gateway does not know: send the same request again with the query text. */
   | 'PERSISTED_QUERY_NOT_FOUND'
   /** Persisted queries are switched off on this server: send the query text. */
