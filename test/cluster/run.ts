@@ -29,6 +29,7 @@ import { seconds, table, Verdicts } from './report';
 import { SDK_SETTINGS } from './sdk-settings';
 import { credentials, scratchDatabase, writeGatewayConfig } from './setup';
 import type { Followed } from './subscriber';
+import { replayWebhooks } from './webhook-replay';
 
 const LOAD_MS = 65_000;
 const READERS = 3;
@@ -44,6 +45,8 @@ const FAULTS = [
 /** Per credential and minute; the load's keys each stay well under it. */
 const RATE_LIMIT_POINTS = 200;
 const LOAD_KEYS = 32;
+/** Delivered webhooks sent again to both payments replicas at once. */
+const WEBHOOK_REPLAYS = 20;
 /** After the load, how long payments may take to settle and subscribers to hear it. */
 const SETTLE_MS = 60_000;
 /** A failed attempt that ended this long after its replica was back in rotation is not put down to the fault. */
@@ -60,6 +63,7 @@ async function main(): Promise<number> {
   const database = await scratchDatabase(backing.databaseUrl);
   const workDir = mkdtempSync(join(tmpdir(), 'interop-cluster-test-'));
   const creds = credentials(runId, LOAD_KEYS);
+  const walletSecret = `cluster-${randomBytes(16).toString('hex')}`;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     DATABASE_URL: database.url,
@@ -67,7 +71,7 @@ async function main(): Promise<number> {
     GATEWAY_CONFIG: writeGatewayConfig(workDir, RATE_LIMIT_POINTS),
     GATEWAY_API_KEYS: JSON.stringify(creds.records),
     SUBGRAPH_SIGNING_SECRET: `cluster-${randomBytes(16).toString('hex')}`,
-    WALLET_SIGNING_SECRET: `cluster-${randomBytes(16).toString('hex')}`,
+    WALLET_SIGNING_SECRET: walletSecret,
     DEMO_API_KEY: `cluster-demo-${randomBytes(16).toString('hex')}`,
     MERCHANT_COUNT: '1000',
     LOG_LEVEL: 'info',
@@ -145,6 +149,11 @@ async function main(): Promise<number> {
 
     // Each key sent once more, as a client retrying much later would: the same payment comes back.
     const replays = await replay(graphqlUrl, creds.loadKeys, acknowledged, recorder);
+    const paymentsReplicas = Object.values(manifest.processes).filter((entry) => entry.service === 'payments').map((entry) => entry.url);
+    const settledLedger = await readLedger(database.url, creds.partnerId);
+    // Counted before the replay below adds its own.
+    const duplicateWebhooks = countInLogs(manifest.logDir, /^payments-/, /"outcome":"duplicate"/);
+    const webhookReplay = await replayWebhooks(database.url, settledLedger.payments.map((payment) => payment.id), paymentsReplicas, walletSecret, WEBHOOK_REPLAYS);
     ledger = await readLedger(database.url, creds.partnerId);
 
     const rateLimit = await probeRateLimit(gateways, creds.probeKey, RATE_LIMIT_POINTS * 2);
@@ -203,7 +212,6 @@ async function main(): Promise<number> {
         `first result p50 ${percentile(followed.flatMap((entry) => (entry.firstResultMs === null ? [] : [entry.firstResultMs])), 50)} ms`,
     );
     const byStatus = (statuses: readonly string[]) => [...new Set(statuses)].sort().map((status) => `${status} ${statuses.filter((s) => s === status).length}`).join(', ');
-    const duplicateWebhooks = countInLogs(manifest.logDir, /^payments-/, /"outcome":"duplicate"/);
     log(
       `Payments: ${orders.length} orders, ${acknowledged.length} acknowledged, ${orders.reduce((sum, order) => sum + order.sends, 0)} sends; ` +
         `${ledger.payments.length} rows; expected ${byStatus(acknowledged.map((order) => order.expected))}; found ${byStatus(ledger.payments.map((payment) => payment.status))}`,
@@ -212,6 +220,7 @@ async function main(): Promise<number> {
       `Wallet: ${ledger.walletOrders} orders; webhooks ${Object.entries(ledger.webhooks).map(([state, count]) => `${state} ${count}`).join(', ') || 'none'}; ` +
         `applied once each ${ledger.appliedWalletEvents}; deliveries that arrived again and were ignored ${duplicateWebhooks}`,
     );
+    log(`Webhooks sent again to both payments replicas at once: ${webhookReplay.sent}; answers ${Object.entries(webhookReplay.answers).map(([answer, count]) => `${answer} ${count}`).join(', ')}`);
     log(
       `Rate limit (one key, ${rateLimit.limit ?? '?'} a minute): answered ${Object.entries(rateLimit.allowedVia).map(([name, count]) => `${count} via ${name}`).join(' + ')} = ${rateLimit.allowed}, then ${rateLimit.refusals.join('; ')}`,
     );
@@ -247,6 +256,12 @@ async function main(): Promise<number> {
       'each status change recorded once, each wallet webhook delivered and applied once',
       repeated.length === 0 && undelivered === 0 && ledger.appliedWalletEvents === (ledger.webhooks['DELIVERED'] ?? 0),
       `${repeated.length} histories with a repeated change; ${undelivered} webhooks not delivered; ${ledger.appliedWalletEvents} applied of ${ledger.webhooks['DELIVERED'] ?? 0} delivered`,
+    );
+    const sameLedger = JSON.stringify(settledLedger) === JSON.stringify(ledger);
+    verdicts.check(
+      'a webhook delivered again, to both payments replicas at once, is acknowledged and changes nothing',
+      webhookReplay.sent === WEBHOOK_REPLAYS * paymentsReplicas.length && webhookReplay.answers['200 duplicate'] === webhookReplay.sent && sameLedger,
+      `${webhookReplay.answers['200 duplicate'] ?? 0} of ${webhookReplay.sent} acknowledged as duplicates; payments, histories and applied events unchanged: ${sameLedger}`,
     );
     const readFailures = failedAttempts(readCalls);
     const outside = failedAttempts(recorder.calls).filter((attempt) => !inWindow(attempt));
@@ -294,7 +309,8 @@ async function main(): Promise<number> {
 
     verdicts.print();
     passed = verdicts.failed.length === 0;
-    log(passed ? `\nAll ${verdicts.all.length} checks passed.` : `\n${verdicts.failed.length} of ${verdicts.all.length} checks failed; the processes' logs are in ${manifest.logDir}`);
+    const took = seconds(Date.now() - started);
+    log(passed ? `\nAll ${verdicts.all.length} checks passed (${took} in all).` : `\n${verdicts.failed.length} of ${verdicts.all.length} checks failed (${took} in all); the processes' logs are in ${manifest.logDir}`);
     return passed ? 0 : 1;
   } finally {
     await cluster.stop();
@@ -354,6 +370,14 @@ function alive(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+// Interrupted, it exits at once; the exit kills the cluster and everything it started (see ClusterProcess).
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    console.error(`Stopped by ${signal}; the cluster is killed, and its database, if created, left behind.`);
+    process.exit(130);
+  });
 }
 
 main().then(
