@@ -61,6 +61,9 @@ const npmPackagesStayExternal: Plugin = {
  */
 export async function buildServices(outRoot = ROOT): Promise<void> {
   const { build } = await import('esbuild');
+  // Every dist folder first: creating one changes its service folder's time,
+  // which would make a bundle written before it look older than its sources.
+  for (const service of SERVICES) mkdirSync(dirname(builtEntry(service, outRoot)), { recursive: true });
   await Promise.all(
     SERVICES.map(async (service) => {
       const outfile = builtEntry(service, outRoot);

@@ -9,14 +9,14 @@
 // instead: each service with plain node from its dist/main.js, and the demo
 // from web/dist as `npm run build` left it. It refuses a build older than the
 // sources rather than serve stale code.
-import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_PORTS, port, readConfig, readServiceConfig, z, type SubgraphName } from '@interop/kit';
-import { composeSupergraph, readSupergraphConfig } from '../gateway/src/composition';
 import { DEFAULT_DEMO_API_KEY } from '../gateway/src/demo';
 import { buildDemoIfStale, DEMO_DIST } from './demo-build';
 import { builtEntry, servicesBuildIsStale, sourceEntry, type ServiceName } from './service-build';
+import { composeIfStale, SUPERGRAPH_FILE } from './supergraph-file';
 import { Supervisor } from './supervisor';
 
 const root = join(__dirname, '..');
@@ -33,14 +33,6 @@ const supervisor = new Supervisor((reason) => {
   console.error(`${reason}; stopping the rest.`);
   void stopAll(1);
 });
-
-function composeIfStale(): void {
-  const output = join(root, 'supergraph.graphql');
-  const sdl = composeSupergraph(readSupergraphConfig(join(root, 'supergraph.yaml'))) + '\n';
-  if (existsSync(output) && readFileSync(output, 'utf8') === sdl) return;
-  writeFileSync(output, sdl);
-  console.log('Composed supergraph.graphql from supergraph.yaml.');
-}
 
 /** Builds web/dist when its sources changed; the graph starts without /demo when the build fails. */
 async function demoBuilt(): Promise<boolean> {
@@ -79,7 +71,7 @@ async function main(): Promise<void> {
     }),
   );
   if (built && servicesBuildIsStale()) throw new Error('The services\' build is missing or older than their sources: run npm run build first.');
-  composeIfStale();
+  if (composeIfStale()) console.log('Composed supergraph.graphql from supergraph.yaml.');
   // The build runs while the subgraphs start; only the gateway waits for it.
   const demo = demoBuilt();
   process.once('SIGINT', () => void stopAll(0));
@@ -94,7 +86,7 @@ async function main(): Promise<void> {
   const withDemo = await demo;
   startService(
     'gateway',
-    ['--supergraph', join(root, 'supergraph.graphql'), '--port', String(GATEWAY_PORT), ...routes, ...(withDemo ? ['--demo', DEMO_DIST] : [])],
+    ['--supergraph', SUPERGRAPH_FILE, '--port', String(GATEWAY_PORT), ...routes, ...(withDemo ? ['--demo', DEMO_DIST] : [])],
     `http://127.0.0.1:${GATEWAY_PORT}/health`,
     // The demo sends this key with every request; the environment keeps it off the process list.
     // The demo's development server (Vite) may call the graph from its own origin, unless the user chose the origins.

@@ -1,18 +1,37 @@
-// Keeps `npm start`'s child processes running. Until the whole graph is up,
-// a child that exits stops everything: that is a configuration or build fault
-// a restart would only repeat. Once it is up, a child that dies is restarted
-// with back-off while the others keep serving (the gateway answers partially
-// meanwhile). `stop()` ends every child: SIGTERM, then SIGKILL after a grace.
-import { spawn, type ChildProcess } from 'node:child_process';
+// Keeps `npm start`'s and `npm run cluster`'s child processes running. Until
+// the whole graph is up, a child that exits stops everything: that is a
+// configuration or build fault a restart would only repeat. Once it is up, a
+// child that dies is restarted with back-off while the others keep serving
+// (the gateway answers partially meanwhile). `stop()` ends every child:
+// SIGTERM, then SIGKILL after a grace.
+import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
+import { openSync, closeSync } from 'node:fs';
 import { Backoff } from '@interop/kit';
 
 export interface ServiceSpec {
   name: string;
-  /** Node arguments: the entry point (under tsx, or built JavaScript) and its own arguments. */
+  /** The program to run; this process's node unless given. */
+  command?: string;
+  /** Its arguments: for node, the entry point (under tsx, or built JavaScript) and its own arguments. */
   args: string[];
   healthUrl: string;
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** Appends the child's output to this file instead of this process's stdout and stderr. */
+  logFile?: string;
+}
+
+export interface SupervisorOptions {
+  restartDelays?: () => Backoff;
+  /**
+   * Each child leads a process group of its own, signalled whole, so whatever
+   * it starts stops with it; every group still running is SIGKILLed when this
+   * process exits. Off for `npm start`, whose children stay in its group, where
+   * a terminal's Ctrl-C and a test's kill of that group reach them too.
+   */
+  ownProcessGroups?: boolean;
+  /** Told of every start and restart. */
+  onStart?: (name: string, pid: number) => void;
 }
 
 /** A child that stayed up this long has recovered: its next crash starts the back-off again from the shortest delay. */
@@ -26,16 +45,39 @@ export class Supervisor {
   private serving = false;
   private stopping = false;
 
+  private readonly restartDelays: () => Backoff;
+
   constructor(
     private readonly onFatal: (reason: string) => void,
-    private readonly restartDelays = () => new Backoff(1000, 30_000),
-  ) {}
+    private readonly options: SupervisorOptions = {},
+  ) {
+    this.restartDelays = options.restartDelays ?? (() => new Backoff(1000, 30_000));
+    if (options.ownProcessGroups) process.once('exit', () => this.killGroups());
+  }
 
   start(spec: ServiceSpec): void {
     const entry = this.services.get(spec.name);
-    const child = spawn(process.execPath, spec.args, { cwd: spec.cwd, env: spec.env, stdio: ['ignore', 'inherit', 'inherit'] });
+    const log = spec.logFile === undefined ? undefined : openSync(spec.logFile, 'a');
+    const stdio: StdioOptions = log === undefined ? ['ignore', 'inherit', 'inherit'] : ['ignore', log, log];
+    const detached = this.options.ownProcessGroups ?? false;
+    let child: ChildProcess;
+    try {
+      child = spawn(spec.command ?? process.execPath, spec.args, { cwd: spec.cwd, env: spec.env, stdio, detached });
+    } finally {
+      // The child holds its own copy of the descriptor.
+      if (log !== undefined) closeSync(log);
+    }
     this.services.set(spec.name, { spec, child, backoff: entry?.backoff ?? this.restartDelays(), startedAt: Date.now() });
-    child.once('exit', (code, signal) => this.exited(spec.name, child, signal ?? `code ${code}`));
+    // A program that cannot be started (a missing binary) reports an error, and may or may not exit too: handled once.
+    let ended = false;
+    const end = (how: string) => {
+      if (ended) return;
+      ended = true;
+      this.exited(spec.name, child, how);
+    };
+    child.once('exit', (code, signal) => end(signal ?? `code ${code}`));
+    child.once('error', (error) => end(`failed to start: ${error.message}`));
+    if (child.pid !== undefined) this.options.onStart?.(spec.name, child.pid);
   }
 
   /** From now on a child that exits is restarted instead of stopping the graph. */
@@ -67,7 +109,20 @@ export class Supervisor {
     if (this.stopping) return;
     this.stopping = true;
     for (const timer of this.restartTimers) clearTimeout(timer);
-    await Promise.all([...this.services.values()].map(({ child }) => stopChild(child)));
+    const group = this.options.ownProcessGroups ?? false;
+    await Promise.all([...this.services.values()].map(({ child }) => stopChild(child, STOP_GRACE_MS, group)));
+  }
+
+  /** SIGKILLs every child's process group; synchronous, for the way out of a process that did not stop them. */
+  private killGroups(): void {
+    for (const { child } of this.services.values()) {
+      if (child.pid === undefined) continue;
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // The group is gone.
+      }
+    }
   }
 
   private exited(name: string, child: ChildProcess, how: string): void {
@@ -93,15 +148,33 @@ export class Supervisor {
   }
 }
 
-/** SIGTERM, then SIGKILL after `graceMs`; resolves once the process is gone. */
-export function stopChild(child: ChildProcess, graceMs = STOP_GRACE_MS): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+/**
+ * SIGTERM, then SIGKILL after `graceMs`; resolves once the process is gone.
+ * With `group`, the child leads its own process group and the signals go to
+ * the whole group, then the group is SIGKILLed once the child has exited, so
+ * nothing it started outlives it.
+ */
+export function stopChild(child: ChildProcess, graceMs = STOP_GRACE_MS, group = false): Promise<void> {
+  const signal = (name: NodeJS.Signals) => {
+    if (!group || child.pid === undefined) return void child.kill(name);
+    try {
+      process.kill(-child.pid, name);
+    } catch {
+      // The group is gone.
+    }
+  };
+  const exited = child.exitCode !== null || child.signalCode !== null;
+  if (exited) {
+    if (group) signal('SIGKILL');
+    return Promise.resolve();
+  }
   return new Promise((resolve) => {
-    const force = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    const force = setTimeout(() => signal('SIGKILL'), graceMs);
     child.once('exit', () => {
       clearTimeout(force);
+      if (group) signal('SIGKILL');
       resolve();
     });
-    child.kill('SIGTERM');
+    signal('SIGTERM');
   });
 }

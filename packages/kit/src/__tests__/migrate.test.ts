@@ -1,7 +1,12 @@
 // Migrations on PGlite in memory: each applied once, in order, recorded by id,
-// and a failing batch leaves nothing behind.
+// and a failing batch leaves nothing behind. On a PostgreSQL server
+// (DATABASE_URL, as in CI), replicas of a service starting together each open
+// and migrate its schema at the same moment, and all of them start.
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
 import { openDatabase, type Database } from '../db/database';
 import { migrate, type Migration } from '../db/migrate';
+import { openOwnedDatabase } from '../db/open-owned';
 
 const SCHEMA = 't';
 
@@ -68,3 +73,32 @@ test('a failing migration rolls back the whole run and records nothing', async (
   await migrate(db, SCHEMA, [good]);
   expect(await appliedIds()).toEqual(['001_items', '002_item_colour', '003_more', '004_good']);
 });
+
+const databaseUrl = process.env.DATABASE_URL;
+if (databaseUrl) {
+  // The collision is a matter of timing, so it gets many chances: rounds of replicas, each round a new schema.
+  const REPLICAS = 6;
+  const ROUNDS = 15;
+
+  test(`${REPLICAS} replicas opening a new schema at once all start, and each migration applies once (${ROUNDS} rounds)`, async () => {
+    const admin = new pg.Client({ connectionString: databaseUrl });
+    await admin.connect();
+    const schemas: string[] = [];
+    try {
+      for (let round = 0; round < ROUNDS; round += 1) {
+        const schema = `replicas_${randomBytes(5).toString('hex')}`;
+        schemas.push(schema);
+        const opened = await Promise.allSettled(Array.from({ length: REPLICAS }, () => openOwnedDatabase({ schema, migrations: [first, second], databaseUrl })));
+        await Promise.all(opened.map((result) => (result.status === 'fulfilled' ? result.value.close() : undefined)));
+        expect(opened.filter((result) => result.status === 'rejected')).toEqual([]);
+        const applied = await admin.query<{ id: string }>(`SELECT id FROM ${schema}.schema_migrations ORDER BY id`);
+        expect(applied.rows.map((row) => row.id)).toEqual(['001_items', '002_item_colour']);
+        const items = await admin.query<{ id: number }>(`SELECT id FROM ${schema}.item ORDER BY id`);
+        expect(items.rows.map((row) => row.id)).toEqual([1, 2]);
+      }
+    } finally {
+      for (const schema of schemas) await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await admin.end();
+    }
+  });
+}

@@ -46,8 +46,19 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   const db = options.url
     ? openPostgres(options.url, options.schema, options.poolSize ?? 10, options.applicationName ?? options.schema)
     : await openPglite(options);
-  await db.exec(`CREATE SCHEMA IF NOT EXISTS ${options.schema}`);
+  await createSchema(db, options.schema);
   return traced(connectionLossUnavailable(db), options.schema);
+}
+
+/**
+ * CREATE SCHEMA IF NOT EXISTS does not guard against itself: two sessions that
+ * both find the schema missing both create it, and one fails on
+ * pg_namespace's unique index. Replicas starting together on one server take
+ * turns under an advisory lock instead, and the later ones find it there.
+ */
+async function createSchema(db: Database, schema: string): Promise<void> {
+  // `schema` is a checked identifier, so it is spelled into the statements as it is in CREATE SCHEMA.
+  await db.transaction((tx) => tx.exec(`SELECT pg_advisory_xact_lock(hashtext('${schema}.create_schema')); CREATE SCHEMA IF NOT EXISTS ${schema}`));
 }
 
 /** Every statement and transaction whose connection was lost fails with DEPENDENCY_UNAVAILABLE, once, here. */

@@ -1,0 +1,64 @@
+// The supervisor `npm start` and `npm run cluster` keep their processes with:
+// a child that dies once the graph serves comes back, and with process groups
+// of their own, stopping a child ends whatever it started too.
+import { Backoff } from '@interop/kit';
+import { Supervisor } from '../../scripts/supervisor';
+import { childProcesses, ROOT } from '../processes';
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function eventually(check: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+// A child that starts a grandchild and ignores SIGTERM, as a stuck service might.
+const STUBBORN = "process.on('SIGTERM', () => {}); require('node:child_process').spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' }); setInterval(() => {}, 1000);";
+
+let supervisor: Supervisor | undefined;
+afterEach(async () => {
+  await supervisor?.stop();
+});
+
+test('with process groups of their own, stopping ends each child and what it started, SIGKILLing what ignores SIGTERM', async () => {
+  const started = new Map<string, number>();
+  supervisor = new Supervisor(() => {}, { ownProcessGroups: true, onStart: (name, pid) => started.set(name, pid) });
+  supervisor.start({ name: 'stubborn', args: ['-e', STUBBORN], healthUrl: 'http://127.0.0.1:9/', env: process.env, cwd: ROOT });
+  const pid = started.get('stubborn')!;
+  let grandchild: number | undefined;
+  await eventually(() => (grandchild = childProcesses(pid)[0]?.pid) !== undefined);
+
+  await supervisor.stop();
+  await eventually(() => !alive(pid) && !alive(grandchild!));
+}, 30_000);
+
+test('once serving, a child killed is started again and reported with its new process id', async () => {
+  const starts: number[] = [];
+  supervisor = new Supervisor(() => {}, { ownProcessGroups: true, restartDelays: () => new Backoff(50, 50), onStart: (_name, pid) => starts.push(pid) });
+  supervisor.start({ name: 'service', args: ['-e', 'setInterval(() => {}, 1000)'], healthUrl: 'http://127.0.0.1:9/', env: process.env, cwd: ROOT });
+  supervisor.markServing();
+  process.kill(starts[0]!, 'SIGKILL');
+  await eventually(() => starts.length === 2);
+  expect(starts[1]).not.toBe(starts[0]);
+  expect(alive(starts[1]!)).toBe(true);
+});
+
+test('before the graph serves, a child that exits is fatal and not restarted', async () => {
+  const fatal: string[] = [];
+  const starts: number[] = [];
+  supervisor = new Supervisor((reason) => fatal.push(reason), { restartDelays: () => new Backoff(50, 50), onStart: (_name, pid) => starts.push(pid) });
+  supervisor.start({ name: 'broken', args: ['-e', 'process.exit(3)'], healthUrl: 'http://127.0.0.1:9/', env: process.env, cwd: ROOT });
+  await eventually(() => fatal.length === 1);
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  expect(starts).toHaveLength(1);
+});
