@@ -105,7 +105,7 @@ async function openPage(
     const sent = request.postDataJSON() as { query?: string; extensions?: { persistedQuery?: { sha256Hash?: string } } } | null;
     const hash = sent?.extensions?.persistedQuery?.sha256Hash;
     const query = sent?.query ?? (hash ? manifest.text(hash) : undefined) ?? '';
-    traffic.operations.push(/^\s*(?:query|mutation)\s+(\w+)/.exec(query)?.[1] ?? 'anonymous');
+    traffic.operations.push(/(?:^|\s)(?:query|mutation)\s+(\w+)/.exec(query)?.[1] ?? 'anonymous');
   });
   page.on('websocket', (socket) => {
     if (!isGraphQL(socket.url())) return;

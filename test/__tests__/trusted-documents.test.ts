@@ -122,3 +122,8 @@ it('runs any document for a key under log, and logs each untrusted one with the 
   expect(untrusted.body.errors).toBeUndefined();
   expect(logged.slice(before).flatMap((line) => (line.credential ? [line.credential] : []))).toEqual([READ_ONLY.caller.credentialId]);
 });
+
+it('labels a trusted document by its name on /metrics from its first request', async () => {
+  const metrics = await (await fetch(`${gateway.url}metrics`)).text();
+  expect(metrics).toMatch(/gateway_requests_total\{operation="Catalog",outcome="ok"\} [1-9]/);
+});
