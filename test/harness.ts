@@ -8,7 +8,7 @@
 // each graph on a channel of its own, so test files never hear each other.
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { IDENTITY_HEADER, signIdentity, type Caller, type Database, type RunningSubgraph } from '@interop/kit';
+import { IDENTITY_HEADER, signIdentity, type Caller, type Database, type RunningSubgraph, type SubgraphTrust } from '@interop/kit';
 import { CommerceStore, startCommerce } from '@interop/commerce';
 import {
   composeSupergraph,
@@ -66,6 +66,8 @@ export interface GraphOptions {
   eventBus?: EventBusKind;
   /** Options for the graph's gateway, over TEST_GATEWAY_OPTIONS. */
   gateway?: Partial<Omit<GatewayOptions, 'supergraphSdl'>>;
+  /** What the subgraphs sign peer calls with and accept (TEST_TRUST unless given); the gateway's secret is in `gateway`. */
+  trust?: SubgraphTrust;
 }
 
 export type EventBusKind = 'redis' | 'postgres' | 'stream';
@@ -183,7 +185,8 @@ export async function startGraph(options: GraphOptions = {}): Promise<Graph> {
     if (!found) throw new Error(`${name} is not started`);
     return found;
   };
-  const commerce = await startCommerce({ port: 0, host: HOST, store: stores.commerce, trust: TEST_TRUST });
+  const trust = options.trust ?? TEST_TRUST;
+  const commerce = await startCommerce({ port: 0, host: HOST, store: stores.commerce, trust });
   const payments = await startPayments({
     port: 0,
     host: HOST,
@@ -194,7 +197,7 @@ export async function startGraph(options: GraphOptions = {}): Promise<Graph> {
     peerTimeoutMs,
     wallet: { apiUrl: wallet.url, publicUrl: wallet.url, secret: TEST_WALLET_SECRET, ...(options.webhookUrl ? { notifyUrl: options.webhookUrl } : {}) },
     paymentTtlSeconds: options.paymentTtlSeconds ?? 900,
-    trust: TEST_TRUST,
+    trust,
     ...(options.expirySweepMs === undefined ? {} : { expirySweepMs: options.expirySweepMs }),
     ...(options.reconcileAfterMs === undefined ? {} : { reconcileAfterMs: options.reconcileAfterMs }),
     events,
@@ -206,7 +209,7 @@ export async function startGraph(options: GraphOptions = {}): Promise<Graph> {
     commerceUrl: url('commerce'),
     paymentsUrl: url('payments'),
     peerTimeoutMs,
-    trust: TEST_TRUST,
+    trust,
     events: factEvents,
   });
   const subgraphs = { commerce, payments, merchants };

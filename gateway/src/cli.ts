@@ -2,7 +2,16 @@
 // mistake ends in one line on stderr and a non-zero exit.
 import { parseArgs } from 'node:util';
 import { existsSync, readFileSync } from 'node:fs';
-import { ConfigError, DEFAULT_PORTS, DEVELOPMENT_SIGNING_SECRET, readTrust } from '@interop/kit';
+import {
+  ConfigError,
+  DEFAULT_PORTS,
+  DEVELOPMENT_SIGNING_SECRET,
+  readConfig,
+  readTrust,
+  SECRET_MIN_LENGTH,
+  secretList,
+  z,
+} from '@interop/kit';
 import type { AuthOptions } from './auth/authenticate';
 import { digestKey, type ApiKeyRecord } from './auth/api-keys';
 import { readGatewaySettings, type GatewaySettings, type RateLimitSettings } from './gateway-config';
@@ -99,12 +108,16 @@ export function parseGatewayCli(argv: readonly string[], env: Record<string, str
   }
   const configPath = values.config ?? env.GATEWAY_CONFIG ?? (existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : undefined);
   const settings = readGatewaySettings(configPath, env);
+  // The gateway only signs, but it checks the secrets accepted besides its own
+  // as the subgraphs do, so one set of variables serves every process.
+  const { SUBGRAPH_SIGNING_SECRETS_ACCEPTED } = readConfig(z.object({ SUBGRAPH_SIGNING_SECRETS_ACCEPTED: secretList(SECRET_MIN_LENGTH) }), env);
   const { signingSecret } = readTrust({
     SUBGRAPH_SIGNING_SECRET: env.SUBGRAPH_SIGNING_SECRET || DEVELOPMENT_SIGNING_SECRET,
+    SUBGRAPH_SIGNING_SECRETS_ACCEPTED,
     ALLOW_UNSIGNED_SUBGRAPH_REQUESTS: false,
     NODE_ENV: env.NODE_ENV,
   });
-  if (signingSecret.length < 16) throw new ConfigError('SUBGRAPH_SIGNING_SECRET must be at least 16 characters');
+  if (signingSecret.length < SECRET_MIN_LENGTH) throw new ConfigError(`SUBGRAPH_SIGNING_SECRET must be at least ${SECRET_MIN_LENGTH} characters`);
   const limits = { ...DEFAULT_OPERATION_LIMITS, ...settings.limits };
   return {
     configPath,

@@ -4,13 +4,14 @@
 // that holds the token, so it cannot decide a payment for the buyer; a token
 // for one payment is void for another. Derived rather than stored, so it holds
 // for as long as the order does, whatever keeps the orders.
-import { contextMac, sameMac } from '@interop/kit';
+import { contextMac, matchesAnySecret, type AcceptedSecrets } from '@interop/kit';
 
 /** The form field (and JSON property) that carries the token. */
 export const FORM_TOKEN_FIELD = 'csrfToken';
 
 export const formToken = (secret: string, paymentId: string): string => contextMac(secret, 'wallet-form', [paymentId]);
 
-export function validFormToken(secret: string, paymentId: string, given: string | null | undefined): boolean {
-  return typeof given === 'string' && sameMac(formToken(secret, paymentId), given);
+/** Whether `given` is the payment's token under any of `secrets` (the wallet's, and any accepted besides it while it is rotated). */
+export function validFormToken(secrets: AcceptedSecrets, paymentId: string, given: string | null | undefined): boolean {
+  return typeof given === 'string' && matchesAnySecret(secrets, given, (secret) => formToken(secret, paymentId));
 }

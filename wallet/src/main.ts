@@ -6,6 +6,13 @@ import { openWalletDatabase } from './store';
 runMain(async () => {
   const config = readServiceConfig();
   const db = await openWalletDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
-  const wallet = await startWallet({ port: config.WALLET_PORT, host: config.SUBGRAPH_HOST, secret: config.walletSecret(), db, closeDb: true });
+  const wallet = await startWallet({
+    port: config.WALLET_PORT,
+    host: config.SUBGRAPH_HOST,
+    secret: config.walletSecret(),
+    acceptedSecrets: config.walletAcceptedSecrets(),
+    db,
+    closeDb: true,
+  });
   stopOnSignals(wallet, createLogger('wallet'));
 });

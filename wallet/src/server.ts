@@ -7,6 +7,7 @@ import {
   BodyError,
   close,
   createLogger,
+  everyAcceptedSecret,
   listen,
   parseJsonOrUndefined,
   readRawBody,
@@ -48,8 +49,10 @@ const noBody = z.undefined().transform(() => ({}));
 export interface WalletOptions {
   port: number;
   host: string;
-  /** Shared with payments: verifies its API calls and signs webhooks. */
+  /** Shared with payments: verifies its API calls and signs webhooks and form tokens. */
   secret: string;
+  /** Secrets whose API calls and form tokens are accepted besides `secret`'s, while it is rotated. */
+  acceptedSecrets?: readonly string[];
   /** The wallet's books (see ./store); without one they live in memory and die with the wallet. */
   db?: Database;
   /** Whether stopping the wallet closes `db` (it always closes the in-memory books it opened itself). */
@@ -75,6 +78,7 @@ export async function startWallet(options: WalletOptions): Promise<RunningWallet
   const logger = options.logger ?? createLogger('wallet');
   const db = options.db ?? (await openWalletDatabase());
   const ownsDb = options.db === undefined || options.closeDb === true;
+  const secrets = everyAcceptedSecret(options.secret, options.acceptedSecrets);
   const orders = new OrderBook(db);
   const webhooks = new WebhookSender(db, {
     secret: options.secret,
@@ -90,7 +94,7 @@ export async function startWallet(options: WalletOptions): Promise<RunningWallet
    */
   async function signedJson<T>(req: IncomingMessage, res: ServerResponse, schema: z.ZodType<T>): Promise<T | undefined> {
     const raw = await readRawBody(req, MAX_BODY_BYTES);
-    const check = verifyRequest(options.secret, 'wallet-api', req, raw);
+    const check = verifyRequest(secrets, 'wallet-api', req, raw);
     if (!check.ok) {
       sendJson(res, 401, { error: 'invalid signature', reason: check.reason });
       return undefined;
@@ -117,7 +121,8 @@ export async function startWallet(options: WalletOptions): Promise<RunningWallet
     return async (req, res, id) => {
       const form = new URLSearchParams(await readRawBody(req, MAX_BODY_BYTES));
       const wantsJson = (req.headers.accept ?? '').includes('application/json');
-      if (!validFormToken(options.secret, id, form.get(FORM_TOKEN_FIELD))) {
+      // A page another wallet process rendered under the other secret of a rotation still works.
+      if (!validFormToken(secrets, id, form.get(FORM_TOKEN_FIELD))) {
         if (wantsJson) return sendJson(res, 403, { error: 'invalid form token' });
         res.writeHead(403, { 'content-type': 'text/html; charset=utf-8' });
         res.end(messagePage('Not possible', 'This form did not come from the payment’s page. Open the payment again and decide there.'));

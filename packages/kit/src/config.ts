@@ -28,6 +28,30 @@ export function ownSecret(name: string, value: string, developmentValue: string,
   return value;
 }
 
+/** The same rule for a list of secrets (see `secretList`): none may be the development value under NODE_ENV=production. */
+export function ownSecrets(name: string, values: readonly string[], developmentValue: string, nodeEnv: string | undefined): readonly string[] {
+  if (nodeEnv === 'production' && values.includes(developmentValue)) {
+    throw new ConfigError(`Invalid configuration: ${name} must not hold the development value when NODE_ENV=production`);
+  }
+  return values;
+}
+
+/**
+ * Comma-separated secrets, each at least `minLength` characters, as a list;
+ * blanks around an entry are dropped, and unset or empty is the empty list.
+ */
+export const secretList = (minLength: number) =>
+  z.preprocess(
+    (value) =>
+      typeof value === 'string'
+        ? value
+            .split(',')
+            .map((entry) => entry.trim())
+            .filter((entry) => entry !== '')
+        : (value ?? []),
+    z.array(z.string().min(minLength)),
+  );
+
 /** An empty variable counts as unset, as shells and .env files often leave them. */
 const unsetIfEmpty = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 

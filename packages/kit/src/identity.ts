@@ -4,7 +4,7 @@
 // an expiry and the exact request body, so a subgraph can trust it and nobody
 // can reuse it for another request or another subgraph.
 import { createHash } from 'node:crypto';
-import { contextMac, sameMac } from './signature';
+import { contextMac, matchesAnySecret, type AcceptedSecrets } from './signature';
 
 export interface Caller {
   /** The partner the credential belongs to; null for an anonymous caller. */
@@ -61,9 +61,9 @@ export function signIdentity(secret: string, caller: Caller, audience: string, b
 
 export type IdentityCheck = { ok: true; caller: Caller } | { ok: false; reason: 'missing' | 'malformed' | 'expired' | 'mismatch' | 'audience' };
 
-/** Checks a header the `audience` subgraph received with exactly `body`. */
+/** Checks a header the `audience` subgraph received with exactly `body`, sealed with any of `secrets`. */
 export function verifyIdentity(
-  secret: string,
+  secrets: AcceptedSecrets,
   header: string | undefined,
   body: string,
   audience: string,
@@ -72,7 +72,7 @@ export function verifyIdentity(
   if (!header) return { ok: false, reason: 'missing' };
   const [payload, signature, extra] = header.split('.');
   if (!payload || !signature || extra !== undefined || !/^[0-9a-f]{64}$/.test(signature)) return { ok: false, reason: 'malformed' };
-  if (!sameMac(mac(secret, payload, body), signature)) return { ok: false, reason: 'mismatch' };
+  if (!matchesAnySecret(secrets, signature, (secret) => mac(secret, payload, body))) return { ok: false, reason: 'mismatch' };
   let claims: Claims;
   try {
     claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Claims;

@@ -1,6 +1,6 @@
 // The environment every process of the product reads, in one place. Ports and
 // peer URLs follow the same defaults that `npm start` and supergraph.yaml use.
-import { ConfigError, flag, ownSecret, port, readConfig, wholeNumber, z } from './config';
+import { ConfigError, flag, ownSecret, ownSecrets, port, readConfig, secretList, wholeNumber, z } from './config';
 import { DEVELOPMENT_SIGNING_SECRET } from './identity';
 import type { SubgraphTrust } from './subgraph';
 
@@ -11,6 +11,9 @@ const optionalUrl = z.url().optional();
 
 /** The wallet's secret in development; a production start of payments or the wallet refuses it (see `walletSecret`). */
 export const DEVELOPMENT_WALLET_SECRET = 'sandbox-signing-secret-change-me';
+
+/** The shortest shared secret a process takes, current or accepted. */
+export const SECRET_MIN_LENGTH = 16;
 
 const serviceEnv = z.object({
   COMMERCE_PORT: port(DEFAULT_PORTS.commerce),
@@ -36,7 +39,9 @@ const serviceEnv = z.object({
   /** Where the wallet sends payment webhooks (defaults to the payments subgraph's /webhooks/wallet). */
   PAYMENTS_WEBHOOK_URL: optionalUrl,
   /** Shared secret for the wallet's signed API calls and webhooks; set your own outside development. */
-  WALLET_SIGNING_SECRET: z.string().min(16).default(DEVELOPMENT_WALLET_SECRET),
+  WALLET_SIGNING_SECRET: z.string().min(SECRET_MIN_LENGTH).default(DEVELOPMENT_WALLET_SECRET),
+  /** More wallet secrets accepted, never signed with, while the wallet secret is rotated (comma-separated). */
+  WALLET_SIGNING_SECRETS_ACCEPTED: secretList(SECRET_MIN_LENGTH),
   /** How long an unpaid payment waits for the buyer before it expires. */
   PAYMENT_TTL_SECONDS: z.coerce.number().int().min(5).max(86_400).default(900),
   /** How long a payment may wait in REQUIRES_ACTION or PROCESSING before payments asks the wallet where it stands (a lost webhook). */
@@ -44,7 +49,9 @@ const serviceEnv = z.object({
   /** How often payments looks for payments to expire or reconcile. */
   PAYMENT_SWEEP_INTERVAL_MS: wholeNumber(5_000, 50, 3_600_000),
   /** The secret the gateway signs callers' identities with and the subgraphs verify; every process must share it. */
-  SUBGRAPH_SIGNING_SECRET: z.string().min(16).default(DEVELOPMENT_SIGNING_SECRET),
+  SUBGRAPH_SIGNING_SECRET: z.string().min(SECRET_MIN_LENGTH).default(DEVELOPMENT_SIGNING_SECRET),
+  /** More subgraph secrets accepted, never signed with, while the subgraph secret is rotated (comma-separated). */
+  SUBGRAPH_SIGNING_SECRETS_ACCEPTED: secretList(SECRET_MIN_LENGTH),
   /** Local development only: subgraphs serve requests without the gateway's signature as anonymous. */
   ALLOW_UNSIGNED_SUBGRAPH_REQUESTS: flag(false),
   NODE_ENV: z.string().optional(),
@@ -62,6 +69,8 @@ export type ServiceConfig = z.infer<typeof serviceEnv> & {
   trust(): SubgraphTrust;
   /** WALLET_SIGNING_SECRET for the processes that use it (payments, the wallet); throws a ConfigError for the development default under NODE_ENV=production. */
   walletSecret(): string;
+  /** WALLET_SIGNING_SECRETS_ACCEPTED, under the same rule: what payments and the wallet accept besides `walletSecret()`. */
+  walletAcceptedSecrets(): readonly string[];
 };
 
 export function readServiceConfig(source: Record<string, string | undefined> = process.env): ServiceConfig {
@@ -78,14 +87,21 @@ export function readServiceConfig(source: Record<string, string | undefined> = p
     // Read on demand: the wallet shares this configuration but never hears from the gateway.
     trust: () => readTrust(env),
     walletSecret: () => ownSecret('WALLET_SIGNING_SECRET', env.WALLET_SIGNING_SECRET, DEVELOPMENT_WALLET_SECRET, env.NODE_ENV),
+    walletAcceptedSecrets: () => ownSecrets('WALLET_SIGNING_SECRETS_ACCEPTED', env.WALLET_SIGNING_SECRETS_ACCEPTED, DEVELOPMENT_WALLET_SECRET, env.NODE_ENV),
   };
 }
 
-/** The shared signing secret; production refuses the development default and the unsigned switch. */
-export function readTrust(env: { SUBGRAPH_SIGNING_SECRET: string; ALLOW_UNSIGNED_SUBGRAPH_REQUESTS: boolean; NODE_ENV?: string | undefined }): SubgraphTrust {
+/** The shared signing secret and those accepted besides it; production refuses the development default and the unsigned switch. */
+export function readTrust(env: {
+  SUBGRAPH_SIGNING_SECRET: string;
+  SUBGRAPH_SIGNING_SECRETS_ACCEPTED?: readonly string[];
+  ALLOW_UNSIGNED_SUBGRAPH_REQUESTS: boolean;
+  NODE_ENV?: string | undefined;
+}): SubgraphTrust {
   const signingSecret = ownSecret('SUBGRAPH_SIGNING_SECRET', env.SUBGRAPH_SIGNING_SECRET, DEVELOPMENT_SIGNING_SECRET, env.NODE_ENV);
+  const acceptedSecrets = ownSecrets('SUBGRAPH_SIGNING_SECRETS_ACCEPTED', env.SUBGRAPH_SIGNING_SECRETS_ACCEPTED ?? [], DEVELOPMENT_SIGNING_SECRET, env.NODE_ENV);
   if (env.NODE_ENV === 'production' && env.ALLOW_UNSIGNED_SUBGRAPH_REQUESTS) {
     throw new ConfigError('Invalid configuration: ALLOW_UNSIGNED_SUBGRAPH_REQUESTS is for local development and refused when NODE_ENV=production');
   }
-  return { signingSecret, allowUnsigned: env.ALLOW_UNSIGNED_SUBGRAPH_REQUESTS };
+  return { signingSecret, acceptedSecrets, allowUnsigned: env.ALLOW_UNSIGNED_SUBGRAPH_REQUESTS };
 }

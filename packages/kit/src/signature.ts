@@ -6,7 +6,9 @@
 // method and path as well as its body, so it cannot be moved to another
 // endpoint or resource. Signed requests and webhooks carry
 // `t=<unix seconds>,v1=<hex>` in one header; the timestamp bounds replays and
-// comparison is constant-time.
+// comparison is constant-time. A process signs with one secret and may accept
+// several, so a shared secret can be rotated while the processes that share
+// it restart one by one.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
@@ -32,6 +34,26 @@ export function contextMac(secret: string, context: SigningContext, fields: read
 /** Constant-time comparison of two hex MACs; false for anything that is not 64 lower-case hex digits. */
 export function sameMac(expected: string, given: string): boolean {
   return /^[0-9a-f]{64}$/.test(given) && timingSafeEqual(Buffer.from(expected, 'hex'), Buffer.from(given, 'hex'));
+}
+
+/**
+ * The secrets a receiver accepts: the one its process signs with, then any it
+ * also accepts while a rotation is under way. A single string is that one.
+ */
+export type AcceptedSecrets = string | readonly string[];
+
+/** The secret a process signs with followed by the others it accepts, as a verifier takes them. */
+export const everyAcceptedSecret = (signingSecret: string, alsoAccepted: readonly string[] = []): readonly string[] => [signingSecret, ...alsoAccepted];
+
+/**
+ * Whether `given` is the MAC `macOf` computes under one of `secrets`. Every
+ * secret is tried, each compared in constant time, so how long it takes says
+ * nothing about which one matched or how close another came.
+ */
+export function matchesAnySecret(secrets: AcceptedSecrets, given: string, macOf: (secret: string) => string): boolean {
+  let matched = false;
+  for (const secret of typeof secrets === 'string' ? [secrets] : secrets) matched = sameMac(macOf(secret), given) || matched;
+  return matched;
 }
 
 /** A request to an API: its method and path (with any query) are signed with the body. */
@@ -66,8 +88,9 @@ export function signatureHeader(secret: string, message: SignedMessage, nowSecon
 
 export type SignatureCheck = { ok: true } | { ok: false; reason: 'missing' | 'malformed' | 'stale' | 'mismatch' };
 
+/** Checks a signature made with any of `secrets` (see `AcceptedSecrets`). */
 export function verifySignature(
-  secret: string,
+  secrets: AcceptedSecrets,
   message: SignedMessage,
   header: string | undefined,
   options: { toleranceSeconds?: number; nowSeconds?: number } = {},
@@ -79,7 +102,8 @@ export function verifySignature(
   if (!Number.isSafeInteger(timestamp) || !signature || !/^[0-9a-f]{64}$/.test(signature)) return { ok: false, reason: 'malformed' };
   const now = options.nowSeconds ?? Math.floor(Date.now() / 1000);
   if (Math.abs(now - timestamp) > (options.toleranceSeconds ?? DEFAULT_SIGNATURE_TOLERANCE_SECONDS)) return { ok: false, reason: 'stale' };
-  return sameMac(contextMac(secret, message.context, fields(message, timestamp)), signature) ? { ok: true } : { ok: false, reason: 'mismatch' };
+  const signed = fields(message, timestamp);
+  return matchesAnySecret(secrets, signature, (secret) => contextMac(secret, message.context, signed)) ? { ok: true } : { ok: false, reason: 'mismatch' };
 }
 
 /** The signature header an incoming request carries (the first, if repeated). */
@@ -89,6 +113,6 @@ export function signatureOf(req: IncomingMessage): string | undefined {
 }
 
 /** Checks an incoming API request's signature over its own method, target and `body`. */
-export function verifyRequest(secret: string, context: SignedRequest['context'], req: IncomingMessage, body: string): SignatureCheck {
-  return verifySignature(secret, { context, method: req.method ?? 'GET', path: req.url ?? '/', body }, signatureOf(req));
+export function verifyRequest(secrets: AcceptedSecrets, context: SignedRequest['context'], req: IncomingMessage, body: string): SignatureCheck {
+  return verifySignature(secrets, { context, method: req.method ?? 'GET', path: req.url ?? '/', body }, signatureOf(req));
 }

@@ -13,6 +13,7 @@ import { maskingFormatError } from './format-error';
 import { close, createGraphQLHttpServer, listen, sendJson, type Route } from './http';
 import { ANONYMOUS, IDENTITY_HEADER, verifyIdentity, type Caller } from './identity';
 import type { Logger } from './logger';
+import { everyAcceptedSecret } from './signature';
 import { refuseNulArguments } from './text-arguments';
 import { startTracing } from './tracing';
 
@@ -79,17 +80,23 @@ export interface ServeOptions<TContext extends BaseContext> {
 }
 
 export interface SubgraphTrust {
-  /** The secret the gateway and the subgraphs share for the signed identity header. */
+  /** The secret the gateway and the subgraphs share for the signed identity header; everything this process signs is signed with it. */
   signingSecret: string;
+  /**
+   * Secrets whose signatures are accepted too, never signed with: the other
+   * side of a rotation while processes restart (SUBGRAPH_SIGNING_SECRETS_ACCEPTED).
+   */
+  acceptedSecrets?: readonly string[];
   /** Local development only: a request without the header is served as anonymous (a forged one is still refused). */
   allowUnsigned?: boolean;
 }
 
 /** Admits requests whose identity header the gateway signed for this subgraph (`name`) over their exact content. */
 export function subgraphAdmission(name: string, trust: SubgraphTrust, logger: Logger) {
+  const secrets = everyAcceptedSecret(trust.signingSecret, trust.acceptedSecrets);
   return (req: IncomingMessage, signedContent: string): Caller | null => {
     const header = req.headers[IDENTITY_HEADER];
-    const check = verifyIdentity(trust.signingSecret, Array.isArray(header) ? header[0] : header, signedContent, name);
+    const check = verifyIdentity(secrets, Array.isArray(header) ? header[0] : header, signedContent, name);
     if (check.ok) return check.caller;
     if (check.reason === 'missing' && trust.allowUnsigned) return ANONYMOUS;
     logger.warn({ reason: check.reason, remote: req.socket.remoteAddress }, 'refused a request without a valid gateway signature');

@@ -36,7 +36,16 @@ export interface WebhookEvent {
   occurredAt: string;
 }
 
-export function verifyWebhook(secret: string, rawBody: string, signatureHeader: string | null | undefined, options: WebhookCheckOptions = {}): WebhookCheck {
+/**
+ * `secret` may be a list while the shared secret is rotated: the webhook is
+ * accepted when it was signed with any of them.
+ */
+export function verifyWebhook(
+  secret: string | readonly string[],
+  rawBody: string,
+  signatureHeader: string | null | undefined,
+  options: WebhookCheckOptions = {},
+): WebhookCheck {
   if (!signatureHeader) return { ok: false, reason: 'missing' };
   const parts = new Map<string, string | undefined>();
   for (const part of signatureHeader.split(',')) {
@@ -48,6 +57,12 @@ export function verifyWebhook(secret: string, rawBody: string, signatureHeader: 
   if (!Number.isSafeInteger(timestamp) || !signature || !/^[0-9a-f]{64}$/.test(signature)) return { ok: false, reason: 'malformed' };
   const now = options.nowSeconds ?? Math.floor(Date.now() / 1000);
   if (Math.abs(now - timestamp) > (options.toleranceSeconds ?? DEFAULT_WEBHOOK_TOLERANCE_SECONDS)) return { ok: false, reason: 'stale' };
-  const expected = createHmac('sha256', secret).update(`${WEBHOOK_SIGNING_LABEL}\n${timestamp}\n${rawBody}`).digest();
-  return timingSafeEqual(expected, Buffer.from(signature, 'hex')) ? { ok: true } : { ok: false, reason: 'mismatch' };
+  const given = Buffer.from(signature, 'hex');
+  // Every secret is tried, so the time taken says nothing about which matched.
+  let matched = false;
+  for (const each of typeof secret === 'string' ? [secret] : secret) {
+    const expected = createHmac('sha256', each).update(`${WEBHOOK_SIGNING_LABEL}\n${timestamp}\n${rawBody}`).digest();
+    matched = timingSafeEqual(expected, given) || matched;
+  }
+  return matched ? { ok: true } : { ok: false, reason: 'mismatch' };
 }

@@ -62,7 +62,14 @@ export interface MerchantsOptions extends PeerOptions {
 export async function startMerchants(options: MerchantsOptions): Promise<RunningSubgraph> {
   const logger = options.logger ?? createLogger('merchants');
   const peers = createPeerFacts(options);
-  const events = eventOutlet({ shared: options.events, channel: FACT_EVENTS_CHANNEL, path: FACT_EVENTS_PATH, secret: options.trust.signingSecret, logger });
+  const events = eventOutlet({
+    shared: options.events,
+    channel: FACT_EVENTS_CHANNEL,
+    path: FACT_EVENTS_PATH,
+    secret: options.trust.signingSecret,
+    ...(options.trust.acceptedSecrets ? { acceptedSecrets: options.trust.acceptedSecrets } : {}),
+    logger,
+  });
   const stopPublishing = publishFactChanges(options.store, events.buses, logger);
   const running = await serveSubgraph({
     definition: merchantsSubgraph,

@@ -5,6 +5,7 @@ import { openPaymentLedger, startPayments } from './server';
 runMain(async () => {
   const config = readServiceConfig();
   const walletSecret = config.walletSecret();
+  const walletAcceptedSecrets = config.walletAcceptedSecrets();
   const ledger = await openPaymentLedger({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
   const running = await startPayments({
     port: config.PAYMENTS_PORT,
@@ -18,6 +19,7 @@ runMain(async () => {
       apiUrl: config.walletUrl,
       publicUrl: config.walletPublicUrl,
       secret: walletSecret,
+      acceptedSecrets: walletAcceptedSecrets,
       notifyUrl: config.paymentsWebhookUrl,
     },
     paymentTtlSeconds: config.PAYMENT_TTL_SECONDS,

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import {
   createLogger,
   eventOutlet,
+  everyAcceptedSecret,
   loadTypeDefs,
   PAYMENT_EVENTS_CHANNEL,
   PAYMENT_EVENTS_PATH,
@@ -56,6 +57,8 @@ export interface WalletOptions {
   publicUrl: Url;
   /** Shared secret for signed calls and webhooks. */
   secret: string;
+  /** Wallet secrets whose webhooks are accepted besides `secret`'s, while it is rotated. */
+  acceptedSecrets?: readonly string[];
   /** Where the wallet sends webhooks; defaults to this subgraph's /webhooks/wallet. */
   notifyUrl?: Url;
 }
@@ -105,6 +108,7 @@ export async function startPayments(options: PaymentsOptions): Promise<RunningSu
     channel: PAYMENT_EVENTS_CHANNEL,
     path: PAYMENT_EVENTS_PATH,
     secret: options.trust.signingSecret,
+    ...(options.trust.acceptedSecrets ? { acceptedSecrets: options.trust.acceptedSecrets } : {}),
     logger,
   });
   const stopPublishing = publishPaymentChanges(options.ledger, events.buses, logger);
@@ -118,7 +122,7 @@ export async function startPayments(options: PaymentsOptions): Promise<RunningSu
     trust: options.trust,
     context: (caller) => createContext({ store, ledger: options.ledger, peers, payments }, caller),
     routes: {
-      '/webhooks/wallet': walletWebhookRoute(payments, options.wallet.secret, logger),
+      '/webhooks/wallet': walletWebhookRoute(payments, everyAcceptedSecret(options.wallet.secret, options.wallet.acceptedSecrets), logger),
       ...events.routes,
     },
     onStop: async () => {

@@ -2,7 +2,7 @@
 // signature, a malformed body, an unknown payment or a wrong amount is
 // refused and changes nothing; a repeated event is acknowledged and changes
 // nothing. 4xx answers tell the wallet not to retry; only 5xx and silence do.
-import { hasNul, readRawBody, sendJson, signatureOf, verifySignature, z, type Logger, type Route } from '@interop/kit';
+import { hasNul, readRawBody, sendJson, signatureOf, verifySignature, z, type AcceptedSecrets, type Logger, type Route } from '@interop/kit';
 import type { PaymentService, WalletEvent } from './payment-service';
 
 const MAX_WEBHOOK_BYTES = 64 * 1024;
@@ -20,11 +20,12 @@ const walletEvent = z.object({
 
 const STATUS_BY_OUTCOME = { applied: 200, duplicate: 200, unchanged: 200, 'unknown-payment': 404, mismatch: 422 } as const;
 
-export function walletWebhookRoute(payments: PaymentService, secret: string, logger: Logger): Route {
+/** `secrets`: the wallet secret and any accepted besides it while it is rotated. */
+export function walletWebhookRoute(payments: PaymentService, secrets: AcceptedSecrets, logger: Logger): Route {
   return async (req, res) => {
     if (req.method !== 'POST') return sendJson(res, 405, { error: 'POST only' });
     const raw = await readRawBody(req, MAX_WEBHOOK_BYTES);
-    const signature = verifySignature(secret, { context: 'wallet-webhook', body: raw }, signatureOf(req));
+    const signature = verifySignature(secrets, { context: 'wallet-webhook', body: raw }, signatureOf(req));
     if (!signature.ok) {
       logger.warn({ reason: signature.reason }, 'wallet webhook refused: signature');
       return sendJson(res, 401, { error: 'invalid signature', reason: signature.reason });

@@ -1,6 +1,7 @@
 // Configuration from the environment: defaults, validation that stops with a
 // ConfigError, and peer URLs that follow overridden ports.
 import { ConfigError, port, readConfig, z } from '../config';
+import { DEVELOPMENT_SIGNING_SECRET } from '../identity';
 import { DEFAULT_PORTS, DEVELOPMENT_WALLET_SECRET, readServiceConfig } from '../service-config';
 
 function configError(fn: () => unknown): ConfigError {
@@ -128,5 +129,40 @@ describe('secrets with a public development value', () => {
     expect(wallet.walletSecret()).toBe(OWN.WALLET_SIGNING_SECRET);
     expect(configError(() => wallet.trust()).message).toContain('SUBGRAPH_SIGNING_SECRET');
     expect(readServiceConfig({}).walletSecret()).toBe(DEVELOPMENT_WALLET_SECRET);
+  });
+});
+
+describe('secrets accepted besides the signing secret, for a rotation', () => {
+  const OLD = 'the-old-subgraph-secret-01';
+  const NEW = 'the-new-subgraph-secret-02';
+
+  test('each process signs with its own secret and accepts the listed ones besides it; unset is none', () => {
+    const config = readServiceConfig({
+      SUBGRAPH_SIGNING_SECRET: NEW,
+      SUBGRAPH_SIGNING_SECRETS_ACCEPTED: ` ${OLD} ,`,
+      WALLET_SIGNING_SECRET: 'the-new-wallet-secret-0001',
+      WALLET_SIGNING_SECRETS_ACCEPTED: 'the-old-wallet-secret-0001,the-older-wallet-secret-01',
+    });
+    expect(config.trust()).toMatchObject({ signingSecret: NEW, acceptedSecrets: [OLD] });
+    expect(config.walletSecret()).toBe('the-new-wallet-secret-0001');
+    expect(config.walletAcceptedSecrets()).toEqual(['the-old-wallet-secret-0001', 'the-older-wallet-secret-01']);
+    const plain = readServiceConfig({ SUBGRAPH_SIGNING_SECRETS_ACCEPTED: '', WALLET_SIGNING_SECRETS_ACCEPTED: ' ' });
+    expect(plain.trust().acceptedSecrets).toEqual([]);
+    expect(plain.walletAcceptedSecrets()).toEqual([]);
+  });
+
+  test.each(['SUBGRAPH_SIGNING_SECRETS_ACCEPTED', 'WALLET_SIGNING_SECRETS_ACCEPTED'])('an accepted secret shorter than 16 characters stops the start, naming %s', (name) => {
+    expect(configError(() => readServiceConfig({ [name]: `${OLD},too-short` })).message).toContain(name);
+  });
+
+  test('under NODE_ENV=production the development values are refused among the accepted secrets too', () => {
+    const production = { NODE_ENV: 'production', SUBGRAPH_SIGNING_SECRET: NEW, WALLET_SIGNING_SECRET: 'the-new-wallet-secret-0001' };
+    const subgraph = readServiceConfig({ ...production, SUBGRAPH_SIGNING_SECRETS_ACCEPTED: `${OLD},${DEVELOPMENT_SIGNING_SECRET}` });
+    expect(configError(() => subgraph.trust()).message).toContain('SUBGRAPH_SIGNING_SECRETS_ACCEPTED');
+    const wallet = readServiceConfig({ ...production, WALLET_SIGNING_SECRETS_ACCEPTED: DEVELOPMENT_WALLET_SECRET });
+    expect(configError(() => wallet.walletAcceptedSecrets()).message).toContain('WALLET_SIGNING_SECRETS_ACCEPTED');
+    // Development keeps accepting whatever it is given.
+    const development = readServiceConfig({ SUBGRAPH_SIGNING_SECRETS_ACCEPTED: DEVELOPMENT_SIGNING_SECRET });
+    expect(development.trust().acceptedSecrets).toEqual([DEVELOPMENT_SIGNING_SECRET]);
   });
 });

@@ -18,6 +18,8 @@ export interface EventOutletOptions {
   path: string;
   /** Signs reads of the stream; shared with the gateways. */
   secret: string;
+  /** Secrets a reader may sign with besides `secret`, while it is rotated. */
+  acceptedSecrets?: readonly string[];
   logger: Logger;
 }
 
@@ -38,7 +40,13 @@ export interface EventOutlet {
 export function eventOutlet(options: EventOutletOptions): EventOutlet {
   const own = new LocalEventBus(options.logger);
   const shared = openSharedEventBus({ ...options.shared, channel: options.shared?.channel ?? options.channel }, options.logger);
-  const stream = eventStreamRoute({ bus: own, path: options.path, secret: options.secret, logger: options.logger });
+  const stream = eventStreamRoute({
+    bus: own,
+    path: options.path,
+    secret: options.secret,
+    ...(options.acceptedSecrets ? { acceptedSecrets: options.acceptedSecrets } : {}),
+    logger: options.logger,
+  });
   return {
     buses: shared ? [own, shared] : [own],
     routes: { [options.path]: stream.route },

@@ -6,7 +6,7 @@
 import type { ServerResponse } from 'node:http';
 import { sendJson, type Route } from '../http';
 import type { Logger } from '../logger';
-import { signatureHeader, signatureOf, verifySignature, type SignedRequest } from '../signature';
+import { everyAcceptedSecret, signatureHeader, signatureOf, verifySignature, type SignedRequest } from '../signature';
 import type { EventBus } from './event-bus';
 
 export interface EventStreamRouteOptions {
@@ -14,6 +14,8 @@ export interface EventStreamRouteOptions {
   /** The route's path, e.g. `/events/payments`; part of what a reader signs. */
   path: string;
   secret: string;
+  /** Secrets a reader may sign with besides `secret`, while it is rotated. */
+  acceptedSecrets?: readonly string[];
   logger?: Logger;
   /** A comment line this often keeps proxies from closing a quiet stream and lets readers notice a dead one. */
   heartbeatMs?: number;
@@ -40,11 +42,12 @@ export function eventStreamRoute(options: EventStreamRouteOptions): EventStreamR
   const open = new Set<ServerResponse>();
   const heartbeatMs = options.heartbeatMs ?? DEFAULT_EVENT_STREAM_HEARTBEAT_MS;
   const maxBuffered = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
+  const secrets = everyAcceptedSecret(options.secret, options.acceptedSecrets);
   let closed = false;
 
   const route: Route = (req, res) => {
     if (req.method !== 'GET') return sendJson(res, 405, { error: 'GET only' });
-    const check = verifySignature(options.secret, signedStreamRequest(options.path), signatureOf(req));
+    const check = verifySignature(secrets, signedStreamRequest(options.path), signatureOf(req));
     if (!check.ok) {
       options.logger?.warn({ reason: check.reason }, 'event stream refused: signature');
       return sendJson(res, 401, { error: 'invalid signature', reason: check.reason });

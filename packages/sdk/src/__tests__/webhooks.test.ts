@@ -22,6 +22,14 @@ test.each([
   expect(verifyWebhook(secret, body, signatureHeader(SECRET, WEBHOOK, NOW), { nowSeconds: NOW })).toEqual({ ok: false, reason: 'mismatch' });
 });
 
+test('while the secret is rotated, a header signed with any of the secrets given verifies, and one signed with another does not', () => {
+  const secrets = ['the-new-webhook-secret', SECRET];
+  expect(verifyWebhook(secrets, BODY, signatureHeader(SECRET, WEBHOOK, NOW), { nowSeconds: NOW })).toEqual({ ok: true });
+  expect(verifyWebhook(secrets, BODY, signatureHeader('the-new-webhook-secret', WEBHOOK, NOW), { nowSeconds: NOW })).toEqual({ ok: true });
+  expect(verifyWebhook(secrets, BODY, signatureHeader('another-secret', WEBHOOK, NOW), { nowSeconds: NOW })).toEqual({ ok: false, reason: 'mismatch' });
+  expect(verifyWebhook([], BODY, signatureHeader(SECRET, WEBHOOK, NOW), { nowSeconds: NOW })).toEqual({ ok: false, reason: 'mismatch' });
+});
+
 test('a signature the graph made with the same secret for another kind of message is a mismatch', () => {
   const apiCall = signatureHeader(SECRET, { context: 'wallet-api', method: 'POST', path: '/v1/payments/pay_1/cancel', body: BODY }, NOW);
   expect(verifyWebhook(SECRET, BODY, apiCall, { nowSeconds: NOW })).toEqual({ ok: false, reason: 'mismatch' });
