@@ -74,8 +74,9 @@ function serviceConfigKeys(): Set<string> {
 
 /** What each of the configuration's derived values reads (see readServiceConfig). */
 const DERIVED: Record<string, (argument: string | undefined) => string[]> = {
-  trust: () => ['SUBGRAPH_SIGNING_SECRET', 'ALLOW_UNSIGNED_SUBGRAPH_REQUESTS'],
+  trust: () => ['SUBGRAPH_SIGNING_SECRET', 'SUBGRAPH_SIGNING_SECRETS_ACCEPTED', 'ALLOW_UNSIGNED_SUBGRAPH_REQUESTS'],
   walletSecret: () => ['WALLET_SIGNING_SECRET'],
+  walletAcceptedSecrets: () => ['WALLET_SIGNING_SECRETS_ACCEPTED'],
   peerUrl: (name) => [`${name!.toUpperCase()}_URL`, `${name!.toUpperCase()}_PORT`],
   port: (name) => [`${name!.toUpperCase()}_PORT`],
   walletUrl: () => ['WALLET_URL', 'WALLET_PORT'],
@@ -94,6 +95,8 @@ export function envReadBy(service: Service, gatewayConfig = ''): Set<string> {
   if (service === 'gateway') {
     const text = sources(SOURCE_DIRS.gateway);
     for (const name of matches(text, /env\.([A-Z][A-Z0-9_]+)/g)) names.add(name);
+    // Variables read through a schema: `readConfig(z.object({ NAME: ... }), env)`.
+    for (const name of matches(text, /z\.object\(\{ ([A-Z][A-Z0-9_]+): /g)) names.add(name);
     for (const name of matches(gatewayConfig, /hs256SecretEnv:\s*([A-Z][A-Z0-9_]+)/g)) names.add(name);
     return names;
   }
