@@ -3,7 +3,8 @@
 // merchants replicas, which the gateways and the subgraphs reach), each
 // balancing over its replicas' ports on this machine, plus a stats page.
 //
-// Servers are health-checked on /health every second (every 250 ms while
+// Servers are health-checked (/ready for the subgraph replicas, which turns
+// 503 as one starts stopping) every second (every 250 ms while
 // changing state), out after two failed checks and back after two good
 // ones. A request whose connection to a server failed (a replica killed or
 // restarting, not yet marked down) never reached it, so it is retried on

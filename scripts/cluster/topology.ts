@@ -148,7 +148,8 @@ export function planCluster(ports: ClusterPorts, gatewayArgs: { supergraphPath: 
     name,
     port,
     servers: names(name).map((server, i) => ({ name: server, port: replicaPorts[i] as number })),
-    healthPath: '/health',
+    // A replica leaves rotation as soon as it starts stopping (or loses its database), before its drain.
+    healthPath: '/ready',
     balance: 'roundrobin',
     ...extra,
   });
@@ -159,7 +160,7 @@ export function planCluster(ports: ClusterPorts, gatewayArgs: { supergraphPath: 
     haproxy: {
       statsPort: ports.stats,
       tiers: [
-        tier('gateway', ports.balancer, ports.gateways, { balance: 'leastconn', forwardFor: true }),
+        tier('gateway', ports.balancer, ports.gateways, { balance: 'leastconn', forwardFor: true, healthPath: '/health' }),
         tier('payments', ports.paymentsTier, ports.payments),
         tier('merchants', ports.merchantsTier, ports.merchants),
       ],

@@ -225,12 +225,12 @@ describe.each(RENDERINGS)('Kubernetes: %s', (_name, dir) => {
     expect(rendering.selected(rendering.deployment(service).spec!.selector.matchLabels)).toEqual([service]);
   });
 
-  test.each(SERVICES)('%s: readiness on /ready where the service serves it (else /health), liveness and start-up on /health', (service) => {
+  test.each(SERVICES)('%s: readiness on /ready, liveness and start-up on /health', (service) => {
     const container = rendering.container(service);
-    // Only the gateway has a readiness of its own (supergraph loaded, subgraphs answering).
-    expect(serves(service, '/ready')).toBe(service === 'gateway');
+    // /ready turns 503 when the service starts stopping (and when its database or subgraphs fail); /health only when the process is gone.
+    expect(serves(service, '/ready')).toBe(true);
     expect(serves(service, '/health')).toBe(true);
-    const readiness = service === 'gateway' ? '/ready' : '/health';
+    const readiness = '/ready';
     const probes = [container.readinessProbe, container.livenessProbe, container.startupProbe];
     expect(probes.map((probe) => probe?.httpGet?.path)).toEqual([readiness, '/health', '/health']);
     expect(probes.map((probe) => rendering.resolvePort(service, probe?.httpGet?.port))).toEqual([portOf(service), portOf(service), portOf(service)]);

@@ -178,6 +178,8 @@ describe('operations endpoints', () => {
     for (const subgraph of ['commerce', 'merchants', 'payments'] as const) {
       const own = await fetch(graph.subgraphs[subgraph].url.replace(/\/graphql$/, '/health'));
       expect(((await own.json()) as { status: string }).status).toBe('ok');
+      const ownReady = await fetch(graph.subgraphs[subgraph].url.replace(/\/graphql$/, '/ready'));
+      expect([subgraph, ownReady.status]).toEqual([subgraph, 200]);
     }
   });
 

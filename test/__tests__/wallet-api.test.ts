@@ -174,3 +174,13 @@ test('refunds never exceed what is left of the payment; a refund id is refunded 
   await provider.refund({ refundId: 'ref_cap_3', paymentId: paid, amountMinor: 4_900, currency: 'CNY' });
   expect((await wallet.orders.get(paid))?.refundedMinor).toBe(19_900);
 });
+
+test('/ready answers 200 while the wallet serves and its database answers, 503 once it starts stopping', async () => {
+  const other = await startWallet({ port: 0, host: '127.0.0.1', secret: SECRET });
+  expect((await fetch(`${other.url}/ready`)).status).toBe(200);
+  const stopped = other.stop();
+  // The stop closes the listener after marking the wallet not ready; a request that still reaches it says so.
+  const during = await fetch(`${other.url}/ready`).then((response) => response.status, () => 'closed');
+  expect([503, 'closed']).toContain(during);
+  await stopped;
+});

@@ -9,6 +9,7 @@ import {
   createLogger,
   everyAcceptedSecret,
   listen,
+  readiness,
   parseJsonOrUndefined,
   readRawBody,
   sendJson,
@@ -197,9 +198,11 @@ export async function startWallet(options: WalletOptions): Promise<RunningWallet
     ['POST', /^\/sandbox\/payments\/([^/]+)\/decline$/, decide('DECLINED')],
   ];
 
+  const ready = readiness('wallet', () => db.query('SELECT 1'));
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (path === '/health') return sendJson(res, 200, { status: 'ok', service: 'wallet' });
+    if (path === '/ready') return void ready.route(req, res);
     for (const [method, pattern, handler] of routes) {
       const match = pattern.exec(path);
       if (!match?.[1] || req.method !== method) continue;
@@ -233,6 +236,7 @@ export async function startWallet(options: WalletOptions): Promise<RunningWallet
     webhooks,
     stop() {
       stopping ??= (async () => {
+        ready.stopping();
         await webhooks.stop();
         await close(server);
         if (ownsDb) await db.close();

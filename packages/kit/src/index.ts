@@ -9,6 +9,7 @@ export * from './subgraph';
 export * from './subgraph-client';
 export * from './http-answer';
 export * from './http-request';
+export * from './readiness';
 export * from './db/database';
 export * from './db/migrate';
 export * from './pagination';

@@ -14,6 +14,7 @@ import { close, createGraphQLHttpServer, listen, sendJson, type Route } from './
 import { ANONYMOUS, IDENTITY_HEADER, verifyIdentity, type Caller } from './identity';
 import type { Logger } from './logger';
 import { everyAcceptedSecret } from './signature';
+import { readiness } from './readiness';
 import { refuseNulArguments } from './text-arguments';
 import { startTracing } from './tracing';
 
@@ -77,6 +78,8 @@ export interface ServeOptions<TContext extends BaseContext> {
   routes?: Readonly<Record<string, Route>>;
   /** Releases what the subgraph opened (stores, pools) after the server stopped. */
   onStop?: () => Promise<void>;
+  /** Rejects when the subgraph cannot serve (its database does not answer): /ready then answers 503. */
+  readinessCheck?: () => Promise<unknown>;
 }
 
 export interface SubgraphTrust {
@@ -108,6 +111,7 @@ export async function serveSubgraph<TContext extends BaseContext>(options: Serve
   startTracing({ serviceName: options.definition.name });
   const apollo = createSubgraphApollo(options.definition, options.logger);
   await apollo.start();
+  const ready = readiness(options.definition.name, options.readinessCheck);
   const server: Server = createGraphQLHttpServer({
     apollo,
     graphqlPaths: ['/graphql'],
@@ -117,6 +121,7 @@ export async function serveSubgraph<TContext extends BaseContext>(options: Serve
     routes: {
       ...options.routes,
       '/health': (_req, res) => sendJson(res, 200, { status: 'ok', subgraph: options.definition.name }),
+      '/ready': ready.route,
     },
   });
   if (options.trust.allowUnsigned) {
@@ -133,6 +138,7 @@ export async function serveSubgraph<TContext extends BaseContext>(options: Serve
     url,
     stop() {
       stopping ??= (async () => {
+        ready.stopping();
         // Requests in flight finish (bounded) before the stores they use are closed.
         await close(server);
         await apollo.stop();

@@ -78,6 +78,7 @@ export async function startMerchants(options: MerchantsOptions): Promise<Running
     host: options.host,
     trust: options.trust,
     context: (caller) => createContext(options.store, peers, caller),
+    readinessCheck: () => options.store.db.query('SELECT 1'),
     routes: events.routes,
     onStop: async () => {
       stopPublishing();

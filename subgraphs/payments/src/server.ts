@@ -121,6 +121,7 @@ export async function startPayments(options: PaymentsOptions): Promise<RunningSu
     host: options.host,
     trust: options.trust,
     context: (caller) => createContext({ store, ledger: options.ledger, peers, payments }, caller),
+    readinessCheck: () => options.ledger.db.query('SELECT 1'),
     routes: {
       '/webhooks/wallet': walletWebhookRoute(payments, everyAcceptedSecret(options.wallet.secret, options.wallet.acceptedSecrets), logger),
       ...events.routes,
