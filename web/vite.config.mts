@@ -12,7 +12,7 @@ export default defineConfig({
   base: '/demo/',
   // Each text file of 1 KiB or more also as .br and .gz beside it, compressed once here at
   // their best ratio; the gateway serves the one the browser accepts (gateway/src/demo.ts).
-  plugins: [react(), compression({ algorithms: ['brotliCompress', 'gzip'], threshold: 1024, include: /\.(html|js|css|json|map|svg|txt)$/ })],
+  plugins: [react(), compression({ algorithms: ['brotliCompress', 'gzip'], threshold: 1024, include: /\.(html|js|css|json|svg|txt)$/ })],
   build: { outDir: 'dist', emptyOutDir: true, sourcemap: true },
   server: { proxy: { '/graphql': { target: gateway, ws: true }, '/demo/config.json': gateway } },
 });

@@ -8,7 +8,6 @@ import { createHash } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { DocumentNode, GraphQLError, GraphQLSchema } from 'graphql';
 import { InMemoryLRUCache, type KeyValueCache } from '@apollo/utils.keyvaluecache';
 import { close, createGraphQLHttpServer, createLogger, listen, maskingFormatError, sendJson, startTracing, type Caller, type Logger } from '@interop/kit';
@@ -26,6 +25,7 @@ import { SubgraphTransport } from './subgraph-transport';
 import { DEMO_PATH, demoRoute, type DemoOptions } from './demo';
 import { EXAMPLE_OPERATION, EXAMPLE_VARIABLES } from './example-operation';
 import { FactsHeard } from './facts-heard';
+import { landingPagePlugin } from './landing-page';
 import { GatewayMetrics } from './metrics';
 import { requestRefusal } from './document-limits';
 import { DEFAULT_OPERATION_LIMITS, operationLimitsPlugin, type OperationLimits } from './operation-limits';
@@ -195,12 +195,7 @@ export function createGatewayApollo(options: GatewayOptions, responseCache: Resp
       valueCompletionPlugin(logger),
       ...(responseCache?.plugins() ?? []),
       aliasRestoringPlugin(),
-      ApolloServerPluginLandingPageLocalDefault({
-        embed: true,
-        footer: false,
-        document: EXAMPLE_OPERATION,
-        variables: EXAMPLE_VARIABLES,
-      }),
+      landingPagePlugin({ embed: true, footer: false, document: EXAMPLE_OPERATION, variables: EXAMPLE_VARIABLES }, options.demo !== undefined),
     ],
   });
   const closeTransports = async () => {

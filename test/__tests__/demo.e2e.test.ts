@@ -360,3 +360,17 @@ test('the gateway serves the app for its page paths, its settings, and nothing o
   expect((await fetch(`${base}/demo/%E0%A4%A`)).status).toBe(400);
   expect((await fetch(`${base}/demo/`, { method: 'POST' })).status).toBe(405);
 });
+
+test('the landing page points to the demo, and says so where Apollo Sandbox cannot load', async () => {
+  const context = await browser.newContext({ viewport: DESKTOP });
+  const page = await context.newPage();
+  // Offline, or behind a firewall that blocks Apollo's CDN.
+  await page.route(/apollographql\.com/, (route) => route.abort());
+  await page.goto(`http://127.0.0.1:${gateway.port}/`, { waitUntil: 'load' });
+  const fallback = page.locator('#interop-fallback');
+  await fallback.waitFor();
+  expect(await fallback.locator('a[href="/demo/"]').isVisible()).toBe(true);
+  expect(await page.locator('#interop-links a[href="/demo/"]').isVisible()).toBe(true);
+  await shot(page, '21-landing-offline');
+  await context.close();
+});
