@@ -1,6 +1,7 @@
-// Subscribing through a gateway as clients do: graphql-ws over WebSocket and
-// graphql-sse over Server-Sent Events, each with its own client library, and
-// reading results as they come (waiting for events, never for time).
+// Subscribing through a gateway as clients do: graphql-ws over WebSocket,
+// graphql-sse over Server-Sent Events (either mode) and Apollo Client over
+// multipart HTTP, each with its own client library, and reading results as
+// they come (waiting for events, never for time).
 import { createClient as createSseClient, type Client as SseClient } from 'graphql-sse';
 import { createClient as createWsClient, type Client as WsClient } from 'graphql-ws';
 import WebSocket from 'ws';
@@ -41,10 +42,52 @@ export function wsClient(gateway: RunningGateway, options: WsOptions = {}): WsCl
   });
 }
 
-/** A graphql-sse client (distinct connections) that never retries. */
-/** An SSE client sending `headers` (PARTNER_A's key unless given; `{}` sends none). */
-export function sseClient(gateway: RunningGateway, headers: Record<string, string> = { 'x-api-key': PARTNER_A.key }): SseClient {
-  return createSseClient({ url: `http://127.0.0.1:${gateway.port}/graphql`, retryAttempts: 0, headers });
+/**
+ * A graphql-sse client that never retries, sending `headers` (PARTNER_A's key
+ * unless given; `{}` sends none): in distinct-connections mode, or with
+ * `singleConnection` over one stream it reserves.
+ */
+export function sseClient(gateway: RunningGateway, headers: Record<string, string> = { 'x-api-key': PARTNER_A.key }, singleConnection = false): SseClient {
+  return createSseClient({ url: `http://127.0.0.1:${gateway.port}/graphql`, retryAttempts: 0, headers, singleConnection });
+}
+
+/** The values an Observable (Apollo Client's, rxjs) emits, as an async iterator; its error ends the iteration by throwing. */
+export function valuesOf<T>(observable: {
+  subscribe(observer: { next(value: T): void; error(error: unknown): void; complete(): void }): { unsubscribe(): void };
+}): AsyncIterableIterator<T> {
+  const queue: IteratorResult<T, undefined>[] = [];
+  let failure: { error: unknown } | undefined;
+  let wake: (() => void) | undefined;
+  const push = (item: IteratorResult<T, undefined>) => {
+    queue.push(item);
+    wake?.();
+  };
+  const subscription = observable.subscribe({
+    next: (value) => push({ done: false, value }),
+    error: (error) => {
+      failure = { error };
+      wake?.();
+    },
+    complete: () => push({ done: true, value: undefined }),
+  });
+  const iterator: AsyncIterableIterator<T> = {
+    async next() {
+      for (;;) {
+        const item = queue.shift();
+        if (item) return item;
+        if (failure) throw failure.error;
+        await new Promise<void>((resolve) => (wake = resolve));
+      }
+    },
+    async return() {
+      subscription.unsubscribe();
+      return { done: true, value: undefined };
+    },
+    [Symbol.asyncIterator]() {
+      return iterator;
+    },
+  };
+  return iterator;
 }
 
 /** Results from `results` until one satisfies `last` (included) or the stream ends. */

@@ -8,7 +8,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ConfigError } from '@interop/kit';
 
-/** The request headers the gateway reads: content negotiation, credentials, CSRF prevention, tracing. */
+/** The request headers the gateway reads: content negotiation, credentials, CSRF prevention, tracing, graphql-sse's stream token. */
 export const CORS_ALLOWED_HEADERS = [
   'content-type',
   'authorization',
@@ -20,12 +20,14 @@ export const CORS_ALLOWED_HEADERS = [
   'x-request-id',
   'traceparent',
   'tracestate',
+  'x-graphql-event-stream-token',
 ];
 
 /** Response headers a browser app may read: its request's id and trace, and its rate-limit budget. */
 const EXPOSED_HEADERS = ['x-request-id', 'traceresponse', 'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'ratelimit-policy', 'retry-after'];
 
-const ALLOWED_METHODS = 'GET, POST, OPTIONS';
+/** PUT and DELETE: graphql-sse's single-connection mode reserves a stream and stops a subscription with them. */
+const ALLOWED_METHODS = 'GET, POST, PUT, DELETE, OPTIONS';
 /** How long a browser may reuse a preflight's answer. */
 const PREFLIGHT_MAX_AGE_SECONDS = 600;
 

@@ -1,7 +1,8 @@
 // The gateway: @apollo/gateway planning over a supergraph (a fixed SDL or a
 // watched file), served by @apollo/server on the shared HTTP integration, with
 // Apollo Sandbox on the root URL, /health, /ready, /metrics, the
-// paymentUpdated subscription over WebSocket and SSE on the GraphQL paths and,
+// paymentUpdated subscription over WebSocket, SSE and multipart HTTP on the
+// GraphQL paths (and every operation over WebSocket) and,
 // when given, the demo web app at /demo. Builds everything without listening,
 // so tests choose the port.
 import { createHash } from 'node:crypto';
@@ -18,7 +19,7 @@ import { corsPolicy } from './cors';
 import type { ApiKeyRecord } from './auth/api-keys';
 import { persistedQueryNotAllowed, requestedInBody, requestedInSearch, type RequestedDocument, type TrustedDocumentMode, type TrustedDocuments } from './trusted-documents';
 import type { RateLimitSettings } from './gateway-config';
-import { createRateLimiter, DEFAULT_RATE_LIMIT, rateLimitedError, rateLimitHeaders } from './rate-limit';
+import { createRateLimiter, DEFAULT_RATE_LIMIT, rateLimitedError, rateLimitHeaders, type RateLimitDecision } from './rate-limit';
 import { gatewayContext, type GatewayContext } from './context';
 import { SubgraphDataSource } from './data-source';
 import { SubgraphTransport } from './subgraph-transport';
@@ -31,6 +32,7 @@ import { requestRefusal } from './document-limits';
 import { DEFAULT_OPERATION_LIMITS, operationLimitsPlugin, type OperationLimits } from './operation-limits';
 import { operationResolutionPlugin } from './operation-resolution';
 import { PlanEngine } from './engine/plan-engine';
+import { operationRunner } from './operation-runner';
 import { sendReadiness, type SubgraphProbe } from './readiness';
 import { requestMetricsPlugin } from './request-metrics';
 import { DEFAULT_RESPONSE_CACHE, invalidateOnFactChanges, ResponseCache, type ResponseCacheSettings } from './response-cache';
@@ -253,6 +255,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   await apollo.start();
   let loaded = true;
   const limits = options.limits ?? DEFAULT_OPERATION_LIMITS;
+  const clientAddress = clientAddressOf(options.trustedProxies ?? []);
   const subscriptions = createSubscriptionServer({
     apollo,
     schema: apiSchema,
@@ -261,6 +264,15 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     paymentsUrl: () => subgraphs.get('payments')?.url,
     signingSecret: options.signingSecret,
     authenticate: (headers) => authenticator.authenticate(headers),
+    operations: operationRunner({
+      apollo,
+      limits,
+      admit: async (caller, address) => {
+        const decision = await charge(caller, address);
+        return decision && !decision.allowed ? rateLimitedError(decision, rateLimit) : null;
+      },
+    }),
+    clientAddress,
     ...(options.subscriptionLimits ? { limits: options.subscriptionLimits } : {}),
     maxBodyBytes: MAX_BODY_BYTES,
     documentLimits: limits,
@@ -271,13 +283,13 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const refused = new WeakMap<IncomingMessage, GraphQLError>();
   const requested = new WeakMap<IncomingMessage, RequestedDocument>();
   const trust = documentTrust(options.trustedDocuments, options.auth?.apiKeys ?? [], logger);
-  const clientAddress = clientAddressOf(options.trustedProxies ?? []);
   const cors = corsPolicy(options.corsOrigins ?? []);
   const server: Server = createGraphQLHttpServer({
     apollo,
     graphqlPaths: GRAPHQL_PATHS,
     maxBodyBytes: MAX_BODY_BYTES,
     streams: subscriptions.streams,
+    postedStreams: subscriptions.postedStreams,
     logger,
     ...(cors ? { intercept: cors.handle } : {}),
     answers: { compressFrom: COMPRESS_FROM_BYTES, entityTags: true },
@@ -326,11 +338,15 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       await limiter?.consume(ip, true);
       throw error;
     }
-    if (!limiter) return caller;
-    const decision = await limiter.consume(caller.credentialId ?? ip, caller.credentialId === null);
+    const decision = await charge(caller, ip);
+    if (!decision) return caller;
     if (!decision.allowed) throw rateLimitedError(decision, rateLimit);
     for (const [name, value] of Object.entries(rateLimitHeaders(decision, rateLimit))) res.setHeader(name, value);
     return caller;
+  }
+  /** Counts one request against its caller's budget, a credential's own or its IP's when anonymous; null when nothing is limited. */
+  async function charge(caller: Caller, ip: string): Promise<RateLimitDecision | null> {
+    return limiter ? limiter.consume(caller.credentialId ?? ip, caller.credentialId === null) : null;
   }
   async function release(): Promise<void> {
     await closeTransports();

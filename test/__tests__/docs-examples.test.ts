@@ -8,6 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gql } from '@apollo/client';
 import { close, listen, readRawBody, signatureHeader, verifySignature } from '@interop/kit';
 import { parseGatewayCli, readGatewaySettings } from '@interop/gateway';
 import { createInteropClient, verifyWebhook } from '@interop/sdk';
@@ -18,6 +19,9 @@ import { buyerDecides, merchantWhere, OPTED_IN_TO_WECHAT_ON_TAOBAO } from '../pa
 import { partnerClient, ownPayment } from '../../docs/examples/credentials';
 import { firstPayment } from '../../docs/examples/first-payment';
 import { followPayment } from '../../docs/examples/follow-payment';
+import { followPaymentOverHttp } from '../../docs/examples/follow-payment-http';
+import { followPaymentOverSse } from '../../docs/examples/follow-payment-sse';
+import { webSocketOnlyClient } from '../../docs/examples/websocket-only';
 import { tryToPay } from '../../docs/examples/handle-errors';
 import { payOrder } from '../../docs/examples/order-key';
 import { probe } from '../../docs/examples/probe';
@@ -210,6 +214,46 @@ describe('the TypeScript examples', () => {
     expect(heard).toEqual(['REQUIRES_ACTION', 'PROCESSING', 'SUCCEEDED']);
   });
 
+  test.each([
+    ['follow-payment-http.ts', (payment: string, onStatus: (status: string) => void) => followPaymentOverHttp(url, PARTNER_A.key, payment, onStatus)],
+    ['follow-payment-sse.ts', (payment: string, onStatus: (status: string) => void) => followPaymentOverSse(url, PARTNER_A.key, payment, onStatus)],
+  ])('%s hears REQUIRES_ACTION, PROCESSING and SUCCEEDED live as the buyer approves', async (_file, follow) => {
+    const merchantId = await merchantWhere(graph, OPTED_IN_TO_WECHAT_ON_TAOBAO);
+    const interop = createInteropClient({ url, apiKey: PARTNER_A.key });
+    const payment = await interop.initiatePayment({
+      platformId: 'taobao',
+      merchantId,
+      paymentToolId: 'alipay',
+      amount: { amountMinor: 4_200, currency: 'CNY' },
+      reference: 'order-docs-live',
+    });
+    const heard: string[] = [];
+    await follow(payment.id, (status) => {
+      heard.push(status);
+      if (status === 'REQUIRES_ACTION') void approve(payment.nextAction!.url);
+    });
+    expect(heard).toEqual(['REQUIRES_ACTION', 'PROCESSING', 'SUCCEEDED']);
+  });
+
+  test('websocket-only.ts runs a query and a mutation over the WebSocket, answering as over HTTP', async () => {
+    const client = webSocketOnlyClient(graph.gateway.url.replace(/^http/, 'ws'), PARTNER_A.key);
+    try {
+      const tools = await client.query({ query: gql`{ paymentTools { id name } }` });
+      // Apollo Client asks for every object's __typename.
+      expect(tools.data).toEqual((await postGraphQL(url, '{ paymentTools { id name __typename } }', {}, PARTNER_A)).data);
+      const merchantId = await merchantWhere(graph, OPTED_IN_TO_WECHAT_ON_TAOBAO);
+      const created = await client.mutate<{ initiatePayment: { id: string; status: string } }>({
+        mutation: gql`mutation ($input: InitiatePaymentInput!) { initiatePayment(input: $input) { id status } }`,
+        variables: {
+          input: { platformId: 'taobao', merchantId, paymentToolId: 'alipay', amount: { amountMinor: 4_200, currency: 'CNY' }, reference: 'order-docs-ws', idempotencyKey: `docs-ws-${Date.now()}` },
+        },
+      });
+      expect(created.data?.initiatePayment.status).toBe('REQUIRES_ACTION');
+    } finally {
+      client.stop();
+    }
+  });
+
   test('credentials.ts: a key or a token sees its own payment; another partner gets null', async () => {
     const mine = await payOrder(partnerClient(url, { apiKey: PARTNER_A.key }), { id: 'docs-2', attempt: 1, merchantId: 'm0000002', amountMinor: 5_000 }, 'alipay');
     const token = (await mintToken({ partnerId: 'partner-a' })).authorization!.replace(/^Bearer /, '');
@@ -338,6 +382,6 @@ describe('the TypeScript examples', () => {
 });
 
 test('every file in docs/examples is run above', () => {
-  const run = ['start-checkout.ts', 'first-payment.ts', 'follow-payment.ts', 'credentials.ts', 'order-key.ts', 'handle-errors.ts', 'probe.ts', 'receive-webhook.ts'];
+  const run = ['start-checkout.ts', 'first-payment.ts', 'follow-payment.ts', 'follow-payment-http.ts', 'follow-payment-sse.ts', 'websocket-only.ts', 'credentials.ts', 'order-key.ts', 'handle-errors.ts', 'probe.ts', 'receive-webhook.ts'];
   expect(readdirSync(EXAMPLES).sort()).toEqual(run.sort());
 });

@@ -1,5 +1,6 @@
 // Live payment status through the gateway: the paymentUpdated subscription
-// over WebSocket (graphql-ws) and Server-Sent Events (graphql-sse), on every
+// over WebSocket (graphql-ws) and Server-Sent Events (graphql-sse, distinct
+// connections; the other transports are in subscription-transports.test.ts), on every
 // event bus this environment offers (payments' own stream always; Redis and
 // PostgreSQL when REDIS_URL and DATABASE_URL are set), with a second gateway
 // following the same payments; then its limits, refusals and shutdown.
@@ -160,14 +161,17 @@ describe('subscriptions on one gateway', () => {
     }
   });
 
-  test('an invalid subscription is refused with GRAPHQL_VALIDATION_FAILED, a query with OPERATION_NOT_SUPPORTED', async () => {
+  test('an invalid subscription is refused with GRAPHQL_VALIDATION_FAILED over WebSocket, a query over SSE with OPERATION_NOT_SUPPORTED', async () => {
     const client = wsClient(graph.gateway);
+    const sse = sseClient(graph.gateway);
     try {
       const invalid = await ending(client.iterate({ query: 'subscription { paymentUpdated(id: "x") { nothing } }' }));
       expect((invalid as { extensions?: { code?: string } }[]).map((error) => error.extensions?.code)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
-      const query = await ending(client.iterate({ query: '{ paymentTools { id } }' }));
-      expect((query as { extensions?: { code?: string } }[]).map((error) => error.extensions?.code)).toEqual(['OPERATION_NOT_SUPPORTED']);
+      // Queries run over WebSocket too (see subscription-transports.test.ts); SSE serves subscriptions only.
+      const [query] = await readUntil(sse.iterate({ query: '{ paymentTools { id } }' }), () => false);
+      expect((query?.errors ?? []).map((error) => error.extensions?.['code'])).toEqual(['OPERATION_NOT_SUPPORTED']);
     } finally {
+      sse.dispose();
       await client.dispose();
     }
   });

@@ -1,4 +1,5 @@
-// A subscription sent as a plain HTTP request is refused before planning,
+// A subscription sent as a plain HTTP request (one whose `accept` does not
+// take multipart subscription parts, see multipart-transport) is refused before planning,
 // with a code that says where to send it, rather than failing inside the
 // gateway's executor (which does not run subscriptions).
 import type { ApolloServerPlugin } from '@apollo/server';
@@ -11,7 +12,7 @@ export function subscriptionsOverHttpRefused(): ApolloServerPlugin {
       return {
         async didResolveOperation({ operation }) {
           if (operation?.operation !== OperationTypeNode.SUBSCRIPTION) return;
-          throw new GraphQLError('Subscriptions are served over WebSocket (graphql-ws) or Server-Sent Events (graphql-sse) on this endpoint.', {
+          throw new GraphQLError('Subscriptions are served over WebSocket (graphql-ws), Server-Sent Events (graphql-sse) or multipart HTTP (accept: multipart/mixed;subscriptionSpec=1.0) on this endpoint.', {
             extensions: { code: ErrorCode.OPERATION_NOT_SUPPORTED, http: { status: 400 } },
           });
         },

@@ -1,17 +1,21 @@
 // Live payment status on the gateway: the paymentUpdated subscription over
-// WebSocket (graphql-ws) and Server-Sent Events (graphql-sse), on the same
-// paths as GraphQL. startGateway hands the SSE side to the HTTP server as a
-// second transport, attaches the WebSocket side to its upgrades, and closes
-// both before draining HTTP when it stops.
+// WebSocket (graphql-ws, which also carries queries and mutations),
+// Server-Sent Events (graphql-sse, both of its modes) and multipart HTTP
+// (Apollo Client's HttpLink), on the same paths as GraphQL. startGateway hands
+// the SSE and multipart sides to the HTTP server as further transports,
+// attaches the WebSocket side to its upgrades, and closes all three before
+// draining HTTP when it stops.
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { ApolloServer } from '@apollo/server';
 import type { GraphQLSchema } from 'graphql';
-import type { GraphQLStreams, Logger } from '@interop/kit';
+import type { GraphQLStreams, Logger, PostedGraphQLStreams } from '@interop/kit';
 import type { GatewayContext } from '../context';
 import type { DocumentLimits } from '../document-limits';
+import type { RunOperation } from '../operation-runner';
 import { anonymousCallers, type Authenticate } from './credentials';
 import { CallerQuota, DEFAULT_SUBSCRIPTION_LIMITS, type SubscriptionLimits } from './limits';
+import { multipartTransport } from './multipart-transport';
 import { PaymentEvents, type PaymentEventsConfig } from './payment-events';
 import { PaymentSubscriptions } from './payment-subscriptions';
 import { sseTransport } from './sse-transport';
@@ -32,6 +36,10 @@ export interface SubscriptionServerOptions {
   /** Signs reads of payments' event stream. */
   signingSecret: string;
   authenticate?: Authenticate;
+  /** Runs the queries and mutations a WebSocket sends, as over HTTP. */
+  operations: RunOperation;
+  /** The client's address, as the HTTP server reads it (see client-address). */
+  clientAddress: (req: IncomingMessage) => string;
   limits?: Partial<SubscriptionLimits>;
   maxBodyBytes: number;
   /** Checked on a subscription's text before it is parsed, as for a query. */
@@ -43,9 +51,11 @@ export interface SubscriptionServerOptions {
 export interface SubscriptionServer {
   /** The SSE transport, for the HTTP server's GraphQL paths. */
   streams: GraphQLStreams;
+  /** The multipart transport, for the HTTP server's GraphQL POSTs. */
+  postedStreams: PostedGraphQLStreams;
   /** Serves WebSocket upgrades on the GraphQL paths of `server`. */
   attach(server: Server): void;
-  /** Closes WebSockets (1001) and ends SSE streams, then stops following payment events. */
+  /** Closes WebSockets (1001) and ends SSE and multipart streams, then stops following payment events. */
   close(graceMs?: number): Promise<void>;
 }
 
@@ -63,13 +73,21 @@ export function createSubscriptionServer(options: SubscriptionServerOptions): Su
     hideSchemaDetails: options.hideSchemaDetails,
     logger: options.logger,
   });
-  const transportOptions = { subscriptions, authenticate, limits, logger: options.logger };
+  const transportOptions = { subscriptions, authenticate, clientAddress: options.clientAddress, limits, logger: options.logger };
   const sse = sseTransport({ ...transportOptions, maxBodyBytes: options.maxBodyBytes });
-  const ws = webSocketTransport({ ...transportOptions, maxPayloadBytes: options.maxBodyBytes });
+  const multipart = multipartTransport({ ...transportOptions, documentLimits: options.documentLimits });
+  const ws = webSocketTransport({
+    ...transportOptions,
+    operations: options.operations,
+    schema: options.schema,
+    documentLimits: options.documentLimits,
+    maxPayloadBytes: options.maxBodyBytes,
+  });
   const paths = new Set(options.paths);
   let stopping: Promise<void> | undefined;
   return {
     streams: sse,
+    postedStreams: multipart,
     attach(server) {
       server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
         if (paths.has(new URL(req.url ?? '/', 'http://localhost').pathname)) ws.upgrade(req, socket, head);
@@ -79,6 +97,7 @@ export function createSubscriptionServer(options: SubscriptionServerOptions): Su
     close(graceMs = 1000) {
       stopping ??= (async () => {
         sse.close();
+        multipart.close();
         await ws.close(graceMs);
         await events.close();
       })();

@@ -6,16 +6,18 @@ import type { GraphQLFormattedError } from 'graphql';
 import { ErrorCode } from '@interop/kit';
 
 export interface SubscriptionLimits {
-  /** Subscriptions one WebSocket connection may hold at once. */
+  /** Subscriptions one WebSocket connection, or one SSE stream in single-connection mode, may hold at once. */
   maxPerConnection: number;
-  /** Subscriptions one caller (a credential, or an address without one) may hold at once, over both transports and all connections. */
+  /** Subscriptions one caller (a credential, or an address without one) may hold at once, over every transport and all connections. */
   maxPerCaller: number;
-  /** How long a new WebSocket may take to send connection_init. */
+  /** How long a new WebSocket may take to send connection_init, and a reserved SSE stream (single-connection mode) to be opened. */
   connectionInitTimeoutMs: number;
   /** How often a WebSocket is pinged; a connection that does not answer within the same time is dropped. */
   keepAliveMs: number;
-  /** How long a WebSocket may stay open without any subscription. */
+  /** How long a WebSocket, or an SSE stream in single-connection mode, may stay open without any subscription (or, on a WebSocket, any operation). */
   idleTimeoutMs: number;
+  /** How often a subscription over multipart HTTP sends an empty part, so the client and proxies between see it alive. */
+  heartbeatMs: number;
   /** Bytes a subscriber may leave unread (sent but not taken by the network) before it is disconnected as too slow. */
   maxBufferedBytes: number;
   /** How long a new subscription waits for the gateway's payment events to be connected. */
@@ -28,6 +30,7 @@ export const DEFAULT_SUBSCRIPTION_LIMITS: SubscriptionLimits = {
   connectionInitTimeoutMs: 5_000,
   keepAliveMs: 12_000,
   idleTimeoutMs: 60_000,
+  heartbeatMs: 5_000,
   maxBufferedBytes: 1024 * 1024,
   eventsReadyTimeoutMs: 5_000,
 };

@@ -57,6 +57,22 @@ export interface SubscriptionPlan {
   changesKey: string;
 }
 
+/**
+ * The type of operation a request asks for, read without running it: null
+ * when its text is over the limits, does not parse or names no one operation
+ * (whatever runs it then refuses it, with the code).
+ */
+export function requestedOperationType(request: SubscriptionRequest, limits: DocumentLimits): OperationTypeNode | null {
+  const { query, operationName } = request;
+  if (typeof query !== 'string' || documentRefusal(query, limits)) return null;
+  if (operationName != null && typeof operationName !== 'string') return null;
+  try {
+    return getOperationAST(parse(query), operationName ?? undefined)?.operation ?? null;
+  } catch {
+    return null;
+  }
+}
+
 /** The plan, or the errors (each with its code) that refuse the request. */
 export function planSubscription(
   schema: GraphQLSchema,

@@ -17,6 +17,8 @@ import type { PaymentEvents } from './payment-events';
 
 export interface Subscriber {
   caller: Caller;
+  /** The client's address (see client-address): an anonymous caller's budgets are its own. */
+  address: string;
   /** What its subscriptions count against (see quotaKeyOf). */
   quotaKey: string;
   /** Sent to the subgraphs with every read, so their logs join the subscription's. */

@@ -1,12 +1,17 @@
 // GraphQL over WebSocket (the graphql-ws protocol, which Apollo Sandbox and
-// Apollo Client speak) on the gateway's GraphQL paths. A connection is
-// authenticated once, at connection_init; each subscription then runs as its
-// caller. Close codes a client may see:
+// Apollo Client speak) on the gateway's GraphQL paths: subscriptions, and
+// queries and mutations too, so a client may send everything over one
+// connection. A connection is authenticated once, at connection_init; each
+// operation then runs as its caller. A query or mutation runs as a POST would
+// (see operation-runner): it counts against the caller's request budget and
+// meets the same limits; an answer a POST would get with a 4xx status (a
+// refusal before anything ran) comes as an `error` message, any other as one
+// `next` and `complete`. Close codes a client may see:
 // - 4401 UNAUTHENTICATED (bad credentials) and 4403 (any other refusal of
 //   them), with the error code as the close reason; graphql-ws clients do not
 //   retry these;
 // - 4408 no connection_init in time, 4400 a malformed message (graphql-ws);
-// - 1000 "Idle" after `idleTimeoutMs` without a subscription;
+// - 1000 "Idle" after `idleTimeoutMs` without a subscription or an operation;
 // - 1013 "Slow consumer" (try again later) when the client leaves more than
 //   `maxBufferedBytes` unread: the gateway drops it rather than buffer for it;
 // - 1001 "Going away" when the gateway stops; clients reconnect (elsewhere).
@@ -14,19 +19,29 @@
 // sends an `error` message for it and keeps the connection.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { GraphQLError, type ExecutionArgs } from 'graphql';
+import { GraphQLError, OperationTypeNode, parse, type ExecutionArgs, type ExecutionResult, type FormattedExecutionResult, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { ErrorCode, requestIdOf, type Logger } from '@interop/kit';
+import type { DocumentLimits } from '../document-limits';
+import type { OperationRequest, RunOperation } from '../operation-runner';
 import { connectionHeaders, quotaKeyOf, refusalCode, type Authenticate } from './credentials';
 import { tooManySubscriptions, type SubscriptionLimits } from './limits';
 import { once } from './once';
+import { requestedOperationType } from './operation';
 import { toGraphQLError, type PaymentFeed } from './payment-feed';
 import type { PaymentSubscriptions, Subscriber } from './payment-subscriptions';
 
 export interface WebSocketTransportOptions {
   subscriptions: PaymentSubscriptions;
+  /** Runs queries and mutations as over HTTP. */
+  operations: RunOperation;
+  /** The API schema being served. */
+  schema: () => GraphQLSchema | undefined;
+  /** Checked before a message's operation is parsed to tell a subscription from a query. */
+  documentLimits: DocumentLimits;
   authenticate: Authenticate;
+  clientAddress: (req: IncomingMessage) => string;
   limits: SubscriptionLimits;
   /** Largest message accepted from a client, in bytes (as for an HTTP body). */
   maxPayloadBytes: number;
@@ -42,9 +57,19 @@ export interface WebSocketTransport {
 
 interface Connection {
   subscriber: Subscriber;
+  /** Subscriptions held (bounded by maxPerConnection). */
   active: number;
+  /** Queries and mutations running. */
+  running: number;
   idle: NodeJS.Timeout | undefined;
 }
+
+/**
+ * What graphql-ws is handed for a query or mutation already answered: it reads
+ * the document only to tell it from a subscription, and `execute` below
+ * returns the answer.
+ */
+const ANSWERED = parse('query Answered { __typename }');
 
 const CLOSE_GOING_AWAY = 1001;
 const CLOSE_NORMAL = 1000;
@@ -55,12 +80,14 @@ export function webSocketTransport(options: WebSocketTransportOptions): WebSocke
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes });
   // The feed opened in onSubscribe, handed to `subscribe` through the very arguments object graphql-ws passes on.
   const feeds = new WeakMap<ExecutionArgs, PaymentFeed>();
+  // Likewise the answer to a query or mutation, made in onSubscribe.
+  const answers = new WeakMap<ExecutionArgs, FormattedExecutionResult>();
   let closing = false;
 
   const idleAfterLast = (socket: WebSocket, connection: Connection) => {
     clearTimeout(connection.idle);
     connection.idle = undefined;
-    if (connection.active > 0) return;
+    if (connection.active > 0 || connection.running > 0) return;
     connection.idle = setTimeout(() => socket.close(CLOSE_NORMAL, 'Idle'), limits.idleTimeoutMs);
     connection.idle.unref();
   };
@@ -73,7 +100,8 @@ export function webSocketTransport(options: WebSocketTransportOptions): WebSocke
         let subscriber: Subscriber;
         try {
           const caller = await options.authenticate(connectionHeaders(request.headers, ctx.connectionParams));
-          subscriber = { caller, quotaKey: quotaKeyOf(caller, request.socket.remoteAddress), requestId: requestIdOf(request) };
+          const address = options.clientAddress(request);
+          subscriber = { caller, address, quotaKey: quotaKeyOf(caller, address), requestId: requestIdOf(request) };
         } catch (error) {
           const code = refusalCode(error);
           if (code) socket.close(code === 'UNAUTHENTICATED' ? 4401 : 4403, code);
@@ -85,7 +113,7 @@ export function webSocketTransport(options: WebSocketTransportOptions): WebSocke
         }
         // Closed while its credentials were checked: nothing to set up.
         if (socket.readyState !== socket.OPEN) return false;
-        const connection: Connection = { subscriber, active: 0, idle: undefined };
+        const connection: Connection = { subscriber, active: 0, running: 0, idle: undefined };
         ctx.extra.connection = connection;
         idleAfterLast(socket, connection);
         return true;
@@ -93,6 +121,7 @@ export function webSocketTransport(options: WebSocketTransportOptions): WebSocke
       onSubscribe: async (ctx, _id, payload) => {
         const { connection, socket } = ctx.extra;
         if (!connection) return [new GraphQLError('Not connected', { extensions: { code: 'BAD_REQUEST' } })];
+        if (requestedOperationType(payload, options.documentLimits) !== OperationTypeNode.SUBSCRIPTION) return answer(socket, connection, payload);
         if (connection.active >= limits.maxPerConnection) return [toGraphQLError(tooManySubscriptions('connection', limits.maxPerConnection))];
         connection.active += 1;
         idleAfterLast(socket, connection);
@@ -118,12 +147,19 @@ export function webSocketTransport(options: WebSocketTransportOptions): WebSocke
         if (!feed) throw new Error('A subscription without its feed');
         return feed;
       },
-      onNext: (ctx) => {
+      execute: (args) => {
+        const made = answers.get(args);
+        if (!made) throw new Error('An operation without its answer');
+        return made as ExecutionResult;
+      },
+      onNext: (ctx, _id, _payload, args) => {
         const { socket } = ctx.extra;
         if (socket.bufferedAmount > limits.maxBufferedBytes) {
           logger.warn({ buffered: socket.bufferedAmount }, 'subscriber too slow; disconnected');
           socket.close(CLOSE_TRY_AGAIN_LATER, 'Slow consumer');
         }
+        // A query's answer is formatted (masked) already, exactly as a POST's body carries it: sent as it is.
+        return answers.get(args);
       },
       onClose: (ctx) => {
         clearTimeout(ctx.extra.connection?.idle);
@@ -132,6 +168,27 @@ export function webSocketTransport(options: WebSocketTransportOptions): WebSocke
     wss,
     limits.keepAliveMs,
   );
+
+  /** Runs a query or mutation (or anything that is not a subscription, for the runner to refuse with its code). */
+  async function answer(socket: WebSocket, connection: Connection, payload: OperationRequest): Promise<ExecutionArgs | GraphQLError[]> {
+    connection.running += 1;
+    idleAfterLast(socket, connection);
+    try {
+      const schema = options.schema();
+      if (!schema) throw new Error('No supergraph loaded');
+      const outcome = await options.operations(payload, connection.subscriber);
+      if ('refused' in outcome) return outcome.refused.map(toGraphQLError);
+      const args: ExecutionArgs = { schema, document: ANSWERED };
+      answers.set(args, outcome.result);
+      return args;
+    } catch (error) {
+      logger.error({ err: error }, 'operation over WebSocket failed');
+      return [new GraphQLError('Internal server error', { extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } })];
+    } finally {
+      connection.running -= 1;
+      idleAfterLast(socket, connection);
+    }
+  }
 
   return {
     upgrade(req, socket, head) {

@@ -51,7 +51,7 @@ export const ErrorCode = {
   REFUND_EXCEEDS_CAPTURED: 'REFUND_EXCEEDS_CAPTURED',
   /** A connection or caller already holds as many subscriptions as the gateway allows; `extensions.limit` and `extensions.scope` say which. */
   TOO_MANY_SUBSCRIPTIONS: 'TOO_MANY_SUBSCRIPTIONS',
-  /** The operation type is not served on this transport: subscriptions over WebSocket or Server-Sent Events, queries and mutations over HTTP. */
+  /** The operation type is not served on this transport: subscriptions over WebSocket, Server-Sent Events or multipart HTTP, queries and mutations over HTTP or WebSocket. */
   OPERATION_NOT_SUPPORTED: 'OPERATION_NOT_SUPPORTED',
   /** The operation uses @defer and the request's `accept` does not take `multipart/mixed; deferSpec=20220824` (HTTP 406); nothing was run. Apollo Router's code for the same refusal. */
   DEFER_BAD_HEADER: 'DEFER_BAD_HEADER',

@@ -42,6 +42,8 @@ export interface GraphQLHttpOptions<TContext extends BaseContext> {
   answers?: AnswerOptions;
   /** Another transport on the GraphQL paths (GraphQL over Server-Sent Events): answers the requests it accepts instead of Apollo. */
   streams?: GraphQLStreams;
+  /** A transport that takes over a GraphQL POST once its body is read (subscriptions over multipart HTTP): answers the requests it accepts instead of Apollo. */
+  postedStreams?: PostedGraphQLStreams;
   /** Where an unexpected failure to answer is logged (the client gets INTERNAL_SERVER_ERROR only). */
   logger: Logger;
 }
@@ -49,6 +51,12 @@ export interface GraphQLHttpOptions<TContext extends BaseContext> {
 export interface GraphQLStreams {
   accepts(req: IncomingMessage): boolean;
   serve: Route;
+}
+
+export interface PostedGraphQLStreams {
+  /** Whether this transport answers the POST, given its JSON body as parsed (text when it was not sent as JSON). */
+  accepts(req: IncomingMessage, body: unknown): boolean;
+  serve(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void>;
 }
 
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -118,6 +126,7 @@ async function serveGraphQL<TContext extends BaseContext>(
     caller = admitted;
   }
   const parsed = text === undefined ? undefined : parseJsonBody(req, text);
+  if (parsed !== undefined && options.postedStreams?.accepts(req, parsed)) return options.postedStreams.serve(req, res, parsed);
   const body = parsed !== undefined && options.prepareBody ? options.prepareBody(parsed, req) : parsed;
   const response = await options.apollo.executeHTTPGraphQLRequest({
     httpGraphQLRequest: { method: req.method ?? 'GET', headers, search, body },

@@ -7,14 +7,11 @@
 // and writes the response as multipart/mixed: the first part as Apollo Server
 // serialised it, then each later payload as it comes.
 import type { ServerResponse } from 'node:http';
+import { MultipartWriter } from './multipart';
 import { requestScope } from './request-scope';
 
 /** The content type of an answer in parts: what Apollo Client reads for @defer. */
 export const MULTIPART_DEFER_CONTENT_TYPE = 'multipart/mixed; boundary="-"; deferSpec=20220824';
-
-const PART_HEAD = '\r\ncontent-type: application/json; charset=utf-8\r\n\r\n';
-const DELIMITER = '\r\n---';
-const LAST = '--\r\n';
 
 /** Whether this work runs for an HTTP request that can take an answer in parts. */
 export function canSendLater(): boolean {
@@ -52,17 +49,16 @@ function withHasNext(json: string): string {
  * come ends the answer with a last part, so the client sees a complete body.
  */
 export async function writeMultipart(res: ServerResponse, first: string, payloads: AsyncIterable<string>, onError: (error: unknown) => void): Promise<void> {
-  res.removeHeader('content-length');
-  res.setHeader('content-type', MULTIPART_DEFER_CONTENT_TYPE);
-  res.write(`${DELIMITER}${PART_HEAD}${withHasNext(first)}${DELIMITER}`);
+  const parts = new MultipartWriter(res, '-');
+  parts.open(MULTIPART_DEFER_CONTENT_TYPE);
+  parts.part(withHasNext(first));
   try {
     for await (const payload of payloads) {
-      if (res.destroyed) break;
-      res.write(`${PART_HEAD}${payload}${DELIMITER}`);
+      if (!parts.part(payload)) break;
     }
   } catch (error) {
     onError(error);
-    if (!res.destroyed) res.write(`${PART_HEAD}{"hasNext":false}${DELIMITER}`);
+    parts.part('{"hasNext":false}');
   }
-  res.end(LAST);
+  parts.close();
 }

@@ -3,6 +3,7 @@ export * from './errors';
 export * from './format-error';
 export * from './http';
 export * from './incremental';
+export * from './multipart';
 export * from './json';
 export * from './logger';
 export * from './subgraph';

@@ -1,9 +1,10 @@
 // From a subscription to the query the gateway runs for it: same selection,
 // alias, variables and fragments (only those used), plus the status changes
 // under a key the selection does not use; and each refusal with its code.
+// Before that, which type of operation a request asks for, to route it.
 import { buildSchema, parse, print } from 'graphql';
 import { DEFAULT_OPERATION_LIMITS } from '../../operation-limits';
-import { planSubscription, type SubscriptionPlan } from '../operation';
+import { planSubscription, requestedOperationType, type SubscriptionPlan } from '../operation';
 
 const schema = buildSchema(`
   type Query { payment(id: ID!): Payment paymentTools: [String] }
@@ -44,4 +45,17 @@ test.each([
   ['two operations without a name', 'subscription A { paymentUpdated(id: 1) { id } } subscription B { paymentUpdated(id: 2) { id } }', undefined, 'OPERATION_RESOLUTION_FAILURE'],
 ])('%s is refused', (_name, query, variables, code) => {
   expect(codes(plan(query, variables))).toEqual([code]);
+});
+
+test.each([
+  ['a subscription', { query: 'subscription { paymentUpdated(id: 1) { id } }' }, 'subscription'],
+  ['a query', { query: '{ paymentTools }' }, 'query'],
+  ['a mutation', { query: 'mutation { pay }' }, 'mutation'],
+  ['the named one of several', { query: 'query A { a } subscription B { b }', operationName: 'B' }, 'subscription'],
+  ['several, none named', { query: 'query A { a } subscription B { b }' }, null],
+  ['text that does not parse', { query: 'subscription {' }, null],
+  ['text over the limits, unparsed', { query: `subscription { ${'a { '.repeat(1000)}b${' }'.repeat(1000)} }` }, null],
+  ['no query', { variables: {} }, null],
+])('the operation type of %s', (_name, request, type) => {
+  expect(requestedOperationType(request, DEFAULT_OPERATION_LIMITS)).toBe(type);
 });

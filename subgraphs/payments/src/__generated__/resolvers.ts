@@ -90,7 +90,7 @@ export type ErrorCode =
   | 'MERCHANT_INELIGIBLE'
   /** The merchant is suspended: it may not take payments (`extensions.reason` MERCHANT_SUSPENDED) or open tools. */
   | 'MERCHANT_SUSPENDED'
-  /** The operation type is not served on that transport: subscriptions go over WebSocket (graphql-ws) or Server-Sent Events, queries and mutations over plain HTTP. */
+  /** The operation type is not served on that transport: subscriptions go over WebSocket (graphql-ws), Server-Sent Events or multipart HTTP (`accept: multipart/mixed;subscriptionSpec=1.0`), queries and mutations over plain HTTP or WebSocket. */
   | 'OPERATION_NOT_SUPPORTED'
   /** `operationName` names no operation in the document, or the document holds several operations and none is named: HTTP 400, nothing was run. */
   | 'OPERATION_RESOLUTION_FAILURE'
@@ -118,7 +118,7 @@ export type ErrorCode =
   | 'TOO_MANY_FRAGMENTS'
   /** The operation asks for more root fields than the gateway allows: HTTP 400, nothing was run; `extensions.limit` gives the limit. */
   | 'TOO_MANY_ROOT_FIELDS'
-  /** A connection or caller already holds as many subscriptions as the gateway allows; `extensions.scope` (`connection` or `caller`) and `extensions.limit` say which (HTTP 429 over Server-Sent Events). */
+  /** A connection or caller already holds as many subscriptions as the gateway allows; `extensions.scope` (`connection` or `caller`) and `extensions.limit` say which (HTTP 429 over Server-Sent Events and multipart HTTP). */
   | 'TOO_MANY_SUBSCRIPTIONS'
   /** The operation's text has more tokens (names, punctuation, values; not comments) than the gateway reads: HTTP 400, nothing was parsed or run; `extensions.limit` gives the limit. */
   | 'TOO_MANY_TOKENS'
@@ -615,9 +615,11 @@ export type Storefront = {
 };
 
 /**
- * Live payment status, served by the gateway over WebSocket (graphql-ws) or
- * Server-Sent Events (graphql-sse) on its GraphQL endpoint; never over plain
- * HTTP POST (OPERATION_NOT_SUPPORTED).
+ * Live payment status, served by the gateway on its GraphQL endpoint over
+ * WebSocket (graphql-ws), Server-Sent Events (graphql-sse) or multipart HTTP
+ * (a POST whose `accept` takes `multipart/mixed;subscriptionSpec=1.0`, as Apollo
+ * Client's HttpLink sends it); a plain POST without that `accept` is refused
+ * (OPERATION_NOT_SUPPORTED).
  */
 export type Subscription = {
   __typename?: 'Subscription';
@@ -642,9 +644,11 @@ export type Subscription = {
 
 
 /**
- * Live payment status, served by the gateway over WebSocket (graphql-ws) or
- * Server-Sent Events (graphql-sse) on its GraphQL endpoint; never over plain
- * HTTP POST (OPERATION_NOT_SUPPORTED).
+ * Live payment status, served by the gateway on its GraphQL endpoint over
+ * WebSocket (graphql-ws), Server-Sent Events (graphql-sse) or multipart HTTP
+ * (a POST whose `accept` takes `multipart/mixed;subscriptionSpec=1.0`, as Apollo
+ * Client's HttpLink sends it); a plain POST without that `accept` is refused
+ * (OPERATION_NOT_SUPPORTED).
  */
 export type SubscriptionPaymentUpdatedArgs = {
   id: Scalars['ID']['input'];
