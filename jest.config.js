@@ -8,6 +8,11 @@ module.exports = {
   transform: {
     '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs', ignoreDynamic: true } }],
   },
+  // The SDK's package exports its build (see packages/sdk/package.json); tests read its sources, as tsconfig.json's paths do.
+  moduleNameMapper: {
+    '^@interop/sdk$': '<rootDir>/packages/sdk/src/index.ts',
+    '^@interop/sdk/webhooks$': '<rootDir>/packages/sdk/src/webhooks.ts',
+  },
   testTimeout: 60_000,
   setupFilesAfterEnv: ['<rootDir>/test/kill-process-groups.ts'],
   // Each test file opens its own stores and servers; two workers suit a 2-core machine.

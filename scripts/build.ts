@@ -1,19 +1,21 @@
 // `npm run build`: the production build. Bundles every service into its
-// dist/main.js (scripts/service-build.ts), compiles the partner SDK to
-// packages/sdk/dist (JavaScript and type declarations), and builds the demo
-// web app into web/dist. `npm run start:prod` and the bench run what it wrote.
+// dist/main.js (scripts/service-build.ts), builds the partner SDK into
+// packages/sdk/dist as it is published (ESM and CommonJS, each with its type
+// declarations; packages/sdk/tsup.config.ts), and builds the demo web app
+// into web/dist. `npm run start:prod` and the bench run what it wrote.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { rebuildDemo } from './demo-build';
 import { buildServices } from './service-build';
 
-const SDK_PROJECT = join(__dirname, '..', 'packages', 'sdk', 'tsconfig.build.json');
+const SDK_DIR = join(__dirname, '..', 'packages', 'sdk');
 
+/** tsup in its own process, from the SDK's folder, where it finds its config: what `npm pack` runs there too. */
 function buildSdk(): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', SDK_PROJECT], { stdio: 'inherit' });
+    const child = spawn(process.execPath, [require.resolve('tsup/dist/cli-default.js'), '--silent'], { cwd: SDK_DIR, stdio: 'inherit' });
     child.once('error', reject);
-    child.once('exit', (code, signal) => (code === 0 ? resolve() : reject(new Error(`tsc exited with ${signal ?? `code ${code}`} building the SDK`))));
+    child.once('exit', (code, signal) => (code === 0 ? resolve() : reject(new Error(`tsup exited with ${signal ?? `code ${code}`} building the SDK`))));
   });
 }
 

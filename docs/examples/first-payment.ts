@@ -2,7 +2,7 @@ import { createInteropClient, type Payment } from '@interop/sdk';
 
 /**
  * Starts a payment, has the buyer approve it (`showToBuyer` gets the page to
- * open or the QR code's link), and follows it until it settles.
+ * open or the QR code's link), and follows it live until it settles.
  */
 export async function firstPayment(url: string, apiKey: string, showToBuyer: (link: string) => Promise<void>): Promise<Payment> {
   const interop = createInteropClient({ url, apiKey });
@@ -15,10 +15,8 @@ export async function firstPayment(url: string, apiKey: string, showToBuyer: (li
     channel: 'H5', // a phone's browser: WeChat Pay jumps to the WeChat app
   });
   if (started.nextAction) await showToBuyer(started.nextAction.url);
-  for (;;) {
-    const payment = await interop.payment(started.id);
-    if (!payment) throw new Error(`payment ${started.id} is gone`);
-    if (payment.status !== 'REQUIRES_ACTION' && payment.status !== 'PROCESSING') return payment;
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-  }
+  let outcome = started;
+  // The payment now, then at each change: PROCESSING, then SUCCEEDED (or FAILED, CANCELED, EXPIRED), where it ends.
+  for await (const payment of interop.followPayment(started.id)) outcome = payment;
+  return outcome;
 }

@@ -1,4 +1,4 @@
-import { verifyWebhook, WEBHOOK_SIGNATURE_HEADER, type WebhookEvent } from '@interop/sdk';
+import { verifyWebhook, WEBHOOK_SIGNATURE_HEADER, type WebhookEvent } from '@interop/sdk/webhooks';
 
 const seen = new Set<string>(); // use your database: the eventIds already applied
 

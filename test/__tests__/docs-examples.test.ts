@@ -3,19 +3,26 @@
 // each TypeScript example (a file of docs/examples, shown verbatim) against the
 // same graph through the SDK, each config block through the gateway's own
 // reader, each shell command against package.json, and the webhooks page's
-// signed request through the graph's own signature check.
+// signed request through the graph's own signature check. Every query of the
+// pages and the README also goes through Apollo Client with the pages'
+// typePolicies, whose cache must keep each answer and warn about nothing.
+import '../apollo-dev-mode';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gql } from '@apollo/client';
+import { ApolloClient, gql, HttpLink, InMemoryCache } from '@apollo/client';
+import { Kind, OperationTypeNode, parse, type DocumentNode, type OperationDefinitionNode } from 'graphql';
 import { close, listen, readRawBody, signatureHeader, verifySignature } from '@interop/kit';
 import { parseGatewayCli, readGatewaySettings } from '@interop/gateway';
-import { createInteropClient, verifyWebhook } from '@interop/sdk';
+import { createInteropClient } from '@interop/sdk';
+import { verifyWebhook } from '@interop/sdk/webhooks';
 import { startWallet } from '@interop/wallet';
 import { postGraphQL, ROOT, startGraph, type Graph, type GraphQLResponse } from '../harness';
 import { mintToken, PARTNER_A, PARTNER_B } from '../identities';
 import { buyerDecides, merchantWhere, OPTED_IN_TO_WECHAT_ON_TAOBAO } from '../payments-helpers';
+import { CHECKOUT as SDK_CHECKOUT, PAYMENT as SDK_PAYMENT, PLATFORM_ACCEPTANCE as SDK_PLATFORM_ACCEPTANCE } from '../../packages/sdk/src/operations';
+import { graphClient } from '../../docs/examples/apollo-cache';
 import { partnerClient, ownPayment } from '../../docs/examples/credentials';
 import { firstPayment } from '../../docs/examples/first-payment';
 import { followPayment } from '../../docs/examples/follow-payment';
@@ -172,6 +179,119 @@ describe('the GraphQL examples, each page in order', () => {
     expect((response.errors ?? []).map((error) => error.extensions?.code)).toEqual(example.codes);
     if (example.codes.length === 0) expect(response.data).toBeTruthy();
     if (example.answer) expect(withoutMessages(response)).toEqual(withoutMessages(example.answer));
+  });
+});
+
+describe('apollo-cache.ts: Apollo Client with the pages’ typePolicies', () => {
+  interface CacheExample {
+    where: string;
+    document: DocumentNode;
+    variables: Record<string, unknown>;
+  }
+
+  const readmeLines = readFileSync(join(ROOT, 'README.md'), 'utf8').split('\n');
+
+  /** The variables the README gives a block with: the `Variables:` line after it, if any. */
+  function variablesAfter(block: Block): Record<string, unknown> {
+    const closingFence = block.line + block.text.split('\n').length - 1;
+    const next = readmeLines.slice(closingFence + 1).find((line) => line.trim() !== '') ?? '';
+    const shown = /^Variables: `(\{.*?\})`/.exec(next);
+    return shown ? (JSON.parse(shown[1]!) as Record<string, unknown>) : {};
+  }
+
+  /** One document per operation of `text`, with the fragments it may use. */
+  function operationsOf(text: string): { operation: OperationDefinitionNode; document: DocumentNode }[] {
+    const { definitions } = parse(text);
+    const fragments = definitions.filter((definition) => definition.kind === Kind.FRAGMENT_DEFINITION);
+    return definitions
+      .filter((definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION)
+      .map((operation) => ({ operation, document: { kind: Kind.DOCUMENT, definitions: [operation, ...fragments] } }));
+  }
+
+  /**
+   * Every query of the README and the pages that answers without errors (and
+   * without @defer, which Apollo Client reads with a handler of its own), and
+   * the SDK's reads, which select other fields of the same objects.
+   */
+  function cacheExamples(paymentId: string): CacheExample[] {
+    // Ids the README leaves to the reader.
+    const given: Record<string, Record<string, unknown>> = {
+      PlatformAcceptance: { platformId: 'taobao' },
+      FollowPayment: { id: paymentId },
+      MerchantStorefronts: { id: 'm0000002' },
+      SdkPlatformAcceptance: { platformId: 'taobao' },
+      SdkCheckout: { platformId: 'taobao', merchantId: 'm0000002', channel: 'WEB' },
+      SdkPayment: { id: paymentId },
+    };
+    const sdk = [SDK_PLATFORM_ACCEPTANCE, SDK_CHECKOUT, SDK_PAYMENT].map((text, index) => ({ block: { page: 'packages/sdk/src/operations.ts', line: index, lang: 'graphql', text }, variables: {} }));
+    const shown = [
+      ...readmeBlocks.filter((block) => block.lang === 'graphql').map((block) => ({ block, variables: variablesAfter(block) })),
+      ...pages.flatMap((page) => graphqlExamples(docBlocks.filter((block) => block.page === page))).filter((example) => example.codes.length === 0),
+      ...sdk,
+    ];
+    return shown
+      .filter(({ block }) => !block.text.includes('@defer'))
+      .flatMap(({ block, variables }) =>
+        operationsOf(block.text)
+          .filter(({ operation }) => operation.operation === OperationTypeNode.QUERY)
+          .map(({ operation, document }) => {
+            const declared = new Set(operation.variableDefinitions?.map((definition) => definition.variable.name.value));
+            const all = { ...variables, ...given[operation.name?.value ?? ''] };
+            return { where: `${at(block)} ${operation.name?.value ?? '(anonymous)'}`, document, variables: Object.fromEntries(Object.entries(all).filter(([name]) => declared.has(name))) };
+          }),
+      );
+  }
+
+  /** Sends each example through `client`, checking that its cache then gives back exactly the answer. */
+  async function answerAll(client: ApolloClient, examples: CacheExample[]): Promise<void> {
+    for (const { where, document, variables } of examples) {
+      const answer = await client.query({ query: document, variables, fetchPolicy: 'network-only' });
+      expect([where, client.cache.readQuery({ query: document, variables })]).toEqual([where, answer.data]);
+    }
+  }
+
+  /** The README's StartPayment through `client`: the payment FollowPayment reads. */
+  async function startPayment(client: ApolloClient): Promise<string> {
+    const block = readmeBlocks.find((candidate) => candidate.lang === 'graphql' && candidate.text.includes('mutation StartPayment'));
+    const started = await client.mutate<{ initiatePayment: { id: string } }>({ mutation: parse(block!.text) });
+    return started.data!.initiatePayment.id;
+  }
+
+  /** What Apollo Client warned or complained about while `work` ran. */
+  async function complaints(work: () => Promise<void>): Promise<unknown[][]> {
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => {});
+    const error = jest.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      await work();
+      return [...warn.mock.calls, ...error.mock.calls];
+    } finally {
+      warn.mockRestore();
+      error.mockRestore();
+    }
+  }
+
+  test('every query answer is kept as answered, each query sent twice in turn, and the cache warns about nothing', async () => {
+    const client = graphClient(url, { 'x-api-key': PARTNER_A.key });
+    const heard = await complaints(async () => {
+      const examples = cacheExamples(await startPayment(client));
+      expect(examples.length).toBeGreaterThanOrEqual(14);
+      await answerAll(client, examples);
+      await answerAll(client, examples);
+    });
+    client.stop();
+    expect(heard).toEqual([]);
+  });
+
+  // Run after the test above: Apollo Client warns once per field in a process.
+  test('without them, the same answers make the cache warn that it loses data', async () => {
+    const bare = new ApolloClient({ link: new HttpLink({ uri: url, headers: { 'x-api-key': PARTNER_A.key } }), cache: new InMemoryCache() });
+    const heard = await complaints(async () => {
+      const examples = cacheExamples(await startPayment(bare));
+      await answerAll(bare, examples);
+      await answerAll(bare, examples);
+    });
+    bare.stop();
+    expect(heard.length).toBeGreaterThan(0);
   });
 });
 
@@ -382,6 +502,6 @@ describe('the TypeScript examples', () => {
 });
 
 test('every file in docs/examples is run above', () => {
-  const run = ['start-checkout.ts', 'first-payment.ts', 'follow-payment.ts', 'follow-payment-http.ts', 'follow-payment-sse.ts', 'websocket-only.ts', 'credentials.ts', 'order-key.ts', 'handle-errors.ts', 'probe.ts', 'receive-webhook.ts'];
+  const run = ['apollo-cache.ts', 'start-checkout.ts', 'first-payment.ts', 'follow-payment.ts', 'follow-payment-http.ts', 'follow-payment-sse.ts', 'websocket-only.ts', 'credentials.ts', 'order-key.ts', 'handle-errors.ts', 'probe.ts', 'receive-webhook.ts'];
   expect(readdirSync(EXAMPLES).sort()).toEqual(run.sort());
 });

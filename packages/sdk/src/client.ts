@@ -1,7 +1,6 @@
 // The partner's client: one typed method per operation. Every mutation call
 // makes one idempotency key (or takes the caller's) and sends it on each of
 // its attempts, so a retry can never start a second payment or refund.
-import { randomUUID } from 'node:crypto';
 import type {
   InitiatePaymentInput,
   RefundPaymentInput,
@@ -14,7 +13,9 @@ import type {
   SdkPlatformAcceptanceQuery,
   SdkRefundPaymentMutation,
 } from './__generated__/operations';
+import { followPayment, type FollowOptions, type FollowSettings } from './follow';
 import { CANCEL_PAYMENT, CHECKOUT, INITIATE_PAYMENT, PAYMENT, PLATFORM_ACCEPTANCE, REFUND_PAYMENT } from './operations';
+import { platformWebSocket, type WebSocketConstructor } from './subscription';
 import { send, type TransportSettings } from './transport';
 
 export type Payment = SdkPaymentFieldsFragment;
@@ -43,6 +44,13 @@ export type InteropClientOptions = Credential & {
   retryDelayMs?: number;
   /** Waits (Retry-After included) longer than this are not made: the error is thrown at once. 30 000 ms by default. */
   maxRetryWaitMs?: number;
+  /**
+   * How `followPayment` connects: a WebSocket class to use (on Node 20, the
+   * `ws` package's: `import WebSocket from 'ws'`), or `false` for Server-Sent
+   * Events. By default the platform's own WebSocket where it has one (browsers,
+   * Node 22 and newer), else Server-Sent Events.
+   */
+  webSocket?: WebSocketConstructor | false;
 };
 
 export interface CallOptions {
@@ -72,16 +80,24 @@ export interface InteropClient {
   refundPayment(input: NewRefund, options?: MutationOptions): Promise<Refund>;
   /** A payment of yours; null when no payment has that id. */
   payment(paymentId: string, options?: CallOptions): Promise<Payment | null>;
+  /**
+   * A payment of yours, live: the payment as it is now, then again at each
+   * change of its status, ending with the status that settles it (SUCCEEDED,
+   * FAILED, CANCELED, EXPIRED, or a refund's). A lost connection is made
+   * again with back-off, and what changed meanwhile still comes, once.
+   */
+  followPayment(paymentId: string, options?: FollowOptions): AsyncGenerator<Payment, void, undefined>;
 }
 
 const DEFAULTS = { retries: 2, timeoutMs: 10_000, retryDelayMs: 250, maxRetryWaitMs: 30_000 };
 
 export function createInteropClient(options: InteropClientOptions): InteropClient {
   const settings = transportSettings(options);
+  const following = followSettings(options, settings);
   const read = <TData>(query: string, variables: Record<string, unknown>, call: CallOptions = {}) =>
     send<TData>(settings, { query, variables, signal: call.signal });
   const write = <TData>(query: string, variables: (key: string) => Record<string, unknown>, call: MutationOptions = {}) => {
-    const idempotencyKey = call.idempotencyKey ?? randomUUID();
+    const idempotencyKey = call.idempotencyKey ?? globalThis.crypto.randomUUID();
     return send<TData>(settings, { query, variables: variables(idempotencyKey), idempotencyKey, signal: call.signal });
   };
 
@@ -107,7 +123,16 @@ export function createInteropClient(options: InteropClientOptions): InteropClien
     async payment(paymentId, call) {
       return (await read<SdkPaymentQuery>(PAYMENT, { id: paymentId }, call)).payment;
     },
+    followPayment(paymentId, call) {
+      return followPayment(following, paymentId, call);
+    },
   };
+}
+
+function followSettings(options: InteropClientOptions, settings: TransportSettings): FollowSettings {
+  const { url, headers, fetch, timeoutMs, retryDelayMs, maxRetryWaitMs } = settings;
+  const webSocket = options.webSocket === false ? undefined : (options.webSocket ?? platformWebSocket());
+  return { url, headers, fetch, timeoutMs, retryDelayMs, maxRetryWaitMs, webSocket };
 }
 
 function transportSettings(options: InteropClientOptions): TransportSettings {
@@ -118,7 +143,8 @@ function transportSettings(options: InteropClientOptions): TransportSettings {
   const settings = {
     url: options.url,
     headers,
-    fetch: options.fetch ?? globalThis.fetch,
+    // Called through a function of its own: a browser's fetch throws when called as another object's method.
+    fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
     retries: options.retries ?? DEFAULTS.retries,
     timeoutMs: options.timeoutMs ?? DEFAULTS.timeoutMs,
     retryDelayMs: options.retryDelayMs ?? DEFAULTS.retryDelayMs,

@@ -1,5 +1,7 @@
 // @interop/sdk: typed calls to the Interop Graph for partner apps, with safe
-// retries and typed error codes, and the webhook signature check.
+// retries and typed error codes, and payments followed live. It runs on
+// Node.js and in browsers alike; the webhook signature check, which needs
+// Node's crypto, is `@interop/sdk/webhooks`.
 export { createInteropClient } from './client';
 export type {
   CallOptions,
@@ -17,15 +19,9 @@ export type {
 } from './client';
 export { ERROR_CODES, RETRYABLE_CODES, isErrorCode, type ErrorCode } from './error-codes';
 export { InteropError, InteropTransportError, type CallFailure, type GraphQLErrorEntry, type TransportFailure } from './errors';
+export { isSettled, type FollowOptions } from './follow';
 export { isRetryable } from './retry-policy';
-export {
-  DEFAULT_WEBHOOK_TOLERANCE_SECONDS,
-  WEBHOOK_SIGNATURE_HEADER,
-  verifyWebhook,
-  type WebhookCheck,
-  type WebhookCheckOptions,
-  type WebhookEvent,
-} from './webhooks';
+export type { WebSocketConstructor } from './subscription';
 export type {
   AcceptanceStatus,
   Channel,

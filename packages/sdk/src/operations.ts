@@ -148,3 +148,13 @@ export const REFUND_PAYMENT = /* GraphQL */ `
   }
   ${PAYMENT_FIELDS}
 `;
+
+// The payment now, then again at each change of its status (see followPayment).
+export const PAYMENT_UPDATED = /* GraphQL */ `
+  subscription SdkPaymentUpdated($id: ID!) {
+    paymentUpdated(id: $id) {
+      ...SdkPaymentFields
+    }
+  }
+  ${PAYMENT_FIELDS}
+`;

@@ -1,9 +1,9 @@
 // One logical call to the graph: the same request body on every attempt (so a
 // mutation's idempotency key never changes between them), a timeout per
 // attempt, and retries as the retry policy allows.
-import { setTimeout as sleep } from 'node:timers/promises';
 import { InteropError, InteropTransportError, type GraphQLErrorEntry } from './errors';
 import { delayBeforeRetry, isRetryable, retryAfterMs } from './retry-policy';
+import { sleep } from './sleep';
 
 export interface TransportSettings {
   url: string;
@@ -42,7 +42,7 @@ export async function send<TData>(settings: TransportSettings, call: Call): Prom
     if (attempt > settings.retries || !isRetryable(error)) throw error;
     const wait = delayBeforeRetry(error, attempt, settings.retryDelayMs);
     if (wait > settings.maxRetryWaitMs) throw error;
-    await sleep(wait, undefined, call.signal ? { signal: call.signal } : {});
+    await sleep(wait, call.signal);
   }
 }
 

@@ -5,7 +5,8 @@
 // signature made with the same secret (the wallet's API calls) from passing
 // as a webhook. The timestamp must be within a tolerance of now (so a captured
 // request cannot be replayed later); the comparison is constant-time. Verify
-// the raw body exactly as received, before parsing it.
+// the raw body exactly as received, before parsing it. This is the package's
+// Node-only entry, `@interop/sdk/webhooks`: webhooks reach servers, never browsers.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 export const WEBHOOK_SIGNATURE_HEADER = 'x-interop-signature';

@@ -191,3 +191,10 @@ export type SdkRefundPaymentMutationVariables = Exact<{
 
 
 export type SdkRefundPaymentMutation = { refundPayment: { id: string, status: RefundStatus, reason: string, createdAt: string, amount: { amountMinor: number, currency: CurrencyCode, formatted: string }, payment: { id: string, status: PaymentStatus, reference: string, channel: Channel | null, createdAt: string, updatedAt: string, amount: { amountMinor: number, currency: CurrencyCode, formatted: string }, refundedAmount: { amountMinor: number, currency: CurrencyCode, formatted: string }, nextAction: { type: NextActionType, url: string, qrCode: string | null, expiresAt: string } | null, platform: { id: string }, merchant: { id: string }, tool: { id: string, name: string | null }, refunds: Array<{ id: string, status: RefundStatus, reason: string, createdAt: string, amount: { amountMinor: number, currency: CurrencyCode, formatted: string } }>, events: Array<{ fromStatus: PaymentStatus | null, toStatus: PaymentStatus, at: string, cause: string }> } } | null };
+
+export type SdkPaymentUpdatedSubscriptionVariables = Exact<{
+  id: string;
+}>;
+
+
+export type SdkPaymentUpdatedSubscription = { paymentUpdated: { id: string, status: PaymentStatus, reference: string, channel: Channel | null, createdAt: string, updatedAt: string, amount: { amountMinor: number, currency: CurrencyCode, formatted: string }, refundedAmount: { amountMinor: number, currency: CurrencyCode, formatted: string }, nextAction: { type: NextActionType, url: string, qrCode: string | null, expiresAt: string } | null, platform: { id: string }, merchant: { id: string }, tool: { id: string, name: string | null }, refunds: Array<{ id: string, status: RefundStatus, reason: string, createdAt: string, amount: { amountMinor: number, currency: CurrencyCode, formatted: string } }>, events: Array<{ fromStatus: PaymentStatus | null, toStatus: PaymentStatus, at: string, cause: string }> } };

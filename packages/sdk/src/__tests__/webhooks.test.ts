@@ -2,8 +2,7 @@
 // payments subgraph and the wallet use): a header the graph signs verifies;
 // a tampered, re-signed, stale or malformed one does not, for the same reason.
 import { signatureHeader, signingLabel, verifySignature } from '@interop/kit';
-import { DEFAULT_WEBHOOK_TOLERANCE_SECONDS, verifyWebhook } from '../index';
-import { WEBHOOK_SIGNING_LABEL } from '../webhooks';
+import { DEFAULT_WEBHOOK_TOLERANCE_SECONDS, verifyWebhook, WEBHOOK_SIGNING_LABEL } from '../webhooks';
 
 const SECRET = 'webhook-test-secret';
 const BODY = JSON.stringify({ eventId: 'evt_1', type: 'payment.succeeded', paymentId: 'pay_1', amountMinor: 19_900, currency: 'CNY', occurredAt: '2024-09-04T08:00:00.000Z' });
