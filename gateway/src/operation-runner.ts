@@ -5,11 +5,12 @@
 // metrics, the response cache, masking, alias restoring) apply exactly as over
 // HTTP. Only the transport differs: no status line, no response headers.
 import type { ApolloServer, GraphQLRequest } from '@apollo/server';
-import type { FormattedExecutionResult, GraphQLError, GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type FormattedExecutionResult, type GraphQLFormattedError } from 'graphql';
 import { inSpan, requestScope, type Caller } from '@interop/kit';
 import { normaliseBody } from './alias-normalisation';
 import { gatewayContext, type GatewayContext } from './context';
 import { requestRefusal, type DocumentLimits } from './document-limits';
+import { requestedInBody, type DocumentTrust } from './trusted-documents';
 
 /** An operation as a transport received it: the fields of a GraphQL POST body, unchecked. */
 export interface OperationRequest {
@@ -37,6 +38,8 @@ export interface OperationRunnerOptions {
   limits: DocumentLimits;
   /** Counts one request against the caller's budget, as for a POST: the refusal once the budget is spent, else null. */
   admit(caller: Caller, address: string): Promise<GraphQLError | null>;
+  /** Whether the document is trusted; throws where the caller may send only trusted ones (see trusted-documents). */
+  trust?: DocumentTrust;
 }
 
 export function operationRunner(options: OperationRunnerOptions): RunOperation {
@@ -49,11 +52,18 @@ async function run(options: OperationRunnerOptions, request: OperationRequest, o
   if (overBudget) return { refused: [formatted(overBudget)] };
   const malformed = malformedField(request);
   if (malformed) return { refused: [{ message: `\`${malformed}\` has the wrong type.`, extensions: { code: 'BAD_REQUEST' } }] };
+  let trusted = false;
+  try {
+    trusted = options.trust?.(origin.caller, requestedInBody(request)) ?? false;
+  } catch (error) {
+    if (error instanceof GraphQLError) return { refused: [formatted(error)] };
+    throw error;
+  }
   const overLimits = requestRefusal(request, '', options.limits);
   if (overLimits) return { refused: [formatted(overLimits)] };
   const rewritten = normaliseBody(request);
   const response = await options.apollo.executeOperation(graphQLRequest((rewritten?.body ?? request) as OperationRequest), {
-    contextValue: gatewayContext(origin.caller, rewritten?.normalised),
+    contextValue: gatewayContext(origin.caller, rewritten?.normalised, trusted),
   });
   // Answers in parts (@defer) need an HTTP request's accept header: without one the engine refuses them, whole.
   if (response.body.kind !== 'single') throw new Error('An answer in parts to an operation outside HTTP');

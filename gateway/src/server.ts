@@ -219,10 +219,10 @@ function persistedQueryCache(manifest: TrustedDocuments | undefined): KeyValueCa
 function documentTrust(settings: GatewayOptions['trustedDocuments'], apiKeys: readonly ApiKeyRecord[], logger: Logger) {
   const modes = new Map<string, TrustedDocumentMode>(apiKeys.flatMap((key) => (key.trustedDocuments ? [[`key:${key.id}`, key.trustedDocuments]] : [])));
   const manifest = settings?.manifest;
-  return (caller: Caller, document: () => RequestedDocument): boolean => {
+  return (caller: Caller, document: RequestedDocument | (() => RequestedDocument)): boolean => {
     const mode = (caller.credentialId !== null ? modes.get(caller.credentialId) : undefined) ?? settings?.mode ?? 'off';
     if (mode === 'off' && !manifest) return false;
-    const requested = document();
+    const requested = typeof document === 'function' ? document() : document;
     if (manifest?.trusts(requested)) return true;
     if (mode === 'enforce') throw persistedQueryNotAllowed();
     if (mode === 'log') logger.warn({ credential: caller.credentialId, hash: requested.hash, length: requested.query?.length }, 'an untrusted document was run');
@@ -256,6 +256,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   let loaded = true;
   const limits = options.limits ?? DEFAULT_OPERATION_LIMITS;
   const clientAddress = clientAddressOf(options.trustedProxies ?? []);
+  const trust = documentTrust(options.trustedDocuments, options.auth?.apiKeys ?? [], logger);
   const subscriptions = createSubscriptionServer({
     apollo,
     schema: apiSchema,
@@ -264,9 +265,11 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     paymentsUrl: () => subgraphs.get('payments')?.url,
     signingSecret: options.signingSecret,
     authenticate: (headers) => authenticator.authenticate(headers),
+    trust,
     operations: operationRunner({
       apollo,
       limits,
+      trust,
       admit: async (caller, address) => {
         const decision = await charge(caller, address);
         return decision && !decision.allowed ? rateLimitedError(decision, rateLimit) : null;
@@ -282,7 +285,6 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const aliasesCut = new WeakMap<IncomingMessage, NormalisedSource>();
   const refused = new WeakMap<IncomingMessage, GraphQLError>();
   const requested = new WeakMap<IncomingMessage, RequestedDocument>();
-  const trust = documentTrust(options.trustedDocuments, options.auth?.apiKeys ?? [], logger);
   const cors = corsPolicy(options.corsOrigins ?? []);
   const server: Server = createGraphQLHttpServer({
     apollo,

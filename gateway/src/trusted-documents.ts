@@ -9,7 +9,7 @@
 // may run.
 import { readFileSync } from 'node:fs';
 import type { KeyValueCache, KeyValueCacheSetOptions } from '@apollo/utils.keyvaluecache';
-import { AppError, ConfigError, ErrorCode } from '@interop/kit';
+import { AppError, ConfigError, ErrorCode, type Caller } from '@interop/kit';
 
 export const TRUSTED_DOCUMENT_MODES = ['off', 'log', 'enforce'] as const;
 export type TrustedDocumentMode = (typeof TRUSTED_DOCUMENT_MODES)[number];
@@ -106,6 +106,12 @@ function hashIn(extensions: unknown): { hash?: string } {
   const hash = (extensions as { persistedQuery?: { sha256Hash?: unknown } } | null)?.persistedQuery?.sha256Hash;
   return typeof hash === 'string' ? { hash: hash.toLowerCase() } : {};
 }
+
+/**
+ * Whether a caller's document is trusted; throws PERSISTED_QUERY_NOT_ALLOWED
+ * where the caller may send trusted documents only (see the gateway's server).
+ */
+export type DocumentTrust = (caller: Caller, document: RequestedDocument | (() => RequestedDocument)) => boolean;
 
 export function persistedQueryNotAllowed(): AppError {
   return new AppError(ErrorCode.PERSISTED_QUERY_NOT_ALLOWED, 'This credential may send only the trusted documents in the gateway\'s manifest.', {

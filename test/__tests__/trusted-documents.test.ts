@@ -11,6 +11,7 @@ import { createLogger, ErrorCode } from '@interop/kit';
 import { loadTrustedDocuments } from '../../gateway/src/trusted-documents';
 import { ROOT, startGatewayFor, startGraph, TEST_GATEWAY_OPTIONS, type Graph } from '../harness';
 import { PARTNER_A, PARTNER_B, READ_ONLY, TEST_AUTH } from '../identities';
+import { wsClient } from '../subscription-helpers';
 
 const MANIFEST = join(ROOT, 'trusted-documents.json');
 const documents = JSON.parse(readFileSync(MANIFEST, 'utf8')) as Record<string, string>;
@@ -126,4 +127,30 @@ it('runs any document for a key under log, and logs each untrusted one with the 
 it('labels a trusted document by its name on /metrics from its first request', async () => {
   const metrics = await (await fetch(`${gateway.url}metrics`)).text();
   expect(metrics).toMatch(/gateway_requests_total\{operation="Catalog",outcome="ok"\} [1-9]/);
+});
+
+it('holds over WebSocket too: a key under enforce runs trusted documents only, queries and subscriptions alike', async () => {
+  const client = wsClient(gateway, { connectionParams: { 'x-api-key': PARTNER_A.key } });
+  const firstOf = async (request: { query: string; variables?: Record<string, unknown>; extensions?: Record<string, unknown> }) => {
+    const results = client.iterate(request);
+    try {
+      return { result: (await results.next()).value as Answer['body'] };
+    } catch (error) {
+      return { refused: (error as { extensions?: { code?: string } }[]).map((entry) => entry.extensions?.code) };
+    } finally {
+      await results.return?.();
+    }
+  };
+  try {
+    const [, text] = CATALOG!;
+    const trusted = await firstOf({ query: text });
+    expect(trusted.result?.errors).toBeUndefined();
+    expect(trusted.result?.data?.paymentTools).toBeDefined();
+    expect(await firstOf({ query: '{ platforms { id } }' })).toEqual({ refused: [ErrorCode.PERSISTED_QUERY_NOT_ALLOWED] });
+    expect(await firstOf({ query: 'subscription ($id: ID!) { paymentUpdated(id: $id) { id } }', variables: { id: 'pay_x' } })).toEqual({
+      refused: [ErrorCode.PERSISTED_QUERY_NOT_ALLOWED],
+    });
+  } finally {
+    await client.dispose();
+  }
 });

@@ -13,6 +13,7 @@ import type { GraphQLStreams, Logger, PostedGraphQLStreams } from '@interop/kit'
 import type { GatewayContext } from '../context';
 import type { DocumentLimits } from '../document-limits';
 import type { RunOperation } from '../operation-runner';
+import type { DocumentTrust } from '../trusted-documents';
 import { anonymousCallers, type Authenticate } from './credentials';
 import { CallerQuota, DEFAULT_SUBSCRIPTION_LIMITS, type SubscriptionLimits } from './limits';
 import { multipartTransport } from './multipart-transport';
@@ -45,6 +46,8 @@ export interface SubscriptionServerOptions {
   /** Checked on a subscription's text before it is parsed, as for a query. */
   documentLimits: DocumentLimits;
   hideSchemaDetails: boolean;
+  /** Whether a subscription's document is trusted; throws where the caller may send only trusted ones. */
+  trust?: DocumentTrust;
   logger: Logger;
 }
 
@@ -71,6 +74,7 @@ export function createSubscriptionServer(options: SubscriptionServerOptions): Su
     eventsReadyTimeoutMs: limits.eventsReadyTimeoutMs,
     documentLimits: options.documentLimits,
     hideSchemaDetails: options.hideSchemaDetails,
+    ...(options.trust ? { trust: options.trust } : {}),
     logger: options.logger,
   });
   const transportOptions = { subscriptions, authenticate, clientAddress: options.clientAddress, limits, logger: options.logger };

@@ -6,10 +6,11 @@
 // subscriber's identity are exactly those of a query: a payment the caller may
 // not read over HTTP it may not follow either.
 import type { ApolloServer } from '@apollo/server';
-import type { FormattedExecutionResult, GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import { GraphQLError, type FormattedExecutionResult, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { Caller, Logger } from '@interop/kit';
 import type { GatewayContext } from '../context';
 import type { DocumentLimits } from '../document-limits';
+import { requestedInBody, type DocumentTrust } from '../trusted-documents';
 import { tooManySubscriptions, type CallerQuota } from './limits';
 import { planSubscription, type SubscriptionPlan, type SubscriptionRequest } from './operation';
 import { PaymentFeed } from './payment-feed';
@@ -37,6 +38,8 @@ export interface PaymentSubscriptionsOptions {
   eventsReadyTimeoutMs: number;
   documentLimits: DocumentLimits;
   hideSchemaDetails: boolean;
+  /** Whether the document is trusted; throws where the caller may send only trusted ones (see trusted-documents). */
+  trust?: DocumentTrust;
   logger: Logger;
 }
 
@@ -50,6 +53,13 @@ export class PaymentSubscriptions {
     const { schema, quota, events, logger } = this.options;
     const apiSchema = schema();
     if (!apiSchema) throw new Error('No supergraph loaded');
+    try {
+      this.options.trust?.(subscriber.caller, requestedInBody(request));
+    } catch (error) {
+      if (!(error instanceof GraphQLError)) throw error;
+      onEnd();
+      return { errors: [{ message: error.message, extensions: { code: error.extensions.code } }] };
+    }
     const plan = planSubscription(apiSchema, request, { hideSuggestions: this.options.hideSchemaDetails, limits: this.options.documentLimits });
     if (Array.isArray(plan)) {
       onEnd();
