@@ -3,24 +3,8 @@
 // of their own, stopping a child ends whatever it started too.
 import { Backoff } from '@interop/kit';
 import { Supervisor } from '../../scripts/supervisor';
-import { childProcesses, ROOT } from '../processes';
+import { alive, childProcesses, eventually, ROOT } from '../processes';
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function eventually(check: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 // A child that starts a grandchild and ignores SIGTERM, as a stuck service might.
 const STUBBORN = "process.on('SIGTERM', () => {}); require('node:child_process').spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' }); setInterval(() => {}, 1000);";

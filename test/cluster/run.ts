@@ -30,6 +30,7 @@ import { SDK_SETTINGS } from './sdk-settings';
 import { credentials, scratchDatabase, writeGatewayConfig } from './setup';
 import type { Followed } from './subscriber';
 import { replayWebhooks } from './webhook-replay';
+import { alive } from '../processes';
 
 const LOAD_MS = 65_000;
 const READERS = 3;
@@ -361,15 +362,6 @@ function errorLines(dir: string): Record<string, number> {
       .filter((file) => file.endsWith('.log') && file !== 'haproxy.log')
       .map((file) => [file.replace(/\.log$/, ''), readFileSync(join(dir, file), 'utf8').split('\n').filter((line) => /"level":(50|60)/.test(line)).length]),
   );
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 // Interrupted, it exits at once; the exit kills the cluster and everything it started (see ClusterProcess).
