@@ -2,12 +2,13 @@
 // playwright-core): built with Vite, served by the gateway at /demo over the
 // whole graph. A visitor reads the interop map, finds a merchant that takes
 // WeChat Pay on Taobao, pays in the sandbox wallet, watches the payment's
-// status arrive live, and the merchant refunds it. Screenshots land in
-// artefacts/e2e/.
+// status arrive live, and the merchant refunds it; on a phone (a touch screen
+// 390 px wide) the same, by name too, on every platform of the story.
+// Screenshots land in artefacts/e2e/.
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page, type WebSocket } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Locator, type Page, type WebSocket } from 'playwright-core';
 import type { RunningGateway } from '@interop/gateway';
 import { digestKey } from '../../gateway/src/auth/api-keys';
 import { loadTrustedDocuments } from '../../gateway/src/trusted-documents';
@@ -23,6 +24,8 @@ const ARTEFACTS = join(ROOT, 'artefacts', 'e2e');
 const API_KEY = PARTNER_A.key;
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1280, height: 900 };
+/** A phone as Chromium emulates one: its screen, a touch screen as the main pointer, and a buyer far from China's time zone. */
+const PHONE_DEVICE: BrowserContextOptions = { viewport: PHONE, isMobile: true, hasTouch: true, timezoneId: 'America/New_York', locale: 'en-US' };
 
 let graph: Graph;
 let gateway: RunningGateway;
@@ -88,9 +91,9 @@ const isGraphQL = (url: string | URL) => new URL(url).pathname === '/graphql';
  * asked the graph.
  */
 async function openPage(
-  viewport: { width: number; height: number },
+  device: { width: number; height: number } | BrowserContextOptions,
 ): Promise<{ context: BrowserContext; page: Page; problems: string[]; traffic: Traffic }> {
-  const context = await browser.newContext({ viewport });
+  const context = await browser.newContext('width' in device ? { viewport: device } : device);
   const page = await context.newPage();
   const problems: string[] = [];
   const traffic: Traffic = { operations: [], sockets: [] };
@@ -142,6 +145,49 @@ const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTEFACT
 /** Nothing on the page is wider than the phone, so it never scrolls sideways. */
 const pageWidth = (page: Page) => page.locator('html').evaluate((html) => html.scrollWidth);
 
+/** Where the element is on the screen, and the screen's size. */
+const placeOf = (element: Locator) =>
+  element.evaluate((node) => {
+    const view = node.ownerDocument.defaultView!;
+    const { top, bottom, left, right } = node.getBoundingClientRect();
+    return { top, bottom, left, right, viewport: { width: view.innerWidth, height: view.innerHeight } };
+  });
+
+/** Waits until the whole element is on the screen (it may be scrolling there smoothly); fails, saying where it is, if it never gets there. */
+async function onScreen(element: Locator): Promise<Awaited<ReturnType<typeof placeOf>>> {
+  const handle = await element.elementHandle();
+  try {
+    await element.page().waitForFunction(
+      (node) => {
+        const view = node!.ownerDocument.defaultView!;
+        const box = node!.getBoundingClientRect();
+        return box.top >= 0 && box.left >= 0 && box.bottom <= view.innerHeight && box.right <= view.innerWidth;
+      },
+      handle,
+      { timeout: 10_000 },
+    );
+  } catch {
+    throw new Error(`Never wholly on the screen: ${JSON.stringify(await placeOf(element))}`);
+  } finally {
+    await handle?.dispose();
+  }
+  return placeOf(element);
+}
+
+/** The page's icon, as the browser fetches it from the page's `<link rel="icon">`. */
+async function favicon(page: Page): Promise<{ status: number; type: string | undefined; bytes: number }> {
+  const href = await page.locator('link[rel="icon"]').getAttribute('href');
+  if (!href) throw new Error('The page names no icon');
+  const response = await page.request.get(new URL(href, page.url()).toString());
+  return { status: response.status(), type: response.headers()['content-type'], bytes: (await response.body()).length };
+}
+
+/** What a merchants store query answers, for checking what the page shows. */
+async function countWhere(where: string): Promise<number> {
+  const [row] = await graph.stores.merchants.db.query<{ count: number }>(`SELECT count(*)::int AS count FROM merchant m WHERE ${where}`);
+  return row?.count ?? 0;
+}
+
 test('the interop map shows each platform against each tool, the story in dates and the interoperating wallets', async () => {
   const { context, page, problems } = await openPage(DESKTOP);
   await page.goto(demoUrl);
@@ -187,8 +233,8 @@ test('the interop map shows each platform against each tool, the story in dates 
   await context.close();
 }, 90_000);
 
-test('at phone width a buyer finds a merchant taking WeChat Pay on Taobao, pays in the sandbox wallet, sees it arrive live, and the merchant refunds it', async () => {
-  const { context, page, problems, traffic } = await openPage(PHONE);
+test('on a phone a buyer finds a merchant taking WeChat Pay on Taobao, pays in the sandbox wallet, sees it arrive live, and the merchant refunds it', async () => {
+  const { context, page, problems, traffic } = await openPage(PHONE_DEVICE);
   await page.goto(`${demoUrl}merchants`);
   await page.getByLabel('Platform').selectOption({ label: 'Taobao' });
   const count = page.locator('.result-count');
@@ -207,7 +253,18 @@ test('at phone width a buyer finds a merchant taking WeChat Pay on Taobao, pays 
   await page.locator('.merchant-card').first().getByRole('link', { name: 'Check out here' }).click();
 
   // The platform's order: Alipay first and preselected, WeChat Pay on offer; tools Taobao does not take, with the reason.
-  await page.getByRole('heading', { name: /^Pay at .+ on Taobao$/ }).waitFor();
+  const heading = page.getByRole('heading', { name: /^Pay at .+ on Taobao$/ });
+  await heading.waitFor();
+  const merchantName = /^Pay at (.+) on Taobao$/.exec(await heading.innerText())?.[1] ?? '';
+  // A phone checks out in its own browser (H5), where the wallet opens by a jump, not by a QR code to scan with itself.
+  expect(await page.getByLabel('The buyer is on').inputValue()).toBe('H5');
+  // Each radio button keeps its size beside the longest tool name.
+  const radios = await page.getByRole('radio').all();
+  expect(radios.length).toBeGreaterThan(1);
+  for (const radio of radios) {
+    const box = await radio.boundingBox();
+    expect([box?.width, box?.height].map((side) => (side ?? 0) >= 20)).toEqual([true, true]);
+  }
   const options = await page.locator('.option .option-name').allInnerTexts();
   expect(options[0]).toMatch(/^Alipay/);
   expect(options.some((name) => name.startsWith('WeChat Pay'))).toBe(true);
@@ -224,14 +281,28 @@ test('at phone width a buyer finds a merchant taking WeChat Pay on Taobao, pays 
   const paymentId = decodeURIComponent(page.url().split('/').at(-1) ?? '');
   await page.locator('[data-status="REQUIRES_ACTION"]').waitFor();
   expect(await page.locator('[data-watch="live"]').innerText()).toContain('Live');
-  // On the web WeChat Pay shows a QR code; the same page opens the wallet for a buyer on this device.
-  await page.getByRole('img', { name: 'QR code to pay with WeChat Pay' }).waitFor();
+  // On the phone's own browser the wallet opens from the page; there is no QR code to scan with the same phone.
+  const openWallet = page.getByRole('link', { name: 'Open WeChat Pay to approve' });
+  await openWallet.waitFor();
+  expect(await page.getByRole('img', { name: /^QR code/ }).count()).toBe(0);
   expect(await pageWidth(page)).toBeLessThanOrEqual(PHONE.width);
   await shot(page, '05-payment-waiting-phone');
 
-  const [wallet] = await Promise.all([context.waitForEvent('page'), page.getByRole('link', { name: 'Open WeChat Pay to approve' }).click()]);
+  const [wallet] = await Promise.all([context.waitForEvent('page'), openWallet.click()]);
   await wallet.getByRole('button', { name: 'Approve' }).waitFor();
-  expect(await wallet.locator('body').innerText()).toContain('¥199.00');
+  // The buyer reads names, the amount in yuan and the deadline in their own time, never the graph's ids or an ISO time.
+  const walletText = await wallet.locator('body').innerText();
+  expect(walletText).toContain('¥199.00');
+  expect(walletText).toContain(merchantName);
+  expect(walletText).toContain('Taobao');
+  expect(walletText).not.toMatch(/\bm\d{7}\b|\btaobao\b|\d{4}-\d{2}-\d{2}T/);
+  const deadline = wallet.locator('time');
+  const expiresAt = new Date((await deadline.getAttribute('datetime')) ?? '');
+  const newYork = new Intl.DateTimeFormat('en-US', { timeZone: 'America/New_York', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' }).formatToParts(expiresAt);
+  const part = (type: string) => newYork.find((entry) => entry.type === type)?.value;
+  expect(await deadline.innerText()).toMatch(new RegExp(`${part('hour')}:${part('minute')}.*${part('timeZoneName')}`));
+  expect(await favicon(wallet)).toMatchObject({ status: 200, type: 'image/svg+xml' });
+  expect(await pageWidth(wallet)).toBeLessThanOrEqual(PHONE.width);
   await shot(wallet, '06-wallet-phone');
   await wallet.getByRole('button', { name: 'Approve' }).click();
   await wallet.getByRole('heading', { name: 'Payment approved' }).waitFor();
@@ -268,6 +339,80 @@ test('at phone width a buyer finds a merchant taking WeChat Pay on Taobao, pays 
   expect(problems).toEqual([]);
   await context.close();
 }, 120_000);
+
+test('on a phone, tapping a map cell shows its history on the screen', async () => {
+  const { context, page, problems } = await openPage(PHONE_DEVICE);
+  await page.goto(demoUrl);
+  expect(await favicon(page)).toMatchObject({ status: 200, type: 'image/svg+xml' });
+  await page.locator('td[data-cell="Taobao × WeChat Pay"]').getByRole('button').tap();
+  const details = page.locator('.cell-details');
+  await details.getByText('Direct jump to WeChat to pay').waitFor();
+  const box = await onScreen(details);
+  expect(box.bottom - box.top).toBeGreaterThan(0);
+  // Another cell brings its own history into view the same way.
+  await page.locator('td[data-cell="Ele.me × WeChat Pay"]').getByRole('button').tap();
+  await details.getByRole('heading', { name: 'Ele.me × WeChat Pay' }).waitFor();
+  await onScreen(details);
+  expect(await pageWidth(page)).toBeLessThanOrEqual(PHONE.width);
+  await shot(page, '11-map-cell-phone');
+  expect(problems).toEqual([]);
+  await context.close();
+}, 60_000);
+
+test('on a phone a buyer finds merchants by name, and pays on Youku and on Shuqi in their own stores', async () => {
+  const { context, page, problems } = await openPage(PHONE_DEVICE);
+  await page.goto(`${demoUrl}merchants`);
+  const count = page.locator('.result-count');
+  await count.filter({ hasText: /^Showing/ }).waitFor();
+
+  // Any case, anywhere in the name, and the URL keeps the search.
+  await page.getByLabel('Name contains').fill('TEA SHOP');
+  await page.waitForURL(/name=TEA\+SHOP/);
+  const teaShops = await countWhere(`position('tea shop' in lower(m.name)) > 0`);
+  expect(teaShops).toBeGreaterThan(0);
+  await count.filter({ hasText: `of ${teaShops.toLocaleString('en')} merchant` }).waitFor();
+  for (const name of await page.locator('.merchant-card .merchant-name').allInnerTexts()) expect(name.toLowerCase()).toContain('tea shop');
+  expect(await pageWidth(page)).toBeLessThanOrEqual(PHONE.width);
+  await shot(page, '12-merchants-by-name-phone');
+
+  // A platform's own store sells there, so a payment can start on every platform of the story.
+  const payIn = async (search: () => Promise<unknown>, store: string, platform: string) => {
+    await page.goto(`${demoUrl}merchants`);
+    await search();
+    const card = page.locator('.merchant-card').filter({ hasText: store });
+    await card.waitFor();
+    expect(await page.locator('.merchant-card').count()).toBe(1);
+    await card.getByRole('link', { name: 'Check out here' }).click();
+    await page.getByRole('heading', { name: `Pay at ${store} on ${platform}` }).waitFor();
+    expect(await page.getByLabel('The buyer is on').inputValue()).toBe('H5');
+    const pay = page.getByRole('button', { name: /^Pay ¥199\.00 with / });
+    await pay.waitFor();
+    await pay.click();
+    await page.waitForURL(/\/demo\/payments\/[^/]+$/);
+    await page.locator('[data-status="REQUIRES_ACTION"]').waitFor();
+    expect(await page.locator('.payment .muted').first().innerText()).toContain(`on ${platform}`);
+  };
+  await payIn(() => page.getByLabel('Name contains').fill('youku'), 'Youku VIP Membership', 'Youku');
+  await shot(page, '13-payment-on-youku-phone');
+  await payIn(() => page.getByLabel('Platform').selectOption({ label: 'Shuqi' }), 'Shuqi Bookstore', 'Shuqi');
+  await shot(page, '14-payment-on-shuqi-phone');
+  expect(problems).toEqual([]);
+  await context.close();
+}, 90_000);
+
+test('on a computer the checkout defaults to a web page, where WeChat Pay shows a QR code to scan with the phone', async () => {
+  const merchantId = await merchantWhere(graph, OPTED_IN_TO_WECHAT_ON_TAOBAO);
+  const { context, page, problems } = await openPage(DESKTOP);
+  await page.goto(`${demoUrl}checkout?platform=taobao&merchant=${merchantId}`);
+  await page.getByRole('heading', { name: /^Pay at .+ on Taobao$/ }).waitFor();
+  expect(await page.getByLabel('The buyer is on').inputValue()).toBe('WEB');
+  await page.getByRole('radio', { name: /WeChat Pay/ }).check();
+  await page.getByRole('button', { name: 'Pay ¥199.00 with WeChat Pay' }).click();
+  await page.getByRole('img', { name: 'QR code to pay with WeChat Pay' }).waitFor();
+  await shot(page, '15-payment-qr-desktop');
+  expect(problems).toEqual([]);
+  await context.close();
+}, 60_000);
 
 test('when the live connection drops, the payment page says so quietly and follows the payment by asking until it is paid', async () => {
   const created = await initiate(graph, { merchantId: await merchantWhere(graph, OPTED_IN_TO_WECHAT_ON_TAOBAO), amount: { amountMinor: 5_000, currency: 'CNY' } });

@@ -2,6 +2,7 @@
 // story's facts, the checkout rule across three subgraphs, and bad input.
 import { EXAMPLE_OPERATION, EXAMPLE_VARIABLES } from '../../gateway/src/example-operation';
 import { startGraph, type Graph } from '../harness';
+import { initiate } from '../payments-helpers';
 
 let graph: Graph;
 
@@ -211,6 +212,35 @@ describe('checkout options', () => {
       expect([id, acceptingIds.has(id)]).toEqual([id, options[`m${i}`]!.some((o) => o.tool.id === 'wechat-pay')]);
     });
     expect(acceptingIds.size).toBeGreaterThan(0);
+  });
+});
+
+describe('somewhere to pay on every platform', () => {
+  test('each platform of the story has merchants, whose checkout offers a tool that a payment can start with', async () => {
+    type Platforms = { platforms: { id: string; merchants: { totalCount: number; edges: { node: { id: string; status: string } }[] } }[] };
+    const { platforms } = await data<Platforms>(/* GraphQL */ `{ platforms { id merchants(first: 10) { totalCount edges { node { id status } } } } }`);
+    expect(platforms).toHaveLength(10);
+    for (const platform of platforms) {
+      expect([platform.id, platform.merchants.totalCount > 0]).toEqual([platform.id, true]);
+      const merchantId = platform.merchants.edges.find((edge) => edge.node.status === 'ACTIVE')?.node.id;
+      const { checkoutOptions } = await data<{ checkoutOptions: { tool: { id: string } }[] }>(
+        /* GraphQL */ `query ($platformId: ID!, $merchantId: ID!) { checkoutOptions(platformId: $platformId, merchantId: $merchantId) { tool { id } } }`,
+        { platformId: platform.id, merchantId },
+      );
+      const [first] = checkoutOptions;
+      expect([platform.id, first !== undefined]).toEqual([platform.id, true]);
+      const started = await initiate(graph, { platformId: platform.id, merchantId: merchantId!, paymentToolId: first!.tool.id, reference: `on-${platform.id}` });
+      expect([platform.id, started.errors, started.data?.initiatePayment.status]).toEqual([platform.id, undefined, 'REQUIRES_ACTION']);
+    }
+  });
+
+  test('Youku sells its memberships and Shuqi its books, in their own stores', async () => {
+    const result = await data<Record<'youku' | 'shuqi', { merchants: { edges: { node: { name: string; category: string } }[] } }>>(/* GraphQL */ `{
+      youku: platform(id: "youku") { merchants { edges { node { name category } } } }
+      shuqi: platform(id: "shuqi") { merchants { edges { node { name category } } } }
+    }`);
+    expect(result.youku.merchants.edges.map((edge) => edge.node)).toEqual([{ name: 'Youku VIP Membership', category: 'DIGITAL_CONTENT' }]);
+    expect(result.shuqi.merchants.edges.map((edge) => edge.node)).toEqual([{ name: 'Shuqi Bookstore', category: 'DIGITAL_CONTENT' }]);
   });
 });
 

@@ -63,10 +63,14 @@ describe('the whole flow', () => {
     expect(created.nextAction?.url).toBe(`${graph.wallet.url}/sandbox/payments/${created.id}`);
     expect(Date.parse(created.nextAction?.expiresAt ?? '')).toBeGreaterThan(Date.now());
 
-    // The buyer sees the payment in the wallet before approving it.
+    // The buyer sees the payment in the wallet before approving it, with the names payments sent along.
     const page = await fetch(created.nextAction?.url ?? '');
     expect(page.status).toBe(200);
-    expect(await page.text()).toContain('¥123.45');
+    const html = await page.text();
+    expect(html).toContain('¥123.45');
+    expect(html).toContain(`<dd>${created.merchant.name}</dd>`);
+    expect(html).toContain('<dd>Taobao</dd>');
+    expect(await graph.wallet.orders.get(created.id)).toMatchObject({ merchantName: created.merchant.name, platformName: 'Taobao' });
 
     const paid = await approveAndSettle(graph, created.id);
     expect(paid?.status).toBe('SUCCEEDED');

@@ -17,12 +17,33 @@ export interface OrderRequest {
   reference: string;
   expiresAt: string;
   notifyUrl: string;
+  /** The names the buyer reads on the payment's page, when payments knew them. */
+  merchantName?: string | undefined;
+  platformName?: string | undefined;
 }
 
-export interface Order extends OrderRequest {
+export interface Order extends Omit<OrderRequest, 'merchantName' | 'platformName'> {
   status: OrderStatus;
   refundedMinor: number;
+  merchantName: string | null;
+  platformName: string | null;
 }
+
+/**
+ * What makes two registrations the same payment. Where to notify and the
+ * names shown are not part of it: a repeated registration may come from
+ * another payments process, or after a merchant was renamed.
+ */
+const SAME_PAYMENT: readonly (keyof OrderRequest & keyof Order)[] = [
+  'paymentId',
+  'toolId',
+  'merchantId',
+  'platformId',
+  'amountMinor',
+  'currency',
+  'reference',
+  'expiresAt',
+];
 
 export interface RefundRequest {
   paymentId: string;
@@ -37,7 +58,7 @@ const fail = <T>(status: 404 | 409 | 410 | 422, error: string): Outcome<T> => ({
 
 const ORDER_COLUMNS = `payment_id AS "paymentId", tool_id AS "toolId", merchant_id AS "merchantId", platform_id AS "platformId",
   amount_minor AS "amountMinor", currency, reference, expires_at AS "expiresAt", notify_url AS "notifyUrl",
-  status, refunded_minor AS "refundedMinor"`;
+  status, refunded_minor AS "refundedMinor", merchant_name AS "merchantName", platform_name AS "platformName"`;
 
 /** What payments is told when it asks: a pending order past its time can no longer be approved, so it reads EXPIRED. */
 export function reportedStatus(order: Order, now = Date.now()): OrderStatus | 'EXPIRED' {
@@ -65,15 +86,28 @@ export class OrderBook {
    */
   async create(request: OrderRequest): Promise<Outcome<Order>> {
     const [inserted] = await this.db.query<Order>(
-      `INSERT INTO wallet_order (payment_id, tool_id, merchant_id, platform_id, amount_minor, currency, reference, expires_at, notify_url, status)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'PENDING')
+      `INSERT INTO wallet_order (payment_id, tool_id, merchant_id, platform_id, amount_minor, currency, reference, expires_at, notify_url, status,
+                                 merchant_name, platform_name)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'PENDING', $10, $11)
        ON CONFLICT (payment_id) DO NOTHING RETURNING ${ORDER_COLUMNS}`,
-      [request.paymentId, request.toolId, request.merchantId, request.platformId, request.amountMinor, request.currency, request.reference, request.expiresAt, request.notifyUrl],
+      [
+        request.paymentId,
+        request.toolId,
+        request.merchantId,
+        request.platformId,
+        request.amountMinor,
+        request.currency,
+        request.reference,
+        request.expiresAt,
+        request.notifyUrl,
+        request.merchantName ?? null,
+        request.platformName ?? null,
+      ],
     );
     if (inserted) return ok(inserted);
     const existing = await this.get(request.paymentId);
     if (!existing) return fail(409, 'the order changed while it was registered');
-    const same = (Object.keys(request) as (keyof OrderRequest)[]).every((key) => key === 'notifyUrl' || existing[key] === request[key]);
+    const same = SAME_PAYMENT.every((key) => existing[key] === request[key]);
     return same ? ok(existing) : fail(409, 'a different order already has this id');
   }
 

@@ -20,11 +20,17 @@ import {
 } from '@interop/kit';
 import { FORM_TOKEN_FIELD, formToken, validFormToken } from './form-token';
 import { OrderBook, reportedStatus, type Outcome } from './orders';
-import { messagePage, orderPage } from './page';
+import { FAVICON_PATH, FAVICON_SVG, messagePage, orderPage, PAGE_POLICY } from './page';
 import { openWalletDatabase } from './store';
 import { WebhookSender } from './webhooks';
 
 const MAX_BODY_BYTES = 64 * 1024;
+
+/**
+ * Every page: never inside another site's frame, where a buyer could be led
+ * to press a button they cannot see, and no script but the page's own.
+ */
+const HTML_HEADERS = { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': PAGE_POLICY };
 
 const orderRequest = z.object({
   paymentId: z.string().min(1),
@@ -36,6 +42,9 @@ const orderRequest = z.object({
   reference: z.string(),
   expiresAt: z.iso.datetime(),
   notifyUrl: z.url(),
+  // Shown to the buyer; optional, so a payments process that sends none still registers payments.
+  merchantName: z.string().min(1).max(200).optional(),
+  platformName: z.string().min(1).max(200).optional(),
 });
 
 const refundRequest = z.object({
@@ -125,7 +134,7 @@ export async function startWallet(options: WalletOptions): Promise<RunningWallet
       // A page another wallet process rendered under the other secret of a rotation still works.
       if (!validFormToken(secrets, id, form.get(FORM_TOKEN_FIELD))) {
         if (wantsJson) return sendJson(res, 403, { error: 'invalid form token' });
-        res.writeHead(403, { 'content-type': 'text/html; charset=utf-8' });
+        res.writeHead(403, HTML_HEADERS);
         res.end(messagePage('Not possible', 'This form did not come from the payment’s page. Open the payment again and decide there.'));
         return;
       }
@@ -135,7 +144,7 @@ export async function startWallet(options: WalletOptions): Promise<RunningWallet
       const [status, title, message] = outcome.ok
         ? [200, decision === 'APPROVED' ? 'Payment approved' : 'Payment declined', 'You can close this page and return to the shop.']
         : [outcome.status, 'Not possible', outcome.error];
-      res.writeHead(status, { 'content-type': 'text/html; charset=utf-8' });
+      res.writeHead(status, HTML_HEADERS);
       res.end(messagePage(title, message));
     };
   }
@@ -189,8 +198,7 @@ export async function startWallet(options: WalletOptions): Promise<RunningWallet
           if (!order) return sendJson(res, 404, { error: 'unknown payment' });
           return sendJson(res, 200, { paymentId: order.paymentId, status: order.status, [FORM_TOKEN_FIELD]: formToken(options.secret, order.paymentId) });
         }
-        // Never inside another site's frame, where a buyer could be led to press a button they cannot see.
-        res.writeHead(order ? 200 : 404, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': "frame-ancestors 'none'" });
+        res.writeHead(order ? 200 : 404, HTML_HEADERS);
         res.end(order ? orderPage(order, formToken(options.secret, order.paymentId)) : messagePage('Unknown payment', 'The wallet has no payment with this id.'));
       },
     ],
@@ -203,6 +211,10 @@ export async function startWallet(options: WalletOptions): Promise<RunningWallet
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (path === '/health') return sendJson(res, 200, { status: 'ok', service: 'wallet' });
     if (path === '/ready') return void ready.route(req, res);
+    if (path === FAVICON_PATH && (req.method === 'GET' || req.method === 'HEAD')) {
+      res.writeHead(200, { 'content-type': 'image/svg+xml', 'cache-control': 'public, max-age=86400' });
+      return void res.end(req.method === 'HEAD' ? undefined : FAVICON_SVG);
+    }
     for (const [method, pattern, handler] of routes) {
       const match = pattern.exec(path);
       if (!match?.[1] || req.method !== method) continue;

@@ -50,6 +50,14 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX webhook_outbox_pending ON webhook_outbox (payment_id, seq) WHERE state = 'PENDING';
     `,
   },
+  {
+    // What the buyer reads on the payment's page instead of ids; null where payments did not send them.
+    id: '002_display_names',
+    sql: `
+      ALTER TABLE wallet_order ADD COLUMN merchant_name text;
+      ALTER TABLE wallet_order ADD COLUMN platform_name text;
+    `,
+  },
 ];
 
 export interface WalletStoreOptions {

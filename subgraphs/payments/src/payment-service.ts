@@ -7,7 +7,7 @@ import type { PaymentsContext } from './context';
 import { REFUNDABLE } from './lifecycle';
 import { actingPartner, requireAccess, requireMerchant } from './ownership';
 import { checkAmount, checkIdempotencyKey, checkText, fingerprint, keyReused } from './payment-input';
-import type { PeerFacts } from './peers';
+import type { DisplayNames, PeerFacts } from './peers';
 import type { PaymentProvider, ProviderPayment } from './providers/provider';
 import type { PaymentLedger } from './store/ledger';
 import type { InitiatePaymentInput, RefundPaymentInput } from './__generated__/resolvers';
@@ -95,7 +95,7 @@ export class PaymentService {
       return this.finishRegistration(sameRequest(winner, requestHash));
     }
     try {
-      return await this.register(created);
+      return await this.register(created, facts.names);
     } catch (error) {
       // The buyer could never pay it: record why, and let a retry with this key see the outcome.
       await this.ledger.transition(id, 'FAILED', 'wallet unavailable at creation');
@@ -104,9 +104,14 @@ export class PaymentService {
     }
   }
 
-  /** Registers the payment with the wallet (idempotent on its id) and records that it did. */
-  async register(payment: PaymentRow): Promise<PaymentRow> {
-    await this.provider.createPayment(providerPayment(payment));
+  /**
+   * Registers the payment with the wallet (idempotent on its id) and records
+   * that it did. The names are for the buyer's eyes only: without them they
+   * are asked for, and if the owners do not answer the wallet shows ids.
+   */
+  async register(payment: PaymentRow, names?: DisplayNames): Promise<PaymentRow> {
+    const shown = names ?? (await this.peers.displayNames(payment.platformId, payment.merchantId).catch(unlessUnavailable));
+    await this.provider.createPayment(providerPayment(payment, shown));
     await this.ledger.markRegistered(payment.id);
     return { ...payment, registered: true };
   }
@@ -250,9 +255,26 @@ export class PaymentService {
   }
 }
 
-function providerPayment(payment: PaymentRow): ProviderPayment {
+function providerPayment(payment: PaymentRow, names: DisplayNames | undefined): ProviderPayment {
   const { id: paymentId, toolId, merchantId, platformId, amountMinor, currency, reference, expiresAt } = payment;
-  return { paymentId, toolId, merchantId, platformId, amountMinor, currency, reference, expiresAt };
+  return {
+    paymentId,
+    toolId,
+    merchantId,
+    platformId,
+    amountMinor,
+    currency,
+    reference,
+    expiresAt,
+    ...(names?.merchantName ? { merchantName: names.merchantName } : {}),
+    ...(names?.platformName ? { platformName: names.platformName } : {}),
+  };
+}
+
+/** Nothing when the owners did not answer (an AppError such as DEPENDENCY_UNAVAILABLE); anything else is a fault, thrown again. */
+function unlessUnavailable(error: unknown): undefined {
+  if (error instanceof AppError) return undefined;
+  throw error;
 }
 
 function sameRequest<T extends { requestHash: string }>(existing: T, requestHash: string): T {

@@ -9,13 +9,22 @@ export interface CheckoutFacts {
   acceptances: AcceptanceFacts[];
   /** Null when the merchant has no storefront on the platform. */
   storefront: StorefrontFacts | null;
+  names: DisplayNames;
+}
+
+/** What a buyer reads instead of ids; null where the owner has no name. */
+export interface DisplayNames {
+  platformName: string | null;
+  merchantName: string | null;
 }
 
 interface PlatformEntity {
+  name: string | null;
   acceptedPaymentTools: { tool: { id: string }; status: AcceptanceFacts['status']; requiresMerchantOptIn: boolean; checkoutRank: number }[];
 }
 
 interface MerchantEntity {
+  name: string | null;
   status: StorefrontFacts['merchantStatus'];
   eligible: boolean;
 }
@@ -56,7 +65,14 @@ export class PeerFacts {
       storefront: found.enrolledToolIds
         ? { merchantStatus: found.merchant.status, merchantEligible: found.merchant.eligible, enrolledToolIds: found.enrolledToolIds }
         : null,
+      names: { platformName: platform.name ?? null, merchantName: found.merchant.name ?? null },
     };
+  }
+
+  /** The platform's and the merchant's names, asked of their owners; null for one that is unknown. Throws DEPENDENCY_UNAVAILABLE. */
+  async displayNames(platformId: string, merchantId: string): Promise<DisplayNames> {
+    const [platform, found] = await Promise.all([this.platforms.load(platformId), this.storefronts.load({ merchantId, platformId })]);
+    return { platformName: platform?.name ?? null, merchantName: found.merchant?.name ?? null };
   }
 
   /** Each platform once per batch, however many calls asked for it. */
@@ -65,7 +81,7 @@ export class PeerFacts {
     const entities = await this.commerce.entities<PlatformEntity>(
       'Platform',
       unique.map((id) => ({ __typename: 'Platform', id })),
-      'acceptedPaymentTools { tool { id } status requiresMerchantOptIn checkoutRank }',
+      'name acceptedPaymentTools { tool { id } status requiresMerchantOptIn checkoutRank }',
     );
     const byId = new Map(unique.map((id, index) => [id, entities[index] ?? null]));
     return ids.map((id) => byId.get(id) ?? null);
@@ -79,9 +95,9 @@ export class PeerFacts {
       ...merchantIds.map((id) => ({ __typename: 'Merchant', id })),
       ...storefrontIds.map((id) => ({ __typename: 'Storefront', id })),
     ];
-    const data = await this.merchants.request<{ _entities: ({ status: MerchantEntity['status']; eligible: boolean } | { enrolledTools: { id: string }[] } | null)[] }>(
+    const data = await this.merchants.request<{ _entities: (MerchantEntity | { enrolledTools: { id: string }[] } | null)[] }>(
       `query($representations: [_Any!]!) { _entities(representations: $representations) {
-         ... on Merchant { status eligible } ... on Storefront { enrolledTools { id } } } }`,
+         ... on Merchant { name status eligible } ... on Storefront { enrolledTools { id } } } }`,
       { representations },
     );
     const merchants = new Map<string, MerchantEntity | null>();

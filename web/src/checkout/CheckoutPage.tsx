@@ -9,6 +9,7 @@ import { useDebounced } from '../ui/useDebounced';
 import { usePageTitle } from '../ui/usePageTitle';
 import { AmountAndChannel } from './AmountAndChannel';
 import { CheckoutOptions } from './CheckoutOptions';
+import { deviceChannel } from './device-channel';
 import { WherePicker } from './WherePicker';
 
 export function CheckoutPage() {
@@ -17,7 +18,7 @@ export function CheckoutPage() {
   const platformId = query.get('platform') ?? undefined;
   const merchantId = query.get('merchant') ?? undefined;
   const [amountText, setAmountText] = useState('199.00');
-  const [channel, setChannel] = useState<Channel>('WEB');
+  const [channel, setChannel] = useState<Channel>(deviceChannel);
   const amountMinor = parseYuan(useDebounced(amountText, 400));
 
   return (

@@ -67,6 +67,8 @@ export type MerchantCategory =
   | 'APPAREL'
   /** Beauty and personal care. */
   | 'BEAUTY'
+  /** Memberships, books and other digital content, like a platform's own store sells. */
+  | 'DIGITAL_CONTENT'
   /** Phones, computers and appliances. */
   | 'ELECTRONICS'
   /** Shows, concerts and events. */
@@ -235,12 +237,13 @@ export type RefundPaymentMutation = { refundPayment: { id: string, status: Refun
 export type MerchantSearchQueryVariables = Exact<{
   platformId?: string | null | undefined;
   acceptsToolId?: string | null | undefined;
+  nameContains?: string | null | undefined;
   first?: number | null | undefined;
   after?: string | null | undefined;
 }>;
 
 
-export type MerchantSearchQuery = { merchants: { totalCount: number, edges: Array<{ node: { id: string, name: string | null, city: string | null, category: MerchantCategory | null, status: MerchantStatus | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null };
+export type MerchantSearchQuery = { merchants: { totalCount: number, edges: Array<{ node: { id: string, name: string | null, city: string | null, category: MerchantCategory | null, status: MerchantStatus | null, storefronts: Array<{ platform: { id: string } }> | null } }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } | null };
 
 export type PaymentUpdatesSubscriptionVariables = Exact<{
   id: string;
@@ -495,10 +498,11 @@ export const RefundPaymentDocument = new TypedDocumentString(`
 }
     `, {"hash":"sha256:810fd6d76d63d30131e0fd5687be5d17bbe635dcf928506df7c6336de01510ec"}) as unknown as TypedDocumentString<RefundPaymentMutation, RefundPaymentMutationVariables>;
 export const MerchantSearchDocument = new TypedDocumentString(`
-    query MerchantSearch($platformId: ID, $acceptsToolId: ID, $first: Int, $after: String) {
+    query MerchantSearch($platformId: ID, $acceptsToolId: ID, $nameContains: String, $first: Int, $after: String) {
   merchants(
     platformId: $platformId
     acceptsToolId: $acceptsToolId
+    nameContains: $nameContains
     first: $first
     after: $after
   ) {
@@ -510,6 +514,11 @@ export const MerchantSearchDocument = new TypedDocumentString(`
         city
         category
         status
+        storefronts {
+          platform {
+            id
+          }
+        }
       }
     }
     pageInfo {
@@ -518,7 +527,7 @@ export const MerchantSearchDocument = new TypedDocumentString(`
     }
   }
 }
-    `, {"hash":"sha256:97cfe0752e4ade41301b3df03deeac113653999b74a9d6080f572467abf52e3b"}) as unknown as TypedDocumentString<MerchantSearchQuery, MerchantSearchQueryVariables>;
+    `, {"hash":"sha256:ac3f6e97abf5286e0ad739fcf4c0af1ccf8b662456772a080a38da3edf6497e8"}) as unknown as TypedDocumentString<MerchantSearchQuery, MerchantSearchQueryVariables>;
 export const PaymentUpdatesDocument = new TypedDocumentString(`
     subscription PaymentUpdates($id: ID!) {
   paymentUpdated(id: $id) {

@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'react';
 import type { Acceptance } from './matrix';
 import { STATUS_LABELS, statusClass } from './status';
 
@@ -8,10 +9,19 @@ interface Props {
   onClose(): void;
 }
 
-/** The chosen cell's whole history, each step with its date and source. */
+/**
+ * The chosen cell's whole history, each step with its date and source. It
+ * opens below the matrix, which on a phone is off the screen: each choice
+ * brings it into view.
+ */
 export function CellDetails({ platform, tool, rule, onClose }: Props) {
+  const box = useRef<HTMLElement>(null);
+  useEffect(() => {
+    const still = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+    box.current?.scrollIntoView({ block: 'nearest', behavior: still ? 'auto' : 'smooth' });
+  }, [platform, tool]);
   return (
-    <section className="card cell-details" aria-live="polite" aria-label={`${platform} × ${tool}`}>
+    <section ref={box} className="card cell-details" aria-live="polite" aria-label={`${platform} × ${tool}`}>
       <header className="card-header">
         <h3>
           {platform} × {tool}

@@ -10,8 +10,10 @@ const CATEGORY_WORDS: Readonly<Record<string, string>> = {
   BEAUTY: 'Beauty',
   HOME: 'Home',
   ENTERTAINMENT: 'Entertainment',
+  DIGITAL_CONTENT: 'Digital content',
 };
 
+/** Each merchant with a way to its checkout: on the platform searched for, else on the first it sells on. */
 export function MerchantList({ merchants, platformId }: { merchants: readonly MerchantHit[]; platformId: string | undefined }) {
   return (
     <ul className="merchant-list">
@@ -26,7 +28,7 @@ export function MerchantList({ merchants, platformId }: { merchants: readonly Me
               {[merchant.id, merchant.city, merchant.category ? CATEGORY_WORDS[merchant.category] : undefined].filter(Boolean).join(' · ')}
             </div>
           </div>
-          <Link to={withQuery('checkout', { platform: platformId, merchant: merchant.id })} className="button button-secondary">
+          <Link to={withQuery('checkout', { platform: platformId ?? merchant.storefronts?.[0]?.platform.id, merchant: merchant.id })} className="button button-secondary">
             Check out here
           </Link>
         </li>

@@ -8,8 +8,8 @@ import type { MerchantSearchQuery } from '../gql/graphql';
 export const PAGE_SIZE = 20;
 
 const MerchantSearch = graphql(`
-  query MerchantSearch($platformId: ID, $acceptsToolId: ID, $first: Int, $after: String) {
-    merchants(platformId: $platformId, acceptsToolId: $acceptsToolId, first: $first, after: $after) {
+  query MerchantSearch($platformId: ID, $acceptsToolId: ID, $nameContains: String, $first: Int, $after: String) {
+    merchants(platformId: $platformId, acceptsToolId: $acceptsToolId, nameContains: $nameContains, first: $first, after: $after) {
       totalCount
       edges {
         node {
@@ -18,6 +18,11 @@ const MerchantSearch = graphql(`
           city
           category
           status
+          storefronts {
+            platform {
+              id
+            }
+          }
         }
       }
       pageInfo {
@@ -33,6 +38,8 @@ export type MerchantHit = NonNullable<MerchantSearchQuery['merchants']>['edges']
 export interface Filters {
   platformId?: string | undefined;
   acceptsToolId?: string | undefined;
+  /** Text the merchant's name holds, in any case. */
+  nameContains?: string | undefined;
 }
 
 export interface MerchantPages {
@@ -63,13 +70,17 @@ export function useMerchantPages(filters: Filters): MerchantPages {
   const [attempt, setAttempt] = useState(0);
   // Answers for filters that have since changed are dropped.
   const generation = useRef(0);
-  const key = JSON.stringify({ platformId: filters.platformId ?? null, acceptsToolId: filters.acceptsToolId ?? null });
+  const key = JSON.stringify({
+    platformId: filters.platformId ?? null,
+    acceptsToolId: filters.acceptsToolId ?? null,
+    nameContains: filters.nameContains ?? null,
+  });
 
   const fetchPage = useCallback(
     async (after: string | null, mine: number) => {
-      const { platformId, acceptsToolId } = JSON.parse(key) as { platformId: string | null; acceptsToolId: string | null };
+      const { platformId, acceptsToolId, nameContains } = JSON.parse(key) as Record<keyof Filters, string | null>;
       try {
-        const { merchants } = await request(MerchantSearch, { platformId, acceptsToolId, first: PAGE_SIZE, after });
+        const { merchants } = await request(MerchantSearch, { platformId, acceptsToolId, nameContains, first: PAGE_SIZE, after });
         if (mine !== generation.current) return;
         setState((previous) => ({
           status: 'ready',

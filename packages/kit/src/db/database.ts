@@ -4,7 +4,7 @@
 // one server still own their data alone.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, type Extension } from '@electric-sql/pglite';
 import pg from 'pg';
 import { inSpan } from '../tracing';
 import { asDatabaseError } from './connection-loss';
@@ -26,6 +26,18 @@ export interface Database extends Queryable {
   close(): Promise<void>;
 }
 
+/**
+ * PostgreSQL extensions an owner's schema may use. A PostgreSQL server needs
+ * them installed (they ship with its contrib package); PGlite loads each from
+ * its own bundle, which it can only do when the database is opened.
+ */
+export type PostgresExtension = 'pg_trgm';
+
+// PGlite's contrib modules are ESM only, so they load by import(), each only when asked for.
+const PGLITE_EXTENSIONS: Readonly<Record<PostgresExtension, () => Promise<Extension>>> = {
+  pg_trgm: async () => (await import('@electric-sql/pglite/contrib/pg_trgm')).pg_trgm,
+};
+
 export interface DatabaseOptions {
   /** PostgreSQL schema holding this owner's tables, e.g. `merchants`. */
   schema: string;
@@ -37,6 +49,8 @@ export interface DatabaseOptions {
   poolSize?: number;
   /** How the connections name themselves to the server (pg_stat_activity); the schema unless given. A URL's `application_name` wins. */
   applicationName?: string;
+  /** Extensions the schema's migrations create (see `Migration.extensions`): PGlite must load them before they can be. */
+  extensions?: readonly PostgresExtension[];
 }
 
 const identifier = /^[a-z_][a-z0-9_]*$/;
@@ -94,7 +108,10 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
     dataDir = join(options.dataDir, options.schema);
     mkdirSync(dataDir, { recursive: true });
   }
-  const client = await PGlite.create(dataDir ? { dataDir } : {});
+  const extensions = Object.fromEntries(
+    await Promise.all((options.extensions ?? []).map(async (name) => [name, await PGLITE_EXTENSIONS[name]()] as const)),
+  );
+  const client = await PGlite.create({ ...(dataDir ? { dataDir } : {}), extensions });
   await client.exec(`CREATE SCHEMA IF NOT EXISTS ${options.schema}; SET search_path TO ${options.schema}`);
   return {
     engine: 'pglite',

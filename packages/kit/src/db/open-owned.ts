@@ -1,7 +1,7 @@
 // Opens the database an owner (a subgraph) keeps its data in and brings its
 // schema up to date, closing it again if that fails.
 import { openDatabase, type Database } from './database';
-import { migrate, type Migration } from './migrate';
+import { extensionsOf, migrate, type Migration } from './migrate';
 
 export interface OwnedDatabaseOptions {
   /** PostgreSQL schema and PGlite sub-folder, e.g. `payments`. */
@@ -12,7 +12,12 @@ export interface OwnedDatabaseOptions {
 }
 
 export async function openOwnedDatabase(options: OwnedDatabaseOptions): Promise<Database> {
-  const db = await openDatabase({ schema: options.schema, url: options.databaseUrl, dataDir: options.dataDir });
+  const db = await openDatabase({
+    schema: options.schema,
+    url: options.databaseUrl,
+    dataDir: options.dataDir,
+    extensions: extensionsOf(options.migrations),
+  });
   try {
     await migrate(db, options.schema, options.migrations);
   } catch (error) {

@@ -86,6 +86,8 @@ export type MerchantCategory =
   | 'APPAREL'
   /** Beauty and personal care. */
   | 'BEAUTY'
+  /** Memberships, books and other digital content, like a platform's own store sells. */
+  | 'DIGITAL_CONTENT'
   /** Phones, computers and appliances. */
   | 'ELECTRONICS'
   /** Shows, concerts and events. */
@@ -192,7 +194,7 @@ export type PaymentTool = {
 export type Platform = {
   __typename?: 'Platform';
   id: Scalars['ID']['output'];
-  /** Merchants with a storefront on this platform, in id order; `acceptsToolId` keeps those where a buyer can pay with that tool here now. Errors as for `Query.merchants`. Null only when the merchants subgraph is unavailable (an error with code SUBGRAPH_UNAVAILABLE says so). */
+  /** Merchants with a storefront on this platform, in id order; `acceptsToolId` keeps those where a buyer can pay with that tool here now, `nameContains` those whose name holds that text. Errors as for `Query.merchants`. Null only when the merchants subgraph is unavailable (an error with code SUBGRAPH_UNAVAILABLE says so). */
   merchants: Maybe<MerchantConnection>;
 };
 
@@ -201,6 +203,7 @@ export type PlatformMerchantsArgs = {
   acceptsToolId?: InputMaybe<Scalars['ID']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  nameContains?: InputMaybe<Scalars['String']['input']>;
 };
 
 export type Query = {
@@ -211,10 +214,12 @@ export type Query = {
    * Merchants in id order, a page at a time. `platformId` keeps those with a
    * storefront on that platform; `acceptsToolId` keeps those where a buyer can pay
    * with that tool now (on `platformId`, or on any platform without it), by the same
-   * rule as `checkoutOptions`.
+   * rule as `checkoutOptions`; `nameContains` keeps those whose name holds that text.
+   * Filters combine: a merchant must pass each one given.
    *
-   * Errors: BAD_USER_INPUT (`first` outside 0..100, a malformed `after`, or a
-   * `platformId`/`acceptsToolId` that names nothing); DEPENDENCY_UNAVAILABLE (the
+   * Errors: BAD_USER_INPUT (`first` outside 0..100, a malformed `after`, a
+   * `platformId`/`acceptsToolId` that names nothing, or a `nameContains` that is
+   * empty or longer than 100 characters); DEPENDENCY_UNAVAILABLE (the
    * commerce or payments subgraph did not answer a tool filter). Null, with the
    * error, when it cannot answer, so the other root fields of a request still answer.
    */
@@ -231,6 +236,7 @@ export type QueryMerchantsArgs = {
   acceptsToolId?: InputMaybe<Scalars['ID']['input']>;
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  nameContains?: InputMaybe<Scalars['String']['input']>;
   platformId?: InputMaybe<Scalars['ID']['input']>;
 };
 

@@ -2,7 +2,7 @@
 // allows, that only ACTIVE counts as opted in (enrolledTools and the SQL
 // filter alike), and the 002 migration upgrading 001 data in place.
 import { randomBytes } from 'node:crypto';
-import { migrate, openDatabase, type Database } from '@interop/kit';
+import { extensionsOf, migrate, openDatabase, type Database } from '@interop/kit';
 import { openTestMerchantsStore } from '../../../../test/harness';
 import { canMove, type EnrolmentStatus } from '../enrolment-lifecycle';
 import type { MerchantsStore } from '../server';
@@ -142,7 +142,7 @@ describe('migration 002 on a database that 001 filled', () => {
   const databaseUrl = process.env.DATABASE_URL || undefined;
 
   beforeAll(async () => {
-    db = await openDatabase({ schema, url: databaseUrl });
+    db = await openDatabase({ schema, url: databaseUrl, extensions: extensionsOf(migrations) });
   });
 
   afterAll(async () => {

@@ -1,5 +1,6 @@
 // The merchants subgraph through its resolvers, without HTTP, over a store of
-// 200 demo merchants (PGlite in memory, or a throwaway schema on DATABASE_URL):
+// 200 generated demo merchants and the platforms' own stores after them (PGlite
+// in memory, or a throwaway schema on DATABASE_URL):
 // its federation SDL, the entities it resolves, and the merchant search with
 // peers that fail or answer.
 import { createLogger, createSubgraphApollo, SubgraphClient, type EntityRepresentation } from '@interop/kit';
@@ -9,8 +10,11 @@ import { PARTNER_A, TEST_TRUST } from '../../../../test/identities';
 import { dataOf, entityKeys, errorsOf, execute } from '../../../../test/operation';
 import type { MerchantsContext } from '../context';
 import { createContext, createPeerFacts, merchantsSubgraph, type MerchantsStore } from '../server';
+import { PLATFORM_STORES } from '../store/demo-data';
 
 const MERCHANT_COUNT = 200;
+/** The generated merchants and, after them, one store of each platform that sells its own goods. */
+const ALL_MERCHANTS = MERCHANT_COUNT + PLATFORM_STORES.length;
 /** Nothing listens on port 1, so every peer request is refused at once. */
 const CLOSED = 'http://127.0.0.1:1/graphql';
 
@@ -70,11 +74,12 @@ describe('_entities', () => {
   `;
 
   test('Merchant: known ids resolve in order, as the tables say; unknown ids are null', async () => {
-    const ids = ['m0000002', 'nope', 'm0000200', 'm0000201'];
+    // m0000201 is the first platform's own store, right after the generated merchants; m0000203 is past the last store.
+    const ids = ['m0000002', 'nope', 'm0000200', 'm0000201', 'm0000203'];
     const { _entities } = dataOf(
       await run<{ _entities: (Merchant | null)[] }>(MERCHANTS, { representations: ids.map((id) => ({ __typename: 'Merchant', id })) }),
     );
-    expect(_entities.map((merchant) => merchant?.id ?? null)).toEqual(['m0000002', null, 'm0000200', null]);
+    expect(_entities.map((merchant) => merchant?.id ?? null)).toEqual(['m0000002', null, 'm0000200', 'm0000201', null]);
     for (const merchant of _entities) {
       if (!merchant) continue;
       const [row] = await store.db.query<{ name: string; status: string; eligible: boolean; category: string; city: string }>(
@@ -169,14 +174,14 @@ describe('root queries', () => {
     const pages: number[] = [];
     for (let guard = 0; guard < 10; guard += 1) {
       const { merchants }: { merchants: Connection } = dataOf(await run<{ merchants: Connection }>(PAGE, { after }));
-      expect(merchants.totalCount).toBe(MERCHANT_COUNT);
+      expect(merchants.totalCount).toBe(ALL_MERCHANTS);
       expect(merchants.pageInfo.endCursor).toBe(merchants.edges.at(-1)?.cursor ?? null);
       pages.push(merchants.edges.length);
       seen.push(...merchants.edges.map((edge) => edge.node.id));
       if (!merchants.pageInfo.hasNextPage) break;
       after = merchants.pageInfo.endCursor;
     }
-    expect(pages).toEqual([70, 70, 60]);
+    expect(pages).toEqual([70, 70, ALL_MERCHANTS - 140]);
     expect(seen).toEqual(await idsWhere('true'));
   });
 
@@ -236,7 +241,7 @@ describe('root queries', () => {
 
     test('a filter-free search does not need the peers', async () => {
       expect(dataOf(await run<{ merchants: Connection }>(/* GraphQL */ `{ merchants(first: 1) { totalCount } }`)).merchants.totalCount).toBe(
-        MERCHANT_COUNT,
+        ALL_MERCHANTS,
       );
     });
   });
@@ -347,5 +352,102 @@ describe('root queries', () => {
       const result = await run(query);
       expect(errorsOf(result)).toEqual([{ code: 'BAD_USER_INPUT', path: ['merchants'], argument }]);
     });
+  });
+});
+
+describe('merchants(nameContains)', () => {
+  const PAGE = /* GraphQL */ `query ($name: String, $after: String) {
+    merchants(nameContains: $name, first: 100, after: $after) { totalCount edges { node { id name } } pageInfo { hasNextPage endCursor } }
+  }`;
+
+  /** Every page of a name search: the ids in order, and the totalCount each page reported. */
+  async function search(name: string): Promise<{ ids: string[]; names: string[]; totalCount: number }> {
+    const ids: string[] = [];
+    const names: string[] = [];
+    let totalCount = -1;
+    let after: string | null = null;
+    for (let guard = 0; guard < 10; guard += 1) {
+      type Page = { merchants: Omit<Connection, 'edges'> & { edges: { node: { id: string; name: string } }[] } };
+      const { merchants }: Page = dataOf(await run<Page>(PAGE, { name, after }));
+      totalCount = merchants.totalCount;
+      ids.push(...merchants.edges.map((edge) => edge.node.id));
+      names.push(...merchants.edges.map((edge) => edge.node.name));
+      if (!merchants.pageInfo.hasNextPage) break;
+      after = merchants.pageInfo.endCursor;
+    }
+    return { ids, names, totalCount };
+  }
+
+  test('keeps exactly the merchants whose name holds the text, in any case, in id order, without asking the peers', async () => {
+    const expected = await idsWhere(`position('tea shop' in lower(m.name)) > 0`);
+    expect(expected.length).toBeGreaterThan(0);
+    expect(expected.length).toBeLessThan(MERCHANT_COUNT);
+    for (const text of ['tea shop', 'TEA SHOP', 'tEa Sh', '  tea shop  ']) {
+      const found = await search(text);
+      expect(found.ids).toEqual(text === 'tEa Sh' ? await idsWhere(`position('tea sh' in lower(m.name)) > 0`) : expected);
+      expect(found.totalCount).toBe(found.ids.length);
+    }
+  });
+
+  test('finds the platforms’ own stores by name', async () => {
+    expect((await search('youku')).names).toEqual(['Youku VIP Membership']);
+    expect((await search('bookstore')).names).toEqual(['Shuqi Bookstore']);
+  });
+
+  test('% and _ are characters like any other, not wildcards; text no name holds finds nothing', async () => {
+    for (const text of ['%', '_', 'a%e', 'Jade_', '\\', 'no merchant is called this']) {
+      expect(await search(text)).toEqual({ ids: [], names: [], totalCount: 0 });
+    }
+  });
+
+  test('narrows a platform’s merchants, on Platform.merchants too', async () => {
+    const expected = await idsWhere(
+      `position('golden' in lower(m.name)) > 0 AND EXISTS (SELECT 1 FROM storefront s WHERE s.merchant_seq = m.seq AND s.platform_id = 'taobao')`,
+    );
+    expect(expected.length).toBeGreaterThan(0);
+    const { _entities } = dataOf(
+      await run<{ _entities: { merchants: Connection }[] }>(
+        /* GraphQL */ `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Platform { merchants(nameContains: "Golden", first: 100) { totalCount edges { cursor node { id } } pageInfo { hasNextPage endCursor } } } } }`,
+        { r: [{ __typename: 'Platform', id: 'taobao' }] },
+      ),
+    );
+    expect(_entities[0]?.merchants.edges.map((edge) => edge.node.id)).toEqual(expected);
+    expect(_entities[0]?.merchants.totalCount).toBe(expected.length);
+  });
+
+  test.each([
+    ['empty', ''],
+    ['only spaces', '   '],
+    ['longer than 100 characters', 'a'.repeat(101)],
+    ['holding NUL', 'tea\u0000shop'],
+  ])('%s is BAD_USER_INPUT naming nameContains', async (_name, text) => {
+    const result = await run(PAGE, { name: text });
+    expect(result.data).toEqual({ merchants: null });
+    expect(errorsOf(result)).toEqual([{ code: 'BAD_USER_INPUT', path: ['merchants'], argument: 'nameContains' }]);
+  });
+
+  test('100 characters is still a search', async () => {
+    expect((await search(`${'a'.repeat(99)}b`)).totalCount).toBe(0);
+  });
+
+  test('the search reads the trigram index on names, for the page and for its count', async () => {
+    const statements: { sql: string; params: readonly unknown[] }[] = [];
+    const query = store.db.query.bind(store.db);
+    jest.spyOn(store.db, 'query').mockImplementation((sql, params) => {
+      statements.push({ sql, params: params ?? [] });
+      return query(sql, params);
+    });
+    dataOf(await run(`{ merchants(nameContains: "tea shop") { totalCount edges { node { id } } } }`));
+    jest.restoreAllMocks();
+    const searches = statements.filter((statement) => statement.sql.includes('ILIKE'));
+    expect(searches).toHaveLength(2);
+    for (const { sql, params } of searches) {
+      // Two hundred merchants fit in a page or two, so the planner would rightly read them all; barred from that, it must have the index.
+      const plan = await store.db.transaction(async (tx) => {
+        await tx.exec('SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off');
+        return tx.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${sql}`, params as never);
+      });
+      expect(plan.map((row) => row['QUERY PLAN']).join('\n')).toMatch(/Bitmap Index Scan on merchant_name_trigrams/);
+    }
   });
 });

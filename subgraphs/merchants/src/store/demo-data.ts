@@ -1,11 +1,12 @@
 // Deterministic demo merchants, generated inside the database with
 // generate_series so a million rows take seconds, not minutes. The same count
 // always gives the same merchants, storefronts and opt-ins, on PGlite and on
-// PostgreSQL alike (md5 is the only source of variety).
+// PostgreSQL alike (md5 is the only source of variety). After them come the
+// platforms' own stores, so that every platform of the story has somewhere to pay.
 import type { Database } from '@interop/kit';
 
 /** Bump when the generator changes, so existing data folders are regenerated. */
-export const DEMO_DATA_VERSION = 2;
+export const DEMO_DATA_VERSION = 3;
 
 const ADJECTIVES = [
   'Golden', 'Lucky', 'Jade', 'Red Lantern', 'Silk Road', 'Bamboo', 'Lotus', 'Dragon', 'Phoenix', 'Panda',
@@ -50,6 +51,19 @@ const STOREFRONT_RULES: readonly { categories: readonly string[]; platformId: st
   { categories: ['ENTERTAINMENT'], platformId: 'taobao', percent: 30 },
 ];
 
+/**
+ * Platforms whose own store is their storefront: Youku sells its memberships
+ * and Shuqi its books, where no generated merchant sells. They follow the
+ * generated merchants, one each, in this order.
+ */
+export const PLATFORM_STORES: readonly { platformId: string; name: string; city: string }[] = [
+  { platformId: 'youku', name: 'Youku VIP Membership', city: 'Beijing' },
+  { platformId: 'shuqi', name: 'Shuqi Bookstore', city: 'Guangzhou' },
+];
+
+/** The day Meituan Waimai and Meituan Hotels opened inside the Alipay app, and with them their merchants. */
+const MEITUAN_IN_ALIPAY = '2024-09-04';
+
 /** Share of eligible Taobao merchants that have opened WeChat Pay since the 2024-09-04 opening. */
 const WECHAT_ON_TAOBAO_PERCENT = 45;
 /** A further share that opened it and closed it again (INACTIVE): not opted in now, but with a history. */
@@ -87,6 +101,20 @@ export async function ensureDemoData(db: Database, merchantCount: number): Promi
       INSERT INTO storefront (merchant_seq, platform_id, opened_on)
       SELECT m.seq, 'taobao', DATE '2015-01-01' + m.seq % 3500
       FROM merchant m WHERE NOT EXISTS (SELECT 1 FROM storefront s WHERE s.merchant_seq = m.seq)`);
+    // Meituan's restaurants and hotels are reachable inside the Alipay app since Meituan's services opened there.
+    await tx.exec(`
+      INSERT INTO storefront (merchant_seq, platform_id, opened_on)
+      SELECT DISTINCT s.merchant_seq, 'alipay-app', DATE '${MEITUAN_IN_ALIPAY}'
+      FROM storefront s WHERE s.platform_id IN ('meituan-waimai', 'meituan-hotels')`);
+    for (const [index, store] of PLATFORM_STORES.entries()) {
+      const seq = merchantCount + index + 1;
+      await tx.query(
+        `INSERT INTO merchant (seq, id, name, status, eligible, category, city)
+         VALUES ($1, $2, $3, 'ACTIVE', true, 'DIGITAL_CONTENT', $4)`,
+        [seq, `m${String(seq).padStart(7, '0')}`, store.name, store.city],
+      );
+      await tx.query(`INSERT INTO storefront (merchant_seq, platform_id, opened_on) VALUES ($1, $2, DATE '2015-01-01')`, [seq, store.platformId]);
+    }
     // Review is automatic in the demo: REQUESTED, PENDING_REVIEW a minute later, ACTIVE within two days.
     const optIn = hash('s.merchant_seq', 'opt-in');
     await tx.exec(`

@@ -31,7 +31,12 @@ export interface MerchantFilter {
   platformId?: string | undefined;
   /** Keeps merchants a buyer can pay with `toolId` now: see `toolReach` in @interop/domain. */
   accepts?: { toolId: string; reach: ToolReach } | undefined;
+  /** Keeps merchants whose name holds this text, in any case; `%`, `_` and `\` stand for themselves. */
+  nameContains?: string | undefined;
 }
+
+/** An ILIKE pattern that finds `text` anywhere, its wildcard and escape characters taken literally. */
+export const containsPattern = (text: string) => `%${text.replace(/[\\%_]/g, '\\$&')}%`;
 
 const MERCHANT_COLUMNS = 'm.seq, m.id, m.name, m.status, m.eligible, m.category, m.city';
 
@@ -212,7 +217,8 @@ export class MerchantsStore {
 /**
  * FROM and WHERE for a merchant filter, with numbered parameters. With a
  * platform the scan walks that platform's storefront index in merchant order,
- * so a page deep in the list costs what the first page costs.
+ * so a page deep in the list costs what the first page costs. A name filter
+ * reads the trigram index on names (migration 003), which serves ILIKE.
  */
 class FilteredMerchants {
   readonly params: SqlParam[] = [];
@@ -240,6 +246,10 @@ class FilteredMerchants {
             WHERE e.merchant_seq = m.seq AND e.tool_id = ${p(toolId)} AND e.platform_id = ANY(${p(reach.openWithOptIn)})
               AND e.status = 'ACTIVE')))`,
       );
+    }
+    if (filter.nameContains !== undefined) {
+      const pattern = containsPattern(filter.nameContains);
+      this.where((p) => `m.name ILIKE ${p(pattern)}`);
     }
   }
 

@@ -67,4 +67,13 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX enrolment_active_by_tool ON enrolment (tool_id, platform_id, merchant_seq) WHERE status = 'ACTIVE';
     `,
   },
+  {
+    // Merchants by a piece of their name, any case (`merchants(nameContains:)`):
+    // a trigram index answers ILIKE '%text%' without reading every merchant.
+    id: '003_merchant_name_search',
+    extensions: ['pg_trgm'],
+    sql: `
+      CREATE INDEX merchant_name_trigrams ON merchant USING gin (name public.gin_trgm_ops);
+    `,
+  },
 ];

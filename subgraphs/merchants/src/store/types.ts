@@ -13,7 +13,7 @@ export interface MerchantRow {
   name: string;
   status: MerchantStatus;
   eligible: boolean;
-  category: 'APPAREL' | 'ELECTRONICS' | 'GROCERY' | 'RESTAURANT' | 'HOTEL' | 'BEAUTY' | 'HOME' | 'ENTERTAINMENT';
+  category: 'APPAREL' | 'ELECTRONICS' | 'GROCERY' | 'RESTAURANT' | 'HOTEL' | 'BEAUTY' | 'HOME' | 'ENTERTAINMENT' | 'DIGITAL_CONTENT';
   city: string;
 }
 

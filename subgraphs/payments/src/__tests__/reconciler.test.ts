@@ -4,7 +4,7 @@
 // unregistered is registered, and two processes sharing one database apply
 // each change once.
 import { randomUUID } from 'node:crypto';
-import { createLogger } from '@interop/kit';
+import { createLogger, dependencyUnavailable } from '@interop/kit';
 import { PaymentService } from '../payment-service';
 import type { PeerFacts } from '../peers';
 import { Reconciler } from '../reconciler';
@@ -13,8 +13,9 @@ import { openPaymentLedger } from '../store/open';
 import type { PaymentRow } from '../store/types';
 import { newPayment, openLedger, stubProvider, type StubProvider, type TestLedger } from './test-context';
 
-/** Settling payments never asks the owners of checkout facts. */
-const unusedPeers = {} as PeerFacts;
+/** Settling payments never asks the owners of checkout facts; registering one asks them only for the names the wallet shows. */
+const NAMES = { platformName: 'Taobao', merchantName: 'Jade Tea Shop' };
+let peers: PeerFacts;
 const logger = createLogger('test');
 const STALE_MS = 60_000;
 
@@ -31,12 +32,13 @@ afterAll(async () => {
 
 beforeEach(async () => {
   provider = stubProvider();
+  peers = { displayNames: async () => NAMES } as Partial<PeerFacts> as PeerFacts;
   // Each test sees only its own payments.
   await db.ledger.db.exec(`UPDATE payment SET status = 'CANCELED' WHERE status IN ('REQUIRES_ACTION', 'PROCESSING')`);
 });
 
 function reconciler(ledger: PaymentLedger = db.ledger): Reconciler {
-  return new Reconciler(ledger, provider, new PaymentService(ledger, unusedPeers, provider, 900), logger, { staleMs: STALE_MS, batchSize: 4 });
+  return new Reconciler(ledger, provider, new PaymentService(ledger, peers, provider, 900), logger, { staleMs: STALE_MS, batchSize: 4 });
 }
 
 /** A registered payment whose last change was an hour ago, so it is due. */
@@ -66,7 +68,7 @@ test('a payment the wallet approved but never announced is SUCCEEDED through PRO
     registered: true,
     steps: ['REQUIRES_ACTION test', 'PROCESSING reconciled: wallet reports APPROVED', 'SUCCEEDED reconciled: wallet reports APPROVED'],
   });
-  const payments = new PaymentService(db.ledger, unusedPeers, provider, 900);
+  const payments = new PaymentService(db.ledger, peers, provider, 900);
   const late = { eventId: `evt_${randomUUID()}`, paymentId: payment.id, amountMinor: 100, currency: 'CNY' };
   expect(await payments.applyWalletEvent({ ...late, type: 'payment.succeeded' })).toBe('unchanged');
   expect((await current(payment.id)).steps).toHaveLength(3);
@@ -116,9 +118,23 @@ test('a payment saved but never registered (the process died in between) is regi
   const lapsed = await waiting({ registered: false, expiresInMs: -1000 });
   expect((await reconciler().sweep()).sort()).toEqual(['applied', 'registered']);
   expect(provider.registered.map((payment) => payment.paymentId)).toEqual([unregistered.id]);
-  expect(provider.registered[0]).toMatchObject({ amountMinor: 100, currency: 'CNY', expiresAt: unregistered.expiresAt, reference: 'order' });
+  expect(provider.registered[0]).toMatchObject({ amountMinor: 100, currency: 'CNY', expiresAt: unregistered.expiresAt, reference: 'order', ...NAMES });
   expect(await current(unregistered.id)).toMatchObject({ status: 'REQUIRES_ACTION', registered: true });
   expect((await current(lapsed.id)).status).toBe('EXPIRED');
+});
+
+test('a payment registered while the owners of its names do not answer reaches the wallet with ids alone', async () => {
+  peers = {
+    displayNames: async () => {
+      throw dependencyUnavailable('merchants', new Error('refused'));
+    },
+  } as Partial<PeerFacts> as PeerFacts;
+  const unregistered = await waiting({ registered: false });
+  expect(await reconciler().sweep()).toEqual(['registered']);
+  expect(provider.registered).toHaveLength(1);
+  expect(provider.registered[0]).toMatchObject({ paymentId: unregistered.id, merchantId: 'm0000001', platformId: 'taobao' });
+  expect(provider.registered[0]).not.toHaveProperty('merchantName');
+  expect(provider.registered[0]).not.toHaveProperty('platformName');
 });
 
 test('more due payments than a batch are all reconciled in one sweep', async () => {

@@ -13,6 +13,9 @@ export interface ProviderPayment {
   currency: CurrencyCode;
   reference: string;
   expiresAt: string;
+  /** What the wallet shows the buyer instead of ids; left out when the owners could not say. */
+  merchantName?: string | undefined;
+  platformName?: string | undefined;
 }
 
 export interface ProviderNextAction {
