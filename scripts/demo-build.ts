@@ -11,7 +11,7 @@ export const WEB_DIR = join(__dirname, '..', 'web');
 export const DEMO_DIST = join(WEB_DIR, 'dist');
 
 /** What the built files depend on; node_modules is left out, so a dependency upgrade needs `npm run build:demo`. */
-const SOURCES = ['index.html', 'vite.config.mts', 'package.json', 'src', 'public'].map((name) => join(WEB_DIR, name));
+const SOURCES = ['index.html', 'graphiql.html', 'vite.config.mts', 'package.json', 'src', 'public'].map((name) => join(WEB_DIR, name));
 
 export function demoBuildIsStale(distDir = DEMO_DIST): boolean {
   return isStale(join(distDir, 'index.html'), SOURCES);

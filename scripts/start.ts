@@ -96,6 +96,7 @@ async function main(): Promise<void> {
   supervisor.markServing();
   console.log(`\nInterop Graph is ready: http://localhost:${GATEWAY_PORT}/  (Apollo Sandbox in a browser; POST GraphQL here)`);
   if (withDemo) console.log(`Demo web app (interop map, merchants, checkout): http://localhost:${GATEWAY_PORT}/demo/`);
+  if (withDemo) console.log(`GraphiQL (the demo's key in its headers): http://localhost:${GATEWAY_PORT}/graphiql`);
   console.log(`Sandbox wallet (approve or decline payments): ${services.walletPublicUrl}\n`);
 }
 

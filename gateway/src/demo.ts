@@ -36,7 +36,7 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
 // The app only talks to its own origin, and QR codes arrive as data: URLs. (React sets styles through the DOM, which style-src allows.)
 // connect-src 'self' also admits the live payment status's WebSocket to this host (ws: from an http page, wss: from https), as
 // CSP Level 3 and Chromium have it; a browser that refuses it there follows payments by polling instead.
-const PAGE_POLICY =
+export const PAGE_POLICY =
   "default-src 'self'; img-src 'self' data:; style-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'";
 
 export function demoRoute(options: DemoOptions): Route {
@@ -82,7 +82,7 @@ function decodedPath(encoded: string): string | undefined {
   }
 }
 
-async function isFile(path: string): Promise<boolean> {
+export async function isFile(path: string): Promise<boolean> {
   try {
     return (await stat(path)).isFile();
   } catch {
@@ -92,9 +92,10 @@ async function isFile(path: string): Promise<boolean> {
 
 /**
  * Sends a built file, or the copy of it the build compressed (`.br`, `.gz`
- * beside it) when the browser accepts that encoding.
+ * beside it) when the browser accepts that encoding; an HTML page with
+ * `policy` as its Content-Security-Policy.
  */
-async function sendFile(req: IncomingMessage, res: ServerResponse, path: string, name: string): Promise<void> {
+export async function sendFile(req: IncomingMessage, res: ServerResponse, path: string, name: string, policy = PAGE_POLICY): Promise<void> {
   const type = extname(path);
   const variants = await precompressed(path);
   const encoding = acceptedEncoding(req, [...variants.keys()]);
@@ -108,7 +109,7 @@ async function sendFile(req: IncomingMessage, res: ServerResponse, path: string,
     'cache-control': name.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
     ...(variants.size > 0 ? { vary: 'Accept-Encoding' } : {}),
     ...(encoding ? { 'content-encoding': encoding } : {}),
-    ...(type === '.html' ? { 'content-security-policy': PAGE_POLICY, 'referrer-policy': 'same-origin' } : {}),
+    ...(type === '.html' ? { 'content-security-policy': policy, 'referrer-policy': 'same-origin' } : {}),
   });
   if (req.method === 'HEAD') return void res.end();
   await pipeline(createReadStream(sent), res);

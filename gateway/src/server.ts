@@ -3,7 +3,7 @@
 // Apollo Sandbox on the root URL, /health, /ready, /metrics, the
 // paymentUpdated subscription over WebSocket, SSE and multipart HTTP on the
 // GraphQL paths (and every operation over WebSocket) and,
-// when given, the demo web app at /demo. Builds everything without listening,
+// when given, the demo web app at /demo and GraphiQL at /graphiql. Builds everything without listening,
 // so tests choose the port.
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
@@ -25,6 +25,7 @@ import { SubgraphDataSource } from './data-source';
 import { SubgraphTransport } from './subgraph-transport';
 import { DEMO_PATH, demoRoute, type DemoOptions } from './demo';
 import { EXAMPLE_OPERATION, EXAMPLE_VARIABLES } from './example-operation';
+import { GRAPHIQL_PATH, graphiqlRoute } from './graphiql';
 import { FactsHeard } from './facts-heard';
 import { landingPagePlugin } from './landing-page';
 import { GatewayMetrics } from './metrics';
@@ -96,7 +97,7 @@ export interface GatewayOptions {
   factEvents?: FollowedBusConfig;
   /** Subscription limits; each defaults to DEFAULT_SUBSCRIPTION_LIMITS. */
   subscriptionLimits?: Partial<SubscriptionLimits>;
-  /** Serves the built demo web app at /demo, with the API key it sends at /demo/config.json. */
+  /** Serves the built demo web app at /demo, with the API key it sends at /demo/config.json, and GraphiQL at /graphiql. */
   demo?: DemoOptions;
 }
 
@@ -326,7 +327,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
         res.end(body);
       },
     },
-    prefixRoutes: options.demo ? { [DEMO_PATH]: demoRoute(options.demo) } : {},
+    prefixRoutes: options.demo ? { [DEMO_PATH]: demoRoute(options.demo), [GRAPHIQL_PATH]: graphiqlRoute(options.demo) } : {},
   });
   subscriptions.attach(server);
   /** The caller, counted against its budget: a credential's own, or its IP's when anonymous or refused. */

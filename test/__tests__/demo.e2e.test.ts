@@ -13,7 +13,7 @@ import type { RunningGateway } from '@interop/gateway';
 import { digestKey } from '../../gateway/src/auth/api-keys';
 import { loadTrustedDocuments } from '../../gateway/src/trusted-documents';
 import { ROOT, startGatewayFor, startGraph, TEST_GATEWAY_OPTIONS, type Graph } from '../harness';
-import { PARTNER_A } from '../identities';
+import { PARTNER_A, PARTNER_B } from '../identities';
 import { decide, initiate, merchantWhere, OPTED_IN_TO_WECHAT_ON_TAOBAO } from '../payments-helpers';
 import { finished, freePort, runTs } from '../processes';
 import { decodedBody, rawRequest } from '../raw-http';
@@ -506,7 +506,62 @@ test('the gateway serves the app for its page paths, its settings, and nothing o
   expect((await fetch(`${base}/demo/`, { method: 'POST' })).status).toBe(405);
 });
 
-test('the landing page points to the demo, and says so where Apollo Sandbox cannot load', async () => {
+test('GraphiQL at /graphiql loads from the gateway alone, with the demo key and the example operation, and runs it', async () => {
+  // The demo's key above may send only the manifest's documents; GraphiQL sends whatever is typed, so it runs against a key that may.
+  const explorer = await startGatewayFor(graph, {}, { demo: { distDir, apiKey: PARTNER_B.key } });
+  const origin = `http://127.0.0.1:${explorer.port}`;
+  const context = await browser.newContext({ viewport: DESKTOP });
+  try {
+    const page = await context.newPage();
+    const problems: string[] = [];
+    const elsewhere: string[] = [];
+    const posts: { key: string | undefined; query: string }[] = [];
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
+    });
+    page.on('request', (request) => {
+      const url = new URL(request.url());
+      if (url.protocol !== 'data:' && url.protocol !== 'blob:' && url.origin !== origin) elsewhere.push(request.url());
+      if (url.pathname === '/graphql' && request.method() === 'POST') {
+        const sent = request.postDataJSON() as { query?: string } | null;
+        posts.push({ key: request.headers()['x-api-key'], query: sent?.query ?? '' });
+      }
+    });
+
+    const introspected = page.waitForResponse((answer) => new URL(answer.url()).pathname === '/graphql' && (answer.request().postData() ?? '').includes('__schema'));
+    const response = await page.goto(`${origin}/graphiql`, { waitUntil: 'load' });
+    expect(response?.status()).toBe(200);
+    expect(response?.headers()['content-security-policy']).toContain("default-src 'self'");
+    const execute = page.locator('.graphiql-execute-button');
+    await execute.waitFor();
+    // The schema arrives by introspection before anything runs, so the editors know the types.
+    expect((await introspected).status()).toBe(200);
+    // The headers editor is open with the key in it, for the visitor to read or change.
+    await page.locator('.graphiql-editor-tool', { hasText: PARTNER_B.key }).waitFor();
+    await execute.click();
+    await page.locator('.graphiql-response', { hasText: 'Taobao' }).waitFor({ timeout: 20_000 });
+    await shot(page, '22-graphiql');
+
+    const run = posts.find(({ query }) => !query.includes('__schema'));
+    expect(run).toBeDefined();
+    expect(run!.key).toBe(PARTNER_B.key);
+    expect(posts.every(({ key }) => key === PARTNER_B.key)).toBe(true);
+    expect(elsewhere).toEqual([]);
+    expect(problems).toEqual([]);
+
+    const config = await fetch(`${origin}/graphiql/config.json`);
+    expect(config.status).toBe(200);
+    expect(await config.json()).toMatchObject({ apiKey: PARTNER_B.key });
+    expect((await fetch(`${origin}/graphiql/elsewhere`)).status).toBe(404);
+    expect((await fetch(`${origin}/graphiql`, { method: 'POST' })).status).toBe(405);
+  } finally {
+    await context.close();
+    await explorer.stop();
+  }
+}, 60_000);
+
+test('the landing page points to the demo and GraphiQL, and says so where Apollo Sandbox cannot load', async () => {
   const context = await browser.newContext({ viewport: DESKTOP });
   const page = await context.newPage();
   // Offline, or behind a firewall that blocks Apollo's CDN.
@@ -516,6 +571,8 @@ test('the landing page points to the demo, and says so where Apollo Sandbox cann
   await fallback.waitFor();
   expect(await fallback.locator('a[href="/demo/"]').isVisible()).toBe(true);
   expect(await page.locator('#interop-links a[href="/demo/"]').isVisible()).toBe(true);
+  expect(await fallback.locator('a[href="/graphiql"]').isVisible()).toBe(true);
+  expect(await page.locator('#interop-links a[href="/graphiql"]').isVisible()).toBe(true);
   await shot(page, '21-landing-offline');
   await context.close();
 });
