@@ -86,7 +86,7 @@ async function main(): Promise<void> {
   const withDemo = await demo;
   startService(
     'gateway',
-    ['--supergraph', SUPERGRAPH_FILE, '--port', String(GATEWAY_PORT), ...routes, ...(withDemo ? ['--demo', DEMO_DIST] : [])],
+    ['--supergraph', SUPERGRAPH_FILE, '--port', String(GATEWAY_PORT), ...routes, ...(withDemo ? ['--demo', DEMO_DIST] : []), '--docs', join(root, 'docs')],
     `http://127.0.0.1:${GATEWAY_PORT}/health`,
     // The demo sends this key with every request; the environment keeps it off the process list.
     // The demo's development server (Vite) may call the graph from its own origin, unless the user chose the origins.
@@ -97,6 +97,7 @@ async function main(): Promise<void> {
   console.log(`\nInterop Graph is ready: http://localhost:${GATEWAY_PORT}/  (Apollo Sandbox in a browser; POST GraphQL here)`);
   if (withDemo) console.log(`Demo web app (interop map, merchants, checkout): http://localhost:${GATEWAY_PORT}/demo/`);
   if (withDemo) console.log(`GraphiQL (the demo's key in its headers): http://localhost:${GATEWAY_PORT}/graphiql`);
+  console.log(`Guides: http://localhost:${GATEWAY_PORT}/docs/`);
   console.log(`Sandbox wallet (approve or decline payments): ${services.walletPublicUrl}\n`);
 }
 

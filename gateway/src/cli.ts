@@ -22,7 +22,7 @@ import { DEFAULT_SUBGRAPH_TIMEOUT_MS } from './server';
 import { DEFAULT_SUBSCRIPTION_LIMITS, type PaymentEventsConfig, type SubscriptionLimits } from './subscriptions';
 
 export const USAGE =
-  'usage: gateway [--supergraph FILE] [--config FILE] [--port N] [--host HOST] [--subgraph-url NAME=URL ...] [--subgraph-timeout NAME=MS ...] [--demo DIR]';
+  'usage: gateway [--supergraph FILE] [--config FILE] [--port N] [--host HOST] [--subgraph-url NAME=URL ...] [--subgraph-timeout NAME=MS ...] [--demo DIR] [--docs DIR]';
 
 /** Read when present and no other file is named. */
 export const DEFAULT_CONFIG_FILE = 'gateway.config.yaml';
@@ -62,10 +62,12 @@ export interface GatewayCli {
   redisUrl: string | undefined;
   /** --demo DIR: the built demo web app to serve at /demo, with DEMO_API_KEY as the key it sends. */
   demo?: DemoOptions;
+  /** --docs DIR: the guides (docs/*.md) to serve at /docs/. */
+  docsDir?: string;
 }
 
 export function parseGatewayCli(argv: readonly string[], env: Record<string, string | undefined> = process.env): GatewayCli {
-  let values: { supergraph?: string; config?: string; port?: string; host?: string; 'subgraph-url'?: string[]; 'subgraph-timeout'?: string[]; demo?: string };
+  let values: { supergraph?: string; config?: string; port?: string; host?: string; 'subgraph-url'?: string[]; 'subgraph-timeout'?: string[]; demo?: string; docs?: string };
   try {
     ({ values } = parseArgs({
       args: [...argv],
@@ -77,6 +79,7 @@ export function parseGatewayCli(argv: readonly string[], env: Record<string, str
         'subgraph-url': { type: 'string', multiple: true },
         'subgraph-timeout': { type: 'string', multiple: true },
         demo: { type: 'string' },
+        docs: { type: 'string' },
       },
       allowPositionals: false,
     }));
@@ -157,6 +160,7 @@ export function parseGatewayCli(argv: readonly string[], env: Record<string, str
       idleTimeoutMs: setting(env.GATEWAY_SUBSCRIPTION_IDLE_MS, 'GATEWAY_SUBSCRIPTION_IDLE_MS', DEFAULT_SUBSCRIPTION_LIMITS.idleTimeoutMs),
     },
     ...(values.demo === undefined ? {} : { demo: { distDir: values.demo, apiKey: env.DEMO_API_KEY || DEFAULT_DEMO_API_KEY } }),
+    ...(values.docs === undefined ? {} : { docsDir: values.docs }),
   };
 }
 

@@ -26,6 +26,7 @@ import { SubgraphTransport } from './subgraph-transport';
 import { DEMO_PATH, demoRoute, type DemoOptions } from './demo';
 import { EXAMPLE_OPERATION, EXAMPLE_VARIABLES } from './example-operation';
 import { GRAPHIQL_PATH, graphiqlRoute } from './graphiql';
+import { docsRoute, DOCS_PATH } from './docs-route';
 import { FactsHeard } from './facts-heard';
 import { landingPagePlugin } from './landing-page';
 import { GatewayMetrics } from './metrics';
@@ -99,6 +100,8 @@ export interface GatewayOptions {
   subscriptionLimits?: Partial<SubscriptionLimits>;
   /** Serves the built demo web app at /demo, with the API key it sends at /demo/config.json, and GraphiQL at /graphiql. */
   demo?: DemoOptions;
+  /** Serves the guides (docs/*.md) from this folder at /docs/. */
+  docsDir?: string;
 }
 
 export interface RunningGateway {
@@ -198,7 +201,7 @@ export function createGatewayApollo(options: GatewayOptions, responseCache: Resp
       valueCompletionPlugin(logger),
       ...(responseCache?.plugins() ?? []),
       aliasRestoringPlugin(),
-      landingPagePlugin({ embed: true, footer: false, document: EXAMPLE_OPERATION, variables: EXAMPLE_VARIABLES }, options.demo !== undefined),
+      landingPagePlugin({ embed: true, footer: false, document: EXAMPLE_OPERATION, variables: EXAMPLE_VARIABLES }, { demo: options.demo !== undefined, docs: options.docsDir !== undefined }),
     ],
   });
   const closeTransports = async () => {
@@ -327,7 +330,10 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
         res.end(body);
       },
     },
-    prefixRoutes: options.demo ? { [DEMO_PATH]: demoRoute(options.demo), [GRAPHIQL_PATH]: graphiqlRoute(options.demo) } : {},
+    prefixRoutes: {
+      ...(options.demo ? { [DEMO_PATH]: demoRoute(options.demo), [GRAPHIQL_PATH]: graphiqlRoute(options.demo) } : {}),
+      ...(options.docsDir ? { [DOCS_PATH]: docsRoute(options.docsDir) } : {}),
+    },
   });
   subscriptions.attach(server);
   /** The caller, counted against its budget: a credential's own, or its IP's when anonymous or refused. */

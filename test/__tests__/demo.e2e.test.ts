@@ -52,6 +52,7 @@ beforeAll(async () => {
     demo: { distDir, apiKey: API_KEY },
     auth: { ...TEST_GATEWAY_OPTIONS.auth, apiKeys },
     trustedDocuments: { mode: 'off', manifest },
+    docsDir: join(ROOT, 'docs'),
   });
   demoUrl = `http://127.0.0.1:${gateway.port}/demo/`;
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
@@ -561,7 +562,7 @@ test('GraphiQL at /graphiql loads from the gateway alone, with the demo key and 
   }
 }, 60_000);
 
-test('the landing page points to the demo and GraphiQL, and says so where Apollo Sandbox cannot load', async () => {
+test('the landing page points to the demo, GraphiQL and the guides, and says so where Apollo Sandbox cannot load; the guides read as pages', async () => {
   const context = await browser.newContext({ viewport: DESKTOP });
   const page = await context.newPage();
   // Offline, or behind a firewall that blocks Apollo's CDN.
@@ -573,6 +574,17 @@ test('the landing page points to the demo and GraphiQL, and says so where Apollo
   expect(await page.locator('#interop-links a[href="/demo/"]').isVisible()).toBe(true);
   expect(await fallback.locator('a[href="/graphiql"]').isVisible()).toBe(true);
   expect(await page.locator('#interop-links a[href="/graphiql"]').isVisible()).toBe(true);
+  expect(await page.locator('#interop-links a[href="/docs/"]').isVisible()).toBe(true);
   await shot(page, '21-landing-offline');
+  // The guides, from the same origin, linked to one another as on disk.
+  await fallback.locator('a[href="/docs/"]').click();
+  await page.waitForURL(/\/docs\/$/);
+  expect(await page.locator('h1').first().innerText()).toMatch(/\S/);
+  await page.locator('a[href="operating.md"]').first().click();
+  await page.waitForURL(/\/docs\/operating\.md$/);
+  expect(await page.locator('h1').first().innerText()).toBe('Operating the gateway');
   await context.close();
+  const base = `http://127.0.0.1:${gateway.port}`;
+  for (const outside of ['/docs/..%2Fpackage.json', '/docs/examples/probe.ts', '/docs/missing.md']) expect((await fetch(`${base}${outside}`)).status).toBe(404);
+  expect((await fetch(`${base}/docs/`, { method: 'POST' })).status).toBe(405);
 });

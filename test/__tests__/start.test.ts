@@ -99,6 +99,9 @@ test('a fresh clone starts the graph in development mode, serves Sandbox and the
   expect(html).toContain('embeddable-sandbox');
   expect(html).toContain('TaobaoCheckout');
 
+  const guides = await fetch(`${gateway}docs/`);
+  expect(guides.status).toBe(200);
+  expect(guides.headers.get('content-type')).toContain('text/html');
   const demo = await fetch(`${gateway}demo/`);
   expect(demo.status).toBe(200);
   expect(await demo.text()).toContain('<div id="root">');
