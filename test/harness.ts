@@ -8,7 +8,7 @@
 // each graph on a channel of its own, so test files never hear each other.
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { IDENTITY_HEADER, signIdentity, type Caller, type Database, type RunningSubgraph, type SubgraphTrust } from '@interop/kit';
+import { IDENTITY_HEADER, PAYMENT_EVENTS_CHANNEL, signIdentity, type Caller, type Database, type RunningSubgraph, type SubgraphTrust } from '@interop/kit';
 import { CommerceStore, startCommerce } from '@interop/commerce';
 import {
   composeSupergraph,
@@ -16,7 +16,8 @@ import {
   readSupergraphConfig,
   startGateway,
   type GatewayOptions,
-  type PaymentEventsConfig,
+  type FollowedBusConfig,
+  type LiveEventsConfig,
   type RunningGateway,
 } from '@interop/gateway';
 import { MerchantsStore, openMerchantsStore, startMerchants } from '@interop/merchants';
@@ -43,9 +44,9 @@ export interface Graph {
   wallet: RunningWallet;
   stores: { commerce: CommerceStore; payments: PaymentsStore; merchants: MerchantsStore; ledger: PaymentLedger };
   /** How payments publishes its events, and so how every gateway of this graph must follow them. */
-  events: PaymentEventsConfig;
+  events: FollowedBusConfig;
   /** The same for merchants' opt-in changes (which empty the gateways' response caches). */
-  factEvents: PaymentEventsConfig;
+  factEvents: FollowedBusConfig;
   /** Sends one operation through the gateway as PARTNER_A (every scope). */
   query<TData = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<TData>>;
   /** Sends one operation with these headers (a credential, or none for an anonymous call). */
@@ -82,7 +83,7 @@ export function defaultEventBus(): EventBusKind {
   return process.env.REDIS_URL ? 'redis' : process.env.DATABASE_URL ? 'postgres' : 'stream';
 }
 
-function eventsConfig(kind: EventBusKind, events: string): PaymentEventsConfig {
+function eventsConfig(kind: EventBusKind, events: string): FollowedBusConfig {
   const channel = `${events}_test_${randomBytes(6).toString('hex')}`;
   const redisUrl = process.env.REDIS_URL || undefined;
   const databaseUrl = process.env.DATABASE_URL || undefined;
@@ -96,6 +97,12 @@ function eventsConfig(kind: EventBusKind, events: string): PaymentEventsConfig {
     case 'stream':
       return { channel };
   }
+}
+
+/** The gateway's side of the bus payments announces on: the supergraph declares `payment_events`; this graph's channel stands in for it. */
+export function liveEventsOf(events: FollowedBusConfig): LiveEventsConfig {
+  const { channel, ...bus } = events;
+  return { ...bus, ...(channel ? { channels: { [PAYMENT_EVENTS_CHANNEL]: channel } } : {}) };
 }
 
 /** PGlite in memory, or a fresh schema on DATABASE_URL's server that `drop` removes again. */
@@ -215,7 +222,7 @@ export async function startGraph(options: GraphOptions = {}): Promise<Graph> {
   const subgraphs = { commerce, payments, merchants };
   for (const subgraph of Object.values(subgraphs)) urls[subgraph.name] = subgraph.url;
   const supergraphSdl = supergraphFor(urls);
-  const gateway = await startGateway({ ...TEST_GATEWAY_OPTIONS, paymentEvents: events, factEvents, ...options.gateway, supergraphSdl, port: 0, host: HOST });
+  const gateway = await startGateway({ ...TEST_GATEWAY_OPTIONS, liveEvents: liveEventsOf(events), factEvents, ...options.gateway, supergraphSdl, port: 0, host: HOST });
   return {
     gateway,
     subgraphs,
@@ -261,5 +268,5 @@ export function startGatewayFor(
   options: Partial<Omit<GatewayOptions, 'supergraphSdl'>> = {},
 ): Promise<RunningGateway> {
   const urls = Object.fromEntries(Object.values(graph.subgraphs).map((subgraph) => [subgraph.name, routes[subgraph.name] ?? subgraph.url]));
-  return startGateway({ ...TEST_GATEWAY_OPTIONS, paymentEvents: graph.events, factEvents: graph.factEvents, ...options, supergraphSdl: supergraphFor(urls), port: 0, host: HOST });
+  return startGateway({ ...TEST_GATEWAY_OPTIONS, liveEvents: liveEventsOf(graph.events), factEvents: graph.factEvents, ...options, supergraphSdl: supergraphFor(urls), port: 0, host: HOST });
 }

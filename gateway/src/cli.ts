@@ -19,7 +19,8 @@ import { DEFAULT_DEMO_API_KEY, type DemoOptions } from './demo';
 import { DEFAULT_OPERATION_LIMITS, type OperationLimits } from './operation-limits';
 import type { ResponseCacheSettings } from './response-cache';
 import { DEFAULT_SUBGRAPH_TIMEOUT_MS } from './server';
-import { DEFAULT_SUBSCRIPTION_LIMITS, type PaymentEventsConfig, type SubscriptionLimits } from './subscriptions';
+import { DEFAULT_SUBSCRIPTION_LIMITS, type LiveEventsConfig, type SubscriptionLimits } from './subscriptions';
+import type { FollowedBusConfig } from './followed-bus';
 
 export const USAGE =
   'usage: gateway [--supergraph FILE] [--config FILE] [--port N] [--host HOST] [--subgraph-url NAME=URL ...] [--subgraph-timeout NAME=MS ...] [--demo DIR] [--docs DIR]';
@@ -38,10 +39,10 @@ export interface GatewayCli {
   subgraphTimeouts: Record<string, number>;
   /** The config file's, overridden by GATEWAY_MAX_DEPTH, GATEWAY_MAX_ALIASES, GATEWAY_MAX_ROOT_FIELDS, GATEWAY_MAX_COST, GATEWAY_MAX_TOKENS and GATEWAY_MAX_FRAGMENTS. */
   limits: OperationLimits;
-  /** From REDIS_URL and DATABASE_URL, as the payments subgraph reads them: where payment status changes come from. */
-  paymentEvents: PaymentEventsConfig;
+  /** From REDIS_URL and DATABASE_URL, as the subgraphs read them: where live entities' changes come from. */
+  liveEvents: LiveEventsConfig;
   /** The same, as merchants reads them: where opt-in changes come from. */
-  factEvents: PaymentEventsConfig;
+  factEvents: FollowedBusConfig;
   /** The config file's `responseCache`. */
   responseCache: ResponseCacheSettings;
   /** From GATEWAY_MAX_SUBSCRIPTIONS_PER_CONNECTION, GATEWAY_MAX_SUBSCRIPTIONS_PER_CALLER and GATEWAY_SUBSCRIPTION_IDLE_MS. */
@@ -147,7 +148,7 @@ export function parseGatewayCli(argv: readonly string[], env: Record<string, str
       maxTokens: setting(env.GATEWAY_MAX_TOKENS, 'GATEWAY_MAX_TOKENS', limits.maxTokens),
       maxFragments: setting(env.GATEWAY_MAX_FRAGMENTS, 'GATEWAY_MAX_FRAGMENTS', limits.maxFragments),
     },
-    paymentEvents: { redisUrl: env.REDIS_URL || undefined, databaseUrl: env.DATABASE_URL || undefined },
+    liveEvents: { redisUrl: env.REDIS_URL || undefined, databaseUrl: env.DATABASE_URL || undefined },
     factEvents: { redisUrl: env.REDIS_URL || undefined, databaseUrl: env.DATABASE_URL || undefined },
     responseCache: settings.responseCache,
     subscriptionLimits: {

@@ -40,7 +40,7 @@ import { requestMetricsPlugin } from './request-metrics';
 import { DEFAULT_RESPONSE_CACHE, invalidateOnFactChanges, ResponseCache, type ResponseCacheSettings } from './response-cache';
 import type { FollowedBusConfig } from './followed-bus';
 import { servableSupergraph } from './subgraph-enforced-security';
-import { createSubscriptionServer, subscriptionsOverHttpRefused, type PaymentEventsConfig, type SubscriptionLimits } from './subscriptions';
+import { createSubscriptionServer, liveFieldsOf, subscriptionsOverHttpRefused, type LiveEventsConfig, type LiveFields, type SubscriptionLimits } from './subscriptions';
 import { watchedSupergraph } from './supergraph-source';
 import { valueCompletionPlugin } from './value-completion';
 
@@ -90,11 +90,11 @@ export interface GatewayOptions {
   responseCacheKeyPrefix?: string;
   logger?: Logger;
   metrics?: GatewayMetrics;
-  /** Where payment status changes come from: Redis, PostgreSQL, or (neither given) the payments subgraph's event stream. */
-  paymentEvents?: PaymentEventsConfig;
+  /** Where live entities' changes come from (see subscriptions/live-fields): Redis, PostgreSQL, or (neither given) each owning subgraph's event stream. */
+  liveEvents?: LiveEventsConfig;
   /** Answers of public facts served from a cache; on by default. Shared through Redis when `redisUrl` is set. */
   responseCache?: ResponseCacheSettings;
-  /** Where opt-in changes (which empty the response cache) come from: as for `paymentEvents`, from merchants. */
+  /** Where opt-in changes (which empty the response cache) come from: as for `liveEvents`, from merchants. */
   factEvents?: FollowedBusConfig;
   /** Subscription limits; each defaults to DEFAULT_SUBSCRIPTION_LIMITS. */
   subscriptionLimits?: Partial<SubscriptionLimits>;
@@ -119,6 +119,8 @@ export interface GatewayParts {
   subgraphs: Map<string, SubgraphProbe>;
   /** The API schema being served, once loaded (subscriptions are checked against it). */
   apiSchema: () => GraphQLSchema | undefined;
+  /** The subscription fields the loaded supergraph declares live. */
+  liveFields: () => LiveFields;
   /** Closes the subgraphs' connection pools, once nothing is in flight. */
   closeTransports(): Promise<void>;
 }
@@ -165,7 +167,15 @@ export function createGatewayApollo(options: GatewayOptions, responseCache: Resp
   const formatError = maskingFormatError(logger);
   const engine = new PlanEngine(gateway, { transports, metrics, facts, logger, formatError });
   let apiSchema: GraphQLSchema | undefined;
+  let liveFields: LiveFields = new Map();
   gateway.onSchemaLoadOrUpdate((loaded) => {
+    try {
+      liveFields = liveFieldsOf(loaded.coreSupergraphSdl);
+    } catch (error) {
+      // A malformed declaration turns its subscriptions off, never the graph.
+      logger.error({ err: error }, 'the supergraph declares a live field the gateway cannot serve; subscriptions are off');
+      liveFields = new Map();
+    }
     // A new supergraph may route or resolve differently: nothing answered under
     // the old one is served again. Named by the supergraph, so gateways that
     // load the same one move to the same generation.
@@ -207,7 +217,7 @@ export function createGatewayApollo(options: GatewayOptions, responseCache: Resp
   const closeTransports = async () => {
     await Promise.all([...transports.values()].map((transport) => transport.close()));
   };
-  return { apollo, metrics, subgraphs, apiSchema: () => apiSchema, closeTransports };
+  return { apollo, metrics, subgraphs, apiSchema: () => apiSchema, liveFields: () => liveFields, closeTransports };
 }
 
 function persistedQueryCache(manifest: TrustedDocuments | undefined): KeyValueCache<string> {
@@ -252,7 +262,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const metrics = options.metrics ?? new GatewayMetrics();
   const cacheSettings = options.responseCache ?? DEFAULT_RESPONSE_CACHE;
   const responseCache = cacheSettings.enabled ? await ResponseCache.open(cacheSettings, { redisUrl: options.redisUrl, keyPrefix: options.responseCacheKeyPrefix, logger, metrics }) : null;
-  const { apollo, subgraphs, apiSchema, closeTransports } = createGatewayApollo({ ...options, logger, metrics }, responseCache);
+  const { apollo, subgraphs, apiSchema, liveFields, closeTransports } = createGatewayApollo({ ...options, logger, metrics }, responseCache);
   const factChanges =
     responseCache &&
     invalidateOnFactChanges(responseCache, options.factEvents ?? {}, { merchantsUrl: () => subgraphs.get('merchants')?.url, secret: options.signingSecret }, logger);
@@ -265,8 +275,9 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     apollo,
     schema: apiSchema,
     paths: GRAPHQL_PATHS,
-    events: options.paymentEvents ?? {},
-    paymentsUrl: () => subgraphs.get('payments')?.url,
+    live: liveFields,
+    events: options.liveEvents ?? {},
+    subgraphUrl: (name) => subgraphs.get(name)?.url,
     signingSecret: options.signingSecret,
     authenticate: (headers) => authenticator.authenticate(headers),
     trust,

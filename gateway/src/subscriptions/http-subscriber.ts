@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ErrorCode, requestScope, sendJson, type Logger } from '@interop/kit';
 import { quotaKeyOf, refusalCode, type Authenticate } from './credentials';
-import type { Subscriber } from './payment-subscriptions';
+import type { Subscriber } from './live-subscriptions';
 
 export interface HttpSubscriberOptions {
   authenticate: Authenticate;

@@ -1,5 +1,5 @@
-// Live payment status on the gateway: the paymentUpdated subscription over
-// WebSocket (graphql-ws, which also carries queries and mutations),
+// Live entities on the gateway: the subscription fields the supergraph
+// declares `@live` (see live-fields), over WebSocket (graphql-ws, which also carries queries and mutations),
 // Server-Sent Events (graphql-sse, both of its modes) and multipart HTTP
 // (Apollo Client's HttpLink), on the same paths as GraphQL. startGateway hands
 // the SSE and multipart sides to the HTTP server as further transports,
@@ -17,12 +17,14 @@ import type { DocumentTrust } from '../trusted-documents';
 import { anonymousCallers, type Authenticate } from './credentials';
 import { CallerQuota, DEFAULT_SUBSCRIPTION_LIMITS, type SubscriptionLimits } from './limits';
 import { multipartTransport } from './multipart-transport';
-import { PaymentEvents, type PaymentEventsConfig } from './payment-events';
-import { PaymentSubscriptions } from './payment-subscriptions';
+import { LiveEvents, type LiveEventsConfig } from './live-events';
+import type { LiveFields } from './live-fields';
+import { LiveSubscriptions } from './live-subscriptions';
 import { sseTransport } from './sse-transport';
 import { webSocketTransport } from './ws-transport';
 
-export { anonymousCallers, DEFAULT_SUBSCRIPTION_LIMITS, type Authenticate, type PaymentEventsConfig, type SubscriptionLimits };
+export { anonymousCallers, DEFAULT_SUBSCRIPTION_LIMITS, type Authenticate, type LiveEventsConfig, type SubscriptionLimits };
+export { liveFieldsOf, type LiveField, type LiveFields } from './live-fields';
 export { subscriptionsOverHttpRefused } from './http-refusal';
 
 export interface SubscriptionServerOptions {
@@ -30,11 +32,13 @@ export interface SubscriptionServerOptions {
   schema: () => GraphQLSchema | undefined;
   /** The GraphQL paths; WebSocket upgrades elsewhere are refused. */
   paths: readonly string[];
-  /** Where payment changes come from (see payment-events). */
-  events: PaymentEventsConfig;
-  /** The payments subgraph's routing URL, for its event stream when no shared bus is configured. */
-  paymentsUrl: () => string | undefined;
-  /** Signs reads of payments' event stream. */
+  /** The live fields the loaded supergraph declares. */
+  live: () => LiveFields;
+  /** Where the owners announce their entities' changes (see live-events). */
+  events: LiveEventsConfig;
+  /** A subgraph's routing URL, for its event stream when no shared bus is configured. */
+  subgraphUrl: (subgraph: string) => string | undefined;
+  /** Signs reads of the owners' event streams. */
   signingSecret: string;
   authenticate?: Authenticate;
   /** Runs the queries and mutations a WebSocket sends, as over HTTP. */
@@ -58,17 +62,18 @@ export interface SubscriptionServer {
   postedStreams: PostedGraphQLStreams;
   /** Serves WebSocket upgrades on the GraphQL paths of `server`. */
   attach(server: Server): void;
-  /** Closes WebSockets (1001) and ends SSE and multipart streams, then stops following payment events. */
+  /** Closes WebSockets (1001) and ends SSE and multipart streams, then stops following live events. */
   close(graceMs?: number): Promise<void>;
 }
 
 export function createSubscriptionServer(options: SubscriptionServerOptions): SubscriptionServer {
   const limits: SubscriptionLimits = { ...DEFAULT_SUBSCRIPTION_LIMITS, ...options.limits };
   const authenticate = options.authenticate ?? anonymousCallers;
-  const events = PaymentEvents.open(options.events, { paymentsUrl: options.paymentsUrl, secret: options.signingSecret }, options.logger);
-  const subscriptions = new PaymentSubscriptions({
+  const events = new LiveEvents(options.events, { subgraphUrl: options.subgraphUrl, secret: options.signingSecret }, options.logger);
+  const subscriptions = new LiveSubscriptions({
     apollo: options.apollo,
     schema: options.schema,
+    live: options.live,
     events,
     quota: new CallerQuota(limits.maxPerCaller),
     eventsReadyTimeoutMs: limits.eventsReadyTimeoutMs,

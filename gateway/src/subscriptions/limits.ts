@@ -20,7 +20,7 @@ export interface SubscriptionLimits {
   heartbeatMs: number;
   /** Bytes a subscriber may leave unread (sent but not taken by the network) before it is disconnected as too slow. */
   maxBufferedBytes: number;
-  /** How long a new subscription waits for the gateway's payment events to be connected. */
+  /** How long a new subscription waits for the gateway's live events to be connected. */
   eventsReadyTimeoutMs: number;
 }
 

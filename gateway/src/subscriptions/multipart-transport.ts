@@ -6,7 +6,7 @@
 //   follows the last when the subscription completes;
 // - an empty part `{}` every `heartbeatMs` tells the client (and proxies
 //   between) that the stream is alive;
-// - a refused subscription (validation, a payment it may not read) is one
+// - a refused subscription (validation, an entity it may not read) is one
 //   part with the errors in its payload, then the end, as over SSE;
 // - a failure of the gateway's own while streaming ends the stream with a
 //   transport error, `{"payload": null, "errors": [...]}`.
@@ -24,11 +24,11 @@ import type { Authenticate } from './credentials';
 import { httpSubscriber } from './http-subscriber';
 import type { SubscriptionLimits } from './limits';
 import { requestedOperationType, type SubscriptionRequest } from './operation';
-import type { PaymentFeed } from './payment-feed';
-import type { PaymentSubscriptions } from './payment-subscriptions';
+import type { LiveFeed } from './live-feed';
+import type { LiveSubscriptions } from './live-subscriptions';
 
 export interface MultipartTransportOptions {
-  subscriptions: PaymentSubscriptions;
+  subscriptions: LiveSubscriptions;
   authenticate: Authenticate;
   clientAddress: (req: IncomingMessage) => string;
   limits: SubscriptionLimits;
@@ -49,7 +49,7 @@ const TAKES_SUBSCRIPTION_PARTS = /(?:^|,)\s*multipart\/mixed\s*;[^,]*\bsubscript
 
 export function multipartTransport(options: MultipartTransportOptions): MultipartTransport {
   const { limits, logger } = options;
-  const open = new Set<PaymentFeed>();
+  const open = new Set<LiveFeed>();
   let closing = false;
 
   return {
@@ -85,7 +85,7 @@ export function multipartTransport(options: MultipartTransportOptions): Multipar
     },
   };
 
-  async function stream(res: ServerResponse, parts: MultipartWriter, feed: PaymentFeed): Promise<void> {
+  async function stream(res: ServerResponse, parts: MultipartWriter, feed: LiveFeed): Promise<void> {
     open.add(feed);
     const stop = () => void feed.return();
     res.once('close', stop);

@@ -1,12 +1,14 @@
 // Turns a subscription request into the query the gateway runs for it: the
-// subscription is checked against the gateway's API schema, then
+// subscription is checked against the gateway's API schema and must name a
+// live field (see live-fields), then, for a field declared
+// `@live(query: "payment", history: "events", change: "toStatus", ...)`,
 // `subscription($id: ID!) { paymentUpdated(id: $id) { ...selection } }`
 // becomes `query($id: ID!) { paymentUpdated: payment(id: $id) { ...selection } }`,
 // so the query planner fetches every field, across subgraphs, exactly as for
 // a query, and the answer already has the subscription's shape. The query
-// also reads the payment's status changes (under a key of its own, never
-// delivered): how many there were is the payment's version, and each one's
-// status is what a delivered change reports.
+// also reads the entity's changes (under a key of its own, never delivered):
+// how many there were is the entity's version, and each one's value is what a
+// delivered change reports.
 import {
   getArgumentValues,
   getOperationAST,
@@ -29,9 +31,7 @@ import {
 } from 'graphql';
 import { ErrorCode } from '@interop/kit';
 import { documentRefusal, variablesRefusal, type DocumentLimits } from '../document-limits';
-
-export const SUBSCRIPTION_FIELD = 'paymentUpdated';
-const QUERY_FIELD = 'payment';
+import type { LiveField, LiveFields } from './live-fields';
 
 export interface SubscriptionRequest {
   query?: unknown;
@@ -40,7 +40,10 @@ export interface SubscriptionRequest {
 }
 
 export interface SubscriptionPlan {
-  paymentId: string;
+  /** The live field subscribed to, as the supergraph declares it. */
+  live: LiveField;
+  /** The id of the entity followed: the value of the live field's argument. */
+  entityId: string;
   /** The API schema the subscription was checked against. */
   schema: GraphQLSchema;
   /** The subscription as sent (transports need it to recognise a subscription). */
@@ -49,11 +52,11 @@ export interface SubscriptionPlan {
   query: string;
   variables: Record<string, unknown>;
   operationName: string | undefined;
-  /** Where the payment is in the query's data and in each delivered result: the subscription's alias, or paymentUpdated. */
+  /** Where the entity is in the query's data and in each delivered result: the subscription's alias, or the field's name. */
   responseKey: string;
-  /** Response keys of `status` in the payment's own selection: each delivered change sets them to its status. */
-  statusKeys: readonly string[];
-  /** Where the query reads the payment's status changes, a key the selection does not use. */
+  /** Response keys of the live field's `patches` field in the entity's own selection: each delivered change sets them to its value. */
+  patchKeys: readonly string[];
+  /** Where the query reads the entity's changes, a key the selection does not use. */
   changesKey: string;
 }
 
@@ -77,7 +80,7 @@ export function requestedOperationType(request: SubscriptionRequest, limits: Doc
 export function planSubscription(
   schema: GraphQLSchema,
   request: SubscriptionRequest,
-  options: { hideSuggestions: boolean; limits: DocumentLimits },
+  options: { hideSuggestions: boolean; limits: DocumentLimits; live: LiveFields },
 ): SubscriptionPlan | GraphQLFormattedError[] {
   const { query, variables = {}, operationName } = request;
   if (typeof query !== 'string' || query.length === 0) return [refusal('BAD_REQUEST', 'The request has no query.')];
@@ -115,29 +118,31 @@ export function planSubscription(
   }
   // Validation leaves exactly one root field, possibly inside fragments.
   const [field] = fieldsOf(operation.selectionSet, fragments);
-  const fieldDefinition = schema.getSubscriptionType()?.getFields()[SUBSCRIPTION_FIELD];
-  if (!field || field.name.value !== SUBSCRIPTION_FIELD || !fieldDefinition) {
-    return [refusal(ErrorCode.OPERATION_NOT_SUPPORTED, `The gateway serves the ${SUBSCRIPTION_FIELD} subscription only.`)];
+  const live = field && options.live.get(field.name.value);
+  const fieldDefinition = live && schema.getSubscriptionType()?.getFields()[live.subscription];
+  if (!field || !live || !fieldDefinition) {
+    const served = [...options.live.keys()].join(', ') || 'none';
+    return [refusal(ErrorCode.OPERATION_NOT_SUPPORTED, `The gateway serves these subscriptions only: ${served}.`)];
   }
 
   const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], (variables ?? {}) as Record<string, unknown>);
   if (coerced.errors) return coerced.errors.map((error) => refusal(ErrorCode.BAD_USER_INPUT, error.message));
-  let paymentId: string;
+  let entityId: string;
   try {
-    paymentId = String(getArgumentValues(fieldDefinition, field, coerced.coerced)['id']);
+    entityId = String(getArgumentValues(fieldDefinition, field, coerced.coerced)[live.argument]);
   } catch (error) {
-    return [refusal(ErrorCode.BAD_USER_INPUT, error instanceof GraphQLError ? error.message : 'Invalid argument `id`.')];
+    return [refusal(ErrorCode.BAD_USER_INPUT, error instanceof GraphQLError ? error.message : `Invalid argument \`${live.argument}\`.`)];
   }
 
   const responseKey = field.alias?.value ?? field.name.value;
   const selections = field.selectionSet?.selections ?? [];
   const usedKeys = new Set(keysOf(field.selectionSet, fragments, () => true));
-  let changesKey = '_paymentUpdatedChanges';
-  for (let n = 2; usedKeys.has(changesKey); n += 1) changesKey = `_paymentUpdatedChanges${n}`;
-  const payment: FieldNode = {
+  let changesKey = `_${live.subscription}Changes`;
+  for (let n = 2; usedKeys.has(changesKey); n += 1) changesKey = `_${live.subscription}Changes${n}`;
+  const entity: FieldNode = {
     kind: Kind.FIELD,
     alias: name(responseKey),
-    name: name(QUERY_FIELD),
+    name: name(live.query),
     arguments: field.arguments ?? [],
     directives: field.directives ?? [],
     selectionSet: {
@@ -147,14 +152,14 @@ export function planSubscription(
         {
           kind: Kind.FIELD,
           alias: name(changesKey),
-          name: name('events'),
-          selectionSet: { kind: Kind.SELECTION_SET, selections: [{ kind: Kind.FIELD, name: name('toStatus') }] },
+          name: name(live.history),
+          selectionSet: { kind: Kind.SELECTION_SET, selections: [{ kind: Kind.FIELD, name: name(live.change) }] },
         },
       ],
     },
   };
-  const usedFragments = reachableFragments(payment, fragments);
-  const usedVariables = variablesIn([payment, ...usedFragments, ...(operation.directives ?? [])]);
+  const usedFragments = reachableFragments(entity, fragments);
+  const usedVariables = variablesIn([entity, ...usedFragments, ...(operation.directives ?? [])]);
   const queryDocument: DocumentNode = {
     kind: Kind.DOCUMENT,
     definitions: [
@@ -164,20 +169,21 @@ export function planSubscription(
         ...(operation.name ? { name: operation.name } : {}),
         variableDefinitions: (operation.variableDefinitions ?? []).filter((definition) => usedVariables.has(definition.variable.name.value)),
         directives: operation.directives ?? [],
-        selectionSet: { kind: Kind.SELECTION_SET, selections: [payment] },
+        selectionSet: { kind: Kind.SELECTION_SET, selections: [entity] },
       },
       ...usedFragments,
     ],
   };
   return {
-    paymentId,
+    live,
+    entityId,
     schema,
     document,
     query: print(queryDocument),
     variables: (variables ?? {}) as Record<string, unknown>,
     operationName: operation.name?.value,
     responseKey,
-    statusKeys: keysOf(field.selectionSet, fragments, (selected) => selected.name.value === 'status'),
+    patchKeys: keysOf(field.selectionSet, fragments, (selected) => selected.name.value === live.patches),
     changesKey,
   };
 }

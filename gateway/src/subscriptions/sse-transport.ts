@@ -19,7 +19,7 @@
 //   for bad credentials, 429 TOO_MANY_SUBSCRIPTIONS for a caller (or stream)
 //   at its limit, 404 for a token this gateway does not hold for the caller;
 // - otherwise a stream: `next` events, then `complete`; a refused
-//   subscription (validation, a payment it may not read) is one `next` with
+//   subscription (validation, an entity it may not read) is one `next` with
 //   the errors, then `complete`, as graphql-sse does for validation errors.
 // A reader that leaves more than `maxBufferedBytes` unread is disconnected;
 // when the gateway stops, streams end (clients reconnect, elsewhere).
@@ -32,11 +32,11 @@ import type { Authenticate } from './credentials';
 import { httpSubscriber } from './http-subscriber';
 import { tooManySubscriptions, type SubscriptionLimits } from './limits';
 import { once } from './once';
-import { toGraphQLError } from './payment-feed';
-import type { PaymentSubscriptions, Subscriber } from './payment-subscriptions';
+import { toGraphQLError } from './live-feed';
+import type { LiveSubscriptions, Subscriber } from './live-subscriptions';
 
 export interface SseTransportOptions {
-  subscriptions: PaymentSubscriptions;
+  subscriptions: LiveSubscriptions;
   authenticate: Authenticate;
   clientAddress: (req: IncomingMessage) => string;
   limits: SubscriptionLimits;

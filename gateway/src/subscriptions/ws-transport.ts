@@ -15,7 +15,7 @@
 // - 1013 "Slow consumer" (try again later) when the client leaves more than
 //   `maxBufferedBytes` unread: the gateway drops it rather than buffer for it;
 // - 1001 "Going away" when the gateway stops; clients reconnect (elsewhere).
-// Refusing one subscription (limits, validation, a payment it may not read)
+// Refusing one subscription (limits, validation, an entity it may not read)
 // sends an `error` message for it and keeps the connection.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -29,11 +29,11 @@ import { connectionHeaders, quotaKeyOf, refusalCode, type Authenticate } from '.
 import { tooManySubscriptions, type SubscriptionLimits } from './limits';
 import { once } from './once';
 import { requestedOperationType } from './operation';
-import { toGraphQLError, type PaymentFeed } from './payment-feed';
-import type { PaymentSubscriptions, Subscriber } from './payment-subscriptions';
+import { toGraphQLError, type LiveFeed } from './live-feed';
+import type { LiveSubscriptions, Subscriber } from './live-subscriptions';
 
 export interface WebSocketTransportOptions {
-  subscriptions: PaymentSubscriptions;
+  subscriptions: LiveSubscriptions;
   /** Runs queries and mutations as over HTTP. */
   operations: RunOperation;
   /** The API schema being served. */
@@ -79,7 +79,7 @@ export function webSocketTransport(options: WebSocketTransportOptions): WebSocke
   const { limits, logger } = options;
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes });
   // The feed opened in onSubscribe, handed to `subscribe` through the very arguments object graphql-ws passes on.
-  const feeds = new WeakMap<ExecutionArgs, PaymentFeed>();
+  const feeds = new WeakMap<ExecutionArgs, LiveFeed>();
   // Likewise the answer to a query or mutation, made in onSubscribe.
   const answers = new WeakMap<ExecutionArgs, FormattedExecutionResult>();
   let closing = false;

@@ -5,6 +5,7 @@
 import { buildSchema, parse, print } from 'graphql';
 import { DEFAULT_OPERATION_LIMITS } from '../../operation-limits';
 import { planSubscription, requestedOperationType, type SubscriptionPlan } from '../operation';
+import { LIVE_PAYMENT } from './live-payment';
 
 const schema = buildSchema(`
   type Query { payment(id: ID!): Payment paymentTools: [String] }
@@ -13,7 +14,7 @@ const schema = buildSchema(`
   type Event { toStatus: String! }
 `);
 
-const plan = (query: string, variables?: Record<string, unknown>) => planSubscription(schema, { query, variables }, { hideSuggestions: false, limits: DEFAULT_OPERATION_LIMITS });
+const plan = (query: string, variables?: Record<string, unknown>) => planSubscription(schema, { query, variables }, { hideSuggestions: false, limits: DEFAULT_OPERATION_LIMITS, live: LIVE_PAYMENT });
 const codes = (planned: ReturnType<typeof plan>) => (Array.isArray(planned) ? planned.map((error) => error.extensions?.['code']) : 'planned');
 
 test('the equivalent query keeps the alias, variables and payment fragments, and reads the changes under a free key', () => {
@@ -23,7 +24,7 @@ test('the equivalent query keeps the alias, variables and payment fragments, and
      fragment F on Payment { state: status }`,
     { id: 'pay_1' },
   ) as SubscriptionPlan;
-  expect(planned).toMatchObject({ paymentId: 'pay_1', responseKey: 'live', statusKeys: ['state'], changesKey: '_paymentUpdatedChanges2', operationName: 'Follow' });
+  expect(planned).toMatchObject({ entityId: 'pay_1', responseKey: 'live', patchKeys: ['state'], changesKey: '_paymentUpdatedChanges2', operationName: 'Follow' });
   // The fragment on Subscription has no place in a query: only the payment's selection is kept.
   expect(planned.query).toBe(
     print(
@@ -34,7 +35,7 @@ test('the equivalent query keeps the alias, variables and payment fragments, and
 });
 
 test('a literal id needs no variables', () => {
-  expect(plan('subscription { paymentUpdated(id: 42) { status } }')).toMatchObject({ paymentId: '42', responseKey: 'paymentUpdated', statusKeys: ['status'] });
+  expect(plan('subscription { paymentUpdated(id: 42) { status } }')).toMatchObject({ entityId: '42', responseKey: 'paymentUpdated', patchKeys: ['status'] });
 });
 
 test.each([

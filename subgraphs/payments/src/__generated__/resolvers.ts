@@ -820,7 +820,6 @@ export type ResolversTypes = ResolversObject<{
   CurrencyCode: CurrencyCode;
   ErrorCode: ErrorCode;
   InitiatePaymentInput: InitiatePaymentInput;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Merchant: ResolverTypeWrapper<EntityRef>;
   MerchantStatus: MerchantStatus;
@@ -853,13 +852,13 @@ export type ResolversTypes = ResolversObject<{
   UnavailableReason: UnavailableReason;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
   Checkout: CheckoutRow;
   InitiatePaymentInput: InitiatePaymentInput;
-  String: Scalars['String']['output'];
   ID: Scalars['ID']['output'];
   Merchant: EntityRef;
   Money: MoneyRow;
@@ -885,6 +884,7 @@ export type ResolversParentTypes = ResolversObject<{
   UnavailableOption: UnavailableOptionRow;
   Boolean: Scalars['Boolean']['output'];
   Int: Scalars['Int']['output'];
+  String: Scalars['String']['output'];
 }>;
 
 export type CacheControlDirectiveArgs = {
@@ -893,6 +893,20 @@ export type CacheControlDirectiveArgs = {
 };
 
 export type CacheControlDirectiveResolver<Result, Parent, ContextType = PaymentsContext, Args = CacheControlDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type LiveDirectiveArgs = {
+  argument: Scalars['String']['input'];
+  change: Scalars['String']['input'];
+  channel: Scalars['String']['input'];
+  eventKey: Scalars['String']['input'];
+  final: Array<Scalars['String']['input']>;
+  history: Scalars['String']['input'];
+  patches: Scalars['String']['input'];
+  query: Scalars['String']['input'];
+  stream: Scalars['String']['input'];
+};
+
+export type LiveDirectiveResolver<Result, Parent, ContextType = PaymentsContext, Args = LiveDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type CheckoutResolvers<ContextType = PaymentsContext, ParentType extends ResolversParentTypes['Checkout'] = ResolversParentTypes['Checkout']> = ResolversObject<{
   available?: Resolver<Array<ResolversTypes['PaymentOption']>, ParentType, ContextType>;
@@ -1058,4 +1072,5 @@ export type Resolvers<ContextType = PaymentsContext> = ResolversObject<{
 
 export type DirectiveResolvers<ContextType = PaymentsContext> = ResolversObject<{
   cacheControl?: CacheControlDirectiveResolver<any, any, ContextType>;
+  live?: LiveDirectiveResolver<any, any, ContextType>;
 }>;

@@ -1,10 +1,10 @@
 // Starting a subscription, whatever the transport: plan it against the
-// gateway's API schema, count it against its caller, follow the payment's
-// events and read it for the first time. Every read runs the equivalent query
-// through the gateway itself (Apollo's executeOperation with the subscriber's
-// context), so planning, cross-subgraph fetches, limits, masking and the
-// subscriber's identity are exactly those of a query: a payment the caller may
-// not read over HTTP it may not follow either.
+// gateway's API schema and the supergraph's live fields, count it against its
+// caller, follow the entity's events and read it for the first time. Every
+// read runs the equivalent query through the gateway itself (Apollo's
+// executeOperation with the subscriber's context), so planning, cross-subgraph
+// fetches, limits, masking and the subscriber's identity are exactly those of a
+// query: an entity the caller may not read over HTTP it may not follow either.
 import type { ApolloServer } from '@apollo/server';
 import { GraphQLError, type FormattedExecutionResult, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { Caller, Logger } from '@interop/kit';
@@ -13,8 +13,9 @@ import type { DocumentLimits } from '../document-limits';
 import { requestedInBody, type DocumentTrust } from '../trusted-documents';
 import { tooManySubscriptions, type CallerQuota } from './limits';
 import { planSubscription, type SubscriptionPlan, type SubscriptionRequest } from './operation';
-import { PaymentFeed } from './payment-feed';
-import type { PaymentEvents } from './payment-events';
+import { LiveFeed } from './live-feed';
+import type { LiveEvents } from './live-events';
+import type { LiveFields } from './live-fields';
 
 export interface Subscriber {
   caller: Caller;
@@ -29,11 +30,13 @@ export interface Subscriber {
 /** The context a subscription's reads run in: a query's, with the caller the transport authenticated. */
 export type SubscriptionContext = GatewayContext & { caller: Caller };
 
-export interface PaymentSubscriptionsOptions {
+export interface LiveSubscriptionsOptions {
   apollo: ApolloServer<GatewayContext>;
   /** The API schema being served (it changes when the supergraph is reloaded). */
   schema: () => GraphQLSchema | undefined;
-  events: PaymentEvents;
+  /** The live fields the loaded supergraph declares. */
+  live: () => LiveFields;
+  events: LiveEvents;
   quota: CallerQuota;
   eventsReadyTimeoutMs: number;
   documentLimits: DocumentLimits;
@@ -43,10 +46,10 @@ export interface PaymentSubscriptionsOptions {
   logger: Logger;
 }
 
-export type Opening = { feed: PaymentFeed; plan: SubscriptionPlan } | { errors: readonly GraphQLFormattedError[] };
+export type Opening = { feed: LiveFeed; plan: SubscriptionPlan } | { errors: readonly GraphQLFormattedError[] };
 
-export class PaymentSubscriptions {
-  constructor(private readonly options: PaymentSubscriptionsOptions) {}
+export class LiveSubscriptions {
+  constructor(private readonly options: LiveSubscriptionsOptions) {}
 
   /** A started feed, or the errors that refuse the request. `onEnd` runs once: when the request is refused or its feed ends. */
   async open(request: SubscriptionRequest, subscriber: Subscriber, onEnd: () => void = () => {}): Promise<Opening> {
@@ -60,7 +63,11 @@ export class PaymentSubscriptions {
       onEnd();
       return { errors: [{ message: error.message, extensions: { code: error.extensions.code } }] };
     }
-    const plan = planSubscription(apiSchema, request, { hideSuggestions: this.options.hideSchemaDetails, limits: this.options.documentLimits });
+    const plan = planSubscription(apiSchema, request, {
+      hideSuggestions: this.options.hideSchemaDetails,
+      limits: this.options.documentLimits,
+      live: this.options.live(),
+    });
     if (Array.isArray(plan)) {
       onEnd();
       return { errors: plan };
@@ -71,12 +78,12 @@ export class PaymentSubscriptions {
       return { errors: [tooManySubscriptions('caller', quota.limit)] };
     }
     const contextValue: SubscriptionContext = { requestId: subscriber.requestId, caller: subscriber.caller };
-    const feed = new PaymentFeed(
+    const feed = new LiveFeed(
       plan,
       {
         read: () => this.read(plan, contextValue),
-        follow: (listener) => events.follow(plan.paymentId, listener),
-        ready: () => events.ready(this.options.eventsReadyTimeoutMs),
+        follow: (listener) => events.follow(plan.live, plan.entityId, listener),
+        ready: () => events.ready(plan.live, this.options.eventsReadyTimeoutMs),
       },
       () => {
         release();

@@ -1,24 +1,21 @@
-// One subscriber's stream of a payment: the payment now, then each status
-// change, in order, each once. A change announced on the payment-events bus
-// (or a gap in it) only makes the feed re-read the payment through the
-// gateway; what is delivered comes from that read: one result for every status
-// change since the last one delivered, each with the `status` that change set
-// (so a change overtaken by the next before it was read is still delivered),
-// the other fields as read. Nothing is read until the subscriber asks for the
-// next result, so a slow subscriber holds one pending flag, not a queue.
-// After a status nothing follows, the feed completes.
+// One subscriber's stream of a live entity (see live-fields): the entity now,
+// then each change, in order, each once. A change announced on the entity's
+// event bus (or a gap in it) only makes the feed re-read the entity through
+// the gateway; what is delivered comes from that read: one result for every
+// change since the last one delivered, each with the value that change set in
+// the live field's `patches` field (so a change overtaken by the next before it
+// was read is still delivered), the other fields as read. Nothing is read until
+// the subscriber asks for the next result, so a slow subscriber holds one
+// pending flag, not a queue. After a final value the feed completes.
 import { GraphQLError, type ExecutionResult, type FormattedExecutionResult, type GraphQLFormattedError } from 'graphql';
-import { ErrorCode, type Logger, type PaymentChanged } from '@interop/kit';
+import { ErrorCode, type Logger } from '@interop/kit';
 import type { SubscriptionPlan } from './operation';
-import type { PaymentEventListener } from './payment-events';
-
-/** Statuses nothing follows (the PaymentStatus lifecycle in the schema). */
-const FINAL_STATUSES: ReadonlySet<string> = new Set(['FAILED', 'CANCELED', 'EXPIRED', 'REFUNDED']);
+import type { EntityChanged, EntityEventListener } from './live-events';
 
 export interface FeedSource {
   /** Runs the plan's query through the gateway as the subscriber. */
   read(): Promise<FormattedExecutionResult>;
-  follow(listener: PaymentEventListener): () => void;
+  follow(listener: EntityEventListener): () => void;
   /** True once changes published from now on will be heard. */
   ready(): Promise<boolean>;
 }
@@ -27,7 +24,7 @@ type Errors = readonly GraphQLFormattedError[];
 
 const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
 
-export class PaymentFeed implements AsyncIterableIterator<ExecutionResult> {
+export class LiveFeed implements AsyncIterableIterator<ExecutionResult> {
   /** The version (count of status changes) of the last result queued. */
   private delivered = 0;
   /** The highest version announced, and the highest one a read has been started for. */
@@ -35,7 +32,7 @@ export class PaymentFeed implements AsyncIterableIterator<ExecutionResult> {
   private readFor = 0;
   private gap = false;
   private readonly outbox: ExecutionResult[] = [];
-  /** The payment reached a final status (or an error ends the feed): deliver what is queued, then complete. */
+  /** The entity reached a final value (or an error ends the feed): deliver what is queued, then complete. */
   private finishing = false;
   private ended = false;
   private wake: (() => void) | undefined;
@@ -49,9 +46,9 @@ export class PaymentFeed implements AsyncIterableIterator<ExecutionResult> {
   ) {}
 
   /**
-   * Follows the payment's changes first, then reads it, so no change can fall
+   * Follows the entity's changes first, then reads it, so no change can fall
    * between the two. Null when the subscription starts (its first result is
-   * the payment now); otherwise the errors that refuse it, and the feed is over.
+   * the entity now); otherwise the errors that refuse it, and the feed is over.
    */
   async start(): Promise<Errors | null> {
     this.unfollow = this.source.follow((event) => this.changed(event));
@@ -59,8 +56,8 @@ export class PaymentFeed implements AsyncIterableIterator<ExecutionResult> {
       this.end();
       return [
         {
-          message: 'Payment events are unavailable; try again shortly.',
-          extensions: { code: ErrorCode.DEPENDENCY_UNAVAILABLE, dependency: 'payment-events' },
+          message: `The events of ${this.plan.live.subscription} are unavailable; try again shortly.`,
+          extensions: { code: ErrorCode.DEPENDENCY_UNAVAILABLE, dependency: eventsDependency(this.plan.live.channel) },
         },
       ];
     }
@@ -107,7 +104,7 @@ export class PaymentFeed implements AsyncIterableIterator<ExecutionResult> {
     return this;
   }
 
-  private changed(event: PaymentChanged | null): void {
+  private changed(event: EntityChanged | null): void {
     if (event === null) this.gap = true;
     else if (event.version > this.delivered) this.announced = Math.max(this.announced, event.version);
     else return;
@@ -123,7 +120,7 @@ export class PaymentFeed implements AsyncIterableIterator<ExecutionResult> {
     this.onEnd();
   }
 
-  /** Reads the payment and queues what changed since the last result; the errors that end the feed when there is no payment. */
+  /** Reads the entity and queues what changed since the last result; the errors that end the feed when there is none. */
   private async read(first: boolean): Promise<Errors | null> {
     this.gap = false;
     this.readFor = this.announced;
@@ -131,31 +128,31 @@ export class PaymentFeed implements AsyncIterableIterator<ExecutionResult> {
     try {
       result = await this.source.read();
     } catch (error) {
-      this.logger?.error({ err: error, paymentId: this.plan.paymentId }, 'subscription read failed');
+      this.logger?.error({ err: error, subscription: this.plan.live.subscription, entityId: this.plan.entityId }, 'subscription read failed');
       return [{ message: 'Internal server error', extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } }];
     }
     if (this.ended) return null;
-    const { responseKey, changesKey, statusKeys, paymentId } = this.plan;
-    const payment = result.data?.[responseKey];
-    if (!payment || typeof payment !== 'object') {
+    const { responseKey, changesKey, patchKeys, entityId, live } = this.plan;
+    const entity = result.data?.[responseKey];
+    if (!entity || typeof entity !== 'object') {
       return result.errors?.length
         ? result.errors
-        : [{ message: `No payment has id ${paymentId}.`, extensions: { code: ErrorCode.BAD_USER_INPUT, argument: 'id' } }];
+        : [{ message: `No ${live.query} has ${live.argument} ${entityId}.`, extensions: { code: ErrorCode.BAD_USER_INPUT, argument: live.argument } }];
     }
-    const { [changesKey]: changes, ...fields } = payment as Record<string, unknown>;
-    const statuses = Array.isArray(changes) ? changes.map((change) => (change as { toStatus?: unknown } | null)?.toStatus) : [];
-    const version = statuses.length;
+    const { [changesKey]: changes, ...fields } = entity as Record<string, unknown>;
+    const values = Array.isArray(changes) ? changes.map((change) => (change as Record<string, unknown> | null)?.[live.change]) : [];
+    const version = values.length;
     if (!first && version <= this.delivered) return null;
     const errors = result.errors?.map(toGraphQLError);
-    // The first result is the payment now; later ones are each change since the last delivered.
+    // The first result is the entity now; later ones are each change since the last delivered.
     for (let at = first ? Math.max(version, 1) : this.delivered + 1; at <= Math.max(version, 1); at += 1) {
-      const status = statuses[at - 1];
-      const patched = typeof status === 'string' ? statusKeys.filter((key) => key in fields).map((key) => [key, status]) : [];
+      const value = values[at - 1];
+      const patched = typeof value === 'string' ? patchKeys.filter((key) => key in fields).map((key) => [key, value]) : [];
       const delivered = { ...fields, ...Object.fromEntries(patched) };
       this.outbox.push({ data: { [responseKey]: delivered }, ...(errors ? { errors } : {}) });
     }
     this.delivered = Math.max(this.delivered, version);
-    if (FINAL_STATUSES.has(String(statuses[version - 1]))) this.finishing = true;
+    if (live.final.has(String(values[version - 1]))) this.finishing = true;
     return null;
   }
 }
@@ -164,3 +161,6 @@ export class PaymentFeed implements AsyncIterableIterator<ExecutionResult> {
 export function toGraphQLError(error: GraphQLFormattedError): GraphQLError {
   return new GraphQLError(error.message, { ...(error.path ? { path: error.path } : {}), ...(error.extensions ? { extensions: error.extensions } : {}) });
 }
+
+/** How a DEPENDENCY_UNAVAILABLE names an event source: `payment_events` reads `payment-events`. */
+export const eventsDependency = (channel: string): string => channel.replace(/_/g, '-');

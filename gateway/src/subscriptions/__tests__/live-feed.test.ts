@@ -3,11 +3,11 @@
 // one overtaken before it was read), nothing for changes already delivered, a
 // re-read after a gap, completion after a final status, refusals that end it.
 import { buildSchema, type ExecutionResult, type FormattedExecutionResult } from 'graphql';
-import type { PaymentChanged } from '@interop/kit';
 import { DEFAULT_OPERATION_LIMITS } from '../../operation-limits';
 import { planSubscription, type SubscriptionPlan } from '../operation';
-import { PaymentFeed } from '../payment-feed';
-import type { PaymentEventListener } from '../payment-events';
+import { LiveFeed } from '../live-feed';
+import type { EntityChanged, EntityEventListener } from '../live-events';
+import { LIVE_PAYMENT } from './live-payment';
 
 const schema = buildSchema(`
   type Query { payment(id: ID!): Payment }
@@ -17,7 +17,7 @@ const schema = buildSchema(`
 `);
 
 function plan(query = 'subscription { paymentUpdated(id: "pay_1") { status reference } }'): SubscriptionPlan {
-  const planned = planSubscription(schema, { query }, { hideSuggestions: false, limits: DEFAULT_OPERATION_LIMITS });
+  const planned = planSubscription(schema, { query }, { hideSuggestions: false, limits: DEFAULT_OPERATION_LIMITS, live: LIVE_PAYMENT });
   if (Array.isArray(planned)) throw new Error(JSON.stringify(planned));
   return planned;
 }
@@ -27,7 +27,7 @@ class ScriptedPayment {
   history: string[] = ['REQUIRES_ACTION'];
   reads = 0;
   answer: FormattedExecutionResult | null = null;
-  listener: PaymentEventListener = () => {};
+  listener: EntityEventListener = () => {};
   ready = true;
 
   constructor(private readonly planned: SubscriptionPlan) {}
@@ -38,11 +38,11 @@ class ScriptedPayment {
         this.reads += 1;
         if (this.answer) return this.answer;
         const status = this.history[this.history.length - 1];
-        const statuses = Object.fromEntries(this.planned.statusKeys.map((key) => [key, status]));
+        const statuses = Object.fromEntries(this.planned.patchKeys.map((key) => [key, status]));
         const payment = { ...statuses, reference: `read ${this.reads}`, [this.planned.changesKey]: this.history.map((toStatus) => ({ toStatus })) };
         return { data: { [this.planned.responseKey]: payment } };
       },
-      follow: (listener: PaymentEventListener) => {
+      follow: (listener: EntityEventListener) => {
         this.listener = listener;
         return () => {
           this.listener = () => {};
@@ -52,16 +52,16 @@ class ScriptedPayment {
     };
   }
 
-  change(status: string): PaymentChanged {
+  change(status: string): EntityChanged {
     this.history.push(status);
-    return { paymentId: 'pay_1', status, version: this.history.length, at: new Date().toISOString() };
+    return { entityId: 'pay_1', version: this.history.length };
   }
 }
 
 async function startedFeed(planned = plan()) {
   const payment = new ScriptedPayment(planned);
   let ended = 0;
-  const feed = new PaymentFeed(planned, payment.source(), () => (ended += 1));
+  const feed = new LiveFeed(planned, payment.source(), () => (ended += 1));
   expect(await feed.start()).toBeNull();
   return { feed, payment, ended: () => ended };
 }
@@ -130,10 +130,10 @@ test('a payment the read does not return refuses the subscription with the read 
   const refused = new ScriptedPayment(planned);
   refused.answer = { data: { paymentUpdated: null }, errors: [{ message: 'not yours', extensions: { code: 'FORBIDDEN' } }] };
   let ended = 0;
-  expect(await new PaymentFeed(planned, refused.source(), () => (ended += 1)).start()).toEqual([{ message: 'not yours', extensions: { code: 'FORBIDDEN' } }]);
+  expect(await new LiveFeed(planned, refused.source(), () => (ended += 1)).start()).toEqual([{ message: 'not yours', extensions: { code: 'FORBIDDEN' } }]);
   const missing = new ScriptedPayment(planned);
   missing.answer = { data: { paymentUpdated: null } };
-  const errors = await new PaymentFeed(planned, missing.source(), () => (ended += 1)).start();
+  const errors = await new LiveFeed(planned, missing.source(), () => (ended += 1)).start();
   expect(errors?.map((error) => error.extensions?.['code'])).toEqual(['BAD_USER_INPUT']);
   expect(ended).toBe(2);
 });
@@ -152,7 +152,7 @@ test('without payment events the subscription is refused with DEPENDENCY_UNAVAIL
   const planned = plan();
   const payment = new ScriptedPayment(planned);
   payment.ready = false;
-  const errors = await new PaymentFeed(planned, payment.source(), () => {}).start();
+  const errors = await new LiveFeed(planned, payment.source(), () => {}).start();
   expect(errors?.map((error) => error.extensions)).toEqual([{ code: 'DEPENDENCY_UNAVAILABLE', dependency: 'payment-events' }]);
   expect(payment.reads).toBe(0);
 });
