@@ -10,6 +10,7 @@ import {
   readTrust,
   SECRET_MIN_LENGTH,
   secretList,
+  wholeNumber,
   z,
 } from '@interop/kit';
 import type { AuthOptions } from './auth/authenticate';
@@ -97,12 +98,12 @@ export function parseGatewayCli(argv: readonly string[], env: Record<string, str
     if (!match?.[1] || !match[2]) throw new ConfigError(`--subgraph-url must be NAME=URL, got ${entry}`);
     subgraphUrls[match[1]] = match[2];
   }
-  const subgraphTimeoutMs = milliseconds(env.SUBGRAPH_TIMEOUT_MS ?? String(DEFAULT_SUBGRAPH_TIMEOUT_MS), 'SUBGRAPH_TIMEOUT_MS');
+  const subgraphTimeoutMs = setting(env.SUBGRAPH_TIMEOUT_MS, 'SUBGRAPH_TIMEOUT_MS', DEFAULT_SUBGRAPH_TIMEOUT_MS, MAX_TIMEOUT_MS);
   const subgraphTimeouts: Record<string, number> = {};
   for (const entry of values['subgraph-timeout'] ?? []) {
     const match = /^([A-Za-z0-9_-]+)=(.+)$/.exec(entry);
     if (!match?.[1] || !match[2]) throw new ConfigError(`--subgraph-timeout must be NAME=MS, got ${entry}`);
-    subgraphTimeouts[match[1]] = milliseconds(match[2], '--subgraph-timeout');
+    subgraphTimeouts[match[1]] = setting(match[2], '--subgraph-timeout', DEFAULT_SUBGRAPH_TIMEOUT_MS, MAX_TIMEOUT_MS);
   }
   let supergraphSdl: string;
   try {
@@ -173,14 +174,11 @@ function demoKey(key: string): ApiKeyRecord {
   return { id: 'demo', partnerId: DEMO_PARTNER_ID, sha256: digestKey(key), scopes: DEMO_SCOPES };
 }
 
-function setting(text: string | undefined, name: string, fallback: number): number {
-  if (text === undefined || text.trim() === '') return fallback;
-  if (!/^\d+$/.test(text) || Number(text) < 1) throw new ConfigError(`${name} must be a whole number of at least 1, got ${text}`);
-  return Number(text);
+const MAX_SETTING = Number.MAX_SAFE_INTEGER;
+
+/** One whole-number variable, `fallback` when unset; a ConfigError naming it otherwise. */
+function setting(text: string | undefined, name: string, fallback: number, max = MAX_SETTING): number {
+  return readConfig(z.object({ [name]: wholeNumber(fallback, 1, max) }), { [name]: text })[name] as number;
 }
 
-function milliseconds(text: string, name: string): number {
-  const value = Number(text);
-  if (!/^\d+$/.test(text) || value < 1 || value > 600_000) throw new ConfigError(`${name} must be milliseconds (1-600000), got ${text}`);
-  return value;
-}
+const MAX_TIMEOUT_MS = 600_000;
