@@ -16,8 +16,7 @@ import { aliasRestoringPlugin, normaliseBody, type NormalisedSource } from './al
 import { Authenticator, type AuthOptions } from './auth/authenticate';
 import { clientAddressOf } from './client-address';
 import { corsPolicy } from './cors';
-import type { ApiKeyRecord } from './auth/api-keys';
-import { persistedQueryNotAllowed, requestedInBody, requestedInSearch, type RequestedDocument, type TrustedDocumentMode, type TrustedDocuments } from './trusted-documents';
+import { documentTrust, requestedInBody, requestedInSearch, type RequestedDocument, type TrustedDocuments, type TrustedDocumentSettings } from './trusted-documents';
 import type { RateLimitSettings } from './gateway-config';
 import { createRateLimiter, DEFAULT_RATE_LIMIT, rateLimitedError, rateLimitHeaders, type RateLimitDecision } from './rate-limit';
 import { gatewayContext, type GatewayContext } from './context';
@@ -83,7 +82,7 @@ export interface GatewayOptions {
   /** Proxies whose X-Forwarded-For names the client for per-IP budgets (see client-address); none by default. */
   trustedProxies?: readonly string[];
   /** Which documents callers may run, and the manifest of trusted ones (see trusted-documents); any, by default. */
-  trustedDocuments?: { mode: TrustedDocumentMode; manifest: TrustedDocuments | undefined };
+  trustedDocuments?: TrustedDocumentSettings;
   /** Origins whose browser apps may call the graph (see cors); none by default. */
   corsOrigins?: readonly string[];
   /** Separates this deployment's cached answers from others sharing the Redis; `interop:response-cache` by default. */
@@ -230,20 +229,6 @@ function persistedQueryCache(manifest: TrustedDocuments | undefined): KeyValueCa
  * true when it is a trusted document; refuses an untrusted one under `enforce`
  * and logs it under `log`. Reads the request only when the mode asks.
  */
-function documentTrust(settings: GatewayOptions['trustedDocuments'], apiKeys: readonly ApiKeyRecord[], logger: Logger) {
-  const modes = new Map<string, TrustedDocumentMode>(apiKeys.flatMap((key) => (key.trustedDocuments ? [[`key:${key.id}`, key.trustedDocuments]] : [])));
-  const manifest = settings?.manifest;
-  return (caller: Caller, document: RequestedDocument | (() => RequestedDocument)): boolean => {
-    const mode = (caller.credentialId !== null ? modes.get(caller.credentialId) : undefined) ?? settings?.mode ?? 'off';
-    if (mode === 'off' && !manifest) return false;
-    const requested = typeof document === 'function' ? document() : document;
-    if (manifest?.trusts(requested)) return true;
-    if (mode === 'enforce') throw persistedQueryNotAllowed();
-    if (mode === 'log') logger.warn({ credential: caller.credentialId, hash: requested.hash, length: requested.query?.length }, 'an untrusted document was run');
-    return false;
-  };
-}
-
 export interface StartGatewayOptions extends GatewayOptions {
   port: number;
   host: string;

@@ -9,7 +9,8 @@
 // may run.
 import { readFileSync } from 'node:fs';
 import type { KeyValueCache, KeyValueCacheSetOptions } from '@apollo/utils.keyvaluecache';
-import { AppError, ConfigError, ErrorCode, type Caller } from '@interop/kit';
+import { AppError, ConfigError, ErrorCode, type Caller, type Logger } from '@interop/kit';
+import type { ApiKeyRecord } from './auth/api-keys';
 
 export const TRUSTED_DOCUMENT_MODES = ['off', 'log', 'enforce'] as const;
 export type TrustedDocumentMode = (typeof TRUSTED_DOCUMENT_MODES)[number];
@@ -109,7 +110,7 @@ function hashIn(extensions: unknown): { hash?: string } {
 
 /**
  * Whether a caller's document is trusted; throws PERSISTED_QUERY_NOT_ALLOWED
- * where the caller may send trusted documents only (see the gateway's server).
+ * where the caller may send trusted documents only (see documentTrust).
  */
 export type DocumentTrust = (caller: Caller, document: RequestedDocument | (() => RequestedDocument)) => boolean;
 
@@ -117,4 +118,30 @@ export function persistedQueryNotAllowed(): AppError {
   return new AppError(ErrorCode.PERSISTED_QUERY_NOT_ALLOWED, 'This credential may send only the trusted documents in the gateway\'s manifest.', {
     http: { status: 400 },
   });
+}
+
+/** The gateway's trust setting: the mode for callers whose key sets none, and the manifest. */
+export interface TrustedDocumentSettings {
+  mode: TrustedDocumentMode;
+  manifest: TrustedDocuments | undefined;
+}
+
+/**
+ * Whether a caller's document is trusted, by the mode of the caller's API key
+ * (else the gateway's): `enforce` throws PERSISTED_QUERY_NOT_ALLOWED for an
+ * untrusted one, `log` logs it. The document is read only when some mode or a
+ * manifest needs it.
+ */
+export function documentTrust(settings: TrustedDocumentSettings | undefined, apiKeys: readonly ApiKeyRecord[], logger: Logger): DocumentTrust {
+  const modes = new Map<string, TrustedDocumentMode>(apiKeys.flatMap((key) => (key.trustedDocuments ? [[`key:${key.id}`, key.trustedDocuments]] : [])));
+  const manifest = settings?.manifest;
+  return (caller, document) => {
+    const mode = (caller.credentialId !== null ? modes.get(caller.credentialId) : undefined) ?? settings?.mode ?? 'off';
+    if (mode === 'off' && !manifest) return false;
+    const requested = typeof document === 'function' ? document() : document;
+    if (manifest?.trusts(requested)) return true;
+    if (mode === 'enforce') throw persistedQueryNotAllowed();
+    if (mode === 'log') logger.warn({ credential: caller.credentialId, hash: requested.hash, length: requested.query?.length }, 'an untrusted document was run');
+    return false;
+  };
 }
