@@ -2,6 +2,7 @@
 // `--check` fails when the committed file is stale; `--if-stale` rewrites only when needed.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { createRequire } from 'node:module';
 import { CompositionError, composeSupergraph, readSupergraphConfig } from '../gateway/src/composition';
 
 const { values } = parseArgs({
@@ -15,7 +16,7 @@ const { values } = parseArgs({
 const config = readSupergraphConfig(values.config);
 // rover pins composition with `federation_version: =X`; we compose with the
 // installed @apollo/composition, so say so when the two differ.
-const installed = (require('@apollo/composition/package.json') as { version: string }).version;
+const installed = (createRequire(__filename)('@apollo/composition/package.json') as { version: string }).version;
 if (config.federationVersion?.startsWith('=') && config.federationVersion.slice(1) !== installed) {
   process.stderr.write(`${values.config} asks for federation_version ${config.federationVersion}, but @apollo/composition ${installed} is installed.\n`);
   process.exit(1);

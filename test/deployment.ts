@@ -141,9 +141,9 @@ export function kustomize(dir: string): K8sObject[] {
     output = execFileSync('kubectl', ['kustomize', join(ROOT, dir)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new Error('kubectl is not installed: the Kubernetes manifests are checked as `kubectl kustomize` renders them (kubectl 1.27 or newer, with its built-in kustomize)');
+      throw new Error('kubectl is not installed: the Kubernetes manifests are checked as `kubectl kustomize` renders them (kubectl 1.27 or newer, with its built-in kustomize)', { cause: error });
     }
-    throw new Error(`kubectl kustomize ${dir} failed: ${String((error as { stderr?: string }).stderr ?? error)}`);
+    throw new Error(`kubectl kustomize ${dir} failed: ${String((error as { stderr?: string }).stderr ?? error)}`, { cause: error });
   }
   return parseAllDocuments(output).map((document) => document.toJS() as K8sObject);
 }

@@ -10,7 +10,7 @@ runMain(async () => {
   try {
     cli = parseGatewayCli(process.argv.slice(2));
   } catch (error) {
-    throw new Error(`gateway: ${(error as Error).message}`);
+    throw new Error(`gateway: ${(error as Error).message}`, { cause: error });
   }
   const logger = createLogger('gateway');
   startTracing({ serviceName: 'gateway' });
@@ -18,7 +18,7 @@ runMain(async () => {
   try {
     gateway = await startGateway({ ...cli, logger });
   } catch (error) {
-    throw new Error(`gateway: cannot serve ${cli.supergraphPath}: ${(error as Error).message.split('\n')[0]}`);
+    throw new Error(`gateway: cannot serve ${cli.supergraphPath}: ${(error as Error).message.split('\n')[0]}`, { cause: error });
   }
   logger.info({ url: gateway.url, supergraph: cli.supergraphPath }, 'gateway listening');
   stopOnSignals(gateway, logger);

@@ -52,7 +52,7 @@ async function run(options: OperationRunnerOptions, request: OperationRequest, o
   if (overBudget) return { refused: [formatted(overBudget)] };
   const malformed = malformedField(request);
   if (malformed) return { refused: [{ message: `\`${malformed}\` has the wrong type.`, extensions: { code: 'BAD_REQUEST' } }] };
-  let trusted = false;
+  let trusted: boolean;
   try {
     trusted = options.trust?.(origin.caller, requestedInBody(request)) ?? false;
   } catch (error) {

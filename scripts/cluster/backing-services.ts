@@ -23,7 +23,7 @@ export async function checkBackingServices({ databaseUrl, redisUrl }: BackingSer
     await database.connect();
     await database.query('SELECT 1');
   } catch (error) {
-    throw new Error(`PostgreSQL at ${redacted(databaseUrl)} does not answer (${describe(error)}); start it or set DATABASE_URL.`);
+    throw new Error(`PostgreSQL at ${redacted(databaseUrl)} does not answer (${describe(error)}); start it or set DATABASE_URL.`, { cause: error });
   } finally {
     await database.end().catch(() => {});
   }
@@ -33,7 +33,7 @@ export async function checkBackingServices({ databaseUrl, redisUrl }: BackingSer
     await redis.connect();
     await redis.ping();
   } catch (error) {
-    throw new Error(`Redis at ${redacted(redisUrl)} does not answer (${describe(error)}); start it or set REDIS_URL.`);
+    throw new Error(`Redis at ${redacted(redisUrl)} does not answer (${describe(error)}); start it or set REDIS_URL.`, { cause: error });
   } finally {
     redis.disconnect();
   }

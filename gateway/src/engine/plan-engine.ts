@@ -166,7 +166,7 @@ export class PlanEngine implements GatewayInterface {
       nonLocalSelectionsLimitDisabled: loaded.nonLocalSelectionsLimitDisabled,
     });
     const types = this.types!;
-    let program: ProgramNode | null = null;
+    let program: ProgramNode | null;
     try {
       program = plan.node ? compileNode(plan.node, types) : null;
     } catch (error) {
