@@ -90,8 +90,3 @@ function mac(secret: string, payload: string, body: string): string {
 }
 
 export const hasScope = (caller: Caller, scope: string): boolean => caller.scopes.includes(scope);
-
-/** The merchant a `merchant:<id>` scope confines the caller to, if any. */
-export function merchantScopes(caller: Caller): string[] {
-  return caller.scopes.filter((scope) => scope.startsWith('merchant:')).map((scope) => scope.slice('merchant:'.length));
-}

@@ -21,6 +21,7 @@ export * from './batch';
 export * from './tracing';
 export * from './request-scope';
 export * from './identity';
+export * from './merchant-scope';
 export * from './events/event-bus';
 export * from './events/local-event-bus';
 export * from './events/redis-event-bus';

@@ -23,12 +23,6 @@ export function actingPartner(caller: Caller): string {
   return caller.partnerId;
 }
 
-/** A merchant console may start payments for its own merchants only. */
-export function requireMerchant(caller: Caller, merchantId: string): void {
-  const merchants = merchantScopes(caller);
-  if (merchants.length > 0 && !merchants.includes(merchantId)) throw forbidden('This credential acts for other merchants.', { merchantId });
-}
-
 /** What a payment list is narrowed to for this caller. */
 export function visiblePayments(caller: Caller): Pick<PaymentListFilter, 'partnerId' | 'merchantIds'> {
   const merchants = merchantScopes(caller);

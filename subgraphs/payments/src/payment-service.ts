@@ -1,11 +1,11 @@
 // Starting, cancelling, refunding and settling payments: the rules and their
 // error codes, in one place behind the resolvers and the webhook route.
 import { randomUUID } from 'node:crypto';
-import { AppError, badUserInput, ErrorCode, type Caller, type Queryable } from '@interop/kit';
+import { AppError, badUserInput, ErrorCode, requireMerchantScope, type Caller, type Queryable } from '@interop/kit';
 import { checkout, nextActionOn } from './checkout';
 import type { PaymentsContext } from './context';
 import { REFUNDABLE } from './lifecycle';
-import { actingPartner, requireAccess, requireMerchant } from './ownership';
+import { actingPartner, requireAccess } from './ownership';
 import { checkAmount, checkIdempotencyKey, checkText, fingerprint, keyReused } from './payment-input';
 import type { DisplayNames, PeerFacts } from './peers';
 import type { PaymentProvider, ProviderPayment } from './providers/provider';
@@ -45,7 +45,8 @@ export class PaymentService {
 
   async initiate(input: InitiatePaymentInput, context: Pick<PaymentsContext, 'store' | 'loaders' | 'caller'>): Promise<PaymentRow> {
     const partnerId = actingPartner(context.caller);
-    requireMerchant(context.caller, input.merchantId);
+    // A merchant console may start payments for its own merchants only.
+    requireMerchantScope(context.caller, input.merchantId);
     checkIdempotencyKey(input.idempotencyKey, 'input.idempotencyKey');
     checkText(input.reference, 'input.reference', 128);
     checkAmount(input.amount, 'input.amount');

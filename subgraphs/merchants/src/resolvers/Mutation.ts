@@ -1,14 +1,14 @@
+import { requireMerchantScope } from '@interop/kit';
 import type { MutationResolvers } from '../__generated__/resolvers';
 import { closePaymentTool, openPaymentTool } from '../enrolments';
-import { requireOwnMerchant } from '../ownership';
 
 export const Mutation: MutationResolvers = {
   openPaymentTool: (_parent, args, context) => {
-    requireOwnMerchant(context.caller, args.merchantId);
+    requireMerchantScope(context.caller, args.merchantId);
     return openPaymentTool(args, context);
   },
   closePaymentTool: (_parent, args, context) => {
-    requireOwnMerchant(context.caller, args.merchantId);
+    requireMerchantScope(context.caller, args.merchantId);
     return closePaymentTool(args, context);
   },
 };

@@ -1,5 +1,5 @@
+import { requireMerchantScope } from '@interop/kit';
 import type { StorefrontResolvers } from '../__generated__/resolvers';
-import { requireOwnMerchant } from '../ownership';
 import { parseStorefrontId } from '../store/storefront-id';
 
 export const Storefront: StorefrontResolvers = {
@@ -16,7 +16,7 @@ export const Storefront: StorefrontResolvers = {
   },
   enrolledTools: async (storefront, _args, { loaders }) => (await loaders.enrolledToolIds.load(storefront)).map((id) => ({ id })),
   enrolments: (storefront, _args, { loaders, caller }) => {
-    requireOwnMerchant(caller, storefront.merchantId);
+    requireMerchantScope(caller, storefront.merchantId);
     return loaders.enrolments.load(storefront);
   },
 };

@@ -1,5 +1,5 @@
 // Merchant.payments and Platform.payments: newest first, keyset pages.
-import { forbidden, merchantScopes, pageRequest, toPage } from '@interop/kit';
+import { pageRequest, requireMerchantScope, toPage } from '@interop/kit';
 import type { PaymentsContext } from '../context';
 import { visiblePayments } from '../ownership';
 import type { PaymentListFilter } from '../store/ledger';
@@ -16,10 +16,7 @@ export async function paymentPage(
   args: PaymentPageArgs,
   { ledger, caller }: PaymentsContext,
 ): Promise<PaymentConnectionRow> {
-  const merchants = merchantScopes(caller);
-  if (filter.merchantId !== undefined && merchants.length > 0 && !merchants.includes(filter.merchantId)) {
-    throw forbidden('This credential acts for other merchants.', { merchantId: filter.merchantId });
-  }
+  if (filter.merchantId !== undefined) requireMerchantScope(caller, filter.merchantId);
   const page = pageRequest(args.first, args.after);
   // A partner lists its own payments; a merchant console, every payment to its merchants.
   const rows = await ledger.listPayments({ ...filter, ...visiblePayments(caller), status: args.status ?? undefined }, page);
