@@ -56,7 +56,7 @@ const config: CodegenConfig = {
       ToolChannel: '../store/types#ToolChannelRow',
       PaymentLimits: '../store/types#PaymentToolRow',
       Money: '../store/types#MoneyRow',
-      Storefront: '../store/types#StorefrontRef',
+      Storefront: '../resolvers/storefront-ref#StorefrontRef',
       Payment: '../store/types#PaymentRow',
       Refund: '../store/types#RefundRow',
       PaymentEvent: '../store/types#PaymentEventRow',

@@ -1,1 +1,2 @@
 export * from './checkout-rule';
+export * from './payment-lifecycle';

@@ -1,10 +1,10 @@
 // Starting, cancelling, refunding and settling payments: the rules and their
 // error codes, in one place behind the resolvers and the webhook route.
 import { randomUUID } from 'node:crypto';
+import { REFUNDABLE } from '@interop/domain';
 import { AppError, badUserInput, ErrorCode, requireMerchantScope, type Caller, type Queryable } from '@interop/kit';
 import { checkout, nextActionOn } from './checkout';
 import type { PaymentsContext } from './context';
-import { REFUNDABLE } from './lifecycle';
 import { actingPartner, requireAccess } from './ownership';
 import { checkAmount, checkIdempotencyKey, checkText, fingerprint, keyReused } from './payment-input';
 import type { DisplayNames, PeerFacts } from './peers';

@@ -4,8 +4,8 @@
 // transaction, guarded by the status the change starts from, so two
 // processes sharing one database cannot both apply a change. Each committed
 // change is announced to `onChange` listeners (the payment-events publisher).
+import { statusesBefore } from '@interop/domain';
 import { rowsPerKey, type Database, type PageRequest, type Queryable } from '@interop/kit';
-import { statusesBefore } from '../lifecycle';
 import { CommittedChanges, type PaymentChangeListener } from './committed-changes';
 import type { PaymentEventRow, PaymentRow, PaymentStatus, RefundRow, RefundStatus } from './types';
 

@@ -1,8 +1,7 @@
 // The rows the payments store holds; resolvers receive these as parents.
-import type { Channel, NextActionType, UnavailableReason } from '@interop/domain';
-import type { FederationReferenceTypes } from '../__generated__/resolvers';
+import type { Channel, NextActionType, PaymentStatus, UnavailableReason } from '@interop/domain';
 
-export type { Channel, NextActionType, UnavailableReason };
+export type { Channel, NextActionType, PaymentStatus, UnavailableReason };
 
 export type PaymentToolKind = 'DIGITAL_WALLET' | 'CARD_NETWORK' | 'CENTRAL_BANK_DIGITAL_CURRENCY' | 'CARRIER_WALLET';
 export type OperationalStatus = 'OPERATIONAL' | 'DEGRADED' | 'SUSPENDED';
@@ -61,19 +60,6 @@ export interface CheckoutRow {
   available: PaymentOptionRow[];
   unavailable: UnavailableOptionRow[];
 }
-
-/** A storefront as the gateway hands it over: its key plus the facts `paymentOptions` requires. */
-export type StorefrontRef = FederationReferenceTypes['Storefront'];
-
-export type PaymentStatus =
-  | 'REQUIRES_ACTION'
-  | 'PROCESSING'
-  | 'SUCCEEDED'
-  | 'FAILED'
-  | 'CANCELED'
-  | 'EXPIRED'
-  | 'PARTIALLY_REFUNDED'
-  | 'REFUNDED';
 
 export interface NextActionRow {
   type: NextActionType;

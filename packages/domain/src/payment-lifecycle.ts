@@ -1,6 +1,16 @@
-// The payment lifecycle: which status may follow which. Every status change
-// goes through `canMove`, so no path outside this table exists.
-import type { PaymentStatus } from './store/types';
+// The payment lifecycle: its statuses and which may follow which. Every status
+// change in the payments subgraph goes through `canMove`, so no path outside
+// this table exists.
+
+export type PaymentStatus =
+  | 'REQUIRES_ACTION'
+  | 'PROCESSING'
+  | 'SUCCEEDED'
+  | 'FAILED'
+  | 'CANCELED'
+  | 'EXPIRED'
+  | 'PARTIALLY_REFUNDED'
+  | 'REFUNDED';
 
 const NEXT: Readonly<Record<PaymentStatus, readonly PaymentStatus[]>> = {
   REQUIRES_ACTION: ['PROCESSING', 'FAILED', 'CANCELED', 'EXPIRED'],
@@ -24,3 +34,8 @@ export function statusesBefore(to: PaymentStatus): PaymentStatus[] {
 
 /** Statuses in which captured money can be refunded. */
 export const REFUNDABLE: readonly PaymentStatus[] = ['SUCCEEDED', 'PARTIALLY_REFUNDED'];
+
+/** Statuses nothing follows: a payment in one of them never changes again. */
+export function finalStatuses(): PaymentStatus[] {
+  return (Object.keys(NEXT) as PaymentStatus[]).filter((status) => NEXT[status].length === 0);
+}
