@@ -3,7 +3,6 @@
 // channels. checkoutOptions, Storefront.paymentOptions, checkout and
 // initiatePayment all come through here.
 import { decideCheckout, type AcceptanceFacts, type CheckoutContext, type StorefrontFacts, type ToolFacts } from '@interop/domain';
-import type { PaymentsContext } from './context';
 import type { Channel, CheckoutRow, NextActionType, PaymentOptionRow, PaymentToolRow } from './store/types';
 
 export function toolFacts(tool: PaymentToolRow): ToolFacts {
@@ -16,17 +15,22 @@ export function toolFacts(tool: PaymentToolRow): ToolFacts {
   };
 }
 
+/** Where a checkout reads the tool catalogue: a request's loaders, or the store. */
+export interface ToolCatalogue {
+  catalogue(): Promise<readonly PaymentToolRow[]>;
+}
+
 /** The checkout at one storefront; a null storefront (the merchant does not sell there) makes every tool unavailable. */
 export async function checkout(
-  context: Pick<PaymentsContext, 'store' | 'loaders'>,
+  tools: ToolCatalogue,
   acceptances: readonly AcceptanceFacts[],
   storefront: StorefrontFacts | null,
   checkoutContext: CheckoutContext = {},
 ): Promise<CheckoutRow> {
-  const tools = await context.loaders.catalogue();
-  const decision = decideCheckout(acceptances, storefront, tools.map(toolFacts), checkoutContext);
+  const catalogue = await tools.catalogue();
+  const decision = decideCheckout(acceptances, storefront, catalogue.map(toolFacts), checkoutContext);
   // Each option carries its tool, so `tool` on hundreds of options is a field read, not a load each.
-  const byId = new Map(tools.map((tool) => [tool.id, tool]));
+  const byId = new Map(catalogue.map((tool) => [tool.id, tool]));
   return {
     available: decision.available.map((option) => ({ ...option, tool: byId.get(option.toolId) })),
     unavailable: decision.unavailable.map((option) => ({ ...option, tool: byId.get(option.toolId) })),
@@ -35,11 +39,11 @@ export async function checkout(
 
 /** The options with no amount and no channel: exactly `checkout(...).available`. */
 export async function checkoutOptions(
-  context: Pick<PaymentsContext, 'store' | 'loaders'>,
+  tools: ToolCatalogue,
   acceptances: readonly AcceptanceFacts[],
   storefront: StorefrontFacts | null,
 ): Promise<PaymentOptionRow[]> {
-  return (await checkout(context, acceptances, storefront)).available;
+  return (await checkout(tools, acceptances, storefront)).available;
 }
 
 /**

@@ -4,12 +4,12 @@ import { randomUUID } from 'node:crypto';
 import { REFUNDABLE } from '@interop/domain';
 import { AppError, badUserInput, ErrorCode, requireMerchantScope, type Caller, type Queryable } from '@interop/kit';
 import { checkout, nextActionOn } from './checkout';
-import type { PaymentsContext } from './context';
 import { actingPartner, requireAccess } from './ownership';
 import { checkAmount, checkIdempotencyKey, checkText, fingerprint, keyReused } from './payment-input';
 import type { DisplayNames, PeerFacts } from './peers';
 import type { PaymentProvider, ProviderPayment } from './providers/provider';
 import type { PaymentLedger } from './store/ledger';
+import type { PaymentsStore } from './store/payments-store';
 import type { InitiatePaymentInput, RefundPaymentInput } from './__generated__/resolvers';
 import type { PaymentRow, PaymentToolRow, RefundRow, UnavailableOptionRow } from './store/types';
 
@@ -38,15 +38,16 @@ const newId = (prefix: string) => `${prefix}_${randomUUID().replace(/-/g, '')}`;
 export class PaymentService {
   constructor(
     private readonly ledger: PaymentLedger,
+    private readonly store: PaymentsStore,
     private readonly peers: PeerFacts,
     private readonly provider: PaymentProvider,
     private readonly ttlSeconds: number,
   ) {}
 
-  async initiate(input: InitiatePaymentInput, context: Pick<PaymentsContext, 'store' | 'loaders' | 'caller'>): Promise<PaymentRow> {
-    const partnerId = actingPartner(context.caller);
+  async initiate(input: InitiatePaymentInput, caller: Caller): Promise<PaymentRow> {
+    const partnerId = actingPartner(caller);
     // A merchant console may start payments for its own merchants only.
-    requireMerchantScope(context.caller, input.merchantId);
+    requireMerchantScope(caller, input.merchantId);
     checkIdempotencyKey(input.idempotencyKey, 'input.idempotencyKey');
     checkText(input.reference, 'input.reference', 128);
     checkAmount(input.amount, 'input.amount');
@@ -57,12 +58,12 @@ export class PaymentService {
     const replay = await this.ledger.paymentByIdempotencyKey(partnerId, idempotencyKey);
     if (replay) return this.finishRegistration(sameRequest(replay, requestHash));
 
-    const tool = await context.loaders.tool.load(input.paymentToolId);
+    const [tool] = await this.store.toolsByIds([input.paymentToolId]);
     if (!tool) throw badUserInput('input.paymentToolId', `No payment tool has id ${input.paymentToolId}.`);
     // Fails closed: without the owners' answer nothing is created.
     const facts = await this.peers.checkoutFacts(input.platformId, input.merchantId, 'input.');
     // The same rule and the same facts as `checkout`: a tool it lists as unavailable is refused with its reason.
-    const decision = await checkout(context, facts.acceptances, facts.storefront, { amountMinor: input.amount.amountMinor, channel });
+    const decision = await checkout({ catalogue: () => this.store.listTools() }, facts.acceptances, facts.storefront, { amountMinor: input.amount.amountMinor, channel });
     const refused = decision.unavailable.find((entry) => entry.toolId === tool.id);
     if (refused) throw refusal(refused, tool);
 

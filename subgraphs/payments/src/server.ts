@@ -102,7 +102,7 @@ export async function startPayments(options: PaymentsOptions): Promise<RunningSu
       secret: options.wallet.secret,
       timeoutMs: options.peerTimeoutMs,
     });
-  const payments = new PaymentService(options.ledger, peers, provider, options.paymentTtlSeconds);
+  const payments = new PaymentService(options.ledger, store, peers, provider, options.paymentTtlSeconds);
   const events = eventOutlet({
     shared: options.events,
     channel: PAYMENT_EVENTS_CHANNEL,

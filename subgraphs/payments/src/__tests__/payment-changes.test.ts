@@ -3,6 +3,7 @@
 // transaction commits, and nothing for one that rolls back.
 import { createLogger } from '@interop/kit';
 import { PaymentService } from '../payment-service';
+import { PaymentsStore } from '../store/payments-store';
 import type { PeerFacts } from '../peers';
 import { Reconciler } from '../reconciler';
 import type { PaymentChange } from '../store/committed-changes';
@@ -66,7 +67,7 @@ test('expiry is announced for each payment it expires', async () => {
   heard.length = 0;
   const provider = stubProvider();
   provider.states.set(created.id, { status: 'EXPIRED', amountMinor: created.amountMinor, currency: created.currency });
-  const payments = new PaymentService(db.ledger, unusedPeers, provider, 900);
+  const payments = new PaymentService(db.ledger, new PaymentsStore(), unusedPeers, provider, 900);
   expect(await new Reconciler(db.ledger, provider, payments, createLogger('test'), { staleMs: 60_000 }).sweep()).toContain('applied');
   expect(heard).toContainEqual({ paymentId: created.id, status: 'EXPIRED', version: 2, at: expect.any(String) });
   const [expired] = await db.ledger.paymentsByIds([created.id]);

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { createLogger, dependencyUnavailable } from '@interop/kit';
 import { PaymentService } from '../payment-service';
+import { PaymentsStore } from '../store/payments-store';
 import type { PeerFacts } from '../peers';
 import { Reconciler } from '../reconciler';
 import type { PaymentLedger } from '../store/ledger';
@@ -38,7 +39,7 @@ beforeEach(async () => {
 });
 
 function reconciler(ledger: PaymentLedger = db.ledger): Reconciler {
-  return new Reconciler(ledger, provider, new PaymentService(ledger, peers, provider, 900), logger, { staleMs: STALE_MS, batchSize: 4 });
+  return new Reconciler(ledger, provider, new PaymentService(ledger, new PaymentsStore(), peers, provider, 900), logger, { staleMs: STALE_MS, batchSize: 4 });
 }
 
 /** A registered payment whose last change was an hour ago, so it is due. */
@@ -68,7 +69,7 @@ test('a payment the wallet approved but never announced is SUCCEEDED through PRO
     registered: true,
     steps: ['REQUIRES_ACTION test', 'PROCESSING reconciled: wallet reports APPROVED', 'SUCCEEDED reconciled: wallet reports APPROVED'],
   });
-  const payments = new PaymentService(db.ledger, peers, provider, 900);
+  const payments = new PaymentService(db.ledger, new PaymentsStore(), peers, provider, 900);
   const late = { eventId: `evt_${randomUUID()}`, paymentId: payment.id, amountMinor: 100, currency: 'CNY' };
   expect(await payments.applyWalletEvent({ ...late, type: 'payment.succeeded' })).toBe('unchanged');
   expect((await current(payment.id)).steps).toHaveLength(3);

@@ -51,7 +51,7 @@ export function openLedger(): Promise<TestLedger> {
 }
 
 export function contextFor(store: PaymentsStore, peers: PeerFacts, ledger: PaymentLedger, caller: Caller = PARTNER_A.caller): PaymentsContext {
-  return createContext({ store, peers, ledger, payments: new PaymentService(ledger, peers, unreachableWallet(), 900) }, caller);
+  return createContext({ store, peers, ledger, payments: new PaymentService(ledger, store, peers, unreachableWallet(), 900) }, caller);
 }
 
 /** A provider in memory: `states` is what it reports per payment id (absent: unknown), `registered` what it was asked to register. */

@@ -12,11 +12,11 @@ export const Query: QueryResolvers = {
   },
   checkoutOptions: async (_parent, { platformId, merchantId }, context) => {
     const facts = await context.peers.checkoutFacts(platformId, merchantId);
-    return checkoutOptions(context, facts.acceptances, facts.storefront);
+    return checkoutOptions(context.loaders, facts.acceptances, facts.storefront);
   },
   checkout: async (_parent, { platformId, merchantId, amount, channel }, context) => {
     if (amount) checkAmount(amount, 'amount');
     const facts = await context.peers.checkoutFacts(platformId, merchantId);
-    return checkout(context, facts.acceptances, facts.storefront, { amountMinor: amount?.amountMinor, channel });
+    return checkout(context.loaders, facts.acceptances, facts.storefront, { amountMinor: amount?.amountMinor, channel });
   },
 };

@@ -27,7 +27,7 @@ export const Storefront: StorefrontResolvers = {
     const eligible = facts.merchant?.eligible;
     const enrolledTools = facts.enrolledTools;
     if (!status || eligible == null || !enrolledTools) throw dependencyUnavailable('merchants');
-    return checkoutOptions(context, rules.map(toAcceptanceFacts), {
+    return checkoutOptions(context.loaders, rules.map(toAcceptanceFacts), {
       merchantStatus: status,
       merchantEligible: eligible,
       enrolledToolIds: enrolledTools.map((tool) => tool.id),
