@@ -20,8 +20,10 @@ export class PaymentsStore {
     return paymentTools.map((tool) => tool.id).sort();
   }
 
+  /** The whole catalogue, read the way a batch of ids is, so every reader sees one catalogue. */
   async listTools(): Promise<PaymentToolRow[]> {
-    return [...paymentTools].sort((a, b) => a.id.localeCompare(b.id));
+    const tools = await this.toolsByIds(this.toolIds());
+    return tools.filter((tool): tool is PaymentToolRow => tool !== null);
   }
 
   async toolsByIds(ids: readonly string[]): Promise<(PaymentToolRow | null)[]> {
