@@ -19,11 +19,15 @@ export interface Proxy {
   holdReadsMs: number;
   /** Replaces each answer's body (a subgraph answering what its schema does not allow). */
   rewrite: ((body: string) => string) | undefined;
+  /** While set, requests that arrive wait for it before they are forwarded. */
+  gate: Promise<void> | undefined;
+  /** How many answers the subgraph has given through the proxy. */
+  answered: number;
   stop(): Promise<void>;
 }
 
 export async function startProxy(targetUrl: string): Promise<Proxy> {
-  const proxy: Proxy = { url: '', requests: [], delayMs: 0, dropNext: 0, holdReadsMs: 0, rewrite: undefined, stop: async () => {} };
+  const proxy: Proxy = { url: '', requests: [], delayMs: 0, dropNext: 0, holdReadsMs: 0, rewrite: undefined, gate: undefined, answered: 0, stop: async () => {} };
   const timers = new Set<NodeJS.Timeout>();
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -36,11 +40,14 @@ export async function startProxy(targetUrl: string): Promise<Proxy> {
         req.socket.destroy();
         return;
       }
+      const gate = proxy.gate ?? Promise.resolve();
       const timer = setTimeout(() => {
         timers.delete(timer);
-        fetch(targetUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...forwarded(req.headers) }, body })
+        gate
+          .then(() => fetch(targetUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...forwarded(req.headers) }, body }))
           .then(async (response) => {
             const text = await response.text();
+            proxy.answered += 1;
             const hold = /^\{"query":"\s*mutation\b/.test(body) ? 0 : proxy.holdReadsMs;
             if (hold > 0) await new Promise((resolve) => timers.add(setTimeout(resolve, hold)));
             res.writeHead(response.status, answered(response.headers));

@@ -218,6 +218,7 @@ describe('retries reuse the call’s idempotency key', () => {
       proxy.requests.length = 0;
       proxy.dropNext = 0;
       proxy.delayMs = 0;
+      proxy.gate = undefined;
     });
 
     test('SUBGRAPH_UNAVAILABLE is retried with the same key and creates one payment', async () => {
@@ -232,17 +233,20 @@ describe('retries reuse the call’s idempotency key', () => {
     });
 
     test('a timed-out attempt is retried with the same key; when the slow one lands too, there is still one payment', async () => {
-      proxy.delayMs = 2_500;
-      // The first attempt is held up in the proxy; the retry goes straight through.
-      const recorder = recordingFetch({ beforeAttempt: (attempt) => attempt === 2 && (proxy.delayMs = 0) });
+      let release = (): void => {};
+      proxy.gate = new Promise((resolve) => (release = resolve));
+      // The first attempt is held up in the proxy until it has timed out; the retry goes straight through.
+      const recorder = recordingFetch({ beforeAttempt: (attempt) => attempt === 2 && (proxy.gate = undefined) });
       const before = await paymentRows(graph);
-      const created = await clientFor(gateway, { fetch: recorder.fetch, timeoutMs: 1_000 }).initiatePayment(newPayment());
+      const created = await clientFor(gateway, { fetch: recorder.fetch, timeoutMs: 3_000 }).initiatePayment(newPayment());
       expect(recorder.sent).toHaveLength(2);
       expect(keyOf(recorder.sent[0]!)).toBe(keyOf(recorder.sent[1]!));
       // Let the held-up first attempt reach payments: it replays the same payment.
-      const deadline = Date.now() + 5_000;
-      while (proxy.requests.length < 2 && Date.now() < deadline) await sleep(50);
-      await sleep(2_800);
+      const answeredBefore = proxy.answered;
+      release();
+      const deadline = Date.now() + 10_000;
+      while (proxy.answered === answeredBefore && Date.now() < deadline) await sleep(50);
+      expect(proxy.answered).toBe(answeredBefore + 1);
       expect(await paymentRows(graph)).toBe(before + 1);
       expect((await clientFor(graph.gateway).payment(created.id))?.status).toBe('REQUIRES_ACTION');
     });
