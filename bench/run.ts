@@ -1,6 +1,6 @@
 // `npm run bench`: our gateway against a stock @apollo/gateway and against the
 // subgraphs called directly, on the same subgraph processes and data. See
-// README.md, Performance. Flags: --mode varied|cached|both (default both: varied
+// docs/performance.md. Flags: --mode varied|cached|both (default both: varied
 // first), --quick, --merchants N, --rounds N, --ops 1,3, --out FILE,
 // --profile (a CPU profile of our gateway under operation 3, or the first of --ops, in the first mode),
 // --node-flags="..." (extra Node flags for our gateway, to try a setting),

@@ -145,7 +145,7 @@ describe('the pages', () => {
     const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
     const commands = docBlocks
       .filter((block) => block.lang === 'sh')
-      .flatMap((block) => block.text.split('\n').filter((line) => line.trim() !== ''))
+      .flatMap((block) => block.text.split('\n').map((line) => line.replace(/\s+#.*$/, '')).filter((line) => line.trim() !== ''))
       .flatMap((line) => line.split('&&').map((command) => command.trim()));
     expect(commands.length).toBeGreaterThan(0);
     for (const command of commands) {
