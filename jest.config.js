@@ -15,6 +15,9 @@ module.exports = {
   },
   testTimeout: 60_000,
   setupFilesAfterEnv: ['<rootDir>/test/kill-process-groups.ts'],
+  // A folder of migrated, seeded PGlite images for the run's test files to start from (test/pglite-images.ts).
+  globalSetup: '<rootDir>/test/global-setup.ts',
+  globalTeardown: '<rootDir>/test/global-teardown.ts',
   // Each test file opens its own stores and servers; two workers suit a 2-core machine.
   maxWorkers: 2,
 };

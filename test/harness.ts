@@ -24,6 +24,7 @@ import { MerchantsStore, openMerchantsStore, startMerchants } from '@interop/mer
 import { openPaymentLedger, PaymentLedger, PaymentsStore, startPayments } from '@interop/payments';
 import { openWalletDatabase, startWallet, type RunningWallet } from '@interop/wallet';
 import { TEST_AUTH, PARTNER_A, TEST_TRUST, type TestCredential } from './identities';
+import { fromImage } from './pglite-images';
 
 export const ROOT = join(__dirname, '..');
 const HOST = '127.0.0.1';
@@ -121,20 +122,24 @@ function testDatabase(owner: string): { databaseUrl: string | undefined; schema:
 
 export async function openTestMerchantsStore(merchantCount: number): Promise<{ store: MerchantsStore; drop(): Promise<void> }> {
   const target = testDatabase('merchants');
-  const store = await openMerchantsStore({ databaseUrl: target.databaseUrl, merchantCount, schema: target.schema });
+  const store = await fromImage(
+    `merchants-${merchantCount}`,
+    (image) => openMerchantsStore({ databaseUrl: target.databaseUrl, merchantCount, schema: target.schema, image }),
+    (opened) => opened.db,
+  );
   return { store, drop: () => target.drop(store.db) };
 }
 
 /** The wallet's books: PGlite in memory, or a fresh schema on DATABASE_URL's server; `db` outlives wallets started on it. */
 export async function openTestWalletDatabase(): Promise<{ db: Database; drop(): Promise<void> }> {
   const target = testDatabase('wallet');
-  const db = await openWalletDatabase({ databaseUrl: target.databaseUrl, schema: target.schema });
+  const db = await fromImage('wallet', (image) => openWalletDatabase({ databaseUrl: target.databaseUrl, schema: target.schema, image }), (opened) => opened);
   return { db, drop: () => target.drop(db) };
 }
 
 export async function openTestLedger(): Promise<{ ledger: PaymentLedger; drop(): Promise<void> }> {
   const target = testDatabase('payments');
-  const ledger = await openPaymentLedger({ databaseUrl: target.databaseUrl, schema: target.schema });
+  const ledger = await fromImage('payments', (image) => openPaymentLedger({ databaseUrl: target.databaseUrl, schema: target.schema, image }), (opened) => opened.db);
   return { ledger, drop: () => target.drop(ledger.db) };
 }
 

@@ -2,7 +2,7 @@
 // deliver. PGlite under DATA_DIR by default, PostgreSQL when DATABASE_URL is
 // set, like the subgraphs' stores; so a restarted wallet still knows every
 // payment and still owes every notification it had not delivered.
-import { openOwnedDatabase, type Database, type Migration } from '@interop/kit';
+import { openOwnedDatabase, type Database, type Migration, type StorageOptions } from '@interop/kit';
 
 export const WALLET_SCHEMA = 'wallet';
 
@@ -60,14 +60,6 @@ export const migrations: readonly Migration[] = [
   },
 ];
 
-export interface WalletStoreOptions {
-  databaseUrl?: string | undefined;
-  /** Folder for PGlite; without it (and without a URL) the books live in memory. */
-  dataDir?: string | undefined;
-  /** PostgreSQL schema; tests use their own so runs never collide. */
-  schema?: string;
-}
-
-export function openWalletDatabase(options: WalletStoreOptions = {}): Promise<Database> {
-  return openOwnedDatabase({ schema: options.schema ?? WALLET_SCHEMA, migrations, databaseUrl: options.databaseUrl, dataDir: options.dataDir });
+export function openWalletDatabase(options: StorageOptions = {}): Promise<Database> {
+  return openOwnedDatabase({ ...options, schema: options.schema ?? WALLET_SCHEMA, migrations });
 }

@@ -24,6 +24,8 @@ export interface Database extends Queryable {
   /** Runs `work` in one transaction on one connection: committed when it resolves, rolled back when it throws. */
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+  /** PGlite only: the whole database as an image an in-memory PGlite can start from (`DatabaseOptions.image`). */
+  dump?(): Promise<Blob>;
 }
 
 /**
@@ -51,6 +53,8 @@ export interface DatabaseOptions {
   applicationName?: string;
   /** Extensions the schema's migrations create (see `Migration.extensions`): PGlite must load them before they can be. */
   extensions?: readonly PostgresExtension[];
+  /** An in-memory PGlite starts from this image (a `Database.dump()`), skipping initdb; ignored with a URL or a folder. */
+  image?: Blob | undefined;
 }
 
 const identifier = /^[a-z_][a-z0-9_]*$/;
@@ -87,6 +91,7 @@ function connectionLossUnavailable(db: Database): Database {
     exec: (sql) => mapped(() => db.exec(sql)),
     transaction: (work) => mapped(() => db.transaction(work)),
     close: () => db.close(),
+    ...dumpOf(db),
   };
 }
 
@@ -99,8 +104,11 @@ function traced(db: Database, schema: string): Database {
     exec: (sql) => inSpan('db.exec', attributes(sql), () => db.exec(sql)),
     transaction: (work) => inSpan('db.transaction', { 'db.system': 'postgresql', 'db.namespace': schema }, () => db.transaction(work)),
     close: () => db.close(),
+    ...dumpOf(db),
   };
 }
+
+const dumpOf = (db: Database): Pick<Database, 'dump'> => (db.dump ? { dump: () => db.dump!() } : {});
 
 async function openPglite(options: DatabaseOptions): Promise<Database> {
   let dataDir: string | undefined;
@@ -111,7 +119,8 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
   const extensions = Object.fromEntries(
     await Promise.all((options.extensions ?? []).map(async (name) => [name, await PGLITE_EXTENSIONS[name]()] as const)),
   );
-  const client = await PGlite.create({ ...(dataDir ? { dataDir } : {}), extensions });
+  const image = dataDir ? undefined : options.image;
+  const client = await PGlite.create({ ...(dataDir ? { dataDir } : {}), ...(image ? { loadDataDir: image } : {}), extensions });
   await client.exec(`CREATE SCHEMA IF NOT EXISTS ${options.schema}; SET search_path TO ${options.schema}`);
   return {
     engine: 'pglite',
@@ -137,6 +146,8 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
     async close() {
       await client.close();
     },
+    // Uncompressed: an image is read back on the same machine, where gzip would cost more than it saves.
+    dump: () => client.dumpDataDir('none'),
   };
 }
 

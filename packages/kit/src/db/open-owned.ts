@@ -3,12 +3,21 @@
 import { openDatabase, type Database } from './database';
 import { extensionsOf, migrate, type Migration } from './migrate';
 
-export interface OwnedDatabaseOptions {
+/** Where an owner keeps its data, as its opener takes it: a server, a PGlite folder, or memory. */
+export interface StorageOptions {
+  databaseUrl?: string | undefined;
+  /** Folder for PGlite; without it (and without a URL) the data lives in memory. */
+  dataDir?: string | undefined;
+  /** PostgreSQL schema; tests use their own so runs never collide. */
+  schema?: string;
+  /** An in-memory PGlite starts from this image of an earlier one (see `Database.dump`; tests open many alike). */
+  image?: Blob | undefined;
+}
+
+export interface OwnedDatabaseOptions extends StorageOptions {
   /** PostgreSQL schema and PGlite sub-folder, e.g. `payments`. */
   schema: string;
   migrations: readonly Migration[];
-  databaseUrl?: string | undefined;
-  dataDir?: string | undefined;
 }
 
 export async function openOwnedDatabase(options: OwnedDatabaseOptions): Promise<Database> {
@@ -16,6 +25,7 @@ export async function openOwnedDatabase(options: OwnedDatabaseOptions): Promise<
     schema: options.schema,
     url: options.databaseUrl,
     dataDir: options.dataDir,
+    image: options.image,
     extensions: extensionsOf(options.migrations),
   });
   try {

@@ -1,28 +1,18 @@
 // Opens the merchants store: connects, migrates, and makes sure the demo data
 // matches the configured merchant count.
-import { openOwnedDatabase } from '@interop/kit';
+import { openOwnedDatabase, type StorageOptions } from '@interop/kit';
 import { ensureDemoData } from './demo-data';
 import { MerchantsStore } from './merchants-store';
 import { migrations } from './migrations';
 
 export const MERCHANTS_SCHEMA = 'merchants';
 
-export interface StoreOptions {
-  databaseUrl?: string | undefined;
-  /** Folder for PGlite; without it (and without a URL) the data lives in memory. */
-  dataDir?: string | undefined;
+export interface StoreOptions extends StorageOptions {
   merchantCount: number;
-  /** PostgreSQL schema; tests use their own so runs never collide. */
-  schema?: string;
 }
 
 export async function openMerchantsStore(options: StoreOptions): Promise<MerchantsStore> {
-  const db = await openOwnedDatabase({
-    schema: options.schema ?? MERCHANTS_SCHEMA,
-    migrations,
-    databaseUrl: options.databaseUrl,
-    dataDir: options.dataDir,
-  });
+  const db = await openOwnedDatabase({ ...options, schema: options.schema ?? MERCHANTS_SCHEMA, migrations });
   try {
     await ensureDemoData(db, options.merchantCount);
   } catch (error) {

@@ -1,0 +1,3 @@
+import { makeImagesFolder } from './images-folder';
+
+export default makeImagesFolder;

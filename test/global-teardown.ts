@@ -1,0 +1,3 @@
+import { removeImagesFolder } from './images-folder';
+
+export default removeImagesFolder;
