@@ -9,7 +9,7 @@ export { MultipartWriter } from './multipart';
 export { parseJsonOrUndefined } from './json';
 export { createLogger, type Logger, type LoggerOptions } from './logger';
 export { createSubgraphApollo, loadTypeDefs, type RunningSubgraph, type ServeOptions, serveSubgraph, stopOnSignals, subgraphAdmission, type SubgraphDefinition, type SubgraphTrust } from './subgraph';
-export { type EntityRepresentation, SubgraphClient, type SubgraphClientOptions } from './subgraph-client';
+export { entityFragment, type EntityFragment, type EntityRepresentation, SubgraphClient, type SubgraphClientOptions } from './subgraph-client';
 export { acceptedEncoding, type AnswerOptions, type ContentEncoding, sendAnswer } from './http-answer';
 export { type HttpAnswer, httpRequest, type HttpRequest, HttpTimeoutError } from './http-request';
 export { readiness, type Readiness } from './readiness';

@@ -20,6 +20,28 @@ export interface EntityRepresentation {
   [key: string]: unknown;
 }
 
+/**
+ * A named fragment on an entity type of a peer, as its owner's schema allows
+ * it: `npm run codegen` validates each against that schema and generates its
+ * result type, which `TEntity` is.
+ */
+export interface EntityFragment<TEntity> {
+  readonly name: string;
+  readonly typename: string;
+  readonly text: string;
+  /** Only carries `TEntity` to `entities`; never set. */
+  readonly entity?: TEntity;
+}
+
+type EntityOf<F> = F extends EntityFragment<infer TEntity> ? TEntity : never;
+
+/** `text` is one `fragment Name on Type { ... }`, typed by the codegen type of that name. */
+export function entityFragment<TEntity>(text: string): EntityFragment<TEntity> {
+  const head = /^\s*fragment\s+(\w+)\s+on\s+(\w+)\s*\{/.exec(text);
+  if (!head) throw new Error(`Not a fragment on an entity type: ${text.slice(0, 60)}`);
+  return { name: head[1]!, typename: head[2]!, text: text.trim() };
+}
+
 export class SubgraphClient {
   constructor(private readonly options: SubgraphClientOptions) {}
 
@@ -51,21 +73,23 @@ export class SubgraphClient {
   }
 
   /**
-   * Resolves entities the way the gateway would, through `_entities`. `selection`
-   * is the inline fragment body for `typename` and may use `variables`
-   * (name -> GraphQL type and value); unknown keys come back as null.
+   * Resolves entities the way the gateway would, through `_entities`, each
+   * representation with whichever of `fragments` is on its type. The fragments
+   * may use `variables`, declared here with their GraphQL types. Nulls (unknown
+   * entities) are kept, in the representations' order.
    */
-  async entities<TEntity>(
-    typename: string,
+  async entities<F extends EntityFragment<unknown>>(
+    fragments: F | readonly F[],
     representations: readonly EntityRepresentation[],
-    selection: string,
     variables: Readonly<Record<string, { type: string; value: unknown }>> = {},
-  ): Promise<(TEntity | null)[]> {
+  ): Promise<(EntityOf<F> | null)[]> {
     if (representations.length === 0) return [];
+    const all: readonly F[] = Array.isArray(fragments) ? fragments : [fragments as F];
     const declarations = Object.entries(variables).map(([name, { type }]) => `, $${name}: ${type}`).join('');
     const values = Object.fromEntries(Object.entries(variables).map(([name, { value }]) => [name, value]));
-    const data = await this.request<{ _entities: (TEntity | null)[] }>(
-      `query($representations: [_Any!]!${declarations}) { _entities(representations: $representations) { ... on ${typename} { ${selection} } } }`,
+    const spreads = all.map((fragment) => `...${fragment.name}`).join(' ');
+    const data = await this.request<{ _entities: (EntityOf<F> | null)[] }>(
+      `query($representations: [_Any!]!${declarations}) { _entities(representations: $representations) { ${spreads} } }\n${all.map((fragment) => fragment.text).join('\n')}`,
       { ...values, representations },
     );
     return data._entities;

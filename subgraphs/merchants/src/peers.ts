@@ -1,12 +1,10 @@
 // The facts the merchant search needs from their owners, over HTTP: whether a
 // platform exists (commerce), each platform's rule for a tool (commerce) and
 // whether the tool exists and takes payments (payments).
-import { badUserInput, type SubgraphClient } from '@interop/kit';
+import { badUserInput, dependencyUnavailable, type SubgraphClient } from '@interop/kit';
 import { toolReach, type AcceptanceStatus, type ToolReach } from '@interop/domain';
-
-interface ToolAcceptances {
-  acceptedOn: { platform: { id: string }; status: AcceptanceStatus; requiresMerchantOptIn: boolean; checkoutRank: number }[];
-}
+import { platformId as platformIdFragment, platformRuleForTool, toolAcceptedOn } from './peer-fragments/commerce';
+import { toolOperationalStatus } from './peer-fragments/payments';
 
 export class PeerFacts {
   constructor(
@@ -16,7 +14,7 @@ export class PeerFacts {
 
   /** Fails with BAD_USER_INPUT on `argument` when commerce knows no such platform. */
   async assertPlatformExists(platformId: string, argument: string): Promise<void> {
-    const [platform] = await this.commerce.entities<{ id: string }>('Platform', [{ __typename: 'Platform', id: platformId }], 'id');
+    const [platform] = await this.commerce.entities(platformIdFragment, [{ __typename: 'Platform', id: platformId }]);
     if (!platform) throw badUserInput(argument, `No platform has id ${platformId}.`);
   }
 
@@ -26,13 +24,8 @@ export class PeerFacts {
    */
   async ruleForOptIn(platformId: string, toolId: string): Promise<{ status: AcceptanceStatus; requiresMerchantOptIn: boolean } | null> {
     const [[tool], [platform]] = await Promise.all([
-      this.payments.entities<{ id: string }>('PaymentTool', [{ __typename: 'PaymentTool', id: toolId }], 'id'),
-      this.commerce.entities<{ acceptance: { status: AcceptanceStatus; requiresMerchantOptIn: boolean } | null }>(
-        'Platform',
-        [{ __typename: 'Platform', id: platformId }],
-        'acceptance(paymentToolId: $toolId) { status requiresMerchantOptIn }',
-        { toolId: { type: 'ID!', value: toolId } },
-      ),
+      this.payments.entities(toolOperationalStatus, [{ __typename: 'PaymentTool', id: toolId }]),
+      this.commerce.entities(platformRuleForTool, [{ __typename: 'Platform', id: platformId }], { toolId: { type: 'ID!', value: toolId } }),
     ]);
     if (!tool) throw badUserInput('paymentToolId', `No payment tool has id ${toolId}.`);
     return platform?.acceptance ?? null;
@@ -44,15 +37,13 @@ export class PeerFacts {
    */
   async reachOfTool(toolId: string, onlyPlatformId?: string): Promise<ToolReach> {
     const [[tool], [rules]] = await Promise.all([
-      this.payments.entities<{ operationalStatus: string }>('PaymentTool', [{ __typename: 'PaymentTool', id: toolId }], 'operationalStatus'),
-      this.commerce.entities<ToolAcceptances>(
-        'PaymentTool',
-        [{ __typename: 'PaymentTool', id: toolId }],
-        'acceptedOn { platform { id } status requiresMerchantOptIn checkoutRank }',
-      ),
+      this.payments.entities(toolOperationalStatus, [{ __typename: 'PaymentTool', id: toolId }]),
+      this.commerce.entities(toolAcceptedOn, [{ __typename: 'PaymentTool', id: toolId }]),
     ]);
     if (!tool) throw badUserInput('acceptsToolId', `No payment tool has id ${toolId}.`);
-    if (tool.operationalStatus === 'SUSPENDED' || !rules) return { openToAll: [], openWithOptIn: [] };
+    // Commerce answers a null list only with an error, which has already failed the call; a bare null is as unusable.
+    if (rules && !rules.acceptedOn) throw dependencyUnavailable('commerce', new Error(`Tool ${toolId} came without its rules`));
+    if (tool.operationalStatus === 'SUSPENDED' || !rules?.acceptedOn) return { openToAll: [], openWithOptIn: [] };
     return toolReach(
       rules.acceptedOn
         .filter((rule) => onlyPlatformId === undefined || rule.platform.id === onlyPlatformId)

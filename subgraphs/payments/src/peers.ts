@@ -2,8 +2,12 @@
 // HTTP. The selections mirror the @requires on Storefront.paymentOptions, so a
 // root-field answer and a federated one feed the checkout rule the same input.
 import DataLoader from 'dataloader';
-import { badUserInput, type SubgraphClient } from '@interop/kit';
+import { badUserInput, dependencyUnavailable, type SubgraphClient } from '@interop/kit';
 import type { AcceptanceFacts, StorefrontFacts } from '@interop/domain';
+import type { PlatformCheckoutFactsFragment } from './__generated__/commerce-peer';
+import type { MerchantCheckoutFactsFragment, StorefrontCheckoutFactsFragment } from './__generated__/merchants-peer';
+import { platformCheckoutFacts } from './peer-fragments/commerce';
+import { merchantCheckoutFacts, storefrontCheckoutFacts } from './peer-fragments/merchants';
 
 export interface CheckoutFacts {
   acceptances: AcceptanceFacts[];
@@ -20,13 +24,19 @@ export interface DisplayNames {
 
 interface PlatformEntity {
   name: string | null;
-  acceptedPaymentTools: { tool: { id: string }; status: AcceptanceFacts['status']; requiresMerchantOptIn: boolean; checkoutRank: number }[];
+  acceptedPaymentTools: AcceptanceFacts[];
 }
 
 interface MerchantEntity {
   name: string | null;
   status: StorefrontFacts['merchantStatus'];
   eligible: boolean;
+}
+
+/** Merchants answers a null status or eligibility only with an error, which has already failed the call; a bare null is as unusable. */
+function merchantEntity(id: string, entity: MerchantCheckoutFactsFragment): MerchantEntity {
+  if (entity.status === null || entity.eligible === null) throw dependencyUnavailable('merchants', new Error(`Merchant ${id} came without its status`));
+  return { name: entity.name, status: entity.status, eligible: entity.eligible };
 }
 
 interface StorefrontKey {
@@ -61,7 +71,7 @@ export class PeerFacts {
     if (!platform) throw badUserInput(`${argumentPrefix}platformId`, `No platform has id ${platformId}.`);
     if (!found.merchant) throw badUserInput(`${argumentPrefix}merchantId`, `No merchant has id ${merchantId}.`);
     return {
-      acceptances: platform.acceptedPaymentTools.map(toAcceptanceFacts),
+      acceptances: platform.acceptedPaymentTools,
       storefront: found.enrolledToolIds
         ? { merchantStatus: found.merchant.status, merchantEligible: found.merchant.eligible, enrolledToolIds: found.enrolledToolIds }
         : null,
@@ -78,12 +88,16 @@ export class PeerFacts {
   /** Each platform once per batch, however many calls asked for it. */
   private async fetchPlatforms(ids: readonly string[]): Promise<(PlatformEntity | null)[]> {
     const unique = [...new Set(ids)];
-    const entities = await this.commerce.entities<PlatformEntity>(
-      'Platform',
-      unique.map((id) => ({ __typename: 'Platform', id })),
-      'name acceptedPaymentTools { tool { id } status requiresMerchantOptIn checkoutRank }',
+    const entities = await this.commerce.entities(platformCheckoutFacts, unique.map((id) => ({ __typename: 'Platform', id })));
+    const byId = new Map(
+      unique.map((id, index) => {
+        const entity = entities[index];
+        if (!entity) return [id, null];
+        // As for merchants' statuses (merchantEntity).
+        if (!entity.acceptedPaymentTools) throw dependencyUnavailable('commerce', new Error(`Platform ${id} came without its rules`));
+        return [id, { name: entity.name, acceptedPaymentTools: entity.acceptedPaymentTools.map(toAcceptanceFacts) }];
+      }),
     );
-    const byId = new Map(unique.map((id, index) => [id, entities[index] ?? null]));
     return ids.map((id) => byId.get(id) ?? null);
   }
 
@@ -95,19 +109,15 @@ export class PeerFacts {
       ...merchantIds.map((id) => ({ __typename: 'Merchant', id })),
       ...storefrontIds.map((id) => ({ __typename: 'Storefront', id })),
     ];
-    const data = await this.merchants.request<{ _entities: (MerchantEntity | { enrolledTools: { id: string }[] } | null)[] }>(
-      `query($representations: [_Any!]!) { _entities(representations: $representations) {
-         ... on Merchant { name status eligible } ... on Storefront { enrolledTools { id } } } }`,
-      { representations },
-    );
+    const entities = await this.merchants.entities([merchantCheckoutFacts, storefrontCheckoutFacts], representations);
     const merchants = new Map<string, MerchantEntity | null>();
     merchantIds.forEach((id, index) => {
-      const entity = data._entities[index];
-      merchants.set(id, entity && 'status' in entity ? entity : null);
+      const entity = entities[index];
+      merchants.set(id, entity && 'status' in entity ? merchantEntity(id, entity) : null);
     });
     const enrolled = new Map<string, string[] | null>();
     storefrontIds.forEach((id, index) => {
-      const storefront = data._entities[merchantIds.length + index];
+      const storefront = entities[merchantIds.length + index] as StorefrontCheckoutFactsFragment | null | undefined;
       enrolled.set(id, storefront && 'enrolledTools' in storefront ? storefront.enrolledTools.map((tool) => tool.id) : null);
     });
     return keys.map((key) => ({
@@ -117,7 +127,10 @@ export class PeerFacts {
   }
 }
 
-export function toAcceptanceFacts(acceptance: PlatformEntity['acceptedPaymentTools'][number]): AcceptanceFacts {
+/** A platform's rule for a tool, as commerce answers it (to this fragment, or to the @requires on Storefront.paymentOptions). */
+export type PeerAcceptance = NonNullable<PlatformCheckoutFactsFragment['acceptedPaymentTools']>[number];
+
+export function toAcceptanceFacts(acceptance: PeerAcceptance): AcceptanceFacts {
   return {
     toolId: acceptance.tool.id,
     status: acceptance.status,

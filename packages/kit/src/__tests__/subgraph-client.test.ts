@@ -5,7 +5,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { parse, print } from 'graphql';
 import { AppError, ErrorCode } from '../errors';
-import { SubgraphClient } from '../subgraph-client';
+import { entityFragment, SubgraphClient } from '../subgraph-client';
 
 interface Received {
   query: string;
@@ -133,9 +133,8 @@ describe('entities', () => {
       { __typename: 'Merchant', id: 'm0000001' },
       { __typename: 'Merchant', id: 'nope' },
     ];
-    const result = await client.entities<{ status: string }>('Merchant', representations, 'status storefront(platformId: $p) { id }', {
-      p: { type: 'ID!', value: 'taobao' },
-    });
+    const fragment = entityFragment<{ status: string }>(`fragment MerchantStatus on Merchant { status storefront(platformId: $p) { id } }`);
+    const result = await client.entities(fragment, representations, { p: { type: 'ID!', value: 'taobao' } });
     expect(result).toEqual([{ status: 'ACTIVE' }, null]);
     expect(good.received).toHaveLength(1);
     const [sent] = good.received;
@@ -143,21 +142,40 @@ describe('entities', () => {
     expect(print(parse(sent?.query ?? ''))).toBe(
       print(
         parse(/* GraphQL */ `query ($representations: [_Any!]!, $p: ID!) {
-          _entities(representations: $representations) { ... on Merchant { status storefront(platformId: $p) { id } } }
-        }`),
+          _entities(representations: $representations) { ...MerchantStatus }
+        }
+        fragment MerchantStatus on Merchant { status storefront(platformId: $p) { id } }`),
       ),
     );
+  });
+
+  test('several fragments go in one call, each spread', async () => {
+    const good = await peer((_body, res) => json(res, 200, { data: { _entities: [{ status: 'ACTIVE' }, { enrolledTools: [] }] } }));
+    const client = new SubgraphClient({ name: 'merchants', url: good.url, timeoutMs: 2000, from: SIGNER });
+    const merchant = entityFragment<{ status: string }>('fragment M on Merchant { status }');
+    const storefront = entityFragment<{ enrolledTools: { id: string }[] }>('fragment S on Storefront { enrolledTools { id } }');
+    const result = await client.entities([merchant, storefront], [
+      { __typename: 'Merchant', id: 'm0000001' },
+      { __typename: 'Storefront', id: 'm0000001:taobao' },
+    ]);
+    expect(result).toEqual([{ status: 'ACTIVE' }, { enrolledTools: [] }]);
+    const document = parse(good.received[0]?.query ?? '');
+    expect(document.definitions.map((definition) => ('name' in definition ? definition.name?.value : undefined))).toEqual([undefined, 'M', 'S']);
+  });
+
+  test('a text that is not a fragment on a type is refused where it is written', () => {
+    expect(() => entityFragment('query { ok }')).toThrow();
   });
 
   test('no representations means no request', async () => {
     const counted = await peer((_body, res) => json(res, 200, { data: { _entities: [] } }));
     const client = new SubgraphClient({ name: 'merchants', url: counted.url, timeoutMs: 2000, from: SIGNER });
-    await expect(client.entities('Merchant', [], 'id')).resolves.toEqual([]);
+    await expect(client.entities(entityFragment('fragment Id on Merchant { id }'), [])).resolves.toEqual([]);
     expect(counted.received).toHaveLength(0);
   });
 
   test('a failing peer fails entities the same way', async () => {
     const client = new SubgraphClient({ name: 'payments', url: await closedUrl(), timeoutMs: 2000, from: SIGNER });
-    await expectUnavailable(client.entities('PaymentTool', [{ __typename: 'PaymentTool', id: 'alipay' }], 'id'), 'payments');
+    await expectUnavailable(client.entities(entityFragment('fragment Id on PaymentTool { id }'), [{ __typename: 'PaymentTool', id: 'alipay' }]), 'payments');
   });
 });

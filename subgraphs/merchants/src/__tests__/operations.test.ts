@@ -259,15 +259,11 @@ describe('root queries', () => {
 
     /** Commerce and payments answer from these facts; anything else they do not know. */
     function peersAnswer(tool: { operationalStatus: string } | null, rules: Rule[]) {
-      jest.spyOn(SubgraphClient.prototype, 'entities').mockImplementation(async function (
-        this: SubgraphClient,
-        typename: string,
-        representations: readonly EntityRepresentation[],
-      ) {
-        const [representation] = representations;
-        if (this.name === 'payments') return [tool];
-        if (typename === 'Platform') return [KNOWN_PLATFORMS.has(String(representation?.id)) ? { id: representation?.id } : null];
-        return [{ acceptedOn: rules }];
+      jest.spyOn(SubgraphClient.prototype, 'request').mockImplementation(async function (this: SubgraphClient, query: string, variables?: Record<string, unknown>) {
+        const [representation] = (variables?.['representations'] ?? []) as EntityRepresentation[];
+        if (this.name === 'payments') return { _entities: [tool] } as never;
+        if (query.includes('...PlatformId')) return { _entities: [KNOWN_PLATFORMS.has(String(representation?.id)) ? { id: representation?.id } : null] } as never;
+        return { _entities: [{ acceptedOn: rules }] } as never;
       });
     }
 

@@ -289,19 +289,13 @@ describe('root queries', () => {
 
       function answer(facts: Facts) {
         asked = [];
-        jest.spyOn(SubgraphClient.prototype, 'entities').mockImplementation(async function (
-          this: SubgraphClient,
-          typename: string,
-          representations: readonly EntityRepresentation[],
-          _selection: string,
-          variables?: unknown,
-        ) {
-          asked.push({ peer: this.name, typename, representations, variables });
-          return representations.map(() => facts.platform);
-        });
-        // Merchants is asked for the merchant and its storefront in one mixed `_entities` call.
+        // Each peer is asked one `_entities` call: commerce for the platform, merchants for the merchant and its storefront.
         jest.spyOn(SubgraphClient.prototype, 'request').mockImplementation(async function (this: SubgraphClient, _query: string, variables?: Record<string, unknown>) {
           const representations = (variables?.['representations'] ?? []) as EntityRepresentation[];
+          if (this.name === 'commerce') {
+            asked.push({ peer: this.name, typename: 'Platform', representations, variables: undefined });
+            return { _entities: representations.map(() => facts.platform) } as never;
+          }
           asked.push({ peer: this.name, typename: 'Merchant+Storefront', representations, variables: undefined });
           const { merchant } = facts;
           return {
