@@ -18,15 +18,15 @@ beforeAll(async () => {
     req.resume();
     if (req.url === '/redirect') {
       res.writeHead(302, { location: '/ok' });
-      return res.end();
-    }
-    if (req.url === '/silent') return; // never answers
-    if (req.url === '/large') {
+      res.end();
+    } else if (req.url === '/large') {
       res.writeHead(500);
-      return res.end('x'.repeat(100_000));
+      res.end('x'.repeat(100_000));
+    } else if (req.url !== '/silent') {
+      // /silent never answers.
+      res.writeHead(200);
+      res.end('thanks');
     }
-    res.writeHead(200);
-    res.end('thanks');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   port = (server.address() as AddressInfo).port;
