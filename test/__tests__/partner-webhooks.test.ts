@@ -236,8 +236,8 @@ test('another partner cannot list, read, change, rotate, delete or redeliver an 
   expect(of(paymentId)(hooks.received)).toHaveLength(1);
 
   // The merchant's console sees the endpoint confined to its merchant.
-  const console = await graph.queryAs<{ webhookEndpoints: EndpointView[] }>(await merchantConsole(merchantId), ENDPOINTS);
-  expect(console.data?.webhookEndpoints.map((e) => e.id)).toContain(endpoint.id);
+  const consoleView = await graph.queryAs<{ webhookEndpoints: EndpointView[] }>(await merchantConsole(merchantId), ENDPOINTS);
+  expect(consoleView.data?.webhookEndpoints.map((e) => e.id)).toContain(endpoint.id);
 
   // The owner's redelivery is a fresh delivery of the same event, due now.
   const again = await graph.query<{ redeliverWebhookEvent: DeliveryView[] }>(REDELIVER, { eventId });
