@@ -92,6 +92,13 @@ test('retries until the give-up time, then FAILED; two given up in a row disable
     );
     expect(canceled).toEqual({ events: 1, deliveries: 0 });
 
+    // A redelivery to it fails at once; turned back on, it starts afresh.
+    const [redelivered] = await store.redeliver(deliveries[0]!.event.id, [endpoint.id]);
+    expect(redelivered).toMatchObject({ status: 'FAILED', nextAttemptAt: null });
+    const enabled = await store.updateEndpoint({ partnerId: 'partner-a' }, endpoint.id, { enabled: true });
+    expect(enabled).toMatchObject({ status: 'ENABLED', disabledReason: null, consecutiveFailures: 0 });
+    await store.updateEndpoint({ partnerId: 'partner-a' }, endpoint.id, { enabled: false });
+
     const text = await metrics.registry.getSingleMetricAsString('payments_webhook_deliveries_total');
     expect(text).toMatch(/outcome="failed"} 2/);
     expect(text).toMatch(/outcome="retry"} \d+/);
