@@ -74,7 +74,9 @@ test('retries until the give-up time, then FAILED; two given up in a row disable
       ['payment.requires_action', 'FAILED'],
       ['payment.created', 'FAILED'],
     ]);
-    for (const delivery of deliveries) expect(delivery.attemptCount).toBeGreaterThan(1);
+    // The first was retried until its time was up; the second waited for it, and its time (counted from its event) ran meanwhile.
+    expect(deliveries[1]?.attemptCount).toBeGreaterThan(1);
+    expect(deliveries[0]?.attemptCount).toBeGreaterThanOrEqual(1);
     const attempts = await store.attemptsByDeliveryIds(deliveries.map((delivery) => delivery.id));
     expect(attempts.flat().length).toBe(requests);
     for (const attempt of attempts.flat()) expect(attempt).toMatchObject({ statusCode: 500, responseExcerpt: 'down', error: null });
