@@ -49,6 +49,8 @@ export const ErrorCode = {
   INVALID_STATE: 'INVALID_STATE',
   /** A refund would take back more than was captured and not yet refunded. */
   REFUND_EXCEEDS_CAPTURED: 'REFUND_EXCEEDS_CAPTURED',
+  /** A webhook endpoint's URL is plain http or reaches a loopback, private, link-local or metadata address where the deployment does not allow it. */
+  WEBHOOK_URL_NOT_ALLOWED: 'WEBHOOK_URL_NOT_ALLOWED',
   /** A connection or caller already holds as many subscriptions as the gateway allows; `extensions.limit` and `extensions.scope` say which. */
   TOO_MANY_SUBSCRIPTIONS: 'TOO_MANY_SUBSCRIPTIONS',
   /** The operation type is not served on this transport: subscriptions over WebSocket, Server-Sent Events or multipart HTTP, queries and mutations over HTTP or WebSocket. */

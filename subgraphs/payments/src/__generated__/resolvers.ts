@@ -2,6 +2,8 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import type { PaymentToolRow, PaymentOptionRow, UnavailableOptionRow, CheckoutRow, ToolChannelRow, MoneyRow, PaymentRow, RefundRow, PaymentEventRow, NextActionRow, PaymentConnectionRow, EntityRef } from '../store/types';
 import type { StorefrontRef } from '../resolvers/storefront-ref';
+import type { WebhookEndpointRow, WebhookEventRow, WebhookAttemptRow } from '../store/webhook-store';
+import type { WebhookDeliveryView, WebhookDeliveryConnectionView } from '../webhooks/endpoints';
 import type { PaymentsContext } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -42,6 +44,27 @@ export type Checkout = {
   available: Array<PaymentOption>;
   /** The tools the buyer cannot pay with, ordered by tool id, each with the first reason that applies. */
   unavailable: Array<UnavailableOption>;
+};
+
+/** What `createWebhookEndpoint` needs. */
+export type CreateWebhookEndpointInput = {
+  /** A note for the partner's own use, up to 500 characters. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** The events to send; at least one. */
+  events: Array<WebhookEventType>;
+  /** Send only this merchant's payments. */
+  merchantId?: InputMaybe<Scalars['ID']['input']>;
+  /** An absolute https URL (http only where the deployment allows it). */
+  url: Scalars['String']['input'];
+};
+
+/** A new endpoint, and the secret its deliveries are signed with: shown only here. */
+export type CreateWebhookEndpointPayload = {
+  __typename?: 'CreateWebhookEndpointPayload';
+  /** The endpoint as created, ENABLED. */
+  endpoint: WebhookEndpoint;
+  /** The signing secret (`whsec_...`). Store it: it is not shown again. */
+  secret: Scalars['String']['output'];
 };
 
 /** Currencies the graph knows. Payments are taken in CNY only; others are refused with INVALID_AMOUNT. */
@@ -124,7 +147,9 @@ export type ErrorCode =
   /** The operation's text has more tokens (names, punctuation, values; not comments) than the gateway reads: HTTP 400, nothing was parsed or run; `extensions.limit` gives the limit. */
   | 'TOO_MANY_TOKENS'
   /** The request carries a credential the gateway does not accept (an unknown key, an expired or badly signed token, another audience): HTTP 401 before anything runs. Or a field needs a credential and none was sent: that field is null, the rest stands. */
-  | 'UNAUTHENTICATED';
+  | 'UNAUTHENTICATED'
+  /** A webhook endpoint's URL is not one the graph sends to: plain http, or a host that is or resolves to a loopback, private, link-local or cloud metadata address, where the deployment does not allow them; `extensions.reason` says which. */
+  | 'WEBHOOK_URL_NOT_ALLOWED';
 
 /** What `initiatePayment` needs. */
 export type InitiatePaymentInput = {
@@ -211,6 +236,21 @@ export type Mutation = {
    */
   cancelPayment: Maybe<Payment>;
   /**
+   * Registers an https URL the graph sends the caller's payment and refund events
+   * to, signed with a secret returned here once (see docs/webhooks.md). With
+   * `merchantId` only that merchant's payments are sent; a merchant console
+   * (`merchant:<id>`) must name one of its merchants.
+   *
+   * Errors: BAD_USER_INPUT (`url` not an absolute https URL, or `events` empty;
+   * `extensions.argument` names it); WEBHOOK_URL_NOT_ALLOWED (the URL's host is or
+   * resolves to a loopback, private, link-local or metadata address, or the URL is
+   * plain http, where the deployment does not allow it; `extensions.reason`).
+   * Access: `payments:write`.
+   */
+  createWebhookEndpoint: Maybe<CreateWebhookEndpointPayload>;
+  /** Deletes an endpoint: nothing more is sent to it. Returns its id. Errors: BAD_USER_INPUT when `id` names none of the caller's endpoints. */
+  deleteWebhookEndpoint: Maybe<Scalars['ID']['output']>;
+  /**
    * Starts a payment of `amount` with a tool at a merchant on a platform and
    * returns it in REQUIRES_ACTION with the `nextAction` the buyer takes (the
    * wallet's approval page). Nothing is created when a rule refuses it.
@@ -235,6 +275,13 @@ export type Mutation = {
    */
   initiatePayment: Maybe<Payment>;
   /**
+   * Sends an event again to every endpoint of the caller's it went to (or to
+   * `endpointId` only), now and with fresh signatures, whatever became of
+   * earlier attempts. Returns those deliveries. Errors: BAD_USER_INPUT (the event
+   * never went to an endpoint of the caller's).
+   */
+  redeliverWebhookEvent: Maybe<Array<WebhookDelivery>>;
+  /**
    * Refunds part or all of a captured payment. The payment becomes
    * PARTIALLY_REFUNDED, or REFUNDED once everything captured is refunded.
    *
@@ -250,6 +297,21 @@ export type Mutation = {
    * error and change nothing.
    */
   refundPayment: Maybe<Refund>;
+  /**
+   * Replaces an endpoint's signing secret and returns the new one, once. For
+   * `expiresPreviousInSeconds` (0 to 604800, default 86400) every delivery
+   * carries a signature with each secret, so a receiver can switch without
+   * losing events; after that, only the new one. Errors: BAD_USER_INPUT (unknown
+   * id, or the window out of range).
+   */
+  rotateWebhookSecret: Maybe<RotateWebhookSecretPayload>;
+  /**
+   * Changes an endpoint's URL, events, description, or turns it on or off.
+   * Enabling a disabled endpoint clears its `disabledReason`; events it missed
+   * while disabled are not sent. Errors: as `createWebhookEndpoint`, and
+   * BAD_USER_INPUT when `id` names none of the caller's endpoints.
+   */
+  updateWebhookEndpoint: Maybe<WebhookEndpoint>;
 };
 
 
@@ -273,6 +335,30 @@ export type MutationCancelPaymentArgs = {
  * IDEMPOTENCY_KEY_REUSED, and concurrent calls with one key create exactly one
  * payment or refund.
  */
+export type MutationCreateWebhookEndpointArgs = {
+  input: CreateWebhookEndpointInput;
+};
+
+
+/**
+ * Starting, cancelling and refunding payments. Every creating call takes an
+ * `idempotencyKey` (1-255 characters, unique per operation): the same key with the
+ * same input returns the same result, the same key with different input is
+ * IDEMPOTENCY_KEY_REUSED, and concurrent calls with one key create exactly one
+ * payment or refund.
+ */
+export type MutationDeleteWebhookEndpointArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/**
+ * Starting, cancelling and refunding payments. Every creating call takes an
+ * `idempotencyKey` (1-255 characters, unique per operation): the same key with the
+ * same input returns the same result, the same key with different input is
+ * IDEMPOTENCY_KEY_REUSED, and concurrent calls with one key create exactly one
+ * payment or refund.
+ */
 export type MutationInitiatePaymentArgs = {
   input: InitiatePaymentInput;
 };
@@ -285,8 +371,46 @@ export type MutationInitiatePaymentArgs = {
  * IDEMPOTENCY_KEY_REUSED, and concurrent calls with one key create exactly one
  * payment or refund.
  */
+export type MutationRedeliverWebhookEventArgs = {
+  endpointId?: InputMaybe<Scalars['ID']['input']>;
+  eventId: Scalars['ID']['input'];
+};
+
+
+/**
+ * Starting, cancelling and refunding payments. Every creating call takes an
+ * `idempotencyKey` (1-255 characters, unique per operation): the same key with the
+ * same input returns the same result, the same key with different input is
+ * IDEMPOTENCY_KEY_REUSED, and concurrent calls with one key create exactly one
+ * payment or refund.
+ */
 export type MutationRefundPaymentArgs = {
   input: RefundPaymentInput;
+};
+
+
+/**
+ * Starting, cancelling and refunding payments. Every creating call takes an
+ * `idempotencyKey` (1-255 characters, unique per operation): the same key with the
+ * same input returns the same result, the same key with different input is
+ * IDEMPOTENCY_KEY_REUSED, and concurrent calls with one key create exactly one
+ * payment or refund.
+ */
+export type MutationRotateWebhookSecretArgs = {
+  expiresPreviousInSeconds?: InputMaybe<Scalars['Int']['input']>;
+  id: Scalars['ID']['input'];
+};
+
+
+/**
+ * Starting, cancelling and refunding payments. Every creating call takes an
+ * `idempotencyKey` (1-255 characters, unique per operation): the same key with the
+ * same input returns the same result, the same key with different input is
+ * IDEMPOTENCY_KEY_REUSED, and concurrent calls with one key create exactly one
+ * payment or refund.
+ */
+export type MutationUpdateWebhookEndpointArgs = {
+  input: UpdateWebhookEndpointInput;
 };
 
 /** What the buyer does next to pay. */
@@ -539,6 +663,19 @@ export type Query = {
   paymentTool: Maybe<PaymentTool>;
   /** Every payment tool in the graph, ordered by id. Null only when the payments subgraph is unavailable (an error says which), so the other root fields of a request still answer. */
   paymentTools: Maybe<Array<PaymentTool>>;
+  /**
+   * What was sent to one of the caller's endpoints, newest event first, each
+   * event with every attempt. Errors: BAD_USER_INPUT (argument `endpointId` names
+   * none of the caller's endpoints; another partner's endpoint is as unknown as a
+   * missing one), and those of `webhookEndpoints`.
+   */
+  webhookDeliveries: WebhookDeliveryConnection;
+  /**
+   * The caller's partner webhook endpoints, oldest first: a partner's own, a
+   * merchant console's (`merchant:<id>`) those confined to its merchants. Needs
+   * `payments:read` or `payments:write` (UNAUTHENTICATED or FORBIDDEN otherwise).
+   */
+  webhookEndpoints: Array<WebhookEndpoint>;
 };
 
 
@@ -563,6 +700,13 @@ export type QueryPaymentArgs = {
 
 export type QueryPaymentToolArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type QueryWebhookDeliveriesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  endpointId: Scalars['ID']['input'];
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** A refund of part or all of a payment. Every field needs a credential, as for Payment. */
@@ -602,6 +746,15 @@ export type RefundStatus =
   | 'PENDING'
   /** The wallet returned the money to the buyer. */
   | 'SUCCEEDED';
+
+/** An endpoint after its secret was replaced, and the new secret: shown only here. */
+export type RotateWebhookSecretPayload = {
+  __typename?: 'RotateWebhookSecretPayload';
+  /** The endpoint, with `previousSecretExpiresAt` set while the window is open. */
+  endpoint: WebhookEndpoint;
+  /** The new signing secret (`whsec_...`). */
+  secret: Scalars['String']['output'];
+};
 
 /** A merchant's presence on one platform. Owned by the merchants subgraph; payments adds the effective options. */
 export type Storefront = {
@@ -701,6 +854,145 @@ export type UnavailableReason =
   | 'TOOL_UNAVAILABLE'
   /** The amount is below the tool's per-payment minimum. */
   | 'UNDER_LIMIT';
+
+/** What `updateWebhookEndpoint` changes; omitted fields stay as they are. */
+export type UpdateWebhookEndpointInput = {
+  /** A new note; an empty string clears it. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** False turns the endpoint off; true turns it back on. */
+  enabled?: InputMaybe<Scalars['Boolean']['input']>;
+  /** The events to send from now on; at least one. */
+  events?: InputMaybe<Array<WebhookEventType>>;
+  /** Endpoint id. */
+  id: Scalars['ID']['input'];
+  /** A new absolute https URL. */
+  url?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** One HTTP request to an endpoint. */
+export type WebhookAttempt = {
+  __typename?: 'WebhookAttempt';
+  /** When it was sent (ISO 8601). */
+  at: Scalars['String']['output'];
+  /** From sending to the end of the answer, or to giving up (10 s at most). */
+  durationMs: Scalars['Int']['output'];
+  /** Why no status came, or why it was not sent; null when a status came. */
+  error: Maybe<Scalars['String']['output']>;
+  /** The start of the answer's body, up to 1,000 characters. */
+  responseExcerpt: Maybe<Scalars['String']['output']>;
+  /** The HTTP status answered; null when none came (timeout, refused connection, address not allowed). */
+  statusCode: Maybe<Scalars['Int']['output']>;
+};
+
+/** One event sent to one endpoint, with its attempts. */
+export type WebhookDelivery = {
+  __typename?: 'WebhookDelivery';
+  /** Every attempt, oldest first. */
+  attempts: Array<WebhookAttempt>;
+  /** The endpoint it was sent to. */
+  endpointId: Scalars['ID']['output'];
+  /** What was sent. */
+  event: WebhookEvent;
+  /** Stable id of this event at this endpoint. */
+  id: Scalars['ID']['output'];
+  /** When the next attempt is due (ISO 8601); null unless PENDING. */
+  nextAttemptAt: Maybe<Scalars['String']['output']>;
+  /** Where it stands. */
+  status: WebhookDeliveryStatus;
+};
+
+/** A page of deliveries, newest event first. */
+export type WebhookDeliveryConnection = {
+  __typename?: 'WebhookDeliveryConnection';
+  /** The deliveries on this page, each with its cursor. */
+  edges: Array<WebhookDeliveryEdge>;
+  /** Where this page ends and whether another follows. */
+  pageInfo: PageInfo;
+};
+
+/** One delivery in a page. */
+export type WebhookDeliveryEdge = {
+  __typename?: 'WebhookDeliveryEdge';
+  /** Pass as `after` to start the next page after this delivery. */
+  cursor: Scalars['String']['output'];
+  /** The delivery. */
+  node: WebhookDelivery;
+};
+
+/** Where a delivery stands. */
+export type WebhookDeliveryStatus =
+  /** The endpoint answered 2xx. */
+  | 'DELIVERED'
+  /** Given up: every attempt for 3 days failed, or the endpoint was disabled or deleted. */
+  | 'FAILED'
+  /** Waiting for its first or next attempt (or for an earlier event of the same payment). */
+  | 'PENDING';
+
+/** A partner's HTTPS URL that receives its payment and refund events, signed. */
+export type WebhookEndpoint = {
+  __typename?: 'WebhookEndpoint';
+  /** When it was created (ISO 8601). */
+  createdAt: Scalars['String']['output'];
+  /** The partner's own note. */
+  description: Maybe<Scalars['String']['output']>;
+  /** Why it is DISABLED; null while ENABLED. */
+  disabledReason: Maybe<Scalars['String']['output']>;
+  /** The events sent to it. */
+  events: Array<WebhookEventType>;
+  /** Stable id, e.g. `we_...`. */
+  id: Scalars['ID']['output'];
+  /** Only this merchant's payments are sent; null for every payment of the partner. */
+  merchantId: Maybe<Scalars['ID']['output']>;
+  /** While a secret rotation's window is open, when the previous secret stops signing (ISO 8601); null otherwise. */
+  previousSecretExpiresAt: Maybe<Scalars['String']['output']>;
+  /** Whether deliveries are sent. */
+  status: WebhookEndpointStatus;
+  /** Where deliveries are POSTed. */
+  url: Scalars['String']['output'];
+};
+
+/** Whether the graph sends to an endpoint. */
+export type WebhookEndpointStatus =
+  /** Turned off by its partner, or by the graph after a run of failed deliveries (`disabledReason` says which). */
+  | 'DISABLED'
+  /** Deliveries are sent. */
+  | 'ENABLED';
+
+/** A payment or refund change, as endpoints receive it. */
+export type WebhookEvent = {
+  __typename?: 'WebhookEvent';
+  /** When the change happened (ISO 8601). */
+  createdAt: Scalars['String']['output'];
+  /** Stable id, e.g. `evt_...`; the same in every delivery of it. */
+  id: Scalars['ID']['output'];
+  /** The payment that changed (for refund events, the refunded one). */
+  paymentId: Scalars['ID']['output'];
+  /** The payment's version after the change: events of one payment are sent in this order. */
+  paymentVersion: Scalars['Int']['output'];
+  /** What changed. */
+  type: WebhookEventType;
+};
+
+/** What a partner's endpoint is sent: one per payment or refund change (see docs/webhooks.md for the payload). */
+export type WebhookEventType =
+  /** `payment.canceled`: cancelled before the buyer paid. */
+  | 'PAYMENT_CANCELED'
+  /** `payment.created`: a payment was started. */
+  | 'PAYMENT_CREATED'
+  /** `payment.expired`: the buyer did not pay in time. */
+  | 'PAYMENT_EXPIRED'
+  /** `payment.failed`: declined or not captured. */
+  | 'PAYMENT_FAILED'
+  /** `payment.processing`: the buyer approved; the wallet is capturing. */
+  | 'PAYMENT_PROCESSING'
+  /** `payment.requires_action`: the buyer must approve it in the wallet. */
+  | 'PAYMENT_REQUIRES_ACTION'
+  /** `payment.succeeded`: captured. */
+  | 'PAYMENT_SUCCEEDED'
+  /** `refund.failed`: a refund could not be paid back. */
+  | 'REFUND_FAILED'
+  /** `refund.succeeded`: a refund was paid back. */
+  | 'REFUND_SUCCEEDED';
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
 export type ResolversObject<TObject> = WithIndex<TObject>;
@@ -818,10 +1110,12 @@ export type ResolversTypes = ResolversObject<{
   AcceptanceStatus: AcceptanceStatus;
   Channel: Channel;
   Checkout: ResolverTypeWrapper<CheckoutRow>;
+  CreateWebhookEndpointInput: CreateWebhookEndpointInput;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  CreateWebhookEndpointPayload: ResolverTypeWrapper<Omit<CreateWebhookEndpointPayload, 'endpoint'> & { endpoint: ResolversTypes['WebhookEndpoint'] }>;
   CurrencyCode: CurrencyCode;
   ErrorCode: ErrorCode;
   InitiatePaymentInput: InitiatePaymentInput;
-  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Merchant: ResolverTypeWrapper<EntityRef>;
   MerchantStatus: MerchantStatus;
   Money: ResolverTypeWrapper<MoneyRow>;
@@ -846,11 +1140,22 @@ export type ResolversTypes = ResolversObject<{
   Refund: ResolverTypeWrapper<RefundRow>;
   RefundPaymentInput: RefundPaymentInput;
   RefundStatus: RefundStatus;
+  RotateWebhookSecretPayload: ResolverTypeWrapper<Omit<RotateWebhookSecretPayload, 'endpoint'> & { endpoint: ResolversTypes['WebhookEndpoint'] }>;
   Storefront: ResolverTypeWrapper<StorefrontRef>;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ToolChannel: ResolverTypeWrapper<ToolChannelRow>;
   UnavailableOption: ResolverTypeWrapper<UnavailableOptionRow>;
   UnavailableReason: UnavailableReason;
+  UpdateWebhookEndpointInput: UpdateWebhookEndpointInput;
+  WebhookAttempt: ResolverTypeWrapper<WebhookAttemptRow>;
+  WebhookDelivery: ResolverTypeWrapper<WebhookDeliveryView>;
+  WebhookDeliveryConnection: ResolverTypeWrapper<WebhookDeliveryConnectionView>;
+  WebhookDeliveryEdge: ResolverTypeWrapper<Omit<WebhookDeliveryEdge, 'node'> & { node: ResolversTypes['WebhookDelivery'] }>;
+  WebhookDeliveryStatus: WebhookDeliveryStatus;
+  WebhookEndpoint: ResolverTypeWrapper<WebhookEndpointRow>;
+  WebhookEndpointStatus: WebhookEndpointStatus;
+  WebhookEvent: ResolverTypeWrapper<WebhookEventRow>;
+  WebhookEventType: WebhookEventType;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
@@ -859,8 +1164,10 @@ export type ResolversTypes = ResolversObject<{
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
   Checkout: CheckoutRow;
-  InitiatePaymentInput: InitiatePaymentInput;
+  CreateWebhookEndpointInput: CreateWebhookEndpointInput;
   ID: Scalars['ID']['output'];
+  CreateWebhookEndpointPayload: Omit<CreateWebhookEndpointPayload, 'endpoint'> & { endpoint: ResolversParentTypes['WebhookEndpoint'] };
+  InitiatePaymentInput: InitiatePaymentInput;
   Merchant: EntityRef;
   Money: MoneyRow;
   MoneyInput: MoneyInput;
@@ -879,10 +1186,18 @@ export type ResolversParentTypes = ResolversObject<{
   Query: Record<PropertyKey, never>;
   Refund: RefundRow;
   RefundPaymentInput: RefundPaymentInput;
+  RotateWebhookSecretPayload: Omit<RotateWebhookSecretPayload, 'endpoint'> & { endpoint: ResolversParentTypes['WebhookEndpoint'] };
   Storefront: StorefrontRef;
   Subscription: Record<PropertyKey, never>;
   ToolChannel: ToolChannelRow;
   UnavailableOption: UnavailableOptionRow;
+  UpdateWebhookEndpointInput: UpdateWebhookEndpointInput;
+  WebhookAttempt: WebhookAttemptRow;
+  WebhookDelivery: WebhookDeliveryView;
+  WebhookDeliveryConnection: WebhookDeliveryConnectionView;
+  WebhookDeliveryEdge: Omit<WebhookDeliveryEdge, 'node'> & { node: ResolversParentTypes['WebhookDelivery'] };
+  WebhookEndpoint: WebhookEndpointRow;
+  WebhookEvent: WebhookEventRow;
   Boolean: Scalars['Boolean']['output'];
   Int: Scalars['Int']['output'];
   String: Scalars['String']['output'];
@@ -914,6 +1229,11 @@ export type CheckoutResolvers<ContextType = PaymentsContext, ParentType extends 
   unavailable?: Resolver<Array<ResolversTypes['UnavailableOption']>, ParentType, ContextType>;
 }>;
 
+export type CreateWebhookEndpointPayloadResolvers<ContextType = PaymentsContext, ParentType extends ResolversParentTypes['CreateWebhookEndpointPayload'] = ResolversParentTypes['CreateWebhookEndpointPayload']> = ResolversObject<{
+  endpoint?: Resolver<ResolversTypes['WebhookEndpoint'], ParentType, ContextType>;
+  secret?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
 export type MerchantResolvers<ContextType = PaymentsContext, ParentType extends ResolversParentTypes['Merchant'] = ResolversParentTypes['Merchant'], FederationReferenceType extends FederationReferenceTypes['Merchant'] = FederationReferenceTypes['Merchant']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Merchant']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -928,8 +1248,13 @@ export type MoneyResolvers<ContextType = PaymentsContext, ParentType extends Res
 
 export type MutationResolvers<ContextType = PaymentsContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   cancelPayment?: Resolver<Maybe<ResolversTypes['Payment']>, ParentType, ContextType, RequireFields<MutationCancelPaymentArgs, 'id' | 'idempotencyKey'>>;
+  createWebhookEndpoint?: Resolver<Maybe<ResolversTypes['CreateWebhookEndpointPayload']>, ParentType, ContextType, RequireFields<MutationCreateWebhookEndpointArgs, 'input'>>;
+  deleteWebhookEndpoint?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType, RequireFields<MutationDeleteWebhookEndpointArgs, 'id'>>;
   initiatePayment?: Resolver<Maybe<ResolversTypes['Payment']>, ParentType, ContextType, RequireFields<MutationInitiatePaymentArgs, 'input'>>;
+  redeliverWebhookEvent?: Resolver<Maybe<Array<ResolversTypes['WebhookDelivery']>>, ParentType, ContextType, RequireFields<MutationRedeliverWebhookEventArgs, 'eventId'>>;
   refundPayment?: Resolver<Maybe<ResolversTypes['Refund']>, ParentType, ContextType, RequireFields<MutationRefundPaymentArgs, 'input'>>;
+  rotateWebhookSecret?: Resolver<Maybe<ResolversTypes['RotateWebhookSecretPayload']>, ParentType, ContextType, RequireFields<MutationRotateWebhookSecretArgs, 'expiresPreviousInSeconds' | 'id'>>;
+  updateWebhookEndpoint?: Resolver<Maybe<ResolversTypes['WebhookEndpoint']>, ParentType, ContextType, RequireFields<MutationUpdateWebhookEndpointArgs, 'input'>>;
 }>;
 
 export type NextActionResolvers<ContextType = PaymentsContext, ParentType extends ResolversParentTypes['NextAction'] = ResolversParentTypes['NextAction']> = ResolversObject<{
@@ -1015,6 +1340,8 @@ export type QueryResolvers<ContextType = PaymentsContext, ParentType extends Res
   payment?: Resolver<Maybe<ResolversTypes['Payment']>, ParentType, ContextType, RequireFields<QueryPaymentArgs, 'id'>>;
   paymentTool?: Resolver<Maybe<ResolversTypes['PaymentTool']>, ParentType, ContextType, RequireFields<QueryPaymentToolArgs, 'id'>>;
   paymentTools?: Resolver<Maybe<Array<ResolversTypes['PaymentTool']>>, ParentType, ContextType>;
+  webhookDeliveries?: Resolver<ResolversTypes['WebhookDeliveryConnection'], ParentType, ContextType, RequireFields<QueryWebhookDeliveriesArgs, 'endpointId' | 'first'>>;
+  webhookEndpoints?: Resolver<Array<ResolversTypes['WebhookEndpoint']>, ParentType, ContextType>;
 }>;
 
 export type RefundResolvers<ContextType = PaymentsContext, ParentType extends ResolversParentTypes['Refund'] = ResolversParentTypes['Refund']> = ResolversObject<{
@@ -1024,6 +1351,11 @@ export type RefundResolvers<ContextType = PaymentsContext, ParentType extends Re
   payment?: Resolver<ResolversTypes['Payment'], ParentType, ContextType>;
   reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['RefundStatus'], ParentType, ContextType>;
+}>;
+
+export type RotateWebhookSecretPayloadResolvers<ContextType = PaymentsContext, ParentType extends ResolversParentTypes['RotateWebhookSecretPayload'] = ResolversParentTypes['RotateWebhookSecretPayload']> = ResolversObject<{
+  endpoint?: Resolver<ResolversTypes['WebhookEndpoint'], ParentType, ContextType>;
+  secret?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
 export type StorefrontResolvers<ContextType = PaymentsContext, ParentType extends ResolversParentTypes['Storefront'] = ResolversParentTypes['Storefront'], FederationReferenceType extends FederationReferenceTypes['Storefront'] = FederationReferenceTypes['Storefront']> = ResolversObject<{
@@ -1048,8 +1380,56 @@ export type UnavailableOptionResolvers<ContextType = PaymentsContext, ParentType
   tool?: Resolver<ResolversTypes['PaymentTool'], ParentType, ContextType>;
 }>;
 
+export type WebhookAttemptResolvers<ContextType = PaymentsContext, ParentType extends ResolversParentTypes['WebhookAttempt'] = ResolversParentTypes['WebhookAttempt']> = ResolversObject<{
+  at?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  durationMs?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  responseExcerpt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  statusCode?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+}>;
+
+export type WebhookDeliveryResolvers<ContextType = PaymentsContext, ParentType extends ResolversParentTypes['WebhookDelivery'] = ResolversParentTypes['WebhookDelivery']> = ResolversObject<{
+  attempts?: Resolver<Array<ResolversTypes['WebhookAttempt']>, ParentType, ContextType>;
+  endpointId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  event?: Resolver<ResolversTypes['WebhookEvent'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  nextAttemptAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['WebhookDeliveryStatus'], ParentType, ContextType>;
+}>;
+
+export type WebhookDeliveryConnectionResolvers<ContextType = PaymentsContext, ParentType extends ResolversParentTypes['WebhookDeliveryConnection'] = ResolversParentTypes['WebhookDeliveryConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['WebhookDeliveryEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type WebhookDeliveryEdgeResolvers<ContextType = PaymentsContext, ParentType extends ResolversParentTypes['WebhookDeliveryEdge'] = ResolversParentTypes['WebhookDeliveryEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['WebhookDelivery'], ParentType, ContextType>;
+}>;
+
+export type WebhookEndpointResolvers<ContextType = PaymentsContext, ParentType extends ResolversParentTypes['WebhookEndpoint'] = ResolversParentTypes['WebhookEndpoint']> = ResolversObject<{
+  createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  disabledReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  events?: Resolver<Array<ResolversTypes['WebhookEventType']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  merchantId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  previousSecretExpiresAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['WebhookEndpointStatus'], ParentType, ContextType>;
+  url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type WebhookEventResolvers<ContextType = PaymentsContext, ParentType extends ResolversParentTypes['WebhookEvent'] = ResolversParentTypes['WebhookEvent']> = ResolversObject<{
+  createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  paymentId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  paymentVersion?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['WebhookEventType'], ParentType, ContextType>;
+}>;
+
 export type Resolvers<ContextType = PaymentsContext> = ResolversObject<{
   Checkout?: CheckoutResolvers<ContextType>;
+  CreateWebhookEndpointPayload?: CreateWebhookEndpointPayloadResolvers<ContextType>;
   Merchant?: MerchantResolvers<ContextType>;
   Money?: MoneyResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
@@ -1065,10 +1445,17 @@ export type Resolvers<ContextType = PaymentsContext> = ResolversObject<{
   Platform?: PlatformResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Refund?: RefundResolvers<ContextType>;
+  RotateWebhookSecretPayload?: RotateWebhookSecretPayloadResolvers<ContextType>;
   Storefront?: StorefrontResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
   ToolChannel?: ToolChannelResolvers<ContextType>;
   UnavailableOption?: UnavailableOptionResolvers<ContextType>;
+  WebhookAttempt?: WebhookAttemptResolvers<ContextType>;
+  WebhookDelivery?: WebhookDeliveryResolvers<ContextType>;
+  WebhookDeliveryConnection?: WebhookDeliveryConnectionResolvers<ContextType>;
+  WebhookDeliveryEdge?: WebhookDeliveryEdgeResolvers<ContextType>;
+  WebhookEndpoint?: WebhookEndpointResolvers<ContextType>;
+  WebhookEvent?: WebhookEventResolvers<ContextType>;
 }>;
 
 export type DirectiveResolvers<ContextType = PaymentsContext> = ResolversObject<{
