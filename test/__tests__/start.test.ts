@@ -1,7 +1,7 @@
 // `npm start` as a newcomer meets it, in a fresh clone (no web/dist, no
 // .data) with nothing set but the ports: the whole product in development
-// mode, Sandbox on the gateway's root URL, the demo app on /demo/, data under
-// ./.data, a crashed service restarted while the rest keeps serving, and
+// mode, Sandbox on the gateway's root URL, the demo app on /demo/, the demo
+// partner's webhook receiver, data under ./.data, a crashed service restarted while the rest keeps serving, and
 // every process gone after SIGTERM.
 import { existsSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -56,6 +56,7 @@ test('a fresh clone starts the graph in development mode, serves Sandbox and the
     PAYMENTS_PORT: await freePort(),
     MERCHANTS_PORT: await freePort(),
     WALLET_PORT: await freePort(),
+    DEMO_WEBHOOK_RECEIVER_PORT: await freePort(),
   };
   expect(existsSync(join(checkout, 'web', 'dist'))).toBe(false);
   // Nothing set that a new user would not have: no secrets, no keys, no NODE_ENV (jest sets it to test).
@@ -116,6 +117,10 @@ test('a fresh clone starts the graph in development mode, serves Sandbox and the
   expect(existsSync(join(checkout, '.data', 'merchants'))).toBe(true);
   expect(existsSync(join(checkout, '.data', 'payments'))).toBe(true);
   expect(await healthy(ports.WALLET_PORT)).toBe(true);
+  // The demo partner's receiver lists what it accepted.
+  const received = await fetch(`http://127.0.0.1:${ports.DEMO_WEBHOOK_RECEIVER_PORT}/events`);
+  expect(received.status).toBe(200);
+  expect(await received.json()).toMatchObject({ events: expect.any(Array) });
 
   // A service that dies is restarted; meanwhile the gateway answers what the others own.
   const commerce = servicePid(child.pid!, 'subgraphs/commerce/src/main.ts');
