@@ -3,15 +3,19 @@
 // (against a stand-in gateway that keeps endpoints as the schema describes),
 // the documents that registration sends (valid against the supergraph), and
 // the receiver itself, which checks deliveries with the SDK and lists them.
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { buildSchema, parse, validate } from 'graphql';
-import { close, listen, newWebhookSecret, readRawBody, sendJson, signWebhookPayload } from '@interop/kit';
+import { close, listen, readRawBody, sendJson, signWebhookPayload } from '@interop/kit';
 import * as documents from '../../docs/examples/webhook-endpoints';
 import { startDemoWebhookReceiver } from '../../scripts/demo-webhook-receiver';
 import { DEMO_WEBHOOK_EVENTS, ensureDemoWebhookEndpoint, partnerWebhooksEnv } from '../../scripts/demo-webhooks';
 import { ROOT } from '../harness';
+
+/** An endpoint secret as the graph makes them: `whsec_` and 32 random bytes, base64url. */
+const newSecret = () => `whsec_${randomBytes(32).toString('base64url')}`;
 
 describe('partnerWebhooksEnv', () => {
   test('turns both switches on where the environment leaves them unset or empty, and keeps what the user chose', () => {
@@ -61,13 +65,13 @@ async function fakeGateway(initial: StoredEndpoint[] = []) {
         case 'WebhookEndpoints':
           return sendJson(res, 200, { data: { webhookEndpoints: endpoints.map(view) } });
         case 'CreateWebhookEndpoint': {
-          const endpoint: StoredEndpoint = { id: `we_${endpoints.length + 1}`, url: variables.input.url, events: variables.input.events, status: 'ENABLED', secret: newWebhookSecret(), rotations: [] };
+          const endpoint: StoredEndpoint = { id: `we_${endpoints.length + 1}`, url: variables.input.url, events: variables.input.events, status: 'ENABLED', secret: newSecret(), rotations: [] };
           endpoints.push(endpoint);
           return sendJson(res, 200, { data: { createWebhookEndpoint: { secret: endpoint.secret, endpoint: view(endpoint) } } });
         }
         case 'RotateWebhookSecret': {
           const endpoint = endpoints.find((each) => each.id === variables.id)!;
-          endpoint.secret = newWebhookSecret();
+          endpoint.secret = newSecret();
           endpoint.rotations.push(variables.expiresPreviousInSeconds);
           return sendJson(res, 200, { data: { rotateWebhookSecret: { secret: endpoint.secret, endpoint: view(endpoint) } } });
         }
@@ -155,20 +159,20 @@ describe('the demo receiver', () => {
 
   test('answers 503 until it has a secret, then lists what verifies, newest first, each event once, at most maxEvents', async () => {
     const receiver = await startDemoWebhookReceiver({ port: 0, maxEvents: 2 });
-    const secret = newWebhookSecret();
+    const secret = newSecret();
     const post = async (body: string, signature: string) =>
       (await fetch(receiver.webhookUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'interop-signature': signature }, body })).status;
     try {
       const first = eventBody('evt_1', 1, 'payment.created');
-      expect(await post(first, signWebhookPayload(secret, nowSeconds(), first))).toBe(503);
+      expect(await post(first, signWebhookPayload([secret], nowSeconds(), first))).toBe(503);
       receiver.setSecrets([secret]);
-      expect(await post(first, signWebhookPayload(secret, nowSeconds(), first))).toBe(200);
-      expect(await post(first, signWebhookPayload(secret, nowSeconds(), first))).toBe(200);
+      expect(await post(first, signWebhookPayload([secret], nowSeconds(), first))).toBe(200);
+      expect(await post(first, signWebhookPayload([secret], nowSeconds(), first))).toBe(200);
       const refund = eventBody('evt_2', 2, 'refund.succeeded');
-      expect(await post(refund, signWebhookPayload(secret, nowSeconds(), refund))).toBe(200);
-      expect(await post(refund, signWebhookPayload(newWebhookSecret(), nowSeconds(), refund))).toBe(400);
-      expect(await post(refund, signWebhookPayload(secret, nowSeconds() - 3_600, refund))).toBe(400);
-      expect(await post('{"id":"evt_x"}', signWebhookPayload(secret, nowSeconds(), '{"id":"evt_x"}'))).toBe(400);
+      expect(await post(refund, signWebhookPayload([secret], nowSeconds(), refund))).toBe(200);
+      expect(await post(refund, signWebhookPayload([newSecret()], nowSeconds(), refund))).toBe(400);
+      expect(await post(refund, signWebhookPayload([secret], nowSeconds() - 3_600, refund))).toBe(400);
+      expect(await post('{"id":"evt_x"}', signWebhookPayload([secret], nowSeconds(), '{"id":"evt_x"}'))).toBe(400);
 
       const listed = (await (await fetch(receiver.eventsUrl)).json()) as { events: { id: string; type: string; deliveries: number; refundId: string | null }[]; refused: number };
       expect(listed.events.map(({ id, type, deliveries, refundId }) => [id, type, deliveries, refundId])).toEqual([
@@ -178,7 +182,7 @@ describe('the demo receiver', () => {
       expect(listed.refused).toBe(3);
 
       const third = eventBody('evt_3', 3);
-      expect(await post(third, signWebhookPayload(secret, nowSeconds(), third))).toBe(200);
+      expect(await post(third, signWebhookPayload([secret], nowSeconds(), third))).toBe(200);
       expect(receiver.events().map((event) => event.id)).toEqual(['evt_3', 'evt_2']);
       expect((await fetch(receiver.webhookUrl.replace('/webhooks', '/health'))).status).toBe(200);
       expect((await fetch(receiver.webhookUrl)).status).toBe(404);

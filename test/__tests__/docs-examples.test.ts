@@ -7,13 +7,14 @@
 // pages and the README also goes through Apollo Client with the pages'
 // typePolicies, whose cache must keep each answer and warn about nothing.
 import '../apollo-dev-mode';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApolloClient, gql, HttpLink, InMemoryCache } from '@apollo/client';
 import { Kind, OperationTypeNode, parse, type DocumentNode, type OperationDefinitionNode } from 'graphql';
-import { close, listen, newWebhookSecret, readRawBody, signatureHeader, signWebhookPayload, verifySignature } from '@interop/kit';
+import { close, listen, readRawBody, signatureHeader, signWebhookPayload, verifySignature } from '@interop/kit';
 import { parseGatewayCli, readGatewaySettings } from '@interop/gateway';
 import { createInteropClient } from '@interop/sdk';
 import { parseWebhookEvent, type PartnerWebhookEvent, verifyWalletWebhook, verifyWebhook } from '@interop/sdk/webhooks';
@@ -37,6 +38,9 @@ import { receiveWalletWebhook } from '../../docs/examples/receive-wallet-webhook
 import { webhookEndpoints } from '../../docs/examples/webhook-endpoints';
 import { startWebhookReceiver } from '../../docs/examples/webhook-receiver';
 import { startCheckout } from '../../docs/examples/start-checkout';
+
+/** An endpoint secret as the graph makes them: `whsec_` and 32 random bytes, base64url. */
+const newSecret = () => `whsec_${randomBytes(32).toString('base64url')}`;
 
 const DOCS = join(ROOT, 'docs');
 const EXAMPLES = join(DOCS, 'examples');
@@ -538,12 +542,12 @@ describe('webhook-receiver.ts, a partner’s receiver', () => {
   }
 
   test('a delivery the graph signs is applied once and answered 200, again 200 without applying it twice', async () => {
-    const secret = newWebhookSecret();
+    const secret = newSecret();
     const server = await receiver(secret);
     try {
       const body = eventBody('evt_docs_1');
-      expect(await server.post(body, signWebhookPayload(secret, nowSeconds(), body))).toBe(200);
-      expect(await server.post(body, signWebhookPayload(secret, nowSeconds(), body))).toBe(200);
+      expect(await server.post(body, signWebhookPayload([secret], nowSeconds(), body))).toBe(200);
+      expect(await server.post(body, signWebhookPayload([secret], nowSeconds(), body))).toBe(200);
       expect(server.applied).toEqual([JSON.parse(body)]);
     } finally {
       await server.close();
@@ -551,32 +555,32 @@ describe('webhook-receiver.ts, a partner’s receiver', () => {
   });
 
   test('a forged, tampered, unsigned or stale delivery is answered 4xx and applies nothing', async () => {
-    const secret = newWebhookSecret();
+    const secret = newSecret();
     const server = await receiver(secret);
     try {
       const body = eventBody('evt_docs_2');
       const answers = [
-        await server.post(body, signWebhookPayload(newWebhookSecret(), nowSeconds(), body)),
-        await server.post(body.replace('12345', '1'), signWebhookPayload(secret, nowSeconds(), body)),
+        await server.post(body, signWebhookPayload([newSecret()], nowSeconds(), body)),
+        await server.post(body.replace('12345', '1'), signWebhookPayload([secret], nowSeconds(), body)),
         await server.post(body, undefined),
-        await server.post(body, signWebhookPayload(secret, nowSeconds() - 3_600, body)),
+        await server.post(body, signWebhookPayload([secret], nowSeconds() - 3_600, body)),
         await server.post(body, 'signed'),
       ];
       expect(answers.every((status) => status >= 400 && status < 500)).toBe(true);
       expect(server.applied).toEqual([]);
-      expect(await server.post(body, signWebhookPayload(secret, nowSeconds(), body), '/elsewhere')).toBe(404);
+      expect(await server.post(body, signWebhookPayload([secret], nowSeconds(), body), '/elsewhere')).toBe(404);
     } finally {
       await server.close();
     }
   });
 
   test('during a rotation a receiver holding either secret, or both, accepts a delivery signed with both', async () => {
-    const [oldSecret, newSecret] = [newWebhookSecret(), newWebhookSecret()];
-    for (const held of [oldSecret, newSecret, [newSecret, oldSecret]]) {
+    const [previous, next] = [newSecret(), newSecret()];
+    for (const held of [previous, next, [next, previous]]) {
       const server = await receiver(held);
       try {
         const body = eventBody('evt_docs_3');
-        expect(await server.post(body, signWebhookPayload([newSecret, oldSecret], nowSeconds(), body))).toBe(200);
+        expect(await server.post(body, signWebhookPayload([next, previous], nowSeconds(), body))).toBe(200);
         expect(server.applied.map((event) => event.id)).toEqual(['evt_docs_3']);
       } finally {
         await server.close();
@@ -585,14 +589,14 @@ describe('webhook-receiver.ts, a partner’s receiver', () => {
   });
 
   test('an event it could not apply is answered 5xx, and applied when the graph sends it again', async () => {
-    const secret = newWebhookSecret();
+    const secret = newSecret();
     let down = true;
     const server = await receiver(secret, () => down);
     try {
       const body = eventBody('evt_docs_4', 'payment.failed');
-      expect(await server.post(body, signWebhookPayload(secret, nowSeconds(), body))).toBe(500);
+      expect(await server.post(body, signWebhookPayload([secret], nowSeconds(), body))).toBe(500);
       down = false;
-      expect(await server.post(body, signWebhookPayload(secret, nowSeconds(), body))).toBe(200);
+      expect(await server.post(body, signWebhookPayload([secret], nowSeconds(), body))).toBe(200);
       expect(server.applied.map((event) => event.id)).toEqual(['evt_docs_4']);
     } finally {
       await server.close();
@@ -607,7 +611,7 @@ describe('webhook-receiver.ts, a partner’s receiver', () => {
     const timestamp = Number(/t=(\d+)/.exec(signature ?? '')?.[1]);
     const rawBody = body.trimEnd();
     const secret = /`(whsec_[\w-]+)`/.exec(readFileSync(join(DOCS, 'webhooks.md'), 'utf8'))?.[1] ?? '';
-    expect(signWebhookPayload(secret, timestamp, rawBody)).toBe(signature);
+    expect(signWebhookPayload([secret], timestamp, rawBody)).toBe(signature);
     expect(verifyWebhook(secret, rawBody, signature, { nowSeconds: timestamp })).toEqual({ ok: true });
     const event = parseWebhookEvent(rawBody);
     expect([header('interop-event-id'), header('interop-event-type')]).toEqual([event.id, event.type]);

@@ -107,7 +107,7 @@ sdk.createInteropClient({ url: process.env.INTEROP_URL }).platformAcceptance('ta
 });
 `,
   );
-  const signature = signWebhookPayload('whsec_consumer', Math.floor(Date.now() / 1000), body);
+  const signature = signWebhookPayload(['whsec_consumer'], Math.floor(Date.now() / 1000), body);
   const result = await run(process.execPath, ['check.cjs'], project, 60_000, consumerEnv({ INTEROP_URL: gatewayUrl, BODY: body, SIGNATURE: signature }));
   expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
   const printed = JSON.parse(result.stdout) as { exports: string[]; platform: string; webhook: unknown };

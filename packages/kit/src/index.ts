@@ -18,7 +18,7 @@ export { extensionsOf, migrate, type Migration } from './db/migrate';
 export { encodeCursor, MAX_PAGE_SIZE, type Page, type PageInfo, pageRequest, type PageRequest, toPage } from './pagination';
 export { DEFAULT_PORTS, DEVELOPMENT_WALLET_SECRET, readServiceConfig, readTrust, SECRET_MIN_LENGTH, type ServiceConfig, type SubgraphName } from './service-config';
 export { type AcceptedSecrets, contextMac, DEFAULT_SIGNATURE_TOLERANCE_SECONDS, everyAcceptedSecret, matchesAnySecret, sameMac, SIGNATURE_HEADER, type SignatureCheck, signatureHeader, signatureOf, type SignedMessage, type SignedRequest, type SignedWebhook, type SigningContext, signingLabel, verifyRequest, verifySignature } from './signature';
-export { newWebhookSecret, PARTNER_WEBHOOK_SIGNATURE_HEADER, signWebhookPayload, WEBHOOK_SECRET_PREFIX } from './webhook-signature';
+export { PARTNER_WEBHOOK_SIGNATURE_HEADER, partnerWebhookMac, signWebhookPayload } from './webhook-signing';
 export { openOwnedDatabase, type OwnedDatabaseOptions } from './db/open-owned';
 export { groupBy, rowsPerKey } from './batch';
 export { activeTraceIds, extractTraceContext, injectTraceContext, inSpan, startTracing, type TraceIds, tracer, traceResponse, type TracingOptions } from './tracing';

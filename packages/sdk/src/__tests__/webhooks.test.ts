@@ -3,8 +3,8 @@
 // `verifyWebhook`, under any of an endpoint's live secrets; a wallet webhook
 // signed by the kit's `signatureHeader` verifies with `verifyWalletWebhook`.
 // A tampered, re-signed, stale or malformed header does not.
-import { createHmac } from 'node:crypto';
-import { newWebhookSecret, signatureHeader, signingLabel, signWebhookPayload, verifySignature } from '@interop/kit';
+import { createHmac, randomBytes } from 'node:crypto';
+import { signatureHeader, signingLabel, signWebhookPayload, verifySignature } from '@interop/kit';
 import {
   DEFAULT_WEBHOOK_TOLERANCE_SECONDS,
   parseWebhookEvent,
@@ -16,11 +16,14 @@ import {
   WebhookPayloadError,
 } from '../webhooks';
 
+/** An endpoint secret as the graph makes them: `whsec_` and 32 random bytes, base64url. */
+const newSecret = () => `whsec_${randomBytes(32).toString('base64url')}`;
+
 const NOW = 1_725_436_800;
 
 describe('partner webhooks: verifyWebhook', () => {
-  const SECRET = newWebhookSecret();
-  const NEW_SECRET = newWebhookSecret();
+  const SECRET = newSecret();
+  const NEW_SECRET = newSecret();
   const money = (amountMinor: number) => ({ amountMinor, currency: 'CNY' });
   const PAYMENT = {
     id: 'pay_1',
@@ -37,12 +40,12 @@ describe('partner webhooks: verifyWebhook', () => {
     refunds: [],
   };
   const BODY = JSON.stringify({ id: 'evt_1', type: 'payment.succeeded', createdAt: '2026-12-04T10:00:05.000Z', paymentVersion: 3, data: { payment: PAYMENT } });
-  const signed = signWebhookPayload(SECRET, NOW, BODY);
+  const signed = signWebhookPayload([SECRET], NOW, BODY);
   const hex = /v1=([0-9a-f]+)/.exec(signed)?.[1] ?? '';
 
   test('a delivery the graph signs verifies, with the clock or a given time', () => {
     expect(verifyWebhook(SECRET, BODY, signed, { nowSeconds: NOW })).toEqual({ ok: true });
-    expect(verifyWebhook(SECRET, BODY, signWebhookPayload(SECRET, Math.floor(Date.now() / 1000), BODY))).toEqual({ ok: true });
+    expect(verifyWebhook(SECRET, BODY, signWebhookPayload([SECRET], Math.floor(Date.now() / 1000), BODY))).toEqual({ ok: true });
   });
 
   test('the signed text is `${t}.${body}` under the whole secret, as the page documents', () => {
@@ -64,22 +67,22 @@ describe('partner webhooks: verifyWebhook', () => {
     expect(verifyWebhook(SECRET, BODY, both, { nowSeconds: NOW })).toEqual({ ok: true });
     expect(verifyWebhook(NEW_SECRET, BODY, both, { nowSeconds: NOW })).toEqual({ ok: true });
     expect(verifyWebhook([NEW_SECRET, SECRET], BODY, both, { nowSeconds: NOW })).toEqual({ ok: true });
-    expect(verifyWebhook(newWebhookSecret(), BODY, both, { nowSeconds: NOW })).toEqual({ ok: false, reason: 'mismatch' });
+    expect(verifyWebhook(newSecret(), BODY, both, { nowSeconds: NOW })).toEqual({ ok: false, reason: 'mismatch' });
   });
 
   test('after the rotation window only the new secret signs: a receiver still on the old one alone refuses, one holding both accepts', () => {
-    const after = signWebhookPayload(NEW_SECRET, NOW, BODY);
+    const after = signWebhookPayload([NEW_SECRET], NOW, BODY);
     expect(verifyWebhook(SECRET, BODY, after, { nowSeconds: NOW })).toEqual({ ok: false, reason: 'mismatch' });
     expect(verifyWebhook([NEW_SECRET, SECRET], BODY, after, { nowSeconds: NOW })).toEqual({ ok: true });
   });
 
   test('a timestamp moved to now, keeping the old signature, is a mismatch', () => {
-    const old = signWebhookPayload(SECRET, NOW - 3_600, BODY);
+    const old = signWebhookPayload([SECRET], NOW - 3_600, BODY);
     expect(verifyWebhook(SECRET, BODY, old.replace(`t=${NOW - 3_600}`, `t=${NOW}`), { nowSeconds: NOW })).toEqual({ ok: false, reason: 'mismatch' });
   });
 
   test('older or newer than the tolerance is stale; at the tolerance it verifies', () => {
-    const at = (seconds: number) => signWebhookPayload(SECRET, seconds, BODY);
+    const at = (seconds: number) => signWebhookPayload([SECRET], seconds, BODY);
     expect(verifyWebhook(SECRET, BODY, at(NOW - DEFAULT_WEBHOOK_TOLERANCE_SECONDS), { nowSeconds: NOW })).toEqual({ ok: true });
     expect(verifyWebhook(SECRET, BODY, at(NOW + DEFAULT_WEBHOOK_TOLERANCE_SECONDS), { nowSeconds: NOW })).toEqual({ ok: true });
     expect(verifyWebhook(SECRET, BODY, at(NOW - DEFAULT_WEBHOOK_TOLERANCE_SECONDS - 1), { nowSeconds: NOW })).toEqual({ ok: false, reason: 'stale' });
@@ -88,7 +91,7 @@ describe('partner webhooks: verifyWebhook', () => {
   });
 
   test('a stale header is refused as stale even when signed with the right secret', () => {
-    expect(verifyWebhook(SECRET, BODY, signWebhookPayload(SECRET, NOW - 86_400, BODY), { nowSeconds: NOW })).toEqual({ ok: false, reason: 'stale' });
+    expect(verifyWebhook(SECRET, BODY, signWebhookPayload([SECRET], NOW - 86_400, BODY), { nowSeconds: NOW })).toEqual({ ok: false, reason: 'stale' });
   });
 
   test.each([
@@ -173,7 +176,7 @@ describe('wallet webhooks: verifyWalletWebhook', () => {
   test('a signature the graph made with the same secret for another kind of message, or in the partner format, is a mismatch', () => {
     const apiCall = signatureHeader(SECRET, { context: 'wallet-api', method: 'POST', path: '/v1/payments/pay_1/cancel', body: BODY }, NOW);
     expect(verifyWalletWebhook(SECRET, BODY, apiCall, { nowSeconds: NOW })).toEqual({ ok: false, reason: 'mismatch' });
-    expect(verifyWalletWebhook(SECRET, BODY, signWebhookPayload(SECRET, NOW, BODY), { nowSeconds: NOW })).toEqual({ ok: false, reason: 'mismatch' });
+    expect(verifyWalletWebhook(SECRET, BODY, signWebhookPayload([SECRET], NOW, BODY), { nowSeconds: NOW })).toEqual({ ok: false, reason: 'mismatch' });
     expect(WALLET_WEBHOOK_SIGNING_LABEL).toBe(signingLabel('wallet-webhook'));
   });
 
