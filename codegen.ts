@@ -64,6 +64,11 @@ const config: CodegenConfig = {
       PaymentConnection: '../store/types#PaymentConnectionRow',
       Platform: '../store/types#EntityRef',
       Merchant: '../store/types#EntityRef',
+      WebhookEndpoint: '../store/webhook-store#WebhookEndpointRow',
+      WebhookEvent: '../store/webhook-store#WebhookEventRow',
+      WebhookAttempt: '../store/webhook-store#WebhookAttemptRow',
+      WebhookDelivery: '../webhooks/endpoints#WebhookDeliveryView',
+      WebhookDeliveryConnection: '../webhooks/endpoints#WebhookDeliveryConnectionView',
     }),
     'subgraphs/merchants/src/__generated__/resolvers.ts': subgraph('merchants', '../context#MerchantsContext', {
       Merchant: '../store/types#MerchantRow',

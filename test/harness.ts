@@ -21,7 +21,7 @@ import {
   type RunningGateway,
 } from '@interop/gateway';
 import { MerchantsStore, openMerchantsStore, startMerchants } from '@interop/merchants';
-import { openPaymentLedger, PaymentLedger, PaymentsStore, startPayments } from '@interop/payments';
+import { openPaymentLedger, PaymentLedger, PaymentsStore, startPayments, type WebhookSettings } from '@interop/payments';
 import { openWalletDatabase, startWallet, type RunningWallet } from '@interop/wallet';
 import { TEST_AUTH, PARTNER_A, TEST_TRUST, type TestCredential } from './identities';
 
@@ -69,7 +69,16 @@ export interface GraphOptions {
   gateway?: Partial<Omit<GatewayOptions, 'supergraphSdl'>>;
   /** What the subgraphs sign peer calls with and accept (TEST_TRUST unless given); the gateway's secret is in `gateway`. */
   trust?: SubgraphTrust;
+  /**
+   * Partner webhook settings for payments. By default tests retry after 50 ms
+   * (not 30 s) and look for due deliveries every 50 ms; a test sending to a
+   * receiver on 127.0.0.1 sets `allowInsecure` and `allowPrivate`.
+   */
+  partnerWebhooks?: Partial<WebhookSettings>;
 }
+
+/** What test graphs deliver partner webhooks with, unless a test says otherwise. */
+export const TEST_PARTNER_WEBHOOKS: Partial<WebhookSettings> = { retryBaseMs: 50, pollMs: 50, timeoutMs: 5000 };
 
 export type EventBusKind = 'redis' | 'postgres' | 'stream';
 
@@ -208,6 +217,7 @@ export async function startGraph(options: GraphOptions = {}): Promise<Graph> {
     ...(options.expirySweepMs === undefined ? {} : { expirySweepMs: options.expirySweepMs }),
     ...(options.reconcileAfterMs === undefined ? {} : { reconcileAfterMs: options.reconcileAfterMs }),
     events,
+    partnerWebhooks: { ...TEST_PARTNER_WEBHOOKS, ...options.partnerWebhooks },
   });
   const merchants = await startMerchants({
     port: 0,

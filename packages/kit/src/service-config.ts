@@ -55,6 +55,20 @@ const serviceEnv = z.object({
   /** Local development only: subgraphs serve requests without the gateway's signature as anonymous. */
   ALLOW_UNSIGNED_SUBGRAPH_REQUESTS: flag(false),
   NODE_ENV: z.string().optional(),
+  /** Partner webhooks: the first retry's delay; each later one doubles, with full jitter, at most an hour. */
+  PARTNER_WEBHOOKS_RETRY_BASE_MS: wholeNumber(30_000, 1, 3_600_000),
+  /** Partner webhooks: how long after its event a delivery is retried before it is given up (FAILED); 3 days. */
+  PARTNER_WEBHOOKS_GIVE_UP_AFTER_MS: wholeNumber(259_200_000, 1, 2_592_000_000),
+  /** Partner webhooks: plain http endpoint URLs are accepted (development and tests only). */
+  PARTNER_WEBHOOKS_ALLOW_INSECURE: flag(false),
+  /** Partner webhooks: loopback, private, link-local and metadata addresses are accepted (development and tests only). */
+  PARTNER_WEBHOOKS_ALLOW_PRIVATE: flag(false),
+  /** Partner webhooks: how long one attempt may take, connection to the end of the answer. */
+  PARTNER_WEBHOOKS_TIMEOUT_MS: wholeNumber(10_000, 1, 60_000),
+  /** Partner webhooks: an endpoint whose deliveries were given up this many times in a row is disabled. */
+  PARTNER_WEBHOOKS_DISABLE_AFTER_FAILURES: wholeNumber(20, 1, 1_000_000),
+  /** Partner webhooks: how often the delivery worker looks for deliveries due. */
+  PARTNER_WEBHOOKS_POLL_MS: wholeNumber(1000, 10, 3_600_000),
   /** How many demo merchants the merchants subgraph generates. */
   MERCHANT_COUNT: wholeNumber(5000, 0, 5_000_000),
 });

@@ -6,12 +6,15 @@ import type { PaymentService } from './payment-service';
 import type { PeerFacts } from './peers';
 import type { PaymentLedger } from './store/ledger';
 import type { PaymentsStore } from './store/payments-store';
+import type { WebhookEndpoints } from './webhooks/endpoints';
 
 export interface PaymentsDeps {
   store: PaymentsStore;
   ledger: PaymentLedger;
   peers: PeerFacts;
   payments: PaymentService;
+  /** Partner webhook endpoints, their deliveries and redelivery. */
+  webhooks: WebhookEndpoints;
 }
 
 export interface PaymentsContext extends PaymentsDeps {

@@ -1,6 +1,6 @@
 // Entry point: `tsx subgraphs/payments/src/main.ts`, configured by the environment.
 import { createLogger, readServiceConfig, runMain, stopOnSignals } from '@interop/kit';
-import { openPaymentLedger, startPayments } from './server';
+import { openPaymentLedger, startPayments, webhookSettingsFromConfig } from './server';
 
 runMain(async () => {
   const config = readServiceConfig();
@@ -27,6 +27,7 @@ runMain(async () => {
     reconcileAfterMs: config.PAYMENT_RECONCILE_AFTER_MS,
     events: { redisUrl: config.REDIS_URL, databaseUrl: config.DATABASE_URL },
     trust: config.trust(),
+    partnerWebhooks: webhookSettingsFromConfig(config),
   });
   stopOnSignals(running, createLogger('payments'));
 });

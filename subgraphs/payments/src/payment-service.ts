@@ -203,7 +203,11 @@ export class PaymentService {
     try {
       await this.provider.refund({ refundId: pending.id, paymentId: pending.paymentId, amountMinor: pending.amountMinor, currency: pending.currency });
     } catch (error) {
-      await this.ledger.transaction((tx) => this.ledger.setRefundStatus(tx, pending.id, 'FAILED'));
+      await this.ledger.transaction(async (tx) => {
+        await this.ledger.lockPayment(tx, pending.paymentId);
+        const failed = await this.ledger.setRefundStatus(tx, pending.id, 'FAILED');
+        await this.ledger.recordRefundEvent(tx, failed, 'refund.failed');
+      });
       if (error instanceof AppError) error.extensions['refundId'] = pending.id;
       throw error;
     }
@@ -214,6 +218,8 @@ export class PaymentService {
         const refunded = await this.ledger.succeededRefunds(tx, payment.id);
         const status = refunded >= payment.amountMinor ? 'REFUNDED' : 'PARTIALLY_REFUNDED';
         await this.ledger.transition(payment.id, status, `refund ${refund.id}`, tx);
+        // After the payment's move, so the event carries the payment as it now stands.
+        await this.ledger.recordRefundEvent(tx, refund, 'refund.succeeded');
       }
       return refund;
     });

@@ -26,6 +26,11 @@ import { resolvers } from './resolvers';
 import type { PaymentLedger } from './store/ledger';
 import { PaymentsStore } from './store/payments-store';
 import { walletWebhookRoute } from './webhook-route';
+import { WebhookStore } from './store/webhook-store';
+import { WebhookEndpoints } from './webhooks/endpoints';
+import { WebhookMetrics } from './webhooks/metrics';
+import { webhookSettings, type WebhookSettings } from './webhooks/settings';
+import { DeliveryWorker } from './webhooks/worker';
 
 export const paymentsSubgraph: SubgraphDefinition = {
   name: 'payments',
@@ -86,6 +91,8 @@ export interface PaymentsOptions extends PeerOptions {
    * channel is `payment_events` unless given.
    */
   events?: Partial<SharedEventBusConfig>;
+  /** Partner webhooks (PARTNER_WEBHOOKS_*); the contract's defaults where not given. */
+  partnerWebhooks?: Partial<WebhookSettings>;
 }
 
 export async function startPayments(options: PaymentsOptions): Promise<RunningSubgraph> {
@@ -114,20 +121,31 @@ export async function startPayments(options: PaymentsOptions): Promise<RunningSu
   const stopPublishing = publishPaymentChanges(options.ledger, events.buses, logger);
   const reconciler = new Reconciler(options.ledger, provider, payments, logger, { staleMs: options.reconcileAfterMs ?? 60_000 });
   reconciler.start(options.expirySweepMs ?? 5000);
+  // Partner webhooks are sent by a worker of their own, never in a request: the outbox rows the ledger writes are its queue.
+  const webhookConfig = webhookSettings(options.partnerWebhooks);
+  const webhookStore = new WebhookStore(options.ledger.db);
+  const webhookMetrics = new WebhookMetrics();
+  const deliveries = new DeliveryWorker(webhookStore, webhookConfig, webhookMetrics, logger);
+  const stopNudging = options.ledger.onChange(() => deliveries.nudge());
+  deliveries.start();
+  const webhooks = new WebhookEndpoints(webhookStore, webhookConfig, () => deliveries.nudge());
   const running = await serveSubgraph({
     definition: paymentsSubgraph,
     logger,
     port: options.port,
     host: options.host,
     trust: options.trust,
-    context: (caller) => createContext({ store, ledger: options.ledger, peers, payments }, caller),
+    context: (caller) => createContext({ store, ledger: options.ledger, peers, payments, webhooks }, caller),
     readinessCheck: () => options.ledger.db.query('SELECT 1'),
     routes: {
       '/webhooks/wallet': walletWebhookRoute(payments, everyAcceptedSecret(options.wallet.secret, options.wallet.acceptedSecrets), logger),
+      '/metrics': webhookMetrics.route(webhookStore),
       ...events.routes,
     },
     onStop: async () => {
       await reconciler.stop();
+      stopNudging();
+      await deliveries.stop();
       stopPublishing();
       await events.close();
       if (options.closeLedger) await options.ledger.db.close();
@@ -139,4 +157,5 @@ export async function startPayments(options: PaymentsOptions): Promise<RunningSu
 
 export { PaymentsStore, createContext, PaymentService };
 export { openPaymentLedger } from './store/open';
+export { webhookSettingsFromConfig, type WebhookSettings } from './webhooks/settings';
 export { PaymentLedger } from './store/ledger';

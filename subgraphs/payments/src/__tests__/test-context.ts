@@ -10,6 +10,8 @@ import type { PeerFacts } from '../peers';
 import type { PaymentProvider, ProviderPayment, ProviderPaymentState } from '../providers/provider';
 import { SandboxWallet } from '../providers/sandbox-wallet';
 import type { NewPayment } from '../store/ledger';
+import { WebhookStore } from '../store/webhook-store';
+import { WebhookEndpoints } from '../webhooks/endpoints';
 import { createContext, PaymentService, type PaymentLedger, type PaymentsStore } from '../server';
 
 /** Nothing listens on port 1, so every request to it is refused at once. */
@@ -51,7 +53,8 @@ export function openLedger(): Promise<TestLedger> {
 }
 
 export function contextFor(store: PaymentsStore, peers: PeerFacts, ledger: PaymentLedger, caller: Caller = PARTNER_A.caller): PaymentsContext {
-  return createContext({ store, peers, ledger, payments: new PaymentService(ledger, store, peers, unreachableWallet(), 900) }, caller);
+  const webhooks = new WebhookEndpoints(new WebhookStore(ledger.db), { allowInsecure: false, allowPrivate: false });
+  return createContext({ store, peers, ledger, payments: new PaymentService(ledger, store, peers, unreachableWallet(), 900), webhooks }, caller);
 }
 
 /** A provider in memory: `states` is what it reports per payment id (absent: unknown), `registered` what it was asked to register. */

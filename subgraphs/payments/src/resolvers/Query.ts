@@ -14,6 +14,8 @@ export const Query: QueryResolvers = {
     const facts = await context.peers.checkoutFacts(platformId, merchantId);
     return checkoutOptions(context.loaders, facts.acceptances, facts.storefront);
   },
+  webhookEndpoints: (_parent, _args, { webhooks, caller }) => webhooks.list(caller),
+  webhookDeliveries: (_parent, { endpointId, first, after }, { webhooks, caller }) => webhooks.deliveries(endpointId, first, after, caller),
   checkout: async (_parent, { platformId, merchantId, amount, channel }, context) => {
     if (amount) checkAmount(amount, 'amount');
     const facts = await context.peers.checkoutFacts(platformId, merchantId);

@@ -12,6 +12,7 @@ import { Query } from './Query';
 import { Refund } from './Refund';
 import { Storefront } from './Storefront';
 import { UnavailableOption } from './UnavailableOption';
+import { WebhookDelivery, WebhookEndpoint, WebhookEvent } from './Webhooks';
 
 export const resolvers: Resolvers = {
   Query,
@@ -27,4 +28,7 @@ export const resolvers: Resolvers = {
   Refund,
   Merchant,
   Platform,
+  WebhookEndpoint,
+  WebhookDelivery,
+  WebhookEvent,
 };

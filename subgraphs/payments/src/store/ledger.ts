@@ -7,6 +7,7 @@
 import { statusesBefore } from '@interop/domain';
 import { rowsPerKey, type Database, type PageRequest, type Queryable } from '@interop/kit';
 import { CommittedChanges, type PaymentChangeListener } from './committed-changes';
+import { eventOfStatus, outboxCtes, recordWebhookEvents, type WireEventType } from './webhook-outbox';
 import type { PaymentEventRow, PaymentRow, PaymentStatus, RefundRow, RefundStatus } from './types';
 
 const PAYMENT_COLUMNS = `seq, id, platform_id AS "platformId", merchant_id AS "merchantId", tool_id AS "toolId",
@@ -61,9 +62,10 @@ export class PaymentLedger {
   }
 
   /**
-   * Inserts the payment and its creation event; null when the key was taken
-   * meanwhile (the caller reads that payment). One statement, so both are
-   * written or neither, in one round trip instead of a transaction's five.
+   * Inserts the payment, its creation event and its first partner webhook
+   * events; null when the key was taken meanwhile (the caller reads that
+   * payment). One statement, so all are written or none, in one round trip
+   * instead of a transaction's five.
    */
   async insertPayment(payment: NewPayment, cause: string): Promise<PaymentRow | null> {
     const [row] = await this.db.query<PaymentRow>(
@@ -76,7 +78,7 @@ export class PaymentLedger {
        ), creation AS (
          INSERT INTO payment_event (payment_id, from_status, to_status, cause)
          SELECT id, NULL, 'REQUIRES_ACTION', $16 FROM created
-       )
+       ), ${outboxCtes('created', `ARRAY['payment.created', 'payment.requires_action']`, { firstEvents: true })}
        SELECT ${PAYMENT_COLUMNS} FROM created`,
       [
         payment.id,
@@ -118,6 +120,8 @@ export class PaymentLedger {
       );
       if (!row) return null;
       const version = await insertEvent(db, id, before.status, to, cause);
+      const webhook = eventOfStatus(to);
+      if (webhook) await recordWebhookEvents(db, id, [webhook]);
       this.changes.record(db, { paymentId: id, status: to, version, at: row.updatedAt });
       return row;
     };
@@ -128,6 +132,11 @@ export class PaymentLedger {
   async lockPayment(tx: Queryable, id: string): Promise<PaymentRow | null> {
     const [row] = await tx.query<PaymentRow>(`SELECT ${PAYMENT_COLUMNS} FROM payment WHERE id = $1 FOR UPDATE`, [id]);
     return row ?? null;
+  }
+
+  /** Writes a refund's partner webhook event; the caller holds the payment's row lock in `tx`. */
+  async recordRefundEvent(tx: Queryable, refund: Pick<RefundRow, 'id' | 'paymentId'>, type: Extract<WireEventType, `refund.${string}`>): Promise<void> {
+    await recordWebhookEvents(tx, refund.paymentId, [type], refund.id);
   }
 
   /** Records that the wallet took the payment. */

@@ -110,4 +110,76 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX payment_unsettled ON payment (updated_at) WHERE status IN ('REQUIRES_ACTION', 'PROCESSING');
     `,
   },
+  {
+    // Partner webhooks. webhook_event is the outbox: written in the transaction of the change it
+    // tells of, so a crash loses or invents none; payload is the event's `data` as sent. One
+    // webhook_delivery per event and endpoint, claimed by the delivery workers; webhook_attempt
+    // records each HTTP request. Endpoints a merchant console created receive every payment to
+    // their merchant (as the console sees them), others only their partner's payments.
+    id: '005_partner_webhooks',
+    sql: `
+      CREATE TABLE webhook_endpoint (
+        seq integer GENERATED ALWAYS AS IDENTITY UNIQUE,
+        id text PRIMARY KEY,
+        partner_id text NOT NULL,
+        merchant_id text,
+        merchant_console boolean NOT NULL DEFAULT false,
+        url text NOT NULL,
+        description text,
+        events text[] NOT NULL,
+        status text NOT NULL DEFAULT 'ENABLED' CHECK (status IN ('ENABLED', 'DISABLED')),
+        disabled_reason text,
+        secret text NOT NULL,
+        previous_secret text,
+        previous_secret_expires_at timestamptz,
+        consecutive_failures integer NOT NULL DEFAULT 0,
+        created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+        deleted boolean NOT NULL DEFAULT false
+      );
+      CREATE INDEX webhook_endpoint_by_partner ON webhook_endpoint (partner_id, seq) WHERE NOT deleted;
+      CREATE INDEX webhook_endpoint_by_merchant ON webhook_endpoint (merchant_id, seq) WHERE NOT deleted;
+
+      CREATE TABLE webhook_event (
+        seq bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
+        id text PRIMARY KEY,
+        partner_id text NOT NULL,
+        merchant_id text NOT NULL,
+        payment_id text NOT NULL REFERENCES payment (id),
+        payment_version integer NOT NULL,
+        type text NOT NULL,
+        payload text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+        UNIQUE (payment_id, payment_version)
+      );
+
+      CREATE TABLE webhook_delivery (
+        seq bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
+        id text PRIMARY KEY,
+        event_id text NOT NULL REFERENCES webhook_event (id),
+        endpoint_id text NOT NULL REFERENCES webhook_endpoint (id),
+        payment_id text NOT NULL,
+        payment_version integer NOT NULL,
+        status text NOT NULL DEFAULT 'PENDING' CHECK (status IN ('PENDING', 'DELIVERED', 'FAILED')),
+        next_attempt_at timestamptz DEFAULT clock_timestamp(),
+        attempts integer NOT NULL DEFAULT 0,
+        created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+        finished_at timestamptz
+      );
+      CREATE INDEX webhook_delivery_due ON webhook_delivery (next_attempt_at) WHERE status = 'PENDING';
+      CREATE INDEX webhook_delivery_in_order ON webhook_delivery (endpoint_id, payment_id, payment_version) WHERE status = 'PENDING';
+      CREATE INDEX webhook_delivery_by_endpoint ON webhook_delivery (endpoint_id, seq);
+      CREATE INDEX webhook_delivery_by_event ON webhook_delivery (event_id);
+
+      CREATE TABLE webhook_attempt (
+        seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        delivery_id text NOT NULL REFERENCES webhook_delivery (id),
+        at timestamptz NOT NULL,
+        status_code integer,
+        duration_ms integer NOT NULL,
+        response_excerpt text CHECK (char_length(response_excerpt) <= 1000),
+        error text
+      );
+      CREATE INDEX webhook_attempt_by_delivery ON webhook_attempt (delivery_id, seq);
+    `,
+  },
 ];

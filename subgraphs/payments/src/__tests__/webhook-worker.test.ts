@@ -1,0 +1,124 @@
+// The delivery worker over the outbox, against a receiver that always fails:
+// the delivery is retried until its give-up time, then FAILED; once enough
+// deliveries in a row were given up the endpoint is DISABLED with its reason,
+// and what it still had pending fails with it. /metrics counts the outcomes
+// and shows the queue.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createLogger } from '@interop/kit';
+import { WebhookStore } from '../store/webhook-store';
+import { newWebhookSecret } from '../webhooks/endpoints';
+import { WebhookMetrics } from '../webhooks/metrics';
+import { webhookSettings } from '../webhooks/settings';
+import { DeliveryWorker } from '../webhooks/worker';
+import { newPayment, openLedger, type TestLedger } from './test-context';
+
+let server: Server;
+let url: string;
+let requests = 0;
+let target: TestLedger;
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    requests += 1;
+    req.resume();
+    res.writeHead(500);
+    res.end('down');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`;
+  target = await openLedger();
+});
+
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+  await target?.drop();
+});
+
+async function until(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+test('retries until the give-up time, then FAILED; two given up in a row disable the endpoint with its reason', async () => {
+  const { ledger } = target;
+  const store = new WebhookStore(ledger.db);
+  const endpoint = await store.insertEndpoint({
+    id: 'we_worker_test',
+    partnerId: 'partner-a',
+    merchantId: null,
+    merchantConsole: false,
+    url,
+    description: null,
+    events: ['payment.created', 'payment.requires_action', 'payment.canceled'],
+    secret: newWebhookSecret(),
+  });
+  const metrics = new WebhookMetrics();
+  const settings = webhookSettings({ retryBaseMs: 20, pollMs: 20, giveUpAfterMs: 400, disableAfterFailures: 2, allowInsecure: true, allowPrivate: true });
+  const worker = new DeliveryWorker(store, settings, metrics, createLogger('payments', { level: 'silent' }));
+  worker.start();
+  try {
+    // Two events; the second waits for the first, each is given up after 400 ms of failures.
+    const payment = await ledger.insertPayment(newPayment(), 'test');
+    expect(payment).not.toBeNull();
+    await until(async () => (await store.listEndpoints({ partnerId: 'partner-a' }))[0]?.status === 'DISABLED');
+    const [disabled] = await store.listEndpoints({ partnerId: 'partner-a' });
+    expect(disabled).toMatchObject({ id: endpoint.id, status: 'DISABLED', consecutiveFailures: 2 });
+    expect(disabled?.disabledReason).not.toBeNull();
+    const deliveries = await store.deliveries(endpoint.id, { first: 10, afterKey: null });
+    expect(deliveries.map((delivery) => [delivery.event.type, delivery.status])).toEqual([
+      ['payment.requires_action', 'FAILED'],
+      ['payment.created', 'FAILED'],
+    ]);
+    for (const delivery of deliveries) expect(delivery.attemptCount).toBeGreaterThan(1);
+    const attempts = await store.attemptsByDeliveryIds(deliveries.map((delivery) => delivery.id));
+    expect(attempts.flat().length).toBe(requests);
+    for (const attempt of attempts.flat()) expect(attempt).toMatchObject({ statusCode: 500, responseExcerpt: 'down', error: null });
+
+    // A disabled endpoint is sent nothing more.
+    const sent = requests;
+    await ledger.transition(payment!.id, 'CANCELED', 'test');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(requests).toBe(sent);
+    // The event is written (the outbox keeps it), but no delivery goes to the disabled endpoint.
+    const [canceled] = await ledger.db.query<{ events: number; deliveries: number }>(
+      `SELECT count(DISTINCT e.id)::int AS events, count(d.id)::int AS deliveries
+       FROM webhook_event e LEFT JOIN webhook_delivery d ON d.event_id = e.id WHERE e.payment_id = $1 AND e.type = 'payment.canceled'`,
+      [payment!.id],
+    );
+    expect(canceled).toEqual({ events: 1, deliveries: 0 });
+
+    const text = await metrics.registry.getSingleMetricAsString('payments_webhook_deliveries_total');
+    expect(text).toMatch(/outcome="failed"} 2/);
+    expect(text).toMatch(/outcome="retry"} \d+/);
+  } finally {
+    await worker.stop();
+  }
+}, 30_000);
+
+test('/metrics shows the queue: deliveries pending and the age of the oldest undelivered event', async () => {
+  const { ledger } = target;
+  const store = new WebhookStore(ledger.db);
+  await store.insertEndpoint({
+    id: 'we_metrics_test',
+    partnerId: 'partner-m',
+    merchantId: null,
+    merchantConsole: false,
+    url,
+    description: null,
+    events: ['payment.created'],
+    secret: newWebhookSecret(),
+  });
+  await ledger.insertPayment({ ...newPayment(), partnerId: 'partner-m' }, 'test');
+  const metrics = new WebhookMetrics();
+  let body = '';
+  const res = { writeHead: () => res, end: (text: string) => (body = text) };
+  await metrics.route(store)({} as never, res as never);
+  expect(body).toMatch(/^payments_webhook_pending_deliveries 1$/m);
+  expect(body).toMatch(/^payments_webhook_oldest_undelivered_event_age_seconds \d/m);
+  expect(body).toMatch(/^payments_webhook_queue_age_seconds \d/m);
+});

@@ -1,0 +1,346 @@
+// Partner webhook endpoints, their deliveries and attempts, in SQL. Deliveries
+// are claimed with FOR UPDATE SKIP LOCKED and a lease (next_attempt_at moved
+// past the attempt's longest time), so processes sharing the tables never
+// send one delivery at once, and one that died mid-attempt leaves it due again
+// when the lease ends. A delivery is due only when no earlier event of its
+// payment is still pending for its endpoint: a payment's events arrive in order.
+import type { Database, PageRequest, Queryable } from '@interop/kit';
+import type { WireEventType } from './webhook-outbox';
+
+const ISO = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+export type WebhookEndpointStatus = 'ENABLED' | 'DISABLED';
+export type WebhookDeliveryStatus = 'PENDING' | 'DELIVERED' | 'FAILED';
+
+export interface WebhookEndpointRow {
+  seq: number;
+  id: string;
+  partnerId: string;
+  merchantId: string | null;
+  /** Created by a merchant console: it receives every payment to its merchant, whichever partner started it. */
+  merchantConsole: boolean;
+  url: string;
+  description: string | null;
+  events: WireEventType[];
+  status: WebhookEndpointStatus;
+  disabledReason: string | null;
+  secret: string;
+  previousSecret: string | null;
+  previousSecretExpiresAt: string | null;
+  consecutiveFailures: number;
+  createdAt: string;
+}
+
+export interface WebhookEventRow {
+  id: string;
+  type: WireEventType;
+  createdAt: string;
+  paymentId: string;
+  paymentVersion: number;
+  partnerId: string;
+  merchantId: string;
+  /** The event's `data`, as JSON text. */
+  payload: string;
+}
+
+export interface WebhookAttemptRow {
+  deliveryId: string;
+  at: string;
+  statusCode: number | null;
+  durationMs: number;
+  responseExcerpt: string | null;
+  error: string | null;
+}
+
+export interface WebhookDeliveryRow {
+  seq: number;
+  id: string;
+  endpointId: string;
+  status: WebhookDeliveryStatus;
+  nextAttemptAt: string | null;
+  attemptCount: number;
+  createdAt: string;
+  event: WebhookEventRow;
+}
+
+/** A delivery the worker holds, with what it needs to send it. */
+export interface ClaimedDelivery {
+  id: string;
+  endpointId: string;
+  attempts: number;
+  /** When the delivery was created: retries stop `giveUpAfterMs` later. */
+  createdAt: string;
+  url: string;
+  secrets: string[];
+  event: WebhookEventRow;
+}
+
+const ENDPOINT_COLUMNS = `seq, id, partner_id AS "partnerId", merchant_id AS "merchantId", merchant_console AS "merchantConsole",
+  url, description, events, status, disabled_reason AS "disabledReason", secret, previous_secret AS "previousSecret",
+  CASE WHEN previous_secret_expires_at > clock_timestamp() THEN ${ISO('previous_secret_expires_at')} END AS "previousSecretExpiresAt",
+  consecutive_failures AS "consecutiveFailures", ${ISO('created_at')} AS "createdAt"`;
+
+const EVENT_COLUMNS = (e: string) => `json_build_object('id', ${e}.id, 'type', ${e}.type, 'createdAt', ${ISO(`${e}.created_at`)},
+  'paymentId', ${e}.payment_id, 'paymentVersion', ${e}.payment_version, 'partnerId', ${e}.partner_id,
+  'merchantId', ${e}.merchant_id, 'payload', ${e}.payload) AS event`;
+
+const DELIVERY_COLUMNS = `d.seq::int AS seq, d.id, d.endpoint_id AS "endpointId", d.status,
+  CASE WHEN d.status = 'PENDING' THEN ${ISO('d.next_attempt_at')} END AS "nextAttemptAt",
+  d.attempts AS "attemptCount", ${ISO('d.created_at')} AS "createdAt", ${EVENT_COLUMNS('e')}`;
+
+/** Who may see an endpoint: its partner, or the consoles of the merchant it is confined to. */
+export type EndpointScope = { partnerId: string } | { merchantIds: readonly string[] };
+
+export interface NewEndpoint {
+  id: string;
+  partnerId: string;
+  merchantId: string | null;
+  merchantConsole: boolean;
+  url: string;
+  description: string | null;
+  events: readonly WireEventType[];
+  secret: string;
+}
+
+export interface EndpointChange {
+  url?: string;
+  events?: readonly WireEventType[];
+  description?: string | null;
+  enabled?: boolean;
+}
+
+export interface AttemptOutcome {
+  at: Date;
+  statusCode: number | null;
+  durationMs: number;
+  responseExcerpt: string | null;
+  error: string | null;
+  delivered: boolean;
+  /** When to try again; null to give up (FAILED). Ignored when delivered. */
+  retryAt: Date | null;
+}
+
+export interface QueueStats {
+  pending: number;
+  /** Seconds since the oldest pending delivery's event happened; 0 with none. */
+  oldestPendingEventAgeSeconds: number;
+  /** Seconds the oldest due delivery has waited past its time; 0 with none. */
+  oldestDueWaitSeconds: number;
+}
+
+function scopeWhere(scope: EndpointScope, param: (value: string | string[]) => string): string {
+  return 'partnerId' in scope ? `partner_id = ${param(scope.partnerId)}` : `merchant_id = ANY(${param([...scope.merchantIds])})`;
+}
+
+export class WebhookStore {
+  constructor(readonly db: Database) {}
+
+  async insertEndpoint(endpoint: NewEndpoint): Promise<WebhookEndpointRow> {
+    const [row] = await this.db.query<WebhookEndpointRow>(
+      `INSERT INTO webhook_endpoint (id, partner_id, merchant_id, merchant_console, url, description, events, secret)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${ENDPOINT_COLUMNS}`,
+      [endpoint.id, endpoint.partnerId, endpoint.merchantId, endpoint.merchantConsole, endpoint.url, endpoint.description, [...endpoint.events], endpoint.secret],
+    );
+    if (!row) throw new Error('INSERT ... RETURNING gave no row');
+    return row;
+  }
+
+  /** The endpoints `scope` sees, oldest first. */
+  async listEndpoints(scope: EndpointScope): Promise<WebhookEndpointRow[]> {
+    const params: (string | string[])[] = [];
+    const param = (value: string | string[]) => `$${params.push(value)}`;
+    return this.db.query<WebhookEndpointRow>(`SELECT ${ENDPOINT_COLUMNS} FROM webhook_endpoint WHERE NOT deleted AND ${scopeWhere(scope, param)} ORDER BY seq`, params);
+  }
+
+  /** One endpoint if `scope` sees it; null for a missing one and another's alike. */
+  async endpoint(scope: EndpointScope, id: string, db: Queryable = this.db, lock = false): Promise<WebhookEndpointRow | null> {
+    const params: (string | string[])[] = [id];
+    const param = (value: string | string[]) => `$${params.push(value)}`;
+    const [row] = await db.query<WebhookEndpointRow>(
+      `SELECT ${ENDPOINT_COLUMNS} FROM webhook_endpoint WHERE id = $1 AND NOT deleted AND ${scopeWhere(scope, param)}${lock ? ' FOR UPDATE' : ''}`,
+      params,
+    );
+    return row ?? null;
+  }
+
+  /** Applies `change` to an endpoint `scope` sees; null when it sees none with that id. Turning it off fails what it had pending. */
+  updateEndpoint(scope: EndpointScope, id: string, change: EndpointChange): Promise<WebhookEndpointRow | null> {
+    return this.db.transaction(async (tx) => {
+      const current = await this.endpoint(scope, id, tx, true);
+      if (!current) return null;
+      const enabled = change.enabled ?? current.status === 'ENABLED';
+      const [row] = await tx.query<WebhookEndpointRow>(
+        `UPDATE webhook_endpoint SET url = $2, events = $3, description = $4, status = $5,
+           disabled_reason = CASE WHEN $5 = 'ENABLED' THEN NULL WHEN status = 'DISABLED' THEN disabled_reason ELSE 'disabled by its partner' END,
+           consecutive_failures = CASE WHEN $5 = 'ENABLED' AND status = 'DISABLED' THEN 0 ELSE consecutive_failures END
+         WHERE id = $1 RETURNING ${ENDPOINT_COLUMNS}`,
+        [
+          id,
+          change.url ?? current.url,
+          [...(change.events ?? current.events)],
+          change.description === undefined ? current.description : change.description,
+          enabled ? 'ENABLED' : 'DISABLED',
+        ],
+      );
+      if (!enabled) await failPending(tx, id);
+      return row ?? null;
+    });
+  }
+
+  /** Deletes an endpoint `scope` sees (its pending deliveries fail); false when it sees none with that id. */
+  deleteEndpoint(scope: EndpointScope, id: string): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      if (!(await this.endpoint(scope, id, tx, true))) return false;
+      await tx.query(`UPDATE webhook_endpoint SET deleted = true, status = 'DISABLED', disabled_reason = 'deleted' WHERE id = $1`, [id]);
+      await failPending(tx, id);
+      return true;
+    });
+  }
+
+  /** Replaces the secret; the old one keeps signing for `windowSeconds`. Null when `scope` sees no such endpoint. */
+  async rotateSecret(scope: EndpointScope, id: string, secret: string, windowSeconds: number): Promise<WebhookEndpointRow | null> {
+    return this.db.transaction(async (tx) => {
+      if (!(await this.endpoint(scope, id, tx, true))) return null;
+      const [row] = await tx.query<WebhookEndpointRow>(
+        `UPDATE webhook_endpoint SET previous_secret = CASE WHEN $3::integer > 0 THEN secret END, secret = $2,
+           previous_secret_expires_at = CASE WHEN $3::integer > 0 THEN clock_timestamp() + $3::integer * interval '1 second' END
+         WHERE id = $1 RETURNING ${ENDPOINT_COLUMNS}`,
+        [id, secret, windowSeconds],
+      );
+      return row ?? null;
+    });
+  }
+
+  /** An endpoint's deliveries, newest first (keyset on the delivery's order of creation). */
+  async deliveries(endpointId: string, page: PageRequest): Promise<WebhookDeliveryRow[]> {
+    const params: (string | number)[] = [endpointId];
+    const param = (value: string | number) => `$${params.push(value)}`;
+    const after = page.afterKey === null ? '' : ` AND d.seq < ${param(page.afterKey)}`;
+    return this.db.query<WebhookDeliveryRow>(
+      `SELECT ${DELIVERY_COLUMNS} FROM webhook_delivery d JOIN webhook_event e ON e.id = d.event_id
+       WHERE d.endpoint_id = $1${after} ORDER BY d.seq DESC LIMIT ${param(page.first + 1)}`,
+      params,
+    );
+  }
+
+  /** Every attempt of each delivery, oldest first, in the order of `ids`. */
+  async attemptsByDeliveryIds(ids: readonly string[]): Promise<WebhookAttemptRow[][]> {
+    const rows = await this.db.query<WebhookAttemptRow>(
+      `SELECT delivery_id AS "deliveryId", ${ISO('at')} AS at, status_code AS "statusCode", duration_ms AS "durationMs",
+         response_excerpt AS "responseExcerpt", error
+       FROM webhook_attempt WHERE delivery_id = ANY($1) ORDER BY seq`,
+      [[...ids]],
+    );
+    return ids.map((id) => rows.filter((row) => row.deliveryId === id));
+  }
+
+  /**
+   * New deliveries of an event, due now, to the endpoints among `endpointIds`
+   * (seen by the caller) it was sent to before; none when it went to none of them.
+   */
+  async redeliver(eventId: string, endpointIds: readonly string[]): Promise<WebhookDeliveryRow[]> {
+    return this.db.query<WebhookDeliveryRow>(
+      `WITH targets AS (
+         SELECT DISTINCT d.event_id, d.endpoint_id, d.payment_id, d.payment_version FROM webhook_delivery d
+         JOIN webhook_endpoint we ON we.id = d.endpoint_id AND NOT we.deleted
+         WHERE d.event_id = $1 AND d.endpoint_id = ANY($2)
+       ), created AS (
+         INSERT INTO webhook_delivery (id, event_id, endpoint_id, payment_id, payment_version)
+         SELECT 'whd_' || replace(gen_random_uuid()::text, '-', ''), event_id, endpoint_id, payment_id, payment_version FROM targets
+         RETURNING *
+       )
+       SELECT ${DELIVERY_COLUMNS} FROM created d JOIN webhook_event e ON e.id = d.event_id ORDER BY d.seq`,
+      [eventId, [...endpointIds]],
+    );
+  }
+
+  /**
+   * Claims up to `limit` deliveries due now whose endpoint is enabled and
+   * whose payment has no earlier event pending for the same endpoint; each
+   * claim holds for `leaseMs` (longer than an attempt can take).
+   */
+  async claimDue(limit: number, leaseMs: number): Promise<ClaimedDelivery[]> {
+    return this.db.query<ClaimedDelivery>(
+      `WITH due AS (
+         SELECT d.id FROM webhook_delivery d
+         WHERE d.status = 'PENDING' AND d.next_attempt_at <= clock_timestamp()
+           AND NOT EXISTS (
+             SELECT 1 FROM webhook_delivery earlier
+             WHERE earlier.endpoint_id = d.endpoint_id AND earlier.payment_id = d.payment_id
+               AND earlier.status = 'PENDING' AND earlier.payment_version < d.payment_version)
+           AND EXISTS (SELECT 1 FROM webhook_endpoint we WHERE we.id = d.endpoint_id AND we.status = 'ENABLED' AND NOT we.deleted)
+         ORDER BY d.next_attempt_at
+         LIMIT $1
+         FOR UPDATE OF d SKIP LOCKED
+       ), claimed AS (
+         UPDATE webhook_delivery d SET next_attempt_at = clock_timestamp() + $2::integer * interval '1 millisecond'
+         FROM due WHERE d.id = due.id
+         RETURNING d.*
+       )
+       SELECT d.id, d.endpoint_id AS "endpointId", d.attempts, ${ISO('d.created_at')} AS "createdAt", we.url,
+         CASE WHEN we.previous_secret IS NOT NULL AND we.previous_secret_expires_at > clock_timestamp()
+           THEN ARRAY[we.secret, we.previous_secret] ELSE ARRAY[we.secret] END AS secrets,
+         ${EVENT_COLUMNS('e')}
+       FROM claimed d JOIN webhook_endpoint we ON we.id = d.endpoint_id JOIN webhook_event e ON e.id = d.event_id
+       ORDER BY d.payment_id, d.payment_version`,
+      [limit, leaseMs],
+    );
+  }
+
+  /**
+   * Records an attempt and where the delivery now stands. A delivery given
+   * up adds to its endpoint's run of failures, which disables it at
+   * `disableAfter`; a delivered one ends the run. Whether the endpoint was disabled.
+   */
+  recordAttempt(delivery: Pick<ClaimedDelivery, 'id' | 'endpointId'>, outcome: AttemptOutcome, disableAfter: number): Promise<{ status: WebhookDeliveryStatus; disabled: boolean }> {
+    return this.db.transaction(async (tx) => {
+      await tx.query(
+        `INSERT INTO webhook_attempt (delivery_id, at, status_code, duration_ms, response_excerpt, error) VALUES ($1, $2, $3, $4, $5, $6)`,
+        [delivery.id, outcome.at, outcome.statusCode, outcome.durationMs, outcome.responseExcerpt, outcome.error],
+      );
+      const status: WebhookDeliveryStatus = outcome.delivered ? 'DELIVERED' : outcome.retryAt ? 'PENDING' : 'FAILED';
+      // Only a delivery still pending moves: one failed meanwhile (its endpoint disabled or deleted) stays failed.
+      const [moved] = await tx.query<{ id: string }>(
+        `UPDATE webhook_delivery SET attempts = attempts + 1, status = $2,
+           next_attempt_at = $3, finished_at = CASE WHEN $2 = 'PENDING' THEN NULL ELSE clock_timestamp() END
+         WHERE id = $1 AND status = 'PENDING' RETURNING id`,
+        [delivery.id, status, status === 'PENDING' ? outcome.retryAt : null],
+      );
+      if (!moved) return { status, disabled: false };
+      if (status === 'DELIVERED') {
+        await tx.query('UPDATE webhook_endpoint SET consecutive_failures = 0 WHERE id = $1 AND consecutive_failures <> 0', [delivery.endpointId]);
+        return { status, disabled: false };
+      }
+      if (status === 'PENDING') return { status, disabled: false };
+      const [endpoint] = await tx.query<{ disabled: boolean }>(
+        `UPDATE webhook_endpoint SET consecutive_failures = consecutive_failures + 1,
+           status = CASE WHEN consecutive_failures + 1 >= $2 THEN 'DISABLED' ELSE status END,
+           disabled_reason = CASE WHEN consecutive_failures + 1 >= $2 AND status = 'ENABLED'
+             THEN 'disabled after ' || (consecutive_failures + 1) || ' deliveries in a row were given up' ELSE disabled_reason END
+         WHERE id = $1 RETURNING status = 'DISABLED' AS disabled`,
+        [delivery.endpointId, disableAfter],
+      );
+      const disabled = endpoint?.disabled ?? false;
+      if (disabled) await failPending(tx, delivery.endpointId);
+      return { status, disabled };
+    });
+  }
+
+  async queueStats(): Promise<QueueStats> {
+    const [row] = await this.db.query<QueueStats>(
+      `SELECT count(*)::int AS pending,
+         coalesce(extract(epoch FROM clock_timestamp() - min(e.created_at)), 0)::float8 AS "oldestPendingEventAgeSeconds",
+         coalesce(extract(epoch FROM clock_timestamp() - min(d.next_attempt_at) FILTER (WHERE d.next_attempt_at <= clock_timestamp())), 0)::float8 AS "oldestDueWaitSeconds"
+       FROM webhook_delivery d JOIN webhook_event e ON e.id = d.event_id WHERE d.status = 'PENDING'`,
+    );
+    return row ?? { pending: 0, oldestPendingEventAgeSeconds: 0, oldestDueWaitSeconds: 0 };
+  }
+}
+
+/** Gives up what an endpoint turned off or deleted had pending. */
+async function failPending(tx: Queryable, endpointId: string): Promise<void> {
+  await tx.query(
+    `UPDATE webhook_delivery SET status = 'FAILED', next_attempt_at = NULL, finished_at = clock_timestamp() WHERE endpoint_id = $1 AND status = 'PENDING'`,
+    [endpointId],
+  );
+}
