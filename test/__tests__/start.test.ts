@@ -117,10 +117,27 @@ test('a fresh clone starts the graph in development mode, serves Sandbox and the
   expect(existsSync(join(checkout, '.data', 'merchants'))).toBe(true);
   expect(existsSync(join(checkout, '.data', 'payments'))).toBe(true);
   expect(await healthy(ports.WALLET_PORT)).toBe(true);
-  // The demo partner's receiver lists what it accepted.
-  const received = await fetch(`http://127.0.0.1:${ports.DEMO_WEBHOOK_RECEIVER_PORT}/events`);
-  expect(received.status).toBe(200);
-  expect(await received.json()).toMatchObject({ events: expect.any(Array) });
+  // The demo partner's receiver is registered with the graph, and lists the events of the demo partner's payments it accepted.
+  const receiverUrl = `http://127.0.0.1:${ports.DEMO_WEBHOOK_RECEIVER_PORT}`;
+  const demoKey = { 'x-api-key': 'start-test-demo-key' };
+  // It is registered just after the graph is ready.
+  const endpoints = async () => (await postGraphQL<{ webhookEndpoints: { url: string; status: string }[] }>(gateway, '{ webhookEndpoints { url status } }', {}, demoKey)).data?.webhookEndpoints;
+  await eventually(async () => ((await endpoints()) ?? []).length > 0, 20_000);
+  expect(await endpoints()).toEqual([{ url: `${receiverUrl}/webhooks`, status: 'ENABLED' }]);
+  const started = await postGraphQL<{ initiatePayment: { id: string } }>(
+    gateway,
+    `mutation { initiatePayment(input: { platformId: "taobao", merchantId: "m0000001", paymentToolId: "alipay", amount: { amountMinor: 1000, currency: CNY }, reference: "start-test", idempotencyKey: "start-test-1" }) { id } }`,
+    {},
+    demoKey,
+  );
+  const paymentId = started.data?.initiatePayment.id;
+  expect(paymentId).toEqual(expect.any(String));
+  const heard = async () => {
+    const { events } = (await (await fetch(`${receiverUrl}/events`)).json()) as { events: { paymentId: string; type: string }[] };
+    return events.filter((event) => event.paymentId === paymentId).map((event) => event.type);
+  };
+  await eventually(async () => (await heard()).length === 2, 20_000);
+  expect(await heard()).toEqual(['payment.requires_action', 'payment.created']);
 
   // A service that dies is restarted; meanwhile the gateway answers what the others own.
   const commerce = servicePid(child.pid!, 'subgraphs/commerce/src/main.ts');
