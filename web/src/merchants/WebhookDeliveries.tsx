@@ -119,7 +119,7 @@ function EndpointDeliveries({ endpointId, merchantPaymentIds, refresh }: { endpo
       ) : (
         <ul className="delivery-list">
           {deliveries.map((delivery) => (
-            <li key={delivery.id} className="delivery-row" data-delivery={delivery.id} data-event-type={wireType(delivery.event.type)}>
+            <li key={delivery.id} className="delivery-row" data-delivery={delivery.id} data-event-type={wireType(delivery.event.type)} data-delivery-payment={delivery.event.paymentId}>
               <span className="delivery-event">
                 <code>{wireType(delivery.event.type)}</code>{' '}
                 <Link to={`payments/${encodeURIComponent(delivery.event.paymentId)}`}>{delivery.event.paymentId}</Link>
