@@ -1,11 +1,11 @@
 // `npm start`: composes the supergraph if it is stale, builds the demo web app
 // if it is stale, starts the three subgraphs, the sandbox wallet and the
 // gateway (serving the demo at /demo) as child processes, waits until each
-// answers, and prints the URLs. A demo webhook receiver runs in this process
-// (127.0.0.1:4005, DEMO_WEBHOOK_RECEIVER_PORT), registered for the demo
-// partner once the graph is up (scripts/demo-webhooks.ts). Once the graph is ready, a child that dies is
+// answers, and prints the URLs. Once the graph is ready, a child that dies is
 // restarted with back-off while the rest keeps serving. Ctrl-C or SIGTERM
-// stops every process it started.
+// stops every process it started. The demo partner's webhook receiver runs in
+// this process (127.0.0.1:4005, DEMO_WEBHOOK_RECEIVER_PORT) and is registered
+// through the gateway once the graph is ready (scripts/demo-webhooks.ts).
 //
 // `npm run start:prod` (--built) runs the same graph from the production build
 // instead: each service with plain node from its dist/main.js, and the demo
