@@ -71,14 +71,14 @@ export interface GraphOptions {
   trust?: SubgraphTrust;
   /**
    * Partner webhook settings for payments. By default tests retry after 50 ms
-   * (not 30 s) and look for due deliveries every 50 ms; a test sending to a
+   * (not 30 s) and look for due retries every 100 ms; a test sending to a
    * receiver on 127.0.0.1 sets `allowInsecure` and `allowPrivate`.
    */
   partnerWebhooks?: Partial<WebhookSettings>;
 }
 
 /** What test graphs deliver partner webhooks with, unless a test says otherwise. */
-export const TEST_PARTNER_WEBHOOKS: Partial<WebhookSettings> = { retryBaseMs: 50, pollMs: 50, timeoutMs: 5000 };
+export const TEST_PARTNER_WEBHOOKS: Partial<WebhookSettings> = { retryBaseMs: 50, pollMs: 100, timeoutMs: 5000 };
 
 export type EventBusKind = 'redis' | 'postgres' | 'stream';
 

@@ -236,17 +236,22 @@ export class WebhookStore {
 
   /**
    * New deliveries of an event, due now, to the endpoints among `endpointIds`
-   * (seen by the caller) it was sent to before; none when it went to none of them.
+   * (seen by the caller) it was sent to before; none when it went to none of
+   * them. One to a disabled endpoint is FAILED at once.
    */
   async redeliver(eventId: string, endpointIds: readonly string[]): Promise<WebhookDeliveryRow[]> {
     return this.db.query<WebhookDeliveryRow>(
       `WITH targets AS (
-         SELECT DISTINCT d.event_id, d.endpoint_id, d.payment_id, d.payment_version FROM webhook_delivery d
+         SELECT DISTINCT d.event_id, d.endpoint_id, d.payment_id, d.payment_version, we.status = 'ENABLED' AS enabled FROM webhook_delivery d
          JOIN webhook_endpoint we ON we.id = d.endpoint_id AND NOT we.deleted
          WHERE d.event_id = $1 AND d.endpoint_id = ANY($2)
        ), created AS (
-         INSERT INTO webhook_delivery (id, event_id, endpoint_id, payment_id, payment_version)
-         SELECT 'whd_' || replace(gen_random_uuid()::text, '-', ''), event_id, endpoint_id, payment_id, payment_version FROM targets
+         -- To a disabled endpoint nothing is sent: that delivery is FAILED from the start, as its pending ones were.
+         INSERT INTO webhook_delivery (id, event_id, endpoint_id, payment_id, payment_version, status, next_attempt_at, finished_at)
+         SELECT 'whd_' || replace(gen_random_uuid()::text, '-', ''), event_id, endpoint_id, payment_id, payment_version,
+           CASE WHEN enabled THEN 'PENDING' ELSE 'FAILED' END,
+           CASE WHEN enabled THEN clock_timestamp() END, CASE WHEN enabled THEN NULL ELSE clock_timestamp() END
+         FROM targets
          RETURNING *
        )
        SELECT ${DELIVERY_COLUMNS} FROM created d JOIN webhook_event e ON e.id = d.event_id ORDER BY d.seq`,

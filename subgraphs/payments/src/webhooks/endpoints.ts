@@ -40,9 +40,9 @@ export class WebhookEndpoints {
 
   async create(input: CreateWebhookEndpointInput, caller: Caller): Promise<EndpointWithSecret> {
     const partnerId = actingPartner(caller);
-    const console = merchantScopes(caller).length > 0;
+    const forConsole = merchantScopes(caller).length > 0;
     const merchantId = input.merchantId ?? null;
-    if (console && merchantId === null) throw badUserInput('input.merchantId', 'A merchant console names one of its merchants.');
+    if (forConsole && merchantId === null) throw badUserInput('input.merchantId', 'A merchant console names one of its merchants.');
     if (merchantId !== null) {
       checkText(merchantId, 'input.merchantId', 200);
       requireMerchantScope(caller, merchantId);
@@ -55,7 +55,7 @@ export class WebhookEndpoints {
       id: `we_${randomUUID().replace(/-/g, '')}`,
       partnerId,
       merchantId,
-      merchantConsole: console,
+      merchantConsole: forConsole,
       url: url.toString(),
       description,
       events,
