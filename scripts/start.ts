@@ -3,7 +3,9 @@
 // gateway (serving the demo at /demo) as child processes, waits until each
 // answers, and prints the URLs. Once the graph is ready, a child that dies is
 // restarted with back-off while the rest keeps serving. Ctrl-C or SIGTERM
-// stops every process it started.
+// stops every process it started. The demo partner's webhook receiver runs in
+// this process (127.0.0.1:4005, DEMO_WEBHOOK_RECEIVER_PORT) and is registered
+// through the gateway once the graph is ready (scripts/demo-webhooks.ts).
 //
 // `npm run start:prod` (--built) runs the same graph from the production build
 // instead: each service with plain node from its dist/main.js, and the demo
@@ -15,6 +17,8 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_PORTS, port, readConfig, readServiceConfig, z, type SubgraphName } from '@interop/kit';
 import { DEFAULT_DEMO_API_KEY } from '../gateway/src/demo';
 import { buildDemoIfStale, DEMO_DIST } from './demo-build';
+import { DEFAULT_DEMO_WEBHOOK_RECEIVER_PORT, type DemoWebhookReceiver, startDemoWebhookReceiver } from './demo-webhook-receiver';
+import { ensureDemoWebhookEndpoint, partnerWebhooksEnv } from './demo-webhooks';
 import { builtEntry, servicesBuildIsStale, sourceEntry, type ServiceName } from './service-build';
 import { composeIfStale, SUPERGRAPH_FILE } from './supergraph-file';
 import { Supervisor } from './supervisor';
@@ -29,6 +33,7 @@ const { built } = parseArgs({ options: { built: { type: 'boolean', default: fals
 // process: every child gets this copy, never what a build tool set since.
 const launchEnv: NodeJS.ProcessEnv = { ...process.env };
 let exiting = false;
+let webhookReceiver: DemoWebhookReceiver | undefined;
 const supervisor = new Supervisor((reason) => {
   console.error(`${reason}; stopping the rest.`);
   void stopAll(1);
@@ -57,15 +62,16 @@ function startService(name: ServiceName, args: string[], healthUrl: string, env:
 async function stopAll(exitCode: number): Promise<void> {
   if (exiting) return;
   exiting = true;
-  await supervisor.stop();
+  await Promise.all([supervisor.stop(), webhookReceiver?.close()]);
   process.exit(exitCode);
 }
 
 async function main(): Promise<void> {
   const services = readServiceConfig();
-  const { GATEWAY_PORT, DEMO_API_KEY } = readConfig(
+  const { GATEWAY_PORT, DEMO_API_KEY, DEMO_WEBHOOK_RECEIVER_PORT } = readConfig(
     z.object({
       GATEWAY_PORT: port(DEFAULT_PORTS.gateway),
+      DEMO_WEBHOOK_RECEIVER_PORT: port(DEFAULT_DEMO_WEBHOOK_RECEIVER_PORT),
       // Empty counts as unset, as for every other variable.
       DEMO_API_KEY: z.preprocess((value) => (value === '' ? undefined : value), z.string().default(DEFAULT_DEMO_API_KEY)),
     }),
@@ -77,8 +83,12 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void stopAll(0));
   process.once('SIGTERM', () => void stopAll(0));
 
+  webhookReceiver = await demoWebhookReceiver(DEMO_WEBHOOK_RECEIVER_PORT);
   const subgraphs: SubgraphName[] = ['commerce', 'payments', 'merchants'];
-  for (const name of subgraphs) startService(name, [], `http://127.0.0.1:${services.port(name)}/health`);
+  for (const name of subgraphs) {
+    // Payments may send to the demo receiver (plain http on loopback) unless the user said otherwise.
+    startService(name, [], `http://127.0.0.1:${services.port(name)}/health`, name === 'payments' ? partnerWebhooksEnv(launchEnv) : launchEnv);
+  }
   startService('wallet', [], `http://127.0.0.1:${services.WALLET_PORT}/health`);
   await Promise.all([...subgraphs, 'wallet'].map((name) => supervisor.waitUntilHealthy(name, READY_TIMEOUT_MS)));
 
@@ -99,6 +109,29 @@ async function main(): Promise<void> {
   if (withDemo) console.log(`GraphiQL (the demo's key in its headers): http://localhost:${GATEWAY_PORT}/graphiql`);
   console.log(`Guides: http://localhost:${GATEWAY_PORT}/docs/`);
   console.log(`Sandbox wallet (approve or decline payments): ${services.walletPublicUrl}\n`);
+  if (webhookReceiver) await registerDemoWebhooks(webhookReceiver, `http://127.0.0.1:${GATEWAY_PORT}/graphql`, DEMO_API_KEY);
+}
+
+/** The demo partner's receiver; the graph runs without it when its port is taken. */
+async function demoWebhookReceiver(port: number): Promise<DemoWebhookReceiver | undefined> {
+  try {
+    return await startDemoWebhookReceiver({ port });
+  } catch (error) {
+    console.error(`The demo webhook receiver could not listen on 127.0.0.1:${port} (DEMO_WEBHOOK_RECEIVER_PORT), so it is off: ${error instanceof Error ? error.message : String(error)}`);
+    return undefined;
+  }
+}
+
+/** Registers the receiver for the demo partner and hands it the secret; a refusal leaves the rest of the demo running. */
+async function registerDemoWebhooks(receiver: DemoWebhookReceiver, graphqlUrl: string, apiKey: string): Promise<void> {
+  try {
+    const endpoint = await ensureDemoWebhookEndpoint({ graphqlUrl, apiKey, receiverUrl: receiver.webhookUrl });
+    receiver.setSecrets([endpoint.secret]);
+    console.log(`Demo webhook receiver (the demo partner's endpoint ${endpoint.id}): what arrived is at ${receiver.eventsUrl}\n`);
+  } catch (error) {
+    const code = error instanceof Error && 'code' in error ? ` (${String(error.code)})` : '';
+    console.error(`The demo webhook receiver is not registered${code}, so the demo partner gets no webhooks: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 main().catch((error: unknown) => {

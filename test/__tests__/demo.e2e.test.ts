@@ -17,6 +17,8 @@ import { PARTNER_A, PARTNER_B } from '../identities';
 import { decide, initiate, merchantWhere, OPTED_IN_TO_WECHAT_ON_TAOBAO } from '../payments-helpers';
 import { finished, freePort, runTs } from '../processes';
 import { decodedBody, rawRequest } from '../raw-http';
+import { startDemoWebhookReceiver, type DemoWebhookReceiver } from '../../scripts/demo-webhook-receiver';
+import { ensureDemoWebhookEndpoint } from '../../scripts/demo-webhooks';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARTEFACTS = join(ROOT, 'artefacts', 'e2e');
@@ -32,6 +34,7 @@ let gateway: RunningGateway;
 let browser: Browser;
 let distDir: string;
 let demoUrl: string;
+let webhookReceiver: DemoWebhookReceiver;
 const manifest = loadTrustedDocuments(join(ROOT, 'trusted-documents.json'));
 
 async function buildDemo(outDir: string): Promise<void> {
@@ -45,7 +48,8 @@ beforeAll(async () => {
   }
   mkdirSync(ARTEFACTS, { recursive: true });
   distDir = mkdtempSync(join(tmpdir(), 'interop-demo-'));
-  [graph] = await Promise.all([startGraph({ merchantCount: 300 }), buildDemo(distDir)]);
+  // As under npm start, payments may send to the demo partner's receiver on 127.0.0.1.
+  [graph] = await Promise.all([startGraph({ merchantCount: 300, partnerWebhooks: { allowInsecure: true, allowPrivate: true } }), buildDemo(distDir)]);
   // The demo's key may send only trusted documents: every request the app makes must name one of the manifest's.
   const apiKeys = TEST_GATEWAY_OPTIONS.auth.apiKeys.map((key) => (key.sha256 === digestKey(API_KEY) ? { ...key, trustedDocuments: 'enforce' as const } : key));
   gateway = await startGatewayFor(graph, {}, {
@@ -55,11 +59,17 @@ beforeAll(async () => {
     docsDir: join(ROOT, 'docs'),
   });
   demoUrl = `http://127.0.0.1:${gateway.port}/demo/`;
+  // The receiver npm start runs, registered for the demo key's partner as npm start registers it (through the graph's
+  // own gateway: this one lets the demo key send only the app's documents).
+  webhookReceiver = await startDemoWebhookReceiver({ port: 0 });
+  const endpoint = await ensureDemoWebhookEndpoint({ graphqlUrl: new URL('graphql', graph.gateway.url).href, apiKey: API_KEY, receiverUrl: webhookReceiver.webhookUrl });
+  webhookReceiver.setSecrets([endpoint.secret]);
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
 }, 180_000);
 
 afterAll(async () => {
   await browser?.close();
+  await webhookReceiver?.close();
   await gateway?.stop();
   await graph?.stop();
   if (distDir) rmSync(distDir, { recursive: true, force: true });
@@ -331,6 +341,28 @@ test('on a phone a buyer finds a merchant taking WeChat Pay on Taobao, pays in t
   expect(await row.innerText()).toContain('refunded ¥199.00');
   expect(await pageWidth(page)).toBeLessThanOrEqual(PHONE.width);
   await shot(page, '08-merchant-refunded-phone');
+
+  // The demo partner's receiver heard the payment and the refund, and the merchant page lists each delivery with its answer.
+  const refundDelivery = page.locator(`.delivery-row[data-delivery-payment="${paymentId}"][data-event-type="refund.succeeded"] [data-delivery-status="DELIVERED"]`);
+  const refreshUntil = Date.now() + 20_000;
+  while ((await refundDelivery.count()) === 0 && Date.now() < refreshUntil) {
+    await page.getByRole('button', { name: 'Refresh deliveries' }).click();
+    await refundDelivery.waitFor({ timeout: 1_000 }).catch(() => undefined);
+  }
+  expect(await refundDelivery.count()).toBe(1);
+  const listed = page.locator(`.delivery-row[data-delivery-payment="${paymentId}"]`);
+  expect(await listed.evaluateAll((rows) => rows.map((row) => row.getAttribute('data-event-type')))).toEqual([
+    'refund.succeeded',
+    'payment.succeeded',
+    'payment.processing',
+    'payment.requires_action',
+    'payment.created',
+  ]);
+  expect(await listed.first().innerText()).toContain('200');
+  expect(webhookReceiver.events().filter((event) => event.paymentId === paymentId).map((event) => event.type)).toEqual(
+    expect.arrayContaining(['payment.created', 'payment.requires_action', 'payment.processing', 'payment.succeeded', 'refund.succeeded']),
+  );
+  await shot(page, '09-merchant-webhooks-phone');
 
   const settled = await graph.query<{ payment: { status: string; refundedAmount: { amountMinor: number }; tool: { id: string }; platform: { id: string } } }>(
     `query ($id: ID!) { payment(id: $id) { status refundedAmount { amountMinor } tool { id } platform { id } } }`,

@@ -7,20 +7,22 @@
 // pages and the README also goes through Apollo Client with the pages'
 // typePolicies, whose cache must keep each answer and warn about nothing.
 import '../apollo-dev-mode';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApolloClient, gql, HttpLink, InMemoryCache } from '@apollo/client';
 import { Kind, OperationTypeNode, parse, type DocumentNode, type OperationDefinitionNode } from 'graphql';
-import { close, listen, readRawBody, signatureHeader, verifySignature } from '@interop/kit';
+import { close, listen, readRawBody, signatureHeader, signWebhookPayload, verifySignature } from '@interop/kit';
 import { parseGatewayCli, readGatewaySettings } from '@interop/gateway';
 import { createInteropClient } from '@interop/sdk';
-import { verifyWebhook } from '@interop/sdk/webhooks';
+import { parseWebhookEvent, type PartnerWebhookEvent, verifyWalletWebhook, verifyWebhook } from '@interop/sdk/webhooks';
 import { startWallet } from '@interop/wallet';
 import { postGraphQL, ROOT, startGraph, type Graph, type GraphQLResponse } from '../harness';
 import { mintToken, PARTNER_A, PARTNER_B } from '../identities';
 import { buyerDecides, merchantWhere, OPTED_IN_TO_WECHAT_ON_TAOBAO } from '../payments-helpers';
+import { freePort } from '../processes';
 import { CHECKOUT as SDK_CHECKOUT, PAYMENT as SDK_PAYMENT, PLATFORM_ACCEPTANCE as SDK_PLATFORM_ACCEPTANCE } from '../../packages/sdk/src/operations';
 import { graphClient } from '../../docs/examples/apollo-cache';
 import { partnerClient, ownPayment } from '../../docs/examples/credentials';
@@ -32,8 +34,13 @@ import { webSocketOnlyClient } from '../../docs/examples/websocket-only';
 import { tryToPay } from '../../docs/examples/handle-errors';
 import { payOrder } from '../../docs/examples/order-key';
 import { probe } from '../../docs/examples/probe';
-import { receiveWebhook } from '../../docs/examples/receive-webhook';
+import { receiveWalletWebhook } from '../../docs/examples/receive-wallet-webhook';
+import { webhookEndpoints } from '../../docs/examples/webhook-endpoints';
+import { startWebhookReceiver } from '../../docs/examples/webhook-receiver';
 import { startCheckout } from '../../docs/examples/start-checkout';
+
+/** An endpoint secret as the graph makes them: `whsec_` and 32 random bytes, base64url. */
+const newSecret = () => `whsec_${randomBytes(32).toString('base64url')}`;
 
 const DOCS = join(ROOT, 'docs');
 const EXAMPLES = join(DOCS, 'examples');
@@ -115,7 +122,8 @@ let graph: Graph;
 let url: string;
 
 beforeAll(async () => {
-  graph = await startGraph();
+  // webhook-endpoints.ts registers the page's receiver, on 127.0.0.1 over plain http, as `npm start` allows.
+  graph = await startGraph({ partnerWebhooks: { allowInsecure: true, allowPrivate: true } });
   url = new URL('graphql', graph.gateway.url).href;
 });
 
@@ -130,7 +138,7 @@ describe('the pages', () => {
     // A json block is an operation's variables or its answer, so it follows a graphql block.
     const stray = docBlocks.filter((block, index) => block.lang === 'json' && !docBlocks.slice(Math.max(0, index - 2), index).some((before) => before.lang === 'graphql'));
     expect(stray.map(at)).toEqual([]);
-    expect(docBlocks.filter((block) => block.lang === 'http').map((block) => block.page)).toEqual(['webhooks.md']);
+    expect(new Set(docBlocks.filter((block) => block.lang === 'http').map((block) => block.page))).toEqual(new Set(['webhooks.md']));
   });
 
   test('each ts block is a file of docs/examples, verbatim, and each file is shown', () => {
@@ -395,7 +403,7 @@ describe('the TypeScript examples', () => {
     expect(result.requests.length).toBeGreaterThan(0);
   });
 
-  describe('receive-webhook.ts, fed by a sandbox wallet', () => {
+  describe('receive-wallet-webhook.ts, fed by a sandbox wallet', () => {
     const SECRET = 'docs-webhook-secret';
     const received: { status: number; body: string; type: string | undefined }[] = [];
 
@@ -404,7 +412,7 @@ describe('the TypeScript examples', () => {
       const server = createServer((req, res) => {
         void readRawBody(req, 64 * 1024).then((raw) => {
           const headers = Object.fromEntries(Object.entries(req.headers).map(([name, value]) => [name, Array.isArray(value) ? value[0] : value]));
-          const { status, event } = receiveWebhook(secret, raw, headers);
+          const { status, event } = receiveWalletWebhook(secret, raw, headers);
           received.push({ status, body: raw, type: event?.type });
           res.writeHead(status).end();
         });
@@ -451,7 +459,7 @@ describe('the TypeScript examples', () => {
         [200, 'payment.processing'],
         [200, 'payment.succeeded'],
       ]);
-      expect(receiveWebhook(SECRET, received[0]!.body, { 'x-interop-signature': signatureHeader(SECRET, { context: 'wallet-webhook', body: received[0]!.body }) })).toEqual({ status: 200 });
+      expect(receiveWalletWebhook(SECRET, received[0]!.body, { 'x-interop-signature': signatureHeader(SECRET, { context: 'wallet-webhook', body: received[0]!.body }) })).toEqual({ status: 200 });
     });
 
     test('refuses events signed with another secret with 401, which the wallet does not retry', async () => {
@@ -463,14 +471,14 @@ describe('the TypeScript examples', () => {
     });
 
     test('the page’s signed request is one the graph accepts, with the fields a real delivery has', async () => {
-      const block = docBlocks.find((candidate) => candidate.lang === 'http');
+      const block = docBlocks.find((candidate) => candidate.lang === 'http' && candidate.text.includes('x-interop-signature:'));
       const [head = '', body = ''] = (block?.text ?? '').split('\n\n');
       const header = /^x-interop-signature: (.+)$/m.exec(head)?.[1];
       const timestamp = Number(/t=(\d+)/.exec(header ?? '')?.[1]);
       const rawBody = body.trimEnd();
       const options = { nowSeconds: timestamp };
       expect(verifySignature('whsec-docs-example-secret', { context: 'wallet-webhook', body: rawBody }, header, options)).toEqual({ ok: true });
-      expect(verifyWebhook('whsec-docs-example-secret', rawBody, header, options)).toEqual({ ok: true });
+      expect(verifyWalletWebhook('whsec-docs-example-secret', rawBody, header, options)).toEqual({ ok: true });
 
       received.length = 0;
       const server = await receiver(SECRET);
@@ -482,7 +490,202 @@ describe('the TypeScript examples', () => {
   });
 });
 
+describe('webhook-receiver.ts, a partner’s receiver', () => {
+  const nowSeconds = () => Math.floor(Date.now() / 1000);
+  const money = (amountMinor: number) => ({ amountMinor, currency: 'CNY' });
+  const eventBody = (id: string, type = 'payment.succeeded') =>
+    JSON.stringify({
+      id,
+      type,
+      createdAt: new Date().toISOString(),
+      paymentVersion: 3,
+      data: {
+        payment: {
+          id: 'pay_docs_receiver',
+          status: 'SUCCEEDED',
+          amount: money(12_345),
+          refundedAmount: money(0),
+          platformId: 'taobao',
+          merchantId: 'm0000002',
+          paymentToolId: 'wechat-pay',
+          channel: 'WEB',
+          reference: 'order-1',
+          createdAt: new Date().toISOString(),
+          updatedAt: new Date().toISOString(),
+          refunds: [],
+        },
+      },
+    });
+
+  /** The example on a free port, holding `secret`; what it applied, in order. */
+  async function receiver(secret: string | readonly string[], fail = () => false) {
+    const applied: PartnerWebhookEvent[] = [];
+    const started = await startWebhookReceiver({
+      port: 0,
+      secret,
+      onEvent: async (event) => {
+        if (fail()) throw new Error('the order store is down');
+        applied.push(event);
+      },
+    });
+    const post = async (body: string, signature: string | undefined, path = '/webhooks') =>
+      (
+        await fetch(new URL(path, started.url), {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...(signature === undefined ? {} : { 'interop-signature': signature }) },
+          body,
+        })
+      ).status;
+    return { ...started, applied, post };
+  }
+
+  test('a delivery the graph signs is applied once and answered 200, again 200 without applying it twice', async () => {
+    const secret = newSecret();
+    const server = await receiver(secret);
+    try {
+      const body = eventBody('evt_docs_1');
+      expect(await server.post(body, signWebhookPayload([secret], nowSeconds(), body))).toBe(200);
+      expect(await server.post(body, signWebhookPayload([secret], nowSeconds(), body))).toBe(200);
+      expect(server.applied).toEqual([JSON.parse(body)]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('a forged, tampered, unsigned or stale delivery is answered 4xx and applies nothing', async () => {
+    const secret = newSecret();
+    const server = await receiver(secret);
+    try {
+      const body = eventBody('evt_docs_2');
+      const answers = [
+        await server.post(body, signWebhookPayload([newSecret()], nowSeconds(), body)),
+        await server.post(body.replace('12345', '1'), signWebhookPayload([secret], nowSeconds(), body)),
+        await server.post(body, undefined),
+        await server.post(body, signWebhookPayload([secret], nowSeconds() - 3_600, body)),
+        await server.post(body, 'signed'),
+      ];
+      expect(answers.every((status) => status >= 400 && status < 500)).toBe(true);
+      expect(server.applied).toEqual([]);
+      expect(await server.post(body, signWebhookPayload([secret], nowSeconds(), body), '/elsewhere')).toBe(404);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('during a rotation a receiver holding either secret, or both, accepts a delivery signed with both', async () => {
+    const [previous, next] = [newSecret(), newSecret()];
+    for (const held of [previous, next, [next, previous]]) {
+      const server = await receiver(held);
+      try {
+        const body = eventBody('evt_docs_3');
+        expect(await server.post(body, signWebhookPayload([next, previous], nowSeconds(), body))).toBe(200);
+        expect(server.applied.map((event) => event.id)).toEqual(['evt_docs_3']);
+      } finally {
+        await server.close();
+      }
+    }
+  });
+
+  test('an event it could not apply is answered 5xx, and applied when the graph sends it again', async () => {
+    const secret = newSecret();
+    let down = true;
+    const server = await receiver(secret, () => down);
+    try {
+      const body = eventBody('evt_docs_4', 'payment.failed');
+      expect(await server.post(body, signWebhookPayload([secret], nowSeconds(), body))).toBe(500);
+      down = false;
+      expect(await server.post(body, signWebhookPayload([secret], nowSeconds(), body))).toBe(200);
+      expect(server.applied.map((event) => event.id)).toEqual(['evt_docs_4']);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('the page’s delivery is what the graph’s signer makes, and the SDK verifies and reads it', () => {
+    const block = docBlocks.find((candidate) => candidate.lang === 'http' && candidate.text.includes('interop-signature:'));
+    const [head = '', body = ''] = (block?.text ?? '').split('\n\n');
+    const header = (name: string) => new RegExp(`^${name}: (.+)$`, 'm').exec(head)?.[1];
+    const signature = header('interop-signature');
+    const timestamp = Number(/t=(\d+)/.exec(signature ?? '')?.[1]);
+    const rawBody = body.trimEnd();
+    const secret = /`(whsec_[\w-]+)`/.exec(readFileSync(join(DOCS, 'webhooks.md'), 'utf8'))?.[1] ?? '';
+    expect(signWebhookPayload([secret], timestamp, rawBody)).toBe(signature);
+    expect(verifyWebhook(secret, rawBody, signature, { nowSeconds: timestamp })).toEqual({ ok: true });
+    const event = parseWebhookEvent(rawBody);
+    expect([header('interop-event-id'), header('interop-event-type')]).toEqual([event.id, event.type]);
+    expect(header('content-type')).toBe('application/json');
+  });
+});
+
+describe('webhook-endpoints.ts, registering the receiver with the graph', () => {
+  test('a payment’s events reach the receiver in order, are listed with their attempts, survive a rotation, and stay the partner’s own', async () => {
+    const port = await freePort();
+    const partner = webhookEndpoints(url, PARTNER_A.key);
+    const created = await partner.create({
+      url: `http://127.0.0.1:${port}/webhooks`,
+      events: ['PAYMENT_CREATED', 'PAYMENT_REQUIRES_ACTION', 'PAYMENT_PROCESSING', 'PAYMENT_SUCCEEDED'],
+      description: 'docs receiver',
+    });
+    expect(created.secret).toMatch(/^whsec_/);
+    expect((await partner.list()).map((endpoint) => endpoint.id)).toContain(created.endpoint.id);
+    const other = webhookEndpoints(url, PARTNER_B.key);
+    expect((await other.list()).map((endpoint) => endpoint.id)).not.toContain(created.endpoint.id);
+
+    const applied: PartnerWebhookEvent[] = [];
+    let succeeded: (event: PartnerWebhookEvent) => void = () => {};
+    const settled = new Promise<PartnerWebhookEvent>((resolve) => (succeeded = resolve));
+    const server = await startWebhookReceiver({
+      port,
+      secret: created.secret,
+      onEvent: async (event) => {
+        applied.push(event);
+        if (event.type === 'payment.succeeded') succeeded(event);
+      },
+    });
+    try {
+      const merchantId = await merchantWhere(graph, OPTED_IN_TO_WECHAT_ON_TAOBAO);
+      const payment = await createInteropClient({ url, apiKey: PARTNER_A.key }).initiatePayment({
+        platformId: 'taobao',
+        merchantId,
+        paymentToolId: 'alipay',
+        amount: { amountMinor: 4_200, currency: 'CNY' },
+        reference: 'order-docs-webhooks',
+      });
+      expect(await buyerDecides(payment.nextAction!.url, 'approve')).toBe(200);
+      const last = await settled;
+      const mine = applied.filter((event) => event.data.payment.id === payment.id);
+      expect(mine.map((event) => event.type)).toEqual(['payment.created', 'payment.requires_action', 'payment.processing', 'payment.succeeded']);
+      expect(mine.map((event) => event.paymentVersion)).toEqual([...mine.map((event) => event.paymentVersion)].sort((a, b) => a - b));
+      expect(last.data.payment.status).toBe('SUCCEEDED');
+
+      const deliveries = (await partner.deliveries(created.endpoint.id)).edges.map((edge) => edge.node).filter((node) => node.event.paymentId === payment.id);
+      expect(deliveries.map((delivery) => [delivery.event.type, delivery.status, delivery.attempts.at(-1)?.statusCode])).toEqual(
+        ['PAYMENT_SUCCEEDED', 'PAYMENT_PROCESSING', 'PAYMENT_REQUIRES_ACTION', 'PAYMENT_CREATED'].map((type) => [type, 'DELIVERED', 200]),
+      );
+
+      // While the old secret still signs, the receiver that holds only it accepts a redelivery.
+      const rotated = await partner.rotateSecret(created.endpoint.id, 3_600);
+      expect(rotated.secret).not.toBe(created.secret);
+      await expect(other.redeliver(last.id)).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
+      const [again] = (await partner.redeliver(last.id, created.endpoint.id)) ?? [];
+      expect(again).toBeDefined();
+      // A redelivery is a delivery of its own, of the same event, with its own attempts.
+      const statusOf = async () => (await partner.deliveries(created.endpoint.id)).edges.find((edge) => edge.node.id === again!.id)?.node;
+      const deadline = Date.now() + 30_000;
+      while ((await statusOf())?.status !== 'DELIVERED' && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      const redelivered = await statusOf();
+      expect([redelivered?.event.id, redelivered?.status, redelivered?.attempts.map((attempt) => attempt.statusCode)]).toEqual([last.id, 'DELIVERED', [200]]);
+      // The receiver had the event already: it acknowledged and applied nothing twice.
+      expect(applied.filter((event) => event.id === last.id)).toHaveLength(1);
+    } finally {
+      await partner.delete(created.endpoint.id);
+      await server.close();
+    }
+    expect((await partner.list()).map((endpoint) => endpoint.id)).not.toContain(created.endpoint.id);
+  }, 60_000);
+});
+
 test('every file in docs/examples is run above', () => {
-  const run = ['apollo-cache.ts', 'start-checkout.ts', 'first-payment.ts', 'follow-payment.ts', 'follow-payment-http.ts', 'follow-payment-sse.ts', 'websocket-only.ts', 'credentials.ts', 'order-key.ts', 'handle-errors.ts', 'probe.ts', 'receive-webhook.ts'];
+  const run = ['apollo-cache.ts', 'start-checkout.ts', 'first-payment.ts', 'follow-payment.ts', 'follow-payment-http.ts', 'follow-payment-sse.ts', 'websocket-only.ts', 'credentials.ts', 'order-key.ts', 'handle-errors.ts', 'probe.ts', 'receive-wallet-webhook.ts', 'webhook-receiver.ts', 'webhook-endpoints.ts'];
   expect(readdirSync(EXAMPLES).sort()).toEqual(run.sort());
 });

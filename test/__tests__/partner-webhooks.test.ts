@@ -6,6 +6,7 @@
 // new one after. The receivers listen on 127.0.0.1 over http, so this graph
 // allows both (PARTNER_WEBHOOKS_ALLOW_INSECURE and _ALLOW_PRIVATE).
 import { randomUUID } from 'node:crypto';
+import { parseWebhookEvent, verifyWebhook, WEBHOOK_SIGNATURE_HEADER } from '@interop/sdk/webhooks';
 import { startGraph, type Graph } from '../harness';
 import { ALL_SCOPES, mintToken, PARTNER_A, PARTNER_B, READ_ONLY } from '../identities';
 import { codes, decide, freshKey, initiate, merchantWhere, OPTED_IN_TO_WECHAT_ON_TAOBAO, payment, postWebhook } from '../payments-helpers';
@@ -106,6 +107,9 @@ test('every event type arrives signed, verifies, and carries the payment as paym
   expect(new Set(typesOf(hooks.received))).toEqual(new Set(WIRE_TYPES));
   for (const request of hooks.received) {
     expect(signedWith([secret], request.headers['interop-signature'], request.rawBody)).toEqual([secret]);
+    // And as a partner's server checks it, with the SDK.
+    expect(verifyWebhook(secret, request.rawBody, request.headers[WEBHOOK_SIGNATURE_HEADER])).toEqual({ ok: true });
+    expect(parseWebhookEvent(request.rawBody)).toEqual(request.event);
     expect(request.headers['content-type']).toBe('application/json');
     expect(request.headers['user-agent']).toBe('InteropGraph-Webhooks/1.0');
     expect(request.headers['interop-event-id']).toBe(request.event.id);

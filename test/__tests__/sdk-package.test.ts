@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { build, stop as stopEsbuild } from 'esbuild';
-import { signatureHeader } from '@interop/kit';
+import { signWebhookPayload } from '@interop/kit';
 import { startGraph, type Graph } from '../harness';
 import { PARTNER_A } from '../identities';
 import { buyerDecides } from '../payments-helpers';
@@ -96,18 +96,18 @@ describe.each([
 });
 
 test('CommonJS require()s both entries: a read against the graph and a webhook check', async () => {
-  const body = JSON.stringify({ eventId: 'evt_1', type: 'payment.succeeded' });
+  const body = JSON.stringify({ id: 'evt_1', type: 'payment.succeeded' });
   writeFileSync(
     join(project, 'check.cjs'),
     `const sdk = require('@interop/sdk');
 const { verifyWebhook } = require('@interop/sdk/webhooks');
 sdk.createInteropClient({ url: process.env.INTEROP_URL }).platformAcceptance('taobao').then((platform) => {
-  const webhook = verifyWebhook('whsec-consumer', process.env.BODY, process.env.SIGNATURE);
+  const webhook = verifyWebhook('whsec_consumer', process.env.BODY, process.env.SIGNATURE);
   console.log(JSON.stringify({ exports: Object.keys(sdk).sort(), platform: platform && platform.id, webhook }));
 });
 `,
   );
-  const signature = signatureHeader('whsec-consumer', { context: 'wallet-webhook', body });
+  const signature = signWebhookPayload(['whsec_consumer'], Math.floor(Date.now() / 1000), body);
   const result = await run(process.execPath, ['check.cjs'], project, 60_000, consumerEnv({ INTEROP_URL: gatewayUrl, BODY: body, SIGNATURE: signature }));
   expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
   const printed = JSON.parse(result.stdout) as { exports: string[]; platform: string; webhook: unknown };
@@ -138,7 +138,7 @@ test('TypeScript under NodeNext with verbatimModuleSyntax type-checks an ES modu
   writeFileSync(
     join(project, 'consumer.ts'),
     `import { createInteropClient, InteropError, isSettled, type Payment, type PaymentStatus } from '@interop/sdk';
-import { verifyWebhook, type WebhookEvent } from '@interop/sdk/webhooks';
+import { parseWebhookEvent, verifyWebhook, type PartnerWebhookEvent } from '@interop/sdk/webhooks';
 
 const interop = createInteropClient({ url: 'http://localhost:4000/graphql', apiKey: 'key' });
 
@@ -154,9 +154,15 @@ export function codeOf(error: unknown): string | undefined {
 
 export const settled: boolean = isSettled('SUCCEEDED');
 
-export function event(rawBody: string, header: string | undefined): WebhookEvent | null {
-  return verifyWebhook('secret', rawBody, header).ok ? (JSON.parse(rawBody) as WebhookEvent) : null;
+export function event(rawBody: string, header: string | string[] | undefined): PartnerWebhookEvent | null {
+  return verifyWebhook(['whsec_new', 'whsec_old'], rawBody, header).ok ? parseWebhookEvent(rawBody) : null;
 }
+
+export function refundedMinor(event: PartnerWebhookEvent): number | null {
+  // The type narrows the union: only refund events carry a refund.
+  return event.type === 'refund.succeeded' ? event.data.refund.amount.amountMinor : null;
+}
+
 
 // @ts-expect-error: the declarations know every status, so one the schema lacks is refused.
 export const unknown: PaymentStatus = 'PAID';
@@ -168,7 +174,7 @@ export const unknown: PaymentStatus = 'PAID';
 import webhooks = require('@interop/sdk/webhooks');
 
 const client: sdk.InteropClient = sdk.createInteropClient({ url: 'http://localhost:4000/graphql', token: 'jwt' });
-export = { client, header: webhooks.WEBHOOK_SIGNATURE_HEADER };
+export = { client, header: webhooks.WEBHOOK_SIGNATURE_HEADER, wallet: webhooks.verifyWalletWebhook };
 `,
   );
   const tsc = await run(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', project], project, 120_000);

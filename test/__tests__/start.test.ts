@@ -1,7 +1,7 @@
 // `npm start` as a newcomer meets it, in a fresh clone (no web/dist, no
 // .data) with nothing set but the ports: the whole product in development
-// mode, Sandbox on the gateway's root URL, the demo app on /demo/, data under
-// ./.data, a crashed service restarted while the rest keeps serving, and
+// mode, Sandbox on the gateway's root URL, the demo app on /demo/, the demo
+// partner's webhook receiver, data under ./.data, a crashed service restarted while the rest keeps serving, and
 // every process gone after SIGTERM.
 import { existsSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -56,6 +56,7 @@ test('a fresh clone starts the graph in development mode, serves Sandbox and the
     PAYMENTS_PORT: await freePort(),
     MERCHANTS_PORT: await freePort(),
     WALLET_PORT: await freePort(),
+    DEMO_WEBHOOK_RECEIVER_PORT: await freePort(),
   };
   expect(existsSync(join(checkout, 'web', 'dist'))).toBe(false);
   // Nothing set that a new user would not have: no secrets, no keys, no NODE_ENV (jest sets it to test).
@@ -116,6 +117,27 @@ test('a fresh clone starts the graph in development mode, serves Sandbox and the
   expect(existsSync(join(checkout, '.data', 'merchants'))).toBe(true);
   expect(existsSync(join(checkout, '.data', 'payments'))).toBe(true);
   expect(await healthy(ports.WALLET_PORT)).toBe(true);
+  // The demo partner's receiver is registered with the graph, and lists the events of the demo partner's payments it accepted.
+  const receiverUrl = `http://127.0.0.1:${ports.DEMO_WEBHOOK_RECEIVER_PORT}`;
+  const demoKey = { 'x-api-key': 'start-test-demo-key' };
+  // It is registered just after the graph is ready.
+  const endpoints = async () => (await postGraphQL<{ webhookEndpoints: { url: string; status: string }[] }>(gateway, '{ webhookEndpoints { url status } }', {}, demoKey)).data?.webhookEndpoints;
+  await eventually(async () => ((await endpoints()) ?? []).length > 0, 20_000);
+  expect(await endpoints()).toEqual([{ url: `${receiverUrl}/webhooks`, status: 'ENABLED' }]);
+  const started = await postGraphQL<{ initiatePayment: { id: string } }>(
+    gateway,
+    `mutation { initiatePayment(input: { platformId: "taobao", merchantId: "m0000001", paymentToolId: "alipay", amount: { amountMinor: 1000, currency: CNY }, reference: "start-test", idempotencyKey: "start-test-1" }) { id } }`,
+    {},
+    demoKey,
+  );
+  const paymentId = started.data?.initiatePayment.id;
+  expect(paymentId).toEqual(expect.any(String));
+  const heard = async () => {
+    const { events } = (await (await fetch(`${receiverUrl}/events`)).json()) as { events: { paymentId: string; type: string }[] };
+    return events.filter((event) => event.paymentId === paymentId).map((event) => event.type);
+  };
+  await eventually(async () => (await heard()).length === 2, 20_000);
+  expect(await heard()).toEqual(['payment.requires_action', 'payment.created']);
 
   // A service that dies is restarted; meanwhile the gateway answers what the others own.
   const commerce = servicePid(child.pid!, 'subgraphs/commerce/src/main.ts');

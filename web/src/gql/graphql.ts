@@ -184,6 +184,43 @@ export type UnavailableReason =
   /** The amount is below the tool's per-payment minimum. */
   | 'UNDER_LIMIT';
 
+/** Where a delivery stands. */
+export type WebhookDeliveryStatus =
+  /** The endpoint answered 2xx. */
+  | 'DELIVERED'
+  /** Given up: every attempt for 3 days failed, or the endpoint was disabled or deleted. */
+  | 'FAILED'
+  /** Waiting for its first or next attempt (or for an earlier event of the same payment). */
+  | 'PENDING';
+
+/** Whether the graph sends to an endpoint. */
+export type WebhookEndpointStatus =
+  /** Turned off by its partner, or by the graph after a run of failed deliveries (`disabledReason` says which). */
+  | 'DISABLED'
+  /** Deliveries are sent. */
+  | 'ENABLED';
+
+/** What a partner's endpoint is sent: one per payment or refund change (see docs/webhooks.md for the payload). */
+export type WebhookEventType =
+  /** `payment.canceled`: cancelled before the buyer paid. */
+  | 'PAYMENT_CANCELED'
+  /** `payment.created`: a payment was started. */
+  | 'PAYMENT_CREATED'
+  /** `payment.expired`: the buyer did not pay in time. */
+  | 'PAYMENT_EXPIRED'
+  /** `payment.failed`: declined or not captured. */
+  | 'PAYMENT_FAILED'
+  /** `payment.processing`: the buyer approved; the wallet is capturing. */
+  | 'PAYMENT_PROCESSING'
+  /** `payment.requires_action`: the buyer must approve it in the wallet. */
+  | 'PAYMENT_REQUIRES_ACTION'
+  /** `payment.succeeded`: captured. */
+  | 'PAYMENT_SUCCEEDED'
+  /** `refund.failed`: a refund could not be paid back. */
+  | 'REFUND_FAILED'
+  /** `refund.succeeded`: a refund was paid back. */
+  | 'REFUND_SUCCEEDED';
+
 export type CatalogQueryVariables = Exact<{ [key: string]: never; }>;
 
 
@@ -233,6 +270,19 @@ export type RefundPaymentMutationVariables = Exact<{
 
 
 export type RefundPaymentMutation = { refundPayment: { id: string, status: RefundStatus, amount: { formatted: string } } | null };
+
+export type DemoWebhookEndpointsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type DemoWebhookEndpointsQuery = { webhookEndpoints: Array<{ id: string, url: string, status: WebhookEndpointStatus, disabledReason: string | null }> };
+
+export type DemoWebhookDeliveriesQueryVariables = Exact<{
+  endpointId: string;
+  first: number;
+}>;
+
+
+export type DemoWebhookDeliveriesQuery = { webhookDeliveries: { edges: Array<{ node: { id: string, status: WebhookDeliveryStatus, nextAttemptAt: string | null, event: { id: string, type: WebhookEventType, paymentId: string, paymentVersion: number, createdAt: string }, attempts: Array<{ at: string, statusCode: number | null, durationMs: number, error: string | null }> } }>, pageInfo: { hasNextPage: boolean } } };
 
 export type MerchantSearchQueryVariables = Exact<{
   platformId?: string | null | undefined;
@@ -497,6 +547,45 @@ export const RefundPaymentDocument = new TypedDocumentString(`
   }
 }
     `, {"hash":"sha256:810fd6d76d63d30131e0fd5687be5d17bbe635dcf928506df7c6336de01510ec"}) as unknown as TypedDocumentString<RefundPaymentMutation, RefundPaymentMutationVariables>;
+export const DemoWebhookEndpointsDocument = new TypedDocumentString(`
+    query DemoWebhookEndpoints {
+  webhookEndpoints {
+    id
+    url
+    status
+    disabledReason
+  }
+}
+    `, {"hash":"sha256:6ec2cdd5c668053247bfcbaaa5a44d69236ef9c52848dfed3ef0870b4fd0f336"}) as unknown as TypedDocumentString<DemoWebhookEndpointsQuery, DemoWebhookEndpointsQueryVariables>;
+export const DemoWebhookDeliveriesDocument = new TypedDocumentString(`
+    query DemoWebhookDeliveries($endpointId: ID!, $first: Int!) {
+  webhookDeliveries(endpointId: $endpointId, first: $first) {
+    edges {
+      node {
+        id
+        status
+        nextAttemptAt
+        event {
+          id
+          type
+          paymentId
+          paymentVersion
+          createdAt
+        }
+        attempts {
+          at
+          statusCode
+          durationMs
+          error
+        }
+      }
+    }
+    pageInfo {
+      hasNextPage
+    }
+  }
+}
+    `, {"hash":"sha256:30e4326b75b10c7a6d30f18b9ea07146007dd410362ba196e795dece209e3915"}) as unknown as TypedDocumentString<DemoWebhookDeliveriesQuery, DemoWebhookDeliveriesQueryVariables>;
 export const MerchantSearchDocument = new TypedDocumentString(`
     query MerchantSearch($platformId: ID, $acceptsToolId: ID, $nameContains: String, $first: Int, $after: String) {
   merchants(

@@ -1,5 +1,7 @@
 // A merchant's own view: who they are, where they sell, and the payments
-// they took, newest first, each refundable while money is left on it.
+// they took, newest first, each refundable while money is left on it, and
+// the webhooks the graph sent the demo partner about payments.
+import { useCallback, useState } from 'react';
 import { useQuery } from '../api/useQuery';
 import { graphql } from '../gql';
 import { nameOf } from '../map/matrix';
@@ -8,6 +10,7 @@ import { ErrorNotice } from '../ui/ErrorNotice';
 import { Loading } from '../ui/Loading';
 import { usePageTitle } from '../ui/usePageTitle';
 import { MerchantPayments } from './MerchantPayments';
+import { WebhookDeliveries } from './WebhookDeliveries';
 
 const PAYMENTS_SHOWN = 20;
 
@@ -65,6 +68,12 @@ const MerchantView = graphql(`
 
 export function MerchantPage({ id }: { id: string }) {
   const { state, reload } = useQuery(MerchantView, { id, payments: PAYMENTS_SHOWN });
+  // A refund sends events: the webhooks panel asks again when one was made here.
+  const [refunds, setRefunds] = useState(0);
+  const refunded = useCallback(() => {
+    reload();
+    setRefunds((n) => n + 1);
+  }, [reload]);
   const merchant = state.data?.merchant;
   usePageTitle(merchant?.name ?? 'Merchant');
   if (state.status === 'error') return <ErrorNotice title="The merchant could not be loaded" error={state.error} onRetry={reload} />;
@@ -92,8 +101,10 @@ export function MerchantPage({ id }: { id: string }) {
         ))}
       </ul>
       <h2>Payments</h2>
-      <MerchantPayments payments={payments} onRefunded={reload} />
+      <MerchantPayments payments={payments} onRefunded={refunded} />
       {merchant.payments?.pageInfo.hasNextPage && <p className="muted">The {PAYMENTS_SHOWN} newest payments are shown.</p>}
+      <h2>Webhooks to the demo partner</h2>
+      <WebhookDeliveries merchantPaymentIds={new Set(payments.map((payment) => payment.id))} refresh={refunds} />
     </section>
   );
 }
