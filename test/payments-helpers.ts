@@ -3,6 +3,7 @@
 import { signatureHeader, SIGNATURE_HEADER } from '@interop/kit';
 import type { Graph, GraphQLResponse } from './harness';
 import { TEST_WALLET_SECRET } from './harness';
+import { finished, runTs, waitForOutput } from './processes';
 
 export const PAYMENT_FIELDS = /* GraphQL */ `
   id status reference createdAt updatedAt channel
@@ -128,3 +129,27 @@ export async function postWebhook(
   await response.arrayBuffer();
   return response.status;
 }
+
+/**
+ * Starts `subgraphs/payments/src/main.ts` as a child process on `port`, wired
+ * to `graph`'s peers and wallet; `env` adds or overrides its settings.
+ */
+export async function startPaymentsProcess(graph: Graph, port: number, env: Record<string, string | undefined> = {}) {
+  const child = runTs('subgraphs/payments/src/main.ts', [], {
+    PAYMENTS_PORT: String(port),
+    COMMERCE_URL: graph.subgraphs.commerce.url,
+    MERCHANTS_URL: graph.subgraphs.merchants.url,
+    WALLET_URL: graph.wallet.url,
+    WALLET_PUBLIC_URL: graph.wallet.url,
+    WALLET_SIGNING_SECRET: TEST_WALLET_SECRET,
+    // Its peers answer from the test's own event loop, shared with every other server here: as much slack as in-process peers get.
+    PEER_TIMEOUT_MS: '5000',
+    LOG_LEVEL: 'info',
+    ...env,
+  });
+  const exit = finished(child, 120_000);
+  await waitForOutput(child, /subgraph listening/);
+  return { child, exit, name: 'payments', url: `http://127.0.0.1:${port}/graphql` };
+}
+
+export type PaymentsProcess = Awaited<ReturnType<typeof startPaymentsProcess>>;

@@ -7,9 +7,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { postSigned, startGraph, TEST_WALLET_SECRET, type Graph } from '../harness';
-import { decide, freshKey, merchantWhere, OPTED_IN_TO_WECHAT_ON_TAOBAO } from '../payments-helpers';
-import { finished, freePort, runTs, waitForOutput } from '../processes';
+import { postSigned, startGraph, type Graph } from '../harness';
+import { decide, freshKey, merchantWhere, OPTED_IN_TO_WECHAT_ON_TAOBAO, startPaymentsProcess, type PaymentsProcess } from '../payments-helpers';
+import { freePort } from '../processes';
 import { CREATE_ENDPOINT, DELIVERIES, type DeliveryView, type EndpointView } from '../webhook-operations';
 import { startWebhookReceiver, type WebhookReceiver } from '../webhook-receiver';
 
@@ -27,31 +27,18 @@ afterAll(async () => {
   await graph?.stop();
 });
 
-/** Starts `subgraphs/payments/src/main.ts` wired to the in-process graph's peers and wallet, sending webhooks to 127.0.0.1. */
-async function paymentsProcess(port: number, env: Record<string, string | undefined>) {
-  const child = runTs('subgraphs/payments/src/main.ts', [], {
-    PAYMENTS_PORT: String(port),
-    COMMERCE_URL: graph.subgraphs.commerce.url,
-    MERCHANTS_URL: graph.subgraphs.merchants.url,
-    WALLET_URL: graph.wallet.url,
-    WALLET_PUBLIC_URL: graph.wallet.url,
-    WALLET_SIGNING_SECRET: TEST_WALLET_SECRET,
-    PEER_TIMEOUT_MS: '5000',
+/** Payments as a child process, sending webhooks to 127.0.0.1 soon and often. */
+function paymentsProcess(port: number, env: Record<string, string | undefined>) {
+  return startPaymentsProcess(graph, port, {
     PARTNER_WEBHOOKS_ALLOW_INSECURE: 'true',
     PARTNER_WEBHOOKS_ALLOW_PRIVATE: 'true',
     PARTNER_WEBHOOKS_RETRY_BASE_MS: '50',
     PARTNER_WEBHOOKS_POLL_MS: '50',
     // A claim lapses after twice this and a second: a delivery cut short by a crash is tried again soon.
     PARTNER_WEBHOOKS_TIMEOUT_MS: '1000',
-    LOG_LEVEL: 'info',
     ...env,
   });
-  const exit = finished(child, 120_000);
-  await waitForOutput(child, /subgraph listening/);
-  return { child, exit, name: 'payments', url: `http://127.0.0.1:${port}/graphql` };
 }
-
-type PaymentsProcess = Awaited<ReturnType<typeof paymentsProcess>>;
 
 const INITIATE = /* GraphQL */ `mutation ($input: InitiatePaymentInput!) { initiatePayment(input: $input) { id status } }`;
 

@@ -7,9 +7,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { postSigned, startGraph, TEST_WALLET_SECRET, type Graph } from '../harness';
-import { decide, freshKey, merchantWhere, OPTED_IN_TO_WECHAT_ON_TAOBAO } from '../payments-helpers';
-import { finished, freePort, runTs, waitForOutput } from '../processes';
+import { postSigned, startGraph, type Graph } from '../harness';
+import { decide, freshKey, merchantWhere, OPTED_IN_TO_WECHAT_ON_TAOBAO, startPaymentsProcess } from '../payments-helpers';
+import { freePort } from '../processes';
 
 let graph: Graph;
 let merchantId: string;
@@ -23,24 +23,7 @@ afterAll(async () => {
   await graph?.stop();
 });
 
-/** Starts `subgraphs/payments/src/main.ts` wired to the in-process graph's peers and wallet. */
-async function paymentsProcess(port: number, env: Record<string, string | undefined>) {
-  const child = runTs('subgraphs/payments/src/main.ts', [], {
-    PAYMENTS_PORT: String(port),
-    COMMERCE_URL: graph.subgraphs.commerce.url,
-    MERCHANTS_URL: graph.subgraphs.merchants.url,
-    WALLET_URL: graph.wallet.url,
-    WALLET_PUBLIC_URL: graph.wallet.url,
-    WALLET_SIGNING_SECRET: TEST_WALLET_SECRET,
-    // Its peers answer from the test's own event loop, shared with every other server here: as much slack as in-process peers get.
-    PEER_TIMEOUT_MS: '5000',
-    LOG_LEVEL: 'info',
-    ...env,
-  });
-  const exit = finished(child, 120_000);
-  await waitForOutput(child, /subgraph listening/);
-  return { child, exit, name: 'payments', url: `http://127.0.0.1:${port}/graphql` };
-}
+const paymentsProcess = (port: number, env: Record<string, string | undefined>) => startPaymentsProcess(graph, port, env);
 
 const INITIATE = /* GraphQL */ `mutation ($input: InitiatePaymentInput!) { initiatePayment(input: $input) { id status } }`;
 const PAYMENT = /* GraphQL */ `query ($id: ID!) { payment(id: $id) { id status reference } }`;
