@@ -3,6 +3,7 @@
 // deployment refuses), and registers that receiver for the demo partner
 // through the gateway, with the demo's key, as a partner would (the calls are
 // docs/webhooks.md's own, docs/examples/webhook-endpoints.ts).
+import { WEBHOOK_EVENT_TYPES } from '@interop/sdk/webhooks';
 import { WebhookApiError, webhookEndpoints, type WebhookEventTypeName } from '../docs/examples/webhook-endpoints';
 
 /** The development switches npm start turns on where the environment leaves them unset. */
@@ -19,17 +20,8 @@ export function partnerWebhooksEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return next;
 }
 
-export const DEMO_WEBHOOK_EVENTS: WebhookEventTypeName[] = [
-  'PAYMENT_CREATED',
-  'PAYMENT_REQUIRES_ACTION',
-  'PAYMENT_PROCESSING',
-  'PAYMENT_SUCCEEDED',
-  'PAYMENT_FAILED',
-  'PAYMENT_CANCELED',
-  'PAYMENT_EXPIRED',
-  'REFUND_SUCCEEDED',
-  'REFUND_FAILED',
-];
+/** Every event there is, as the graph names them (`payment.requires_action` is PAYMENT_REQUIRES_ACTION). */
+export const DEMO_WEBHOOK_EVENTS = WEBHOOK_EVENT_TYPES.map((type) => type.toUpperCase().replace('.', '_') as WebhookEventTypeName);
 
 export const DEMO_WEBHOOK_DESCRIPTION = 'The npm start demo receiver';
 
