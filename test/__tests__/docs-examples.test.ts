@@ -658,7 +658,13 @@ describe('webhook-endpoints.ts, registering the receiver with the graph', () => 
       expect(mine.map((event) => event.paymentVersion)).toEqual([...mine.map((event) => event.paymentVersion)].sort((a, b) => a - b));
       expect(last.data.payment.status).toBe('SUCCEEDED');
 
-      const deliveries = (await partner.deliveries(created.endpoint.id)).edges.map((edge) => edge.node).filter((node) => node.event.paymentId === payment.id);
+      // The receiver has answered each; the graph records the answer just after, so wait until it has.
+      const listed = async () => (await partner.deliveries(created.endpoint.id)).edges.map((edge) => edge.node).filter((node) => node.event.paymentId === payment.id);
+      let deliveries = await listed();
+      for (const deadline = Date.now() + 10_000; deliveries.some((delivery) => delivery.status === 'PENDING') && Date.now() < deadline; ) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        deliveries = await listed();
+      }
       expect(deliveries.map((delivery) => [delivery.event.type, delivery.status, delivery.attempts.at(-1)?.statusCode])).toEqual(
         ['PAYMENT_SUCCEEDED', 'PAYMENT_PROCESSING', 'PAYMENT_REQUIRES_ACTION', 'PAYMENT_CREATED'].map((type) => [type, 'DELIVERED', 200]),
       );

@@ -58,11 +58,11 @@ test('retries until the give-up time, then FAILED; two given up in a row disable
     secret: newWebhookSecret(),
   });
   const metrics = new WebhookMetrics();
-  const settings = webhookSettings({ retryBaseMs: 20, pollMs: 20, giveUpAfterMs: 400, disableAfterFailures: 2, allowInsecure: true, allowPrivate: true });
+  const settings = webhookSettings({ retryBaseMs: 20, pollMs: 20, giveUpAfterMs: 2_000, disableAfterFailures: 2, allowInsecure: true, allowPrivate: true });
   const worker = new DeliveryWorker(store, settings, metrics, createLogger('payments', { level: 'silent' }));
   worker.start();
   try {
-    // Two events; the second waits for the first, each is given up after 400 ms of failures.
+    // Two events; the second waits for the first, each is given up after 2 s of failures (room for several attempts on a loaded machine).
     const payment = await ledger.insertPayment(newPayment(), 'test');
     expect(payment).not.toBeNull();
     await until(async () => (await store.listEndpoints({ partnerId: 'partner-a' }))[0]?.status === 'DISABLED');
