@@ -61,6 +61,8 @@ interface Settings {
   saturationMinAnswers: number;
   fixedMinAnswers: number;
   maxWindowSeconds: number;
+  /** Answers each gateway gives an operation, unmeasured, before its first round: a gateway in service runs warm. */
+  gatewayWarmAnswers: number;
   /** The fixed rate is this share of the slower gateway's saturation throughput (ours', where stock cannot run the operation). */
   rateShare: number;
   /** Varied traffic, cached traffic, or both (varied first). */
@@ -109,8 +111,13 @@ function settings(argv: string[]): Settings {
     fixedConnections: 10,
     // Twice the connections at saturation: every connection's first answer, then a steady state.
     saturationMinAnswers: quick ? 0 : 100,
-    fixedMinAnswers: quick ? 0 : 40,
+    // At a slow operation's fixed rate (about 20 a second) fewer answers leave a second of background work
+    // (timers, a collection) weighing on each one.
+    fixedMinAnswers: quick ? 0 : 150,
     maxWindowSeconds: 20,
+    // V8 optimises a function after it has run many times: per-request code needs hundreds of requests to
+    // reach the form it runs in for the rest of a gateway's life.
+    gatewayWarmAnswers: quick ? 0 : 600,
     rateShare: 0.5,
     traffics: mode === 'both' ? [...TRAFFICS] : [mode as Traffic],
     ops: values.ops ? values.ops.split(',') : null,
@@ -290,6 +297,7 @@ async function bench(s: Settings, runDir: string): Promise<boolean> {
     seconds: { warm: s.warmSeconds, saturation: s.saturationSeconds, fixed: s.fixedSeconds },
     connections: { saturation: s.saturationConnections, fixed: s.fixedConnections },
     minAnswers: { saturation: s.saturationMinAnswers, fixed: s.fixedMinAnswers, withinSeconds: s.maxWindowSeconds },
+    gatewayWarmAnswers: s.gatewayWarmAnswers,
     rateShare: s.rateShare,
     partners: PARTNERS,
     ourNodeFlags: s.nodeFlags,
@@ -334,6 +342,7 @@ async function measureTraffic(
       }
     };
     const grow = (minAnswers: number) => ({ minAnswers, maxSeconds: s.maxWindowSeconds });
+    if (s.gatewayWarmAnswers) await warmGateways(p, s, gateways, subgraphs, traffic);
     await run('saturation', { connections: s.saturationConnections, warmSeconds: s.warmSeconds, seconds: s.saturationSeconds, ...grow(s.saturationMinAnswers) });
     const median = (samples: Sample[]) => medianOf(samples.map((x) => x.rps));
     const measured = [phases.ours.saturation, phases.stock.saturation].filter((samples) => samples.length);
@@ -351,6 +360,17 @@ async function measureTraffic(
     if (result.directFrom) result.modes.direct = results.find((r) => r.id === result.directFrom)?.modes.direct ?? result.modes.direct;
   }
   return results;
+}
+
+/** Runs an operation through each gateway, unmeasured, until it is warm (see Settings.gatewayWarmAnswers). */
+async function warmGateways(p: Plan, s: Settings, gateways: Record<Gateway['name'], Gateway>, subgraphs: Subgraphs, traffic: Traffic): Promise<void> {
+  for (const name of ['ours', 'stock'] as const) {
+    const target = p.gateways.get(name);
+    if (!target) continue;
+    const load: Load = { connections: s.fixedConnections, warmSeconds: 0, seconds: 1, minAnswers: s.gatewayWarmAnswers, maxSeconds: s.maxWindowSeconds };
+    const warming = await drive(target, load, { gateway: gateways[name].proc, subgraphs: subgraphs.procs });
+    if (warming.errors) console.error(`${traffic} op ${p.op.id} warming ${name}: ${warming.errors} errors; first: ${warming.firstMismatch}`);
+  }
 }
 
 /** A CPU profile of our gateway while one operation (3, or the first of --ops) runs at saturation, summarised. */
