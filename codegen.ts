@@ -4,7 +4,9 @@
 // `npm run codegen:check` so a resolver or an operation that drifts from the
 // schema fails.
 import { readFileSync } from 'node:fs';
+import { Supergraph } from '@apollo/federation-internals';
 import type { CodegenConfig } from '@graphql-codegen/cli';
+import { printSchema } from 'graphql';
 
 const shared = {
   federation: true,
@@ -36,17 +38,13 @@ function peerFragments(from: string, peer: string) {
 }
 
 /**
- * The client sees the supergraph's API schema: the supergraph without the
- * join/link machinery, which the client preset ignores as no operation can
- * reach it. An @inaccessible element would be in the supergraph and not in the
- * API, so then the API schema must be printed from it and generated from instead.
+ * The client sees the supergraph's API schema: without the join/link
+ * machinery and without what a subgraph marked @inaccessible (fields the
+ * subgraphs use between themselves), which no client operation may reach.
  */
 function supergraphApi(): string {
-  const path = 'supergraph.graphql';
-  if (readFileSync(path, 'utf8').includes('@inaccessible')) {
-    throw new Error(`${path} hides fields with @inaccessible: generate the web client from its API schema instead`);
-  }
-  return path;
+  // Every linked feature is kept as the supergraph states it: only the API is read here.
+  return printSchema(Supergraph.build(readFileSync('supergraph.graphql', 'utf8'), { supportedFeatures: null }).apiSchema().toGraphQLJSSchema());
 }
 
 const config: CodegenConfig = {

@@ -89,6 +89,21 @@ function eCnySuspended(): void {
   );
 }
 
+test("a storefront's options through the graph follow a changed rule on the next request: the rules travel by their version", async () => {
+  const STOREFRONTS = /* GraphQL */ `
+    query ($id: ID!) { merchant(id: $id) { storefronts { platform { id } paymentOptions { tool { id } } } } }
+  `;
+  type Storefronts = { merchant: { storefronts: { platform: { id: string }; paymentOptions: { tool: { id: string } }[] }[] } };
+  const onTaobao = async () => {
+    const response = await graph.query<Storefronts>(STOREFRONTS, { id: merchants.optedIn });
+    expect(response.errors).toBeUndefined();
+    return response.data?.merchant.storefronts.find((storefront) => storefront.platform.id === 'taobao')?.paymentOptions.map((option) => option.tool.id);
+  };
+  expect(await onTaobao()).toContain('hebao');
+  hebaoPilotOnTaobao();
+  expect(await onTaobao()).not.toContain('hebao');
+});
+
 describe('each reason: the checkout lists the tool as unavailable with it, and initiatePayment refuses it alike', () => {
   test.each<[string, keyof typeof merchants, string, Omit<Ask, 'merchantId'>, string, string, () => void]>([
     ['a tool the platform has no rule for', 'optedIn', 'jd-pay', {}, 'PLATFORM_NOT_ACCEPTING', 'PAYMENT_TOOL_NOT_ACCEPTED', asSeeded],

@@ -13,22 +13,32 @@ afterAll(async () => {
   await graph?.stop();
 });
 
-const FIFTY_MERCHANTS = /* GraphQL */ `{
-  platform(id: "taobao") {
-    merchants(first: 50) {
-      edges {
-        node {
-          storefronts {
-            platform { name }
-            paymentOptions { tool { name provider } }
+const FIFTY_MERCHANTS = /* GraphQL */ `
+  query ($after: String) {
+    platform(id: "taobao") {
+      merchants(first: 50, after: $after) {
+        edges {
+          node {
+            storefronts {
+              platform { name }
+              paymentOptions { tool { name provider } }
+            }
           }
         }
+        pageInfo { endCursor }
       }
     }
   }
-}`;
+`;
 
-test('50 merchants across three subgraphs cost one store call per lookup kind per plan step', async () => {
+type Page = {
+  platform: {
+    merchants: { edges: { node: { storefronts: { platform: { name: string }; paymentOptions: unknown[] }[] } }[]; pageInfo: { endCursor: string } };
+  };
+};
+
+/** Asks for one page and counts the store calls it cost, and payments' own calls to commerce. */
+async function pageCost(after: string | null) {
   const { commerce, payments, merchants } = graph.stores;
   const spies = {
     platformsByIds: jest.spyOn(commerce, 'platformsByIds'),
@@ -39,21 +49,37 @@ test('50 merchants across three subgraphs cost one store call per lookup kind pe
     merchantsByIds: jest.spyOn(merchants, 'merchantsByIds'),
     toolsByIds: jest.spyOn(payments, 'toolsByIds'),
   };
-
-  const response = await graph.query<{
-    platform: { merchants: { edges: { node: { storefronts: { platform: { name: string }; paymentOptions: unknown[] }[] } }[] } };
-  }>(FIFTY_MERCHANTS);
-
+  const peerCalls = jest.spyOn(SubgraphClient.prototype, 'request');
+  const response = await graph.query<Page>(FIFTY_MERCHANTS, { after });
   expect(response.errors).toBeUndefined();
   const edges = response.data?.platform.merchants.edges ?? [];
   expect(edges).toHaveLength(50);
   const storefronts = edges.flatMap((edge) => edge.node.storefronts);
   expect(storefronts.length).toBeGreaterThan(50);
   expect(storefronts.filter((storefront) => storefront.paymentOptions.length > 0).length).toBeGreaterThan(40);
-
   const calls = Object.fromEntries(Object.entries(spies).map(([name, spy]) => [name, spy.mock.calls.length]));
-  expect(calls).toEqual({
-    // Step 1 resolves the root platform; a later step resolves the storefronts' platforms in one batch.
+  const result = {
+    calls,
+    storefrontBatch: spies.storefrontsByMerchantIds.mock.calls[0]?.[0] ?? [],
+    storefrontPlatforms: spies.platformsByIds.mock.calls[1]?.[0] ?? [],
+    paymentsAskedCommerce: peerCalls.mock.contexts.filter((client) => (client as SubgraphClient).name === 'commerce').length,
+    endCursor: response.data?.platform.merchants.pageInfo.endCursor ?? null,
+  };
+  jest.restoreAllMocks();
+  return result;
+}
+
+test('50 merchants across three subgraphs cost one store call per lookup kind per plan step', async () => {
+  // The first page is the first time payments meets Taobao's rules (by their version): it asks commerce for them once.
+  const first = await pageCost(null);
+  expect(first.paymentsAskedCommerce).toBe(1);
+  expect(first.calls).toMatchObject({ platformsByIds: 3, acceptancesByPlatformIds: 2 });
+
+  // Every later page carries a version payments knows.
+  const next = await pageCost(first.endCursor);
+  expect(next.paymentsAskedCommerce).toBe(0);
+  expect(next.calls).toEqual({
+    // Step 1 resolves the root platform; a later step resolves the storefronts' platforms (with their rules' version) in one batch.
     platformsByIds: 2,
     acceptancesByPlatformIds: 1,
     listMerchants: 1,
@@ -64,8 +90,8 @@ test('50 merchants across three subgraphs cost one store call per lookup kind pe
     toolsByIds: 1,
   });
   // The one storefront batch carries all 50 merchants.
-  expect(spies.storefrontsByMerchantIds.mock.calls[0]?.[0]).toHaveLength(50);
-  expect(new Set(spies.platformsByIds.mock.calls[1]?.[0]).size).toBe(spies.platformsByIds.mock.calls[1]?.[0].length);
+  expect(next.storefrontBatch).toHaveLength(50);
+  expect(new Set(next.storefrontPlatforms).size).toBe(next.storefrontPlatforms.length);
 });
 
 test('checkoutOptions for 20 merchants in one request ask each owner once, not 20 times', async () => {

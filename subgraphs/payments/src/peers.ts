@@ -2,6 +2,7 @@
 // HTTP. The selections mirror the @requires on Storefront.paymentOptions, so a
 // root-field answer and a federated one feed the checkout rule the same input.
 import DataLoader from 'dataloader';
+import { LRUCache } from 'lru-cache';
 import { badUserInput, dependencyUnavailable, type SubgraphClient } from '@interop/kit';
 import type { AcceptanceFacts, StorefrontFacts } from '@interop/domain';
 import type { PlatformCheckoutFactsFragment } from './__generated__/commerce-peer';
@@ -26,6 +27,9 @@ interface PlatformEntity {
   name: string | null;
   acceptedPaymentTools: AcceptanceFacts[];
 }
+
+/** Versions of platforms' rules kept: a handful of platforms, each changing its rules a few times a year. */
+const RULE_VERSIONS_KEPT = 1024;
 
 interface MerchantEntity {
   name: string | null;
@@ -55,6 +59,10 @@ export class PeerFacts {
   // No cache: facts are asked fresh for every call.
   private readonly platforms = new DataLoader((ids: readonly string[]) => this.fetchPlatforms(ids), { cache: false });
   private readonly storefronts = new DataLoader((keys: readonly StorefrontKey[]) => this.fetchStorefronts(keys), { cache: false });
+  // A platform's rules by the version commerce names them with (a digest of their content): a version
+  // kept is never stale, so the checkout of a storefront, whose @requires carries only the version, asks
+  // commerce for rules only when they changed.
+  private readonly rulesByVersion = new LRUCache<string, AcceptanceFacts[]>({ max: RULE_VERSIONS_KEPT });
 
   constructor(
     private readonly commerce: SubgraphClient,
@@ -85,6 +93,19 @@ export class PeerFacts {
     return { platformName: platform?.name ?? null, merchantName: found.merchant?.name ?? null };
   }
 
+  /**
+   * The platform's rules at `version`, as kept from an earlier answer of
+   * commerce's or else asked of it now. Rules commerce changed since the
+   * version was read are newer, not wrong: those are answered.
+   */
+  async checkoutRules(platformId: string, version: string): Promise<AcceptanceFacts[]> {
+    const kept = this.rulesByVersion.get(rulesKey(platformId, version));
+    if (kept) return kept;
+    const platform = await this.platforms.load(platformId);
+    if (!platform) throw dependencyUnavailable('commerce', new Error(`Platform ${platformId} is unknown to commerce`));
+    return platform.acceptedPaymentTools;
+  }
+
   /** Each platform once per batch, however many calls asked for it. */
   private async fetchPlatforms(ids: readonly string[]): Promise<(PlatformEntity | null)[]> {
     const unique = [...new Set(ids)];
@@ -95,7 +116,9 @@ export class PeerFacts {
         if (!entity) return [id, null];
         // As for merchants' statuses (merchantEntity).
         if (!entity.acceptedPaymentTools) throw dependencyUnavailable('commerce', new Error(`Platform ${id} came without its rules`));
-        return [id, { name: entity.name, acceptedPaymentTools: entity.acceptedPaymentTools.map(toAcceptanceFacts) }];
+        const acceptedPaymentTools = entity.acceptedPaymentTools.map(toAcceptanceFacts);
+        this.rulesByVersion.set(rulesKey(id, entity.checkoutRulesVersion), acceptedPaymentTools);
+        return [id, { name: entity.name, acceptedPaymentTools }];
       }),
     );
     return ids.map((id) => byId.get(id) ?? null);
@@ -126,6 +149,8 @@ export class PeerFacts {
     }));
   }
 }
+
+const rulesKey = (platformId: string, version: string) => `${platformId}\n${version}`;
 
 /** A platform's rule for a tool, as commerce answers it (to this fragment, or to the @requires on Storefront.paymentOptions). */
 export type PeerAcceptance = NonNullable<PlatformCheckoutFactsFragment['acceptedPaymentTools']>[number];

@@ -14,4 +14,4 @@ export type AcceptanceStatus =
   /** Was accepted, now switched off. */
   | 'SUSPENDED';
 
-export type PlatformCheckoutFactsFragment = { name: string | null, acceptedPaymentTools: Array<{ status: AcceptanceStatus, requiresMerchantOptIn: boolean, checkoutRank: number, tool: { id: string } }> | null };
+export type PlatformCheckoutFactsFragment = { name: string | null, checkoutRulesVersion: string, acceptedPaymentTools: Array<{ status: AcceptanceStatus, requiresMerchantOptIn: boolean, checkoutRank: number, tool: { id: string } }> | null };

@@ -19,13 +19,6 @@ export type Scalars = {
   _FieldSet: { input: unknown; output: unknown; }
 };
 
-export type AcceptanceStatus =
-  | 'ANNOUNCED'
-  | 'LIVE'
-  | 'PILOT'
-  | 'ROLLING_OUT'
-  | 'SUSPENDED';
-
 /** Where a buyer checks out. */
 export type Channel =
   /** The platform's own mobile app (e.g. the Taobao app). */
@@ -599,7 +592,7 @@ export type PaymentToolKind =
 
 export type Platform = {
   __typename?: 'Platform';
-  acceptedPaymentTools: Maybe<Array<PlatformAcceptance>>;
+  checkoutRulesVersion: Scalars['String']['output'];
   id: Scalars['ID']['output'];
   /** Payments taken on this platform, newest first: the caller's own (a merchant console's: those to its merchants). Needs `payments:read` (null with UNAUTHENTICATED or FORBIDDEN otherwise). Null also when the payments subgraph is unavailable (an error with code SUBGRAPH_UNAVAILABLE says so). */
   payments: Maybe<PaymentConnection>;
@@ -610,14 +603,6 @@ export type PlatformPaymentsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   status?: InputMaybe<PaymentStatus>;
-};
-
-export type PlatformAcceptance = {
-  __typename?: 'PlatformAcceptance';
-  checkoutRank: Scalars['Int']['output'];
-  requiresMerchantOptIn: Scalars['Boolean']['output'];
-  status: AcceptanceStatus;
-  tool: PaymentTool;
 };
 
 export type Query = {
@@ -1100,14 +1085,13 @@ export type FederationReferenceTypes = ResolversObject<{
     ( { __typename: 'Storefront' }
     & GraphQLRecursivePick<FederationTypes['Storefront'], {"id":true}>
     & ( Record<PropertyKey, never>
-        | GraphQLRecursivePick<FederationTypes['Storefront'], {"platform":{"acceptedPaymentTools":{"tool":{"id":true},"status":true,"requiresMerchantOptIn":true,"checkoutRank":true}},"merchant":{"status":true,"eligible":true},"enrolledTools":{"id":true}}> ) );
+        | GraphQLRecursivePick<FederationTypes['Storefront'], {"platform":{"id":true,"checkoutRulesVersion":true},"merchant":{"status":true,"eligible":true},"enrolledTools":{"id":true}}> ) );
 }>;
 
 
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
-  AcceptanceStatus: AcceptanceStatus;
   Channel: Channel;
   Checkout: ResolverTypeWrapper<CheckoutRow>;
   CreateWebhookEndpointInput: CreateWebhookEndpointInput;
@@ -1135,7 +1119,6 @@ export type ResolversTypes = ResolversObject<{
   PaymentTool: ResolverTypeWrapper<PaymentToolRow>;
   PaymentToolKind: PaymentToolKind;
   Platform: ResolverTypeWrapper<EntityRef>;
-  PlatformAcceptance: ResolverTypeWrapper<Omit<PlatformAcceptance, 'tool'> & { tool: ResolversTypes['PaymentTool'] }>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Refund: ResolverTypeWrapper<RefundRow>;
   RefundPaymentInput: RefundPaymentInput;
@@ -1182,7 +1165,6 @@ export type ResolversParentTypes = ResolversObject<{
   PaymentOption: PaymentOptionRow;
   PaymentTool: PaymentToolRow;
   Platform: EntityRef;
-  PlatformAcceptance: Omit<PlatformAcceptance, 'tool'> & { tool: ResolversParentTypes['PaymentTool'] };
   Query: Record<PropertyKey, never>;
   Refund: RefundRow;
   RefundPaymentInput: RefundPaymentInput;

@@ -7,7 +7,7 @@ import { TEST_TRUST } from '../../../../test/identities';
 import type { PaymentsContext } from '../context';
 import { createLoaders } from '../loaders';
 import { createPeerFacts, paymentsSubgraph, PaymentsStore } from '../server';
-import { contextFor, openLedger, type TestLedger } from './test-context';
+import { commerceStating, contextFor, openLedger, type TestLedger } from './test-context';
 
 let store: PaymentsStore;
 let ledger: TestLedger;
@@ -71,10 +71,11 @@ describe('through the resolvers', () => {
       requiresMerchantOptIn: false,
       checkoutRank: index + 1,
     }));
+    const commerce = commerceStating(new Map([['taobao', rules]]));
     const representations = Array.from({ length: 30 }, (_, index) => ({
       __typename: 'Storefront',
       id: `m${String(index + 1).padStart(7, '0')}:taobao`,
-      platform: { acceptedPaymentTools: rules },
+      platform: { id: 'taobao', checkoutRulesVersion: commerce.versionOf('taobao') },
       merchant: { status: 'ACTIVE', eligible: true },
       enrolledTools: [],
     }));
@@ -91,6 +92,8 @@ describe('through the resolvers', () => {
     for (const entity of entities) expect(entity.paymentOptions.map((option) => option.tool.id)).toEqual(['alipay', 'wechat-pay', 'hebao']);
     // The rule weighs every tool in the catalogue (a checkout lists them all), in one call for all 30.
     expect(spy.mock.calls).toEqual([[store.toolIds()]]);
+    // The platform's rules, one version for all 30, in one call to commerce.
+    expect(commerce.asked).toEqual([['taobao']]);
   });
 
   test('tools and their partners cost one lookup per step, partners already loaded served from the cache', async () => {

@@ -7,7 +7,7 @@ import { dataOf, entityKeys, errorsOf, execute } from '../../../../test/operatio
 import { TEST_TRUST } from '../../../../test/identities';
 import type { PaymentsContext } from '../context';
 import { createPeerFacts, paymentsSubgraph, PaymentsStore } from '../server';
-import { CLOSED, contextFor, openLedger, type TestLedger } from './test-context';
+import { CLOSED, commerceStating, contextFor, openLedger, type PeerRule, type TestLedger } from './test-context';
 
 
 const server = createSubgraphApollo<PaymentsContext>(paymentsSubgraph, createLogger('test'));
@@ -110,24 +110,35 @@ describe('Storefront.paymentOptions from the @requires facts', () => {
     { toolId: 'hebao', status: 'LIVE', checkoutRank: 6 },
   ];
 
-  /** A storefront representation as the gateway sends it after asking commerce and merchants for the required fields. */
+  /** The rules commerce states now, by platform: each test states its own through `storefront`. */
+  let stated: Map<string, PeerRule[]>;
+  let commerce: ReturnType<typeof commerceStating>;
+
+  beforeEach(() => {
+    stated = new Map();
+    commerce = commerceStating(stated);
+  });
+
+  /**
+   * A storefront representation as the gateway sends it after asking commerce
+   * and merchants for the required fields: the platform's rules by their
+   * version, which commerce states as `rules` from now on.
+   */
   function storefront(
     id: string,
     rules: Rule[],
     merchant: { status: 'ACTIVE' | 'SUSPENDED'; eligible: boolean },
     enrolled: string[],
   ): EntityRepresentation {
+    const platformId = id.slice(id.indexOf(':') + 1);
+    stated.set(
+      platformId,
+      rules.map((rule) => ({ tool: { id: rule.toolId }, status: rule.status, requiresMerchantOptIn: rule.requiresMerchantOptIn ?? false, checkoutRank: rule.checkoutRank })),
+    );
     return {
       __typename: 'Storefront',
       id,
-      platform: {
-        acceptedPaymentTools: rules.map((rule) => ({
-          tool: { id: rule.toolId },
-          status: rule.status,
-          requiresMerchantOptIn: rule.requiresMerchantOptIn ?? false,
-          checkoutRank: rule.checkoutRank,
-        })),
-      },
+      platform: { id: platformId, checkoutRulesVersion: commerce.versionOf(platformId) },
       merchant,
       enrolledTools: enrolled.map((toolId) => ({ id: toolId })),
     };
@@ -219,7 +230,8 @@ describe('Storefront.paymentOptions from the @requires facts', () => {
     const without: [EntityRepresentation, string][] = [
       [{ __typename: 'Storefront', id: 'm:taobao' }, 'commerce'],
       [{ ...whole, platform: null }, 'commerce'],
-      [{ ...whole, platform: { acceptedPaymentTools: null } }, 'commerce'],
+      [{ ...whole, platform: { id: 'taobao', checkoutRulesVersion: null } }, 'commerce'],
+      [{ ...whole, platform: { checkoutRulesVersion: commerce.versionOf('taobao') } }, 'commerce'],
       [{ ...whole, platform: {} }, 'commerce'],
       [{ ...whole, merchant: null }, 'merchants'],
       [{ ...whole, merchant: { status: null, eligible: true } }, 'merchants'],
@@ -231,6 +243,29 @@ describe('Storefront.paymentOptions from the @requires facts', () => {
     expect(errorsOf(result)).toEqual(
       without.map(([, owner], index) => ({ code: 'DEPENDENCY_UNAVAILABLE', path: ['_entities', index, 'paymentOptions'], dependency: owner })),
     );
+  });
+
+  test('rules are asked of commerce once per version: storefronts and requests with a version seen before ask nothing, a new version asks again', async () => {
+    const peers = closedPeers();
+    const options = async (...representations: EntityRepresentation[]) =>
+      dataOf(await execute<{ _entities: { paymentOptions: Option[] }[] }, PaymentsContext>(server, contextFor(store, peers, ledger.ledger), OPTIONS, { representations }))._entities;
+    await options(storefront('a:taobao', TAOBAO, ACTIVE, []), storefront('b:taobao', TAOBAO, ACTIVE, []));
+    await options(storefront('c:taobao', TAOBAO, ACTIVE, []));
+    expect(commerce.asked).toEqual([['taobao']]);
+    // Commerce turns Hebao into a PILOT: the next representation carries the new version.
+    const hebaoPilot = TAOBAO.map((rule) => (rule.toolId === 'hebao' ? { ...rule, status: 'PILOT' as const } : rule));
+    const [changed] = await options(storefront('c:taobao', hebaoPilot, ACTIVE, []));
+    expect(ids(changed?.paymentOptions)).toEqual(['alipay', 'unionpay-quickpass', 'e-cny', 'wing-pay']);
+    expect(commerce.asked).toEqual([['taobao'], ['taobao']]);
+  });
+
+  test('a version payments has not seen while commerce cannot be reached: the options are null with DEPENDENCY_UNAVAILABLE naming commerce', async () => {
+    const representation = storefront('m:taobao', TAOBAO, ACTIVE, []);
+    // Commerce is back at its closed port.
+    jest.restoreAllMocks();
+    const result = await run<{ _entities: { id: string; paymentOptions: unknown }[] }>(OPTIONS, { representations: [representation] });
+    expect(result.data?._entities).toEqual([{ id: 'm:taobao', paymentOptions: null }]);
+    expect(errorsOf(result)).toEqual([{ code: 'DEPENDENCY_UNAVAILABLE', path: ['_entities', 0, 'paymentOptions'], dependency: 'commerce' }]);
   });
 });
 

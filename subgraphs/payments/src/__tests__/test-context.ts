@@ -3,7 +3,7 @@
 // caller chooses (often unreachable, for tests that must not need them).
 import { randomUUID } from 'node:crypto';
 import { openTestLedger } from '../../../../test/harness';
-import type { Caller } from '@interop/kit';
+import { SubgraphClient, type Caller } from '@interop/kit';
 import { PARTNER_A } from '../../../../test/identities';
 import type { PaymentsContext } from '../context';
 import type { PeerFacts } from '../peers';
@@ -85,4 +85,31 @@ export function stubProvider(): StubProvider {
     refund: (refund) => wallet.refund(refund),
   };
   return stub;
+}
+
+/** A platform's rule as commerce answers it. */
+export interface PeerRule {
+  tool: { id: string };
+  status: string;
+  requiresMerchantOptIn: boolean;
+  checkoutRank: number;
+}
+
+/**
+ * Commerce, as payments' peer client meets it: it answers each platform's
+ * rules as `stated` says now, with a version that names their content (as
+ * commerce's checkout-rules-version does). `asked` lists the platform ids of
+ * every call, one array per call.
+ */
+export function commerceStating(stated: Map<string, PeerRule[]>): { asked: string[][]; versionOf(platformId: string): string } {
+  const asked: string[][] = [];
+  const versionOf = (platformId: string) => `v:${JSON.stringify(stated.get(platformId) ?? [])}`;
+  const real = SubgraphClient.prototype.request;
+  jest.spyOn(SubgraphClient.prototype, 'request').mockImplementation(async function (this: SubgraphClient, query: string, variables?: Record<string, unknown>) {
+    if (this.name !== 'commerce') return real.call(this, query, variables);
+    const ids = ((variables?.['representations'] ?? []) as { id: string }[]).map((representation) => representation.id);
+    asked.push(ids);
+    return { _entities: ids.map((id) => ({ name: id, checkoutRulesVersion: versionOf(id), acceptedPaymentTools: stated.get(id) ?? [] })) } as never;
+  });
+  return { asked, versionOf };
 }

@@ -3,10 +3,11 @@
 import { entityFragment } from '@interop/kit';
 import type { PlatformCheckoutFactsFragment } from '../__generated__/commerce-peer';
 
-/** Mirrors the platform half of the @requires on Storefront.paymentOptions, so both paths feed the checkout rule alike. */
+/** A platform's checkout rules with their version, the digest the @requires on Storefront.paymentOptions carries instead. */
 export const platformCheckoutFacts = entityFragment<PlatformCheckoutFactsFragment>(/* GraphQL */ `
   fragment PlatformCheckoutFacts on Platform {
     name
+    checkoutRulesVersion
     acceptedPaymentTools {
       tool {
         id
