@@ -16,7 +16,7 @@ export { readiness, type Readiness } from './readiness';
 export { type Database, type DatabaseOptions, openDatabase, type PostgresExtension, type Queryable, type SqlParam } from './db/database';
 export { extensionsOf, migrate, type Migration } from './db/migrate';
 export { encodeCursor, MAX_PAGE_SIZE, type Page, type PageInfo, pageRequest, type PageRequest, toPage } from './pagination';
-export { DEFAULT_PORTS, DEVELOPMENT_WALLET_SECRET, readServiceConfig, readTrust, SECRET_MIN_LENGTH, type ServiceConfig, type SubgraphName } from './service-config';
+export { DEFAULT_PORTS, readServiceConfig, readTrust, SECRET_MIN_LENGTH, type ServiceConfig, type ServiceDerived, type ServiceEnv, serviceEnv, type SubgraphName } from './service-config';
 export { type AcceptedSecrets, contextMac, DEFAULT_SIGNATURE_TOLERANCE_SECONDS, everyAcceptedSecret, matchesAnySecret, sameMac, SIGNATURE_HEADER, type SignatureCheck, signatureHeader, signatureOf, type SignedMessage, type SignedRequest, type SignedWebhook, type SigningContext, signingLabel, verifyRequest, verifySignature } from './signature';
 export { PARTNER_WEBHOOK_SIGNATURE_HEADER, partnerWebhookMac, signWebhookPayload } from './webhook-signing';
 export { openOwnedDatabase, type OwnedDatabaseOptions, type StorageOptions } from './db/open-owned';
