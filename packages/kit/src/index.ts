@@ -32,7 +32,6 @@ export { PostgresEventBus, type PostgresEventBusOptions } from './events/postgre
 export { openSharedEventBus, type SharedEventBusConfig, sharedEventBusKind, type SharedEventBusKind } from './events/open-event-bus';
 export { DEFAULT_EVENT_STREAM_HEARTBEAT_MS, eventStreamRoute, type EventStreamRoute, type EventStreamRouteOptions, eventStreamSignature, signedStreamRequest } from './events/event-stream-route';
 export { EventStreamClient, type EventStreamClientOptions } from './events/event-stream-client';
-export { decodePaymentEvent, encodePaymentEvent, PAYMENT_EVENTS_CHANNEL, PAYMENT_EVENTS_PATH, type PaymentChanged, type PaymentEventMessage, type PaymentsResync } from './events/payment-event';
 export { decodeFactsChanged, encodeFactsChanged, FACT_EVENTS_CHANNEL, FACT_EVENTS_PATH, type FactsChanged, newFactsChanged } from './events/fact-event';
 export { FACTS_CHANGED_EXTENSION, factsChangedIn, factsChangedInAnswer, noteFactsChanged } from './events/facts-in-answer';
 export { factAnnouncer, type FactAnnouncer } from './events/fact-announcer';

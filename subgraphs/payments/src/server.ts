@@ -6,8 +6,6 @@ import {
   eventOutlet,
   everyAcceptedSecret,
   loadTypeDefs,
-  PAYMENT_EVENTS_CHANNEL,
-  PAYMENT_EVENTS_PATH,
   serveSubgraph,
   SubgraphClient,
   type RunningSubgraph,
@@ -16,6 +14,7 @@ import {
   type SubgraphTrust,
 } from '@interop/kit';
 import { createContext } from './context';
+import { PAYMENT_EVENTS_CHANNEL, PAYMENT_EVENTS_PATH } from './payment-event-contract';
 import { publishPaymentChanges } from './payment-events';
 import { PaymentService } from './payment-service';
 import { PeerFacts } from './peers';
@@ -159,3 +158,4 @@ export { PaymentsStore, createContext, PaymentService };
 export { openPaymentLedger } from './store/open';
 export { webhookSettingsFromConfig, type WebhookSettings } from './webhooks/settings';
 export { PaymentLedger } from './store/ledger';
+export { decodePaymentEvent, encodePaymentEvent, PAYMENT_EVENTS_CHANNEL, PAYMENT_EVENTS_PATH, type PaymentChanged, type PaymentEventMessage, type PaymentsResync } from './payment-event-contract';
