@@ -8,7 +8,9 @@
 // each graph on a channel of its own, so test files never hear each other.
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { IDENTITY_HEADER, signIdentity, type Caller, type Database, type RunningSubgraph, type SubgraphTrust } from '@interop/kit';
+import type { RunningSubgraph, SubgraphTrust } from '@interop/kit/server';
+import { IDENTITY_HEADER, signIdentity, type Caller } from '@interop/kit/security';
+import type { Database } from '@interop/kit/db';
 import { CommerceStore, startCommerce } from '@interop/commerce';
 import {
   composeSupergraph,

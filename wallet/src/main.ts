@@ -1,5 +1,6 @@
 // Entry point: `tsx wallet/src/main.ts`, configured by the environment.
-import { createLogger, runMain, stopOnSignals } from '@interop/kit';
+import { createLogger, runMain } from '@interop/kit';
+import { stopOnSignals } from '@interop/kit/server';
 import { readWalletConfig } from './config';
 import { startWallet } from './server';
 import { openWalletDatabase } from './store';

@@ -1,5 +1,6 @@
 // Entry point: `tsx subgraphs/commerce/src/main.ts`, configured by the environment.
-import { createLogger, readServiceConfig, runMain, serviceEnv, stopOnSignals } from '@interop/kit';
+import { createLogger, readServiceConfig, runMain, serviceEnv } from '@interop/kit';
+import { stopOnSignals } from '@interop/kit/server';
 import { startCommerce } from './server';
 
 runMain(async () => {

@@ -1,5 +1,6 @@
 // Entry point: `tsx subgraphs/merchants/src/main.ts`, configured by the environment.
-import { createLogger, runMain, stopOnSignals } from '@interop/kit';
+import { createLogger, runMain } from '@interop/kit';
+import { stopOnSignals } from '@interop/kit/server';
 import { readMerchantsConfig } from './config';
 import { openMerchantsStore, startMerchants } from './server';
 

@@ -1,5 +1,6 @@
 // Entry point: `tsx subgraphs/payments/src/main.ts`, configured by the environment.
-import { createLogger, runMain, stopOnSignals } from '@interop/kit';
+import { createLogger, runMain } from '@interop/kit';
+import { stopOnSignals } from '@interop/kit/server';
 import { readPaymentsConfig } from './config';
 import { openPaymentLedger, startPayments, webhookSettingsFromConfig } from './server';
 

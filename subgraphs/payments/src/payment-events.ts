@@ -6,7 +6,8 @@
 // so a resync message follows once the bus takes messages again: every
 // follower then re-reads its payments instead of waiting for a change that
 // will not be announced.
-import { announcer, type EventBus, type Logger } from '@interop/kit';
+import type { Logger } from '@interop/kit';
+import { announcer, type EventBus } from '@interop/kit/events';
 import { encodePaymentEvent } from './payment-event-contract';
 import type { PaymentLedger } from './store/ledger';
 

@@ -2,7 +2,8 @@
 // HTTP. The selections mirror the @requires on Storefront.paymentOptions, so a
 // root-field answer and a federated one feed the checkout rule the same input.
 import DataLoader from 'dataloader';
-import { badUserInput, dependencyUnavailable, type SubgraphClient } from '@interop/kit';
+import { badUserInput, dependencyUnavailable } from '@interop/kit';
+import type { SubgraphClient } from '@interop/kit/server';
 import type { AcceptanceFacts, StorefrontFacts } from '@interop/domain';
 import type { PlatformCheckoutFactsFragment } from './__generated__/commerce-peer';
 import type { MerchantCheckoutFactsFragment, StorefrontCheckoutFactsFragment } from './__generated__/merchants-peer';

@@ -3,7 +3,7 @@
 // caller chooses (often unreachable, for tests that must not need them).
 import { randomUUID } from 'node:crypto';
 import { openTestLedger } from '../../../../test/harness';
-import type { Caller } from '@interop/kit';
+import type { Caller } from '@interop/kit/security';
 import { PARTNER_A } from '../../../../test/identities';
 import type { PaymentsContext } from '../context';
 import type { PeerFacts } from '../peers';
