@@ -11,8 +11,6 @@ export const walletEnv = serviceEnv.extend({
   WALLET_SIGNING_SECRETS_ACCEPTED: secretList(SECRET_MIN_LENGTH),
 });
 
-export type WalletConfig = ReturnType<typeof readWalletConfig>;
-
 export function readWalletConfig(source: Record<string, string | undefined> = process.env) {
   const config = readServiceConfig(walletEnv, source);
   return {

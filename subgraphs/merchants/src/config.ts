@@ -7,6 +7,4 @@ export const merchantsEnv = serviceEnv.extend({
   MERCHANT_COUNT: wholeNumber(5000, 0, 5_000_000),
 });
 
-export type MerchantsConfig = ReturnType<typeof readMerchantsConfig>;
-
 export const readMerchantsConfig = (source: Record<string, string | undefined> = process.env) => readServiceConfig(merchantsEnv, source);

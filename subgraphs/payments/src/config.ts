@@ -41,8 +41,6 @@ export const paymentsEnv = serviceEnv.extend({
   PARTNER_WEBHOOKS_POLL_MS: wholeNumber(1000, 10, 3_600_000),
 });
 
-export type PaymentsConfig = ReturnType<typeof readPaymentsConfig>;
-
 export function readPaymentsConfig(source: Record<string, string | undefined> = process.env) {
   const config = readServiceConfig(paymentsEnv, source);
   return {
