@@ -7,7 +7,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
-import { DEVELOPMENT_SIGNING_SECRET, IDENTITY_HEADER, signIdentity, type Caller } from '@interop/kit';
+import { DEVELOPMENT_SIGNING_SECRET, IDENTITY_HEADER, signIdentity, type Caller } from '@interop/kit/security';
 import { digestKey, type ApiKeyRecord } from '../gateway/src/auth/api-keys';
 import type { GatewayFile } from '../gateway/src/gateway-config';
 import { DEFAULT_CONFIG_FILE } from '../gateway/src/cli';

@@ -5,7 +5,8 @@
 // and records for whom it signed each subgraph request.
 import { createServer } from 'node:http';
 import pino from 'pino';
-import { close, IDENTITY_HEADER, listen, readRawBody, verifyIdentity, type Caller } from '@interop/kit';
+import { close, listen, readRawBody } from '@interop/kit/server';
+import { IDENTITY_HEADER, verifyIdentity, type Caller } from '@interop/kit/security';
 import { startGateway } from '../gateway/src/server';
 import { composeSupergraph, readSupergraphConfig } from '../gateway/src/composition';
 import { DEFAULT_RESPONSE_CACHE } from '../gateway/src/response-cache';

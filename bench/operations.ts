@@ -9,7 +9,7 @@
 // Some operations vary per request: `token(i)` is the text that changes, so
 // the subgraph requests captured for one variant can be replayed for another.
 import { randomBytes } from 'node:crypto';
-import { encodeCursor } from '@interop/kit';
+import { encodeCursor } from '@interop/kit/server';
 import { CLIENT_HEADERS, partnerHeaders } from './auth';
 
 export type Traffic = 'varied' | 'cached';

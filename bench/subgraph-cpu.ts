@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { encodeCursor } from '@interop/kit';
+import { encodeCursor } from '@interop/kit/server';
 import { composeSupergraph, readSupergraphConfig } from '../gateway/src/composition';
 import { stopChild } from '../scripts/supervisor';
 import { benchPaymentInput } from './operations';

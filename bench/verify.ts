@@ -3,7 +3,7 @@
 // afterwards, untimed, with the reference's answer to the same request (the
 // stock gateway's, or the subgraph's own for the direct replay).
 import { createHash } from 'node:crypto';
-import { groupBy } from '@interop/kit';
+import { groupBy } from '@interop/kit/db';
 
 export const hasErrors = (text: string) => {
   try {

@@ -4,7 +4,7 @@
 // first), so a local try can see what the graph sent. Until start.ts hands it
 // the endpoint's secret it answers 503, which the graph retries.
 import { createServer, type Server } from 'node:http';
-import { BodyError, close, listen, readRawBody, sendJson } from '@interop/kit';
+import { BodyError, close, listen, readRawBody, sendJson } from '@interop/kit/server';
 import { parseWebhookEvent, verifyWebhook, WEBHOOK_SIGNATURE_HEADER, type WebhookEventType } from '@interop/sdk/webhooks';
 
 export const DEFAULT_DEMO_WEBHOOK_RECEIVER_PORT = 4005;

@@ -14,7 +14,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_PORTS, port, readConfig, readServiceConfig, z, type SubgraphName } from '@interop/kit';
+import { DEFAULT_PORTS, port, readConfig, readServiceConfig, serviceEnv, z, type SubgraphName } from '@interop/kit';
+import { readMerchantsConfig } from '../subgraphs/merchants/src/config';
+import { readPaymentsConfig } from '../subgraphs/payments/src/config';
+import { readWalletConfig } from '../wallet/src/config';
 import { DEFAULT_DEMO_API_KEY } from '../gateway/src/demo';
 import { buildDemoIfStale, DEMO_DIST } from './demo-build';
 import { DEFAULT_DEMO_WEBHOOK_RECEIVER_PORT, type DemoWebhookReceiver, startDemoWebhookReceiver } from './demo-webhook-receiver';
@@ -67,7 +70,11 @@ async function stopAll(exitCode: number): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const services = readServiceConfig();
+  const services = readServiceConfig(serviceEnv, launchEnv);
+  // Each service's own settings are checked before anything starts, so a wrong one stops here with one line.
+  readMerchantsConfig(launchEnv);
+  const payments = readPaymentsConfig(partnerWebhooksEnv(launchEnv));
+  const wallet = readWalletConfig(launchEnv);
   const { GATEWAY_PORT, DEMO_API_KEY, DEMO_WEBHOOK_RECEIVER_PORT } = readConfig(
     z.object({
       GATEWAY_PORT: port(DEFAULT_PORTS.gateway),
@@ -89,7 +96,7 @@ async function main(): Promise<void> {
     // Payments may send to the demo receiver (plain http on loopback) unless the user said otherwise.
     startService(name, [], `http://127.0.0.1:${services.port(name)}/health`, name === 'payments' ? partnerWebhooksEnv(launchEnv) : launchEnv);
   }
-  startService('wallet', [], `http://127.0.0.1:${services.WALLET_PORT}/health`);
+  startService('wallet', [], `http://127.0.0.1:${wallet.WALLET_PORT}/health`);
   await Promise.all([...subgraphs, 'wallet'].map((name) => supervisor.waitUntilHealthy(name, READY_TIMEOUT_MS)));
 
   const routes = subgraphs.flatMap((name) => ['--subgraph-url', `${name}=${services.peerUrl(name)}`]);
@@ -108,7 +115,7 @@ async function main(): Promise<void> {
   if (withDemo) console.log(`Demo web app (interop map, merchants, checkout): http://localhost:${GATEWAY_PORT}/demo/`);
   if (withDemo) console.log(`GraphiQL (the demo's key in its headers): http://localhost:${GATEWAY_PORT}/graphiql`);
   console.log(`Guides: http://localhost:${GATEWAY_PORT}/docs/`);
-  console.log(`Sandbox wallet (approve or decline payments): ${services.walletPublicUrl}\n`);
+  console.log(`Sandbox wallet (approve or decline payments): ${payments.walletPublicUrl}\n`);
   if (webhookReceiver) await registerDemoWebhooks(webhookReceiver, `http://127.0.0.1:${GATEWAY_PORT}/graphql`, DEMO_API_KEY);
 }
 

@@ -6,7 +6,7 @@
 // SIGTERM, then SIGKILL after a grace.
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import { openSync, closeSync } from 'node:fs';
-import { Backoff } from '@interop/kit';
+import { Backoff } from '@interop/kit/events';
 
 export interface ServiceSpec {
   name: string;

@@ -6,6 +6,10 @@ import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { serviceEnv, type z } from '@interop/kit';
+import { merchantsEnv } from '../subgraphs/merchants/src/config';
+import { paymentsEnv } from '../subgraphs/payments/src/config';
+import { walletEnv } from '../wallet/src/config';
 import { ROOT } from './processes';
 
 export const SERVICES = ['gateway', 'commerce', 'payments', 'merchants', 'wallet'] as const;
@@ -65,30 +69,27 @@ function kitCommonEnv(): string[] {
   return ['NODE_ENV', ...matches(text, /env\.([A-Z][A-Z0-9_]+)/g)];
 }
 
-/** The keys of the shared service configuration (packages/kit/src/service-config.ts). */
-function serviceConfigKeys(): Set<string> {
-  const text = read('packages/kit/src/service-config.ts');
-  const schema = text.slice(text.indexOf('const serviceEnv'), text.indexOf('});', text.indexOf('const serviceEnv')));
-  return new Set(matches(schema, /^\s+([A-Z][A-Z0-9_]+):/gm));
-}
+/** Each service's own settings, beside the shared ones (kit `serviceEnv`), as it declares them next to its entry point. */
+const OWN_ENV: Record<Exclude<Service, 'gateway'>, z.ZodObject> = {
+  commerce: serviceEnv,
+  payments: paymentsEnv,
+  merchants: merchantsEnv,
+  wallet: walletEnv,
+};
 
-/** What each of the configuration's derived values reads (see readServiceConfig). */
+/** What each of the shared configuration's derived values reads (see readServiceConfig). */
 const DERIVED: Record<string, (argument: string | undefined) => string[]> = {
   trust: () => ['SUBGRAPH_SIGNING_SECRET', 'SUBGRAPH_SIGNING_SECRETS_ACCEPTED', 'ALLOW_UNSIGNED_SUBGRAPH_REQUESTS'],
-  walletSecret: () => ['WALLET_SIGNING_SECRET'],
-  walletAcceptedSecrets: () => ['WALLET_SIGNING_SECRETS_ACCEPTED'],
   peerUrl: (name) => [`${name!.toUpperCase()}_URL`, `${name!.toUpperCase()}_PORT`],
   port: (name) => [`${name!.toUpperCase()}_PORT`],
-  walletUrl: () => ['WALLET_URL', 'WALLET_PORT'],
-  walletPublicUrl: () => ['WALLET_PUBLIC_URL', 'WALLET_PORT'],
-  paymentsWebhookUrl: () => ['PAYMENTS_WEBHOOK_URL', 'PAYMENTS_PORT'],
 };
 
 /**
- * The environment variables a service reads. A subgraph or the wallet: what
- * its entry point takes from readServiceConfig, directly or through a derived
- * value. The gateway: every `env.NAME` of its sources, and the variable its
- * config file names for the JWT secret (`hs256SecretEnv`, `gatewayConfig`).
+ * The environment variables a service reads. A subgraph or the wallet: every
+ * setting of its own schema, and what its entry point takes from the shared
+ * ones, directly or through a derived value. The gateway: every `env.NAME` of
+ * its sources, and the variable its config file names for the JWT secret
+ * (`hs256SecretEnv`, `gatewayConfig`).
  */
 export function envReadBy(service: Service, gatewayConfig = ''): Set<string> {
   const names = new Set(kitCommonEnv());
@@ -100,16 +101,17 @@ export function envReadBy(service: Service, gatewayConfig = ''): Set<string> {
     for (const name of matches(gatewayConfig, /hs256SecretEnv:\s*([A-Z][A-Z0-9_]+)/g)) names.add(name);
     return names;
   }
+  const shared = new Set(Object.keys(serviceEnv.shape));
+  const own = Object.keys(OWN_ENV[service].shape).filter((name) => !shared.has(name));
+  for (const name of own) names.add(name);
   const main = read(join(SOURCE_DIRS[service], 'main.ts'));
-  const keys = serviceConfigKeys();
   for (const name of matches(main, /config\.([A-Z][A-Z0-9_]+)/g)) {
-    if (!keys.has(name)) throw new Error(`${service} reads config.${name}, which service-config.ts does not define`);
+    if (!shared.has(name) && !own.includes(name)) throw new Error(`${service} reads config.${name}, which neither its config nor the shared one defines`);
     names.add(name);
   }
   for (const match of main.matchAll(/config\.([a-z][A-Za-z]*)(?:\('([a-z]+)'\))?/g)) {
-    const derived = DERIVED[match[1]!];
-    if (!derived) throw new Error(`${service} reads config.${match[1]}, which this list does not know`);
-    for (const name of derived(match[2])) names.add(name);
+    // A service's own derived values read only its own settings, all counted above.
+    for (const name of DERIVED[match[1]!]?.(match[2]) ?? []) names.add(name);
   }
   return names;
 }

@@ -12,7 +12,8 @@ import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDis
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap';
 import { parse } from 'graphql';
-import { close, createGraphQLHttpServer, createLogger, listen, subgraphAdmission, type Logger } from '@interop/kit';
+import { createLogger, type Logger } from '@interop/kit';
+import { close, createGraphQLHttpServer, listen, subgraphAdmission } from '@interop/kit/server';
 import { startGateway, type GatewayOptions, type RunningGateway } from '@interop/gateway';
 import { NO_RESPONSE_CACHE, postGraphQL, TEST_GATEWAY_OPTIONS, type GraphQLResponse } from './harness';
 import { PARTNER_A, TEST_TRUST } from './identities';

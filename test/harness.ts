@@ -8,7 +8,9 @@
 // each graph on a channel of its own, so test files never hear each other.
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { IDENTITY_HEADER, PAYMENT_EVENTS_CHANNEL, signIdentity, type Caller, type Database, type RunningSubgraph, type SubgraphTrust } from '@interop/kit';
+import type { RunningSubgraph, SubgraphTrust } from '@interop/kit/server';
+import { IDENTITY_HEADER, signIdentity, type Caller } from '@interop/kit/security';
+import type { Database } from '@interop/kit/db';
 import { CommerceStore, startCommerce } from '@interop/commerce';
 import {
   composeSupergraph,
@@ -21,7 +23,7 @@ import {
   type RunningGateway,
 } from '@interop/gateway';
 import { MerchantsStore, openMerchantsStore, startMerchants } from '@interop/merchants';
-import { openPaymentLedger, PaymentLedger, PaymentsStore, startPayments, type WebhookSettings } from '@interop/payments';
+import { openPaymentLedger, PAYMENT_EVENTS_CHANNEL, PaymentLedger, PaymentsStore, startPayments, type WebhookSettings } from '@interop/payments';
 import { openWalletDatabase, startWallet, type RunningWallet } from '@interop/wallet';
 import { TEST_AUTH, PARTNER_A, TEST_TRUST, type TestCredential } from './identities';
 import { fromImage } from './pglite-images';

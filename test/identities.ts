@@ -2,7 +2,8 @@
 // most tests act as), a second partner, a merchant console, and the secret the
 // test gateway and subgraphs share.
 import { createHash } from 'node:crypto';
-import type { Caller, SubgraphTrust } from '@interop/kit';
+import type { SubgraphTrust } from '@interop/kit/server';
+import type { Caller } from '@interop/kit/security';
 import type { AuthOptions } from '@interop/gateway';
 
 export const TEST_TRUST: SubgraphTrust = { signingSecret: 'test-subgraph-signing-secret' };

@@ -1,6 +1,6 @@
 // Shared steps for the payment tests: pick demo merchants by their facts,
 // start payments, act as the buyer in the sandbox wallet.
-import { signatureHeader, SIGNATURE_HEADER } from '@interop/kit';
+import { signatureHeader, SIGNATURE_HEADER } from '@interop/kit/security';
 import type { Graph, GraphQLResponse } from './harness';
 import { TEST_WALLET_SECRET } from './harness';
 import { finished, runTs, waitForOutput } from './processes';

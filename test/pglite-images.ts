@@ -8,7 +8,7 @@
 // DATABASE_URL set, nothing here applies.
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Database } from '@interop/kit';
+import type { Database } from '@interop/kit/db';
 import { IMAGES_FOLDER_VARIABLE } from './images-folder';
 
 /**

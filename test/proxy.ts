@@ -1,7 +1,8 @@
 // A small HTTP proxy in front of a subgraph for fault tests: it can delay
 // answers, drop connections, rewrite answers, and records what it forwarded.
 import { createServer, type IncomingHttpHeaders } from 'node:http';
-import { close, IDENTITY_HEADER, listen } from '@interop/kit';
+import { close, listen } from '@interop/kit/server';
+import { IDENTITY_HEADER } from '@interop/kit/security';
 
 export interface ProxyRequest {
   headers: IncomingHttpHeaders;

@@ -6,7 +6,7 @@ import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import type { Fetcher } from '@apollo/utils.fetcher';
-import { IDENTITY_HEADER, signIdentity } from '@interop/kit';
+import { IDENTITY_HEADER, signIdentity } from '@interop/kit/security';
 import { credentialHeaders } from './harness';
 import { PARTNER_A, TEST_TRUST } from './identities';
 

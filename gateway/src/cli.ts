@@ -2,17 +2,8 @@
 // mistake ends in one line on stderr and a non-zero exit.
 import { parseArgs } from 'node:util';
 import { existsSync, readFileSync } from 'node:fs';
-import {
-  ConfigError,
-  DEFAULT_PORTS,
-  DEVELOPMENT_SIGNING_SECRET,
-  readConfig,
-  readTrust,
-  SECRET_MIN_LENGTH,
-  secretList,
-  wholeNumber,
-  z,
-} from '@interop/kit';
+import { ConfigError, DEFAULT_PORTS, readConfig, readTrust, SECRET_MIN_LENGTH, secretList, wholeNumber, z } from '@interop/kit';
+import { DEVELOPMENT_SIGNING_SECRET } from '@interop/kit/security';
 import type { AuthOptions } from './auth/authenticate';
 import { digestKey, type ApiKeyRecord } from './auth/api-keys';
 import { readGatewaySettings, type GatewaySettings, type RateLimitSettings } from './gateway-config';

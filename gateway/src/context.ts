@@ -1,6 +1,7 @@
 // What the gateway knows about each request while planning and fetching.
 import { randomUUID } from 'node:crypto';
-import { requestScope, type Caller } from '@interop/kit';
+import { requestScope } from '@interop/kit';
+import type { Caller } from '@interop/kit/security';
 import type { NormalisedSource } from './alias-normalisation';
 
 export interface GatewayContext {

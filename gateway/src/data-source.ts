@@ -3,7 +3,9 @@
 // fact changes a subgraph's answer names heard, and fetch failures turned into
 // errors a client can act on.
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { factsChangedIn, identityClaims, IDENTITY_HEADER, injectTraceContext } from '@interop/kit';
+import { injectTraceContext } from '@interop/kit';
+import { identityClaims, IDENTITY_HEADER } from '@interop/kit/security';
+import { factsChangedIn } from '@interop/kit/events';
 import type { GatewayContext } from './context';
 import type { FactsHeard } from './facts-heard';
 import { subgraphFetcher } from './subgraph-fetcher';

@@ -6,7 +6,7 @@ import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { acceptedEncoding, sendError, sendJson, type ContentEncoding, type Route } from '@interop/kit';
+import { acceptedEncoding, sendError, sendJson, type ContentEncoding, type Route } from '@interop/kit/server';
 
 export const DEMO_PATH = '/demo';
 

@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import MarkdownIt from 'markdown-it';
-import { sendError, type Route } from '@interop/kit';
+import { sendError, type Route } from '@interop/kit/server';
 
 export const DOCS_PATH = '/docs';
 

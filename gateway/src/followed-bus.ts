@@ -7,7 +7,8 @@
 // The first two carry changes from every subgraph process to every gateway
 // process; the subgraph must be configured the same way (openSharedEventBus
 // decides for both).
-import { EventStreamClient, openSharedEventBus, type EventBus, type Logger, type SharedEventBusConfig } from '@interop/kit';
+import type { Logger } from '@interop/kit';
+import { EventStreamClient, openSharedEventBus, type EventBus, type SharedEventBusConfig } from '@interop/kit/events';
 
 /** As the subgraph announcing the events is configured; the channel defaults per kind of event. */
 export type FollowedBusConfig = Partial<SharedEventBusConfig>;

@@ -3,7 +3,7 @@
 // settings at /graphiql/config.json put the demo's key in the headers editor
 // and the example operation in the query editor.
 import { join } from 'node:path';
-import { sendError, sendJson, type Route } from '@interop/kit';
+import { sendError, sendJson, type Route } from '@interop/kit/server';
 import { DEFAULT_DEMO_API_KEY, isFile, sendFile, type DemoOptions } from './demo';
 import { EXAMPLE_OPERATION, EXAMPLE_VARIABLES } from './example-operation';
 

@@ -1,5 +1,6 @@
 // Entry point: serves any supergraph file, routing to the URLs in it.
-import { createLogger, runMain, startTracing, stopOnSignals } from '@interop/kit';
+import { createLogger, runMain, startTracing } from '@interop/kit';
+import { stopOnSignals } from '@interop/kit/server';
 import { parseGatewayCli } from './cli';
 import { startGateway } from './server';
 import { steadyHeap } from './steady-heap';

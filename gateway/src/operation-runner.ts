@@ -6,7 +6,8 @@
 // HTTP. Only the transport differs: no status line, no response headers.
 import type { ApolloServer, GraphQLRequest } from '@apollo/server';
 import { GraphQLError, type FormattedExecutionResult, type GraphQLFormattedError } from 'graphql';
-import { inSpan, requestScope, type Caller } from '@interop/kit';
+import { inSpan, requestScope } from '@interop/kit';
+import type { Caller } from '@interop/kit/security';
 import { normaliseBody } from './alias-normalisation';
 import { gatewayContext, type GatewayContext } from './context';
 import { requestRefusal, type DocumentLimits } from './document-limits';

@@ -2,7 +2,8 @@
 // query in time, signed as the gateway, so a subgraph that does not share the
 // gateway's signing secret shows as not ready. Load balancers send traffic only to a ready gateway.
 import type { ServerResponse } from 'node:http';
-import { IDENTITY_HEADER, sendJson, serviceCaller, signIdentity } from '@interop/kit';
+import { sendJson } from '@interop/kit/server';
+import { IDENTITY_HEADER, serviceCaller, signIdentity } from '@interop/kit/security';
 
 const PROBE = '{"query":"{ __typename }"}';
 

@@ -1,7 +1,7 @@
 // @apollo/gateway's data sources send through the subgraph's transport too
 // (see subgraph-transport): this adapts it to the fetch-shaped Fetcher they call.
 import type { Fetcher } from '@apollo/utils.fetcher';
-import { IDENTITY_HEADER } from '@interop/kit';
+import { IDENTITY_HEADER } from '@interop/kit/security';
 import type { SubgraphTransport } from './subgraph-transport';
 
 // RemoteGraphQLDataSource serialises `{ query, variables, ... }` with `query` first.

@@ -6,7 +6,8 @@
 // Both the plan executor and @apollo/gateway's data sources send through it.
 import { errors, Pool } from 'undici';
 import { GraphQLError } from 'graphql';
-import { ErrorCode, IDENTITY_HEADER, sealIdentity } from '@interop/kit';
+import { ErrorCode } from '@interop/kit';
+import { IDENTITY_HEADER, sealIdentity } from '@interop/kit/security';
 import type { GatewayMetrics } from './metrics';
 
 export type FetchFailure = 'timeout' | 'unreachable';

@@ -9,7 +9,8 @@
 // may run.
 import { readFileSync } from 'node:fs';
 import type { KeyValueCache, KeyValueCacheSetOptions } from '@apollo/utils.keyvaluecache';
-import { AppError, ConfigError, ErrorCode, type Caller, type Logger } from '@interop/kit';
+import { AppError, ConfigError, ErrorCode, type Logger } from '@interop/kit';
+import type { Caller } from '@interop/kit/security';
 import type { ApiKeyRecord } from './auth/api-keys';
 
 export const TRUSTED_DOCUMENT_MODES = ['off', 'log', 'enforce'] as const;

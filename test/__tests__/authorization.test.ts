@@ -3,7 +3,7 @@
 // signed identity the subgraphs insist on, and rate limits. Every refusal has
 // its code and changes nothing.
 import { randomUUID } from 'node:crypto';
-import { ANONYMOUS, IDENTITY_HEADER, signIdentity, type Caller } from '@interop/kit';
+import { ANONYMOUS, IDENTITY_HEADER, signIdentity, type Caller } from '@interop/kit/security';
 import { postGraphQL, postSigned, startGatewayFor, startGraph, type Graph } from '../harness';
 import { ALL_SCOPES, mintToken, PARTNER_A, PARTNER_B, READ_ONLY, TEST_TRUST } from '../identities';
 import { approveAndSettle, codes, freshKey, initiate, merchantWhere, OPTED_IN_TO_WECHAT_ON_TAOBAO, paymentRows } from '../payments-helpers';

@@ -15,7 +15,8 @@ import { NetworkPolicy, type INetworkPolicy } from 'kubernetes-models/networking
 import { PodDisruptionBudget, type IPodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { ConfigMap, Service as ServiceModel, type IConfigMap, type IContainer, type IService } from 'kubernetes-models/v1';
 import { parse as parseYaml } from 'yaml';
-import { DEFAULT_PORTS, DRAIN_GRACE_MS } from '@interop/kit';
+import { DEFAULT_PORTS } from '@interop/kit';
+import { DRAIN_GRACE_MS } from '@interop/kit/server';
 import { readGatewaySettings } from '../../gateway/src/gateway-config';
 import {
   dockerfileTargets,

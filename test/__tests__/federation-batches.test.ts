@@ -1,6 +1,6 @@
 // The query from the graph issue that crosses all three subgraphs: 50 merchants
 // must cost one store lookup per kind per plan step, not one per merchant.
-import { SubgraphClient } from '@interop/kit';
+import { SubgraphClient } from '@interop/kit/server';
 import { startGraph, type Graph } from '../harness';
 
 let graph: Graph;

@@ -2,7 +2,7 @@
 // payment's expiry: the payment ends as the buyer decided (FAILED or
 // SUCCEEDED), never EXPIRED, because expiry waits for the wallet's word.
 import { createServer } from 'node:http';
-import { close, listen } from '@interop/kit';
+import { close, listen } from '@interop/kit/server';
 import { startGraph, type Graph } from '../harness';
 import { decide, initiate, merchantWhere, OPTED_IN_TO_WECHAT_ON_TAOBAO, payment, type PaymentView } from '../payments-helpers';
 

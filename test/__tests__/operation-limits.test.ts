@@ -2,7 +2,7 @@
 // called, each with its code; the gateway still serves normal queries after.
 import { startGraph, startGatewayFor, type Graph } from '../harness';
 import type { RunningGateway } from '@interop/gateway';
-import { IDENTITY_HEADER, signIdentity } from '@interop/kit';
+import { IDENTITY_HEADER, signIdentity } from '@interop/kit/security';
 import { PARTNER_A, TEST_TRUST } from '../identities';
 import { startProxy, type Proxy } from '../proxy';
 import { firstOutcome, wsClient } from '../subscription-helpers';

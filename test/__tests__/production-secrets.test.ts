@@ -5,7 +5,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEVELOPMENT_WALLET_SECRET } from '@interop/kit';
+import { DEVELOPMENT_WALLET_SECRET } from '@interop/domain';
 import { finished, runTs, waitForOutput } from '../processes';
 
 // The wallet never hears from the gateway, so it needs no SUBGRAPH_SIGNING_SECRET; payments does.

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { build, stop as stopEsbuild } from 'esbuild';
-import { signWebhookPayload } from '@interop/kit';
+import { signWebhookPayload } from '@interop/kit/security';
 import { startGraph, type Graph } from '../harness';
 import { PARTNER_A } from '../identities';
 import { buyerDecides } from '../payments-helpers';

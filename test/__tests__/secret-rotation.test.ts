@@ -5,7 +5,9 @@
 // subgraph on either side of the step is answered, and once the old secret is
 // dropped what it signs is refused.
 import { join } from 'node:path';
-import { ConfigError, IDENTITY_HEADER, serviceCaller, signIdentity, type RunningSubgraph } from '@interop/kit';
+import { ConfigError } from '@interop/kit';
+import type { RunningSubgraph } from '@interop/kit/server';
+import { IDENTITY_HEADER, serviceCaller, signIdentity } from '@interop/kit/security';
 import { startCommerce } from '@interop/commerce';
 import { parseGatewayCli, type RunningGateway } from '@interop/gateway';
 import { NO_RESPONSE_CACHE, postGraphQL, ROOT, startGatewayFor, startGraph, type Graph } from '../harness';

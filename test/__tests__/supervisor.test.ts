@@ -1,7 +1,7 @@
 // The supervisor `npm start` and `npm run cluster` keep their processes with:
 // a child that dies once the graph serves comes back, and with process groups
 // of their own, stopping a child ends whatever it started too.
-import { Backoff } from '@interop/kit';
+import { Backoff } from '@interop/kit/events';
 import { Supervisor } from '../../scripts/supervisor';
 import { alive, childProcesses, eventually, ROOT } from '../processes';
 

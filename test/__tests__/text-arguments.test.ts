@@ -15,7 +15,7 @@ import {
   type GraphQLInputType,
 } from 'graphql';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import { loadTypeDefs } from '@interop/kit';
+import { loadTypeDefs } from '@interop/kit/server';
 import { ROOT, startGraph, type Graph } from '../harness';
 import { initiate, merchantWhere, OPTED_IN_TO_WECHAT_ON_TAOBAO, payment, postWebhook } from '../payments-helpers';
 

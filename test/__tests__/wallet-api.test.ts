@@ -5,7 +5,7 @@
 // calls payments really makes still work, and a refund never exceeds what is
 // left of the payment.
 import { createServer, type IncomingHttpHeaders } from 'node:http';
-import { close, listen, readRawBody } from '@interop/kit';
+import { close, listen, readRawBody } from '@interop/kit/server';
 import { startWallet, type RunningWallet } from '@interop/wallet';
 import { SandboxWallet } from '../../subgraphs/payments/src/providers/sandbox-wallet';
 import { buyerDecides } from '../payments-helpers';

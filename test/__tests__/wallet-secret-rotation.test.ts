@@ -4,7 +4,8 @@
 // each step of the rotation share one set of books, as replicas do; payments'
 // webhook receiver at a step is the real route over a recording service.
 import { createServer } from 'node:http';
-import { close, createLogger, listen } from '@interop/kit';
+import { createLogger } from '@interop/kit';
+import { close, listen } from '@interop/kit/server';
 import { startWallet, type RunningWallet } from '@interop/wallet';
 import type { PaymentService, WalletEvent } from '../../subgraphs/payments/src/payment-service';
 import { SandboxWallet } from '../../subgraphs/payments/src/providers/sandbox-wallet';

@@ -2,7 +2,7 @@
 // signature over the exact body is applied; a repeated or out-of-order event,
 // a wrong amount or an unknown payment changes nothing.
 import { randomUUID } from 'node:crypto';
-import { signatureHeader, SIGNATURE_HEADER } from '@interop/kit';
+import { signatureHeader, SIGNATURE_HEADER } from '@interop/kit/security';
 import { startGraph, TEST_WALLET_SECRET, type Graph } from '../harness';
 import { approveAndSettle, initiate, merchantWhere, OPTED_IN_TO_WECHAT_ON_TAOBAO, payment, postWebhook, type PaymentView } from '../payments-helpers';
 

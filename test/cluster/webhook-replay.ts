@@ -4,7 +4,7 @@
 // to both payments replicas at once, directly. Each must be acknowledged and
 // change nothing, whichever replica takes it first.
 import pg from 'pg';
-import { signatureHeader, SIGNATURE_HEADER } from '@interop/kit';
+import { signatureHeader, SIGNATURE_HEADER } from '@interop/kit/security';
 
 export interface WebhookReplay {
   sent: number;

@@ -4,7 +4,7 @@
 // that holds the token, so it cannot decide a payment for the buyer; a token
 // for one payment is void for another. Derived rather than stored, so it holds
 // for as long as the order does, whatever keeps the orders.
-import { contextMac, matchesAnySecret, type AcceptedSecrets } from '@interop/kit';
+import { contextMac, matchesAnySecret, type AcceptedSecrets } from '@interop/kit/security';
 
 /** The form field (and JSON property) that carries the token. */
 export const FORM_TOKEN_FIELD = 'csrfToken';

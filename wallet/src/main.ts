@@ -1,10 +1,12 @@
 // Entry point: `tsx wallet/src/main.ts`, configured by the environment.
-import { createLogger, readServiceConfig, runMain, stopOnSignals } from '@interop/kit';
+import { createLogger, runMain } from '@interop/kit';
+import { stopOnSignals } from '@interop/kit/server';
+import { readWalletConfig } from './config';
 import { startWallet } from './server';
 import { openWalletDatabase } from './store';
 
 runMain(async () => {
-  const config = readServiceConfig();
+  const config = readWalletConfig();
   const db = await openWalletDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
   const wallet = await startWallet({
     port: config.WALLET_PORT,

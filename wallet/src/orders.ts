@@ -2,7 +2,7 @@
 // the buyer decided, and refunds. Kept in the wallet's database, and each
 // decision queues its webhooks in the same transaction, so a restart loses
 // neither an order nor a notification.
-import type { Database, Queryable } from '@interop/kit';
+import type { Database, Queryable } from '@interop/kit/db';
 import { queueWebhooks, type WalletEventType } from './webhooks';
 
 export type OrderStatus = 'PENDING' | 'APPROVED' | 'DECLINED' | 'CANCELED';

@@ -3,21 +3,10 @@
 // each with the page's form token), and webhooks back to payments for every
 // decision.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import {
-  BodyError,
-  close,
-  createLogger,
-  everyAcceptedSecret,
-  listen,
-  readiness,
-  parseJsonOrUndefined,
-  readRawBody,
-  sendJson,
-  verifyRequest,
-  z,
-  type Database,
-  type Logger,
-} from '@interop/kit';
+import { createLogger, parseJsonOrUndefined, z, type Logger } from '@interop/kit';
+import { BodyError, close, listen, readiness, readRawBody, sendJson } from '@interop/kit/server';
+import { everyAcceptedSecret, verifyRequest } from '@interop/kit/security';
+import type { Database } from '@interop/kit/db';
 import { FORM_TOKEN_FIELD, formToken, validFormToken } from './form-token';
 import { OrderBook, reportedStatus, type Outcome } from './orders';
 import { FAVICON_PATH, FAVICON_SVG, messagePage, orderPage, PAGE_POLICY } from './page';

@@ -2,7 +2,7 @@
 // deliver. PGlite under DATA_DIR by default, PostgreSQL when DATABASE_URL is
 // set, like the subgraphs' stores; so a restarted wallet still knows every
 // payment and still owes every notification it had not delivered.
-import { openOwnedDatabase, type Database, type Migration, type StorageOptions } from '@interop/kit';
+import { openOwnedDatabase, type Database, type Migration, type StorageOptions } from '@interop/kit/db';
 
 export const WALLET_SCHEMA = 'wallet';
 

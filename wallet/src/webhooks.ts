@@ -6,7 +6,9 @@
 // payment), so retrying would not help; 5xx and network failures are retried.
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { signatureHeader, SIGNATURE_HEADER, type Database, type Logger, type Queryable } from '@interop/kit';
+import type { Logger } from '@interop/kit';
+import { signatureHeader, SIGNATURE_HEADER } from '@interop/kit/security';
+import type { Database, Queryable } from '@interop/kit/db';
 import type { Order } from './orders';
 
 export type WalletEventType = 'payment.processing' | 'payment.succeeded' | 'payment.failed';

@@ -4,7 +4,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ANONYMOUS, ConfigError } from '@interop/kit';
+import { ConfigError } from '@interop/kit';
+import { ANONYMOUS } from '@interop/kit/security';
 import { digestKey } from '../auth/api-keys';
 import { Authenticator } from '../auth/authenticate';
 import { readGatewaySettings } from '../gateway-config';

@@ -6,7 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type AddressInfo } from 'node:net';
 import { ApolloServer, HeaderMap } from '@apollo/server';
-import { maskingFormatError, type Logger } from '@interop/kit';
+import type { Logger } from '@interop/kit';
+import { maskingFormatError } from '@interop/kit/server';
 import pino from 'pino';
 import { createRateLimiter, rateLimitedError, rateLimitHeaders, type RateLimitConfig, type RateLimitDecision, type RateLimiter } from '../rate-limit';
 

@@ -2,7 +2,7 @@
 // a leaked config file or heap dump gives nobody a working key; keys are long
 // random tokens, for which a fast digest is the usual choice.
 import { createHash } from 'node:crypto';
-import type { Caller } from '@interop/kit';
+import type { Caller } from '@interop/kit/security';
 import type { TrustedDocumentMode } from '../trusted-documents';
 
 export interface ApiKeyRecord {

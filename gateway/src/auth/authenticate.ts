@@ -4,7 +4,8 @@
 // outright, so a typo never silently becomes an anonymous call.
 import { GraphQLError } from 'graphql';
 import { HeaderMap } from '@apollo/server';
-import { ANONYMOUS, ErrorCode, type Caller } from '@interop/kit';
+import { ErrorCode } from '@interop/kit';
+import { ANONYMOUS, type Caller } from '@interop/kit/security';
 import { ApiKeys, type ApiKeyRecord } from './api-keys';
 import { createJwtVerifier, type JwtOptions, type JwtVerifier } from './jwt';
 

@@ -3,7 +3,7 @@
 // verified with `jose` (signature, expiry, issuer, audience), and the claims
 // mapped to the same partner id and scopes an API key carries.
 import { readFileSync } from 'node:fs';
-import type { Caller } from '@interop/kit';
+import type { Caller } from '@interop/kit/security';
 
 export interface JwtOptions {
   /** `iss` the token must carry, when set. */

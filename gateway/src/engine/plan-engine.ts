@@ -12,7 +12,10 @@ import { operationFromDocument, type Schema } from '@apollo/federation-internals
 import type { GatewayExecutor, GatewayGraphQLRequestContext, GatewayInterface, GatewayExecutionResult } from '@apollo/server-gateway-interface';
 import { GraphQLError, Kind, visit, type DocumentNode, type FragmentDefinitionNode, type GraphQLFormattedError, type GraphQLObjectType, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { getVariableValues } from 'graphql/execution/values';
-import { ErrorCode, factsChangedIn, identityClaims, injectTraceContext, inSpan, canSendLater, sendLater, type Logger } from '@interop/kit';
+import { ErrorCode, injectTraceContext, inSpan, type Logger } from '@interop/kit';
+import { canSendLater, sendLater } from '@interop/kit/server';
+import { identityClaims } from '@interop/kit/security';
+import { factsChangedIn } from '@interop/kit/events';
 import type { GatewayContext } from '../context';
 import type { FactsHeard } from '../facts-heard';
 import type { GatewayMetrics } from '../metrics';

@@ -2,7 +2,8 @@
 // opt-in change (see followed-bus for the way it travels). A change moves the
 // cache to the generation the change names; a gap (changes may have been
 // missed while the bus was down) moves it to a fresh one of its own.
-import { decodeFactsChanged, FACT_EVENTS_CHANNEL, FACT_EVENTS_PATH, type Logger } from '@interop/kit';
+import type { Logger } from '@interop/kit';
+import { decodeFactsChanged, FACT_EVENTS_CHANNEL, FACT_EVENTS_PATH } from '@interop/kit/events';
 import { openFollowedBus, type FollowedBusConfig } from '../followed-bus';
 import type { ResponseCache } from './response-cache';
 

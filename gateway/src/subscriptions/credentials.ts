@@ -5,7 +5,7 @@
 // in one of the shapes below; other clients may send them on the upgrade request.
 import type { IncomingHttpHeaders } from 'node:http';
 import { GraphQLError } from 'graphql';
-import { ANONYMOUS, type Caller } from '@interop/kit';
+import { ANONYMOUS, type Caller } from '@interop/kit/security';
 
 export type RequestHeaders = Record<string, string | string[] | undefined>;
 

@@ -3,7 +3,8 @@
 // refusal is answered as a query's would be.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ErrorCode, requestScope, sendJson, type Logger } from '@interop/kit';
+import { ErrorCode, requestScope, type Logger } from '@interop/kit';
+import { sendJson } from '@interop/kit/server';
 import { quotaKeyOf, refusalCode, type Authenticate } from './credentials';
 import type { Subscriber } from './live-subscriptions';
 

@@ -3,7 +3,8 @@
 // subgraph's own signed stream; see followed-bus), subscribed to when the
 // first subscriber arrives, fanned out here by entity id.
 import { z } from 'zod';
-import type { EventBus, Logger } from '@interop/kit';
+import type { Logger } from '@interop/kit';
+import type { EventBus } from '@interop/kit/events';
 import { openFollowedBus, type FollowedBusConfig } from '../followed-bus';
 import type { LiveField } from './live-fields';
 

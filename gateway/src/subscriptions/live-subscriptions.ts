@@ -7,7 +7,8 @@
 // query: an entity the caller may not read over HTTP it may not follow either.
 import type { ApolloServer } from '@apollo/server';
 import { GraphQLError, type FormattedExecutionResult, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
-import type { Caller, Logger } from '@interop/kit';
+import type { Logger } from '@interop/kit';
+import type { Caller } from '@interop/kit/security';
 import type { GatewayContext } from '../context';
 import type { DocumentLimits } from '../document-limits';
 import { requestedInBody, type DocumentTrust } from '../trusted-documents';

@@ -18,7 +18,8 @@
 // subscribe again (elsewhere).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { OperationTypeNode } from 'graphql';
-import { ErrorCode, MultipartWriter, sendJson, type Logger, type PostedGraphQLStreams } from '@interop/kit';
+import { ErrorCode, type Logger } from '@interop/kit';
+import { MultipartWriter, sendJson, type PostedGraphQLStreams } from '@interop/kit/server';
 import type { DocumentLimits } from '../document-limits';
 import type { Authenticate } from './credentials';
 import { httpSubscriber } from './http-subscriber';

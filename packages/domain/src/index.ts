@@ -1,2 +1,3 @@
 export * from './checkout-rule';
 export * from './payment-lifecycle';
+export * from './sandbox-wallet';

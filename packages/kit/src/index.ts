@@ -1,43 +1,13 @@
-// The kit's public surface, named one by one: what a service may import. A
-// module's other exports are its own business.
+// `@interop/kit`: what every process needs whatever it serves: configuration
+// from the environment, error codes, logging, tracing and the request a piece
+// of work belongs to. The rest of the kit is split by concern into subpaths:
+// `@interop/kit/server`, `/security`, `/db` and `/events`. Each names its
+// exports one by one: what a service may import. A module's other exports are
+// its own business.
 export { ConfigError, flag, ownSecret, ownSecrets, port, readConfig, runMain, secretList, wholeNumber, z } from './config';
 export { APOLLO_SERVER_ERROR_CODES, AppError, badUserInput, dependencyUnavailable, ErrorCode, forbidden, isClientSafe, unauthenticated } from './errors';
-export { maskingFormatError } from './format-error';
-export { BodyError, close, createGraphQLHttpServer, DEFAULT_KEEP_ALIVE_TIMEOUT_MS, DRAIN_GRACE_MS, type GraphQLHttpOptions, type GraphQLStreams, keepAliveTimeoutMs, listen, type PostedGraphQLStreams, readRawBody, type Route, sendError, sendJson } from './http';
-export { canSendLater, MULTIPART_DEFER_CONTENT_TYPE, sendLater, takeLater, writeMultipart } from './incremental';
-export { MultipartWriter } from './multipart';
 export { parseJsonOrUndefined } from './json';
 export { createLogger, type Logger, type LoggerOptions } from './logger';
-export { createSubgraphApollo, loadTypeDefs, type RunningSubgraph, type ServeOptions, serveSubgraph, stopOnSignals, subgraphAdmission, type SubgraphDefinition, type SubgraphTrust } from './subgraph';
-export { entityFragment, type EntityFragment, type EntityRepresentation, SubgraphClient, type SubgraphClientOptions } from './subgraph-client';
-export { acceptedEncoding, type AnswerOptions, type ContentEncoding, sendAnswer } from './http-answer';
-export { type HttpAnswer, httpRequest, type HttpRequest, HttpTimeoutError } from './http-request';
-export { readiness, type Readiness } from './readiness';
-export { type Database, type DatabaseOptions, openDatabase, type PostgresExtension, type Queryable, type SqlParam } from './db/database';
-export { extensionsOf, migrate, type Migration } from './db/migrate';
-export { encodeCursor, MAX_PAGE_SIZE, type Page, type PageInfo, pageRequest, type PageRequest, toPage } from './pagination';
-export { DEFAULT_PORTS, DEVELOPMENT_WALLET_SECRET, readServiceConfig, readTrust, SECRET_MIN_LENGTH, type ServiceConfig, type SubgraphName } from './service-config';
-export { type AcceptedSecrets, contextMac, DEFAULT_SIGNATURE_TOLERANCE_SECONDS, everyAcceptedSecret, matchesAnySecret, sameMac, SIGNATURE_HEADER, type SignatureCheck, signatureHeader, signatureOf, type SignedMessage, type SignedRequest, type SignedWebhook, type SigningContext, signingLabel, verifyRequest, verifySignature } from './signature';
-export { PARTNER_WEBHOOK_SIGNATURE_HEADER, partnerWebhookMac, signWebhookPayload } from './webhook-signing';
-export { openOwnedDatabase, type OwnedDatabaseOptions, type StorageOptions } from './db/open-owned';
-export { groupBy, rowsPerKey } from './batch';
+export { DEFAULT_PORTS, readServiceConfig, readTrust, SECRET_MIN_LENGTH, type ServiceConfig, serviceEnv, type SubgraphName } from './service-config';
 export { activeTraceIds, extractTraceContext, injectTraceContext, inSpan, startTracing, type TraceIds, tracer, traceResponse, type TracingOptions } from './tracing';
 export { requestIdOf, requestScope, type RequestScope } from './request-scope';
-export { ANONYMOUS, type Caller, DEVELOPMENT_SIGNING_SECRET, hasScope, IDENTITY_HEADER, IDENTITY_TTL_SECONDS, type IdentityCheck, identityClaims, sealIdentity, serviceCaller, signIdentity, verifyIdentity } from './identity';
-export { merchantScopes, requireMerchantScope } from './merchant-scope';
-export { type BusListener, type EventBus, Fanout } from './events/event-bus';
-export { LocalEventBus } from './events/local-event-bus';
-export { RedisEventBus, type RedisEventBusOptions } from './events/redis-event-bus';
-export { PostgresEventBus, type PostgresEventBusOptions } from './events/postgres-event-bus';
-export { openSharedEventBus, type SharedEventBusConfig, sharedEventBusKind, type SharedEventBusKind } from './events/open-event-bus';
-export { DEFAULT_EVENT_STREAM_HEARTBEAT_MS, eventStreamRoute, type EventStreamRoute, type EventStreamRouteOptions, eventStreamSignature, signedStreamRequest } from './events/event-stream-route';
-export { EventStreamClient, type EventStreamClientOptions } from './events/event-stream-client';
-export { decodePaymentEvent, encodePaymentEvent, PAYMENT_EVENTS_CHANNEL, PAYMENT_EVENTS_PATH, type PaymentChanged, type PaymentEventMessage, type PaymentsResync } from './events/payment-event';
-export { decodeFactsChanged, encodeFactsChanged, FACT_EVENTS_CHANNEL, FACT_EVENTS_PATH, type FactsChanged, newFactsChanged } from './events/fact-event';
-export { FACTS_CHANGED_EXTENSION, factsChangedIn, factsChangedInAnswer, noteFactsChanged } from './events/facts-in-answer';
-export { factAnnouncer, type FactAnnouncer } from './events/fact-announcer';
-export { announcer, type Announcer, type AnnouncerOptions } from './events/announcer';
-export { eventOutlet, type EventOutlet, type EventOutletOptions } from './events/event-outlet';
-export { Backoff, pause } from './events/backoff';
-export { type AccessRule, allows, checkAccess, enforceAccessDirectives } from './access';
-export { hasNul, nulArgumentPath, refuseNulArguments } from './text-arguments';

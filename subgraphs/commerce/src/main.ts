@@ -1,9 +1,10 @@
 // Entry point: `tsx subgraphs/commerce/src/main.ts`, configured by the environment.
-import { createLogger, readServiceConfig, runMain, stopOnSignals } from '@interop/kit';
+import { createLogger, readServiceConfig, runMain, serviceEnv } from '@interop/kit';
+import { stopOnSignals } from '@interop/kit/server';
 import { startCommerce } from './server';
 
 runMain(async () => {
-  const config = readServiceConfig();
+  const config = readServiceConfig(serviceEnv);
   const running = await startCommerce({ port: config.COMMERCE_PORT, host: config.SUBGRAPH_HOST, trust: config.trust() });
   stopOnSignals(running, createLogger('commerce'));
 });

@@ -1,7 +1,8 @@
 // The commerce subgraph as a module: its definition for composition and tests,
 // and a factory that serves it (tests pass port 0).
 import { join } from 'node:path';
-import { createLogger, loadTypeDefs, serveSubgraph, type RunningSubgraph, type SubgraphDefinition, type SubgraphTrust } from '@interop/kit';
+import { createLogger } from '@interop/kit';
+import { loadTypeDefs, serveSubgraph, type RunningSubgraph, type SubgraphDefinition, type SubgraphTrust } from '@interop/kit/server';
 import { createContext } from './context';
 import { resolvers } from './resolvers';
 import { CommerceStore } from './store/commerce-store';

@@ -1,6 +1,6 @@
 // What every merchants resolver receives: the store, the peers it asks for
 // facts, and this request's loaders.
-import type { Caller } from '@interop/kit';
+import type { Caller } from '@interop/kit/security';
 import { createLoaders, type MerchantsLoaders } from './loaders';
 import type { PeerFacts } from './peers';
 import type { MerchantsStore } from './store/merchants-store';

@@ -3,7 +3,8 @@
 // /events/facts to gateways without a shared bus) and the shared one (Redis or
 // PostgreSQL) when there is one, and in the answer of the mutation that made
 // the change.
-import { factAnnouncer, type EventBus, type Logger } from '@interop/kit';
+import type { Logger } from '@interop/kit';
+import { factAnnouncer, type EventBus } from '@interop/kit/events';
 import type { MerchantsStore } from './store/merchants-store';
 
 export function publishFactChanges(store: MerchantsStore, buses: readonly EventBus[], logger: Logger): () => void {

@@ -1,9 +1,11 @@
 // Entry point: `tsx subgraphs/merchants/src/main.ts`, configured by the environment.
-import { createLogger, readServiceConfig, runMain, stopOnSignals } from '@interop/kit';
+import { createLogger, runMain } from '@interop/kit';
+import { stopOnSignals } from '@interop/kit/server';
+import { readMerchantsConfig } from './config';
 import { openMerchantsStore, startMerchants } from './server';
 
 runMain(async () => {
-  const config = readServiceConfig();
+  const config = readMerchantsConfig();
   const logger = createLogger('merchants');
   const started = Date.now();
   const store = await openMerchantsStore({

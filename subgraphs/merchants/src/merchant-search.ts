@@ -1,7 +1,8 @@
 // One search behind Query.merchants and Platform.merchants: validates the
 // arguments, asks the owners for the tool's reach when filtering by tool, and
 // pages through the store.
-import { badUserInput, pageRequest, toPage } from '@interop/kit';
+import { badUserInput } from '@interop/kit';
+import { pageRequest, toPage } from '@interop/kit/server';
 import type { MerchantsContext } from './context';
 import type { MerchantFilter } from './store/merchants-store';
 import type { MerchantConnectionRow } from './store/types';

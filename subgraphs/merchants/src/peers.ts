@@ -1,7 +1,8 @@
 // The facts the merchant search needs from their owners, over HTTP: whether a
 // platform exists (commerce), each platform's rule for a tool (commerce) and
 // whether the tool exists and takes payments (payments).
-import { badUserInput, dependencyUnavailable, type SubgraphClient } from '@interop/kit';
+import { badUserInput, dependencyUnavailable } from '@interop/kit';
+import type { SubgraphClient } from '@interop/kit/server';
 import { toolReach, type AcceptanceStatus, type ToolReach } from '@interop/domain';
 import { platformId as platformIdFragment, platformRuleForTool, toolAcceptedOn } from './peer-fragments/commerce';
 import { toolOperationalStatus } from './peer-fragments/payments';

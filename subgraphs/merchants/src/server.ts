@@ -1,20 +1,9 @@
 // The merchants subgraph as a module: its definition for composition and tests,
 // and a factory that serves it (tests pass port 0).
 import { join } from 'node:path';
-import {
-  createLogger,
-  eventOutlet,
-  FACT_EVENTS_CHANNEL,
-  FACT_EVENTS_PATH,
-  loadTypeDefs,
-  serveSubgraph,
-  SubgraphClient,
-  type RunningSubgraph,
-  type SubgraphDefinition,
-  type Logger,
-  type SharedEventBusConfig,
-  type SubgraphTrust,
-} from '@interop/kit';
+import { createLogger, type Logger } from '@interop/kit';
+import { loadTypeDefs, serveSubgraph, SubgraphClient, type RunningSubgraph, type SubgraphDefinition, type SubgraphTrust } from '@interop/kit/server';
+import { eventOutlet, FACT_EVENTS_CHANNEL, FACT_EVENTS_PATH, type SharedEventBusConfig } from '@interop/kit/events';
 import { createContext } from './context';
 import { publishFactChanges } from './fact-events';
 import { PeerFacts } from './peers';

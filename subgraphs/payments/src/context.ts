@@ -1,6 +1,6 @@
 // What every payments resolver receives: the stores, the peers it asks for
 // facts, the payment rules, and this request's loaders.
-import type { Caller } from '@interop/kit';
+import type { Caller } from '@interop/kit/security';
 import { createLoaders, type PaymentsLoaders } from './loaders';
 import type { PaymentService } from './payment-service';
 import type { PeerFacts } from './peers';

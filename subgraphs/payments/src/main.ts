@@ -1,9 +1,11 @@
 // Entry point: `tsx subgraphs/payments/src/main.ts`, configured by the environment.
-import { createLogger, readServiceConfig, runMain, stopOnSignals } from '@interop/kit';
+import { createLogger, runMain } from '@interop/kit';
+import { stopOnSignals } from '@interop/kit/server';
+import { readPaymentsConfig } from './config';
 import { openPaymentLedger, startPayments, webhookSettingsFromConfig } from './server';
 
 runMain(async () => {
-  const config = readServiceConfig();
+  const config = readPaymentsConfig();
   const walletSecret = config.walletSecret();
   const walletAcceptedSecrets = config.walletAcceptedSecrets();
   const ledger = await openPaymentLedger({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });

@@ -1,7 +1,8 @@
 // Whose payments a caller may see and act on. A partner app sees the payments
 // it created; a merchant console (a credential with `merchant:<id>` scopes)
 // sees every payment to its merchants, whoever created it, and nothing else.
-import { forbidden, merchantScopes, unauthenticated, type Caller } from '@interop/kit';
+import { forbidden, unauthenticated } from '@interop/kit';
+import { merchantScopes, type Caller } from '@interop/kit/security';
 import type { PaymentListFilter } from './store/ledger';
 import type { PaymentRow } from './store/types';
 

@@ -6,7 +6,9 @@
 // so a resync message follows once the bus takes messages again: every
 // follower then re-reads its payments instead of waiting for a change that
 // will not be announced.
-import { announcer, encodePaymentEvent, type EventBus, type Logger } from '@interop/kit';
+import type { Logger } from '@interop/kit';
+import { announcer, type EventBus } from '@interop/kit/events';
+import { encodePaymentEvent } from './payment-event-contract';
 import type { PaymentLedger } from './store/ledger';
 
 export function publishPaymentChanges(ledger: PaymentLedger, buses: readonly EventBus[], logger: Logger): () => void {

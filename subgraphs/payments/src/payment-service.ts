@@ -2,7 +2,9 @@
 // error codes, in one place behind the resolvers and the webhook route.
 import { randomUUID } from 'node:crypto';
 import { REFUNDABLE } from '@interop/domain';
-import { AppError, badUserInput, ErrorCode, requireMerchantScope, type Caller, type Queryable } from '@interop/kit';
+import { AppError, badUserInput, ErrorCode } from '@interop/kit';
+import { requireMerchantScope, type Caller } from '@interop/kit/security';
+import type { Queryable } from '@interop/kit/db';
 import { checkout, nextActionOn } from './checkout';
 import { actingPartner, requireAccess } from './ownership';
 import { checkAmount, checkIdempotencyKey, checkText, fingerprint, keyReused } from './payment-input';

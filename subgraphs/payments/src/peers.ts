@@ -3,7 +3,8 @@
 // root-field answer and a federated one feed the checkout rule the same input.
 import DataLoader from 'dataloader';
 import { LRUCache } from 'lru-cache';
-import { badUserInput, dependencyUnavailable, type SubgraphClient } from '@interop/kit';
+import { badUserInput, dependencyUnavailable } from '@interop/kit';
+import type { SubgraphClient } from '@interop/kit/server';
 import type { AcceptanceFacts, StorefrontFacts } from '@interop/domain';
 import type { PlatformCheckoutFactsFragment } from './__generated__/commerce-peer';
 import type { MerchantCheckoutFactsFragment, StorefrontCheckoutFactsFragment } from './__generated__/merchants-peer';

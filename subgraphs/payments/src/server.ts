@@ -1,21 +1,12 @@
 // The payments subgraph as a module: its definition for composition and tests,
 // and a factory that serves it (tests pass port 0).
 import { join } from 'node:path';
-import {
-  createLogger,
-  eventOutlet,
-  everyAcceptedSecret,
-  loadTypeDefs,
-  PAYMENT_EVENTS_CHANNEL,
-  PAYMENT_EVENTS_PATH,
-  serveSubgraph,
-  SubgraphClient,
-  type RunningSubgraph,
-  type SharedEventBusConfig,
-  type SubgraphDefinition,
-  type SubgraphTrust,
-} from '@interop/kit';
+import { createLogger } from '@interop/kit';
+import { loadTypeDefs, serveSubgraph, SubgraphClient, type RunningSubgraph, type SubgraphDefinition, type SubgraphTrust } from '@interop/kit/server';
+import { everyAcceptedSecret } from '@interop/kit/security';
+import { eventOutlet, type SharedEventBusConfig } from '@interop/kit/events';
 import { createContext } from './context';
+import { PAYMENT_EVENTS_CHANNEL, PAYMENT_EVENTS_PATH } from './payment-event-contract';
 import { publishPaymentChanges } from './payment-events';
 import { PaymentService } from './payment-service';
 import { PeerFacts } from './peers';
@@ -159,3 +150,4 @@ export { PaymentsStore, createContext, PaymentService };
 export { openPaymentLedger } from './store/open';
 export { webhookSettingsFromConfig, type WebhookSettings } from './webhooks/settings';
 export { PaymentLedger } from './store/ledger';
+export { decodePaymentEvent, encodePaymentEvent, PAYMENT_EVENTS_CHANNEL, PAYMENT_EVENTS_PATH, type PaymentChanged, type PaymentEventMessage, type PaymentsResync } from './payment-event-contract';

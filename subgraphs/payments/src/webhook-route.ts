@@ -2,7 +2,9 @@
 // signature, a malformed body, an unknown payment or a wrong amount is
 // refused and changes nothing; a repeated event is acknowledged and changes
 // nothing. 4xx answers tell the wallet not to retry; only 5xx and silence do.
-import { hasNul, readRawBody, sendJson, signatureOf, verifySignature, z, type AcceptedSecrets, type Logger, type Route } from '@interop/kit';
+import { z, type Logger } from '@interop/kit';
+import { hasNul, readRawBody, sendJson, type Route } from '@interop/kit/server';
+import { signatureOf, verifySignature, type AcceptedSecrets } from '@interop/kit/security';
 import type { PaymentService, WalletEvent } from './payment-service';
 
 const MAX_WEBHOOK_BYTES = 64 * 1024;

@@ -3,7 +3,7 @@
 // or with a made-up one is refused with 403, changes nothing and sends no
 // webhook; the page's own form and a script that reads the token still work.
 import { createServer } from 'node:http';
-import { close, listen } from '@interop/kit';
+import { close, listen } from '@interop/kit/server';
 import { startWallet, type RunningWallet } from '../server';
 
 let wallet: RunningWallet;

@@ -2,7 +2,7 @@
 // ConfigError, and peer URLs that follow overridden ports.
 import { ConfigError, port, readConfig, z } from '../config';
 import { DEVELOPMENT_SIGNING_SECRET } from '../identity';
-import { DEFAULT_PORTS, DEVELOPMENT_WALLET_SECRET, readServiceConfig } from '../service-config';
+import { DEFAULT_PORTS, readServiceConfig, serviceEnv } from '../service-config';
 
 function configError(fn: () => unknown): ConfigError {
   try {
@@ -52,7 +52,7 @@ describe('readConfig', () => {
 
 describe('readServiceConfig', () => {
   test('defaults match npm start and supergraph.yaml', () => {
-    const config = readServiceConfig({});
+    const config = readServiceConfig(serviceEnv, {});
     expect(config).toMatchObject({
       COMMERCE_PORT: 4001,
       PAYMENTS_PORT: 4002,
@@ -60,7 +60,6 @@ describe('readServiceConfig', () => {
       SUBGRAPH_HOST: '127.0.0.1',
       PEER_TIMEOUT_MS: 2000,
       DATA_DIR: './.data',
-      MERCHANT_COUNT: 5000,
     });
     expect(config.DATABASE_URL).toBeUndefined();
     expect(DEFAULT_PORTS).toEqual({ gateway: 4000, commerce: 4001, payments: 4002, merchants: 4003, wallet: 4004 });
@@ -71,7 +70,7 @@ describe('readServiceConfig', () => {
   });
 
   test('peer URLs follow overridden ports', () => {
-    const config = readServiceConfig({ COMMERCE_PORT: '5001', PAYMENTS_PORT: '5002', MERCHANTS_PORT: '5003' });
+    const config = readServiceConfig(serviceEnv, { COMMERCE_PORT: '5001', PAYMENTS_PORT: '5002', MERCHANTS_PORT: '5003' });
     expect(config.port('payments')).toBe(5002);
     expect([config.peerUrl('commerce'), config.peerUrl('payments'), config.peerUrl('merchants')]).toEqual([
       'http://127.0.0.1:5001/graphql',
@@ -81,7 +80,7 @@ describe('readServiceConfig', () => {
   });
 
   test('an explicit peer URL wins over the port', () => {
-    const config = readServiceConfig({ PAYMENTS_PORT: '5002', PAYMENTS_URL: 'http://payments.internal:8080/graphql' });
+    const config = readServiceConfig(serviceEnv, { PAYMENTS_PORT: '5002', PAYMENTS_URL: 'http://payments.internal:8080/graphql' });
     expect(config.peerUrl('payments')).toBe('http://payments.internal:8080/graphql');
     expect(config.port('payments')).toBe(5002);
     expect(config.peerUrl('commerce')).toBe('http://127.0.0.1:4001/graphql');
@@ -94,41 +93,36 @@ describe('readServiceConfig', () => {
     ['a peer URL that is not a URL', { COMMERCE_URL: 'not a url' }],
     ['a zero peer timeout', { PEER_TIMEOUT_MS: '0' }],
     ['a fractional peer timeout', { PEER_TIMEOUT_MS: '2.5' }],
-    ['a negative merchant count', { MERCHANT_COUNT: '-1' }],
     ['an empty host', { SUBGRAPH_HOST: '' }],
     ['a port in hexadecimal', { COMMERCE_PORT: '0x10' }],
-    ['a merchant count in exponent form', { MERCHANT_COUNT: '1e3' }],
     ['a port with spaces around it', { GATEWAY_PORT: '4000', COMMERCE_PORT: ' 4005' }],
   ])('%s is a ConfigError', (_name, source) => {
-    configError(() => readServiceConfig(source));
+    configError(() => readServiceConfig(serviceEnv, source));
   });
 
   test('an empty numeric variable counts as unset', () => {
-    const config = readServiceConfig({ COMMERCE_PORT: '', MERCHANT_COUNT: '  ' });
+    const config = readServiceConfig(serviceEnv, { COMMERCE_PORT: '', PEER_TIMEOUT_MS: '  ' });
     expect(config.port('commerce')).toBe(4001);
-    expect(config.MERCHANT_COUNT).toBe(5000);
+    expect(config.PEER_TIMEOUT_MS).toBe(2000);
+  });
+
+  test('a service extends the shared schema with settings of its own, and keeps what the shared ones derive', () => {
+    const schema = serviceEnv.extend({ OWN_LIMIT: port(7000) });
+    const config = readServiceConfig(schema, { OWN_LIMIT: '7100', MERCHANTS_PORT: '5003' });
+    expect(config.OWN_LIMIT).toBe(7100);
+    expect(config.peerUrl('merchants')).toBe('http://127.0.0.1:5003/graphql');
+    configError(() => readServiceConfig(schema, { OWN_LIMIT: '70000' }));
   });
 });
 
-describe('secrets with a public development value', () => {
-  const OWN = { SUBGRAPH_SIGNING_SECRET: 'a-subgraph-secret-of-our-own', WALLET_SIGNING_SECRET: 'a-wallet-secret-of-our-own' };
+describe('the subgraph secret, which has a public development value', () => {
+  const OWN = 'a-subgraph-secret-of-our-own';
 
-  test('under NODE_ENV=production the wallet secret must be set: the processes that use it refuse the development value', () => {
-    const config = readServiceConfig({ NODE_ENV: 'production', SUBGRAPH_SIGNING_SECRET: OWN.SUBGRAPH_SIGNING_SECRET });
-    // The subgraphs that never talk to the wallet still start.
-    expect(config.trust().signingSecret).toBe(OWN.SUBGRAPH_SIGNING_SECRET);
-    expect(configError(() => config.walletSecret()).message).toContain('WALLET_SIGNING_SECRET');
-    expect(configError(() => readServiceConfig({ NODE_ENV: 'production', ...OWN, WALLET_SIGNING_SECRET: DEVELOPMENT_WALLET_SECRET }).walletSecret()).message).toContain(
-      'WALLET_SIGNING_SECRET',
-    );
-    expect(readServiceConfig({ NODE_ENV: 'production', ...OWN }).walletSecret()).toBe(OWN.WALLET_SIGNING_SECRET);
-  });
-
-  test('the subgraph secret follows the same rule where it is used (the wallet never uses it), and development keeps both defaults', () => {
-    const wallet = readServiceConfig({ NODE_ENV: 'production', WALLET_SIGNING_SECRET: OWN.WALLET_SIGNING_SECRET });
-    expect(wallet.walletSecret()).toBe(OWN.WALLET_SIGNING_SECRET);
-    expect(configError(() => wallet.trust()).message).toContain('SUBGRAPH_SIGNING_SECRET');
-    expect(readServiceConfig({}).walletSecret()).toBe(DEVELOPMENT_WALLET_SECRET);
+  test('under NODE_ENV=production it must be set where it is used, and development keeps the default', () => {
+    const production = readServiceConfig(serviceEnv, { NODE_ENV: 'production' });
+    expect(configError(() => production.trust()).message).toContain('SUBGRAPH_SIGNING_SECRET');
+    expect(readServiceConfig(serviceEnv, { NODE_ENV: 'production', SUBGRAPH_SIGNING_SECRET: OWN }).trust().signingSecret).toBe(OWN);
+    expect(readServiceConfig(serviceEnv, {}).trust().signingSecret).toBe(DEVELOPMENT_SIGNING_SECRET);
   });
 });
 
@@ -137,32 +131,21 @@ describe('secrets accepted besides the signing secret, for a rotation', () => {
   const NEW = 'the-new-subgraph-secret-02';
 
   test('each process signs with its own secret and accepts the listed ones besides it; unset is none', () => {
-    const config = readServiceConfig({
-      SUBGRAPH_SIGNING_SECRET: NEW,
-      SUBGRAPH_SIGNING_SECRETS_ACCEPTED: ` ${OLD} ,`,
-      WALLET_SIGNING_SECRET: 'the-new-wallet-secret-0001',
-      WALLET_SIGNING_SECRETS_ACCEPTED: 'the-old-wallet-secret-0001,the-older-wallet-secret-01',
-    });
+    const config = readServiceConfig(serviceEnv, { SUBGRAPH_SIGNING_SECRET: NEW, SUBGRAPH_SIGNING_SECRETS_ACCEPTED: ` ${OLD} ,` });
     expect(config.trust()).toMatchObject({ signingSecret: NEW, acceptedSecrets: [OLD] });
-    expect(config.walletSecret()).toBe('the-new-wallet-secret-0001');
-    expect(config.walletAcceptedSecrets()).toEqual(['the-old-wallet-secret-0001', 'the-older-wallet-secret-01']);
-    const plain = readServiceConfig({ SUBGRAPH_SIGNING_SECRETS_ACCEPTED: '', WALLET_SIGNING_SECRETS_ACCEPTED: ' ' });
+    const plain = readServiceConfig(serviceEnv, { SUBGRAPH_SIGNING_SECRETS_ACCEPTED: '' });
     expect(plain.trust().acceptedSecrets).toEqual([]);
-    expect(plain.walletAcceptedSecrets()).toEqual([]);
   });
 
-  test.each(['SUBGRAPH_SIGNING_SECRETS_ACCEPTED', 'WALLET_SIGNING_SECRETS_ACCEPTED'])('an accepted secret shorter than 16 characters stops the start, naming %s', (name) => {
-    expect(configError(() => readServiceConfig({ [name]: `${OLD},too-short` })).message).toContain(name);
+  test('an accepted secret shorter than 16 characters stops the start, naming SUBGRAPH_SIGNING_SECRETS_ACCEPTED', () => {
+    expect(configError(() => readServiceConfig(serviceEnv, { SUBGRAPH_SIGNING_SECRETS_ACCEPTED: `${OLD},too-short` })).message).toContain('SUBGRAPH_SIGNING_SECRETS_ACCEPTED');
   });
 
-  test('under NODE_ENV=production the development values are refused among the accepted secrets too', () => {
-    const production = { NODE_ENV: 'production', SUBGRAPH_SIGNING_SECRET: NEW, WALLET_SIGNING_SECRET: 'the-new-wallet-secret-0001' };
-    const subgraph = readServiceConfig({ ...production, SUBGRAPH_SIGNING_SECRETS_ACCEPTED: `${OLD},${DEVELOPMENT_SIGNING_SECRET}` });
+  test('under NODE_ENV=production the development value is refused among the accepted secrets too', () => {
+    const subgraph = readServiceConfig(serviceEnv, { NODE_ENV: 'production', SUBGRAPH_SIGNING_SECRET: NEW, SUBGRAPH_SIGNING_SECRETS_ACCEPTED: `${OLD},${DEVELOPMENT_SIGNING_SECRET}` });
     expect(configError(() => subgraph.trust()).message).toContain('SUBGRAPH_SIGNING_SECRETS_ACCEPTED');
-    const wallet = readServiceConfig({ ...production, WALLET_SIGNING_SECRETS_ACCEPTED: DEVELOPMENT_WALLET_SECRET });
-    expect(configError(() => wallet.walletAcceptedSecrets()).message).toContain('WALLET_SIGNING_SECRETS_ACCEPTED');
     // Development keeps accepting whatever it is given.
-    const development = readServiceConfig({ SUBGRAPH_SIGNING_SECRETS_ACCEPTED: DEVELOPMENT_SIGNING_SECRET });
+    const development = readServiceConfig(serviceEnv, { SUBGRAPH_SIGNING_SECRETS_ACCEPTED: DEVELOPMENT_SIGNING_SECRET });
     expect(development.trust().acceptedSecrets).toEqual([DEVELOPMENT_SIGNING_SECRET]);
   });
 });

@@ -4,7 +4,7 @@
 // signed by the kit's `signatureHeader` verifies with `verifyWalletWebhook`.
 // A tampered, re-signed, stale or malformed header does not.
 import { createHmac, randomBytes } from 'node:crypto';
-import { signatureHeader, signingLabel, signWebhookPayload, verifySignature } from '@interop/kit';
+import { signatureHeader, signingLabel, signWebhookPayload, verifySignature } from '@interop/kit/security';
 import {
   DEFAULT_WEBHOOK_TOLERANCE_SECONDS,
   parseWebhookEvent,

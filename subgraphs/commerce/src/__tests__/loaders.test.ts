@@ -1,6 +1,7 @@
 // The commerce DataLoaders: one store call per lookup kind per tick, answers
 // in key order, and a key asked twice in one request served from the cache.
-import { createLogger, createSubgraphApollo } from '@interop/kit';
+import { createLogger } from '@interop/kit';
+import { createSubgraphApollo } from '@interop/kit/server';
 import { dataOf, execute } from '../../../../test/operation';
 import type { CommerceContext } from '../context';
 import { createLoaders } from '../loaders';

@@ -1,6 +1,7 @@
 // The commerce subgraph through its resolvers, without HTTP: its federation
 // SDL, the entities it resolves for the gateway, and its root queries.
-import { createLogger, createSubgraphApollo } from '@interop/kit';
+import { createLogger } from '@interop/kit';
+import { createSubgraphApollo } from '@interop/kit/server';
 import { dataOf, entityKeys, execute } from '../../../../test/operation';
 import type { CommerceContext } from '../context';
 import { commerceSubgraph, CommerceStore, createContext } from '../server';

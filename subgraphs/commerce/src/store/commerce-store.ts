@@ -2,7 +2,7 @@
 // The facts are few and change with a release, so they live in memory, indexed
 // for the batch lookups the DataLoaders make. Every method takes a batch of
 // keys and answers in key order, so one call serves one DataLoader batch.
-import { groupBy } from '@interop/kit';
+import { groupBy } from '@interop/kit/db';
 import { acceptances, listings, platforms } from './seed';
 import type { AcceptanceRow, ListingRow, PlatformRow } from './types';
 

@@ -2,7 +2,7 @@
 // allows, that only ACTIVE counts as opted in (enrolledTools and the SQL
 // filter alike), and the 002 migration upgrading 001 data in place.
 import { randomBytes } from 'node:crypto';
-import { extensionsOf, migrate, openDatabase, type Database } from '@interop/kit';
+import { extensionsOf, migrate, openDatabase, type Database } from '@interop/kit/db';
 import { openTestMerchantsStore } from '../../../../test/harness';
 import { canMove, type EnrolmentStatus } from '../enrolment-lifecycle';
 import type { MerchantsStore } from '../server';

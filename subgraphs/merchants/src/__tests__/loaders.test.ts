@@ -1,7 +1,8 @@
 // The merchants DataLoaders over the SQL store: one query per lookup kind per
 // tick, answers in key order with null (or []) for a missing key, repeated keys
 // from the cache; and 50 merchant entities cost one query per kind.
-import { createLogger, createSubgraphApollo, encodeCursor } from '@interop/kit';
+import { createLogger } from '@interop/kit';
+import { createSubgraphApollo, encodeCursor } from '@interop/kit/server';
 import { openTestMerchantsStore } from '../../../../test/harness';
 import { PARTNER_A, TEST_TRUST } from '../../../../test/identities';
 import { dataOf, execute } from '../../../../test/operation';

@@ -3,7 +3,8 @@
 // in memory, or a throwaway schema on DATABASE_URL):
 // its federation SDL, the entities it resolves, and the merchant search with
 // peers that fail or answer.
-import { createLogger, createSubgraphApollo, SubgraphClient, type EntityRepresentation } from '@interop/kit';
+import { createLogger } from '@interop/kit';
+import { createSubgraphApollo, SubgraphClient, type EntityRepresentation } from '@interop/kit/server';
 import { merchantMayUse, type AcceptanceStatus } from '@interop/domain';
 import { openTestMerchantsStore } from '../../../../test/harness';
 import { PARTNER_A, TEST_TRUST } from '../../../../test/identities';

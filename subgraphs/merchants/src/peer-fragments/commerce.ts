@@ -1,6 +1,6 @@
 // What merchants asks commerce about its entities; typed by `npm run codegen`
 // against commerce's schema (`../__generated__/commerce-peer.ts`).
-import { entityFragment } from '@interop/kit';
+import { entityFragment } from '@interop/kit/server';
 import type { PlatformIdFragment, PlatformRuleForToolFragment, ToolAcceptedOnFragment } from '../__generated__/commerce-peer';
 
 /** Only whether the platform exists. */

@@ -1,4 +1,4 @@
-import { requireMerchantScope } from '@interop/kit';
+import { requireMerchantScope } from '@interop/kit/security';
 import type { MutationResolvers } from '../__generated__/resolvers';
 import { closePaymentTool, openPaymentTool } from '../enrolments';
 

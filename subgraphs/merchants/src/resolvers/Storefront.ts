@@ -1,4 +1,4 @@
-import { requireMerchantScope } from '@interop/kit';
+import { requireMerchantScope } from '@interop/kit/security';
 import type { StorefrontResolvers } from '../__generated__/resolvers';
 import { parseStorefrontId } from '../store/storefront-id';
 

@@ -3,7 +3,7 @@
 // always gives the same merchants, storefronts and opt-ins, on PGlite and on
 // PostgreSQL alike (md5 is the only source of variety). After them come the
 // platforms' own stores, so that every platform of the story has somewhere to pay.
-import type { Database } from '@interop/kit';
+import type { Database } from '@interop/kit/db';
 
 /** Bump when the generator changes, so existing data folders are regenerated. */
 export const DEMO_DATA_VERSION = 3;

@@ -1,7 +1,8 @@
 // The merchants subgraph's data: merchants, their storefronts and the tools
 // they opened, in SQL (PGlite or PostgreSQL). Batch methods answer in key
 // order, one query per DataLoader batch (`= ANY($1)` on indexed columns).
-import { rowsPerKey, type Database, type PageRequest, type Queryable, type SqlParam } from '@interop/kit';
+import type { PageRequest } from '@interop/kit/server';
+import { rowsPerKey, type Database, type Queryable, type SqlParam } from '@interop/kit/db';
 import type { ToolReach } from '@interop/domain';
 import { canMove, type EnrolmentStatus } from '../enrolment-lifecycle';
 import { storefrontId } from './storefront-id';

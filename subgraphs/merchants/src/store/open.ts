@@ -1,6 +1,6 @@
 // Opens the merchants store: connects, migrates, and makes sure the demo data
 // matches the configured merchant count.
-import { openOwnedDatabase, type StorageOptions } from '@interop/kit';
+import { openOwnedDatabase, type StorageOptions } from '@interop/kit/db';
 import { ensureDemoData } from './demo-data';
 import { MerchantsStore } from './merchants-store';
 import { migrations } from './migrations';

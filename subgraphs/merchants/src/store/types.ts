@@ -1,5 +1,5 @@
 // The rows the merchants store holds; resolvers receive these as parents.
-import type { Page } from '@interop/kit';
+import type { Page } from '@interop/kit/server';
 import type { EnrolmentStatus } from '../enrolment-lifecycle';
 
 export type { EnrolmentStatus };

@@ -1,7 +1,8 @@
 // The payments DataLoaders: one store call per lookup kind per tick, answers
 // in key order, repeated keys from the cache; and the resolvers use them so
 // that many storefronts or tools cost one lookup per step.
-import { createLogger, createSubgraphApollo } from '@interop/kit';
+import { createLogger } from '@interop/kit';
+import { createSubgraphApollo } from '@interop/kit/server';
 import { dataOf, execute } from '../../../../test/operation';
 import { TEST_TRUST } from '../../../../test/identities';
 import type { PaymentsContext } from '../context';

@@ -1,7 +1,8 @@
 // The payments subgraph through its resolvers, without HTTP: its federation
 // SDL, payment tools as entities, storefront options from the @requires facts
 // the gateway passes, and checkoutOptions with peers that fail or answer.
-import { badUserInput, createLogger, createSubgraphApollo, SubgraphClient, type EntityRepresentation } from '@interop/kit';
+import { badUserInput, createLogger } from '@interop/kit';
+import { createSubgraphApollo, SubgraphClient, type EntityRepresentation } from '@interop/kit/server';
 import type { AcceptanceStatus } from '@interop/domain';
 import { dataOf, entityKeys, errorsOf, execute } from '../../../../test/operation';
 import { TEST_TRUST } from '../../../../test/identities';

@@ -3,7 +3,8 @@
 // caller chooses (often unreachable, for tests that must not need them).
 import { randomUUID } from 'node:crypto';
 import { openTestLedger } from '../../../../test/harness';
-import { SubgraphClient, type Caller } from '@interop/kit';
+import type { Caller } from '@interop/kit/security';
+import { SubgraphClient } from '@interop/kit/server';
 import { PARTNER_A } from '../../../../test/identities';
 import type { PaymentsContext } from '../context';
 import type { PeerFacts } from '../peers';

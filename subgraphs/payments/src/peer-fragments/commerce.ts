@@ -1,6 +1,6 @@
 // What payments asks commerce about its entities; typed by `npm run codegen`
 // against commerce's schema (`../__generated__/commerce-peer.ts`).
-import { entityFragment } from '@interop/kit';
+import { entityFragment } from '@interop/kit/server';
 import type { PlatformCheckoutFactsFragment } from '../__generated__/commerce-peer';
 
 /** A platform's checkout rules with their version, the digest the @requires on Storefront.paymentOptions carries instead. */

@@ -1,6 +1,6 @@
 // What payments asks merchants about its entities; typed by `npm run codegen`
 // against merchants' schema (`../__generated__/merchants-peer.ts`).
-import { entityFragment } from '@interop/kit';
+import { entityFragment } from '@interop/kit/server';
 import type { MerchantCheckoutFactsFragment, StorefrontCheckoutFactsFragment } from '../__generated__/merchants-peer';
 
 /** The merchant half of the @requires on Storefront.paymentOptions, and its name for the buyer. */

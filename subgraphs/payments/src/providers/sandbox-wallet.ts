@@ -1,6 +1,8 @@
 // The sandbox wallet as a PaymentProvider: signed JSON calls to its API with a
 // timeout. Anything but a clear answer is DEPENDENCY_UNAVAILABLE.
-import { dependencyUnavailable, httpRequest, parseJsonOrUndefined, signatureHeader, SIGNATURE_HEADER, z } from '@interop/kit';
+import { dependencyUnavailable, parseJsonOrUndefined, z } from '@interop/kit';
+import { httpRequest } from '@interop/kit/server';
+import { signatureHeader, SIGNATURE_HEADER } from '@interop/kit/security';
 import type { NextActionRequest, PaymentProvider, ProviderNextAction, ProviderPayment, ProviderPaymentState } from './provider';
 
 export interface SandboxWalletOptions {

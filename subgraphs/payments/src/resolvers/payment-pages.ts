@@ -1,5 +1,6 @@
 // Merchant.payments and Platform.payments: newest first, keyset pages.
-import { pageRequest, requireMerchantScope, toPage } from '@interop/kit';
+import { pageRequest, toPage } from '@interop/kit/server';
+import { requireMerchantScope } from '@interop/kit/security';
 import type { PaymentsContext } from '../context';
 import { visiblePayments } from '../ownership';
 import type { PaymentListFilter } from '../store/ledger';

@@ -1,7 +1,7 @@
 // Status changes are announced only once they are committed: a change made
 // inside a transaction waits in that transaction's list and is announced after
 // COMMIT, and dropped on ROLLBACK, so nobody hears of a change that never was.
-import type { Database, Queryable } from '@interop/kit';
+import type { Database, Queryable } from '@interop/kit/db';
 import type { PaymentStatus } from './types';
 
 export interface PaymentChange {

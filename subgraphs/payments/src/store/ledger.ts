@@ -5,7 +5,8 @@
 // processes sharing one database cannot both apply a change. Each committed
 // change is announced to `onChange` listeners (the payment-events publisher).
 import { statusesBefore } from '@interop/domain';
-import { rowsPerKey, type Database, type PageRequest, type Queryable } from '@interop/kit';
+import type { PageRequest } from '@interop/kit/server';
+import { rowsPerKey, type Database, type Queryable } from '@interop/kit/db';
 import { CommittedChanges, type PaymentChangeListener } from './committed-changes';
 import { eventOfStatus, outboxCtes, recordWebhookEvents, type WireEventType } from './webhook-outbox';
 import type { PaymentEventRow, PaymentRow, PaymentStatus, RefundRow, RefundStatus } from './types';

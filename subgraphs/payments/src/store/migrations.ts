@@ -1,5 +1,5 @@
 // The payments schema. Released migrations are never edited; add a new one.
-import type { Migration } from '@interop/kit';
+import type { Migration } from '@interop/kit/db';
 
 export const migrations: readonly Migration[] = [
   {

@@ -1,5 +1,5 @@
 // Opens the payments ledger: connects and migrates.
-import { openOwnedDatabase, type StorageOptions } from '@interop/kit';
+import { openOwnedDatabase, type StorageOptions } from '@interop/kit/db';
 import { PaymentLedger } from './ledger';
 import { migrations } from './migrations';
 

@@ -125,4 +125,4 @@ export interface EntityRef {
   id: string;
 }
 
-export type PaymentConnectionRow = import('@interop/kit').Page<PaymentRow>;
+export type PaymentConnectionRow = import('@interop/kit/server').Page<PaymentRow>;

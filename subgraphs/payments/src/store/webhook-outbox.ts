@@ -6,7 +6,7 @@
 // statement, after the change. A payment's events are numbered 1, 2, ... in
 // the order they happen (its `paymentVersion`), under the payment's row lock
 // that every change takes.
-import type { Queryable } from '@interop/kit';
+import type { Queryable } from '@interop/kit/db';
 import type { PaymentStatus } from './types';
 
 export type WireEventType =

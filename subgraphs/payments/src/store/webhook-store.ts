@@ -4,7 +4,8 @@
 // send one delivery at once, and one that died mid-attempt leaves it due again
 // when the lease ends. A delivery is due only when no earlier event of its
 // payment is still pending for its endpoint: a payment's events arrive in order.
-import type { Database, PageRequest, Queryable } from '@interop/kit';
+import type { PageRequest } from '@interop/kit/server';
+import type { Database, Queryable } from '@interop/kit/db';
 import type { WireEventType } from './webhook-outbox';
 
 const ISO = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;

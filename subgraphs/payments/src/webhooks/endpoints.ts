@@ -4,7 +4,9 @@
 // endpoint is as unknown as a missing one (BAD_USER_INPUT), so ids reveal
 // nothing. Secrets are returned by create and rotate only.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { badUserInput, merchantScopes, pageRequest, requireMerchantScope, toPage, type Caller, type Page } from '@interop/kit';
+import { badUserInput } from '@interop/kit';
+import { pageRequest, toPage, type Page } from '@interop/kit/server';
+import { merchantScopes, requireMerchantScope, type Caller } from '@interop/kit/security';
 import { actingPartner } from '../ownership';
 import { checkText } from '../payment-input';
 import type { EndpointScope, WebhookAttemptRow, WebhookDeliveryRow, WebhookEndpointRow, WebhookStore } from '../store/webhook-store';

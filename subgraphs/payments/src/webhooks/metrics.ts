@@ -3,7 +3,7 @@
 // every payments process): deliveries pending, how long the oldest due one
 // has waited past its time, and the age of the oldest undelivered event.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { Route } from '@interop/kit';
+import type { Route } from '@interop/kit/server';
 import type { WebhookStore } from '../store/webhook-store';
 
 export type AttemptOutcomeLabel = 'delivered' | 'retry' | 'failed';

@@ -1,5 +1,5 @@
-// How partner webhooks are delivered: the PARTNER_WEBHOOKS_* settings (kit
-// service-config), with the defaults the contract names.
+// How partner webhooks are delivered: the PARTNER_WEBHOOKS_* settings
+// (../config.ts), with the defaults the contract names.
 export interface WebhookSettings {
   /** The first retry's delay; each later one doubles (full jitter), at most `maxRetryDelayMs`. */
   retryBaseMs: number;
@@ -37,7 +37,7 @@ export function webhookSettings(given: Partial<WebhookSettings> = {}): WebhookSe
   return { ...DEFAULT_WEBHOOK_SETTINGS, ...given };
 }
 
-/** The settings in the environment's configuration (kit readServiceConfig). */
+/** The settings in the environment's configuration (readPaymentsConfig). */
 export function webhookSettingsFromConfig(config: {
   PARTNER_WEBHOOKS_RETRY_BASE_MS: number;
   PARTNER_WEBHOOKS_GIVE_UP_AFTER_MS: number;

@@ -4,7 +4,8 @@
 // attempt with what comes next (delivered, a retry at its back-off, or given
 // up). It looks every `pollMs`, and at once when told of a commit (`nudge`).
 // `stop` stops claiming and waits for the attempts in flight.
-import { signWebhookPayload, PARTNER_WEBHOOK_SIGNATURE_HEADER, type Logger } from '@interop/kit';
+import type { Logger } from '@interop/kit';
+import { signWebhookPayload, PARTNER_WEBHOOK_SIGNATURE_HEADER } from '@interop/kit/security';
 import type { ClaimedDelivery, WebhookEventRow, WebhookStore } from '../store/webhook-store';
 import { nextAttemptAt } from './backoff';
 import type { WebhookMetrics } from './metrics';

@@ -2,7 +2,7 @@
 // changes, as one JSON message on the payment-events bus. `version` counts the
 // payment's status changes so far (its creation is 1), so a follower can tell
 // a change it has already seen from a new one without reading the payment.
-import { z } from 'zod';
+import { z } from '@interop/kit';
 
 export interface PaymentChanged {
   paymentId: string;

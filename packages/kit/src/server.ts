@@ -1,0 +1,14 @@
+// `@interop/kit/server`: serving GraphQL over HTTP: a subgraph's bootstrap,
+// the HTTP server and its answers (compression, parts, errors, pages), and the
+// clients a service reaches its peers with.
+export { maskingFormatError } from './format-error';
+export { BodyError, close, createGraphQLHttpServer, DEFAULT_KEEP_ALIVE_TIMEOUT_MS, DRAIN_GRACE_MS, type GraphQLHttpOptions, type GraphQLStreams, keepAliveTimeoutMs, listen, type PostedGraphQLStreams, readRawBody, type Route, sendError, sendJson } from './http';
+export { canSendLater, MULTIPART_DEFER_CONTENT_TYPE, sendLater, takeLater, writeMultipart } from './incremental';
+export { MultipartWriter } from './multipart';
+export { createSubgraphApollo, loadTypeDefs, type RunningSubgraph, type ServeOptions, serveSubgraph, stopOnSignals, subgraphAdmission, type SubgraphDefinition, type SubgraphTrust } from './subgraph';
+export { entityFragment, type EntityFragment, type EntityRepresentation, SubgraphClient, type SubgraphClientOptions } from './subgraph-client';
+export { acceptedEncoding, type AnswerOptions, type ContentEncoding, sendAnswer } from './http-answer';
+export { type HttpAnswer, httpRequest, type HttpRequest, HttpTimeoutError } from './http-request';
+export { readiness, type Readiness } from './readiness';
+export { encodeCursor, MAX_PAGE_SIZE, type Page, type PageInfo, pageRequest, type PageRequest, toPage } from './pagination';
+export { hasNul, nulArgumentPath, refuseNulArguments } from './text-arguments';
