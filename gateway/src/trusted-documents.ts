@@ -9,7 +9,8 @@
 // may run.
 import { readFileSync } from 'node:fs';
 import type { KeyValueCache, KeyValueCacheSetOptions } from '@apollo/utils.keyvaluecache';
-import { AppError, ConfigError, ErrorCode, type Caller, type Logger } from '@interop/kit';
+import { AppError, ConfigError, type Caller, type Logger } from '@interop/kit';
+import { GatewayErrorCode } from './__generated__/error-codes';
 import type { ApiKeyRecord } from './auth/api-keys';
 
 export const TRUSTED_DOCUMENT_MODES = ['off', 'log', 'enforce'] as const;
@@ -115,7 +116,7 @@ function hashIn(extensions: unknown): { hash?: string } {
 export type DocumentTrust = (caller: Caller, document: RequestedDocument | (() => RequestedDocument)) => boolean;
 
 export function persistedQueryNotAllowed(): AppError {
-  return new AppError(ErrorCode.PERSISTED_QUERY_NOT_ALLOWED, 'This credential may send only the trusted documents in the gateway\'s manifest.', {
+  return new AppError(GatewayErrorCode.PERSISTED_QUERY_NOT_ALLOWED, 'This credential may send only the trusted documents in the gateway\'s manifest.', {
     http: { status: 400 },
   });
 }

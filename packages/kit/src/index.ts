@@ -1,7 +1,7 @@
 // The kit's public surface, named one by one: what a service may import. A
 // module's other exports are its own business.
 export { ConfigError, flag, ownSecret, ownSecrets, port, readConfig, runMain, secretList, wholeNumber, z } from './config';
-export { APOLLO_SERVER_ERROR_CODES, AppError, badUserInput, dependencyUnavailable, ErrorCode, forbidden, isClientSafe, unauthenticated } from './errors';
+export { APOLLO_SERVER_ERROR_CODES, AppError, badUserInput, dependencyUnavailable, ErrorCode, forbidden, isClientSafe, PUBLIC_ERROR_CODES, type PublicErrorCode, unauthenticated } from './errors';
 export { maskingFormatError } from './format-error';
 export { BodyError, close, createGraphQLHttpServer, DEFAULT_KEEP_ALIVE_TIMEOUT_MS, DRAIN_GRACE_MS, type GraphQLHttpOptions, type GraphQLStreams, keepAliveTimeoutMs, listen, type PostedGraphQLStreams, readRawBody, type Route, sendError, sendJson } from './http';
 export { canSendLater, MULTIPART_DEFER_CONTENT_TYPE, sendLater, takeLater, writeMultipart } from './incremental';
