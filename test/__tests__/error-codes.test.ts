@@ -4,9 +4,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { Kind, parse, type EnumTypeDefinitionNode, type GraphQLFormattedError } from 'graphql';
-import { GatewayErrorCode } from '@interop/gateway';
-import { APOLLO_SERVER_ERROR_CODES, createLogger, ErrorCode, isClientSafe, maskingFormatError } from '@interop/kit';
+import pino from 'pino';
+import { APOLLO_SERVER_ERROR_CODES, ErrorCode, isClientSafe, maskingFormatError } from '@interop/kit';
 import { ERROR_CODES } from '@interop/sdk';
+import { GatewayErrorCode } from '../../gateway/src/__generated__/error-codes';
 import { INTERNAL, parseErrorCodes, readErrorCodes, type Raiser } from '../../scripts/error-codes';
 import { ROOT } from '../harness';
 
@@ -64,7 +65,7 @@ describe('what is made from it', () => {
   });
 
   test('the error mask of the gateway and the subgraphs shows every public code as it is, except INTERNAL_SERVER_ERROR', () => {
-    const mask = maskingFormatError(createLogger('error-codes-test', { level: 'silent' }));
+    const mask = maskingFormatError(pino({ level: 'silent' }));
     const shown = (code: string) => mask({ message: 'Refused.', extensions: { code } } satisfies GraphQLFormattedError, new Error('Refused.')).extensions?.['code'];
     const passed = source.codes.map((entry) => entry.code).filter((code) => shown(code) === code && isClientSafe(code));
     expect(passed).toEqual(source.codes.map((entry) => entry.code).filter((code) => code !== INTERNAL));
