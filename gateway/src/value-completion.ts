@@ -9,7 +9,7 @@
 // answer with such an error is never cached.
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLFormattedError } from 'graphql';
-import { type Logger } from '@interop/kit';
+import type { Logger } from '@interop/kit';
 import { GatewayErrorCode } from './__generated__/error-codes';
 
 const KEY = 'valueCompletion';

@@ -34,7 +34,7 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import Negotiator from 'negotiator';
-import { type Logger } from '@interop/kit';
+import type { Logger } from '@interop/kit';
 import { GatewayErrorCode } from '../__generated__/error-codes';
 import type { TypeTests } from './fetch-program';
 import { merge, runNode, type PlanRun, type ProgramNode } from './run-plan';

@@ -8,7 +8,7 @@
 // the subscriber asks for the next result, so a slow subscriber holds one
 // pending flag, not a queue. After a final value the feed completes.
 import { GraphQLError, type ExecutionResult, type FormattedExecutionResult, type GraphQLFormattedError } from 'graphql';
-import { type Logger } from '@interop/kit';
+import type { Logger } from '@interop/kit';
 import { GatewayErrorCode } from '../__generated__/error-codes';
 import type { SubscriptionPlan } from './operation';
 import type { EntityChanged, EntityEventListener } from './live-events';
