@@ -32,6 +32,8 @@ COPY web/package.json web/
 COPY patches patches/
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY supergraph.graphql gateway.config.yaml trusted-documents.json ./
+# Every subgraph's schema is its schema.graphql with the shared enum ErrorCode (kit's loadTypeDefs).
+COPY subgraphs/error-codes.graphql subgraphs/
 COPY subgraphs/commerce/schema.graphql subgraphs/commerce/
 COPY subgraphs/merchants/schema.graphql subgraphs/merchants/
 COPY subgraphs/payments/schema.graphql subgraphs/payments/

@@ -1,21 +1,15 @@
-// The errors table of docs/errors.md, made from the schema: one row per value
-// of the supergraph's `enum ErrorCode`, with its description, and whether the
-// partner SDK retries it. Written between two markers, so the prose around it
-// stays hand-written.
-import { Kind, parse, type EnumTypeDefinitionNode } from 'graphql';
+// The errors table of docs/errors.md, made from error-codes.yaml: one row per
+// code, with its description, and whether the partner SDK retries it. Written
+// between two markers, so the prose around it stays hand-written.
 import { RETRYABLE_CODES, type ErrorCode } from '@interop/sdk';
+import type { ErrorCodes } from './error-codes';
 
-export const TABLE_START = '<!-- error-codes: written by `npm run docs` from the ErrorCode enum in supergraph.graphql; edit the schema, not this table -->';
+export const TABLE_START = '<!-- error-codes: written by `npm run docs` from error-codes.yaml; edit that file, not this table -->';
 export const TABLE_END = '<!-- /error-codes -->';
 
-export function errorCodeTable(supergraphSdl: string): string {
-  const definition = parse(supergraphSdl).definitions.find(
-    (node): node is EnumTypeDefinitionNode => node.kind === Kind.ENUM_TYPE_DEFINITION && node.name.value === 'ErrorCode',
-  );
-  if (!definition) throw new Error('The supergraph has no enum ErrorCode');
-  const rows = (definition.values ?? []).map((value) => {
-    const code = value.name.value;
-    const meaning = cell(value.description?.value ?? '');
+export function errorCodeTable(codes: ErrorCodes): string {
+  const rows = codes.codes.map(({ code, description }) => {
+    const meaning = cell(description);
     if (!meaning) throw new Error(`ErrorCode.${code} has no description`);
     const retried = RETRYABLE_CODES.has(code as ErrorCode) ? 'yes' : 'no';
     return `| \`${code}\` | ${meaning} | ${retried} |`;

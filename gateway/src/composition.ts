@@ -1,10 +1,11 @@
 // Composes the supergraph from a rover-style supergraph.yaml with
 // @apollo/composition (rover's npm package downloads a binary at install, which
-// this project cannot rely on).
+// this project cannot rely on). Each subgraph's SDL is read as the subgraph
+// reads it (kit's loadTypeDefs): its schema file with the shared error codes.
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { composeServices } from '@apollo/composition';
-import { parse } from 'graphql';
+import { loadTypeDefs } from '@interop/kit/server';
 import YAML from 'yaml';
 
 export interface SubgraphConfig {
@@ -54,7 +55,7 @@ export function composeSupergraph(config: SupergraphConfig, routingUrls: Readonl
     config.subgraphs.map((subgraph) => ({
       name: subgraph.name,
       url: routingUrls[subgraph.name] ?? subgraph.routingUrl,
-      typeDefs: parse(readFileSync(subgraph.schemaFile, 'utf8')),
+      typeDefs: loadTypeDefs(subgraph.schemaFile),
     })),
   );
   if (result.errors) {

@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { acceptedEncoding, sendError, sendJson, type ContentEncoding, type Route } from '@interop/kit/server';
+import { GatewayErrorCode } from './__generated__/error-codes';
 
 export const DEMO_PATH = '/demo';
 
@@ -46,7 +47,7 @@ export function demoRoute(options: DemoOptions): Route {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.setHeader('allow', 'GET, HEAD');
-      return sendError(res, 405, 'BAD_REQUEST', 'The demo answers GET and HEAD only.');
+      return sendError(res, 405, GatewayErrorCode.BAD_REQUEST, 'The demo answers GET and HEAD only.');
     }
     // Without the slash, the browser would resolve the app's relative links against "/".
     if (url.pathname === DEMO_PATH) {
@@ -54,17 +55,17 @@ export function demoRoute(options: DemoOptions): Route {
       return void res.end();
     }
     const name = decodedPath(url.pathname.slice(DEMO_PATH.length + 1));
-    if (name === undefined) return sendError(res, 400, 'BAD_REQUEST', 'The path does not decode.');
+    if (name === undefined) return sendError(res, 400, GatewayErrorCode.BAD_REQUEST, 'The path does not decode.');
     if (name === 'config.json') {
       res.setHeader('cache-control', 'no-store');
       return sendJson(res, 200, config);
     }
     const file = resolve(root, name === '' || name.endsWith('/') ? `${name}index.html` : name);
     const inside = relative(root, file);
-    if (inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) return sendError(res, 404, 'BAD_REQUEST', 'Nothing is served at this path.');
+    if (inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) return sendError(res, 404, GatewayErrorCode.BAD_REQUEST, 'Nothing is served at this path.');
     if (await isFile(file)) return sendFile(req, res, file, inside);
     // Page paths (no extension) belong to the app's own router; a missing asset is a real 404.
-    if (extname(name) !== '') return sendError(res, 404, 'BAD_REQUEST', 'Nothing is served at this path.');
+    if (extname(name) !== '') return sendError(res, 404, GatewayErrorCode.BAD_REQUEST, 'Nothing is served at this path.');
     const index = join(root, 'index.html');
     if (await isFile(index)) return sendFile(req, res, index, 'index.html');
     res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' });

@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import MarkdownIt from 'markdown-it';
 import { sendError, type Route } from '@interop/kit/server';
+import { GatewayErrorCode } from './__generated__/error-codes';
 
 export const DOCS_PATH = '/docs';
 
@@ -20,7 +21,7 @@ export function docsRoute(dir: string): Route {
   return async (req, res) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.setHeader('allow', 'GET, HEAD');
-      return sendError(res, 405, 'BAD_REQUEST', 'The guides answer GET and HEAD only.');
+      return sendError(res, 405, GatewayErrorCode.BAD_REQUEST, 'The guides answer GET and HEAD only.');
     }
     const { pathname } = new URL(req.url ?? '/', 'http://localhost');
     if (pathname === DOCS_PATH) {
@@ -28,12 +29,12 @@ export function docsRoute(dir: string): Route {
       return void res.end();
     }
     const name = pathname === `${DOCS_PATH}/` ? 'README.md' : pathname.slice(DOCS_PATH.length + 1);
-    if (!NAME.test(name) && name !== 'README.md') return sendError(res, 404, 'BAD_REQUEST', 'Nothing is served at this path.');
+    if (!NAME.test(name) && name !== 'README.md') return sendError(res, 404, GatewayErrorCode.BAD_REQUEST, 'Nothing is served at this path.');
     let text: string;
     try {
       text = await readFile(join(root, name), 'utf8');
     } catch {
-      return sendError(res, 404, 'BAD_REQUEST', 'Nothing is served at this path.');
+      return sendError(res, 404, GatewayErrorCode.BAD_REQUEST, 'Nothing is served at this path.');
     }
     const title = /^#\s+(.+)$/m.exec(text)?.[1] ?? name;
     const page = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${markdown.utils.escapeHtml(title)}</title><style>${STYLE}</style></head><body>${markdown.render(text)}</body></html>`;

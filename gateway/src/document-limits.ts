@@ -6,7 +6,8 @@
 // these bounds admit. The lexer reads the text once, in order, and stops at
 // the first limit passed, so a refusal costs at most `maxTokens` tokens.
 import { GraphQLError, Lexer, Source, TokenKind } from 'graphql';
-import { ErrorCode, parseJsonOrUndefined } from '@interop/kit';
+import { parseJsonOrUndefined } from '@interop/kit';
+import { GatewayErrorCode } from './__generated__/error-codes';
 import type { OperationLimits } from './operation-limits';
 
 export type DocumentLimits = Pick<OperationLimits, 'maxDepth' | 'maxTokens' | 'maxFragments'>;
@@ -22,7 +23,7 @@ export const nestingLimit = (limits: Pick<OperationLimits, 'maxDepth'>): number 
 const OPENING = new Set<TokenKind>([TokenKind.BRACE_L, TokenKind.BRACKET_L, TokenKind.PAREN_L]);
 const CLOSING = new Set<TokenKind>([TokenKind.BRACE_R, TokenKind.BRACKET_R, TokenKind.PAREN_R]);
 
-function refusal(code: ErrorCode, message: string, extensions: Record<string, number>): GraphQLError {
+function refusal(code: GatewayErrorCode, message: string, extensions: Record<string, number>): GraphQLError {
   return new GraphQLError(message, { extensions: { code, ...extensions, http: { status: 400 } } });
 }
 
@@ -36,15 +37,15 @@ export function documentRefusal(text: string, limits: DocumentLimits): GraphQLEr
   try {
     for (let token = lexer.advance(); token.kind !== TokenKind.EOF; token = lexer.advance()) {
       tokens += 1;
-      if (tokens > limits.maxTokens) return refusal(ErrorCode.TOO_MANY_TOKENS, 'The operation is too long.', { limit: limits.maxTokens });
+      if (tokens > limits.maxTokens) return refusal(GatewayErrorCode.TOO_MANY_TOKENS, 'The operation is too long.', { limit: limits.maxTokens });
       if (OPENING.has(token.kind)) {
         nesting += 1;
-        if (nesting > maxNesting) return refusal(ErrorCode.OPERATION_TOO_DEEP, 'The operation is nested too deeply.', { limit: limits.maxDepth });
+        if (nesting > maxNesting) return refusal(GatewayErrorCode.OPERATION_TOO_DEEP, 'The operation is nested too deeply.', { limit: limits.maxDepth });
       } else if (CLOSING.has(token.kind)) {
         nesting -= 1;
       } else if (nesting === 0 && token.kind === TokenKind.NAME && token.value === 'fragment') {
         fragments += 1;
-        if (fragments > limits.maxFragments) return refusal(ErrorCode.TOO_MANY_FRAGMENTS, 'The operation defines too many fragments.', { limit: limits.maxFragments });
+        if (fragments > limits.maxFragments) return refusal(GatewayErrorCode.TOO_MANY_FRAGMENTS, 'The operation defines too many fragments.', { limit: limits.maxFragments });
       }
     }
   } catch {
@@ -73,7 +74,7 @@ function nestedDeeper(value: unknown, limit: number): boolean {
  */
 export function variablesRefusal(values: unknown, limits: DocumentLimits): GraphQLError | null {
   return nestedDeeper(values, nestingLimit(limits))
-    ? refusal(ErrorCode.OPERATION_TOO_DEEP, "The request's variables are nested too deeply.", { limit: limits.maxDepth })
+    ? refusal(GatewayErrorCode.OPERATION_TOO_DEEP, "The request's variables are nested too deeply.", { limit: limits.maxDepth })
     : null;
 }
 

@@ -4,6 +4,7 @@
 // and the example operation in the query editor.
 import { join } from 'node:path';
 import { sendError, sendJson, type Route } from '@interop/kit/server';
+import { GatewayErrorCode } from './__generated__/error-codes';
 import { DEFAULT_DEMO_API_KEY, isFile, sendFile, type DemoOptions } from './demo';
 import { EXAMPLE_OPERATION, EXAMPLE_VARIABLES } from './example-operation';
 
@@ -20,14 +21,14 @@ export function graphiqlRoute(options: DemoOptions): Route {
   return async (req, res) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.setHeader('allow', 'GET, HEAD');
-      return sendError(res, 405, 'BAD_REQUEST', 'GraphiQL answers GET and HEAD only.');
+      return sendError(res, 405, GatewayErrorCode.BAD_REQUEST, 'GraphiQL answers GET and HEAD only.');
     }
     const { pathname } = new URL(req.url ?? '/', 'http://localhost');
     if (pathname === `${GRAPHIQL_PATH}/config.json`) {
       res.setHeader('cache-control', 'no-store');
       return sendJson(res, 200, config);
     }
-    if (pathname !== GRAPHIQL_PATH && pathname !== `${GRAPHIQL_PATH}/`) return sendError(res, 404, 'BAD_REQUEST', 'Nothing is served at this path.');
+    if (pathname !== GRAPHIQL_PATH && pathname !== `${GRAPHIQL_PATH}/`) return sendError(res, 404, GatewayErrorCode.BAD_REQUEST, 'Nothing is served at this path.');
     if (await isFile(page)) return sendFile(req, res, page, 'graphiql.html', GRAPHIQL_POLICY);
     res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' });
     res.end('GraphiQL is not built. `npm start` builds it with the demo, or run `npm run build:demo`.\n');

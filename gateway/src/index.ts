@@ -1,4 +1,5 @@
 export * from './server';
+export { GatewayErrorCode } from './__generated__/error-codes';
 export * from './composition';
 export * from './cli';
 export * from './operation-limits';

@@ -32,7 +32,7 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
-import { ErrorCode } from '@interop/kit';
+import { GatewayErrorCode } from './__generated__/error-codes';
 
 export interface OperationLimits {
   maxDepth: number;
@@ -76,7 +76,7 @@ class LimitExceeded extends Error {
   }
 }
 
-function refusal(code: ErrorCode, message: string, extensions: Record<string, number>): LimitExceeded {
+function refusal(code: GatewayErrorCode, message: string, extensions: Record<string, number>): LimitExceeded {
   return new LimitExceeded(new GraphQLError(message, { extensions: { code, ...extensions, http: { status: 400 } } }));
 }
 
@@ -123,8 +123,8 @@ export function measureOperation(
   // expensive is refused as too deep, whatever the order of its fields.
   const check = (measure: Measure) => {
     const { depth, aliases } = measure;
-    if (depth > limits.maxDepth) throw refusal(ErrorCode.OPERATION_TOO_DEEP, 'The operation is nested too deeply.', { depth, limit: limits.maxDepth });
-    if (aliases > limits.maxAliases) throw refusal(ErrorCode.TOO_MANY_ALIASES, 'The operation uses too many aliases.', { aliases, limit: limits.maxAliases });
+    if (depth > limits.maxDepth) throw refusal(GatewayErrorCode.OPERATION_TOO_DEEP, 'The operation is nested too deeply.', { depth, limit: limits.maxDepth });
+    if (aliases > limits.maxAliases) throw refusal(GatewayErrorCode.TOO_MANY_ALIASES, 'The operation uses too many aliases.', { aliases, limit: limits.maxAliases });
   };
 
   /** How many times the children of this field are resolved per instance of it; at least once, as the plan still holds them. */
@@ -237,12 +237,12 @@ export function measureOperation(
     }
     const rootFields = operation.selectionSet.selections.length;
     if (rootFields > limits.maxRootFields) {
-      throw refusal(ErrorCode.TOO_MANY_ROOT_FIELDS, 'The operation asks for too many root fields.', { rootFields, limit: limits.maxRootFields });
+      throw refusal(GatewayErrorCode.TOO_MANY_ROOT_FIELDS, 'The operation asks for too many root fields.', { rootFields, limit: limits.maxRootFields });
     }
     if (result.cost > limits.maxCost) {
       // Fragments spreading one another can make it too large for JSON.
       const cost = Math.min(result.cost, Number.MAX_SAFE_INTEGER);
-      throw refusal(ErrorCode.OPERATION_TOO_EXPENSIVE, 'The operation would resolve too many fields.', { cost, limit: limits.maxCost });
+      throw refusal(GatewayErrorCode.OPERATION_TOO_EXPENSIVE, 'The operation would resolve too many fields.', { cost, limit: limits.maxCost });
     }
   } catch (error) {
     if (error instanceof LimitExceeded) return error.error;

@@ -5,6 +5,7 @@
 // unexpected 500. Refused here with the code Apollo Server gives it elsewhere.
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError } from 'graphql';
+import { GatewayErrorCode } from './__generated__/error-codes';
 
 export function operationResolutionPlugin(): ApolloServerPlugin {
   return {
@@ -15,7 +16,7 @@ export function operationResolutionPlugin(): ApolloServerPlugin {
           const message = request.operationName
             ? `The document has no operation named ${request.operationName}.`
             : 'The document has several operations: name one in operationName.';
-          throw new GraphQLError(message, { extensions: { code: 'OPERATION_RESOLUTION_FAILURE', http: { status: 400 } } });
+          throw new GraphQLError(message, { extensions: { code: GatewayErrorCode.OPERATION_RESOLUTION_FAILURE, http: { status: 400 } } });
         },
       };
     },

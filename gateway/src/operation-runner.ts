@@ -8,6 +8,7 @@ import type { ApolloServer, GraphQLRequest } from '@apollo/server';
 import { GraphQLError, type FormattedExecutionResult, type GraphQLFormattedError } from 'graphql';
 import { inSpan, requestScope } from '@interop/kit';
 import type { Caller } from '@interop/kit/security';
+import { GatewayErrorCode } from './__generated__/error-codes';
 import { normaliseBody } from './alias-normalisation';
 import { gatewayContext, type GatewayContext } from './context';
 import { requestRefusal, type DocumentLimits } from './document-limits';
@@ -52,7 +53,7 @@ async function run(options: OperationRunnerOptions, request: OperationRequest, o
   const overBudget = await options.admit(origin.caller, origin.address);
   if (overBudget) return { refused: [formatted(overBudget)] };
   const malformed = malformedField(request);
-  if (malformed) return { refused: [{ message: `\`${malformed}\` has the wrong type.`, extensions: { code: 'BAD_REQUEST' } }] };
+  if (malformed) return { refused: [{ message: `\`${malformed}\` has the wrong type.`, extensions: { code: GatewayErrorCode.BAD_REQUEST } }] };
   let trusted: boolean;
   try {
     trusted = options.trust?.(origin.caller, requestedInBody(request)) ?? false;

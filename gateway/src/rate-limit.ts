@@ -4,7 +4,8 @@
 // limit. When Redis stops answering, each process counts on its own until it
 // is back: a store outage must not refuse or fail requests.
 import { HeaderMap } from '@apollo/server';
-import { AppError, createLogger, ErrorCode, type Logger } from '@interop/kit';
+import { AppError, createLogger, type Logger } from '@interop/kit';
+import { GatewayErrorCode } from './__generated__/error-codes';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { connectRedis } from './redis-connection';
 
@@ -156,7 +157,7 @@ export function rateLimitHeaders(decision: RateLimitDecision, config: Pick<RateL
  */
 export function rateLimitedError(decision: RateLimitDecision, config: Pick<RateLimitConfig, 'windowSeconds'>): AppError {
   const retryAfter = retryAfterSeconds(decision);
-  return new AppError(ErrorCode.RATE_LIMITED, `Too many requests: try again in ${retryAfter} s.`, {
+  return new AppError(GatewayErrorCode.RATE_LIMITED, `Too many requests: try again in ${retryAfter} s.`, {
     limit: decision.limit,
     retryAfterSeconds: retryAfter,
     http: { status: 429, headers: new HeaderMap(Object.entries(rateLimitHeaders(decision, config))) },

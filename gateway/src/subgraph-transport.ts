@@ -6,8 +6,8 @@
 // Both the plan executor and @apollo/gateway's data sources send through it.
 import { errors, Pool } from 'undici';
 import { GraphQLError } from 'graphql';
-import { ErrorCode } from '@interop/kit';
 import { IDENTITY_HEADER, sealIdentity } from '@interop/kit/security';
+import { GatewayErrorCode } from './__generated__/error-codes';
 import type { GatewayMetrics } from './metrics';
 
 export type FetchFailure = 'timeout' | 'unreachable';
@@ -27,7 +27,7 @@ export class SubgraphFetchError extends Error {
 export function fetchFailureError(error: SubgraphFetchError): GraphQLError {
   const timeout = error.failure === 'timeout';
   return new GraphQLError(`The ${error.subgraph} subgraph ${timeout ? 'did not answer in time' : 'is unavailable'}.`, {
-    extensions: { code: timeout ? ErrorCode.GATEWAY_TIMEOUT : ErrorCode.SUBGRAPH_UNAVAILABLE, subgraph: error.subgraph },
+    extensions: { code: timeout ? GatewayErrorCode.GATEWAY_TIMEOUT : GatewayErrorCode.SUBGRAPH_UNAVAILABLE, subgraph: error.subgraph },
     originalError: error,
   });
 }
@@ -35,7 +35,7 @@ export function fetchFailureError(error: SubgraphFetchError): GraphQLError {
 /** A subgraph that answered with a server error status is unavailable to the client. */
 export function unavailableStatusError(subgraph: string, status: number, originalError?: Error): GraphQLError {
   return new GraphQLError(`The ${subgraph} subgraph is unavailable.`, {
-    extensions: { code: ErrorCode.SUBGRAPH_UNAVAILABLE, subgraph, status },
+    extensions: { code: GatewayErrorCode.SUBGRAPH_UNAVAILABLE, subgraph, status },
     ...(originalError ? { originalError } : {}),
   });
 }

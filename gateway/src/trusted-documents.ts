@@ -9,8 +9,9 @@
 // may run.
 import { readFileSync } from 'node:fs';
 import type { KeyValueCache, KeyValueCacheSetOptions } from '@apollo/utils.keyvaluecache';
-import { AppError, ConfigError, ErrorCode, type Logger } from '@interop/kit';
+import { AppError, ConfigError, type Logger } from '@interop/kit';
 import type { Caller } from '@interop/kit/security';
+import { GatewayErrorCode } from './__generated__/error-codes';
 import type { ApiKeyRecord } from './auth/api-keys';
 
 export const TRUSTED_DOCUMENT_MODES = ['off', 'log', 'enforce'] as const;
@@ -116,7 +117,7 @@ function hashIn(extensions: unknown): { hash?: string } {
 export type DocumentTrust = (caller: Caller, document: RequestedDocument | (() => RequestedDocument)) => boolean;
 
 export function persistedQueryNotAllowed(): AppError {
-  return new AppError(ErrorCode.PERSISTED_QUERY_NOT_ALLOWED, 'This credential may send only the trusted documents in the gateway\'s manifest.', {
+  return new AppError(GatewayErrorCode.PERSISTED_QUERY_NOT_ALLOWED, 'This credential may send only the trusted documents in the gateway\'s manifest.', {
     http: { status: 400 },
   });
 }

@@ -9,7 +9,8 @@
 // answer with such an error is never cached.
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLFormattedError } from 'graphql';
-import { ErrorCode, type Logger } from '@interop/kit';
+import type { Logger } from '@interop/kit';
+import { GatewayErrorCode } from './__generated__/error-codes';
 
 const KEY = 'valueCompletion';
 
@@ -30,7 +31,7 @@ export function valueCompletionPlugin(logger: Logger): ApolloServerPlugin {
           const masked = completions.map(({ path }) => ({
             message: 'Internal server error',
             ...(path ? { path } : {}),
-            extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
+            extensions: { code: GatewayErrorCode.INTERNAL_SERVER_ERROR },
           }));
           result.errors = [...(result.errors ?? []), ...masked];
         },

@@ -8,6 +8,7 @@ import { ApolloClient, HttpLink, InMemoryCache, gql, type ObservableQuery } from
 import { Defer20220824Handler } from '@apollo/client/incremental';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { GraphQLError } from 'graphql';
+import { GatewayErrorCode } from '@interop/gateway';
 import { ErrorCode } from '@interop/kit';
 import { startFederation, type Federation } from '../federation-fixture';
 import { credentialHeaders } from '../harness';
@@ -239,7 +240,7 @@ test('a null in a deferred part stays within its item, with the error at the fie
 test('a client that does not accept parts is refused with 406 and DEFER_BAD_HEADER, as Apollo Router refuses it; @defer(if: false) answers in one part', async () => {
   const refused = await graph.query('{ catalog(name: "main") { id ... @defer { price } } }');
   expect(refused.status).toBe(406);
-  expect(refused.errors?.map((error) => error.extensions?.code)).toEqual([ErrorCode.DEFER_BAD_HEADER]);
+  expect(refused.errors?.map((error) => error.extensions?.code)).toEqual([GatewayErrorCode.DEFER_BAD_HEADER]);
   expect(refused.data).toBeUndefined();
 
   const variables = { later: false };

@@ -5,6 +5,7 @@
 // is down costs only the fields it owns. Fields here are nullable, where stock
 // is right, so both gateways must write the same data.
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { GatewayErrorCode } from '@interop/gateway';
 import { ErrorCode } from '@interop/kit';
 import { startDifferential, type Differential } from '../differential';
 import { errorsOf } from '../operation';
@@ -214,7 +215,7 @@ test('a subgraph that is down: SUBGRAPH_UNAVAILABLE, its fields null, and the re
       { id: 'p4', inStock: null },
     ],
   });
-  expect(errorsOf(ours).map((error) => error.code)).toEqual([ErrorCode.SUBGRAPH_UNAVAILABLE, ErrorCode.SUBGRAPH_UNAVAILABLE, ErrorCode.SUBGRAPH_UNAVAILABLE]);
+  expect(errorsOf(ours).map((error) => error.code)).toEqual([GatewayErrorCode.SUBGRAPH_UNAVAILABLE, GatewayErrorCode.SUBGRAPH_UNAVAILABLE, GatewayErrorCode.SUBGRAPH_UNAVAILABLE]);
   expect(theirs.errors).toHaveLength(3);
 });
 

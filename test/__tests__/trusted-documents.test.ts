@@ -6,8 +6,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RunningGateway } from '@interop/gateway';
-import { createLogger, ErrorCode } from '@interop/kit';
+import { GatewayErrorCode, type RunningGateway } from '@interop/gateway';
+import { createLogger } from '@interop/kit';
 import { loadTrustedDocuments } from '../../gateway/src/trusted-documents';
 import { ROOT, startGatewayFor, startGraph, TEST_GATEWAY_OPTIONS, type Graph } from '../harness';
 import { PARTNER_A, PARTNER_B, READ_ONLY, TEST_AUTH } from '../identities';
@@ -85,7 +85,7 @@ it('refuses any other document for a key under enforce with 400, before parsing 
   ]) {
     const answer = await post(PARTNER_A.key, payload);
     expect(answer.status).toBe(400);
-    expect(codes(answer)).toEqual([ErrorCode.PERSISTED_QUERY_NOT_ALLOWED]);
+    expect(codes(answer)).toEqual([GatewayErrorCode.PERSISTED_QUERY_NOT_ALLOWED]);
     expect(answer.body.data).toBeUndefined();
   }
 });
@@ -110,7 +110,7 @@ it('refuses a GET by hash or text under enforce unless trusted', async () => {
   expect(trusted.status).toBe(200);
   const untrusted = await get(`query=${encodeURIComponent('{ platforms { id } }')}`);
   expect(untrusted.status).toBe(400);
-  expect(((await untrusted.json()) as Answer['body']).errors?.[0]?.extensions?.code).toBe(ErrorCode.PERSISTED_QUERY_NOT_ALLOWED);
+  expect(((await untrusted.json()) as Answer['body']).errors?.[0]?.extensions?.code).toBe(GatewayErrorCode.PERSISTED_QUERY_NOT_ALLOWED);
 });
 
 it('runs any document for a key under log, and logs each untrusted one with the key', async () => {
@@ -146,9 +146,9 @@ it('holds over WebSocket too: a key under enforce runs trusted documents only, q
     const trusted = await firstOf({ query: text });
     expect(trusted.result?.errors).toBeUndefined();
     expect(trusted.result?.data?.paymentTools).toBeDefined();
-    expect(await firstOf({ query: '{ platforms { id } }' })).toEqual({ refused: [ErrorCode.PERSISTED_QUERY_NOT_ALLOWED] });
+    expect(await firstOf({ query: '{ platforms { id } }' })).toEqual({ refused: [GatewayErrorCode.PERSISTED_QUERY_NOT_ALLOWED] });
     expect(await firstOf({ query: 'subscription ($id: ID!) { paymentUpdated(id: $id) { id } }', variables: { id: 'pay_x' } })).toEqual({
-      refused: [ErrorCode.PERSISTED_QUERY_NOT_ALLOWED],
+      refused: [GatewayErrorCode.PERSISTED_QUERY_NOT_ALLOWED],
     });
   } finally {
     await client.dispose();

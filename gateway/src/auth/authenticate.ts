@@ -4,8 +4,8 @@
 // outright, so a typo never silently becomes an anonymous call.
 import { GraphQLError } from 'graphql';
 import { HeaderMap } from '@apollo/server';
-import { ErrorCode } from '@interop/kit';
 import { ANONYMOUS, type Caller } from '@interop/kit/security';
+import { GatewayErrorCode } from '../__generated__/error-codes';
 import { ApiKeys, type ApiKeyRecord } from './api-keys';
 import { createJwtVerifier, type JwtOptions, type JwtVerifier } from './jwt';
 
@@ -24,7 +24,7 @@ const first = (value: string | readonly string[] | undefined) => (typeof value =
 export function unauthenticatedRequest(message: string): GraphQLError {
   // A challenge as RFC 6750 describes; Apollo Server answers with this status when the context throws it.
   const headers = new HeaderMap([['www-authenticate', 'Bearer realm="interop-graph"']]);
-  return new GraphQLError(message, { extensions: { code: ErrorCode.UNAUTHENTICATED, http: { status: 401, headers } } });
+  return new GraphQLError(message, { extensions: { code: GatewayErrorCode.UNAUTHENTICATED, http: { status: 401, headers } } });
 }
 
 export class Authenticator {

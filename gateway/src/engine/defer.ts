@@ -34,7 +34,8 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import Negotiator from 'negotiator';
-import { ErrorCode, type Logger } from '@interop/kit';
+import type { Logger } from '@interop/kit';
+import { GatewayErrorCode } from '../__generated__/error-codes';
 import type { TypeTests } from './fetch-program';
 import { merge, runNode, type PlanRun, type ProgramNode } from './run-plan';
 import { isDeferActive, SelectionShape, shapeData, type Path, type ShapeErrors } from './shape';
@@ -71,7 +72,7 @@ export function acceptsDefer(accept: string | null | undefined): boolean {
 /** Apollo Router's refusal of @defer to a client that cannot read parts: HTTP 406. */
 export function deferNotAccepted(): GraphQLError {
   return new GraphQLError(`This operation uses @defer: send the HTTP header 'accept: ${MULTIPART_DEFER}, application/json' to receive its answer in parts.`, {
-    extensions: { code: ErrorCode.DEFER_BAD_HEADER, http: { status: 406 } },
+    extensions: { code: GatewayErrorCode.DEFER_BAD_HEADER, http: { status: 406 } },
   });
 }
 
@@ -307,7 +308,7 @@ export class Deferral {
     } catch (error) {
       this.options.logger.error({ err: error, label: block.label }, 'unexpected error answering a deferred part');
       await holder.wasSent;
-      items = [{ data: null, path: [], errors: [{ message: 'Internal server error', extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } }] }];
+      items = [{ data: null, path: [], errors: [{ message: 'Internal server error', extensions: { code: GatewayErrorCode.INTERNAL_SERVER_ERROR } }] }];
     }
     this.pending -= 1;
     if (items.length > 0 || this.pending === 0) this.send(items.length > 0 ? { incremental: items, hasNext: this.pending > 0 } : { hasNext: false });

@@ -12,10 +12,11 @@ import { operationFromDocument, type Schema } from '@apollo/federation-internals
 import type { GatewayExecutor, GatewayGraphQLRequestContext, GatewayInterface, GatewayExecutionResult } from '@apollo/server-gateway-interface';
 import { GraphQLError, Kind, visit, type DocumentNode, type FragmentDefinitionNode, type GraphQLFormattedError, type GraphQLObjectType, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { getVariableValues } from 'graphql/execution/values';
-import { ErrorCode, injectTraceContext, inSpan, type Logger } from '@interop/kit';
+import { injectTraceContext, inSpan, type Logger } from '@interop/kit';
 import { canSendLater, sendLater } from '@interop/kit/server';
 import { identityClaims } from '@interop/kit/security';
 import { factsChangedIn } from '@interop/kit/events';
+import { GatewayErrorCode } from '../__generated__/error-codes';
 import type { GatewayContext } from '../context';
 import type { FactsHeard } from '../facts-heard';
 import type { GatewayMetrics } from '../metrics';
@@ -294,7 +295,7 @@ function fetchFailure(subgraph: string, error: unknown): GraphQLError {
 
 function statusFailure(subgraph: string, status: number): GraphQLError {
   if (status >= 500) return unavailableStatusError(subgraph, status);
-  const code = status === 401 ? ErrorCode.UNAUTHENTICATED : status === 403 ? ErrorCode.FORBIDDEN : undefined;
+  const code = status === 401 ? GatewayErrorCode.UNAUTHENTICATED : status === 403 ? GatewayErrorCode.FORBIDDEN : undefined;
   return new GraphQLError(`The ${subgraph} subgraph answered ${status}.`, { extensions: { ...(code ? { code } : {}), subgraph, status } });
 }
 

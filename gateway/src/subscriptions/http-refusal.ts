@@ -4,7 +4,7 @@
 // gateway's executor (which does not run subscriptions).
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, OperationTypeNode } from 'graphql';
-import { ErrorCode } from '@interop/kit';
+import { GatewayErrorCode } from '../__generated__/error-codes';
 
 export function subscriptionsOverHttpRefused(): ApolloServerPlugin {
   return {
@@ -13,7 +13,7 @@ export function subscriptionsOverHttpRefused(): ApolloServerPlugin {
         async didResolveOperation({ operation }) {
           if (operation?.operation !== OperationTypeNode.SUBSCRIPTION) return;
           throw new GraphQLError('Subscriptions are served over WebSocket (graphql-ws), Server-Sent Events (graphql-sse) or multipart HTTP (accept: multipart/mixed;subscriptionSpec=1.0) on this endpoint.', {
-            extensions: { code: ErrorCode.OPERATION_NOT_SUPPORTED, http: { status: 400 } },
+            extensions: { code: GatewayErrorCode.OPERATION_NOT_SUPPORTED, http: { status: 400 } },
           });
         },
       };

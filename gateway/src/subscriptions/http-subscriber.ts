@@ -3,8 +3,9 @@
 // refusal is answered as a query's would be.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ErrorCode, requestScope, type Logger } from '@interop/kit';
+import { requestScope, type Logger } from '@interop/kit';
 import { sendJson } from '@interop/kit/server';
+import { GatewayErrorCode } from '../__generated__/error-codes';
 import { quotaKeyOf, refusalCode, type Authenticate } from './credentials';
 import type { Subscriber } from './live-subscriptions';
 
@@ -25,7 +26,7 @@ export async function httpSubscriber(req: IncomingMessage, res: ServerResponse, 
     const code = refusalCode(error);
     if (!code) {
       options.logger.error({ err: error }, 'subscriber authentication failed');
-      sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } }] });
+      sendJson(res, 500, { errors: [{ message: 'Internal server error', extensions: { code: GatewayErrorCode.INTERNAL_SERVER_ERROR } }] });
     } else {
       sendJson(res, code === 'UNAUTHENTICATED' ? 401 : 403, { errors: [{ message: (error as Error).message, extensions: { code } }] });
     }

@@ -3,7 +3,7 @@
 // any of them (GatewayOptions.subscriptionLimits, or GATEWAY_SUBSCRIPTION_* in
 // the environment).
 import type { GraphQLFormattedError } from 'graphql';
-import { ErrorCode } from '@interop/kit';
+import { GatewayErrorCode } from '../__generated__/error-codes';
 
 export interface SubscriptionLimits {
   /** Subscriptions one WebSocket connection, or one SSE stream in single-connection mode, may hold at once. */
@@ -60,6 +60,6 @@ export class CallerQuota {
 export function tooManySubscriptions(scope: 'connection' | 'caller', limit: number): GraphQLFormattedError {
   return {
     message: `At most ${limit} subscriptions at once per ${scope}; complete one before starting another.`,
-    extensions: { code: ErrorCode.TOO_MANY_SUBSCRIPTIONS, scope, limit },
+    extensions: { code: GatewayErrorCode.TOO_MANY_SUBSCRIPTIONS, scope, limit },
   };
 }

@@ -8,7 +8,8 @@
 // the subscriber asks for the next result, so a slow subscriber holds one
 // pending flag, not a queue. After a final value the feed completes.
 import { GraphQLError, type ExecutionResult, type FormattedExecutionResult, type GraphQLFormattedError } from 'graphql';
-import { ErrorCode, type Logger } from '@interop/kit';
+import type { Logger } from '@interop/kit';
+import { GatewayErrorCode } from '../__generated__/error-codes';
 import type { SubscriptionPlan } from './operation';
 import type { EntityChanged, EntityEventListener } from './live-events';
 
@@ -57,7 +58,7 @@ export class LiveFeed implements AsyncIterableIterator<ExecutionResult> {
       return [
         {
           message: `The events of ${this.plan.live.subscription} are unavailable; try again shortly.`,
-          extensions: { code: ErrorCode.DEPENDENCY_UNAVAILABLE, dependency: eventsDependency(this.plan.live.channel) },
+          extensions: { code: GatewayErrorCode.DEPENDENCY_UNAVAILABLE, dependency: eventsDependency(this.plan.live.channel) },
         },
       ];
     }
@@ -129,7 +130,7 @@ export class LiveFeed implements AsyncIterableIterator<ExecutionResult> {
       result = await this.source.read();
     } catch (error) {
       this.logger?.error({ err: error, subscription: this.plan.live.subscription, entityId: this.plan.entityId }, 'subscription read failed');
-      return [{ message: 'Internal server error', extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } }];
+      return [{ message: 'Internal server error', extensions: { code: GatewayErrorCode.INTERNAL_SERVER_ERROR } }];
     }
     if (this.ended) return null;
     const { responseKey, changesKey, patchKeys, entityId, live } = this.plan;
@@ -137,7 +138,7 @@ export class LiveFeed implements AsyncIterableIterator<ExecutionResult> {
     if (!entity || typeof entity !== 'object') {
       return result.errors?.length
         ? result.errors
-        : [{ message: `No ${live.query} has ${live.argument} ${entityId}.`, extensions: { code: ErrorCode.BAD_USER_INPUT, argument: live.argument } }];
+        : [{ message: `No ${live.query} has ${live.argument} ${entityId}.`, extensions: { code: GatewayErrorCode.BAD_USER_INPUT, argument: live.argument } }];
     }
     const { [changesKey]: changes, ...fields } = entity as Record<string, unknown>;
     const values = Array.isArray(changes) ? changes.map((change) => (change as Record<string, unknown> | null)?.[live.change]) : [];

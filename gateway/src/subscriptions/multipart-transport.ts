@@ -18,8 +18,9 @@
 // subscribe again (elsewhere).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { OperationTypeNode } from 'graphql';
-import { ErrorCode, type Logger } from '@interop/kit';
+import { type Logger } from '@interop/kit';
 import { MultipartWriter, sendJson, type PostedGraphQLStreams } from '@interop/kit/server';
+import { GatewayErrorCode } from '../__generated__/error-codes';
 import type { DocumentLimits } from '../document-limits';
 import type { Authenticate } from './credentials';
 import { httpSubscriber } from './http-subscriber';
@@ -66,7 +67,7 @@ export function multipartTransport(options: MultipartTransportOptions): Multipar
       const subscriber = await httpSubscriber(req, res, options);
       if (!subscriber) return;
       const opening = await options.subscriptions.open(body as SubscriptionRequest, subscriber);
-      if ('errors' in opening && opening.errors.some((error) => error.extensions?.['code'] === ErrorCode.TOO_MANY_SUBSCRIPTIONS)) {
+      if ('errors' in opening && opening.errors.some((error) => error.extensions?.['code'] === GatewayErrorCode.TOO_MANY_SUBSCRIPTIONS)) {
         return sendJson(res, 429, { errors: opening.errors });
       }
       res.statusCode = 200;
@@ -107,7 +108,7 @@ export function multipartTransport(options: MultipartTransportOptions): Multipar
       else parts.close();
     } catch (error) {
       logger.error({ err: error }, 'subscription failed while streaming');
-      parts.part(JSON.stringify({ payload: null, errors: [{ message: 'Internal server error', extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } }] }));
+      parts.part(JSON.stringify({ payload: null, errors: [{ message: 'Internal server error', extensions: { code: GatewayErrorCode.INTERNAL_SERVER_ERROR } }] }));
       parts.close();
     } finally {
       clearInterval(heartbeat);

@@ -29,7 +29,7 @@ import {
   type NameNode,
   type SelectionSetNode,
 } from 'graphql';
-import { ErrorCode } from '@interop/kit';
+import { GatewayErrorCode } from '../__generated__/error-codes';
 import { documentRefusal, variablesRefusal, type DocumentLimits } from '../document-limits';
 import type { LiveField, LiveFields } from './live-fields';
 
@@ -83,11 +83,11 @@ export function planSubscription(
   options: { hideSuggestions: boolean; limits: DocumentLimits; live: LiveFields },
 ): SubscriptionPlan | GraphQLFormattedError[] {
   const { query, variables = {}, operationName } = request;
-  if (typeof query !== 'string' || query.length === 0) return [refusal('BAD_REQUEST', 'The request has no query.')];
+  if (typeof query !== 'string' || query.length === 0) return [refusal(GatewayErrorCode.BAD_REQUEST, 'The request has no query.')];
   if (variables !== null && (typeof variables !== 'object' || Array.isArray(variables))) {
-    return [refusal('BAD_REQUEST', '`variables` must be an object.')];
+    return [refusal(GatewayErrorCode.BAD_REQUEST, '`variables` must be an object.')];
   }
-  if (operationName != null && typeof operationName !== 'string') return [refusal('BAD_REQUEST', '`operationName` must be a string.')];
+  if (operationName != null && typeof operationName !== 'string') return [refusal(GatewayErrorCode.BAD_REQUEST, '`operationName` must be a string.')];
 
   // Everything below walks the document; the text's size and nesting are bounded first.
   const refused = documentRefusal(query, options.limits) ?? variablesRefusal(variables, options.limits);
@@ -99,18 +99,18 @@ export function planSubscription(
   try {
     document = parse(query);
   } catch (error) {
-    return [refusal('GRAPHQL_PARSE_FAILED', error instanceof GraphQLError ? error.message : 'The query does not parse.')];
+    return [refusal(GatewayErrorCode.GRAPHQL_PARSE_FAILED, error instanceof GraphQLError ? error.message : 'The query does not parse.')];
   }
   const invalid = validate(schema, document);
   if (invalid.length > 0) {
     return invalid.map((error) =>
-      refusal('GRAPHQL_VALIDATION_FAILED', options.hideSuggestions ? error.message.replace(/ ?Did you mean .+\?$/, '') : error.message),
+      refusal(GatewayErrorCode.GRAPHQL_VALIDATION_FAILED, options.hideSuggestions ? error.message.replace(/ ?Did you mean .+\?$/, '') : error.message),
     );
   }
   const operation = getOperationAST(document, operationName ?? undefined);
-  if (!operation) return [refusal('OPERATION_RESOLUTION_FAILURE', 'Name the operation to run (`operationName`).')];
+  if (!operation) return [refusal(GatewayErrorCode.OPERATION_RESOLUTION_FAILURE, 'Name the operation to run (`operationName`).')];
   if (operation.operation !== OperationTypeNode.SUBSCRIPTION) {
-    return [refusal(ErrorCode.OPERATION_NOT_SUPPORTED, 'Only subscriptions are served here; send queries and mutations over HTTP.')];
+    return [refusal(GatewayErrorCode.OPERATION_NOT_SUPPORTED, 'Only subscriptions are served here; send queries and mutations over HTTP.')];
   }
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const definition of document.definitions) {
@@ -122,16 +122,16 @@ export function planSubscription(
   const fieldDefinition = live && schema.getSubscriptionType()?.getFields()[live.subscription];
   if (!field || !live || !fieldDefinition) {
     const served = [...options.live.keys()].join(', ') || 'none';
-    return [refusal(ErrorCode.OPERATION_NOT_SUPPORTED, `The gateway serves these subscriptions only: ${served}.`)];
+    return [refusal(GatewayErrorCode.OPERATION_NOT_SUPPORTED, `The gateway serves these subscriptions only: ${served}.`)];
   }
 
   const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], (variables ?? {}) as Record<string, unknown>);
-  if (coerced.errors) return coerced.errors.map((error) => refusal(ErrorCode.BAD_USER_INPUT, error.message));
+  if (coerced.errors) return coerced.errors.map((error) => refusal(GatewayErrorCode.BAD_USER_INPUT, error.message));
   let entityId: string;
   try {
     entityId = String(getArgumentValues(fieldDefinition, field, coerced.coerced)[live.argument]);
   } catch (error) {
-    return [refusal(ErrorCode.BAD_USER_INPUT, error instanceof GraphQLError ? error.message : `Invalid argument \`${live.argument}\`.`)];
+    return [refusal(GatewayErrorCode.BAD_USER_INPUT, error instanceof GraphQLError ? error.message : `Invalid argument \`${live.argument}\`.`)];
   }
 
   const responseKey = field.alias?.value ?? field.name.value;
@@ -190,7 +190,7 @@ export function planSubscription(
 
 const name = (value: string): NameNode => ({ kind: Kind.NAME, value });
 
-function refusal(code: string, message: string): GraphQLFormattedError {
+function refusal(code: GatewayErrorCode, message: string): GraphQLFormattedError {
   return { message, extensions: { code } };
 }
 

@@ -27,8 +27,9 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { GraphQLFormattedError } from 'graphql';
 import { createHandler, TOKEN_HEADER_KEY, TOKEN_QUERY_KEY, type Request as SseRequest, type Response as SseResponse } from 'graphql-sse';
-import { ErrorCode, type Logger } from '@interop/kit';
+import { type Logger } from '@interop/kit';
 import { readRawBody, sendJson, type GraphQLStreams } from '@interop/kit/server';
+import { GatewayErrorCode } from '../__generated__/error-codes';
 import type { Authenticate } from './credentials';
 import { httpSubscriber } from './http-subscriber';
 import { tooManySubscriptions, type SubscriptionLimits } from './limits';
@@ -103,7 +104,7 @@ export function sseTransport(options: SseTransportOptions): SseTransport {
         return notFound();
       }
       if ('errors' in opening) {
-        if (opening.errors.some((error) => error.extensions?.['code'] === ErrorCode.TOO_MANY_SUBSCRIPTIONS)) return tooMany(opening.errors);
+        if (opening.errors.some((error) => error.extensions?.['code'] === GatewayErrorCode.TOO_MANY_SUBSCRIPTIONS)) return tooMany(opening.errors);
         return { data: null, errors: opening.errors.map(toGraphQLError) };
       }
       return opening.feed;
@@ -222,7 +223,7 @@ function tooMany(errors: readonly GraphQLFormattedError[]): SseResponse {
 
 /** A token this gateway does not hold for the caller, as graphql-sse answers a token it never issued. */
 function notFound(): [string, { status: number; statusText: string; headers: Record<string, string> }] {
-  return [JSON.stringify({ errors: [{ message: 'No event stream has this token.', extensions: { code: 'BAD_REQUEST' } }] }), { status: 404, statusText: 'Not Found', headers: JSON_TYPE }];
+  return [JSON.stringify({ errors: [{ message: 'No event stream has this token.', extensions: { code: GatewayErrorCode.BAD_REQUEST } }] }), { status: 404, statusText: 'Not Found', headers: JSON_TYPE }];
 }
 
 /** The stream token a request carries, in its header or its query string. */

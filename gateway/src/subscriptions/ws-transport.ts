@@ -22,7 +22,8 @@ import type { Duplex } from 'node:stream';
 import { GraphQLError, OperationTypeNode, parse, type ExecutionArgs, type ExecutionResult, type FormattedExecutionResult, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { ErrorCode, requestIdOf, type Logger } from '@interop/kit';
+import { requestIdOf, type Logger } from '@interop/kit';
+import { GatewayErrorCode } from '../__generated__/error-codes';
 import type { DocumentLimits } from '../document-limits';
 import type { OperationRequest, RunOperation } from '../operation-runner';
 import { connectionHeaders, quotaKeyOf, refusalCode, type Authenticate } from './credentials';
@@ -107,7 +108,7 @@ export function webSocketTransport(options: WebSocketTransportOptions): WebSocke
           if (code) socket.close(code === 'UNAUTHENTICATED' ? 4401 : 4403, code);
           else {
             logger.error({ err: error }, 'subscriber authentication failed');
-            socket.close(4500, ErrorCode.INTERNAL_SERVER_ERROR);
+            socket.close(4500, GatewayErrorCode.INTERNAL_SERVER_ERROR);
           }
           return false;
         }
@@ -120,7 +121,7 @@ export function webSocketTransport(options: WebSocketTransportOptions): WebSocke
       },
       onSubscribe: async (ctx, _id, payload) => {
         const { connection, socket } = ctx.extra;
-        if (!connection) return [new GraphQLError('Not connected', { extensions: { code: 'BAD_REQUEST' } })];
+        if (!connection) return [new GraphQLError('Not connected', { extensions: { code: GatewayErrorCode.BAD_REQUEST } })];
         if (requestedOperationType(payload, options.documentLimits) !== OperationTypeNode.SUBSCRIPTION) return answer(socket, connection, payload);
         if (connection.active >= limits.maxPerConnection) return [toGraphQLError(tooManySubscriptions('connection', limits.maxPerConnection))];
         connection.active += 1;
@@ -139,7 +140,7 @@ export function webSocketTransport(options: WebSocketTransportOptions): WebSocke
         } catch (error) {
           release();
           logger.error({ err: error }, 'subscription could not start');
-          return [new GraphQLError('Internal server error', { extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } })];
+          return [new GraphQLError('Internal server error', { extensions: { code: GatewayErrorCode.INTERNAL_SERVER_ERROR } })];
         }
       },
       subscribe: (args) => {
@@ -183,7 +184,7 @@ export function webSocketTransport(options: WebSocketTransportOptions): WebSocke
       return args;
     } catch (error) {
       logger.error({ err: error }, 'operation over WebSocket failed');
-      return [new GraphQLError('Internal server error', { extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } })];
+      return [new GraphQLError('Internal server error', { extensions: { code: GatewayErrorCode.INTERNAL_SERVER_ERROR } })];
     } finally {
       connection.running -= 1;
       idleAfterLast(socket, connection);

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { context as otelContext } from '@opentelemetry/api';
 import { readConfig, wholeNumber, z } from './config';
-import { ErrorCode } from './errors';
+import { ErrorCode, type PublicErrorCode } from './errors';
 import { sendAnswer, type AnswerOptions } from './http-answer';
 import type { Caller } from './identity';
 import { takeLater, writeMultipart } from './incremental';
@@ -83,7 +83,7 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(options: G
           ? inSpan('http.request', { 'http.method': req.method ?? 'GET', 'url.path': url.pathname }, () =>
               serveGraphQL(options, req, res, url.search, maxBody),
             )
-          : Promise.resolve(sendError(res, 404, 'BAD_REQUEST', 'Nothing is served at this path.'));
+          : Promise.resolve(sendError(res, 404, ErrorCode.BAD_REQUEST, 'Nothing is served at this path.'));
     const handled = requestScope.run({ requestId }, () => otelContext.with(extractTraceContext(req.headers), serve));
     handled.catch((error: unknown) => {
       if (!(error instanceof BodyError)) requestScope.run({ requestId }, () => options.logger.error({ err: error, path: url.pathname }, 'unexpected error answering a request'));
@@ -151,7 +151,7 @@ export class BodyError extends Error {
   constructor(
     readonly status: number,
     message: string,
-    readonly code: string = 'BAD_REQUEST',
+    readonly code: PublicErrorCode = ErrorCode.BAD_REQUEST,
   ) {
     super(message);
   }
@@ -186,7 +186,7 @@ export async function readRawBody(req: IncomingMessage, limit: number): Promise<
  * An error answer in the shape of a GraphQL response, whatever refused the
  * request, so that clients read every refusal the same way: by its code.
  */
-export function sendError(res: ServerResponse, status: number, code: string, message: string): void {
+export function sendError(res: ServerResponse, status: number, code: PublicErrorCode, message: string): void {
   sendJson(res, status, { errors: [{ message, extensions: { code } }] });
 }
 

@@ -5,7 +5,7 @@
 // exports one by one: what a service may import. A module's other exports are
 // its own business.
 export { ConfigError, flag, ownSecret, ownSecrets, port, readConfig, runMain, secretList, wholeNumber, z } from './config';
-export { APOLLO_SERVER_ERROR_CODES, AppError, badUserInput, dependencyUnavailable, ErrorCode, forbidden, isClientSafe, unauthenticated } from './errors';
+export { APOLLO_SERVER_ERROR_CODES, AppError, badUserInput, dependencyUnavailable, ErrorCode, forbidden, isClientSafe, PUBLIC_ERROR_CODES, type PublicErrorCode, unauthenticated } from './errors';
 export { parseJsonOrUndefined } from './json';
 export { createLogger, type Logger, type LoggerOptions } from './logger';
 export { DEFAULT_PORTS, readServiceConfig, readTrust, SECRET_MIN_LENGTH, type ServiceConfig, serviceEnv, type SubgraphName } from './service-config';

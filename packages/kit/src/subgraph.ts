@@ -2,7 +2,8 @@
 // errors, the HTTP server with /health, and a clean stop on SIGINT/SIGTERM.
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, Server } from 'node:http';
-import { parse, type DocumentNode } from 'graphql';
+import { dirname, join } from 'node:path';
+import { concatAST, parse, type DocumentNode } from 'graphql';
 import { ApolloServer, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
@@ -18,9 +19,18 @@ import { readiness } from './readiness';
 import { refuseNulArguments } from './text-arguments';
 import { startTracing } from './tracing';
 
-/** Reads a subgraph's SDL file. */
-export function loadTypeDefs(path: string): DocumentNode {
-  return parse(readFileSync(path, 'utf8'));
+/** The generated file holding the schema's `enum ErrorCode`, in the folder that holds each subgraph's. */
+const ERROR_CODES_SCHEMA_FILE = 'error-codes.graphql';
+
+/**
+ * A subgraph's SDL: its schema file, and the schema's `enum ErrorCode`, which
+ * every subgraph states the same way (composition merges the copies into one).
+ * That file is generated from error-codes.yaml beside the subgraphs' folders,
+ * so it is found from the schema file's own path, in the sources and in a build.
+ */
+export function loadTypeDefs(schemaFile: string): DocumentNode {
+  const errorCodes = join(dirname(schemaFile), '..', ERROR_CODES_SCHEMA_FILE);
+  return concatAST([parse(readFileSync(schemaFile, 'utf8')), parse(readFileSync(errorCodes, 'utf8'))]);
 }
 
 export interface SubgraphDefinition {

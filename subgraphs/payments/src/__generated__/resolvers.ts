@@ -69,81 +69,6 @@ export type CurrencyCode =
   /** United States dollar. */
   | 'USD';
 
-/**
- * Every value a client can find in an error's `extensions.code`, from any part
- * of the graph (the gateway, Apollo Server, and each subgraph). Branch on the
- * code, never on the message. A code is never renamed or reused; new codes may
- * be added. No field returns this enum: it is here so that the schema states
- * every code and what it means.
- */
-export type ErrorCode =
-  /** The amount is above the tool's per-payment maximum (`extensions.reason` OVER_LIMIT, `extensions.limitMinor`). */
-  | 'AMOUNT_OVER_LIMIT'
-  /** The HTTP request is not one the gateway accepts as GraphQL: a body that is not JSON, no `query`, a mutation sent with GET, malformed `variables`, or a request a browser could send cross-site without a preflight (send `content-type: application/json`). HTTP 400 (405 for a mutation sent with GET, 413 for a body over 1 MiB, 404 for a path the gateway does not serve), nothing was run. */
-  | 'BAD_REQUEST'
-  /** An argument is malformed, out of range, or names something that does not exist (an unknown platform, merchant, tool or payment id, an empty or too long `reference`, `reason` or `idempotencyKey`); `extensions.argument` names it. Also a variable whose value does not fit its type. */
-  | 'BAD_USER_INPUT'
-  /** The operation uses @defer and the request's `accept` header does not take `multipart/mixed; deferSpec=20220824` (the parts of the answer): HTTP 406, nothing was run. */
-  | 'DEFER_BAD_HEADER'
-  /** A subgraph needed facts from another subgraph, or from the wallet, and got no answer in time, or lost its connection to its database; `extensions.dependency` names it (`database` for the last). Nothing was guessed. When the wallet did not answer a new payment or refund, it is recorded FAILED (`extensions.paymentId` or `extensions.refundId`), and a retry with the same key returns it. */
-  | 'DEPENDENCY_UNAVAILABLE'
-  /** The credential is valid but may not do this: a scope is missing, or the payment, merchant or opt-in belongs to someone else. That field is null; the rest of the response stands. */
-  | 'FORBIDDEN'
-  /** A subgraph did not answer within the gateway's timeout for it; `extensions.subgraph` names it. Only the fields from that subgraph are null; the rest of the response stands. */
-  | 'GATEWAY_TIMEOUT'
-  /** The operation is not valid GraphQL syntax: HTTP 400, nothing was run. */
-  | 'GRAPHQL_PARSE_FAILED'
-  /** The operation does not fit the schema (an unknown field or argument, a wrong type, a missing required variable): HTTP 400, nothing was run. */
-  | 'GRAPHQL_VALIDATION_FAILED'
-  /** The idempotency key was used before, by the same partner, with different input. Nothing was changed; use a new key for a new call. */
-  | 'IDEMPOTENCY_KEY_REUSED'
-  /** Anything unexpected. The details are in the server log (find them by the response's `x-request-id`), never in the response. */
-  | 'INTERNAL_SERVER_ERROR'
-  /** The amount is not a positive whole number of minor units or not in CNY (checked before anything else), or it is below the tool's per-payment minimum (`extensions.reason` UNDER_LIMIT, `extensions.limitMinor`). A refund must be in the payment's currency. */
-  | 'INVALID_AMOUNT'
-  /** The payment's status does not allow that change (cancelling a paid payment, refunding an unpaid one); `extensions.status` gives the status. */
-  | 'INVALID_STATE'
-  /** The merchant does not meet the rules for opening a payment tool itself (`openPaymentTool`). */
-  | 'MERCHANT_INELIGIBLE'
-  /** The merchant is suspended: it may not take payments (`extensions.reason` MERCHANT_SUSPENDED) or open tools. */
-  | 'MERCHANT_SUSPENDED'
-  /** The operation type is not served on that transport: subscriptions go over WebSocket (graphql-ws), Server-Sent Events or multipart HTTP (`accept: multipart/mixed;subscriptionSpec=1.0`), queries and mutations over plain HTTP or WebSocket. */
-  | 'OPERATION_NOT_SUPPORTED'
-  /** `operationName` names no operation in the document, or the document holds several operations and none is named: HTTP 400, nothing was run. */
-  | 'OPERATION_RESOLUTION_FAILURE'
-  /** The operation nests deeper than the gateway allows: HTTP 400, nothing was run; `extensions.limit` gives the limit. */
-  | 'OPERATION_TOO_DEEP'
-  /** The operation's estimated cost (each field once per item of the lists above it) is over the gateway's limit: HTTP 400, nothing was run; `extensions.limit` gives the limit. */
-  | 'OPERATION_TOO_EXPENSIVE'
-  /** The tool is not a checkout option for that merchant on that platform now; `extensions.reason` gives the UnavailableReason, the first one `checkout` gives for the tool. From `openPaymentTool`: the tool is not one merchants open themselves there. */
-  | 'PAYMENT_TOOL_NOT_ACCEPTED'
-  /** The caller may send only trusted documents (its API key's `trustedDocuments` mode is `enforce`) and this document is not in the gateway's manifest, by text or by `extensions.persistedQuery.sha256Hash`: HTTP 400, nothing was parsed or run. */
-  | 'PERSISTED_QUERY_NOT_ALLOWED'
-  /** An automatic persisted query's hash the gateway does not know: send the same request again with the query text. */
-  | 'PERSISTED_QUERY_NOT_FOUND'
-  /** Persisted queries are switched off on this server: send the query text. */
-  | 'PERSISTED_QUERY_NOT_SUPPORTED'
-  /** The credential (or, for anonymous callers, the client IP) used up its requests for the window: HTTP 429 with `Retry-After` and `RateLimit-*` headers and `extensions.retryAfterSeconds`. Nothing was run. */
-  | 'RATE_LIMITED'
-  /** The refund would take back more than was captured and not yet refunded; `extensions.refundableMinor` says what is left. */
-  | 'REFUND_EXCEEDS_CAPTURED'
-  /** The gateway could not reach a subgraph (refused, reset, or a 5xx answer); `extensions.subgraph` names it. Only the fields from that subgraph are null; the rest of the response stands. */
-  | 'SUBGRAPH_UNAVAILABLE'
-  /** The operation uses more aliases than the gateway allows: HTTP 400, nothing was run; `extensions.limit` gives the limit. */
-  | 'TOO_MANY_ALIASES'
-  /** The operation's text defines more fragments than the gateway allows: HTTP 400, nothing was parsed or run; `extensions.limit` gives the limit. */
-  | 'TOO_MANY_FRAGMENTS'
-  /** The operation asks for more root fields than the gateway allows: HTTP 400, nothing was run; `extensions.limit` gives the limit. */
-  | 'TOO_MANY_ROOT_FIELDS'
-  /** A connection or caller already holds as many subscriptions as the gateway allows; `extensions.scope` (`connection` or `caller`) and `extensions.limit` say which (HTTP 429 over Server-Sent Events and multipart HTTP). */
-  | 'TOO_MANY_SUBSCRIPTIONS'
-  /** The operation's text has more tokens (names, punctuation, values; not comments) than the gateway reads: HTTP 400, nothing was parsed or run; `extensions.limit` gives the limit. */
-  | 'TOO_MANY_TOKENS'
-  /** The request carries a credential the gateway does not accept (an unknown key, an expired or badly signed token, another audience): HTTP 401 before anything runs. Or a field needs a credential and none was sent: that field is null, the rest stands. */
-  | 'UNAUTHENTICATED'
-  /** A webhook endpoint's URL is not one the graph sends to: plain http, or a host that is or resolves to a loopback, private, link-local or cloud metadata address, where the deployment does not allow them; `extensions.reason` says which. */
-  | 'WEBHOOK_URL_NOT_ALLOWED';
-
 /** What `initiatePayment` needs. */
 export type InitiatePaymentInput = {
   /** How much, in minor units (fen); CNY only. */
@@ -1098,7 +1023,6 @@ export type ResolversTypes = ResolversObject<{
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   CreateWebhookEndpointPayload: ResolverTypeWrapper<Omit<CreateWebhookEndpointPayload, 'endpoint'> & { endpoint: ResolversTypes['WebhookEndpoint'] }>;
   CurrencyCode: CurrencyCode;
-  ErrorCode: ErrorCode;
   InitiatePaymentInput: InitiatePaymentInput;
   Merchant: ResolverTypeWrapper<EntityRef>;
   MerchantStatus: MerchantStatus;
