@@ -1,6 +1,6 @@
 // The bootstrap every subgraph shares: schema from SDL and resolvers, masked
 // errors, the HTTP server with /health, and a clean stop on SIGINT/SIGTERM.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { IncomingMessage, Server } from 'node:http';
 import { dirname, join } from 'node:path';
 import { concatAST, parse, type DocumentNode } from 'graphql';
@@ -24,13 +24,16 @@ const ERROR_CODES_SCHEMA_FILE = 'error-codes.graphql';
 
 /**
  * A subgraph's SDL: its schema file, and the schema's `enum ErrorCode`, which
- * every subgraph states the same way (composition merges the copies into one).
- * That file is generated from error-codes.yaml beside the subgraphs' folders,
- * so it is found from the schema file's own path, in the sources and in a build.
+ * every subgraph of this repository states the same way (composition merges
+ * the copies into one). That file is generated from error-codes.yaml beside
+ * the subgraphs' folders, so it is found from the schema file's own path, in
+ * the sources and in a build. A schema file with no such file beside its
+ * folder (a subgraph from elsewhere in a supergraph.yaml) is read as it is.
  */
 export function loadTypeDefs(schemaFile: string): DocumentNode {
+  const schema = parse(readFileSync(schemaFile, 'utf8'));
   const errorCodes = join(dirname(schemaFile), '..', ERROR_CODES_SCHEMA_FILE);
-  return concatAST([parse(readFileSync(schemaFile, 'utf8')), parse(readFileSync(errorCodes, 'utf8'))]);
+  return existsSync(errorCodes) ? concatAST([schema, parse(readFileSync(errorCodes, 'utf8'))]) : schema;
 }
 
 export interface SubgraphDefinition {
