@@ -1,6 +1,8 @@
 // The facts payments needs from the subgraphs that own them, asked for over
-// HTTP. The selections mirror the @requires on Storefront.paymentOptions, so a
-// root-field answer and a federated one feed the checkout rule the same input.
+// HTTP. The merchant's facts mirror the @requires on Storefront.paymentOptions;
+// the platform's rules, which that @requires names only by their version, are
+// kept here by version, so a root-field answer and a federated one feed the
+// checkout rule the same input.
 import DataLoader from 'dataloader';
 import { LRUCache } from 'lru-cache';
 import { badUserInput, dependencyUnavailable } from '@interop/kit';
@@ -153,10 +155,10 @@ export class PeerFacts {
 
 const rulesKey = (platformId: string, version: string) => `${platformId}\n${version}`;
 
-/** A platform's rule for a tool, as commerce answers it (to this fragment, or to the @requires on Storefront.paymentOptions). */
-export type PeerAcceptance = NonNullable<PlatformCheckoutFactsFragment['acceptedPaymentTools']>[number];
+/** A platform's rule for a tool, as commerce answers it to this fragment. */
+type PeerAcceptance = NonNullable<PlatformCheckoutFactsFragment['acceptedPaymentTools']>[number];
 
-export function toAcceptanceFacts(acceptance: PeerAcceptance): AcceptanceFacts {
+function toAcceptanceFacts(acceptance: PeerAcceptance): AcceptanceFacts {
   return {
     toolId: acceptance.tool.id,
     status: acceptance.status,
