@@ -20,6 +20,26 @@ export interface ToolCatalogue {
   catalogue(): Promise<readonly PaymentToolRow[]>;
 }
 
+/** What the rule reads of a catalogue, and its tools by id, derived once per catalogue a request loaded. */
+interface CatalogueFacts {
+  facts: ToolFacts[];
+  byId: ReadonlyMap<string, PaymentToolRow>;
+}
+const catalogueFacts = new WeakMap<readonly PaymentToolRow[], CatalogueFacts>();
+
+function factsOf(catalogue: readonly PaymentToolRow[]): CatalogueFacts {
+  let derived = catalogueFacts.get(catalogue);
+  if (!derived) {
+    derived = { facts: catalogue.map(toolFacts), byId: new Map(catalogue.map((tool) => [tool.id, tool])) };
+    catalogueFacts.set(catalogue, derived);
+  }
+  return derived;
+}
+
+// Each option carries its tool, so `tool` on hundreds of options is a field read, not a load each.
+const withTools = <Option extends { toolId: string }>(options: readonly Option[], byId: CatalogueFacts['byId']) =>
+  options.map((option) => ({ ...option, tool: byId.get(option.toolId) }));
+
 /** The checkout at one storefront; a null storefront (the merchant does not sell there) makes every tool unavailable. */
 export async function checkout(
   tools: ToolCatalogue,
@@ -27,23 +47,23 @@ export async function checkout(
   storefront: StorefrontFacts | null,
   checkoutContext: CheckoutContext = {},
 ): Promise<CheckoutRow> {
-  const catalogue = await tools.catalogue();
-  const decision = decideCheckout(acceptances, storefront, catalogue.map(toolFacts), checkoutContext);
-  // Each option carries its tool, so `tool` on hundreds of options is a field read, not a load each.
-  const byId = new Map(catalogue.map((tool) => [tool.id, tool]));
-  return {
-    available: decision.available.map((option) => ({ ...option, tool: byId.get(option.toolId) })),
-    unavailable: decision.unavailable.map((option) => ({ ...option, tool: byId.get(option.toolId) })),
-  };
+  const { facts, byId } = factsOf(await tools.catalogue());
+  const decision = decideCheckout(acceptances, storefront, facts, checkoutContext);
+  return { available: withTools(decision.available, byId), unavailable: withTools(decision.unavailable, byId) };
 }
 
-/** The options with no amount and no channel: exactly `checkout(...).available`. */
+/**
+ * The options with no amount and no channel: exactly `checkout(...).available`.
+ * A page asks this of a hundred storefronts with one catalogue, so what the
+ * catalogue gives the rule is derived once for all of them.
+ */
 export async function checkoutOptions(
   tools: ToolCatalogue,
   acceptances: readonly AcceptanceFacts[],
   storefront: StorefrontFacts | null,
 ): Promise<PaymentOptionRow[]> {
-  return (await checkout(tools, acceptances, storefront)).available;
+  const { facts, byId } = factsOf(await tools.catalogue());
+  return withTools(decideCheckout(acceptances, storefront, facts).available, byId);
 }
 
 /**
