@@ -7,7 +7,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
-import { DEVELOPMENT_SIGNING_SECRET, IDENTITY_HEADER, signIdentity, type Caller } from '@interop/kit/security';
+import { IDENTITY_HEADER, signIdentity, type Caller } from '@interop/kit/security';
 import { digestKey, type ApiKeyRecord } from '../gateway/src/auth/api-keys';
 import type { GatewayFile } from '../gateway/src/gateway-config';
 import { DEFAULT_CONFIG_FILE } from '../gateway/src/cli';
@@ -15,9 +15,14 @@ import { ROOT } from '../test/processes';
 
 /**
  * Shared by our gateway, the capturing gateway and the subgraphs; set on each
- * explicitly, so a secret in the caller's environment cannot split them.
+ * explicitly, so a secret in the caller's environment cannot split them. Not
+ * the development secret, which services running as they ship
+ * (NODE_ENV=production) refuse.
  */
-export const BENCH_SIGNING_SECRET = DEVELOPMENT_SIGNING_SECRET;
+export const BENCH_SIGNING_SECRET = 'interop-bench-subgraph-signing-secret';
+
+/** The wallet's and payments' shared secret in a bench, for the same reason. */
+export const BENCH_WALLET_SECRET = 'interop-bench-wallet-signing-secret';
 
 export const BENCH_API_KEY = 'interop-bench-partner-key';
 

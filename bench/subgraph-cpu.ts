@@ -5,6 +5,13 @@
 // answer comes from the gateway's response cache. Requests go one at a time,
 // so no request shares a batch with another.
 //
+// The services run as they ship: each from its production build (rebuilt
+// first when older than its sources) with plain node, under
+// NODE_ENV=production, as the image runs them. --source runs them as
+// `npm start` does instead: from the TypeScript sources under tsx, in
+// development mode (graphql-js then checks every type test for a second copy
+// of itself, which costs the subgraphs a tenth of their CPU on the page).
+//
 // Flags: --merchants N (5,000), --requests N per operation (60), --warm N
 // (requests of each operation first, unmeasured; 40), --ops page,checkout,initiate,
 // --profile (a V8 CPU profile of every subgraph, summarised per operation),
@@ -21,10 +28,11 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { encodeCursor } from '@interop/kit/server';
 import { composeSupergraph, readSupergraphConfig } from '../gateway/src/composition';
+import { builtEntry, buildServicesIfStale, sourceEntry, type ServiceName } from '../scripts/service-build';
 import { stopChild } from '../scripts/supervisor';
 import { benchPaymentInput } from './operations';
 import { freePort, ROOT } from '../test/processes';
-import { BENCH_SIGNING_SECRET, CLIENT_HEADERS, writeGatewayConfig } from './auth';
+import { BENCH_SIGNING_SECRET, BENCH_WALLET_SECRET, CLIENT_HEADERS, writeGatewayConfig } from './auth';
 import { cpuMs } from './cluster';
 import { summariseProfile } from './profile';
 
@@ -37,6 +45,7 @@ interface Settings {
   warm: number;
   ops: string[];
   profile: boolean;
+  source: boolean;
   answers: string | null;
   out: string | null;
   databaseUrl: string | null;
@@ -51,6 +60,7 @@ function settings(argv: string[]): Settings {
       warm: { type: 'string', default: '40' },
       ops: { type: 'string', default: 'page,checkout,initiate' },
       profile: { type: 'boolean', default: false },
+      source: { type: 'boolean', default: false },
       answers: { type: 'string' },
       out: { type: 'string' },
     },
@@ -66,6 +76,7 @@ function settings(argv: string[]): Settings {
     warm: whole(values.warm, 'warm', 0),
     ops: values.ops.split(','),
     profile: values.profile,
+    source: values.source,
     answers: values.answers ?? null,
     out: values.out ?? null,
     databaseUrl: process.env.DATABASE_URL || null,
@@ -134,14 +145,19 @@ interface Proc {
 
 const procs: Proc[] = [];
 
-function start(name: string, entry: string, args: string[], env: Record<string, string>, runDir: string, nodeFlags: string[] = []): Proc {
+/** How the services run: as they ship, or from their sources as `npm start` runs them. */
+type Launch = { built: boolean };
+
+function start(name: ServiceName, launch: Launch, args: string[], env: Record<string, string>, runDir: string, nodeFlags: string[] = []): Proc {
   const log = openSync(join(runDir, `${name}.log`), 'a');
   const merged: NodeJS.ProcessEnv = { ...process.env, ...env };
-  // As shipped, and on no shared bus but the database named here.
-  delete merged.NODE_ENV;
+  // On no shared bus but the database named here.
   delete merged.REDIS_URL;
   if (!env.DATABASE_URL) delete merged.DATABASE_URL;
-  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', join(ROOT, entry), ...args], {
+  if (launch.built) merged.NODE_ENV = 'production';
+  else delete merged.NODE_ENV;
+  const entry = launch.built ? [builtEntry(name)] : ['--import', 'tsx', sourceEntry(name)];
+  const child = spawn(process.execPath, [...nodeFlags, ...entry, ...args], {
     cwd: ROOT,
     env: merged,
     stdio: ['ignore', log, log],
@@ -214,17 +230,21 @@ async function main(): Promise<void> {
       DATA_DIR: join(runDir, 'data'),
       MERCHANT_COUNT: String(s.merchants),
       SUBGRAPH_SIGNING_SECRET: BENCH_SIGNING_SECRET,
+      WALLET_SIGNING_SECRET: BENCH_WALLET_SECRET,
       LOG_LEVEL: 'info',
       ...(database ? { DATABASE_URL: database.url } : {}),
     };
     const flags = (name: string) => (s.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(profDir, name)}`] : []);
+    const launch: Launch = { built: !s.source };
+    if (launch.built && (await buildServicesIfStale())) console.log('Built the services (npm run build) from their changed sources.');
     const services: Record<Subgraph | 'wallet', Proc> = {
-      commerce: start('commerce', 'subgraphs/commerce/src/main.ts', [], env, runDir, flags('commerce')),
-      payments: start('payments', 'subgraphs/payments/src/main.ts', [], env, runDir, flags('payments')),
-      merchants: start('merchants', 'subgraphs/merchants/src/main.ts', [], env, runDir, flags('merchants')),
-      wallet: start('wallet', 'wallet/src/main.ts', [], env, runDir),
+      commerce: start('commerce', launch, [], env, runDir, flags('commerce')),
+      payments: start('payments', launch, [], env, runDir, flags('payments')),
+      merchants: start('merchants', launch, [], env, runDir, flags('merchants')),
+      wallet: start('wallet', launch, [], env, runDir),
     };
-    console.log(`Starting the subgraphs (${s.merchants.toLocaleString('en')} merchants on ${database ? 'PostgreSQL' : 'PGlite'}); logs in ${runDir}`);
+    const how = launch.built ? 'as built, NODE_ENV=production' : 'from the sources under tsx';
+    console.log(`Starting the services ${how} (${s.merchants.toLocaleString('en')} merchants on ${database ? 'PostgreSQL' : 'PGlite'}); logs in ${runDir}`);
     await Promise.all(
       (['commerce', 'payments', 'merchants', 'wallet'] as const).map((name) => waitFor(services[name], `http://127.0.0.1:${ports[name]}/health`)),
     );
@@ -233,7 +253,7 @@ async function main(): Promise<void> {
     writeFileSync(supergraph, composeSupergraph(readSupergraphConfig(join(ROOT, 'supergraph.yaml')), urls));
     const gateway = start(
       'gateway',
-      'gateway/src/main.ts',
+      launch,
       ['--supergraph', supergraph, '--config', writeGatewayConfig(runDir, true), '--port', String(ports.gateway), '--host', '127.0.0.1'],
       { ...env, APOLLO_TELEMETRY_DISABLED: 'true' },
       runDir,
