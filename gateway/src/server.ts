@@ -145,7 +145,7 @@ export function createGatewayApollo(options: GatewayOptions, responseCache: Resp
   const limits = options.limits ?? DEFAULT_OPERATION_LIMITS;
   // A mutation's fact changes reach the cache before its answer leaves, not when the bus delivers them.
   const facts = new FactsHeard(responseCache);
-  // ...and from every other gateway's requests, on the bus or the streams the supergraph declares.
+  // Every other change (through another gateway, or by a subgraph itself) arrives on the shared bus, else on the streams the supergraph declares.
   const factChanges =
     responseCache &&
     invalidateOnFactChanges(responseCache, options.factEvents ?? {}, { subgraphUrl: (name) => subgraphs.get(name)?.url, secret: options.signingSecret }, logger);
