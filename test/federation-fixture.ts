@@ -13,7 +13,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap';
 import { parse } from 'graphql';
 import { createLogger, type Logger } from '@interop/kit';
-import { close, createGraphQLHttpServer, listen, subgraphAdmission } from '@interop/kit/server';
+import { close, createGraphQLHttpServer, listen, subgraphAdmission, type Route } from '@interop/kit/server';
 import { startGateway, type GatewayOptions, type RunningGateway } from '@interop/gateway';
 import { NO_RESPONSE_CACHE, postGraphQL, TEST_GATEWAY_OPTIONS, type GraphQLResponse } from './harness';
 import { PARTNER_A, TEST_TRUST } from './identities';
@@ -25,6 +25,8 @@ export interface SubgraphSpec {
   /** The subgraph's SDL, with its own `extend schema @link(...)` for the federation directives it uses. */
   typeDefs: string;
   resolvers: GraphQLResolverMap<unknown>;
+  /** Plain HTTP routes beside GraphQL, by exact path (an event stream). */
+  routes?: Readonly<Record<string, Route>>;
 }
 
 /** One operation as a subgraph received it from the gateway. */
@@ -79,6 +81,7 @@ export async function startFixtureSubgraph(spec: SubgraphSpec, logger: Logger = 
     context: async () => ({}),
     identify: subgraphAdmission(spec.name, TEST_TRUST, logger),
     logger,
+    ...(spec.routes ? { routes: spec.routes } : {}),
   });
   const port = await listen(server, 0, HOST);
   let stopping: Promise<void> | undefined;

@@ -33,7 +33,7 @@ export interface GatewayCli {
   limits: OperationLimits;
   /** From REDIS_URL and DATABASE_URL, as the subgraphs read them: where live entities' changes come from. */
   liveEvents: LiveEventsConfig;
-  /** The same, as merchants reads them: where opt-in changes come from. */
+  /** The same, as the subgraphs that announce fact changes read them: where those changes come from. */
   factEvents: FollowedBusConfig;
   /** The config file's `responseCache`. */
   responseCache: ResponseCacheSettings;

@@ -23,16 +23,17 @@ export interface SubgraphStream {
 }
 
 export function openFollowedBus(config: FollowedBusConfig, defaultChannel: string, stream: SubgraphStream, logger?: Logger): EventBus {
-  const shared = openSharedEventBus({ ...config, channel: config.channel ?? defaultChannel }, logger);
-  return (
-    shared ??
-    new EventStreamClient({
-      url: () => {
-        const url = stream.subgraphUrl();
-        return url ? new URL(stream.path, url).toString() : undefined;
-      },
-      secret: stream.secret,
-      ...(logger ? { logger } : {}),
-    })
-  );
+  return openSharedEventBus({ ...config, channel: config.channel ?? defaultChannel }, logger) ?? followSubgraphStream(stream, logger);
+}
+
+/** The subgraph's own signed event stream, whatever bus is configured. */
+export function followSubgraphStream(stream: SubgraphStream, logger?: Logger): EventBus {
+  return new EventStreamClient({
+    url: () => {
+      const url = stream.subgraphUrl();
+      return url ? new URL(stream.path, url).toString() : undefined;
+    },
+    secret: stream.secret,
+    ...(logger ? { logger } : {}),
+  });
 }

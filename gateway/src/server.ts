@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
-import type { DocumentNode, GraphQLError, GraphQLSchema } from 'graphql';
+import { parse, type DocumentNode, type GraphQLError, type GraphQLSchema } from 'graphql';
 import { InMemoryLRUCache, type KeyValueCache } from '@apollo/utils.keyvaluecache';
 import { createLogger, startTracing, type Logger } from '@interop/kit';
 import { close, createGraphQLHttpServer, listen, maskingFormatError, sendJson } from '@interop/kit/server';
@@ -38,7 +38,7 @@ import { PlanEngine } from './engine/plan-engine';
 import { operationRunner } from './operation-runner';
 import { sendReadiness, type SubgraphProbe } from './readiness';
 import { requestMetricsPlugin } from './request-metrics';
-import { DEFAULT_RESPONSE_CACHE, invalidateOnFactChanges, ResponseCache, type ResponseCacheSettings } from './response-cache';
+import { DEFAULT_RESPONSE_CACHE, factStreamsOf, invalidateOnFactChanges, ResponseCache, type FactChanges, type ResponseCacheSettings } from './response-cache';
 import type { FollowedBusConfig } from './followed-bus';
 import { servableSupergraph } from './subgraph-enforced-security';
 import { createSubscriptionServer, liveFieldsOf, subscriptionsOverHttpRefused, type LiveEventsConfig, type LiveFields, type SubscriptionLimits } from './subscriptions';
@@ -95,7 +95,11 @@ export interface GatewayOptions {
   liveEvents?: LiveEventsConfig;
   /** Answers of public facts served from a cache; on by default. Shared through Redis when `redisUrl` is set. */
   responseCache?: ResponseCacheSettings;
-  /** Where opt-in changes (which empty the response cache) come from: as for `liveEvents`, from merchants. */
+  /**
+   * Where public fact changes (which empty the response cache) come from:
+   * Redis, PostgreSQL, or (neither given) the event stream of every subgraph
+   * the supergraph declares `@factsAnnounced`.
+   */
   factEvents?: FollowedBusConfig;
   /** Subscription limits; each defaults to DEFAULT_SUBSCRIPTION_LIMITS. */
   subscriptionLimits?: Partial<SubscriptionLimits>;
@@ -122,6 +126,8 @@ export interface GatewayParts {
   apiSchema: () => GraphQLSchema | undefined;
   /** The subscription fields the loaded supergraph declares live. */
   liveFields: () => LiveFields;
+  /** Empties the response cache when public facts change; null without a cache. */
+  factChanges: FactChanges | null;
   /** Closes the subgraphs' connection pools, once nothing is in flight. */
   closeTransports(): Promise<void>;
 }
@@ -139,6 +145,10 @@ export function createGatewayApollo(options: GatewayOptions, responseCache: Resp
   const limits = options.limits ?? DEFAULT_OPERATION_LIMITS;
   // A mutation's fact changes reach the cache before its answer leaves, not when the bus delivers them.
   const facts = new FactsHeard(responseCache);
+  // Every other change (through another gateway, or by a subgraph itself) arrives on the shared bus, else on the streams the supergraph declares.
+  const factChanges =
+    responseCache &&
+    invalidateOnFactChanges(responseCache, options.factEvents ?? {}, { subgraphUrl: (name) => subgraphs.get(name)?.url, secret: options.signingSecret }, logger);
   const transports = new Map<string, SubgraphTransport>();
   const gateway = new ApolloGateway({
     ...(options.supergraphPath
@@ -170,12 +180,19 @@ export function createGatewayApollo(options: GatewayOptions, responseCache: Resp
   let apiSchema: GraphQLSchema | undefined;
   let liveFields: LiveFields = new Map();
   gateway.onSchemaLoadOrUpdate((loaded) => {
+    const supergraph = parse(loaded.coreSupergraphSdl, { noLocation: true });
     try {
-      liveFields = liveFieldsOf(loaded.coreSupergraphSdl);
+      liveFields = liveFieldsOf(supergraph);
     } catch (error) {
       // A malformed declaration turns its subscriptions off, never the graph.
       logger.error({ err: error }, 'the supergraph declares a live field the gateway cannot serve; subscriptions are off');
       liveFields = new Map();
+    }
+    try {
+      factChanges?.follow(factStreamsOf(supergraph));
+    } catch (error) {
+      // Followed as before: the cache still hears the subgraphs it heard, and a new supergraph empties it anyway.
+      logger.error({ err: error }, 'the supergraph declares a fact stream the gateway cannot follow; fact streams unchanged');
     }
     // A new supergraph may route or resolve differently: nothing answered under
     // the old one is served again. Named by the supergraph, so gateways that
@@ -218,7 +235,7 @@ export function createGatewayApollo(options: GatewayOptions, responseCache: Resp
   const closeTransports = async () => {
     await Promise.all([...transports.values()].map((transport) => transport.close()));
   };
-  return { apollo, metrics, subgraphs, apiSchema: () => apiSchema, liveFields: () => liveFields, closeTransports };
+  return { apollo, metrics, subgraphs, apiSchema: () => apiSchema, liveFields: () => liveFields, factChanges, closeTransports };
 }
 
 function persistedQueryCache(manifest: TrustedDocuments | undefined): KeyValueCache<string> {
@@ -249,10 +266,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const metrics = options.metrics ?? new GatewayMetrics();
   const cacheSettings = options.responseCache ?? DEFAULT_RESPONSE_CACHE;
   const responseCache = cacheSettings.enabled ? await ResponseCache.open(cacheSettings, { redisUrl: options.redisUrl, keyPrefix: options.responseCacheKeyPrefix, logger, metrics }) : null;
-  const { apollo, subgraphs, apiSchema, liveFields, closeTransports } = createGatewayApollo({ ...options, logger, metrics }, responseCache);
-  const factChanges =
-    responseCache &&
-    invalidateOnFactChanges(responseCache, options.factEvents ?? {}, { merchantsUrl: () => subgraphs.get('merchants')?.url, secret: options.signingSecret }, logger);
+  const { apollo, subgraphs, apiSchema, liveFields, factChanges, closeTransports } = createGatewayApollo({ ...options, logger, metrics }, responseCache);
   await apollo.start();
   let loaded = true;
   const limits = options.limits ?? DEFAULT_OPERATION_LIMITS;

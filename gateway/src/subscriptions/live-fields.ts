@@ -5,6 +5,7 @@
 // each change. The gateway knows no field by name; a new live field is a
 // schema change in the subgraph that owns it.
 import { Kind, parse, type ConstDirectiveNode, type ConstValueNode, type DocumentNode, type FieldDefinitionNode } from 'graphql';
+import { graphNamesOf, singleOwner, stringArgument, typeGraphs } from '../supergraph-owners';
 
 export interface LiveField {
   /** The Subscription field, e.g. `paymentUpdated`. */
@@ -39,15 +40,9 @@ const STRING_ARGUMENTS = ['query', 'argument', 'channel', 'stream', 'eventKey', 
 /** The live fields a supergraph declares, by subscription field name; throws when a declaration is incomplete. */
 export function liveFieldsOf(supergraphSdl: string | DocumentNode): LiveFields {
   const document = typeof supergraphSdl === 'string' ? parse(supergraphSdl, { noLocation: true }) : supergraphSdl;
-  const graphNames = new Map<string, string>();
+  const graphNames = graphNamesOf(document);
   let subscriptionType = 'Subscription';
   for (const definition of document.definitions) {
-    if (definition.kind === Kind.ENUM_TYPE_DEFINITION && definition.name.value === 'join__Graph') {
-      for (const value of definition.values ?? []) {
-        const name = stringArgument(value.directives?.find((d) => d.name.value === 'join__graph'), 'name');
-        if (name) graphNames.set(value.name.value, name);
-      }
-    }
     if (definition.kind === Kind.SCHEMA_DEFINITION) {
       const root = definition.operationTypes.find((operation) => operation.operation === 'subscription');
       if (root) subscriptionType = root.type.name.value;
@@ -57,7 +52,7 @@ export function liveFieldsOf(supergraphSdl: string | DocumentNode): LiveFields {
   for (const definition of document.definitions) {
     if (definition.kind !== Kind.OBJECT_TYPE_DEFINITION && definition.kind !== Kind.OBJECT_TYPE_EXTENSION) continue;
     if (definition.name.value !== subscriptionType) continue;
-    const typeOwners = (definition.directives ?? []).filter((d) => d.name.value === 'join__type').map((d) => enumArgument(d, 'graph'));
+    const typeOwners = typeGraphs(definition.directives);
     for (const field of definition.fields ?? []) {
       const directive = field.directives?.find((d) => d.name.value === LIVE_DIRECTIVE);
       if (!directive) continue;
@@ -83,22 +78,10 @@ function declaration(field: FieldDefinitionNode, directive: ConstDirectiveNode, 
 }
 
 /** The field's own join__field graph, else its type's only one. */
-function ownerOf(field: FieldDefinitionNode, typeOwners: readonly (string | null)[], graphNames: ReadonlyMap<string, string>): string {
-  const fieldOwners = (field.directives ?? []).filter((d) => d.name.value === 'join__field').map((d) => enumArgument(d, 'graph'));
-  const owners = [...new Set((fieldOwners.length > 0 ? fieldOwners : typeOwners).filter((owner): owner is string => owner !== null))];
-  const owner = owners.length === 1 ? graphNames.get(owners[0]!) : undefined;
+function ownerOf(field: FieldDefinitionNode, typeOwners: readonly string[], graphNames: ReadonlyMap<string, string>): string {
+  const owner = singleOwner(typeOwners, graphNames, field);
   if (!owner) throw new Error(`@live on Subscription.${field.name.value}: no single subgraph owns it`);
   return owner;
-}
-
-function stringArgument(directive: ConstDirectiveNode | undefined, name: string): string | null {
-  const value = directive?.arguments?.find((argument) => argument.name.value === name)?.value;
-  return value?.kind === Kind.STRING ? value.value : null;
-}
-
-function enumArgument(directive: ConstDirectiveNode, name: string): string | null {
-  const value = directive.arguments?.find((argument) => argument.name.value === name)?.value;
-  return value?.kind === Kind.ENUM ? value.value : null;
 }
 
 function listOfStrings(value: ConstValueNode): string[] {

@@ -1,8 +1,9 @@
 // Tells gateways that cache public answers when an opt-in changed (see the
 // kit's factAnnouncer): on each bus given, this process's own (served on
-// /events/facts to gateways without a shared bus) and the shared one (Redis or
-// PostgreSQL) when there is one, and in the answer of the mutation that made
-// the change.
+// /events/facts to gateways without a shared bus, which follow it because the
+// schema declares it: `Enrolment @factsAnnounced`) and the shared one (Redis
+// or PostgreSQL) when there is one, and in the answer of the mutation that
+// made the change.
 import type { Logger } from '@interop/kit';
 import { factAnnouncer, type EventBus } from '@interop/kit/events';
 import type { MerchantsStore } from './store/merchants-store';

@@ -361,7 +361,6 @@ export type FederationReferenceTypes = ResolversObject<{
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
   Enrolment: ResolverTypeWrapper<EnrolmentRow>;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
   EnrolmentEvent: ResolverTypeWrapper<EnrolmentEventRow>;
   EnrolmentStatus: EnrolmentStatus;
   Merchant: ResolverTypeWrapper<MerchantRow>;
@@ -378,12 +377,12 @@ export type ResolversTypes = ResolversObject<{
   Storefront: ResolverTypeWrapper<StorefrontRow>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
   Enrolment: EnrolmentRow;
-  String: Scalars['String']['output'];
   EnrolmentEvent: EnrolmentEventRow;
   Merchant: MerchantRow;
   ID: Scalars['ID']['output'];
@@ -397,6 +396,7 @@ export type ResolversParentTypes = ResolversObject<{
   Storefront: StorefrontRow;
   Boolean: Scalars['Boolean']['output'];
   Int: Scalars['Int']['output'];
+  String: Scalars['String']['output'];
 }>;
 
 export type CacheControlDirectiveArgs = {
@@ -405,6 +405,12 @@ export type CacheControlDirectiveArgs = {
 };
 
 export type CacheControlDirectiveResolver<Result, Parent, ContextType = MerchantsContext, Args = CacheControlDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type FactsAnnouncedDirectiveArgs = {
+  stream: Scalars['String']['input'];
+};
+
+export type FactsAnnouncedDirectiveResolver<Result, Parent, ContextType = MerchantsContext, Args = FactsAnnouncedDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type EnrolmentResolvers<ContextType = MerchantsContext, ParentType extends ResolversParentTypes['Enrolment'] = ResolversParentTypes['Enrolment']> = ResolversObject<{
   history?: Resolver<Array<ResolversTypes['EnrolmentEvent']>, ParentType, ContextType>;
@@ -492,4 +498,5 @@ export type Resolvers<ContextType = MerchantsContext> = ResolversObject<{
 
 export type DirectiveResolvers<ContextType = MerchantsContext> = ResolversObject<{
   cacheControl?: CacheControlDirectiveResolver<any, any, ContextType>;
+  factsAnnounced?: FactsAnnouncedDirectiveResolver<any, any, ContextType>;
 }>;
