@@ -44,6 +44,7 @@ async function pageCost(after: string | null) {
     platformsByIds: jest.spyOn(commerce, 'platformsByIds'),
     acceptancesByPlatformIds: jest.spyOn(commerce, 'acceptancesByPlatformIds'),
     listMerchants: jest.spyOn(merchants, 'listMerchants'),
+    listMerchantsWithStorefronts: jest.spyOn(merchants, 'listMerchantsWithStorefronts'),
     storefrontsByMerchantIds: jest.spyOn(merchants, 'storefrontsByMerchantIds'),
     enrolledToolIds: jest.spyOn(merchants, 'enrolledToolIds'),
     merchantsByIds: jest.spyOn(merchants, 'merchantsByIds'),
@@ -60,7 +61,7 @@ async function pageCost(after: string | null) {
   const calls = Object.fromEntries(Object.entries(spies).map(([name, spy]) => [name, spy.mock.calls.length]));
   const result = {
     calls,
-    storefrontBatch: spies.storefrontsByMerchantIds.mock.calls[0]?.[0] ?? [],
+    pageSize: (await spies.listMerchantsWithStorefronts.mock.results[0]?.value)?.storefronts.length ?? 0,
     storefrontPlatforms: spies.platformsByIds.mock.calls[1]?.[0] ?? [],
     paymentsAskedCommerce: peerCalls.mock.contexts.filter((client) => (client as SubgraphClient).name === 'commerce').length,
     endCursor: response.data?.platform.merchants.pageInfo.endCursor ?? null,
@@ -82,15 +83,16 @@ test('50 merchants across three subgraphs cost one store call per lookup kind pe
     // Step 1 resolves the root platform; a later step resolves the storefronts' platforms (with their rules' version) in one batch.
     platformsByIds: 2,
     acceptancesByPlatformIds: 1,
-    listMerchants: 1,
-    storefrontsByMerchantIds: 1,
-    // Each storefront is read with the tools it opted into, and the page's merchants with the page.
+    // The page reads its merchants' storefronts, each with the tools it opted into, in the same statement.
+    listMerchants: 0,
+    listMerchantsWithStorefronts: 1,
+    storefrontsByMerchantIds: 0,
     enrolledToolIds: 0,
     merchantsByIds: 0,
     toolsByIds: 1,
   });
-  // The one storefront batch carries all 50 merchants.
-  expect(next.storefrontBatch).toHaveLength(50);
+  // The one statement read the storefronts of all 50 merchants (and of the one more that says another page follows).
+  expect(next.pageSize).toBe(51);
   expect(new Set(next.storefrontPlatforms).size).toBe(next.storefrontPlatforms.length);
 });
 

@@ -11,4 +11,5 @@ export { acceptedEncoding, type AnswerOptions, type ContentEncoding, sendAnswer 
 export { type HttpAnswer, httpRequest, type HttpRequest, HttpTimeoutError } from './http-request';
 export { readiness, type Readiness } from './readiness';
 export { encodeCursor, MAX_PAGE_SIZE, type Page, type PageInfo, pageRequest, type PageRequest, toPage } from './pagination';
+export { selectsPath } from './selection';
 export { hasNul, nulArgumentPath, refuseNulArguments } from './text-arguments';

@@ -2,7 +2,8 @@
 // costs one query per kind of lookup, not 50. What one statement already
 // read is primed into the loader that would otherwise ask for it again: the
 // merchants of a page (`primeMerchants`), and the tools each storefront
-// read has opted into.
+// read has opted into, and a page's storefronts when the page read them with
+// its merchants (`primeStorefronts`).
 import DataLoader from 'dataloader';
 import type { MerchantsStore } from './store/merchants-store';
 import type { EnrolmentKey, MerchantRow, StorefrontRow } from './store/types';
@@ -15,17 +16,26 @@ export function createLoaders(store: MerchantsStore) {
   const primeEnrolled = (storefront: StorefrontRow | null) => {
     if (storefront) enrolledToolIds.prime(storefront, [...storefront.enrolledToolIds]);
   };
+  const storefrontsByMerchant = new DataLoader(async (ids: readonly string[]) => {
+    const groups = await store.storefrontsByMerchantIds(ids);
+    for (const group of groups) group.forEach(primeEnrolled);
+    return groups;
+  });
   return {
     merchant,
     /** Rows a page or search already read, so their storefronts' `merchant` asks nothing more. */
     primeMerchants(rows: readonly MerchantRow[]) {
       for (const row of rows) merchant.prime(row.id, row);
     },
-    storefrontsByMerchant: new DataLoader(async (ids: readonly string[]) => {
-      const groups = await store.storefrontsByMerchantIds(ids);
-      for (const group of groups) group.forEach(primeEnrolled);
-      return groups;
-    }),
+    /** Each merchant's storefronts, read with its page, so `storefronts` asks nothing more. */
+    primeStorefronts(rows: readonly MerchantRow[], storefronts: readonly StorefrontRow[][]) {
+      rows.forEach((row, i) => {
+        const group = storefronts[i] ?? [];
+        storefrontsByMerchant.prime(row.id, group);
+        group.forEach(primeEnrolled);
+      });
+    },
+    storefrontsByMerchant,
     storefront: new DataLoader(
       async (keys: readonly { merchantId: string; platformId: string }[]) => {
         const storefronts = await store.storefrontsByKeys(keys);

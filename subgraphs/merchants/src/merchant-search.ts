@@ -1,11 +1,13 @@
 // One search behind Query.merchants and Platform.merchants: validates the
 // arguments, asks the owners for the tool's reach when filtering by tool, and
-// pages through the store.
+// pages through the store (with the merchants' storefronts when the operation
+// asks for them).
 import { badUserInput } from '@interop/kit';
-import { pageRequest, toPage } from '@interop/kit/server';
+import type { GraphQLResolveInfo } from 'graphql';
+import { pageRequest, selectsPath, toPage } from '@interop/kit/server';
 import type { MerchantsContext } from './context';
 import type { MerchantFilter } from './store/merchants-store';
-import type { MerchantConnectionRow } from './store/types';
+import type { MerchantConnectionRow, MerchantRow } from './store/types';
 
 export interface MerchantSearch {
   platformId?: string | null | undefined;
@@ -15,7 +17,12 @@ export interface MerchantSearch {
   after?: string | null | undefined;
   /** False when the platform came from the gateway and is known to exist. */
   checkPlatform: boolean;
+  /** True when the operation asks for the merchants' storefronts: the page then reads them in the same statement. */
+  withStorefronts?: boolean;
 }
+
+/** Whether a merchants field's selection reaches `edges { node { storefronts } }`. */
+export const asksForStorefronts = (info: GraphQLResolveInfo) => selectsPath(info, ['edges', 'node', 'storefronts']);
 
 /** The longest name fragment searched for: longer than any merchant's name, short enough to cost little. */
 export const NAME_CONTAINS_MAX = 100;
@@ -40,7 +47,14 @@ export async function searchMerchants(search: MerchantSearch, { store, peers, lo
     toolId === undefined ? undefined : peers.reachOfTool(toolId, platformId).then((reach) => ({ toolId, reach })),
   ]);
   const filter: MerchantFilter = { platformId, accepts, nameContains };
-  const rows = await store.listMerchants(filter, page);
+  let rows: MerchantRow[];
+  if (search.withStorefronts) {
+    const read = await store.listMerchantsWithStorefronts(filter, page);
+    rows = read.merchants;
+    loaders.primeStorefronts(rows, read.storefronts);
+  } else {
+    rows = await store.listMerchants(filter, page);
+  }
   loaders.primeMerchants(rows);
   return { ...toPage(rows, page, (row) => row.seq), totalCount: () => store.countMerchants(filter) };
 }

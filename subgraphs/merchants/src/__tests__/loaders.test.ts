@@ -170,24 +170,51 @@ describe('through the resolvers', () => {
     expect(sql).toHaveLength(2);
   });
 
-  test('a page of 50 merchants with their storefronts, merchants and opt-ins is two statements: the page and its storefronts', async () => {
-    const { result, sql } = await statements(() =>
-      execute<{ _entities: { merchants: { edges: { node: { storefronts: { merchant: { status: string; eligible: boolean }; enrolledTools: { id: string }[] }[] } }[] } }[] }, MerchantsContext>(
-        server,
-        createContext(store, peers, PARTNER_A.caller),
-        /* GraphQL */ `query ($representations: [_Any!]!, $after: String) {
-          _entities(representations: $representations) {
-            ... on Platform { merchants(first: 50, after: $after) { edges { node {
-              storefronts { __typename id platform { __typename id } merchant { status eligible } enrolledTools { id } } } } } }
-          }
-        }`,
-        { representations: [{ __typename: 'Platform', id: 'taobao' }], after: encodeCursor(3) },
-      ),
+  const PAGE_STOREFRONTS = 'storefronts { __typename id platform { __typename id } merchant { status eligible } enrolledTools { id } }';
+  type PageAnswer = { _entities: { merchants: { edges: { node: { id: string; storefronts: unknown[] } }[] } }[] };
+  const page = (selection: string, fragments = '') =>
+    execute<PageAnswer, MerchantsContext>(
+      server,
+      createContext(store, peers, PARTNER_A.caller),
+      /* GraphQL */ `query ($representations: [_Any!]!, $after: String) {
+        _entities(representations: $representations) { ... on Platform { merchants(first: 50, after: $after) { ${selection} } } }
+      } ${fragments}`,
+      { representations: [{ __typename: 'Platform', id: 'taobao' }], after: encodeCursor(3) },
     );
-    const storefronts = dataOf(result)._entities[0]?.merchants.edges.flatMap((edge) => edge.node.storefronts) ?? [];
-    expect(storefronts.length).toBeGreaterThan(50);
-    expect(storefronts.every((storefront) => storefront.merchant.status !== undefined)).toBe(true);
-    expect(sql).toHaveLength(2);
+
+  test('a page of 50 merchants with their storefronts, merchants and opt-ins is one statement, and answers as the storefronts read on their own do', async () => {
+    const { result, sql } = await statements(() => page(`edges { node { id ${PAGE_STOREFRONTS} } }`));
+    const nodes = dataOf(result)._entities[0]?.merchants.edges.map((edge) => edge.node) ?? [];
+    expect(nodes).toHaveLength(50);
+    expect(nodes.flatMap((node) => node.storefronts).length).toBeGreaterThan(50);
+    expect(sql).toHaveLength(1);
+
+    // The same merchants as entities read their storefronts with storefrontsByMerchantIds.
+    const entities = await execute<{ _entities: { id: string; storefronts: unknown[] }[] }, MerchantsContext>(
+      server,
+      createContext(store, peers, PARTNER_A.caller),
+      /* GraphQL */ `query ($representations: [_Any!]!) { _entities(representations: $representations) { ... on Merchant { id ${PAGE_STOREFRONTS} } } }`,
+      { representations: nodes.map((node) => ({ __typename: 'Merchant', id: node.id })) },
+    );
+    expect(dataOf(entities)._entities).toEqual(nodes);
+  });
+
+  test('a page reads its storefronts with it when they are asked through fragments, and does not read them when they are not asked', async () => {
+    const withStorefronts = jest.spyOn(store, 'listMerchantsWithStorefronts');
+    const alone = jest.spyOn(store, 'listMerchants');
+    const throughFragments = await statements(() =>
+      page('...Edges', `fragment Edges on MerchantConnection { edges { node { ... on Merchant { ...Fronts } } } } fragment Fronts on Merchant { ${PAGE_STOREFRONTS} }`),
+    );
+    expect(dataOf(throughFragments.result)._entities[0]?.merchants.edges.every((edge) => edge.node.storefronts.length > 0)).toBe(true);
+    expect(throughFragments.sql).toHaveLength(1);
+    expect(withStorefronts).toHaveBeenCalledTimes(1);
+    expect(alone).not.toHaveBeenCalled();
+
+    const namesOnly = await statements(() => page('edges { node { id } } pageInfo { hasNextPage }'));
+    expect(dataOf(namesOnly.result)._entities[0]?.merchants.edges).toHaveLength(50);
+    expect(namesOnly.sql).toHaveLength(1);
+    expect(withStorefronts).toHaveBeenCalledTimes(1);
+    expect(alone).toHaveBeenCalledTimes(1);
   });
 
   test('a merchant and its storefront, as payments asks for a checkout, are two statements', async () => {

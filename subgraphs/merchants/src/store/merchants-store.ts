@@ -54,10 +54,26 @@ interface StorefrontDbRow {
  * ACTIVE enrolments, by tool id): every storefront a request reaches is read
  * with what the checkout rule needs of it, in one round trip per batch.
  */
+const enrolledToolIds = (storefront: string) => `ARRAY(SELECT e.tool_id FROM enrolment e
+  WHERE e.merchant_seq = ${storefront}.merchant_seq AND e.platform_id = ${storefront}.platform_id AND e.status = 'ACTIVE'
+  ORDER BY e.tool_id)`;
 const STOREFRONT_COLUMNS = `s.merchant_seq, m.id AS merchant_id, s.platform_id, to_char(s.opened_on, 'YYYY-MM-DD') AS opened_on,
-  ARRAY(SELECT e.tool_id FROM enrolment e
-        WHERE e.merchant_seq = s.merchant_seq AND e.platform_id = s.platform_id AND e.status = 'ACTIVE'
-        ORDER BY e.tool_id) AS enrolled_tool_ids`;
+  ${enrolledToolIds('s')} AS enrolled_tool_ids`;
+
+/**
+ * The same storefronts of merchant `m`, as one JSON array beside the merchant's
+ * row: a page reads its merchants and their storefronts in one statement.
+ * (A date in JSON is always YYYY-MM-DD, whatever the session's DateStyle.)
+ */
+const STOREFRONTS_OF_MERCHANT = `(SELECT coalesce(json_agg(json_build_object(
+    'platformId', f.platform_id, 'openedOn', f.opened_on, 'enrolledToolIds', ${enrolledToolIds('f')}) ORDER BY f.platform_id), '[]')
+  FROM storefront f WHERE f.merchant_seq = m.seq) AS storefronts`;
+
+interface StorefrontJson {
+  platformId: string;
+  openedOn: string;
+  enrolledToolIds: string[];
+}
 
 /** An enrolment's status changed (committed): which merchants accept which tools may have changed. */
 export type EnrolmentChangeListener = (change: { storefront: StorefrontKey; toolId: string; status: EnrolmentStatus }) => void;
@@ -193,19 +209,22 @@ export class MerchantsStore {
 
   /** One page in key order, fetching one row more than asked to learn whether another page follows. */
   async listMerchants(filter: MerchantFilter, page: PageRequest): Promise<MerchantRow[]> {
-    const query = new FilteredMerchants(filter);
-    const key = filter.platformId === undefined ? 'm.seq' : 's.merchant_seq';
-    if (page.afterKey !== null) {
-      const after = page.afterKey;
-      query.where((p) => `${key} > ${p(after)}`);
-      // The same bound on the merchant side: the planner joins the two in key
-      // order, and without it walks every merchant before the cursor.
-      if (key !== 'm.seq') query.where((p) => `m.seq > ${p(after)}`);
-    }
-    return this.db.query<MerchantRow>(
-      `SELECT ${MERCHANT_COLUMNS} ${query.sql()} ORDER BY ${key} LIMIT ${query.param(page.first + 1)}`,
-      query.params,
+    return this.db.query<MerchantRow>(...pageStatement(filter, page, MERCHANT_COLUMNS));
+  }
+
+  /** `listMerchants`, and each merchant's storefronts as `storefrontsByMerchantIds` reads them, in one statement. */
+  async listMerchantsWithStorefronts(filter: MerchantFilter, page: PageRequest): Promise<{ merchants: MerchantRow[]; storefronts: StorefrontRow[][] }> {
+    const rows = await this.db.query<MerchantRow & { storefronts: StorefrontJson[] }>(
+      ...pageStatement(filter, page, `${MERCHANT_COLUMNS}, ${STOREFRONTS_OF_MERCHANT}`),
     );
+    return {
+      merchants: rows.map(({ storefronts: _storefronts, ...merchant }) => merchant),
+      storefronts: rows.map((row) =>
+        row.storefronts.map((storefront) =>
+          toStorefront({ merchant_seq: row.seq, merchant_id: row.id, platform_id: storefront.platformId, opened_on: storefront.openedOn, enrolled_tool_ids: storefront.enrolledToolIds }),
+        ),
+      ),
+    };
   }
 
   async countMerchants(filter: MerchantFilter): Promise<number> {
@@ -266,6 +285,20 @@ class FilteredMerchants {
   sql(): string {
     return `${this.from}${this.conditions.length ? ` WHERE ${this.conditions.join(' AND ')}` : ''}`;
   }
+}
+
+/** A page of merchants in key order with `columns`, one row more than asked to learn whether another page follows. */
+function pageStatement(filter: MerchantFilter, page: PageRequest, columns: string): [string, SqlParam[]] {
+  const query = new FilteredMerchants(filter);
+  const key = filter.platformId === undefined ? 'm.seq' : 's.merchant_seq';
+  if (page.afterKey !== null) {
+    const after = page.afterKey;
+    query.where((p) => `${key} > ${p(after)}`);
+    // The same bound on the merchant side: the planner joins the two in key
+    // order, and without it walks every merchant before the cursor.
+    if (key !== 'm.seq') query.where((p) => `m.seq > ${p(after)}`);
+  }
+  return [`SELECT ${columns} ${query.sql()} ORDER BY ${key} LIMIT ${query.param(page.first + 1)}`, query.params];
 }
 
 function toStorefront(row: StorefrontDbRow): StorefrontRow {
