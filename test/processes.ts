@@ -146,3 +146,14 @@ export async function eventually(check: () => boolean, timeoutMs = 10_000): Prom
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+/** Reads until `read` answers `expected` (by value) or `timeoutMs` passes, then expects the last answer to equal it. */
+export async function expectEventually<T>(read: () => Promise<T>, expected: T, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T = await read();
+  while (JSON.stringify(last) !== JSON.stringify(expected) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    last = await read();
+  }
+  expect(last).toEqual(expected);
+}

@@ -14,6 +14,7 @@ import { DEFAULT_RESPONSE_CACHE, type RunningGateway } from '@interop/gateway';
 import { startFederation, type Federation } from '../federation-fixture';
 import { postGraphQL } from '../harness';
 import { TEST_TRUST } from '../identities';
+import { eventually, expectEventually } from '../processes';
 
 /** A subgraph's fact announcements, served on its own signed stream; `cut` ends every reader's stream, as a restart would. */
 class FactOutlet {
@@ -89,7 +90,7 @@ let federation: Federation;
 beforeAll(async () => {
   // No Redis and no PostgreSQL: each subgraph's own stream is the only way a change travels.
   federation = await startFederation([bulletins.spec, weather.spec], { responseCache: DEFAULT_RESPONSE_CACHE, factEvents: {} });
-  await until(() => bulletins.outlet.readers === 1 && weather.outlet.readers === 1);
+  await eventually(() => bulletins.outlet.readers === 1 && weather.outlet.readers === 1);
 });
 
 afterAll(async () => {
@@ -144,23 +145,7 @@ test.each([
   await cachedThenChanged(gateway, next);
   outlet().cut();
   await expectEventually(() => both(gateway), next);
-  await until(() => outlet().readers === 1);
+  await eventually(() => outlet().readers === 1);
 });
 
-async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
-async function expectEventually<T>(read: () => Promise<T>, expected: T, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T = await read();
-  while (JSON.stringify(last) !== JSON.stringify(expected) && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 25));
-    last = await read();
-  }
-  expect(last).toEqual(expected);
-}

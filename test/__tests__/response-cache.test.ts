@@ -7,6 +7,7 @@ import type { RunningGateway } from '@interop/gateway';
 import { postGraphQL, startGatewayFor, startGraph, type Graph } from '../harness';
 import { PARTNER_A, READ_ONLY } from '../identities';
 import { merchantWhere } from '../payments-helpers';
+import { expectEventually } from '../processes';
 import { startProxy } from '../proxy';
 
 let graph: Graph;
@@ -256,12 +257,3 @@ if (redisUrl) {
   });
 }
 
-async function expectEventually<T>(read: () => Promise<T>, expected: T, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T = await read();
-  while (JSON.stringify(last) !== JSON.stringify(expected) && Date.now() < deadline) {
-    await new Promise((resolve) => setTimeout(resolve, 25));
-    last = await read();
-  }
-  expect(last).toEqual(expected);
-}

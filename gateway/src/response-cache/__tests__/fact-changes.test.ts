@@ -7,6 +7,7 @@ import { createLogger } from '@interop/kit';
 import { encodeFactsChanged, eventStreamRoute, LocalEventBus, newFactsChanged } from '@interop/kit/events';
 import { invalidateOnFactChanges } from '../fact-changes';
 import type { ResponseCache } from '../response-cache';
+import { eventually } from '../../../../test/processes';
 
 const SECRET = 'fact-changes-test-secret';
 const logger = createLogger('fact-changes-test');
@@ -46,13 +47,6 @@ async function announcing(name: string, path: string): Promise<Announcing> {
   };
 }
 
-async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 test('the streams followed are those the last supergraph declared, whichever subgraphs they are', async () => {
   const north = await announcing('north', '/events/facts');
@@ -68,15 +62,15 @@ test('the streams followed are those the last supergraph declared, whichever sub
     changes.follow([{ subgraph: 'north', stream: '/events/facts' }]);
     expect(await changes.ready(5000)).toBe(true);
     await north.announce();
-    await until(() => heard.length === 1);
+    await eventually(() => heard.length === 1);
     expect(south.readers()).toBe(0);
 
     changes.follow([{ subgraph: 'south', stream: '/south/facts' }]);
     expect(await changes.ready(5000)).toBe(true);
-    await until(() => north.readers() === 0);
+    await eventually(() => north.readers() === 0);
     await north.announce();
     await south.announce();
-    await until(() => heard.length === 2);
+    await eventually(() => heard.length === 2);
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(heard).toHaveLength(2);
   } finally {
