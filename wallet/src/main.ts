@@ -7,12 +7,13 @@ import { openWalletDatabase } from './store';
 
 runMain(async () => {
   const config = readWalletConfig();
+  const secrets = config.walletSecrets();
   const db = await openWalletDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
   const wallet = await startWallet({
     port: config.WALLET_PORT,
     host: config.SUBGRAPH_HOST,
-    secret: config.walletSecret(),
-    acceptedSecrets: config.walletAcceptedSecrets(),
+    secret: secrets.secret,
+    acceptedSecrets: secrets.accepted,
     db,
     closeDb: true,
   });

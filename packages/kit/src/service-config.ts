@@ -13,6 +13,37 @@ export type SubgraphName = 'commerce' | 'payments' | 'merchants';
 /** The shortest shared secret a process takes, current or accepted. */
 export const SECRET_MIN_LENGTH = 16;
 
+type RotatingSecretEnv<Name extends string> = { [K in Name]: string } & { [K in `${Name}S_ACCEPTED`]?: readonly string[] } & { NODE_ENV?: string | undefined };
+
+/**
+ * A secret two processes share and rotate without stopping: `<Name>`, the one
+ * this process signs with (the public development value unless set), and
+ * `<Name>S_ACCEPTED`, comma-separated secrets whose signatures are accepted
+ * too while processes restart onto a new one. `fields` go into a service's
+ * schema; `read` refuses the development value in either under
+ * NODE_ENV=production, when asked, so a process that never uses the secret
+ * does not need it set.
+ */
+export function rotatingSecret<const Name extends string>(name: Name, developmentValue: string) {
+  const acceptedName: `${Name}S_ACCEPTED` = `${name}S_ACCEPTED`;
+  const fields = {
+    [name]: z.string().min(SECRET_MIN_LENGTH).default(developmentValue),
+    [acceptedName]: secretList(SECRET_MIN_LENGTH),
+  } as { [K in Name]: z.ZodDefault<z.ZodString> } & { [K in `${Name}S_ACCEPTED`]: ReturnType<typeof secretList> };
+  return {
+    fields,
+    read(env: RotatingSecretEnv<Name>): { secret: string; accepted: readonly string[] } {
+      return {
+        secret: ownSecret(name, env[name], developmentValue, env.NODE_ENV),
+        accepted: ownSecrets(acceptedName, (env[acceptedName] as readonly string[] | undefined) ?? [], developmentValue, env.NODE_ENV),
+      };
+    },
+  };
+}
+
+/** The gateway's signing secret for the subgraphs, and those accepted besides it while it is rotated. */
+const subgraphSigning = rotatingSecret('SUBGRAPH_SIGNING_SECRET', DEVELOPMENT_SIGNING_SECRET);
+
 const optionalUrl = z.url().optional();
 
 export const serviceEnv = z.object({
@@ -31,10 +62,12 @@ export const serviceEnv = z.object({
   DATABASE_URL: z.string().min(1).optional(),
   /** A Redis server that carries events between processes (payment status changes to every gateway). */
   REDIS_URL: optionalUrl,
-  /** The secret the gateway signs callers' identities with and the subgraphs verify; every process must share it. */
-  SUBGRAPH_SIGNING_SECRET: z.string().min(SECRET_MIN_LENGTH).default(DEVELOPMENT_SIGNING_SECRET),
-  /** More subgraph secrets accepted, never signed with, while the subgraph secret is rotated (comma-separated). */
-  SUBGRAPH_SIGNING_SECRETS_ACCEPTED: secretList(SECRET_MIN_LENGTH),
+  /**
+   * SUBGRAPH_SIGNING_SECRET, the secret the gateway signs callers' identities
+   * with and the subgraphs verify (every process must share it), and
+   * SUBGRAPH_SIGNING_SECRETS_ACCEPTED, more accepted while it is rotated.
+   */
+  ...subgraphSigning.fields,
   /** Local development only: subgraphs serve requests without the gateway's signature as anonymous. */
   ALLOW_UNSIGNED_SUBGRAPH_REQUESTS: flag(false),
   NODE_ENV: z.string().optional(),
@@ -76,8 +109,7 @@ export function readTrust(env: {
   ALLOW_UNSIGNED_SUBGRAPH_REQUESTS: boolean;
   NODE_ENV?: string | undefined;
 }): SubgraphTrust {
-  const signingSecret = ownSecret('SUBGRAPH_SIGNING_SECRET', env.SUBGRAPH_SIGNING_SECRET, DEVELOPMENT_SIGNING_SECRET, env.NODE_ENV);
-  const acceptedSecrets = ownSecrets('SUBGRAPH_SIGNING_SECRETS_ACCEPTED', env.SUBGRAPH_SIGNING_SECRETS_ACCEPTED ?? [], DEVELOPMENT_SIGNING_SECRET, env.NODE_ENV);
+  const { secret: signingSecret, accepted: acceptedSecrets } = subgraphSigning.read(env);
   if (env.NODE_ENV === 'production' && env.ALLOW_UNSIGNED_SUBGRAPH_REQUESTS) {
     throw new ConfigError('Invalid configuration: ALLOW_UNSIGNED_SUBGRAPH_REQUESTS is for local development and refused when NODE_ENV=production');
   }

@@ -2,9 +2,12 @@
 // own: the sandbox wallet it calls, how long payments wait, and partner webhook
 // delivery. Read once at start by main.ts.
 import { DEVELOPMENT_WALLET_SECRET } from '@interop/domain';
-import { DEFAULT_PORTS, flag, ownSecret, ownSecrets, port, readServiceConfig, SECRET_MIN_LENGTH, secretList, serviceEnv, wholeNumber, z } from '@interop/kit';
+import { DEFAULT_PORTS, flag, port, readServiceConfig, rotatingSecret, serviceEnv, wholeNumber, z } from '@interop/kit';
 
 const optionalUrl = z.url().optional();
+
+/** The secret of the wallet's signed API calls and webhooks, shared with the wallet; set your own outside development. */
+const walletSigning = rotatingSecret('WALLET_SIGNING_SECRET', DEVELOPMENT_WALLET_SECRET);
 
 export const paymentsEnv = serviceEnv.extend({
   /** The wallet's port, for the default of WALLET_URL and WALLET_PUBLIC_URL. */
@@ -15,10 +18,7 @@ export const paymentsEnv = serviceEnv.extend({
   WALLET_PUBLIC_URL: optionalUrl,
   /** Where the wallet sends payment webhooks (defaults to the payments subgraph's /webhooks/wallet). */
   PAYMENTS_WEBHOOK_URL: optionalUrl,
-  /** Shared secret for the wallet's signed API calls and webhooks; set your own outside development. */
-  WALLET_SIGNING_SECRET: z.string().min(SECRET_MIN_LENGTH).default(DEVELOPMENT_WALLET_SECRET),
-  /** More wallet secrets accepted, never signed with, while the wallet secret is rotated (comma-separated). */
-  WALLET_SIGNING_SECRETS_ACCEPTED: secretList(SECRET_MIN_LENGTH),
+  ...walletSigning.fields,
   /** How long an unpaid payment waits for the buyer before it expires. */
   PAYMENT_TTL_SECONDS: z.coerce.number().int().min(5).max(86_400).default(900),
   /** How long a payment may wait in REQUIRES_ACTION or PROCESSING before payments asks the wallet where it stands (a lost webhook). */
@@ -48,9 +48,7 @@ export function readPaymentsConfig(source: Record<string, string | undefined> = 
     walletUrl: config.WALLET_URL ?? `http://127.0.0.1:${config.WALLET_PORT}`,
     walletPublicUrl: config.WALLET_PUBLIC_URL ?? `http://localhost:${config.WALLET_PORT}`,
     paymentsWebhookUrl: config.PAYMENTS_WEBHOOK_URL ?? `http://127.0.0.1:${config.PAYMENTS_PORT}/webhooks/wallet`,
-    /** WALLET_SIGNING_SECRET; throws a ConfigError for the development value under NODE_ENV=production. */
-    walletSecret: () => ownSecret('WALLET_SIGNING_SECRET', config.WALLET_SIGNING_SECRET, DEVELOPMENT_WALLET_SECRET, config.NODE_ENV),
-    /** WALLET_SIGNING_SECRETS_ACCEPTED, under the same rule: what payments accepts besides `walletSecret()`. */
-    walletAcceptedSecrets: () => ownSecrets('WALLET_SIGNING_SECRETS_ACCEPTED', config.WALLET_SIGNING_SECRETS_ACCEPTED, DEVELOPMENT_WALLET_SECRET, config.NODE_ENV),
+    /** The wallet secret and those accepted besides it; throws a ConfigError for the development value under NODE_ENV=production. */
+    walletSecrets: () => walletSigning.read(config),
   };
 }

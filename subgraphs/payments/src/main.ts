@@ -6,8 +6,7 @@ import { openPaymentLedger, startPayments, webhookSettingsFromConfig } from './s
 
 runMain(async () => {
   const config = readPaymentsConfig();
-  const walletSecret = config.walletSecret();
-  const walletAcceptedSecrets = config.walletAcceptedSecrets();
+  const walletSecrets = config.walletSecrets();
   const ledger = await openPaymentLedger({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
   const running = await startPayments({
     port: config.PAYMENTS_PORT,
@@ -20,8 +19,8 @@ runMain(async () => {
     wallet: {
       apiUrl: config.walletUrl,
       publicUrl: config.walletPublicUrl,
-      secret: walletSecret,
-      acceptedSecrets: walletAcceptedSecrets,
+      secret: walletSecrets.secret,
+      acceptedSecrets: walletSecrets.accepted,
       notifyUrl: config.paymentsWebhookUrl,
     },
     paymentTtlSeconds: config.PAYMENT_TTL_SECONDS,

@@ -9,24 +9,23 @@ const OWN = 'a-wallet-secret-of-our-own';
 test('defaults: port 4004 and the development secret, nothing accepted besides it', () => {
   const config = readWalletConfig({});
   expect(config.WALLET_PORT).toBe(4004);
-  expect(config.walletSecret()).toBe(DEVELOPMENT_WALLET_SECRET);
-  expect(config.walletAcceptedSecrets()).toEqual([]);
+  expect(config.walletSecrets()).toEqual({ secret: DEVELOPMENT_WALLET_SECRET, accepted: [] });
 });
 
 test('under NODE_ENV=production the wallet needs a secret of its own, and never the subgraph secret (it does not hear from the gateway)', () => {
-  expect(() => readWalletConfig({ NODE_ENV: 'production' }).walletSecret()).toThrow(ConfigError);
-  expect(() => readWalletConfig({ NODE_ENV: 'production', WALLET_SIGNING_SECRET: DEVELOPMENT_WALLET_SECRET }).walletSecret()).toThrow(ConfigError);
+  expect(() => readWalletConfig({ NODE_ENV: 'production' }).walletSecrets()).toThrow(ConfigError);
+  expect(() => readWalletConfig({ NODE_ENV: 'production', WALLET_SIGNING_SECRET: DEVELOPMENT_WALLET_SECRET }).walletSecrets()).toThrow(ConfigError);
   const config = readWalletConfig({ NODE_ENV: 'production', WALLET_SIGNING_SECRET: OWN });
-  expect(config.walletSecret()).toBe(OWN);
+  expect(config.walletSecrets().secret).toBe(OWN);
   expect(() => config.trust()).toThrow(ConfigError);
 });
 
 test('secrets accepted for a rotation: a list, blanks dropped; the development value is refused among them under production', () => {
   const config = readWalletConfig({ WALLET_SIGNING_SECRET: OWN, WALLET_SIGNING_SECRETS_ACCEPTED: 'the-old-wallet-secret-0001, the-older-wallet-secret-01,' });
-  expect(config.walletAcceptedSecrets()).toEqual(['the-old-wallet-secret-0001', 'the-older-wallet-secret-01']);
-  expect(readWalletConfig({ WALLET_SIGNING_SECRETS_ACCEPTED: ' ' }).walletAcceptedSecrets()).toEqual([]);
+  expect(config.walletSecrets().accepted).toEqual(['the-old-wallet-secret-0001', 'the-older-wallet-secret-01']);
+  expect(readWalletConfig({ WALLET_SIGNING_SECRETS_ACCEPTED: ' ' }).walletSecrets().accepted).toEqual([]);
   const production = readWalletConfig({ NODE_ENV: 'production', WALLET_SIGNING_SECRET: OWN, WALLET_SIGNING_SECRETS_ACCEPTED: DEVELOPMENT_WALLET_SECRET });
-  expect(() => production.walletAcceptedSecrets()).toThrow(ConfigError);
+  expect(() => production.walletSecrets()).toThrow(ConfigError);
 });
 
 test.each([

@@ -11,7 +11,7 @@ test('defaults: payment timing, the wallet on its default port, and the webhook 
   expect(config.walletUrl).toBe('http://127.0.0.1:4004');
   expect(config.walletPublicUrl).toBe('http://localhost:4004');
   expect(config.paymentsWebhookUrl).toBe('http://127.0.0.1:4002/webhooks/wallet');
-  expect(config.walletSecret()).toBe(DEVELOPMENT_WALLET_SECRET);
+  expect(config.walletSecrets()).toEqual({ secret: DEVELOPMENT_WALLET_SECRET, accepted: [] });
   expect(webhookSettingsFromConfig(config)).toEqual(DEFAULT_WEBHOOK_SETTINGS);
 });
 
@@ -32,10 +32,13 @@ test('under NODE_ENV=production payments needs the wallet secret of its own, and
   const unset = readPaymentsConfig(production);
   // The subgraph trust does not depend on the wallet secret.
   expect(unset.trust().signingSecret).toBe('a-subgraph-secret-of-our-own');
-  expect(() => unset.walletSecret()).toThrow(ConfigError);
-  const own = readPaymentsConfig({ ...production, WALLET_SIGNING_SECRET: 'a-wallet-secret-of-our-own', WALLET_SIGNING_SECRETS_ACCEPTED: DEVELOPMENT_WALLET_SECRET });
-  expect(own.walletSecret()).toBe('a-wallet-secret-of-our-own');
-  expect(() => own.walletAcceptedSecrets()).toThrow(ConfigError);
+  expect(() => unset.walletSecrets()).toThrow(ConfigError);
+  const own = { ...production, WALLET_SIGNING_SECRET: 'a-wallet-secret-of-our-own' };
+  expect(readPaymentsConfig({ ...own, WALLET_SIGNING_SECRETS_ACCEPTED: 'an-older-wallet-secret-of-ours' }).walletSecrets()).toEqual({
+    secret: 'a-wallet-secret-of-our-own',
+    accepted: ['an-older-wallet-secret-of-ours'],
+  });
+  expect(() => readPaymentsConfig({ ...own, WALLET_SIGNING_SECRETS_ACCEPTED: DEVELOPMENT_WALLET_SECRET }).walletSecrets()).toThrow(ConfigError);
 });
 
 test.each([
