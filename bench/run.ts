@@ -2,7 +2,8 @@
 // subgraphs called directly, on the same subgraph processes and data. See
 // docs/performance.md. Flags: --mode varied|cached|both (default both: varied
 // first), --quick, --merchants N, --rounds N, --ops 1,3, --out FILE,
-// --profile (a CPU profile of our gateway under operation 3, or the first of --ops, in the first mode),
+// --profile (a CPU profile of our gateway under operation 3, or the first of --ops, in the first mode, at
+// saturation; with --profile-rate N at N requests a second instead, as the fixed-rate windows send them),
 // --node-flags="..." (extra Node flags for our gateway, to try a setting),
 // --no-response-cache (our gateway with its response cache off).
 import { copyFileSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -70,6 +71,8 @@ interface Settings {
   ops: string[] | null;
   out: string | null;
   profile: boolean;
+  /** Requests a second for the profile; null profiles at saturation. */
+  profileRate: number | null;
   /** Extra Node flags for our gateway only, to try a setting (e.g. --max-semi-space-size=64) before changing code. */
   nodeFlags: string[];
   /** Our gateway's response cache, on as shipped; off to measure the gateway without it. */
@@ -86,6 +89,7 @@ function settings(argv: string[]): Settings {
       ops: { type: 'string' },
       out: { type: 'string' },
       profile: { type: 'boolean', default: false },
+      'profile-rate': { type: 'string' },
       'node-flags': { type: 'string' },
       'no-response-cache': { type: 'boolean', default: false },
       mode: { type: 'string', default: 'both' },
@@ -96,6 +100,8 @@ function settings(argv: string[]): Settings {
   const rounds = Number(values.rounds ?? (quick ? 1 : 3));
   if (!Number.isInteger(merchants) || merchants < 100) throw new Error('--merchants must be a whole number of at least 100');
   if (!Number.isInteger(rounds) || rounds < 1) throw new Error('--rounds must be at least 1');
+  const profileRate = values['profile-rate'] === undefined ? null : Number(values['profile-rate']);
+  if (profileRate !== null && (!Number.isInteger(profileRate) || profileRate < 1)) throw new Error('--profile-rate must be a whole number of requests a second');
   const mode = values.mode ?? 'both';
   if (mode !== 'both' && !TRAFFICS.includes(mode as Traffic)) throw new Error('--mode must be varied, cached or both');
   return {
@@ -122,7 +128,8 @@ function settings(argv: string[]): Settings {
     traffics: mode === 'both' ? [...TRAFFICS] : [mode as Traffic],
     ops: values.ops ? values.ops.split(',') : null,
     out: values.out ?? null,
-    profile: values.profile ?? false,
+    profile: (values.profile ?? false) || profileRate !== null,
+    profileRate,
     nodeFlags: values['node-flags']?.split(' ').filter(Boolean) ?? [],
     responseCache: !values['no-response-cache'],
   };
@@ -373,7 +380,11 @@ async function warmGateways(p: Plan, s: Settings, gateways: Record<Gateway['name
   }
 }
 
-/** A CPU profile of our gateway while one operation (3, or the first of --ops) runs at saturation, summarised. */
+/**
+ * A CPU profile of our gateway while one operation (3, or the first of --ops)
+ * runs at saturation, or at `--profile-rate` requests a second, summarised
+ * with the sampled time per answer, so the two can be compared.
+ */
 async function profile(s: Settings, runDir: string): Promise<void> {
   const seconds = s.quick ? 3 : 15;
   const subgraphs = await startSubgraphs(s.merchants, runDir);
@@ -387,8 +398,13 @@ async function profile(s: Settings, runDir: string): Promise<void> {
   const watch = { gateway: ours.proc, subgraphs: subgraphs.procs };
   const micros = () => Number(process.hrtime.bigint() / 1000n);
   const from = micros();
-  const sample = await drive(target, { connections: s.saturationConnections, warmSeconds: 2, seconds }, watch);
-  const to = micros();
+  const load: Load = s.profileRate
+    ? { connections: s.fixedConnections, rate: s.profileRate, warmSeconds: 2, seconds, minAnswers: s.fixedMinAnswers, maxSeconds: s.maxWindowSeconds }
+    : { connections: s.saturationConnections, warmSeconds: 2, seconds };
+  const sample = await drive(target, load, watch);
+  // Up to the end of the measured window: the answers are checked after it, by
+  // asking the gateway again through fetch, which accepts compressed answers.
+  const to = from + Math.round((load.warmSeconds + sample.seconds) * 1e6);
   // The profile is written when the process exits.
   await stopProcess(ours.proc);
   const file = readdirSync(profDir).find((name) => name.endsWith('.cpuprofile'));
@@ -398,7 +414,10 @@ async function profile(s: Settings, runDir: string): Promise<void> {
   copyFileSync(join(profDir, file), kept);
   const summary = summariseProfile(kept, 25, { from, to });
   const pct = (share: number) => `${(share * 100).toFixed(1)}%`;
-  console.log(`${traffic} op ${id} through our gateway: ${sample.rps.toFixed(0)} req/s, ${sample.errors} errors, gateway core ${pct(sample.gatewayCore ?? 0)}`);
+  const how = s.profileRate ? `at ${s.profileRate} req/s` : 'at saturation';
+  const cpu = sample.gatewayCpuMs === null ? '' : `, gateway ${sample.gatewayCpuMs.toFixed(2)} ms CPU per answer`;
+  console.log(`${traffic} op ${id} through our gateway ${how}: ${sample.rps.toFixed(0)} req/s, ${sample.errors} errors, gateway core ${pct(sample.gatewayCore ?? 0)}${cpu}`);
+  if (sample.firstMismatch) console.log(`First error: ${sample.firstMismatch}`);
   console.log(`Profile: ${kept} (${(summary.total / 1000).toFixed(1)} s of gateway work, idle excluded)\n\nBy package:`);
   for (const cost of summary.areas) console.log(`  ${pct(cost.share).padStart(6)}  ${cost.name}`);
   console.log('\nBy function (self time):');
