@@ -66,6 +66,13 @@ export interface SubgraphSend {
   headers: Record<string, string>;
   /** The caller's identity claims (see the kit's identity), sealed here over `body`. */
   claims: string;
+  /**
+   * Who the read is for, as far as sharing it goes: reads of the same body
+   * for the same `sharedBy` share one request. The claims carry the second
+   * they expire in, so without this two requests of one caller a second apart
+   * would not share; the claims themselves when absent.
+   */
+  sharedBy?: string;
   /** Reads are shared and retried; writes never. */
   write: boolean;
 }
@@ -90,7 +97,7 @@ export class SubgraphTransport {
 
   send(request: SubgraphSend): Promise<SubgraphReply> {
     if (request.write) return this.attempt(request);
-    const key = `${this.options.epoch?.() ?? 0}\n${request.claims}\n${request.body}`;
+    const key = `${this.options.epoch?.() ?? 0}\n${request.sharedBy ?? request.claims}\n${request.body}`;
     let shared = this.inflight.get(key);
     if (!shared) {
       shared = this.read(request).finally(() => this.inflight.delete(key));

@@ -119,11 +119,22 @@ describe('through a proxy in front of payments', () => {
     expect(proxy.requests).toHaveLength(1);
   });
 
-  test('identical reads in flight are sent to the subgraph once', async () => {
-    proxy.delayMs = 150;
-    const responses = await Promise.all(Array.from({ length: 5 }, () => postGraphQL<{ paymentTools: unknown[] }>(gateway.url, `{ paymentTools { id name } }`)));
-    for (const response of responses) expect(response.data?.paymentTools).toHaveLength(7);
-    expect(proxy.requests).toHaveLength(1);
+  test('identical reads in flight are sent to the subgraph once, though their signed identities name different seconds', async () => {
+    // A gateway that waits for payments longer than this describe's: each read is held a second and a half.
+    const patient = await startGatewayFor(graph, { payments: proxy.url }, { subgraphTimeouts: { payments: 10_000 } });
+    try {
+      proxy.delayMs = 1500;
+      const read = () => postGraphQL<{ paymentTools: unknown[] }>(patient.url, `{ paymentTools { id name } }`);
+      // The first read late in one second, the others in the next: the identity the gateway signs names the second it expires in.
+      await new Promise((resolve) => setTimeout(resolve, (1900 - (Date.now() % 1000)) % 1000));
+      const first = read();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const responses = await Promise.all([first, ...Array.from({ length: 4 }, read)]);
+      for (const response of responses) expect(response.data?.paymentTools).toHaveLength(7);
+      expect(proxy.requests).toHaveLength(1);
+    } finally {
+      await patient.stop();
+    }
   });
 
   test('the request id is returned to the client and passed to the subgraph', async () => {

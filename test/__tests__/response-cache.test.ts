@@ -166,9 +166,9 @@ test('a read that starts after a change went through never shares the answer of 
     return answer.data?.merchant.storefront.enrolledTools.map((tool) => tool.id);
   };
   try {
-    // Identical reads in flight are shared when the caller's signed identity,
-    // which names the second it was signed in, is the same too: start early in one.
-    await new Promise((resolve) => setTimeout(resolve, 1000 - (Date.now() % 1000)));
+    // Identical reads in flight for one caller are shared, whatever second
+    // their signed identities name: only the change between them may keep
+    // the second from sharing the first.
     proxy.holdReadsMs = 1500;
     const sentBefore = enrolled();
     while (!proxy.requests.some((request) => request.body.includes('enrolledTools'))) await new Promise((resolve) => setTimeout(resolve, 5));

@@ -203,6 +203,9 @@ export class PlanEngine implements GatewayInterface {
   private caller(request: GatewayGraphQLRequestContext): PlanRun['call'] {
     const context = request.context as GatewayContext;
     const claims = new Map<string, string>();
+    // The caller without the claims' expiry: identical reads in flight are shared across a second's boundary.
+    const { partnerId, scopes, credentialId } = context.caller;
+    const sharedBy = JSON.stringify([partnerId, scopes, credentialId]);
     const policy = request.overallCachePolicy as { restrict?(hint: { maxAge: number; scope?: string }): void } | undefined;
     // Each fetch in its own span, whose context the subgraph request carries.
     return (fetch: FetchProgram, variablesJson: string): Promise<SubgraphAnswer> =>
@@ -217,7 +220,7 @@ export class PlanEngine implements GatewayInterface {
         const headers = injectTraceContext(context.requestId ? { 'x-request-id': context.requestId } : {});
         let reply: SubgraphReply;
         try {
-          reply = await transport.send({ body: fetch.bodyStart + variablesJson + fetch.bodyEnd, headers, claims: sealed, write: fetch.write });
+          reply = await transport.send({ body: fetch.bodyStart + variablesJson + fetch.bodyEnd, headers, claims: sealed, sharedBy, write: fetch.write });
         } catch (error) {
           throw fetchFailure(fetch.serviceName, error);
         }
