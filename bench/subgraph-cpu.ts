@@ -10,7 +10,8 @@
 // NODE_ENV=production, as the image runs them. --source runs them as
 // `npm start` does instead: from the TypeScript sources under tsx, in
 // development mode (graphql-js then checks every type test for a second copy
-// of itself, which costs the subgraphs a tenth of their CPU on the page).
+// of itself, which on the page costs payments a tenth of its CPU, merchants
+// a twentieth).
 //
 // Flags: --merchants N (5,000), --requests N per operation (60), --warm N
 // (requests of each operation first, unmeasured; 40), --ops page,checkout,initiate,

@@ -49,14 +49,16 @@ interface StorefrontDbRow {
   enrolled_tool_ids: string[];
 }
 
+/** The tools the storefront aliased `storefront` has opted into (its ACTIVE enrolments), sorted, as an SQL array. */
+const enrolledToolIds = (storefront: string) => `ARRAY(SELECT e.tool_id FROM enrolment e
+  WHERE e.merchant_seq = ${storefront}.merchant_seq AND e.platform_id = ${storefront}.platform_id AND e.status = 'ACTIVE'
+  ORDER BY e.tool_id)`;
+
 /**
  * A storefront and, in the same statement, the tools it has opted into (its
  * ACTIVE enrolments, by tool id): every storefront a request reaches is read
  * with what the checkout rule needs of it, in one round trip per batch.
  */
-const enrolledToolIds = (storefront: string) => `ARRAY(SELECT e.tool_id FROM enrolment e
-  WHERE e.merchant_seq = ${storefront}.merchant_seq AND e.platform_id = ${storefront}.platform_id AND e.status = 'ACTIVE'
-  ORDER BY e.tool_id)`;
 const STOREFRONT_COLUMNS = `s.merchant_seq, m.id AS merchant_id, s.platform_id, to_char(s.opened_on, 'YYYY-MM-DD') AS opened_on,
   ${enrolledToolIds('s')} AS enrolled_tool_ids`;
 
