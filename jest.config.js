@@ -2,7 +2,8 @@
 // Dynamic import() stays native, so ESM-only packages (jose) load as they do under tsx.
 /** @type {import('jest').Config} */
 module.exports = {
-  testEnvironment: 'node',
+  // Node's environment, with the worker's pool of running PGlite databases (test/environment.ts).
+  testEnvironment: '<rootDir>/test/environment.ts',
   roots: ['<rootDir>/packages', '<rootDir>/subgraphs', '<rootDir>/gateway', '<rootDir>/wallet', '<rootDir>/test', '<rootDir>/bench'],
   testMatch: ['**/__tests__/**/*.test.ts'],
   transform: {
@@ -15,9 +16,6 @@ module.exports = {
   },
   testTimeout: 60_000,
   setupFilesAfterEnv: ['<rootDir>/test/kill-process-groups.ts'],
-  // A folder of migrated, seeded PGlite images for the run's test files to start from (test/pglite-images.ts).
-  globalSetup: '<rootDir>/test/global-setup.ts',
-  globalTeardown: '<rootDir>/test/global-teardown.ts',
   // Each test file opens its own stores and servers; two workers suit a 2-core machine.
   maxWorkers: 2,
 };

@@ -1,8 +1,9 @@
 // Starts the whole graph for one test file: the three subgraphs in this
 // process on ports the OS picks, a gateway composed from their schema files
 // and routed to those ports, and a helper to send operations through it.
-// The merchants store is PGlite in memory, or a fresh schema on the
-// PostgreSQL server named by DATABASE_URL (dropped again on stop). Payment
+// The stores keep their tables in schemas of their own (test/databases): on
+// the PostgreSQL server DATABASE_URL names, else in PGlite databases the jest
+// worker keeps running across test files; dropped again on stop. Payment
 // events travel as configured in production: on Redis when REDIS_URL is set,
 // else on PostgreSQL when DATABASE_URL is, else on payments' own event stream;
 // each graph on a channel of its own, so test files never hear each other.
@@ -10,7 +11,6 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { RunningSubgraph, SubgraphTrust } from '@interop/kit/server';
 import { IDENTITY_HEADER, signIdentity, type Caller } from '@interop/kit/security';
-import type { Database } from '@interop/kit/db';
 import { CommerceStore, startCommerce } from '@interop/commerce';
 import {
   composeSupergraph,
@@ -24,9 +24,10 @@ import {
 } from '@interop/gateway';
 import { MerchantsStore, openMerchantsStore, startMerchants } from '@interop/merchants';
 import { openPaymentLedger, PAYMENT_EVENTS_CHANNEL, PaymentLedger, PaymentsStore, startPayments, type WebhookSettings } from '@interop/payments';
-import { openWalletDatabase, startWallet, type RunningWallet } from '@interop/wallet';
+import { startWallet, type RunningWallet } from '@interop/wallet';
 import { TEST_AUTH, PARTNER_A, TEST_TRUST, type TestCredential } from './identities';
-import { fromImage } from './pglite-images';
+import { openTestStore } from './databases';
+import { openTestWalletDatabase } from './test-wallet';
 
 export const ROOT = join(__dirname, '..');
 const HOST = '127.0.0.1';
@@ -117,41 +118,14 @@ export function liveEventsOf(events: FollowedBusConfig): LiveEventsConfig {
   return { ...bus, ...(channel ? { channels: { [PAYMENT_EVENTS_CHANNEL]: channel } } : {}) };
 }
 
-/** PGlite in memory, or a fresh schema on DATABASE_URL's server that `drop` removes again. */
-function testDatabase(owner: string): { databaseUrl: string | undefined; schema: string; drop(db: Database): Promise<void> } {
-  const databaseUrl = process.env.DATABASE_URL || undefined;
-  const schema = databaseUrl ? `${owner}_test_${randomBytes(6).toString('hex')}` : owner;
-  return {
-    databaseUrl,
-    schema,
-    async drop(db) {
-      if (databaseUrl) await db.exec(`DROP SCHEMA ${schema} CASCADE`);
-      await db.close();
-    },
-  };
-}
-
 export async function openTestMerchantsStore(merchantCount: number): Promise<{ store: MerchantsStore; drop(): Promise<void> }> {
-  const target = testDatabase('merchants');
-  const store = await fromImage(
-    `merchants-${merchantCount}`,
-    (image) => openMerchantsStore({ databaseUrl: target.databaseUrl, merchantCount, schema: target.schema, image }),
-    (opened) => opened.db,
-  );
-  return { store, drop: () => target.drop(store.db) };
-}
-
-/** The wallet's books: PGlite in memory, or a fresh schema on DATABASE_URL's server; `db` outlives wallets started on it. */
-export async function openTestWalletDatabase(): Promise<{ db: Database; drop(): Promise<void> }> {
-  const target = testDatabase('wallet');
-  const db = await fromImage('wallet', (image) => openWalletDatabase({ databaseUrl: target.databaseUrl, schema: target.schema, image }), (opened) => opened);
-  return { db, drop: () => target.drop(db) };
+  const { opened, drop } = await openTestStore('merchants', (storage) => openMerchantsStore({ ...storage, merchantCount }), (store) => store.db);
+  return { store: opened, drop };
 }
 
 export async function openTestLedger(): Promise<{ ledger: PaymentLedger; drop(): Promise<void> }> {
-  const target = testDatabase('payments');
-  const ledger = await fromImage('payments', (image) => openPaymentLedger({ databaseUrl: target.databaseUrl, schema: target.schema, image }), (opened) => opened.db);
-  return { ledger, drop: () => target.drop(ledger.db) };
+  const { opened, drop } = await openTestStore('payments', openPaymentLedger, (ledger) => ledger.db);
+  return { ledger: opened, drop };
 }
 
 /** Who a test request is from: a test API key, raw headers, or null for nobody. */

@@ -19,11 +19,11 @@ import { signatureHeader, signWebhookPayload, verifySignature } from '@interop/k
 import { parseGatewayCli, readGatewaySettings } from '@interop/gateway';
 import { createInteropClient } from '@interop/sdk';
 import { parseWebhookEvent, type PartnerWebhookEvent, verifyWalletWebhook, verifyWebhook } from '@interop/sdk/webhooks';
-import { startWallet } from '@interop/wallet';
 import { postGraphQL, ROOT, startGraph, type Graph, type GraphQLResponse } from '../harness';
 import { mintToken, PARTNER_A, PARTNER_B } from '../identities';
 import { buyerDecides, merchantWhere, OPTED_IN_TO_WECHAT_ON_TAOBAO } from '../payments-helpers';
 import { freePort } from '../processes';
+import { startTestWallet } from '../test-wallet';
 import { CHECKOUT as SDK_CHECKOUT, PAYMENT as SDK_PAYMENT, PLATFORM_ACCEPTANCE as SDK_PLATFORM_ACCEPTANCE } from '../../packages/sdk/src/operations';
 import { graphClient } from '../../docs/examples/apollo-cache';
 import { partnerClient, ownPayment } from '../../docs/examples/credentials';
@@ -424,7 +424,7 @@ describe('the TypeScript examples', () => {
 
     /** Has the wallet collect one payment that notifies `notifyUrl`, and the buyer approve it. */
     async function approvedPayment(notifyUrl: string) {
-      const wallet = await startWallet({ port: 0, host: '127.0.0.1', secret: SECRET, webhookMinDelayMs: 10, webhookMaxDelayMs: 50 });
+      const wallet = await startTestWallet({ port: 0, host: '127.0.0.1', secret: SECRET, webhookMinDelayMs: 10, webhookMaxDelayMs: 50 });
       const paymentId = `pay_docs_${received.length}`;
       const body = JSON.stringify({
         paymentId,

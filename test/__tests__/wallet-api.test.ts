@@ -6,7 +6,8 @@
 // left of the payment.
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import { close, listen, readRawBody } from '@interop/kit/server';
-import { startWallet, type RunningWallet } from '@interop/wallet';
+import type { RunningWallet } from '@interop/wallet';
+import { startTestWallet } from '../test-wallet';
 import { SandboxWallet } from '../../subgraphs/payments/src/providers/sandbox-wallet';
 import { buyerDecides } from '../payments-helpers';
 
@@ -84,7 +85,7 @@ const lastCall = (): Captured => {
 };
 
 beforeAll(async () => {
-  wallet = await startWallet({ port: 0, host: '127.0.0.1', secret: SECRET, webhookMinDelayMs: 10, webhookMaxDelayMs: 50 });
+  wallet = await startTestWallet({ port: 0, host: '127.0.0.1', secret: SECRET, webhookMinDelayMs: 10, webhookMaxDelayMs: 50 });
   // Forwards the provider's calls to the wallet as they are, keeping a copy.
   api = await recorder(async (request) => {
     const { status, body } = await replay(request);
@@ -176,7 +177,7 @@ test('refunds never exceed what is left of the payment; a refund id is refunded 
 });
 
 test('/ready answers 200 while the wallet serves and its database answers, 503 once it starts stopping', async () => {
-  const other = await startWallet({ port: 0, host: '127.0.0.1', secret: SECRET });
+  const other = await startTestWallet({ port: 0, host: '127.0.0.1', secret: SECRET });
   expect((await fetch(`${other.url}/ready`)).status).toBe(200);
   const stopped = other.stop();
   // The stop closes the listener after marking the wallet not ready; a request that still reaches it says so.

@@ -10,7 +10,7 @@ import { startWallet, type RunningWallet } from '@interop/wallet';
 import type { PaymentService, WalletEvent } from '../../subgraphs/payments/src/payment-service';
 import { SandboxWallet } from '../../subgraphs/payments/src/providers/sandbox-wallet';
 import { walletWebhookRoute } from '../../subgraphs/payments/src/webhook-route';
-import { openTestWalletDatabase } from '../harness';
+import { openTestWalletDatabase } from '../test-wallet';
 import { buyerDecides } from '../payments-helpers';
 
 const OLD = 'wallet-rotation-old-secret-01';

@@ -4,7 +4,8 @@
 // webhook; the page's own form and a script that reads the token still work.
 import { createServer } from 'node:http';
 import { close, listen } from '@interop/kit/server';
-import { startWallet, type RunningWallet } from '../server';
+import type { RunningWallet } from '../server';
+import { startTestWallet } from '../../../test/test-wallet';
 
 let wallet: RunningWallet;
 let receiver: { url: string; stop(): Promise<void> };
@@ -12,7 +13,7 @@ const delivered: string[] = [];
 let ids = 0;
 
 beforeAll(async () => {
-  wallet = await startWallet({ port: 0, host: '127.0.0.1', secret: 'wallet-forms-test-secret', webhookMinDelayMs: 10, webhookMaxDelayMs: 50 });
+  wallet = await startTestWallet({ port: 0, host: '127.0.0.1', secret: 'wallet-forms-test-secret', webhookMinDelayMs: 10, webhookMaxDelayMs: 50 });
   const server = createServer((req, res) => {
     req.setEncoding('utf8');
     let body = '';

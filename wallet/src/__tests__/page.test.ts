@@ -4,14 +4,15 @@
 // buyer's zone by the page's one script, which its policy allows by hash), and
 // the wallet's icon.
 import { createHash } from 'node:crypto';
-import { startWallet, type RunningWallet } from '../server';
+import type { RunningWallet } from '../server';
+import { startTestWallet } from '../../../test/test-wallet';
 import { chinaTime, formatAmount } from '../page';
 
 let wallet: RunningWallet;
 let ids = 0;
 
 beforeAll(async () => {
-  wallet = await startWallet({ port: 0, host: '127.0.0.1', secret: 'wallet-page-test-secret' });
+  wallet = await startTestWallet({ port: 0, host: '127.0.0.1', secret: 'wallet-page-test-secret' });
 });
 
 afterAll(async () => {

@@ -4,7 +4,7 @@
 // one server still own their data alone.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { PGlite, type Extension } from '@electric-sql/pglite';
+import { PGlite, type Extension, type PGliteInterface } from '@electric-sql/pglite';
 import pg from 'pg';
 import { inSpan } from '../tracing';
 import { asDatabaseError } from './connection-loss';
@@ -24,8 +24,6 @@ export interface Database extends Queryable {
   /** Runs `work` in one transaction on one connection: committed when it resolves, rolled back when it throws. */
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
   close(): Promise<void>;
-  /** PGlite only: the whole database as an image an in-memory PGlite can start from (`DatabaseOptions.image`). */
-  dump?(): Promise<Blob>;
 }
 
 /**
@@ -53,9 +51,17 @@ export interface DatabaseOptions {
   applicationName?: string;
   /** Extensions the schema's migrations create (see `Migration.extensions`): PGlite must load them before they can be. */
   extensions?: readonly PostgresExtension[];
-  /** An in-memory PGlite starts from this image (a `Database.dump()`), skipping initdb; ignored with a URL or a folder. */
-  image?: Blob | undefined;
+  /**
+   * A PGlite already open, with the extensions loaded, to keep the schema in
+   * instead of opening one: closing the database leaves it open. Whoever
+   * shares one this way uses it for one schema at a time, because the schema
+   * is chosen by the connection's search_path. Ignored with a URL.
+   */
+  pglite?: SharedPglite | undefined;
 }
+
+/** What the database needs of a PGlite it is handed (see `DatabaseOptions.pglite`). */
+export type SharedPglite = Pick<PGliteInterface, 'query' | 'exec' | 'transaction'>;
 
 const identifier = /^[a-z_][a-z0-9_]*$/;
 
@@ -91,7 +97,6 @@ function connectionLossUnavailable(db: Database): Database {
     exec: (sql) => mapped(() => db.exec(sql)),
     transaction: (work) => mapped(() => db.transaction(work)),
     close: () => db.close(),
-    ...dumpOf(db),
   };
 }
 
@@ -104,13 +109,11 @@ function traced(db: Database, schema: string): Database {
     exec: (sql) => inSpan('db.exec', attributes(sql), () => db.exec(sql)),
     transaction: (work) => inSpan('db.transaction', { 'db.system': 'postgresql', 'db.namespace': schema }, () => db.transaction(work)),
     close: () => db.close(),
-    ...dumpOf(db),
   };
 }
 
-const dumpOf = (db: Database): Pick<Database, 'dump'> => (db.dump ? { dump: () => db.dump!() } : {});
-
-async function openPglite(options: DatabaseOptions): Promise<Database> {
+/** A PGlite of the owner's own: in memory, or in its sub-folder of `dataDir`, with the extensions its migrations need. */
+async function createPglite(options: DatabaseOptions): Promise<PGliteInterface> {
   let dataDir: string | undefined;
   if (options.dataDir) {
     dataDir = join(options.dataDir, options.schema);
@@ -119,8 +122,13 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
   const extensions = Object.fromEntries(
     await Promise.all((options.extensions ?? []).map(async (name) => [name, await PGLITE_EXTENSIONS[name]()] as const)),
   );
-  const image = dataDir ? undefined : options.image;
-  const client = await PGlite.create({ ...(dataDir ? { dataDir } : {}), ...(image ? { loadDataDir: image } : {}), extensions });
+  return PGlite.create({ ...(dataDir ? { dataDir } : {}), extensions });
+}
+
+async function openPglite(options: DatabaseOptions): Promise<Database> {
+  // A PGlite it was handed stays open when this closes: only its own is closed.
+  let own: PGliteInterface | undefined;
+  const client: SharedPglite = options.pglite ?? (own = await createPglite(options));
   // PGlite's pages live in this process's memory (its files in the OS cache),
   // so a random read costs what a sequential one does. With the server's
   // default cost of 4 the planner hash-joins a whole table where an index
@@ -150,10 +158,8 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
       );
     },
     async close() {
-      await client.close();
+      await own?.close();
     },
-    // Uncompressed: an image is read back on the same machine, where gzip would cost more than it saves.
-    dump: () => client.dumpDataDir('none'),
   };
 }
 

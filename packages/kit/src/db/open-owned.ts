@@ -1,6 +1,6 @@
 // Opens the database an owner (a subgraph) keeps its data in and brings its
 // schema up to date, closing it again if that fails.
-import { openDatabase, type Database } from './database';
+import { openDatabase, type Database, type SharedPglite } from './database';
 import { extensionsOf, migrate, type Migration } from './migrate';
 
 /** Where an owner keeps its data, as its opener takes it: a server, a PGlite folder, or memory. */
@@ -10,8 +10,8 @@ export interface StorageOptions {
   dataDir?: string | undefined;
   /** PostgreSQL schema; tests use their own so runs never collide. */
   schema?: string;
-  /** An in-memory PGlite starts from this image of an earlier one (see `Database.dump`; tests open many alike). */
-  image?: Blob | undefined;
+  /** An open PGlite to keep the schema in (see `DatabaseOptions.pglite`). */
+  pglite?: SharedPglite | undefined;
 }
 
 export interface OwnedDatabaseOptions extends StorageOptions {
@@ -25,7 +25,7 @@ export async function openOwnedDatabase(options: OwnedDatabaseOptions): Promise<
     schema: options.schema,
     url: options.databaseUrl,
     dataDir: options.dataDir,
-    image: options.image,
+    pglite: options.pglite,
     extensions: extensionsOf(options.migrations),
   });
   try {

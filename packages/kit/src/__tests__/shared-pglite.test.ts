@@ -1,0 +1,28 @@
+// Owners may keep their schemas in one PGlite they are handed, in turn: each
+// sees its own tables, and closing one leaves the PGlite open for the next.
+import { PGlite } from '@electric-sql/pglite';
+import { openOwnedDatabase } from '../db/open-owned';
+import type { Migration } from '../db/migrate';
+
+const items: Migration = { id: '001_items', sql: `CREATE TABLE item (id integer PRIMARY KEY); INSERT INTO item VALUES (1);` };
+const ids = (rows: { id: number }[]) => rows.map((row) => row.id);
+
+test('a schema in a PGlite it was handed is migrated there, sees only its own tables, and closing it leaves the PGlite open', async () => {
+  const pglite = await PGlite.create();
+  try {
+    const first = await openOwnedDatabase({ schema: 'first', migrations: [items], pglite });
+    await first.exec('INSERT INTO item VALUES (2)');
+    expect(ids(await first.query('SELECT id FROM item ORDER BY id'))).toEqual([1, 2]);
+    await first.close();
+
+    // Had `first`'s table been visible, 001's INSERT would have failed on the primary key.
+    const second = await openOwnedDatabase({ schema: 'second', migrations: [items], pglite });
+    expect(ids(await second.query('SELECT id FROM item ORDER BY id'))).toEqual([1]);
+    await second.close();
+
+    const tables = await pglite.query<{ schema: string }>(`SELECT table_schema AS schema FROM information_schema.tables WHERE table_name = 'item' ORDER BY 1`);
+    expect(tables.rows.map((row) => row.schema)).toEqual(['first', 'second']);
+  } finally {
+    await pglite.close();
+  }
+});

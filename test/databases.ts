@@ -1,0 +1,73 @@
+// Databases for tests: each test store in a schema of its own, on the
+// PostgreSQL server DATABASE_URL names or in a PGlite leased from the jest
+// worker's pool (test/worker-pglites), and removed again when the test is done.
+import { randomBytes } from 'node:crypto';
+import type { QueryOptions, Transaction } from '@electric-sql/pglite';
+import type { Database, SharedPglite, StorageOptions } from '@interop/kit/db';
+import { WORKER_PGLITES, type WorkerPglites } from './worker-pglites';
+
+/**
+ * Where a test store keeps its tables: a fresh schema on DATABASE_URL's
+ * server, or in a PGlite leased from the worker's pool (test/worker-pglites),
+ * or, outside jest's environment, a PGlite of its own. `drop` removes the
+ * schema again and returns a leased PGlite.
+ */
+export async function testDatabase(owner: string): Promise<{ storage: StorageOptions & { schema: string }; drop(db: Database): Promise<void>; abandon(): Promise<void> }> {
+  const databaseUrl = process.env.DATABASE_URL || undefined;
+  const pool = (globalThis as { [WORKER_PGLITES]?: WorkerPglites })[WORKER_PGLITES];
+  if (!databaseUrl && !pool) return { storage: { schema: owner }, drop: (db) => db.close(), abandon: async () => undefined };
+  const schema = `${owner}_test_${randomBytes(6).toString('hex')}`;
+  const lease = databaseUrl ? undefined : await pool?.lease();
+  return {
+    storage: { databaseUrl, schema, pglite: lease ? fromThisSandbox(lease.pglite) : undefined },
+    async drop(db) {
+      let dropped = false;
+      try {
+        await db.exec(`DROP SCHEMA ${schema} CASCADE`);
+        dropped = true;
+      } finally {
+        await db.close();
+        await lease?.release(dropped);
+      }
+    },
+    // A store that failed to open may have left half a schema: its PGlite is not lent again.
+    abandon: async () => lease?.release(false),
+  };
+}
+
+/** Opens a store in a test database (see testDatabase); if opening fails, the database is handed back. */
+export async function openTestStore<T>(owner: string, open: (storage: StorageOptions & { schema: string }) => Promise<T>, dbOf: (opened: T) => Database): Promise<{ opened: T; drop(): Promise<void> }> {
+  const target = await testDatabase(owner);
+  let opened: T;
+  try {
+    opened = await open(target.storage);
+  } catch (error) {
+    await target.abandon();
+    throw error;
+  }
+  return { opened, drop: () => target.drop(dbOf(opened)) };
+}
+
+
+/**
+ * A leased PGlite lives outside the test file's sandbox (test/environment),
+ * where this sandbox's Dates are not Dates and its Errors are not ours: Dates
+ * go in as the ISO text PGlite itself would send, and errors come back as
+ * this sandbox's Errors with the same fields (a PostgreSQL error's `code`).
+ */
+function fromThisSandbox(pglite: SharedPglite): SharedPglite {
+  const params = (values: unknown[] | undefined) => values?.map((value) => (value instanceof Date ? value.toISOString() : value));
+  const ours = (error: unknown): never => {
+    if (error instanceof Error || typeof error !== 'object' || error === null) throw error;
+    const { message, stack } = error as { message?: unknown; stack?: unknown };
+    throw Object.assign(new Error(String(message)), error, { stack });
+  };
+  const queries = (on: Pick<SharedPglite, 'query' | 'exec'>): Pick<SharedPglite, 'query' | 'exec'> => ({
+    query: <T>(sql: string, values?: unknown[], options?: QueryOptions) => on.query<T>(sql, params(values), options).catch(ours),
+    exec: (sql, options) => on.exec(sql, options).catch(ours),
+  });
+  return {
+    ...queries(pglite),
+    transaction: (work) => pglite.transaction((tx) => work(Object.assign(Object.create(tx) as Transaction, queries(tx)))).catch(ours),
+  };
+}

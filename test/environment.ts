@@ -1,0 +1,12 @@
+// Jest's Node environment, with the worker's PGlite pool (test/worker-pglites)
+// handed to every test file. Jest loads this module once per worker, so the
+// pool, unlike anything a test file imports, outlives each file.
+import { TestEnvironment } from 'jest-environment-node';
+import { WORKER_PGLITES, workerPglites } from './worker-pglites';
+
+export default class InteropTestEnvironment extends TestEnvironment {
+  constructor(...args: ConstructorParameters<typeof TestEnvironment>) {
+    super(...args);
+    (this.global as Record<symbol, unknown>)[WORKER_PGLITES] = workerPglites;
+  }
+}

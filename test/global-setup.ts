@@ -1,3 +1,0 @@
-import { makeImagesFolder } from './images-folder';
-
-export default makeImagesFolder;

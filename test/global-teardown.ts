@@ -1,3 +1,0 @@
-import { removeImagesFolder } from './images-folder';
-
-export default removeImagesFolder;
