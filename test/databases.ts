@@ -36,7 +36,7 @@ export async function testDatabase(owner: string): Promise<{ storage: StorageOpt
 }
 
 /** Opens a store in a test database (see testDatabase); if opening fails, the database is handed back. */
-export async function openTestStore<T>(owner: string, open: (storage: StorageOptions & { schema: string }) => Promise<T>, dbOf: (opened: T) => Database): Promise<{ opened: T; drop(): Promise<void> }> {
+export async function openTestStore<T>(owner: string, open: (storage: StorageOptions & { schema: string }) => Promise<T>, dbOf: (opened: T) => Database): Promise<{ opened: T; schema: string; drop(): Promise<void> }> {
   const target = await testDatabase(owner);
   let opened: T;
   try {
@@ -45,7 +45,7 @@ export async function openTestStore<T>(owner: string, open: (storage: StorageOpt
     await target.abandon();
     throw error;
   }
-  return { opened, drop: () => target.drop(dbOf(opened)) };
+  return { opened, schema: target.storage.schema, drop: () => target.drop(dbOf(opened)) };
 }
 
 

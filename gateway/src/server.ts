@@ -40,9 +40,8 @@ import { sendReadiness, type SubgraphProbe } from './readiness';
 import { requestMetricsPlugin } from './request-metrics';
 import { DEFAULT_RESPONSE_CACHE, factStreamsOf, invalidateOnFactChanges, ResponseCache, type FactChanges, type ResponseCacheSettings } from './response-cache';
 import type { FollowedBusConfig } from './followed-bus';
-import { servableSupergraph } from './subgraph-enforced-security';
 import { createSubscriptionServer, liveFieldsOf, subscriptionsOverHttpRefused, type LiveEventsConfig, type LiveFields, type SubscriptionLimits } from './subscriptions';
-import { watchedSupergraph } from './supergraph-source';
+import { acceptedSupergraph, watchedSupergraph } from './supergraph-source';
 import { valueCompletionPlugin } from './value-completion';
 
 export const DEFAULT_SUBGRAPH_TIMEOUT_MS = 5000;
@@ -152,8 +151,8 @@ export function createGatewayApollo(options: GatewayOptions, responseCache: Resp
   const transports = new Map<string, SubgraphTransport>();
   const gateway = new ApolloGateway({
     ...(options.supergraphPath
-      ? { supergraphSdl: watchedSupergraph(options.supergraphPath, servableSupergraph(options.supergraphSdl), logger) }
-      : { supergraphSdl: servableSupergraph(options.supergraphSdl) }),
+      ? { supergraphSdl: watchedSupergraph(options.supergraphPath, acceptedSupergraph(options.supergraphSdl), logger) }
+      : { supergraphSdl: acceptedSupergraph(options.supergraphSdl) }),
     logger,
     // @defer: plans carry Defer nodes, which the engine answers in parts (see engine/defer.ts).
     queryPlannerConfig: { incrementalDelivery: { enableDefer: true } },
@@ -188,12 +187,8 @@ export function createGatewayApollo(options: GatewayOptions, responseCache: Resp
       logger.error({ err: error }, 'the supergraph declares a live field the gateway cannot serve; subscriptions are off');
       liveFields = new Map();
     }
-    try {
-      factChanges?.follow(factStreamsOf(supergraph));
-    } catch (error) {
-      // Followed as before: the cache still hears the subgraphs it heard, and a new supergraph empties it anyway.
-      logger.error({ err: error }, 'the supergraph declares a fact stream the gateway cannot follow; fact streams unchanged');
-    }
+    // Its declarations were read when it was accepted (acceptedSupergraph), so this cannot throw.
+    factChanges?.follow(factStreamsOf(supergraph));
     // A new supergraph may route or resolve differently: nothing answered under
     // the old one is served again. Named by the supergraph, so gateways that
     // load the same one move to the same generation.

@@ -1,7 +1,8 @@
 // Where the gateway's supergraph comes from: a fixed SDL, or a file that is
 // watched. When the file changes the gateway swaps to the new schema while
 // requests in flight finish on the old one; a file that does not parse or
-// compose is refused with a logged reason and the old schema keeps serving.
+// compose, or that declares a fact stream the response cache could not follow,
+// is refused with a logged reason and the old schema keeps serving.
 // A Kubernetes ConfigMap mounted as a folder changes the same way: the kubelet
 // writes the new files into a fresh folder and swaps the `..data` link to it,
 // so the file's own name never shows in the folder's events; that swap does.
@@ -10,10 +11,23 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import type { SupergraphSdlHook } from '@apollo/gateway';
 import type { Logger } from '@interop/kit';
+import { factStreamsOf } from './response-cache';
 import { servableSupergraph } from './subgraph-enforced-security';
 
 /** The link a ConfigMap volume swaps, in one rename, to the folder holding its new files. */
 const CONFIG_MAP_DATA_LINK = '..data';
+
+/**
+ * The supergraph as the gateway serves it; throws when it declares a fact
+ * stream the gateway cannot follow (see response-cache/fact-streams), because
+ * answers would then be cached with nothing to say when their facts change.
+ * A first load fails the start; a reload is refused.
+ */
+export function acceptedSupergraph(sdl: string): string {
+  const servable = servableSupergraph(sdl);
+  factStreamsOf(servable);
+  return servable;
+}
 
 export function watchedSupergraph(path: string, initialSdl: string, logger: Logger, debounceMs = 100): SupergraphSdlHook {
   return async ({ update }) => {
@@ -22,9 +36,9 @@ export function watchedSupergraph(path: string, initialSdl: string, logger: Logg
     const reload = async () => {
       let next: string;
       try {
-        next = servableSupergraph(await readFile(path, 'utf8'));
+        next = acceptedSupergraph(await readFile(path, 'utf8'));
       } catch (error) {
-        logger.error({ path, err: error }, 'supergraph reload refused: cannot read file; still serving the previous schema');
+        logger.error({ path, err: error }, 'supergraph reload refused: cannot read the file or follow its fact streams; still serving the previous schema');
         return;
       }
       if (next === current) return;

@@ -1,14 +1,21 @@
 // The watched supergraph file, changed the two ways it is changed in practice:
 // replaced in place (an editor, `npm run compose`), and swapped as a
 // Kubernetes ConfigMap volume swaps it (new files in a new folder, then the
-// `..data` link renamed onto it; the file's own link never changes).
+// `..data` link renamed onto it; the file's own link never changes). A file
+// declaring a fact stream the gateway could not follow is refused, on the
+// first load and on a reload.
 import { mkdirSync, mkdtempSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '@interop/kit';
-import { watchedSupergraph } from '../supergraph-source';
+import { acceptedSupergraph, watchedSupergraph } from '../supergraph-source';
 
 const sdl = (version: number) => `schema { query: Query }\ntype Query { version${version}: Int }\n`;
+/** A supergraph whose one subgraph marks a type as announced, with no stream to follow it on. */
+const unfollowable = `enum join__Graph { A @join__graph(name: "alpha", url: "http://a/graphql") }
+type Query @join__type(graph: A) { order: Order }
+type Order @join__type(graph: A) @factsAnnounced { id: ID! }
+`;
 
 /** Resolves with the next SDL the hook hands to `update`, or rejects after `ms`. */
 function nextUpdate(updates: string[], ms = 10_000): Promise<string> {
@@ -64,6 +71,27 @@ test('a ConfigMap volume swapping its ..data link is loaded', async () => {
     symlinkSync('..2026_01_01_00_01_00.2', join(dir, '..data_tmp'));
     renameSync(join(dir, '..data_tmp'), join(dir, '..data'));
     expect(await nextUpdate(updates)).toBe(sdl(2));
+  } finally {
+    await cleanup();
+  }
+});
+
+test('a supergraph declaring a fact stream the gateway cannot follow is refused on the first load', () => {
+  expect(() => acceptedSupergraph(unfollowable)).toThrow();
+  expect(acceptedSupergraph(sdl(1))).toBe(sdl(1));
+});
+
+test('a reload declaring a fact stream the gateway cannot follow is refused, and the next good file is loaded', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'supergraph-facts-'));
+  const path = join(dir, 'supergraph.graphql');
+  writeFileSync(path, sdl(1));
+  const { updates, cleanup } = await watch(path, sdl(1));
+  try {
+    writeFileSync(path, unfollowable);
+    await expect(nextUpdate(updates, 1_500)).rejects.toThrow('no update');
+    writeFileSync(path, sdl(2));
+    expect(await nextUpdate(updates)).toBe(sdl(2));
+    expect(updates).toEqual([sdl(2)]);
   } finally {
     await cleanup();
   }

@@ -1,9 +1,9 @@
 // Enrolments as a lifecycle: the demo data's history, the moves the store
 // allows, that only ACTIVE counts as opted in (enrolledTools and the SQL
 // filter alike), and the 002 migration upgrading 001 data in place.
-import { randomBytes } from 'node:crypto';
 import { extensionsOf, migrate, openDatabase, type Database } from '@interop/kit/db';
 import { openTestMerchantsStore } from '../../../../test/harness';
+import { openTestStore } from '../../../../test/databases';
 import { canMove, type EnrolmentStatus } from '../enrolment-lifecycle';
 import type { MerchantsStore } from '../server';
 import { migrations } from '../store/migrations';
@@ -138,16 +138,19 @@ describe('moveEnrolment', () => {
 
 describe('migration 002 on a database that 001 filled', () => {
   let db: Database;
-  const schema = `merchants_upgrade_${randomBytes(4).toString('hex')}`;
-  const databaseUrl = process.env.DATABASE_URL || undefined;
+  let schema: string;
+  let drop: () => Promise<void>;
 
   beforeAll(async () => {
-    db = await openDatabase({ schema, url: databaseUrl, extensions: extensionsOf(migrations) });
+    ({ opened: db, schema, drop } = await openTestStore(
+      'merchants_upgrade',
+      (storage) => openDatabase({ schema: storage.schema, url: storage.databaseUrl, pglite: storage.pglite, extensions: extensionsOf(migrations) }),
+      (opened) => opened,
+    ));
   });
 
   afterAll(async () => {
-    if (databaseUrl) await db.exec(`DROP SCHEMA ${schema} CASCADE`);
-    await db.close();
+    await drop?.();
   });
 
   test('existing enrolments become ACTIVE, with REQUESTED, PENDING_REVIEW and ACTIVE recorded at their opening time', async () => {
