@@ -58,6 +58,11 @@ export function invalidateOnFactChanges(cache: ResponseCache, config: FollowedBu
   if (shared) open('', shared);
   let known = shared !== null;
   let closed = false;
+  /** Resolves true once `bus` is live, false if it stops being followed first. */
+  const live = async (key: string, bus: EventBus): Promise<boolean> => {
+    while (!closed && followed.get(key)?.bus === bus) if (await bus.ready(1_000)) return true;
+    return false;
+  };
   const waiting = new Set<() => void>();
   return {
     follow(streams) {
@@ -69,7 +74,13 @@ export function invalidateOnFactChanges(cache: ResponseCache, config: FollowedBu
         void release(stream);
       }
       for (const [key, { subgraph, stream }] of wanted) {
-        if (!followed.has(key)) open(key, followSubgraphStream({ subgraphUrl: () => source.subgraphUrl(subgraph), path: stream, secret: source.secret }, logger));
+        if (followed.has(key)) continue;
+        const bus = followSubgraphStream({ subgraphUrl: () => source.subgraphUrl(subgraph), path: stream, secret: source.secret }, logger);
+        open(key, bus);
+        // A stream a reload adds: what it announced before it connected was
+        // never heard, and answers cached since the reload emptied the cache
+        // may rest on it. Once it is live, they go.
+        if (known) void live(key, bus).then((isLive) => isLive && cache.invalidate());
       }
       known = true;
       for (const wake of waiting) wake();

@@ -1,6 +1,8 @@
 // Without a shared bus the cache follows exactly the fact streams the loaded
 // supergraph declares: a reload that declares another subgraph's stream
-// follows it, and one that no longer declares a stream stops reading it.
+// follows it, and one that no longer declares a stream stops reading it. A
+// stream a reload adds empties the cache once it is live, since changes it
+// announced before then were never heard.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createLogger } from '@interop/kit';
@@ -73,6 +75,30 @@ test('the streams followed are those the last supergraph declared, whichever sub
     await eventually(() => heard.length === 2);
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(heard).toHaveLength(2);
+  } finally {
+    await changes.close();
+    await Promise.all([north.stop(), south.stop()]);
+  }
+});
+
+test('a stream a reload adds empties the cache once it is live; the streams of the first load and those kept do not', async () => {
+  const north = await announcing('north', '/events/facts');
+  const south = await announcing('south', '/south/facts');
+  const urls = new Map<string, string>([[north.name, north.url]]);
+  let emptied = 0;
+  const cache = { factsChanged: () => {}, invalidate: () => (emptied += 1) } as unknown as ResponseCache;
+  const changes = invalidateOnFactChanges(cache, {}, { subgraphUrl: (name) => urls.get(name), secret: SECRET }, logger);
+  try {
+    changes.follow([{ subgraph: 'north', stream: '/events/facts' }]);
+    expect(await changes.ready(5000)).toBe(true);
+    // South's URL is not known yet, so its stream cannot be live: nothing is emptied until it is.
+    changes.follow([{ subgraph: 'north', stream: '/events/facts' }, { subgraph: 'south', stream: '/south/facts' }]);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(emptied).toBe(0);
+    urls.set(south.name, south.url);
+    await eventually(() => south.readers() === 1);
+    await eventually(() => emptied === 1);
+    expect(north.readers()).toBe(1);
   } finally {
     await changes.close();
     await Promise.all([north.stop(), south.stop()]);
