@@ -18,8 +18,9 @@ export async function testDatabase(owner: string): Promise<{ storage: StorageOpt
   if (!databaseUrl && !pool) return { storage: { schema: owner }, drop: (db) => db.close(), abandon: async () => undefined };
   const schema = `${owner}_test_${randomBytes(6).toString('hex')}`;
   const lease = databaseUrl ? undefined : await pool?.lease();
+  const leased = lease && fromThisSandbox(lease.pglite);
   return {
-    storage: { databaseUrl, schema, pglite: lease ? fromThisSandbox(lease.pglite) : undefined },
+    storage: { databaseUrl, schema, pglite: leased?.pglite },
     async drop(db) {
       let dropped = false;
       try {
@@ -27,11 +28,18 @@ export async function testDatabase(owner: string): Promise<{ storage: StorageOpt
         dropped = true;
       } finally {
         await db.close();
+        // Whatever still holds this store (a timer that outlived its server)
+        // must not reach the next store the PGlite serves, whose schema is
+        // then on the search path: from here on it is refused.
+        leased?.revoke();
         await lease?.release(dropped);
       }
     },
     // A store that failed to open may have left half a schema: its PGlite is not lent again.
-    abandon: async () => lease?.release(false),
+    abandon: async () => {
+      leased?.revoke();
+      await lease?.release(false);
+    },
   };
 }
 
@@ -54,8 +62,13 @@ export async function openTestStore<T>(owner: string, open: (storage: StorageOpt
  * where this sandbox's Dates are not Dates and its Errors are not ours: Dates
  * go in as the ISO text PGlite itself would send, and errors come back as
  * this sandbox's Errors with the same fields (a PostgreSQL error's `code`).
+ * Once revoked, every statement is refused.
  */
-function fromThisSandbox(pglite: SharedPglite): SharedPglite {
+function fromThisSandbox(pglite: SharedPglite): { pglite: SharedPglite; revoke(): void } {
+  let revoked = false;
+  const open = () => {
+    if (revoked) throw new Error('This test database was dropped: its PGlite now serves another store.');
+  };
   const params = (values: unknown[] | undefined) => values?.map((value) => (value instanceof Date ? value.toISOString() : value));
   const ours = (error: unknown): never => {
     if (error instanceof Error || typeof error !== 'object' || error === null) throw error;
@@ -63,11 +76,25 @@ function fromThisSandbox(pglite: SharedPglite): SharedPglite {
     throw Object.assign(new Error(String(message)), error, { stack });
   };
   const queries = (on: Pick<SharedPglite, 'query' | 'exec'>): Pick<SharedPglite, 'query' | 'exec'> => ({
-    query: <T>(sql: string, values?: unknown[], options?: QueryOptions) => on.query<T>(sql, params(values), options).catch(ours),
-    exec: (sql, options) => on.exec(sql, options).catch(ours),
+    query: async <T>(sql: string, values?: unknown[], options?: QueryOptions) => {
+      open();
+      return on.query<T>(sql, params(values), options).catch(ours);
+    },
+    exec: async (sql, options) => {
+      open();
+      return on.exec(sql, options).catch(ours);
+    },
   });
   return {
-    ...queries(pglite),
-    transaction: (work) => pglite.transaction((tx) => work(Object.assign(Object.create(tx) as Transaction, queries(tx)))).catch(ours),
+    pglite: {
+      ...queries(pglite),
+      transaction: async (work) => {
+        open();
+        return pglite.transaction((tx) => work(Object.assign(Object.create(tx) as Transaction, queries(tx)))).catch(ours);
+      },
+    },
+    revoke: () => {
+      revoked = true;
+    },
   };
 }
