@@ -56,7 +56,6 @@ export async function openTestStore<T>(owner: string, open: (storage: StorageOpt
   return { opened, schema: target.storage.schema, drop: () => target.drop(dbOf(opened)) };
 }
 
-
 /**
  * A leased PGlite lives outside the test file's sandbox (test/environment),
  * where this sandbox's Dates are not Dates and its Errors are not ours: Dates
@@ -66,7 +65,7 @@ export async function openTestStore<T>(owner: string, open: (storage: StorageOpt
  */
 function fromThisSandbox(pglite: SharedPglite): { pglite: SharedPglite; revoke(): void } {
   let revoked = false;
-  const open = () => {
+  const refuseIfRevoked = () => {
     if (revoked) throw new Error('This test database was dropped: its PGlite now serves another store.');
   };
   const params = (values: unknown[] | undefined) => values?.map((value) => (value instanceof Date ? value.toISOString() : value));
@@ -77,11 +76,11 @@ function fromThisSandbox(pglite: SharedPglite): { pglite: SharedPglite; revoke()
   };
   const queries = (on: Pick<SharedPglite, 'query' | 'exec'>): Pick<SharedPglite, 'query' | 'exec'> => ({
     query: async <T>(sql: string, values?: unknown[], options?: QueryOptions) => {
-      open();
+      refuseIfRevoked();
       return on.query<T>(sql, params(values), options).catch(ours);
     },
     exec: async (sql, options) => {
-      open();
+      refuseIfRevoked();
       return on.exec(sql, options).catch(ours);
     },
   });
@@ -89,7 +88,7 @@ function fromThisSandbox(pglite: SharedPglite): { pglite: SharedPglite; revoke()
     pglite: {
       ...queries(pglite),
       transaction: async (work) => {
-        open();
+        refuseIfRevoked();
         return pglite.transaction((tx) => work(Object.assign(Object.create(tx) as Transaction, queries(tx)))).catch(ours);
       },
     },

@@ -1,5 +1,5 @@
 // The wallet under test, with its books in a test database (test/databases)
-// rather than a PGlite of its own, which would cost a second to boot.
+// rather than a PGlite of its own, which would cost seconds to boot.
 import type { Database } from '@interop/kit/db';
 import { openWalletDatabase, startWallet, type RunningWallet, type WalletOptions } from '@interop/wallet';
 import { openTestStore } from './databases';

@@ -1,5 +1,5 @@
 // The PGlite databases one jest worker keeps for all its test files. Booting
-// a PGlite costs about a second of CPU (initdb on top of that: 3.5 s), while
+// a PGlite costs about 3.5 s of CPU, most of it initdb, while
 // migrating and seeding a fresh schema in one already running costs tens of
 // milliseconds. So a test store leases a running PGlite, keeps its tables in
 // a schema of its own, and drops that schema when it is done, which returns
@@ -9,7 +9,7 @@
 // serves one store at a time: a store that finds none free gets a new one,
 // which then stays in the worker's pool. This module lives outside the test
 // files' sandboxes (test/environment.ts hands it to each), which is why it
-// imports nothing of ours.
+// imports nothing of ours at run time.
 import type { Extension, PGliteInterface } from '@electric-sql/pglite';
 import type { PostgresExtension } from '@interop/kit/db';
 

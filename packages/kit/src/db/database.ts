@@ -55,7 +55,8 @@ export interface DatabaseOptions {
    * A PGlite already open, with the extensions loaded, to keep the schema in
    * instead of opening one: closing the database leaves it open. Whoever
    * shares one this way uses it for one schema at a time, because the schema
-   * is chosen by the connection's search_path. Ignored with a URL.
+   * is chosen by the connection's search_path. Ignored with a URL; with it,
+   * `dataDir` is.
    */
   pglite?: SharedPglite | undefined;
 }
