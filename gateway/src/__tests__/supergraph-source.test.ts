@@ -41,11 +41,16 @@ async function watch(path: string, initial: string) {
   return { updates, cleanup: () => handle.cleanup?.() };
 }
 
-test('a file replaced in place is loaded', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'supergraph-file-'));
+/** A supergraph file of its own in a fresh folder, holding sdl(1), and its watch. */
+async function watchedFile(prefix: string) {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
   const path = join(dir, 'supergraph.graphql');
   writeFileSync(path, sdl(1));
-  const { updates, cleanup } = await watch(path, sdl(1));
+  return { dir, path, ...(await watch(path, sdl(1))) };
+}
+
+test('a file replaced in place is loaded', async () => {
+  const { dir, path, updates, cleanup } = await watchedFile('supergraph-file-');
   try {
     writeFileSync(join(dir, 'supergraph.graphql.tmp'), sdl(2));
     renameSync(join(dir, 'supergraph.graphql.tmp'), path);
@@ -82,10 +87,7 @@ test('a supergraph declaring a fact stream the gateway cannot follow is refused 
 });
 
 test('a reload declaring a fact stream the gateway cannot follow is refused, and the next good file is loaded', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'supergraph-facts-'));
-  const path = join(dir, 'supergraph.graphql');
-  writeFileSync(path, sdl(1));
-  const { updates, cleanup } = await watch(path, sdl(1));
+  const { path, updates, cleanup } = await watchedFile('supergraph-facts-');
   try {
     writeFileSync(path, unfollowable);
     await expect(nextUpdate(updates, 1_500)).rejects.toThrow('no update');
