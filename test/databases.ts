@@ -12,7 +12,7 @@ import { WORKER_PGLITES, type WorkerPglites } from './worker-pglites';
  * or, outside jest's environment, a PGlite of its own. `drop` removes the
  * schema again and returns a leased PGlite.
  */
-export async function testDatabase(owner: string): Promise<{ storage: StorageOptions & { schema: string }; drop(db: Database): Promise<void>; abandon(): Promise<void> }> {
+async function testDatabase(owner: string): Promise<{ storage: StorageOptions & { schema: string }; drop(db: Database): Promise<void>; abandon(): Promise<void> }> {
   const databaseUrl = process.env.DATABASE_URL || undefined;
   const pool = (globalThis as { [WORKER_PGLITES]?: WorkerPglites })[WORKER_PGLITES];
   if (!databaseUrl && !pool) return { storage: { schema: owner }, drop: (db) => db.close(), abandon: async () => undefined };
