@@ -18,11 +18,12 @@
 //
 // An answer is stored the second time its key is asked within the recent
 // window, not the first: one-off operations (an ad-hoc query, a variable
-// value asked once) never push the answers that repeat out of the cache.
+// value asked once) never push the answers that repeat out of the cache, and
+// cost no serialisation. The key is made once per request, from the hash
+// Apollo Server already took of the operation's text.
 import { createHash, randomUUID } from 'node:crypto';
-import type { ApolloServerPlugin } from '@apollo/server';
-import responseCachePlugin from '@apollo/server-plugin-response-cache';
-import { InMemoryLRUCache, type KeyValueCache, type KeyValueCacheSetOptions } from '@apollo/utils.keyvaluecache';
+import { HeaderMap, type ApolloServerPlugin, type GraphQLRequestContext } from '@apollo/server';
+import { InMemoryLRUCache, type KeyValueCache } from '@apollo/utils.keyvaluecache';
 import { LRUCache } from 'lru-cache';
 import type { Logger } from '@interop/kit';
 import type { GatewayContext } from '../context';
@@ -55,6 +56,8 @@ export interface ResponseCacheOptions {
 export class ResponseCache {
   private generation: string;
   private readonly heard = new LRUCache<string, true>({ max: RECENT_CHANGES });
+  /** Keys whose answer was computed once in the recent window: the next computed answer for one is stored. */
+  private readonly offered = new LRUCache<string, true>({ max: RECENT_KEYS });
 
   private constructor(
     private readonly store: KeyValueCache<string>,
@@ -118,21 +121,47 @@ export class ResponseCache {
   }
 
   plugins(): ApolloServerPlugin<GatewayContext>[] {
-    const metrics = this.metrics;
+    const { store, metrics, offered } = this;
+    const generation = () => this.generation;
     return [
-      // No shouldWriteToCache hook: without it the plugin serialises the answer
-      // as soon as its willSendResponse starts, before the alias-restoring
-      // plugin after it renames the answer's keys (see alias-normalisation).
-      responseCachePlugin<GatewayContext>({
-        cache: new StoredOnSecondAsk(this.store),
-        extraCacheKeyData: async () => this.generation,
-      }),
       {
         async requestDidStart() {
+          // Made when the answer is looked up: an answer computed across a change of generation is stored under the old one.
+          let key: string | null = null;
+          let storedAt: number | null = null;
           return {
+            async responseForOperation(request) {
+              request.metrics.responseCacheHit = false;
+              if (request.operation?.operation !== 'query') return null;
+              key = answerKey(request, generation());
+              const stored = await store.get(key);
+              if (stored === undefined) return null;
+              const answer = JSON.parse(stored) as StoredAnswer;
+              request.overallCachePolicy.replace(answer.cachePolicy);
+              request.metrics.responseCacheHit = true;
+              storedAt = answer.cacheTime;
+              return { body: { kind: 'single', singleResult: { data: answer.data } }, http: { headers: new HeaderMap() } };
+            },
+            // Synchronous up to the serialisation: the alias-restoring plugin after this one renames the answer's keys.
             async willSendResponse(request) {
               if (request.operation?.operation !== 'query') return;
-              metrics.responseCache.inc({ result: request.metrics.responseCacheHit ? 'hit' : 'miss' });
+              const hit = request.metrics.responseCacheHit === true;
+              metrics.responseCache.inc({ result: hit ? 'hit' : 'miss' });
+              if (request.response.body.kind !== 'single') return;
+              if (hit) {
+                if (storedAt !== null) request.response.http.headers.set('age', String(Math.round((Date.now() - storedAt) / 1000)));
+                return;
+              }
+              const { data, errors } = request.response.body.singleResult;
+              const policy = request.overallCachePolicy.policyIfCacheable();
+              // Shared by every caller, so never an answer hinted PRIVATE.
+              if (errors || !data || !policy || policy.scope === 'PRIVATE' || key === null) return;
+              if (!offered.has(key)) {
+                offered.set(key, true);
+                return;
+              }
+              const answer: StoredAnswer = { data, cachePolicy: policy, cacheTime: Date.now() };
+              store.set(key, JSON.stringify(answer), { ttl: policy.maxAge }).catch((error: unknown) => request.logger.warn(`response cache: ${String(error)}`));
             },
           };
         },
@@ -145,29 +174,19 @@ export class ResponseCache {
   }
 }
 
+interface StoredAnswer {
+  data: Record<string, unknown>;
+  cachePolicy: NonNullable<ReturnType<GraphQLRequestContext<GatewayContext>['overallCachePolicy']['policyIfCacheable']>>;
+  /** Milliseconds since the epoch, for the `age` header of a hit. */
+  cacheTime: number;
+}
+
 /**
- * Stores an answer the second time it is offered within the recent window:
- * the plugin offers every cacheable answer it computed, so a key offered once
- * is a query asked once so far.
+ * Everything an answer depends on: the operation (by the hash Apollo Server
+ * took of its text), which of its operations runs, the variables, and the
+ * cache's generation. Hashed, so a key's length is bounded (a Redis key).
  */
-class StoredOnSecondAsk implements KeyValueCache<string> {
-  private readonly offered = new LRUCache<string, true>({ max: RECENT_KEYS });
-
-  constructor(private readonly store: KeyValueCache<string>) {}
-
-  get(key: string): Promise<string | undefined> {
-    return this.store.get(key);
-  }
-
-  async set(key: string, value: string, options?: KeyValueCacheSetOptions): Promise<void> {
-    if (!this.offered.has(key)) {
-      this.offered.set(key, true);
-      return;
-    }
-    await this.store.set(key, value, options);
-  }
-
-  delete(key: string): Promise<boolean | void> {
-    return this.store.delete(key);
-  }
+function answerKey(request: GraphQLRequestContext<GatewayContext>, generation: string): string {
+  const variables = JSON.stringify(request.request.variables ?? {});
+  return createHash('sha256').update(`${request.queryHash ?? ''}\n${request.operationName ?? ''}\n${generation}\n${variables}`).digest('hex');
 }
