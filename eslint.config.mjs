@@ -17,6 +17,8 @@ export default tseslint.config(
     languageOptions: { globals: { module: 'writable', require: 'readonly', __dirname: 'readonly', process: 'readonly', console: 'readonly' } },
   },
   ...tseslint.configs.recommended,
+  // CommonJS modules that Node or jest load with require() import with it too.
+  { files: ['**/*.cjs'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
   importX.flatConfigs.typescript,
   {
     files: ['**/*.ts', '**/*.tsx', '**/*.mts'],

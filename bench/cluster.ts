@@ -59,9 +59,11 @@ export interface StartOptions {
 export function startProcess(options: StartOptions): Proc {
   const log = openSync(join(options.logDir, `${options.name}.log`), 'a');
   const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };
-  // Every process runs as it ships (jest's NODE_ENV=test would silence logs); always PGlite under DATA_DIR.
+  // Every process runs as it ships (jest's NODE_ENV=test would silence logs), on the embedded defaults
+  // whatever the caller's environment says: PGlite under DATA_DIR, no Redis.
   delete env.NODE_ENV;
   delete env.DATABASE_URL;
+  delete env.REDIS_URL;
   const loader = options.entry.endsWith('.ts') ? ['--import', 'tsx'] : [];
   const args = [...(options.nodeFlags ?? []), ...loader, resolve(ROOT, options.entry), ...(options.args ?? [])];
   const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', log, log] });
@@ -252,9 +254,8 @@ export async function startOurGateway(
     name: 'gateway-ours',
     entry: builtEntry('gateway'),
     args: ['--supergraph', supergraphPath, '--config', config, '--port', String(port), '--host', '127.0.0.1'],
-    // Its shipping defaults, including one info log line per request and rate-limit counts in memory,
-    // whatever the caller's environment says.
-    env: { LOG_LEVEL: 'info', APOLLO_TELEMETRY_DISABLED: 'true', SUBGRAPH_SIGNING_SECRET: BENCH_SIGNING_SECRET, REDIS_URL: '' },
+    // Its shipping defaults, including one info log line per request and rate-limit counts in memory.
+    env: { LOG_LEVEL: 'info', APOLLO_TELEMETRY_DISABLED: 'true', SUBGRAPH_SIGNING_SECRET: BENCH_SIGNING_SECRET },
     core: 'gateway',
     logDir: runDir,
     nodeFlags,

@@ -1,3 +1,4 @@
+/** @backend-independent the bench runs every process on PGlite and without Redis (bench/cluster.ts) */
 // Keeps `npm run bench` working: runs it with --quick (a small data set, a
 // fraction of a second per case, varied traffic then cached) and checks what it wrote. The numbers of a
 // quick run mean little, least of all beside other test files; only that every
