@@ -348,7 +348,7 @@ async function measureTraffic(
         }
       }
     };
-    const grow = (minAnswers: number) => ({ minAnswers, maxSeconds: s.maxWindowSeconds });
+    const grow = (minAnswers: number) => ({ minAnswers, maxSeconds: s.maxWindowSeconds, settle: !s.quick });
     if (s.gatewayWarmAnswers) await warmGateways(p, s, gateways, subgraphs, traffic);
     await run('saturation', { connections: s.saturationConnections, warmSeconds: s.warmSeconds, seconds: s.saturationSeconds, ...grow(s.saturationMinAnswers) });
     const median = (samples: Sample[]) => medianOf(samples.map((x) => x.rps));
