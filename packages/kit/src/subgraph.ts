@@ -9,6 +9,7 @@ import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDis
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap';
 import { enforceAccessDirectives } from './access';
+import { cachePolicyPlugins } from './cache-policy';
 import { factsChangedInAnswer } from './events/facts-in-answer';
 import { maskingFormatError } from './format-error';
 import { close, createGraphQLHttpServer, listen, sendJson, type Route } from './http';
@@ -66,7 +67,8 @@ export function createSubgraphApollo<TContext extends BaseContext>(
     stopOnTerminationSignals: false,
     // Explorers use the gateway; a subgraph is an internal service. Inline traces
     // are for Apollo Studio reporting, which this gateway does not do: they would only cost CPU.
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), factsChangedInAnswer()],
+    // Cache hints are read per operation rather than per resolved field (cache-policy.ts).
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), ...cachePolicyPlugins<TContext>(), factsChangedInAnswer()],
   });
 }
 
