@@ -200,7 +200,7 @@ export async function drive(target: Target, load: Load, watch: { gateway?: Proc 
   const result = await instance;
   const settled = load.settle === false ? async () => {} : () => settle([...gatewayProcs, ...watch.subgraphs]);
   await settled();
-  // Untimed: the window is closed and every process idle again.
+  // Untimed: the window is closed (and, unless --quick, every process idle again).
   const verdict = log && target.reference ? await verifyAfterwards(log, target.reference) : null;
   if (verdict) {
     mismatches += verdict.mismatches;
