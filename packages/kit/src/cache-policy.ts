@@ -64,13 +64,17 @@ function hintOf(directives: readonly ConstDirectiveNode[] | undefined): Hint | u
   return { maxAge: maxAge?.kind === Kind.INT ? parseInt(maxAge.value, 10) : undefined, scope };
 }
 
+/** Read once per type: `_entities` asks for its representations' types on every request. */
+const typeHints = new WeakMap<GraphQLNamedType, Hint>();
+
 function typeHint(type: GraphQLNamedType): Hint {
-  const nodes = [type.astNode, ...(type.extensionASTNodes ?? [])];
-  for (const node of nodes) {
-    const hint = hintOf(node?.directives);
-    if (hint) return hint;
+  let hint = typeHints.get(type);
+  if (!hint) {
+    const nodes = [type.astNode, ...(type.extensionASTNodes ?? [])];
+    hint = nodes.map((node) => hintOf(node?.directives)).find((found) => found !== undefined) ?? {};
+    typeHints.set(type, hint);
   }
-  return {};
+  return hint;
 }
 
 /** A field's own policy, as Apollo's plugin computes it when the field resolves (before any dynamic hint). */
@@ -81,20 +85,20 @@ function fieldHint(field: GraphQLField<unknown, unknown>, root: boolean): Hint {
   const composite = isCompositeType(target);
   if (composite) {
     const hint = typeHint(target);
-    restrictReplace(policy, hint);
+    replace(policy, hint);
     inheritMaxAge = hint.inheritMaxAge === true;
   }
   const own = hintOf(field.astNode?.directives) ?? {};
   if (own.inheritMaxAge && policy.maxAge === undefined) {
     inheritMaxAge = true;
     if (own.scope) policy.scope = own.scope;
-  } else restrictReplace(policy, own);
+  } else replace(policy, own);
   if (policy.maxAge === undefined && ((composite && !inheritMaxAge) || root)) restrict(policy, { maxAge: DEFAULT_MAX_AGE });
   return policy;
 }
 
 /** Apollo's `replace`: each value the hint has wins. */
-function restrictReplace(into: Hint, by: Hint): void {
+function replace(into: Hint, by: Hint): void {
   if (by.maxAge !== undefined) into.maxAge = by.maxAge;
   if (by.scope !== undefined) into.scope = by.scope;
 }
@@ -119,7 +123,7 @@ function analyse(schema: GraphQLSchema, document: DocumentNode, operation: Opera
   const analysis: Analysis = { roots: {}, entitiesVariable: null, below: {}, readable: true };
   const rootType = schema.getRootType(operation.operation);
   if (!rootType) return { ...analysis, readable: false };
-  // A fragment is read once per type and level however often it is spread, so the work is bounded by the document's size.
+  // A fragment is read once per level (root or below) however often it is spread, so the work is bounded by the document's size.
   const seen = new Set<string>();
   const visit = (type: GraphQLCompositeType, selections: SelectionSetNode, root: boolean) => {
     const stack: { type: GraphQLCompositeType; set: SelectionSetNode }[] = [{ type, set: selections }];
@@ -137,7 +141,7 @@ function analyse(schema: GraphQLSchema, document: DocumentNode, operation: Opera
           const on = fragment && schema.getType(fragment.typeCondition.name.value);
           if (!fragment || !on || !isCompositeType(on)) analysis.readable = false;
           else {
-            const key = `${root}:${on.name}:${fragment.name.value}`;
+            const key = `${root}:${fragment.name.value}`;
             if (!seen.has(key)) {
               seen.add(key);
               visit(on, fragment.selectionSet, root);
