@@ -210,6 +210,12 @@ export function normaliseBody(body: unknown): { body: unknown; normalised: Norma
   return normalised ? { body: { ...body, query: normalised.source }, normalised } : null;
 }
 
+/** Gives an answer to a rewritten operation the client's names back, in place: its data's keys and its errors' paths and locations. */
+export function restoreAnswer(result: { data?: Record<string, unknown> | null; errors?: readonly GraphQLFormattedError[] }, normalised: NormalisedSource): void {
+  if (result.data) result.data = restoreAliases(result.data, normalised.renames) as Record<string, unknown>;
+  if (result.errors) result.errors = result.errors.map((error) => restoreError(error, normalised));
+}
+
 /**
  * Gives each answer to a rewritten request the client's names back. It comes
  * after the response cache among the plugins: Apollo Server starts every
@@ -223,10 +229,7 @@ export function aliasRestoringPlugin(): ApolloServerPlugin<GatewayContext> {
       return {
         async willSendResponse(request) {
           const normalised = request.contextValue.aliases;
-          if (!normalised || request.response.body.kind !== 'single') return;
-          const result = request.response.body.singleResult;
-          if (result.data) result.data = restoreAliases(result.data, normalised.renames) as Record<string, unknown>;
-          if (result.errors) result.errors = result.errors.map((error) => restoreError(error, normalised));
+          if (normalised && request.response.body.kind === 'single') restoreAnswer(request.response.body.singleResult, normalised);
         },
       };
     },

@@ -45,6 +45,12 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  readonly directAnswers = new Counter({
+    name: 'gateway_direct_answers_total',
+    help: "Requests answered without Apollo Server's request pipeline: repeats of operations run before.",
+    registers: [this.registry],
+  });
+
   readonly responseCache = new Counter({
     name: 'gateway_response_cache_total',
     help: 'Queries answered from the response cache (hit) or computed (miss).',

@@ -267,9 +267,11 @@ interface Verdicts {
  * request with the same text) and those values, so a repeated operation is
  * measured once whatever else its variables say.
  */
-export function operationLimitsPlugin(limits: OperationLimits): ApolloServerPlugin {
+export type LimitsVerdict = (schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>) => GraphQLError | null;
+
+export function limitsVerdicts(limits: OperationLimits): LimitsVerdict {
   const kept = new WeakMap<DocumentNode, Map<string, Verdicts>>();
-  const verdict = (schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Record<string, unknown>) => {
+  return (schema, document, operation, variables) => {
     let byOperation = kept.get(document);
     if (!byOperation) kept.set(document, (byOperation = new Map()));
     const name = operation.name?.value ?? '';
@@ -294,6 +296,10 @@ export function operationLimitsPlugin(limits: OperationLimits): ApolloServerPlug
     entry.byValues.set(key ?? keyOf(entry), refused);
     return refused;
   };
+}
+
+/** Refuses, before planning, an operation over the limits, with the verdict shared with the direct path. */
+export function operationLimitsPlugin(verdict: LimitsVerdict): ApolloServerPlugin {
   return {
     async requestDidStart() {
       return {

@@ -52,26 +52,56 @@ export class OperationLabels {
   }
 }
 
-export function requestMetricsPlugin(metrics: GatewayMetrics, logger: Logger): ApolloServerPlugin<GatewayContext> {
-  const labels = new OperationLabels(metrics);
+/** One request being measured: its errors' codes as they are met, then its outcome once it is answered. */
+export interface MeasuredRequest {
+  errors(errors: readonly { extensions?: Record<string, unknown> }[]): void;
+  answered(operationName: string | null | undefined): void;
+}
+
+/** Counts, times and logs each request, whichever path answers it (Apollo Server's plugins or the direct path). */
+export class RequestMetrics {
+  private readonly labels: OperationLabels;
+
+  constructor(
+    private readonly metrics: GatewayMetrics,
+    private readonly logger: Logger,
+  ) {
+    this.labels = new OperationLabels(metrics);
+  }
+
+  begin(context: GatewayContext): MeasuredRequest {
+    const { metrics, logger, labels } = this;
+    const started = performance.now();
+    const codes: string[] = [];
+    return {
+      errors(errors) {
+        for (const error of errors) {
+          const code = typeof error.extensions?.code === 'string' ? error.extensions.code : 'INTERNAL_SERVER_ERROR';
+          codes.push(code);
+          metrics.errors.inc({ code });
+        }
+      },
+      answered(operationName) {
+        const operation = labels.label(operationName, context.trustedDocument);
+        const seconds = (performance.now() - started) / 1000;
+        metrics.latency.observe({ operation }, seconds);
+        metrics.requests.inc({ operation, outcome: codes.length ? 'error' : 'ok' });
+        logger.info({ requestId: context.requestId, operation, ms: Math.round(seconds * 1000), errors: codes }, 'request');
+      },
+    };
+  }
+}
+
+export function requestMetricsPlugin(requests: RequestMetrics): ApolloServerPlugin<GatewayContext> {
   return {
     async requestDidStart({ contextValue }) {
-      const started = performance.now();
-      const codes: string[] = [];
+      const measured = requests.begin(contextValue);
       return {
         async didEncounterErrors({ errors }) {
-          for (const error of errors) {
-            const code = typeof error.extensions?.code === 'string' ? error.extensions.code : 'INTERNAL_SERVER_ERROR';
-            codes.push(code);
-            metrics.errors.inc({ code });
-          }
+          measured.errors(errors);
         },
         async willSendResponse({ operationName }) {
-          const operation = labels.label(operationName, contextValue.trustedDocument);
-          const seconds = (performance.now() - started) / 1000;
-          metrics.latency.observe({ operation }, seconds);
-          metrics.requests.inc({ operation, outcome: codes.length ? 'error' : 'ok' });
-          logger.info({ requestId: contextValue.requestId, operation, ms: Math.round(seconds * 1000), errors: codes }, 'request');
+          measured.answered(operationName);
         },
       };
     },

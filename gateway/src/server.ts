@@ -32,12 +32,13 @@ import { FactsHeard } from './facts-heard';
 import { landingPagePlugin } from './landing-page';
 import { GatewayMetrics } from './metrics';
 import { requestRefusal } from './document-limits';
-import { DEFAULT_OPERATION_LIMITS, operationLimitsPlugin, type OperationLimits } from './operation-limits';
+import { DEFAULT_OPERATION_LIMITS, limitsVerdicts, operationLimitsPlugin, type LimitsVerdict, type OperationLimits } from './operation-limits';
 import { operationResolutionPlugin } from './operation-resolution';
 import { PlanEngine } from './engine/plan-engine';
 import { operationRunner } from './operation-runner';
 import { sendReadiness, type SubgraphProbe } from './readiness';
-import { requestMetricsPlugin } from './request-metrics';
+import { RequestMetrics, requestMetricsPlugin } from './request-metrics';
+import { directAnswers } from './direct-answers';
 import { DEFAULT_RESPONSE_CACHE, factStreamsOf, invalidateOnFactChanges, ResponseCache, type FactChanges, type ResponseCacheSettings } from './response-cache';
 import type { FollowedBusConfig } from './followed-bus';
 import { createSubscriptionServer, liveFieldsOf, subscriptionsOverHttpRefused, type LiveEventsConfig, type LiveFields, type SubscriptionLimits } from './subscriptions';
@@ -106,6 +107,11 @@ export interface GatewayOptions {
   demo?: DemoOptions;
   /** Serves the guides (docs/*.md) from this folder at /docs/. */
   docsDir?: string;
+  /**
+   * Repeats of an operation skip Apollo Server's request pipeline (see
+   * direct-answers); on by default. Off, every request goes through it.
+   */
+  directAnswers?: boolean;
 }
 
 export interface RunningGateway {
@@ -118,6 +124,10 @@ export interface RunningGateway {
 
 export interface GatewayParts {
   apollo: ApolloServer<GatewayContext>;
+  engine: PlanEngine;
+  /** The operation limits' verdicts, kept per document, shared by every path a request can take. */
+  limitsVerdict: LimitsVerdict;
+  requests: RequestMetrics;
   metrics: GatewayMetrics;
   /** The subgraphs of the schema being served, for /ready. */
   subgraphs: Map<string, SubgraphProbe>;
@@ -129,6 +139,8 @@ export interface GatewayParts {
   factChanges: FactChanges | null;
   /** Closes the subgraphs' connection pools, once nothing is in flight. */
   closeTransports(): Promise<void>;
+  /** Apollo Server's formatError: internal errors masked. */
+  formatError: ReturnType<typeof maskingFormatError>;
 }
 
 export function createGatewayApollo(options: GatewayOptions, responseCache: ResponseCache | null = null): GatewayParts {
@@ -175,6 +187,8 @@ export function createGatewayApollo(options: GatewayOptions, responseCache: Resp
     },
   });
   const formatError = maskingFormatError(logger);
+  const limitsVerdict = limitsVerdicts(limits);
+  const requests = new RequestMetrics(metrics, logger);
   const engine = new PlanEngine(gateway, { transports, metrics, facts, logger, formatError });
   let apiSchema: GraphQLSchema | undefined;
   let liveFields: LiveFields = new Map();
@@ -219,8 +233,8 @@ export function createGatewayApollo(options: GatewayOptions, responseCache: Resp
     plugins: [
       subscriptionsOverHttpRefused(),
       operationResolutionPlugin(),
-      operationLimitsPlugin(limits),
-      requestMetricsPlugin(metrics, logger),
+      operationLimitsPlugin(limitsVerdict),
+      requestMetricsPlugin(requests),
       valueCompletionPlugin(logger),
       ...(responseCache?.plugins() ?? []),
       aliasRestoringPlugin(),
@@ -230,7 +244,7 @@ export function createGatewayApollo(options: GatewayOptions, responseCache: Resp
   const closeTransports = async () => {
     await Promise.all([...transports.values()].map((transport) => transport.close()));
   };
-  return { apollo, metrics, subgraphs, apiSchema: () => apiSchema, liveFields: () => liveFields, factChanges, closeTransports };
+  return { apollo, engine, limitsVerdict, requests, metrics, subgraphs, apiSchema: () => apiSchema, liveFields: () => liveFields, factChanges, closeTransports, formatError };
 }
 
 function persistedQueryCache(manifest: TrustedDocuments | undefined): KeyValueCache<string> {
@@ -261,7 +275,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const metrics = options.metrics ?? new GatewayMetrics();
   const cacheSettings = options.responseCache ?? DEFAULT_RESPONSE_CACHE;
   const responseCache = cacheSettings.enabled ? await ResponseCache.open(cacheSettings, { redisUrl: options.redisUrl, keyPrefix: options.responseCacheKeyPrefix, logger, metrics }) : null;
-  const { apollo, subgraphs, apiSchema, liveFields, factChanges, closeTransports } = createGatewayApollo({ ...options, logger, metrics }, responseCache);
+  const parts = createGatewayApollo({ ...options, logger, metrics }, responseCache);
+  const { apollo, subgraphs, apiSchema, liveFields, factChanges, closeTransports } = parts;
   await apollo.start();
   let loaded = true;
   const limits = options.limits ?? DEFAULT_OPERATION_LIMITS;
@@ -306,6 +321,20 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     logger,
     ...(cors ? { intercept: cors.handle } : {}),
     answers: { compressFrom: COMPRESS_FROM_BYTES, entityTags: true },
+    ...(options.directAnswers === false
+      ? {}
+      : {
+          answerDirectly: directAnswers({
+            engine: parts.engine,
+            schema: apiSchema,
+            limits: parts.limitsVerdict,
+            requests: parts.requests,
+            metrics,
+            responseCache,
+            formatError: parts.formatError,
+            logger,
+          }),
+        }),
     // Aliases that tell no fields apart are cut before Apollo parses the operation (see alias-normalisation),
     // from text within the document limits only; text past them goes on as sent, for the context to refuse.
     prepareBody: (body, req) => {

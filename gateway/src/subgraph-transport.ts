@@ -4,7 +4,7 @@
 // sealed over the exact body sent, and every failure named (timeout,
 // unreachable) for the client's error. Writes are never retried or shared.
 // Both the plan executor and @apollo/gateway's data sources send through it.
-import { errors, Pool } from 'undici';
+import { errors, Pool, type Dispatcher } from 'undici';
 import { GraphQLError } from 'graphql';
 import { IDENTITY_HEADER, sealIdentity } from '@interop/kit/security';
 import { GatewayErrorCode } from './__generated__/error-codes';
@@ -126,7 +126,7 @@ export class SubgraphTransport {
     // headers, then for each part of its body, each bounded by the subgraph's timeout.
     const timeout = this.options.timeoutMs;
     try {
-      const response = await this.pool.request({
+      const reply = await requestText(this.pool, {
         path: this.path,
         method: 'POST',
         headers: {
@@ -138,9 +138,8 @@ export class SubgraphTransport {
         headersTimeout: timeout,
         bodyTimeout: timeout,
       });
-      const body = await response.body.text();
-      this.observe(response.statusCode >= 200 && response.statusCode < 300 ? 'ok' : 'status', started);
-      return { status: response.statusCode, headers: response.headers, body };
+      this.observe(reply.status >= 200 && reply.status < 300 ? 'ok' : 'status', started);
+      return reply;
     } catch (error) {
       const failure: FetchFailure = error instanceof errors.HeadersTimeoutError || error instanceof errors.BodyTimeoutError ? 'timeout' : 'unreachable';
       this.observe(failure, started);
@@ -155,4 +154,35 @@ export class SubgraphTransport {
     const histogram = (this.observed[outcome] ??= metrics.fetchLatency.labels({ subgraph: this.subgraph, outcome }));
     histogram.observe((performance.now() - started) / 1000);
   }
+}
+
+/**
+ * Sends one request and reads its answer whole, straight from the connection:
+ * a subgraph's answer is parsed only once complete, so a body stream in
+ * between would cost per request and buy nothing.
+ */
+function requestText(pool: Pool, options: Dispatcher.DispatchOptions): Promise<SubgraphReply> {
+  return new Promise((resolve, reject) => {
+    let status = 0;
+    let headers: SubgraphReply['headers'] = {};
+    let chunks: Buffer[] = [];
+    pool.dispatch(options, {
+      // Its presence is what marks this handler as undici's current (controller) interface.
+      onRequestStart() {},
+      onResponseStart(_controller, statusCode, responseHeaders) {
+        status = statusCode;
+        headers = responseHeaders;
+        chunks = [];
+      },
+      onResponseData(_controller, chunk) {
+        chunks.push(chunk);
+      },
+      onResponseEnd() {
+        resolve({ status, headers, body: (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)).toString('utf8') });
+      },
+      onResponseError(_controller, error) {
+        reject(error);
+      },
+    });
+  });
 }

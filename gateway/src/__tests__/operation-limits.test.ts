@@ -1,7 +1,7 @@
 // The operation measure on its own, on documents the text limits and
 // validation would refuse first: it must stay linear and never loop.
 import { buildSchema, getOperationAST, parse } from 'graphql';
-import { DEFAULT_OPERATION_LIMITS, measureOperation, operationLimitsPlugin } from '../operation-limits';
+import { DEFAULT_OPERATION_LIMITS, limitsVerdicts, measureOperation, operationLimitsPlugin } from '../operation-limits';
 
 const schema = buildSchema(`
   type Query { tools: [Tool!]! tool: Tool }
@@ -57,7 +57,7 @@ test('aliases count once per spread of the fragment holding them', () => {
 });
 
 test('the plugin keeps a verdict per document and per value of the variables that size lists, and only those', async () => {
-  const plugin = operationLimitsPlugin({ ...DEFAULT_OPERATION_LIMITS, maxCost: 1_000 });
+  const plugin = operationLimitsPlugin(limitsVerdicts({ ...DEFAULT_OPERATION_LIMITS, maxCost: 1_000 }));
   const document = parse('query Q($n: Int, $note: String) { tool { name(note: $note) related(first: $n) { edges { node { related(first: $n) { edges { node { id } } } } } } } }', { noLocation: true });
   const operation = getOperationAST(document)!;
   const noted = buildSchema(`

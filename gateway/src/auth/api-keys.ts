@@ -1,7 +1,7 @@
 // API keys for partner apps. Only SHA-256 digests are configured and kept, so
 // a leaked config file or heap dump gives nobody a working key; keys are long
 // random tokens, for which a fast digest is the usual choice.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Caller } from '@interop/kit/security';
 import type { TrustedDocumentMode } from '../trusted-documents';
 
@@ -16,7 +16,7 @@ export interface ApiKeyRecord {
   trustedDocuments?: TrustedDocumentMode | undefined;
 }
 
-export const digestKey = (key: string): string => createHash('sha256').update(key, 'utf8').digest('hex');
+export const digestKey = (key: string): string => hash('sha256', key, 'hex');
 
 export class ApiKeys {
   private readonly byDigest: Map<string, Caller>;

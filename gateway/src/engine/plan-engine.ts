@@ -9,6 +9,7 @@
 import type { ApolloGateway } from '@apollo/gateway';
 import type { QueryPlan, QueryPlanner, PlanNode, SubscriptionNode } from '@apollo/query-planner';
 import { operationFromDocument, type Schema } from '@apollo/federation-internals';
+import type { CachePolicy, CacheHint } from '@apollo/cache-control-types';
 import type { GatewayExecutor, GatewayGraphQLRequestContext, GatewayInterface, GatewayExecutionResult } from '@apollo/server-gateway-interface';
 import { GraphQLError, Kind, visit, type DocumentNode, type FragmentDefinitionNode, type GraphQLFormattedError, type GraphQLObjectType, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { getVariableValues } from 'graphql/execution/values';
@@ -21,6 +22,7 @@ import type { GatewayContext } from '../context';
 import type { FactsHeard } from '../facts-heard';
 import type { GatewayMetrics } from '../metrics';
 import { PlanCache } from '../plan-cache';
+import { KnownOperations, type KnownOperation } from './known-operations';
 import { fetchFailureError, SubgraphFetchError, unavailableStatusError, type SubgraphReply, type SubgraphTransport } from '../subgraph-transport';
 import { acceptsDefer, compileDefer, Deferral, deferNotAccepted, defersApply, labelDefers, UnsupportedDefer, withDeferDirective, type DeferredDocument } from './defer';
 import { compileFetch, TypeTests, type FetchProgram } from './fetch-program';
@@ -59,6 +61,11 @@ type Entry = Prepared | { fallback: true; size: number };
 /** Shapes kept per operation, one per set of @skip/@include values; more are shaped without keeping. */
 const MAX_SHAPES = 16;
 
+/** What the engine does with an answer's cache policy (Apollo Server's, or the direct path's). */
+export type CachePolicyLike = Pick<CachePolicy, 'restrict'>;
+
+export type { KnownOperation } from './known-operations';
+
 export interface PlanEngineOptions {
   transports: ReadonlyMap<string, SubgraphTransport>;
   metrics: GatewayMetrics;
@@ -73,6 +80,7 @@ export class PlanEngine implements GatewayInterface {
   private loaded: LoadedGateway | null = null;
   private types: TypeTests | null = null;
   private readonly cache: PlanCache<Entry>;
+  private readonly known = new KnownOperations();
 
   constructor(
     private readonly gateway: ApolloGateway,
@@ -94,7 +102,11 @@ export class PlanEngine implements GatewayInterface {
 
   onSchemaLoadOrUpdate(callback: Parameters<GatewayInterface['onSchemaLoadOrUpdate']>[0]) {
     // Apollo Server validates against this schema: with @defer, as the planner runs it.
-    return this.gateway.onSchemaLoadOrUpdate((schema) => callback({ ...schema, apiSchema: withDeferDirective(schema.apiSchema) }));
+    return this.gateway.onSchemaLoadOrUpdate((schema) => {
+      const apiSchema = withDeferDirective(schema.apiSchema);
+      this.known.reset(apiSchema);
+      callback({ ...schema, apiSchema });
+    });
   }
 
   stop(): Promise<void> {
@@ -116,17 +128,42 @@ export class PlanEngine implements GatewayInterface {
       this.cache.set(key, entry);
     }
     if ('fallback' in entry) return this.stock(request);
-    const definitions = entry.operation.variableDefinitions ?? [];
-    let values: Record<string, unknown> = {};
-    if (definitions.length) {
-      const coerced = getVariableValues(loaded.schema, definitions, request.request.variables ?? {});
-      if (coerced.errors) return { errors: coerced.errors };
-      values = coerced.coerced;
-    }
+    const values = coerceVariables(entry, request.request.variables, loaded);
+    if ('errors' in values) return values;
     const inParts = entry.deferred !== null && defersApply(entry.deferred, values);
     if (inParts && !(acceptsDefer(request.request.http?.headers.get('accept')) && canSendLater())) return { errors: [deferNotAccepted()] };
+    if (!entry.deferred && request.source !== undefined) this.known.remember(request.source, request.request.operationName, { key, queryHash: request.queryHash, document: request.document, operation: request.operation }, request.schema);
+    return this.run(entry, values, request.context as GatewayContext, request.overallCachePolicy, inParts);
+  }
+
+  /**
+   * The operation `source` names (with `operationName`), when it has run here
+   * before under the loaded supergraph, so a repeat can skip Apollo Server's
+   * parsing, validation and plugins: only operations the engine runs whole,
+   * without @defer.
+   */
+  knownOperation(source: string, operationName: string | undefined): KnownOperation | null {
+    return this.known.find(source, operationName);
+  }
+
+  /**
+   * Runs a known operation with the request's variables, as its first run did
+   * through Apollo Server; null when its plan has left the cache or the
+   * variables do not fit, for Apollo Server to answer (and prepare) instead.
+   */
+  runKnown(known: KnownOperation, variables: Record<string, unknown> | undefined, context: GatewayContext, policy: CachePolicyLike): Promise<GatewayExecutionResult> | null {
+    const loaded = this.loaded;
+    const entry = loaded && this.cache.get(known.key);
+    if (!entry || 'fallback' in entry) return null;
+    const values = coerceVariables(entry, variables, loaded);
+    if ('errors' in values) return null;
+    return inSpan('gateway.request', {}, () => this.run(entry, values, context, policy, false));
+  }
+
+  private async run(entry: Prepared, values: Record<string, unknown>, context: GatewayContext, policy: CachePolicyLike | undefined, inParts: boolean): Promise<GatewayExecutionResult> {
+    const loaded = this.loaded!;
     const shape = this.shapeFor(entry, values, loaded);
-    const call = this.caller(request);
+    const call = this.caller(context, policy);
     const deferral = inParts ? this.deferral(entry.deferred!, shape, values, call) : null;
     const run: PlanRun = deferral ? deferral.runFor() : { variables: values, errors: [], failedPaths: [], call };
     const data: Record<string, unknown> = {};
@@ -136,7 +173,7 @@ export class PlanEngine implements GatewayInterface {
     if (deferral?.inParts) {
       sendLater(deferral.payloads(shaped));
       // An answer in parts is never a cached answer: the first part is not the whole.
-      (request.overallCachePolicy as { restrict?(hint: { maxAge: number }): void } | undefined)?.restrict?.({ maxAge: 0 });
+      policy?.restrict({ maxAge: 0 });
     }
     return errors.length ? { errors, data: shaped } : { data: shaped };
   }
@@ -200,13 +237,11 @@ export class PlanEngine implements GatewayInterface {
   }
 
   /** How this request calls a subgraph: its identity and trace context, our errors for failures, its facts heard. */
-  private caller(request: GatewayGraphQLRequestContext): PlanRun['call'] {
-    const context = request.context as GatewayContext;
+  private caller(context: GatewayContext, policy: CachePolicyLike | undefined): PlanRun['call'] {
     const claims = new Map<string, string>();
     // The caller without the claims' expiry: identical reads in flight are shared across a second's boundary.
     const { partnerId, scopes, credentialId } = context.caller;
     const sharedBy = JSON.stringify([partnerId, scopes, credentialId]);
-    const policy = request.overallCachePolicy as { restrict?(hint: { maxAge: number; scope?: string }): void } | undefined;
     // Each fetch in its own span, whose context the subgraph request carries.
     return (fetch: FetchProgram, variablesJson: string): Promise<SubgraphAnswer> =>
       inSpan('gateway.fetch', { service: fetch.serviceName }, async () => {
@@ -228,7 +263,7 @@ export class PlanEngine implements GatewayInterface {
         const answer = JSON.parse(reply.body) as SubgraphAnswer;
         if (typeof answer !== 'object' || answer === null) throw new Error(`${fetch.serviceName} answered something other than a JSON object`);
         if (this.options.facts) for (const change of factsChangedIn(answer.extensions)) this.options.facts.heard(change);
-        if (policy?.restrict) policy.restrict(cacheHint(reply.headers['cache-control']));
+        policy?.restrict(cacheHint(reply.headers['cache-control']));
         return answer;
         });
   }
@@ -281,6 +316,14 @@ function scanDocument(document: DocumentNode): { introspection: boolean; reserve
   return { introspection, reservedAlias, conditionVariables: [...conditionVariables] };
 }
 
+/** The request's variables as the operation declares them, or the errors refusing them. */
+function coerceVariables(entry: Prepared, variables: Record<string, unknown> | undefined, loaded: LoadedGateway): Record<string, unknown> | { errors: readonly GraphQLError[] } {
+  const definitions = entry.operation.variableDefinitions ?? [];
+  if (!definitions.length) return {};
+  const coerced = getVariableValues(loaded.schema, definitions, variables ?? {});
+  return coerced.errors ? { errors: coerced.errors } : coerced.coerced;
+}
+
 /** Null-field errors are added only where no earlier error explains the null. */
 function shapeErrors(errors: GraphQLError[], failedPaths: (readonly string[])[]): ShapeErrors {
   const within = (prefix: readonly (string | number)[], path: Path) =>
@@ -303,8 +346,8 @@ function statusFailure(subgraph: string, status: number): GraphQLError {
 }
 
 /** A subgraph's Cache-Control as an Apollo cache hint, read as @apollo/gateway reads it. */
-function cacheHint(header: string | string[] | undefined): { maxAge: number; scope?: string } {
-  const hint: { maxAge: number; scope?: string } = { maxAge: 0 };
+function cacheHint(header: string | string[] | undefined): CacheHint {
+  const hint: CacheHint = { maxAge: 0 };
   const value = Array.isArray(header) ? header.join(',') : header;
   for (const part of value ? value.trim().split(/\s*,\s*/) : []) {
     const [name, raw] = part.split(/\s*=\s*/, 2);

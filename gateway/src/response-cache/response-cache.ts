@@ -21,8 +21,9 @@
 // value asked once) never push the answers that repeat out of the cache, and
 // cost no serialisation. The key is made once per request, from the hash
 // Apollo Server already took of the operation's text.
-import { createHash, randomUUID } from 'node:crypto';
-import { HeaderMap, type ApolloServerPlugin, type GraphQLRequestContext } from '@apollo/server';
+import { createHash, hash, randomUUID } from 'node:crypto';
+import type { CacheHint, CachePolicy } from '@apollo/cache-control-types';
+import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import { InMemoryLRUCache, type KeyValueCache } from '@apollo/utils.keyvaluecache';
 import { LRUCache } from 'lru-cache';
 import type { Logger } from '@interop/kit';
@@ -120,48 +121,70 @@ export class ResponseCache {
     this.invalidate(change);
   }
 
+  /**
+   * Looks a query's answer up: the key it is kept under in the current
+   * generation (made now, so an answer computed across a change of generation
+   * is stored under the old one), and the stored answer when there is one.
+   */
+  async lookup(queryHash: string, operationName: string | null, variables: Record<string, unknown> | undefined): Promise<Lookup> {
+    const key = answerKey(queryHash, operationName, variables, this.generation);
+    const stored = await this.store.get(key);
+    return { key, stored: stored === undefined ? null : (JSON.parse(stored) as StoredAnswer) };
+  }
+
+  /**
+   * Once a query is answered: counts the hit or miss, gives a hit its `age`,
+   * and offers a computed answer for storing (stored on its key's second
+   * offer within the window). Synchronous up to the serialisation, so the
+   * answer is stored in the names it was computed in, before the client's
+   * aliases are restored.
+   */
+  settle(lookup: Lookup, answer: SettledAnswer, logger: Pick<Logger, 'warn'>): void {
+    const hit = lookup.stored !== null;
+    this.metrics.responseCache.inc({ result: hit ? 'hit' : 'miss' });
+    if (hit) {
+      answer.headers.set('age', String(Math.round((Date.now() - lookup.stored!.cacheTime) / 1000)));
+      return;
+    }
+    const { data, errors } = answer;
+    const policy = answer.policy.policyIfCacheable();
+    // Shared by every caller, so never an answer hinted PRIVATE.
+    if (errors || !data || !policy || policy.scope === 'PRIVATE') return;
+    if (!this.offered.has(lookup.key)) {
+      this.offered.set(lookup.key, true);
+      return;
+    }
+    const stored: StoredAnswer = { data, cachePolicy: policy, cacheTime: Date.now() };
+    this.store.set(lookup.key, JSON.stringify(stored), { ttl: policy.maxAge }).catch((error: unknown) => logger.warn(`response cache: ${String(error)}`));
+  }
+
+  /** A query answered without a lookup (refused before it) or in parts: a miss, and nothing to store. */
+  missed(): void {
+    this.metrics.responseCache.inc({ result: 'miss' });
+  }
+
   plugins(): ApolloServerPlugin<GatewayContext>[] {
-    const { store, metrics, offered } = this;
-    const generation = () => this.generation;
     return [
       {
-        async requestDidStart() {
-          // Made when the answer is looked up: an answer computed across a change of generation is stored under the old one.
-          let key: string | null = null;
-          let storedAt: number | null = null;
+        requestDidStart: async () => {
+          let lookup: Lookup | null = null;
           return {
-            async responseForOperation(request) {
+            responseForOperation: async (request) => {
               request.metrics.responseCacheHit = false;
               if (request.operation?.operation !== 'query') return null;
-              key = answerKey(request, generation());
-              const stored = await store.get(key);
-              if (stored === undefined) return null;
-              const answer = JSON.parse(stored) as StoredAnswer;
-              request.overallCachePolicy.replace(answer.cachePolicy);
+              lookup = await this.lookup(request.queryHash ?? '', request.operationName, request.request.variables);
+              if (!lookup.stored) return null;
+              request.overallCachePolicy.replace(lookup.stored.cachePolicy);
               request.metrics.responseCacheHit = true;
-              storedAt = answer.cacheTime;
-              return { body: { kind: 'single', singleResult: { data: answer.data } }, http: { headers: new HeaderMap() } };
+              return { body: { kind: 'single', singleResult: { data: lookup.stored.data } }, http: { headers: new HeaderMap() } };
             },
-            // Synchronous up to the serialisation: the alias-restoring plugin after this one renames the answer's keys.
-            async willSendResponse(request) {
+            // Synchronous: the alias-restoring plugin after this one renames the answer's keys.
+            willSendResponse: async (request) => {
               if (request.operation?.operation !== 'query') return;
-              const hit = request.metrics.responseCacheHit === true;
-              metrics.responseCache.inc({ result: hit ? 'hit' : 'miss' });
-              if (request.response.body.kind !== 'single') return;
-              if (hit) {
-                if (storedAt !== null) request.response.http.headers.set('age', String(Math.round((Date.now() - storedAt) / 1000)));
-                return;
-              }
+              // Refused before it was looked up, or answered in parts: a miss, never stored.
+              if (!lookup || request.response.body.kind !== 'single') return this.missed();
               const { data, errors } = request.response.body.singleResult;
-              const policy = request.overallCachePolicy.policyIfCacheable();
-              // Shared by every caller, so never an answer hinted PRIVATE.
-              if (errors || !data || !policy || policy.scope === 'PRIVATE' || key === null) return;
-              if (!offered.has(key)) {
-                offered.set(key, true);
-                return;
-              }
-              const answer: StoredAnswer = { data, cachePolicy: policy, cacheTime: Date.now() };
-              store.set(key, JSON.stringify(answer), { ttl: policy.maxAge }).catch((error: unknown) => request.logger.warn(`response cache: ${String(error)}`));
+              this.settle(lookup, { data, errors, policy: request.overallCachePolicy, headers: request.response.http.headers }, request.logger);
             },
           };
         },
@@ -176,9 +199,23 @@ export class ResponseCache {
 
 interface StoredAnswer {
   data: Record<string, unknown>;
-  cachePolicy: NonNullable<ReturnType<GraphQLRequestContext<GatewayContext>['overallCachePolicy']['policyIfCacheable']>>;
+  cachePolicy: Required<CacheHint>;
   /** Milliseconds since the epoch, for the `age` header of a hit. */
   cacheTime: number;
+}
+
+/** A query's answer looked up: its key, and what was stored under it. */
+export interface Lookup {
+  key: string;
+  stored: StoredAnswer | null;
+}
+
+/** A query's answer as it leaves, in the operation's own response names. */
+export interface SettledAnswer {
+  data?: Record<string, unknown> | null | undefined;
+  errors?: readonly unknown[] | undefined;
+  policy: Pick<CachePolicy, 'policyIfCacheable'>;
+  headers: { set(name: string, value: string): unknown };
 }
 
 /**
@@ -186,7 +223,6 @@ interface StoredAnswer {
  * took of its text), which of its operations runs, the variables, and the
  * cache's generation. Hashed, so a key's length is bounded (a Redis key).
  */
-function answerKey(request: GraphQLRequestContext<GatewayContext>, generation: string): string {
-  const variables = JSON.stringify(request.request.variables ?? {});
-  return createHash('sha256').update(`${request.queryHash ?? ''}\n${request.operationName ?? ''}\n${generation}\n${variables}`).digest('hex');
+function answerKey(queryHash: string, operationName: string | null, variables: Record<string, unknown> | undefined, generation: string): string {
+  return hash('sha256', `${queryHash}\n${operationName ?? ''}\n${generation}\n${JSON.stringify(variables ?? {})}`, 'hex');
 }

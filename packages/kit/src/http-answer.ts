@@ -3,7 +3,7 @@
 // may be cached publicly, with a strong ETag, so that a client revalidating
 // with If-None-Match gets 304 and no body. Answers in parts and event streams
 // never come through here: compressing them would hold parts back.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { promisify } from 'node:util';
 import { brotliCompress, constants as zlib, gzip } from 'node:zlib';
@@ -68,7 +68,7 @@ function publiclyCacheable(header: number | string | string[] | undefined): bool
 
 /** Strong, so it names these exact bytes: each encoding of an answer is a representation of its own, with its own tag. */
 function entityTag(identity: Buffer, encoding: ContentEncoding | null): string {
-  const digest = createHash('sha256').update(identity).digest('base64url').slice(0, 32);
+  const digest = hash('sha256', identity, 'base64url').slice(0, 32);
   return `"${digest}${encoding ? `-${encoding}` : ''}"`;
 }
 

@@ -30,6 +30,12 @@ export interface GraphQLHttpOptions<TContext extends BaseContext> {
   identify?: (req: IncomingMessage, signedContent: string) => Caller | null;
   /** Rewrites a POST's parsed JSON body before Apollo Server sees it (the context can find what it did by `req`). */
   prepareBody?: (body: unknown, req: IncomingMessage) => unknown;
+  /**
+   * Answers a JSON POST itself, once its context is made, instead of Apollo
+   * Server's request pipeline (the gateway's operations it has run before);
+   * null leaves the request to Apollo Server, which then reuses the same context.
+   */
+  answerDirectly?: AnswerDirectly<TContext>;
   /** Sees every request first; answers it and returns true (a CORS preflight), or sets headers and returns false to let it go on. */
   intercept?: (req: IncomingMessage, res: ServerResponse) => boolean;
   /** Extra routes by exact path, answered before GraphQL. */
@@ -47,6 +53,15 @@ export interface GraphQLHttpOptions<TContext extends BaseContext> {
   /** Where an unexpected failure to answer is logged (the client gets INTERNAL_SERVER_ERROR only). */
   logger: Logger;
 }
+
+/** A whole GraphQL answer over HTTP, as Apollo Server would send it. */
+export interface DirectAnswer {
+  status: number;
+  headers: Iterable<readonly [string, string]>;
+  body: string;
+}
+
+export type AnswerDirectly<TContext> = (req: IncomingMessage, body: Readonly<Record<string, unknown>>, context: TContext) => Promise<DirectAnswer | null>;
 
 export interface GraphQLStreams {
   accepts(req: IncomingMessage): boolean;
@@ -111,10 +126,6 @@ async function serveGraphQL<TContext extends BaseContext>(
   // Set first, so refusals below name their trace too.
   const traced = traceResponse();
   if (traced) res.setHeader('traceresponse', traced);
-  const headers = new HeaderMap();
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
-  }
   const text = req.method === 'POST' ? await readRawBody(req, maxBody) : undefined;
   let caller: Caller | undefined;
   if (options.identify) {
@@ -128,10 +139,27 @@ async function serveGraphQL<TContext extends BaseContext>(
   const parsed = text === undefined ? undefined : parseJsonBody(req, text);
   if (parsed !== undefined && options.postedStreams?.accepts(req, parsed)) return options.postedStreams.serve(req, res, parsed);
   const body = parsed !== undefined && options.prepareBody ? options.prepareBody(parsed, req) : parsed;
-  const response = await options.apollo.executeHTTPGraphQLRequest({
-    httpGraphQLRequest: { method: req.method ?? 'GET', headers, search, body },
-    context: () => options.context(req, res, caller),
-  });
+  // Made once: a request the direct path leaves to Apollo Server (or fails to make) is answered with the same outcome.
+  let contextValue: Promise<TContext> | undefined;
+  const context = () => (contextValue ??= options.context(req, res, caller));
+  if (options.answerDirectly && isJsonObject(req, body)) {
+    const answer = await context().then(
+      (value) => options.answerDirectly!(req, body, value),
+      () => null,
+    );
+    if (answer) {
+      res.statusCode = answer.status;
+      for (const [name, value] of answer.headers) res.setHeader(name, value);
+      if (options.answers) await sendAnswer(req, res, answer.body, options.answers);
+      else res.end(answer.body);
+      return;
+    }
+  }
+  const headers = new HeaderMap();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+  }
+  const response = await options.apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest: { method: req.method ?? 'GET', headers, search, body }, context });
   res.statusCode = response.status ?? 200;
   for (const [name, value] of response.headers) res.setHeader(name, value);
   // An executor that answers in parts (@defer) left the rest in the request's scope.
@@ -155,6 +183,17 @@ export class BodyError extends Error {
   ) {
     super(message);
   }
+}
+
+/** A POST whose body is one JSON object, sent as JSON (as Apollo Server's CSRF rule admits without a preflight header). */
+function isJsonObject(req: IncomingMessage, body: unknown): body is Record<string, unknown> {
+  return (
+    req.method === 'POST' &&
+    typeof body === 'object' &&
+    body !== null &&
+    !Array.isArray(body) &&
+    /^application\/json\s*(?:;|$)/i.test(req.headers['content-type'] ?? '')
+  );
 }
 
 /** A JSON body parsed; a non-JSON content type is passed on as text for Apollo to refuse. */

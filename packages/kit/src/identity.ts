@@ -3,7 +3,7 @@
 // shares with the subgraphs) over the identity, the subgraph it is meant for,
 // an expiry and the exact request body, so a subgraph can trust it and nobody
 // can reuse it for another request or another subgraph.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { contextMac, matchesAnySecret, type AcceptedSecrets } from './signature';
 
 export interface Caller {
@@ -86,7 +86,7 @@ export function verifyIdentity(
 }
 
 function mac(secret: string, payload: string, body: string): string {
-  return contextMac(secret, 'subgraph-identity', [payload, createHash('sha256').update(body).digest('hex')]);
+  return contextMac(secret, 'subgraph-identity', [payload, hash('sha256', body, 'hex')]);
 }
 
 export const hasScope = (caller: Caller, scope: string): boolean => caller.scopes.includes(scope);

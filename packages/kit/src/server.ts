@@ -2,7 +2,7 @@
 // the HTTP server and its answers (compression, parts, errors, pages), and the
 // clients a service reaches its peers with.
 export { maskingFormatError } from './format-error';
-export { BodyError, close, createGraphQLHttpServer, DEFAULT_KEEP_ALIVE_TIMEOUT_MS, DRAIN_GRACE_MS, type GraphQLHttpOptions, type GraphQLStreams, keepAliveTimeoutMs, listen, type PostedGraphQLStreams, readRawBody, type Route, sendError, sendJson } from './http';
+export { type AnswerDirectly, BodyError, close, createGraphQLHttpServer, type DirectAnswer, DEFAULT_KEEP_ALIVE_TIMEOUT_MS, DRAIN_GRACE_MS, type GraphQLHttpOptions, type GraphQLStreams, keepAliveTimeoutMs, listen, type PostedGraphQLStreams, readRawBody, type Route, sendError, sendJson } from './http';
 export { canSendLater, MULTIPART_DEFER_CONTENT_TYPE, sendLater, takeLater, writeMultipart } from './incremental';
 export { MultipartWriter } from './multipart';
 export { createSubgraphApollo, loadTypeDefs, type RunningSubgraph, type ServeOptions, serveSubgraph, stopOnSignals, subgraphAdmission, type SubgraphDefinition, type SubgraphTrust } from './subgraph';

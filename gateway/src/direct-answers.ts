@@ -1,0 +1,177 @@
+// Operations the gateway has run before, answered without Apollo Server's
+// request pipeline. The first run of an operation goes through the pipeline
+// (parsing, validation, every plugin) and the engine keeps it by its text
+// (see engine/known-operations); a repeat skips what the pipeline redoes per
+// request (the text's hash, the document store, content negotiation, about
+// forty awaited plugin hooks) and does only what depends on the request, as
+// the plugins do: the operation limits, the response cache, the engine's run,
+// error masking, the client's aliases, the cache-control header, metrics and
+// the access log. Anything else (a refusal, variables that do not fit, a plan
+// no longer cached, persisted queries, @defer, subscriptions) is left to
+// Apollo Server, so the answer is Apollo Server's wherever this path has none.
+import type { CachePolicy, CacheHint } from '@apollo/cache-control-types';
+import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { LRUCache } from 'lru-cache';
+import Negotiator from 'negotiator';
+import type { Logger } from '@interop/kit';
+import type { AnswerDirectly, DirectAnswer } from '@interop/kit/server';
+import { restoreAnswer } from './alias-normalisation';
+import type { GatewayContext } from './context';
+import type { PlanEngine } from './engine/plan-engine';
+import type { GatewayMetrics } from './metrics';
+import type { LimitsVerdict } from './operation-limits';
+import type { RequestMetrics } from './request-metrics';
+import type { Lookup, ResponseCache } from './response-cache';
+
+/** Apollo Server's content types for a single result, in its order of preference. */
+const JSON_TYPES = ['application/json; charset=utf-8', 'application/graphql-response+json; charset=utf-8', 'application/json; callbackSpec=1.0; charset=utf-8'];
+/** Distinct `accept` headers whose content type is remembered; clients send few. */
+const ACCEPT_HEADERS_KEPT = 256;
+
+export interface DirectAnswersOptions {
+  engine: PlanEngine;
+  /** The schema Apollo Server validates against, as the operation limits measure it. */
+  schema: () => GraphQLSchema | undefined;
+  limits: LimitsVerdict;
+  requests: RequestMetrics;
+  metrics: GatewayMetrics;
+  responseCache: ResponseCache | null;
+  /** Apollo Server's formatError (masking internal errors). */
+  formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+  logger: Logger;
+}
+
+export function directAnswers(options: DirectAnswersOptions): AnswerDirectly<GatewayContext> {
+  const contentTypes = new LRUCache<string, string | false>({ max: ACCEPT_HEADERS_KEPT });
+  const contentTypeFor = (accept: string | undefined): string | false => {
+    if (!accept) return JSON_TYPES[0]!;
+    let chosen = contentTypes.get(accept);
+    if (chosen === undefined) {
+      chosen = new Negotiator({ headers: { accept } }).mediaType(JSON_TYPES) ?? false;
+      contentTypes.set(accept, chosen);
+    }
+    return chosen;
+  };
+  return async (req, body, context) => {
+    const request = directRequest(body);
+    const known = request && options.engine.knownOperation(request.query, request.operationName);
+    const schema = options.schema();
+    if (!request || !known || !schema) return null;
+    const contentType = contentTypeFor(req.headers.accept);
+    if (!contentType || options.limits(schema, known.document, known.operation, request.variables ?? {})) return null;
+    const measured = options.requests.begin(context);
+    const operationName = known.operation.name?.value ?? null;
+    const policy = newCachePolicy();
+    const headers = new Map<string, string>([['content-type', contentType]]);
+    const isQuery = known.operation.operation === 'query';
+    let lookup: Lookup | null = null;
+    let result: { data?: Record<string, unknown> | null; errors?: readonly GraphQLError[] } | undefined;
+    let status = 200;
+    if (isQuery && options.responseCache) {
+      lookup = await options.responseCache.lookup(known.queryHash, operationName, request.variables);
+      if (lookup.stored) {
+        policy.replace(lookup.stored.cachePolicy);
+        result = { data: lookup.stored.data };
+      }
+    }
+    if (!result) {
+      const running = options.engine.runKnown(known, request.variables, context, policy);
+      if (!running) return null;
+      try {
+        result = await running;
+      } catch (error) {
+        // As Apollo Server answers an executor that throws.
+        result = { errors: [error instanceof GraphQLError ? error : new GraphQLError(error instanceof Error ? error.message : String(error), { originalError: error as Error })] };
+        status = 500;
+      }
+    }
+    let errors: GraphQLFormattedError[] | undefined;
+    if (result.errors?.length) {
+      measured.errors(result.errors);
+      errors = result.errors.map((error) => formatted(error, options.formatError, (http) => {
+        if (http.status) status = http.status;
+        for (const [name, value] of http.headers ?? []) headers.set(name, value);
+      }));
+    }
+    const answer = { ...('data' in result ? { data: result.data } : {}), ...(errors ? { errors } : {}) };
+    if (lookup) options.responseCache!.settle(lookup, { ...answer, policy, headers }, options.logger);
+    if (context.aliases) restoreAnswer(answer, context.aliases);
+    headers.set('cache-control', cacheControl(policy, errors !== undefined));
+    measured.answered(operationName);
+    options.metrics.directAnswers.inc();
+    return directAnswer(status, headers, answer);
+  };
+}
+
+interface DirectRequest {
+  query: string;
+  operationName: string | undefined;
+  variables: Record<string, unknown> | undefined;
+}
+
+/** The body's fields when it is a plain operation this path can answer; null leaves it to Apollo Server (which refuses what is malformed). */
+function directRequest(body: Readonly<Record<string, unknown>>): DirectRequest | null {
+  const { query, operationName, variables, extensions } = body;
+  if (typeof query !== 'string') return null;
+  if (operationName != null && typeof operationName !== 'string') return null;
+  if (variables != null && !isRecord(variables)) return null;
+  // Persisted queries' hashes are Apollo Server's to check; other extensions it ignores.
+  if (extensions != null && (!isRecord(extensions) || 'persistedQuery' in extensions)) return null;
+  return { query, operationName: operationName ?? undefined, variables: isRecord(variables) ? variables : undefined };
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** An error as Apollo Server formats it: a code always, its HTTP part taken out for the response's head, then formatError. */
+function formatted(
+  error: GraphQLError,
+  formatError: DirectAnswersOptions['formatError'],
+  head: (http: { status?: number; headers?: Map<string, string> }) => void,
+): GraphQLFormattedError {
+  const { http, ...rest } = error.extensions as Record<string, unknown>;
+  const extensions = { ...rest, code: rest.code ?? 'INTERNAL_SERVER_ERROR' };
+  if (http !== undefined) {
+    if (isHttpHead(http)) head(http);
+    else (extensions as Record<string, unknown>).http = http;
+  }
+  try {
+    return formatError({ ...error.toJSON(), extensions }, error);
+  } catch {
+    return { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+  }
+}
+
+function isHttpHead(value: unknown): value is { status?: number; headers?: Map<string, string> } {
+  if (typeof value !== 'object' || value === null) return false;
+  const head = value as Record<string, unknown>;
+  return (!('status' in head) || typeof head.status === 'number') && (!('headers' in head) || head.headers instanceof Map);
+}
+
+/** Apollo Server's cache-control header for a whole answer with no header of its own. */
+function cacheControl(policy: CachePolicy, hasErrors: boolean): string {
+  const cacheable = policy.policyIfCacheable();
+  return cacheable && !hasErrors ? `max-age=${cacheable.maxAge}, ${cacheable.scope.toLowerCase()}` : 'no-store';
+}
+
+/** The body as Apollo Server writes it: errors, data, extensions, then a newline. */
+function directAnswer(status: number, headers: Map<string, string>, answer: { data?: unknown; errors?: unknown }): DirectAnswer {
+  return { status, headers, body: `${JSON.stringify({ errors: answer.errors, data: answer.data })}\n` };
+}
+
+/** Apollo Server's cache policy (not exported by it): the shortest max-age and the narrowest scope hinted. */
+function newCachePolicy(): CachePolicy {
+  const policy: CachePolicy = {
+    restrict(hint: CacheHint) {
+      if (hint.maxAge !== undefined && (policy.maxAge === undefined || hint.maxAge < policy.maxAge)) policy.maxAge = hint.maxAge;
+      if (hint.scope !== undefined && policy.scope !== 'PRIVATE') policy.scope = hint.scope;
+    },
+    replace(hint: CacheHint) {
+      if (hint.maxAge !== undefined) policy.maxAge = hint.maxAge;
+      if (hint.scope !== undefined) policy.scope = hint.scope;
+    },
+    policyIfCacheable() {
+      return policy.maxAge === undefined || policy.maxAge === 0 ? null : { maxAge: policy.maxAge, scope: policy.scope ?? 'PUBLIC' };
+    },
+  };
+  return policy;
+}
