@@ -6,7 +6,7 @@
 // HTTP. Only the transport differs: no status line, no response headers.
 import type { ApolloServer, GraphQLRequest } from '@apollo/server';
 import { GraphQLError, type FormattedExecutionResult, type GraphQLFormattedError } from 'graphql';
-import { inSpan, requestScope } from '@interop/kit';
+import { inRequestSpan, requestScope } from '@interop/kit';
 import type { Caller } from '@interop/kit/security';
 import { GatewayErrorCode } from './__generated__/error-codes';
 import { normaliseBody } from './alias-normalisation';
@@ -46,7 +46,7 @@ export interface OperationRunnerOptions {
 
 export function operationRunner(options: OperationRunnerOptions): RunOperation {
   return (request, origin) =>
-    requestScope.run({ requestId: origin.requestId }, () => inSpan('ws.operation', {}, () => run(options, request, origin)));
+    requestScope.run({ requestId: origin.requestId }, () => inRequestSpan('ws.operation', {}, () => run(options, request, origin)));
 }
 
 async function run(options: OperationRunnerOptions, request: OperationRequest, origin: OperationOrigin): Promise<OperationOutcome> {

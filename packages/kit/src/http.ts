@@ -12,7 +12,7 @@ import type { Caller } from './identity';
 import { takeLater, writeMultipart } from './incremental';
 import type { Logger } from './logger';
 import { requestIdOf, requestScope } from './request-scope';
-import { extractTraceContext, inSpan, traceResponse } from './tracing';
+import { extractTraceContext, inRequestSpan, traceResponse } from './tracing';
 
 export type Route = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
@@ -95,7 +95,7 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(options: G
         : streams
           ? Promise.resolve(streams.serve(req, res))
           : paths.has(url.pathname)
-          ? inSpan('http.request', { 'http.method': req.method ?? 'GET', 'url.path': url.pathname }, () =>
+          ? inRequestSpan('http.request', { 'http.method': req.method ?? 'GET', 'url.path': url.pathname }, () =>
               serveGraphQL(options, req, res, url.search, maxBody),
             )
           : Promise.resolve(sendError(res, 404, ErrorCode.BAD_REQUEST, 'Nothing is served at this path.'));

@@ -9,5 +9,5 @@ export { APOLLO_SERVER_ERROR_CODES, AppError, badUserInput, dependencyUnavailabl
 export { parseJsonOrUndefined } from './json';
 export { createLogger, type Logger, type LoggerOptions } from './logger';
 export { DEFAULT_PORTS, readServiceConfig, readTrust, rotatingSecret, SECRET_MIN_LENGTH, type ServiceConfig, serviceEnv, type SubgraphName } from './service-config';
-export { activeTraceIds, extractTraceContext, injectTraceContext, inSpan, startTracing, type TraceIds, tracer, traceResponse, type TracingOptions } from './tracing';
+export { activeTraceIds, extractTraceContext, injectTraceContext, inRequestSpan, inSpan, startTracing, type TraceIds, tracer, traceResponse, type TracingOptions } from './tracing';
 export { requestIdOf, requestScope, type RequestScope } from './request-scope';

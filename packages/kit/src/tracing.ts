@@ -89,8 +89,23 @@ export function injectTraceContext(headers: Record<string, string>): Record<stri
   return headers;
 }
 
-/** Runs `work` in a span that ends with it and records its failure. */
-export async function inSpan<T>(name: string, attributes: Attributes, work: () => Promise<T>): Promise<T> {
+/**
+ * Runs `work` in a span that ends with it and records its failure. Under a
+ * span that is not recorded (no exporter, or a caller's trace that is not
+ * sampled), a child would not be recorded either and would add nothing but an
+ * id: `work` then runs in its parent's span, at none of a span's cost.
+ */
+export function inSpan<T>(name: string, attributes: Attributes, work: () => Promise<T>): Promise<T> {
+  const parent = trace.getSpan(context.active());
+  if (parent && !parent.isRecording()) return work();
+  return inRequestSpan(name, attributes, work);
+}
+
+/**
+ * A span that is always made, recorded or not: a request's own, whose id its
+ * `traceresponse` header, its log lines and the trace context it passes on name.
+ */
+export async function inRequestSpan<T>(name: string, attributes: Attributes, work: () => Promise<T>): Promise<T> {
   return tracer.startActiveSpan(name, { attributes }, async (span) => {
     try {
       return await work();
