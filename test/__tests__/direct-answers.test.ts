@@ -69,6 +69,7 @@ test.each<[string, Sent, number]>([
     { body: { query: 'query A($id: ID!) { platform(id: $id) { id } } query B($id: ID!) { merchant(id: $id) { id name } }', operationName: 'B', variables: { id: 'm0000001' } } },
     2,
   ],
+  ['a variable named like a result field', { body: { query: 'query ($errors: ID!, $data: ID!) { a: platform(id: $errors) { id } b: platform(id: $data) { id } }', variables: { errors: 'taobao', data: 'meituan' } } }, 2],
   ['a partial answer with an error, never cached', { body: { query: 'query ($id: ID!) { platforms { id } payment(id: $id) { id } }', variables: { id: 'pay_unknown' } } }, 2],
   ['a mutation refused to an anonymous caller', { body: { query: 'mutation { initiatePayment(input: { merchantId: "m0000001", platformId: "taobao", paymentToolId: "alipay", amount: { currency: CNY, amountMinor: 100 }, reference: "direct-1", idempotencyKey: "direct-1" }) { id } }' } }, 2],
   ['a per-caller answer, never shared', { body: { query: 'query ($id: ID!) { merchant(id: $id) { id payments(first: 5) { edges { node { id } } } } }', variables: { id: 'm0000001' } }, headers: partner }, 2],

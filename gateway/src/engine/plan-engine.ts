@@ -128,8 +128,9 @@ export class PlanEngine implements GatewayInterface {
       this.cache.set(key, entry);
     }
     if ('fallback' in entry) return this.stock(request);
-    const values = coerceVariables(entry, request.request.variables, loaded);
-    if ('errors' in values) return values;
+    const coerced = coerceVariables(entry, request.request.variables, loaded);
+    if (!coerced.ok) return { errors: coerced.errors };
+    const values = coerced.values;
     const inParts = entry.deferred !== null && defersApply(entry.deferred, values);
     if (inParts && !(acceptsDefer(request.request.http?.headers.get('accept')) && canSendLater())) return { errors: [deferNotAccepted()] };
     if (!entry.deferred && request.source !== undefined) this.known.remember(request.source, request.request.operationName, { key, queryHash: request.queryHash, document: request.document, operation: request.operation }, request.schema);
@@ -155,9 +156,9 @@ export class PlanEngine implements GatewayInterface {
     const loaded = this.loaded;
     const entry = loaded && this.cache.get(known.key);
     if (!entry || 'fallback' in entry) return null;
-    const values = coerceVariables(entry, variables, loaded);
-    if ('errors' in values) return null;
-    return inSpan('gateway.request', {}, () => this.run(entry, values, context, policy, false));
+    const coerced = coerceVariables(entry, variables, loaded);
+    if (!coerced.ok) return null;
+    return inSpan('gateway.request', {}, () => this.run(entry, coerced.values, context, policy, false));
   }
 
   private async run(entry: Prepared, values: Record<string, unknown>, context: GatewayContext, policy: CachePolicyLike | undefined, inParts: boolean): Promise<GatewayExecutionResult> {
@@ -317,11 +318,15 @@ function scanDocument(document: DocumentNode): { introspection: boolean; reserve
 }
 
 /** The request's variables as the operation declares them, or the errors refusing them. */
-function coerceVariables(entry: Prepared, variables: Record<string, unknown> | undefined, loaded: LoadedGateway): Record<string, unknown> | { errors: readonly GraphQLError[] } {
+function coerceVariables(
+  entry: Prepared,
+  variables: Record<string, unknown> | undefined,
+  loaded: LoadedGateway,
+): { ok: true; values: Record<string, unknown> } | { ok: false; errors: readonly GraphQLError[] } {
   const definitions = entry.operation.variableDefinitions ?? [];
-  if (!definitions.length) return {};
+  if (!definitions.length) return { ok: true, values: {} };
   const coerced = getVariableValues(loaded.schema, definitions, variables ?? {});
-  return coerced.errors ? { errors: coerced.errors } : coerced.coerced;
+  return coerced.errors ? { ok: false, errors: coerced.errors } : { ok: true, values: coerced.coerced };
 }
 
 /** Null-field errors are added only where no earlier error explains the null. */
