@@ -19,6 +19,7 @@
 // stay distinct exactly where they were.
 import type { ApolloServerPlugin } from '@apollo/server';
 import { Lexer, Source, TokenKind, type GraphQLFormattedError, type Token } from 'graphql';
+import { LRUCache } from 'lru-cache';
 import type { GatewayContext } from './context';
 
 /** Response keys to rename, by the key in the answer to the rewritten operation, level by level. */
@@ -51,6 +52,22 @@ interface Field {
 /** The text without the aliases it does not need, or null when there is nothing to cut or it is not rewritten. */
 export function normaliseSource(original: string): NormalisedSource | null {
   if (!original.includes(':')) return null;
+  let normalised = normalisedTexts.get(original);
+  if (normalised === undefined) {
+    normalised = readNormalised(original) ?? false;
+    normalisedTexts.set(original, normalised);
+  }
+  return normalised || null;
+}
+
+/** Characters of text whose normalisation is remembered (false: nothing to cut), so a repeated operation is read once. */
+const NORMALISED_TEXT_CHARACTERS = 4 * 1024 * 1024;
+const normalisedTexts = new LRUCache<string, NormalisedSource | false>({
+  maxSize: NORMALISED_TEXT_CHARACTERS,
+  sizeCalculation: (normalised, text) => text.length + (normalised ? normalised.source.length : 0) + 1,
+});
+
+function readNormalised(original: string): NormalisedSource | null {
   let operations: Field[][];
   try {
     const read = readSelections(original);

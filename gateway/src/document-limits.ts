@@ -4,8 +4,10 @@
 // alias normalisation and the subscription planner all walk a document
 // recursively or in proportion to its size; each of them runs only on text
 // these bounds admit. The lexer reads the text once, in order, and stops at
-// the first limit passed, so a refusal costs at most `maxTokens` tokens.
+// the first limit passed, so a refusal costs at most `maxTokens` tokens; a
+// text found within the limits is remembered, and its repeats are not read.
 import { GraphQLError, Lexer, Source, TokenKind } from 'graphql';
+import { LRUCache } from 'lru-cache';
 import { parseJsonOrUndefined } from '@interop/kit';
 import { GatewayErrorCode } from './__generated__/error-codes';
 import type { OperationLimits } from './operation-limits';
@@ -27,8 +29,22 @@ function refusal(code: GatewayErrorCode, message: string, extensions: Record<str
   return new GraphQLError(message, { extensions: { code, ...extensions, http: { status: 400 } } });
 }
 
+/** Characters of text remembered as within each set of limits, so a repeated operation is read once. */
+const PASSED_TEXT_CHARACTERS = 4 * 1024 * 1024;
+const passedTexts = new WeakMap<DocumentLimits, LRUCache<string, true>>();
+
 /** The error refusing this text, or null when it is within the limits (or does not lex: parsing reports that). */
 export function documentRefusal(text: string, limits: DocumentLimits): GraphQLError | null {
+  let passed = passedTexts.get(limits);
+  if (!passed) passedTexts.set(limits, (passed = new LRUCache({ maxSize: PASSED_TEXT_CHARACTERS, sizeCalculation: (_passed, key) => key.length + 1 })));
+  if (passed.has(text)) return null;
+  const refused = readRefusal(text, limits);
+  // Only texts within the limits are kept: one over them is refused before it costs more than the limits allow.
+  if (!refused) passed.set(text, true);
+  return refused;
+}
+
+function readRefusal(text: string, limits: DocumentLimits): GraphQLError | null {
   const maxNesting = nestingLimit(limits);
   const lexer = new Lexer(new Source(text));
   let tokens = 0;
