@@ -7,8 +7,9 @@
 // the plugins do: the operation limits, the response cache, the engine's run,
 // error masking, the client's aliases, the cache-control header, metrics and
 // the access log. Anything else (a refusal, variables that do not fit, a plan
-// no longer cached, persisted queries, @defer, subscriptions) is left to
-// Apollo Server, so the answer is Apollo Server's wherever this path has none.
+// no longer cached, persisted queries, @defer, subscriptions, a GET that is
+// not a plain query) is left to Apollo Server, so the answer is Apollo
+// Server's wherever this path has none.
 import type { CachePolicy, CacheHint } from '@apollo/cache-control-types';
 import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { LRUCache } from 'lru-cache';
@@ -56,7 +57,8 @@ export function directAnswers(options: DirectAnswersOptions): AnswerDirectly<Gat
     const request = directRequest(body);
     const known = request && options.engine.knownOperation(request.query, request.operationName);
     const schema = options.schema();
-    if (!request || !known || !schema) return null;
+    // A GET runs queries only: Apollo Server refuses anything else with 405.
+    if (!request || !known || !schema || (req.method === 'GET' && known.operation.operation !== 'query')) return null;
     const contentType = contentTypeFor(req.headers.accept);
     if (!contentType || options.limits(schema, known.document, known.operation, request.variables ?? {})) return null;
     const measured = options.requests.begin(context);

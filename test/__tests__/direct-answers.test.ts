@@ -26,6 +26,9 @@ afterAll(async () => {
 interface Sent {
   body: Record<string, unknown>;
   headers?: Record<string, string>;
+  /** Sent as a GET, its fields as parameters (JSON where Apollo Server reads JSON), repeated where a test repeats them. */
+  get?: boolean;
+  repeat?: string;
 }
 
 interface Answer {
@@ -38,20 +41,26 @@ interface Answer {
 }
 
 async function send(gateway: RunningGateway, sent: Sent): Promise<Answer> {
-  const response = await fetch(gateway.url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...sent.headers },
-    body: JSON.stringify(sent.body),
-  });
+  const response = sent.get
+    ? await fetch(`${gateway.url}?${parameters(sent)}`, { headers: sent.headers ?? {} })
+    : await fetch(gateway.url, { method: 'POST', headers: { 'content-type': 'application/json', ...sent.headers }, body: JSON.stringify(sent.body) });
   const { headers } = response;
   return {
     status: response.status,
-    body: await response.text(),
+    // The landing page's script nonces are new on every page.
+    body: (await response.text()).replace(/nonce([=-]"?)[0-9a-f]{64}/g, 'nonce$1'),
     contentType: headers.get('content-type'),
     cacheControl: headers.get('cache-control'),
     age: headers.has('age'),
     etag: headers.get('etag'),
   };
+}
+
+function parameters(sent: Sent): URLSearchParams {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(sent.body)) params.append(name, typeof value === 'string' ? value : JSON.stringify(value));
+  if (sent.repeat) params.append(sent.repeat, String(sent.body[sent.repeat]));
+  return params;
 }
 
 async function directAnswers(gateway: RunningGateway): Promise<number> {
@@ -60,6 +69,8 @@ async function directAnswers(gateway: RunningGateway): Promise<number> {
 }
 
 const partner = credentialHeaders(PARTNER_A);
+const ANONYMOUS_MUTATION =
+  'mutation { initiatePayment(input: { merchantId: "m0000001", platformId: "taobao", paymentToolId: "alipay", amount: { currency: CNY, amountMinor: 100 }, reference: "direct-1", idempotencyKey: "direct-1" }) { id } }';
 
 test.each<[string, Sent, number]>([
   ['a public query, answered from the response cache the third time', { body: { query: '{ paymentTools { id name provider } }' } }, 2],
@@ -71,12 +82,19 @@ test.each<[string, Sent, number]>([
   ],
   ['a variable named like a result field', { body: { query: 'query ($errors: ID!, $data: ID!) { a: platform(id: $errors) { id } b: platform(id: $data) { id } }', variables: { errors: 'taobao', data: 'meituan' } } }, 2],
   ['a partial answer with an error, never cached', { body: { query: 'query ($id: ID!) { platforms { id } payment(id: $id) { id } }', variables: { id: 'pay_unknown' } } }, 2],
-  ['a mutation refused to an anonymous caller', { body: { query: 'mutation { initiatePayment(input: { merchantId: "m0000001", platformId: "taobao", paymentToolId: "alipay", amount: { currency: CNY, amountMinor: 100 }, reference: "direct-1", idempotencyKey: "direct-1" }) { id } }' } }, 2],
+  ['a mutation refused to an anonymous caller', { body: { query: ANONYMOUS_MUTATION } }, 2],
   ['a per-caller answer, never shared', { body: { query: 'query ($id: ID!) { merchant(id: $id) { id payments(first: 5) { edges { node { id } } } } }', variables: { id: 'm0000001' } }, headers: partner }, 2],
   ['the GraphQL response media type, when the client prefers it', { body: { query: '{ platforms { id name } }' }, headers: { accept: 'application/graphql-response+json, application/json;q=0.9' } }, 2],
   ['an accept header no JSON answer meets', { body: { query: '{ platforms { id } }' }, headers: { accept: 'text/html' } }, 0],
   ['variables that do not fit', { body: { query: 'query ($id: ID!) { platform(id: $id) { id } }', variables: { id: { not: 'an id' } } } }, 0],
   ['a persisted query', { body: { query: '{ platforms { name } }', extensions: { persistedQuery: { version: 1, sha256Hash: 'b3f2a0c5a8a7ac1eb7c0f1cbab0b5e6c3c2d3a51cd4f0c8d0b2c97e2ef36f2c4' } } } }, 0],
+  ['a GET with a preflight header', { get: true, body: { query: '{ platforms { name id } }' }, headers: { 'apollo-require-preflight': 'true' } }, 2],
+  ['a GET with variables, sent as JSON', { get: true, body: { query: 'query ($id: ID!) { platform(id: $id) { id name } }', variables: { id: 'meituan' } }, headers: { 'content-type': 'application/json' } }, 2],
+  ['a GET without a preflight header, refused as cross-site', { get: true, body: { query: '{ platforms { id } }' } }, 0],
+  ['a GET from a browser tab, answered with the landing page', { get: true, body: { query: '{ platforms { id } }' }, headers: { accept: 'text/html', 'apollo-require-preflight': 'true' } }, 0],
+  ['a GET naming its query twice', { get: true, body: { query: '{ platforms { id } }' }, headers: { 'apollo-require-preflight': 'true' }, repeat: 'query' }, 0],
+  // The same text as the POSTed mutation above, so the gateway knows it: a GET still may not run it.
+  ['a known mutation sent as a GET', { get: true, body: { query: ANONYMOUS_MUTATION }, headers: { 'apollo-require-preflight': 'true' } }, 0],
 ])('%s: the same answer with the direct path as without it', async (_name, sent, directly) => {
   const before = await directAnswers(direct);
   for (let round = 0; round < 3; round += 1) {

@@ -5,10 +5,13 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { context as otelContext } from '@opentelemetry/api';
+import { LRUCache } from 'lru-cache';
+import Negotiator from 'negotiator';
 import { readConfig, wholeNumber, z } from './config';
 import { ErrorCode, type PublicErrorCode } from './errors';
 import { sendAnswer, type AnswerOptions } from './http-answer';
 import type { Caller } from './identity';
+import { parseJsonOrUndefined } from './json';
 import { takeLater, writeMultipart } from './incremental';
 import type { Logger } from './logger';
 import { requestIdOf, requestScope } from './request-scope';
@@ -31,9 +34,11 @@ export interface GraphQLHttpOptions<TContext extends BaseContext> {
   /** Rewrites a POST's parsed JSON body before Apollo Server sees it (the context can find what it did by `req`). */
   prepareBody?: (body: unknown, req: IncomingMessage) => unknown;
   /**
-   * Answers a JSON POST itself, once its context is made, instead of Apollo
-   * Server's request pipeline (the gateway's operations it has run before);
-   * null leaves the request to Apollo Server, which then reuses the same context.
+   * Answers a request itself, once its context is made, instead of Apollo
+   * Server's request pipeline (the gateway's operations it has run before),
+   * given the request's fields (a POST's JSON body, a GET's parameters; see
+   * directRequest); null leaves the request to Apollo Server, which then
+   * reuses the same context.
    */
   answerDirectly?: AnswerDirectly<TContext>;
   /** Sees every request first; answers it and returns true (a CORS preflight), or sets headers and returns false to let it go on. */
@@ -142,9 +147,10 @@ async function serveGraphQL<TContext extends BaseContext>(
   // Made once: a request the direct path leaves to Apollo Server (or fails to make) is answered with the same outcome.
   let contextValue: Promise<TContext> | undefined;
   const context = () => (contextValue ??= options.context(req, res, caller));
-  if (options.answerDirectly && isJsonObject(req, body)) {
+  const direct = options.answerDirectly && directRequest(req, body, search);
+  if (direct) {
     const answer = await context().then(
-      (value) => options.answerDirectly!(req, body, value),
+      (value) => options.answerDirectly!(req, direct, value),
       () => null,
     );
     if (answer) {
@@ -185,15 +191,58 @@ export class BodyError extends Error {
   }
 }
 
-/** A POST whose body is one JSON object, sent as JSON (as Apollo Server's CSRF rule admits without a preflight header). */
-function isJsonObject(req: IncomingMessage, body: unknown): body is Record<string, unknown> {
-  return (
-    req.method === 'POST' &&
-    typeof body === 'object' &&
-    body !== null &&
-    !Array.isArray(body) &&
-    /^application\/json\s*(?:;|$)/i.test(req.headers['content-type'] ?? '')
-  );
+/**
+ * The request's fields when Apollo Server would take it as it is: a POST of
+ * one JSON object sent as JSON, or a GET that its CSRF rule admits (a JSON
+ * content type or a preflight header), that does not ask for the landing page
+ * and names each field at most once, with JSON where JSON belongs. Null leaves
+ * the request to Apollo Server, which answers or refuses it itself.
+ */
+function directRequest(req: IncomingMessage, body: unknown, search: string): Record<string, unknown> | null {
+  const contentType = req.headers['content-type'];
+  const json = contentType !== undefined && /^application\/json\s*(?:;|$)/i.test(contentType);
+  if (req.method === 'POST') return json && typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : null;
+  if (req.method !== 'GET' || (contentType !== undefined && !json) || prefersHtml(req.headers.accept)) return null;
+  if (!json && !CSRF_PREFLIGHT_HEADERS.some((name) => (req.headers[name] ?? '').length > 0)) return null;
+  const params = new URLSearchParams(search);
+  const fields: Record<string, unknown> = {};
+  for (const name of ['query', 'operationName', 'variables', 'extensions']) {
+    const values = params.getAll(name);
+    if (values.length > 1) return null;
+    if (values.length === 0) continue;
+    if (name === 'query' || name === 'operationName') fields[name] = values[0];
+    else {
+      const parsed = parseJsonOrUndefined(values[0]!);
+      if (parsed === undefined) return null;
+      fields[name] = parsed;
+    }
+  }
+  return fields;
+}
+
+/** Headers whose presence Apollo Server's CSRF prevention takes as proof of a preflighted request. */
+const CSRF_PREFLIGHT_HEADERS = ['x-apollo-operation-name', 'apollo-require-preflight'];
+
+/** The media types Apollo Server weighs when a GET may want its landing page. */
+const GET_MEDIA_TYPES = [
+  'application/json; charset=utf-8',
+  'application/graphql-response+json; charset=utf-8',
+  'multipart/mixed; deferSpec=20220824',
+  'multipart/mixed; incrementalSpec=v0.2',
+  'multipart/mixed',
+  'text/html',
+];
+const htmlPreferred = new LRUCache<string, boolean>({ max: 256 });
+
+/** Whether Apollo Server would answer a GET with `accept` with its landing page. */
+function prefersHtml(accept: string | undefined): boolean {
+  if (!accept) return false;
+  let prefers = htmlPreferred.get(accept);
+  if (prefers === undefined) {
+    prefers = new Negotiator({ headers: { accept } }).mediaType(GET_MEDIA_TYPES) === 'text/html';
+    htmlPreferred.set(accept, prefers);
+  }
+  return prefers;
 }
 
 /** A JSON body parsed; a non-JSON content type is passed on as text for Apollo to refuse. */
