@@ -31,7 +31,7 @@ const ACCEPT_HEADERS_KEPT = 256;
 
 export interface DirectAnswersOptions {
   engine: PlanEngine;
-  /** The schema Apollo Server validates against, as the operation limits measure it. */
+  /** The API schema the operation limits measure against (the one loaded now). */
   schema: () => GraphQLSchema | undefined;
   limits: LimitsVerdict;
   requests: RequestMetrics;

@@ -5,7 +5,6 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { context as otelContext } from '@opentelemetry/api';
-import { LRUCache } from 'lru-cache';
 import Negotiator from 'negotiator';
 import { readConfig, wholeNumber, z } from './config';
 import { ErrorCode, type PublicErrorCode } from './errors';
@@ -232,7 +231,9 @@ const GET_MEDIA_TYPES = [
   'multipart/mixed',
   'text/html',
 ];
-const htmlPreferred = new LRUCache<string, boolean>({ max: 256 });
+/** The answer for each `accept` header seen, the oldest forgotten past this many: clients send few. */
+const ACCEPT_HEADERS_KEPT = 256;
+const htmlPreferred = new Map<string, boolean>();
 
 /** Whether Apollo Server would answer a GET with `accept` with its landing page. */
 function prefersHtml(accept: string | undefined): boolean {
@@ -240,6 +241,7 @@ function prefersHtml(accept: string | undefined): boolean {
   let prefers = htmlPreferred.get(accept);
   if (prefers === undefined) {
     prefers = new Negotiator({ headers: { accept } }).mediaType(GET_MEDIA_TYPES) === 'text/html';
+    if (htmlPreferred.size >= ACCEPT_HEADERS_KEPT) htmlPreferred.delete(htmlPreferred.keys().next().value!);
     htmlPreferred.set(accept, prefers);
   }
   return prefers;
