@@ -12,10 +12,8 @@
 // Server's wherever this path has none.
 import type { CachePolicy, CacheHint } from '@apollo/cache-control-types';
 import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
-import { LRUCache } from 'lru-cache';
-import Negotiator from 'negotiator';
 import type { Logger } from '@interop/kit';
-import type { AnswerDirectly, DirectAnswer } from '@interop/kit/server';
+import { preferredMediaType, type AnswerDirectly, type DirectAnswer } from '@interop/kit/server';
 import { restoreAnswer } from './alias-normalisation';
 import type { GatewayContext } from './context';
 import type { PlanEngine } from './engine/plan-engine';
@@ -26,8 +24,6 @@ import type { Lookup, ResponseCache } from './response-cache';
 
 /** Apollo Server's content types for a single result, in its order of preference. */
 const JSON_TYPES = ['application/json; charset=utf-8', 'application/graphql-response+json; charset=utf-8', 'application/json; callbackSpec=1.0; charset=utf-8'];
-/** Distinct `accept` headers whose content type is remembered; clients send few. */
-const ACCEPT_HEADERS_KEPT = 256;
 
 export interface DirectAnswersOptions {
   engine: PlanEngine;
@@ -43,23 +39,14 @@ export interface DirectAnswersOptions {
 }
 
 export function directAnswers(options: DirectAnswersOptions): AnswerDirectly<GatewayContext> {
-  const contentTypes = new LRUCache<string, string | false>({ max: ACCEPT_HEADERS_KEPT });
-  const contentTypeFor = (accept: string | undefined): string | false => {
-    if (!accept) return JSON_TYPES[0]!;
-    let chosen = contentTypes.get(accept);
-    if (chosen === undefined) {
-      chosen = new Negotiator({ headers: { accept } }).mediaType(JSON_TYPES) ?? false;
-      contentTypes.set(accept, chosen);
-    }
-    return chosen;
-  };
   return async (req, body, context) => {
     const request = directRequest(body);
     const known = request && options.engine.knownOperation(request.query, request.operationName);
     const schema = options.schema();
     // A GET runs queries only: Apollo Server refuses anything else with 405.
     if (!request || !known || !schema || (req.method === 'GET' && known.operation.operation !== 'query')) return null;
-    const contentType = contentTypeFor(req.headers.accept);
+    const accept = req.headers.accept;
+    const contentType = accept ? preferredMediaType(accept, JSON_TYPES) : JSON_TYPES[0]!;
     if (!contentType || options.limits(schema, known.document, known.operation, request.variables ?? {})) return null;
     const measured = options.requests.begin(context);
     const operationName = known.operation.name?.value ?? null;

@@ -26,6 +26,27 @@ export function acceptedEncoding(req: IncomingMessage, available: readonly Conte
   return chosen === 'br' || chosen === 'gzip' ? chosen : null;
 }
 
+/** Distinct `accept` headers whose choice is remembered for each list of media types, the oldest forgotten past this many: clients send few. */
+const ACCEPT_HEADERS_KEPT = 256;
+const mediaTypeChoices = new WeakMap<readonly string[], Map<string, string | null>>();
+
+/**
+ * The media type of `types` (in the server's order of preference) that
+ * `accept` prefers, as negotiator picks it, or null when it takes none;
+ * remembered per list and header, so a repeated `accept` is read once.
+ */
+export function preferredMediaType(accept: string, types: readonly string[]): string | null {
+  let choices = mediaTypeChoices.get(types);
+  if (!choices) mediaTypeChoices.set(types, (choices = new Map()));
+  let chosen = choices.get(accept);
+  if (chosen === undefined) {
+    chosen = new Negotiator({ headers: { accept } }).mediaType([...types]) ?? null;
+    if (choices.size >= ACCEPT_HEADERS_KEPT) choices.delete(choices.keys().next().value!);
+    choices.set(accept, chosen);
+  }
+  return chosen;
+}
+
 export interface AnswerOptions {
   /** Answers of at least this many bytes are compressed when the client accepts it; undefined: never. */
   compressFrom?: number;

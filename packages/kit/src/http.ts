@@ -5,10 +5,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { context as otelContext } from '@opentelemetry/api';
-import Negotiator from 'negotiator';
 import { readConfig, wholeNumber, z } from './config';
 import { ErrorCode, type PublicErrorCode } from './errors';
-import { sendAnswer, type AnswerOptions } from './http-answer';
+import { preferredMediaType, sendAnswer, type AnswerOptions } from './http-answer';
 import type { Caller } from './identity';
 import { parseJsonOrUndefined } from './json';
 import { takeLater, writeMultipart } from './incremental';
@@ -231,20 +230,10 @@ const GET_MEDIA_TYPES = [
   'multipart/mixed',
   'text/html',
 ];
-/** The answer for each `accept` header seen, the oldest forgotten past this many: clients send few. */
-const ACCEPT_HEADERS_KEPT = 256;
-const htmlPreferred = new Map<string, boolean>();
 
 /** Whether Apollo Server would answer a GET with `accept` with its landing page. */
 function prefersHtml(accept: string | undefined): boolean {
-  if (!accept) return false;
-  let prefers = htmlPreferred.get(accept);
-  if (prefers === undefined) {
-    prefers = new Negotiator({ headers: { accept } }).mediaType(GET_MEDIA_TYPES) === 'text/html';
-    if (htmlPreferred.size >= ACCEPT_HEADERS_KEPT) htmlPreferred.delete(htmlPreferred.keys().next().value!);
-    htmlPreferred.set(accept, prefers);
-  }
-  return prefers;
+  return accept !== undefined && preferredMediaType(accept, GET_MEDIA_TYPES) === 'text/html';
 }
 
 /** A JSON body parsed; a non-JSON content type is passed on as text for Apollo to refuse. */

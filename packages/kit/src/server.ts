@@ -7,7 +7,7 @@ export { canSendLater, MULTIPART_DEFER_CONTENT_TYPE, sendLater, takeLater, write
 export { MultipartWriter } from './multipart';
 export { createSubgraphApollo, loadTypeDefs, type RunningSubgraph, type ServeOptions, serveSubgraph, stopOnSignals, subgraphAdmission, type SubgraphDefinition, type SubgraphTrust } from './subgraph';
 export { entityFragment, type EntityFragment, type EntityRepresentation, SubgraphClient, type SubgraphClientOptions } from './subgraph-client';
-export { acceptedEncoding, type AnswerOptions, type ContentEncoding, sendAnswer } from './http-answer';
+export { acceptedEncoding, type AnswerOptions, type ContentEncoding, preferredMediaType, sendAnswer } from './http-answer';
 export { type HttpAnswer, httpRequest, type HttpRequest, HttpTimeoutError } from './http-request';
 export { readiness, type Readiness } from './readiness';
 export { encodeCursor, MAX_PAGE_SIZE, type Page, type PageInfo, pageRequest, type PageRequest, toPage } from './pagination';
