@@ -19,6 +19,7 @@ import type { GatewayContext } from './context';
 import type { PlanEngine } from './engine/plan-engine';
 import type { GatewayMetrics } from './metrics';
 import type { LimitsVerdict } from './operation-limits';
+import { isRecord, malformedField } from './operation-runner';
 import type { RequestMetrics } from './request-metrics';
 import type { Lookup, ResponseCache } from './response-cache';
 
@@ -101,15 +102,11 @@ interface DirectRequest {
 /** The body's fields when it is a plain operation this path can answer; null leaves it to Apollo Server (which refuses what is malformed). */
 function directRequest(body: Readonly<Record<string, unknown>>): DirectRequest | null {
   const { query, operationName, variables, extensions } = body;
-  if (typeof query !== 'string') return null;
-  if (operationName != null && typeof operationName !== 'string') return null;
-  if (variables != null && !isRecord(variables)) return null;
+  if (typeof query !== 'string' || malformedField(body)) return null;
   // Persisted queries' hashes are Apollo Server's to check; other extensions it ignores.
-  if (extensions != null && (!isRecord(extensions) || 'persistedQuery' in extensions)) return null;
-  return { query, operationName: operationName ?? undefined, variables: isRecord(variables) ? variables : undefined };
+  if (isRecord(extensions) && 'persistedQuery' in extensions) return null;
+  return { query, operationName: typeof operationName === 'string' ? operationName : undefined, variables: isRecord(variables) ? variables : undefined };
 }
-
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** An error as Apollo Server formats it: a code always, its HTTP part taken out for the response's head, then formatError. */
 function formatted(

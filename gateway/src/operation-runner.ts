@@ -85,14 +85,16 @@ function graphQLRequest(request: OperationRequest): GraphQLRequest {
 }
 
 /** The field Apollo Server would refuse as BAD_REQUEST for its type, if any. */
-function malformedField(request: OperationRequest): string | null {
-  const isObject = (value: unknown) => typeof value === 'object' && value !== null && !Array.isArray(value);
+export function malformedField(request: OperationRequest): string | null {
   if (request.query !== undefined && typeof request.query !== 'string') return 'query';
-  if (request.variables != null && !isObject(request.variables)) return 'variables';
+  if (request.variables != null && !isRecord(request.variables)) return 'variables';
   if (request.operationName != null && typeof request.operationName !== 'string') return 'operationName';
-  if (request.extensions != null && !isObject(request.extensions)) return 'extensions';
+  if (request.extensions != null && !isRecord(request.extensions)) return 'extensions';
   return null;
 }
+
+/** A JSON object (not an array, not null), as Apollo Server requires of variables and extensions. */
+export const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** A refusal as a response carries it: its code and details, without the HTTP status meant for Apollo Server. */
 function formatted(error: GraphQLError): GraphQLFormattedError {
