@@ -6,20 +6,23 @@
 // forty awaited plugin hooks) and does only what depends on the request, as
 // the plugins do: the operation limits, the response cache, the engine's run,
 // error masking, the client's aliases, the cache-control header, metrics and
-// the access log. Anything else (a refusal, variables that do not fit, a plan
-// no longer cached, persisted queries, @defer, subscriptions, a GET that is
-// not a plain query) is left to Apollo Server, so the answer is Apollo
-// Server's wherever this path has none.
+// the access log. A persisted query (APQ, or a trusted document by hash) is
+// resolved from Apollo Server's persisted-query cache and registered there as
+// Apollo Server would. Anything else (a refusal, variables that do not fit, a
+// plan no longer cached, a hash nobody registered, @defer, subscriptions, a
+// GET that is not a plain query) is left to Apollo Server, so the answer is
+// Apollo Server's wherever this path has none.
 import type { CachePolicy, CacheHint } from '@apollo/cache-control-types';
 import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
-import type { Logger } from '@interop/kit';
+import { isRecord, type Logger } from '@interop/kit';
 import { preferredMediaType, type AnswerDirectly, type DirectAnswer } from '@interop/kit/server';
 import { restoreAnswer } from './alias-normalisation';
 import type { GatewayContext } from './context';
 import type { PlanEngine } from './engine/plan-engine';
 import type { GatewayMetrics } from './metrics';
 import type { LimitsVerdict } from './operation-limits';
-import { isRecord, malformedField } from './operation-runner';
+import { malformedField } from './operation-runner';
+import { persistedQueryIn, textHash, type PersistedQueries } from './persisted-queries';
 import type { RequestMetrics } from './request-metrics';
 import type { Lookup, ResponseCache } from './response-cache';
 
@@ -36,12 +39,13 @@ export interface DirectAnswersOptions {
   responseCache: ResponseCache | null;
   /** Apollo Server's formatError (masking internal errors). */
   formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+  persistedQueries: PersistedQueries;
   logger: Logger;
 }
 
 export function directAnswers(options: DirectAnswersOptions): AnswerDirectly<GatewayContext> {
   return async (req, body, context) => {
-    const request = directRequest(body);
+    const request = await directRequest(body, options.persistedQueries);
     const known = request && options.engine.knownOperation(request.query, request.operationName);
     const schema = options.schema();
     // A GET runs queries only: Apollo Server refuses anything else with 405.
@@ -49,6 +53,8 @@ export function directAnswers(options: DirectAnswersOptions): AnswerDirectly<Gat
     const accept = req.headers.accept;
     const contentType = accept ? preferredMediaType(accept, JSON_TYPES) : JSON_TYPES[0]!;
     if (!contentType || options.limits(schema, known.document, known.operation, request.variables ?? {})) return null;
+    // Past the checks Apollo Server registers a sent text after: registered as it would be.
+    if (request.registers) options.persistedQueries.register(request.registers, request.query, (error) => options.logger.warn({ err: error }, 'persisted query not registered'));
     const measured = options.requests.begin(context);
     const operationName = known.operation.name?.value ?? null;
     const policy = newCachePolicy();
@@ -97,15 +103,26 @@ interface DirectRequest {
   query: string;
   operationName: string | undefined;
   variables: Record<string, unknown> | undefined;
+  /** The persisted query's hash the text was sent with, to register it under. */
+  registers?: string;
 }
 
-/** The body's fields when it is a plain operation this path can answer; null leaves it to Apollo Server (which refuses what is malformed). */
-function directRequest(body: Readonly<Record<string, unknown>>): DirectRequest | null {
+/**
+ * The body's fields when it is an operation this path can answer, its text
+ * looked up when a persisted query names it by hash alone; null leaves it to
+ * Apollo Server (which refuses what is malformed, and answers a hash it does
+ * not know with PERSISTED_QUERY_NOT_FOUND). Other extensions it ignores.
+ */
+async function directRequest(body: Readonly<Record<string, unknown>>, persisted: PersistedQueries): Promise<DirectRequest | null> {
   const { query, operationName, variables, extensions } = body;
-  if (typeof query !== 'string' || malformedField(body)) return null;
-  // Persisted queries' hashes are Apollo Server's to check; other extensions it ignores.
-  if (isRecord(extensions) && 'persistedQuery' in extensions) return null;
-  return { query, operationName: typeof operationName === 'string' ? operationName : undefined, variables: isRecord(variables) ? variables : undefined };
+  if (malformedField(body)) return null;
+  const fields = { operationName: typeof operationName === 'string' ? operationName : undefined, variables: isRecord(variables) ? variables : undefined };
+  const named = persistedQueryIn(extensions);
+  if (named === null) return typeof query === 'string' ? { query, ...fields } : null;
+  if (named === 'unsupported') return null;
+  if (typeof query === 'string') return textHash(query) === named.sha256Hash ? { query, ...fields, registers: named.sha256Hash } : null;
+  const registered = await persisted.text(named.sha256Hash);
+  return registered === undefined ? null : { query: registered, ...fields };
 }
 
 /** An error as Apollo Server formats it: a code always, its HTTP part taken out for the response's head, then formatError. */

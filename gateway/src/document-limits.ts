@@ -96,13 +96,13 @@ export function variablesRefusal(values: unknown, limits: DocumentLimits): Graph
 
 /** The same for an HTTP GraphQL request: a POST's parsed JSON body, else a GET's parameters. */
 export function requestRefusal(body: unknown, search: string, limits: DocumentLimits): GraphQLError | null {
-  const request = body !== undefined ? body : fromSearch(search);
+  const request = body !== undefined ? body : searchRequest(search);
   const query = (request as { query?: unknown } | null)?.query;
   return (typeof query === 'string' ? documentRefusal(query, limits) : null) ?? variablesRefusal(request, limits);
 }
 
 /** A GET's parameters as Apollo Server reads them, JSON parsed where it parses it (what does not parse, it refuses itself). */
-function fromSearch(search: string): Record<string, unknown> {
+export function searchRequest(search: string): Record<string, unknown> {
   const params = new URLSearchParams(search);
   const json = (text: string | null): unknown => (text === null ? undefined : parseJsonOrUndefined(text));
   return { query: params.get('query'), variables: json(params.get('variables')), extensions: json(params.get('extensions')) };

@@ -6,12 +6,13 @@
 // HTTP. Only the transport differs: no status line, no response headers.
 import type { ApolloServer, GraphQLRequest } from '@apollo/server';
 import { GraphQLError, type FormattedExecutionResult, type GraphQLFormattedError } from 'graphql';
-import { inRequestSpan, requestScope } from '@interop/kit';
+import { inRequestSpan, isRecord, requestScope } from '@interop/kit';
 import type { Caller } from '@interop/kit/security';
 import { GatewayErrorCode } from './__generated__/error-codes';
 import { normaliseBody } from './alias-normalisation';
 import { gatewayContext, type GatewayContext } from './context';
 import { requestRefusal, type DocumentLimits } from './document-limits';
+import { namesPersistedQuery, persistedQueryRefusal } from './persisted-queries';
 import { requestedInBody, type DocumentTrust } from './trusted-documents';
 
 /** An operation as a transport received it: the fields of a GraphQL POST body, unchecked. */
@@ -61,9 +62,10 @@ async function run(options: OperationRunnerOptions, request: OperationRequest, o
     if (error instanceof GraphQLError) return { refused: [formatted(error)] };
     throw error;
   }
-  const overLimits = requestRefusal(request, '', options.limits);
+  const overLimits = requestRefusal(request, '', options.limits) ?? persistedQueryRefusal(request);
   if (overLimits) return { refused: [formatted(overLimits)] };
-  const rewritten = normaliseBody(request);
+  // As over HTTP: a persisted query's hash names the text as sent.
+  const rewritten = namesPersistedQuery(request) ? null : normaliseBody(request);
   const response = await options.apollo.executeOperation(graphQLRequest((rewritten?.body ?? request) as OperationRequest), {
     contextValue: gatewayContext(origin.caller, rewritten?.normalised, trusted),
   });
@@ -93,8 +95,6 @@ export function malformedField(request: OperationRequest): string | null {
   return null;
 }
 
-/** A JSON object (not an array, not null), as Apollo Server requires of variables and extensions. */
-export const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** A refusal as a response carries it: its code and details, without the HTTP status meant for Apollo Server. */
 function formatted(error: GraphQLError): GraphQLFormattedError {

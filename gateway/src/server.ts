@@ -31,7 +31,8 @@ import { docsRoute, DOCS_PATH } from './docs-route';
 import { FactsHeard } from './facts-heard';
 import { landingPagePlugin } from './landing-page';
 import { GatewayMetrics } from './metrics';
-import { requestRefusal } from './document-limits';
+import { requestRefusal, searchRequest, type DocumentLimits } from './document-limits';
+import { namesPersistedQuery, PersistedQueries, persistedQueryRefusal } from './persisted-queries';
 import { DEFAULT_OPERATION_LIMITS, limitsVerdicts, operationLimitsPlugin, type LimitsVerdict, type OperationLimits } from './operation-limits';
 import { operationResolutionPlugin } from './operation-resolution';
 import { PlanEngine } from './engine/plan-engine';
@@ -141,6 +142,8 @@ export interface GatewayParts {
   closeTransports(): Promise<void>;
   /** Apollo Server's formatError: internal errors masked. */
   formatError: ReturnType<typeof maskingFormatError>;
+  /** Apollo Server's persisted-query cache, which the direct path reads and writes as it does. */
+  persistedQueries: PersistedQueries;
 }
 
 export function createGatewayApollo(options: GatewayOptions, responseCache: ResponseCache | null = null): GatewayParts {
@@ -187,6 +190,8 @@ export function createGatewayApollo(options: GatewayOptions, responseCache: Resp
     },
   });
   const formatError = maskingFormatError(logger);
+  // Automatic persisted queries, with every trusted document's hash known from the start.
+  const persistedQueries = new PersistedQueries(persistedQueryCache(options.trustedDocuments?.manifest));
   const limitsVerdict = limitsVerdicts(limits);
   const requests = new RequestMetrics(metrics, logger);
   const engine = new PlanEngine(gateway, { transports, metrics, facts, logger, formatError });
@@ -226,8 +231,7 @@ export function createGatewayApollo(options: GatewayOptions, responseCache: Resp
     // that in memory); operations that repeat fit in far less, and one-off
     // sources would only fill it.
     documentStore: new InMemoryLRUCache<DocumentNode>({ maxSize: DOCUMENT_STORE_MIB * 1024 * 1024 }),
-    // Automatic persisted queries, with every trusted document's hash known from the start.
-    persistedQueries: { cache: persistedQueryCache(options.trustedDocuments?.manifest) },
+    persistedQueries: { cache: persistedQueries.cache },
     // The HTTP paths refuse longer text before this (see document-limits); this holds for any other way in.
     parseOptions: { maxTokens: limits.maxTokens },
     plugins: [
@@ -244,7 +248,12 @@ export function createGatewayApollo(options: GatewayOptions, responseCache: Resp
   const closeTransports = async () => {
     await Promise.all([...transports.values()].map((transport) => transport.close()));
   };
-  return { apollo, engine, limitsVerdict, requests, metrics, subgraphs, apiSchema: () => apiSchema, liveFields: () => liveFields, factChanges, closeTransports, formatError };
+  return { apollo, engine, limitsVerdict, requests, metrics, subgraphs, apiSchema: () => apiSchema, liveFields: () => liveFields, factChanges, closeTransports, formatError, persistedQueries };
+}
+
+/** A GET's refusal before Apollo Server reads it: a document over the limits, or a persisted query that cannot run. */
+function searchRefusal(search: string, limits: DocumentLimits): GraphQLError | null {
+  return requestRefusal(undefined, search, limits) ?? persistedQueryRefusal(searchRequest(search));
 }
 
 function persistedQueryCache(manifest: TrustedDocuments | undefined): KeyValueCache<string> {
@@ -332,6 +341,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
             metrics,
             responseCache,
             formatError: parts.formatError,
+            persistedQueries: parts.persistedQueries,
             logger,
           }),
         }),
@@ -339,11 +349,13 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     // from text within the document limits only; text past them goes on as sent, for the context to refuse.
     prepareBody: (body, req) => {
       requested.set(req, requestedInBody(body));
-      const refusal = requestRefusal(body, '', limits);
+      const refusal = requestRefusal(body, '', limits) ?? persistedQueryRefusal(body);
       if (refusal) {
         refused.set(req, refusal);
         return body;
       }
+      // A persisted query's hash names the text as sent: a rewritten text would no longer match it.
+      if (namesPersistedQuery(body)) return body;
       const rewritten = normaliseBody(body);
       if (!rewritten) return body;
       aliasesCut.set(req, rewritten.normalised);
@@ -353,7 +365,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     context: async (req, res) => {
       const caller = await admit(req, res);
       const trusted = trust(caller, () => requested.get(req) ?? (req.method === 'GET' ? requestedInSearch(new URL(req.url ?? '/', 'http://localhost').search) : {}));
-      const refusal = refused.get(req) ?? (req.method === 'GET' ? requestRefusal(undefined, new URL(req.url ?? '/', 'http://localhost').search, limits) : null);
+      const refusal = refused.get(req) ?? (req.method === 'GET' ? searchRefusal(new URL(req.url ?? '/', 'http://localhost').search, limits) : null);
       if (refusal) throw refusal;
       return gatewayContext(caller, aliasesCut.get(req), trusted);
     },

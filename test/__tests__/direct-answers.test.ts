@@ -4,6 +4,7 @@
 // answer) to a gateway with the direct path and to one without it, and each
 // pair of answers must be the same: status, body, the headers clients and
 // caches read. The direct path's counter proves which requests took it.
+import { createHash } from 'node:crypto';
 import type { RunningGateway } from '@interop/gateway';
 import { credentialHeaders, startGatewayFor, startGraph, type Graph } from '../harness';
 import { PARTNER_A } from '../identities';
@@ -69,6 +70,10 @@ async function directAnswers(gateway: RunningGateway): Promise<number> {
 }
 
 const partner = credentialHeaders(PARTNER_A);
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+const persisted = (sha256Hash: string) => ({ persistedQuery: { version: 1, sha256Hash } });
+/** An operation with aliases, which the gateway would otherwise cut before planning. */
+const PERSISTED = 'query Tools { tools: paymentTools { id label: name } }';
 const ANONYMOUS_MUTATION =
   'mutation { initiatePayment(input: { merchantId: "m0000001", platformId: "taobao", paymentToolId: "alipay", amount: { currency: CNY, amountMinor: 100 }, reference: "direct-1", idempotencyKey: "direct-1" }) { id } }';
 
@@ -87,7 +92,13 @@ test.each<[string, Sent, number]>([
   ['the GraphQL response media type, when the client prefers it', { body: { query: '{ platforms { id name } }' }, headers: { accept: 'application/graphql-response+json, application/json;q=0.9' } }, 2],
   ['an accept header no JSON answer meets', { body: { query: '{ platforms { id } }' }, headers: { accept: 'text/html' } }, 0],
   ['variables that do not fit', { body: { query: 'query ($id: ID!) { platform(id: $id) { id } }', variables: { id: { not: 'an id' } } } }, 0],
-  ['a persisted query', { body: { query: '{ platforms { name } }', extensions: { persistedQuery: { version: 1, sha256Hash: 'b3f2a0c5a8a7ac1eb7c0f1cbab0b5e6c3c2d3a51cd4f0c8d0b2c97e2ef36f2c4' } } } }, 0],
+  ['a persisted query whose hash is not its text\'s', { body: { query: '{ platforms { name } }', extensions: persisted('b3f2a0c5a8a7ac1eb7c0f1cbab0b5e6c3c2d3a51cd4f0c8d0b2c97e2ef36f2c4') } }, 0],
+  ['a persisted query of another version', { body: { query: PERSISTED, extensions: { persistedQuery: { version: 2, sha256Hash: sha256(PERSISTED) } } } }, 0],
+  ['a persisted query by a hash nobody registered', { body: { extensions: persisted(sha256('{ platforms { id name provider } }')) } }, 0],
+  // Registers the text under its hash (aliases and all), then runs it directly by text and hash.
+  ['a persisted query registered with its text', { body: { query: PERSISTED, extensions: persisted(sha256(PERSISTED)) } }, 2],
+  ['the registered persisted query by its hash alone', { body: { extensions: persisted(sha256(PERSISTED)) } }, 3],
+  ['the registered persisted query by its hash alone, as a GET', { get: true, body: { extensions: persisted(sha256(PERSISTED)) }, headers: { 'content-type': 'application/json' } }, 3],
   ['a GET with a preflight header', { get: true, body: { query: '{ platforms { name id } }' }, headers: { 'apollo-require-preflight': 'true' } }, 2],
   ['a GET with variables, sent as JSON', { get: true, body: { query: 'query ($id: ID!) { platform(id: $id) { id name } }', variables: { id: 'meituan' } }, headers: { 'content-type': 'application/json' } }, 2],
   ['a GET without a preflight header, refused as cross-site', { get: true, body: { query: '{ platforms { id } }' } }, 0],

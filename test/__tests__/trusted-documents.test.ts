@@ -2,14 +2,18 @@
 // build:documents` wrote: a document of the manifest runs by its text or by
 // its hash alone; a key under `enforce` gets 400 PERSISTED_QUERY_NOT_ALLOWED
 // for anything else, before the gateway parses it; under `off` (the default)
-// anything runs, automatic persisted queries included.
+// anything runs, automatic persisted queries included: as Apollo Client's
+// persisted-query link sends them, with aliases, and from their second run
+// without Apollo Server's request pipeline.
 import { createHash } from 'node:crypto';
+import { ApolloClient, ApolloLink, HttpLink, InMemoryCache, gql } from '@apollo/client';
+import { PersistedQueryLink } from '@apollo/client/link/persisted-queries';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GatewayErrorCode, type RunningGateway } from '@interop/gateway';
 import { createLogger } from '@interop/kit';
 import { loadTrustedDocuments } from '../../gateway/src/trusted-documents';
-import { ROOT, startGatewayFor, startGraph, TEST_GATEWAY_OPTIONS, type Graph } from '../harness';
+import { credentialHeaders, ROOT, startGatewayFor, startGraph, TEST_GATEWAY_OPTIONS, type Graph } from '../harness';
 import { PARTNER_A, PARTNER_B, READ_ONLY, TEST_AUTH } from '../identities';
 import { wsClient } from '../subscription-helpers';
 
@@ -100,6 +104,89 @@ it('runs anything for a key under off, automatic persisted queries included', as
   expect(hashOnly.body).toEqual(registered.body);
   const [key] = CATALOG!;
   expect((await post(PARTNER_B.key, byHash(key.slice('sha256:'.length)))).body.errors).toBeUndefined();
+});
+
+it('refuses a hash that is not its text\'s, or a version other than 1, with 400 and a code, registering nothing', async () => {
+  const query = '{ platformCount: platforms { id } }';
+  const mismatch = await post(PARTNER_B.key, { query, ...byHash(sha256(`${query} `)) });
+  expect(mismatch.status).toBe(400);
+  expect(codes(mismatch)).toEqual([GatewayErrorCode.PERSISTED_QUERY_HASH_MISMATCH]);
+  expect(codes(await post(PARTNER_B.key, byHash(sha256(`${query} `))))).toEqual(['PERSISTED_QUERY_NOT_FOUND']);
+  const version2 = await post(PARTNER_B.key, { query, extensions: { persistedQuery: { version: 2, sha256Hash: sha256(query) } } });
+  expect(version2.status).toBe(400);
+  expect(codes(version2)).toEqual(['BAD_REQUEST']);
+});
+
+describe('Apollo Client\'s persisted-query link', () => {
+  const ALIASED = gql`
+    query AliasedTools($platformId: ID!) {
+      tools: paymentTools { id label: name }
+      home: platform(id: $platformId) { id title: name }
+    }
+  `;
+  type AliasedTools = { tools: { id: string; label: string }[]; home: { id: string; title: string } | null };
+  const directAnswers = async () => Number(/^gateway_direct_answers_total (\d+)/m.exec(await (await fetch(`${gateway.url}metrics`)).text())?.[1] ?? 0);
+
+  test.each([
+    ['POST', false],
+    ['GET', true],
+  ])('runs an aliased query by hash over %s: registered with its text on the first miss, then by hash alone without the pipeline', async (_method, useGETForHashedQueries) => {
+    const sent: { method: string; body: Record<string, unknown> | null }[] = [];
+    const recording: typeof fetch = async (input, init) => {
+      const url = new URL(String(input));
+      sent.push({ method: init?.method ?? 'GET', body: init?.body ? (JSON.parse(String(init.body)) as Record<string, unknown>) : Object.fromEntries(url.searchParams) });
+      return fetch(input, init);
+    };
+    const client = new ApolloClient({
+      cache: new InMemoryCache(),
+      link: ApolloLink.from([
+        new PersistedQueryLink({ sha256, useGETForHashedQueries }),
+        new HttpLink({ uri: `${gateway.url}graphql`, headers: credentialHeaders(PARTNER_B), fetch: recording }),
+      ]),
+    });
+    try {
+      // A platform of its own per transport, so the hash is new to the gateway each time.
+      const platformId = useGETForHashedQueries ? 'jd' : 'taobao';
+      const ask = () => client.query<AliasedTools>({ query: ALIASED, variables: { platformId }, fetchPolicy: 'network-only' });
+      const first = await ask();
+      expect(first.data?.tools).toEqual(expect.arrayContaining([expect.objectContaining({ id: 'alipay', label: 'Alipay' })]));
+      expect(first.data?.home).toMatchObject({ id: platformId, title: expect.any(String) });
+      const before = await directAnswers();
+      const again = await ask();
+      expect(again.data).toEqual(first.data);
+      expect((await directAnswers()) - before).toBe(1);
+      // The link asked by hash; a miss made it send the text with the hash, once; the repeat went by hash alone.
+      const sentText = sent.filter((request) => typeof request.body?.query === 'string');
+      expect(sentText.length).toBeLessThanOrEqual(1);
+      expect(sent.at(-1)).toMatchObject({ method: useGETForHashedQueries ? 'GET' : 'POST' });
+      expect(sent.at(-1)?.body?.query).toBeUndefined();
+    } finally {
+      client.stop();
+    }
+  });
+
+  it('answers a trusted document by hash alone without the pipeline from its second run, for a key under enforce', async () => {
+    const [key] = CATALOG!;
+    await post(PARTNER_A.key, byHash(key.slice('sha256:'.length)));
+    const before = await directAnswers();
+    const again = await post(PARTNER_A.key, byHash(key.slice('sha256:'.length)));
+    expect(again.body.errors).toBeUndefined();
+    expect((await directAnswers()) - before).toBe(1);
+  });
+});
+
+it('runs an aliased query sent with its persisted-query hash over WebSocket too (graphql-ws always sends the text)', async () => {
+  const client = wsClient(gateway, { connectionParams: { 'x-api-key': PARTNER_B.key } });
+  const query = 'query { listed: platforms { key: id } }';
+  const results = client.iterate({ query, ...byHash(sha256(query)) });
+  try {
+    const answer = (await results.next()).value as Answer['body'];
+    expect(answer.errors).toBeUndefined();
+    expect(answer.data?.listed).toEqual(expect.arrayContaining([{ key: 'taobao' }]));
+  } finally {
+    await results.return?.();
+    await client.dispose();
+  }
 });
 
 it('refuses a GET by hash or text under enforce unless trusted', async () => {

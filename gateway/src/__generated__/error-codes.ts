@@ -41,10 +41,12 @@ export const GatewayErrorCode = {
   GRAPHQL_PARSE_FAILED: 'GRAPHQL_PARSE_FAILED',
   /** The operation does not fit the schema (an unknown field or argument, a wrong type, a missing required variable): HTTP 400, nothing was run. */
   GRAPHQL_VALIDATION_FAILED: 'GRAPHQL_VALIDATION_FAILED',
-  /** The HTTP request is not one the gateway accepts as GraphQL: a body that is not JSON, no `query`, a mutation sent with GET, malformed `variables`, or a request a browser could send cross-site without a preflight (send `content-type: application/json`). HTTP 400 (405 for a mutation sent with GET, 413 for a body over 1 MiB, 404 for a path the gateway does not serve), nothing was run. */
+  /** The HTTP request is not one the gateway accepts as GraphQL: a body that is not JSON, no `query`, a mutation sent with GET, malformed `variables`, a persisted query (`extensions.persistedQuery`) of a version other than 1 or without a `sha256Hash`, or a request a browser could send cross-site without a preflight (send `content-type: application/json`). HTTP 400 (405 for a mutation sent with GET, 413 for a body over 1 MiB, 404 for a path the gateway does not serve), nothing was run. */
   BAD_REQUEST: 'BAD_REQUEST',
   /** `operationName` names no operation in the document, or the document holds several operations and none is named: HTTP 400, nothing was run. */
   OPERATION_RESOLUTION_FAILURE: 'OPERATION_RESOLUTION_FAILURE',
+  /** The request sends a query's text with `extensions.persistedQuery.sha256Hash`, and the hash is not the text's SHA-256 (hex, as sent, before any rewriting): HTTP 400, nothing was run or registered. */
+  PERSISTED_QUERY_HASH_MISMATCH: 'PERSISTED_QUERY_HASH_MISMATCH',
   /** Anything unexpected. The details are in the server log (find them by the response's `x-request-id`), never in the response. */
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const satisfies { [Code in PublicErrorCode]?: Code };

@@ -6,3 +6,6 @@ export function parseJsonOrUndefined(text: string): unknown {
     return undefined;
   }
 }
+
+/** A JSON object (not an array, not null), as GraphQL over HTTP requires of variables and extensions. */
+export const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -32,6 +32,7 @@ export const PUBLIC_ERROR_CODES = [
   'GRAPHQL_VALIDATION_FAILED',
   'BAD_REQUEST',
   'OPERATION_RESOLUTION_FAILURE',
+  'PERSISTED_QUERY_HASH_MISMATCH',
   'PERSISTED_QUERY_NOT_FOUND',
   'PERSISTED_QUERY_NOT_SUPPORTED',
   'INTERNAL_SERVER_ERROR',
@@ -67,7 +68,7 @@ export const ErrorCode = {
   FORBIDDEN: 'FORBIDDEN',
   /** A subgraph needed facts from another subgraph, or from the wallet, and got no answer in time, or lost its connection to its database; `extensions.dependency` names it (`database` for the last). Nothing was guessed. When the wallet did not answer a new payment or refund, it is recorded FAILED (`extensions.paymentId` or `extensions.refundId`), and a retry with the same key returns it. */
   DEPENDENCY_UNAVAILABLE: 'DEPENDENCY_UNAVAILABLE',
-  /** The HTTP request is not one the gateway accepts as GraphQL: a body that is not JSON, no `query`, a mutation sent with GET, malformed `variables`, or a request a browser could send cross-site without a preflight (send `content-type: application/json`). HTTP 400 (405 for a mutation sent with GET, 413 for a body over 1 MiB, 404 for a path the gateway does not serve), nothing was run. */
+  /** The HTTP request is not one the gateway accepts as GraphQL: a body that is not JSON, no `query`, a mutation sent with GET, malformed `variables`, a persisted query (`extensions.persistedQuery`) of a version other than 1 or without a `sha256Hash`, or a request a browser could send cross-site without a preflight (send `content-type: application/json`). HTTP 400 (405 for a mutation sent with GET, 413 for a body over 1 MiB, 404 for a path the gateway does not serve), nothing was run. */
   BAD_REQUEST: 'BAD_REQUEST',
   /** Anything unexpected. The details are in the server log (find them by the response's `x-request-id`), never in the response. */
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
