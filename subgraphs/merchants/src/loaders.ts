@@ -2,8 +2,8 @@
 // costs one query per kind of lookup, not 50. What one statement already
 // read is primed into the loader that would otherwise ask for it again: the
 // merchants of a page (`primeMerchants`), and the tools each storefront
-// read has opted into, and a page's storefronts when the page read them with
-// its merchants (`primeStorefronts`).
+// read has opted into, and a merchant's storefronts when a page or a
+// reference read them with the merchant (`primeStorefronts`).
 import DataLoader from 'dataloader';
 import type { MerchantsStore } from './store/merchants-store';
 import type { EnrolmentKey, MerchantRow, StorefrontRow } from './store/types';
@@ -21,20 +21,35 @@ export function createLoaders(store: MerchantsStore) {
     for (const group of groups) group.forEach(primeEnrolled);
     return groups;
   });
+  const primeStorefronts = (rows: readonly MerchantRow[], storefronts: readonly StorefrontRow[][]) => {
+    rows.forEach((row, i) => {
+      const group = storefronts[i] ?? [];
+      storefrontsByMerchant.prime(row.id, group);
+      group.forEach(primeEnrolled);
+    });
+  };
   return {
     merchant,
+    /**
+     * A merchant read with its storefronts in the same statement, for a
+     * reference whose selection asks for them (a peer's checkout facts):
+     * `storefronts` and `enrolledTools` then ask nothing more.
+     */
+    merchantWithStorefronts: new DataLoader(async (ids: readonly string[]) => {
+      const read = await store.merchantsWithStorefrontsByIds(ids);
+      return read.map((found) => {
+        if (!found) return null;
+        merchant.prime(found.merchant.id, found.merchant);
+        primeStorefronts([found.merchant], [found.storefronts]);
+        return found.merchant;
+      });
+    }),
     /** Rows a page or search already read, so their storefronts' `merchant` asks nothing more. */
     primeMerchants(rows: readonly MerchantRow[]) {
       for (const row of rows) merchant.prime(row.id, row);
     },
     /** Each merchant's storefronts, read with its page, so `storefronts` asks nothing more. */
-    primeStorefronts(rows: readonly MerchantRow[], storefronts: readonly StorefrontRow[][]) {
-      rows.forEach((row, i) => {
-        const group = storefronts[i] ?? [];
-        storefrontsByMerchant.prime(row.id, group);
-        group.forEach(primeEnrolled);
-      });
-    },
+    primeStorefronts,
     storefrontsByMerchant,
     storefront: new DataLoader(
       async (keys: readonly { merchantId: string; platformId: string }[]) => {

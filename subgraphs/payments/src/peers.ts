@@ -9,9 +9,9 @@ import { badUserInput, dependencyUnavailable } from '@interop/kit';
 import type { SubgraphClient } from '@interop/kit/server';
 import type { AcceptanceFacts, StorefrontFacts } from '@interop/domain';
 import type { PlatformCheckoutFactsFragment } from './__generated__/commerce-peer';
-import type { MerchantCheckoutFactsFragment, StorefrontCheckoutFactsFragment } from './__generated__/merchants-peer';
+import type { MerchantCheckoutFactsFragment } from './__generated__/merchants-peer';
 import { platformCheckoutFacts } from './peer-fragments/commerce';
-import { merchantCheckoutFacts, storefrontCheckoutFacts } from './peer-fragments/merchants';
+import { merchantCheckoutFacts } from './peer-fragments/merchants';
 
 export interface CheckoutFacts {
   acceptances: AcceptanceFacts[];
@@ -51,7 +51,7 @@ interface StorefrontKey {
   platformId: string;
 }
 
-/** A merchant's facts and its storefront on one platform; null parts when they do not exist. */
+/** A merchant's facts and the tools it opened on one platform; null when the merchant, or its storefront there, does not exist. */
 interface MerchantOnPlatform {
   merchant: MerchantEntity | null;
   enrolledToolIds: string[] | null;
@@ -127,29 +127,23 @@ export class PeerFacts {
     return ids.map((id) => byId.get(id) ?? null);
   }
 
-  /** One `_entities` call for every merchant and storefront asked: the merchant tells unknown from "not on that platform". */
+  /**
+   * One `_entities` call for every merchant asked, each with its storefronts:
+   * an unknown merchant is null, one that does not sell on the platform has no
+   * storefront there.
+   */
   private async fetchStorefronts(keys: readonly StorefrontKey[]): Promise<MerchantOnPlatform[]> {
     const merchantIds = [...new Set(keys.map((key) => key.merchantId))];
-    const storefrontIds = [...new Set(keys.map((key) => `${key.merchantId}:${key.platformId}`))];
-    const representations = [
-      ...merchantIds.map((id) => ({ __typename: 'Merchant', id })),
-      ...storefrontIds.map((id) => ({ __typename: 'Storefront', id })),
-    ];
-    const entities = await this.merchants.entities([merchantCheckoutFacts, storefrontCheckoutFacts], representations);
-    const merchants = new Map<string, MerchantEntity | null>();
-    merchantIds.forEach((id, index) => {
-      const entity = entities[index];
-      merchants.set(id, entity && 'status' in entity ? merchantEntity(id, entity) : null);
+    const entities = await this.merchants.entities(merchantCheckoutFacts, merchantIds.map((id) => ({ __typename: 'Merchant', id })));
+    const found = new Map(merchantIds.map((id, index) => [id, entities[index] ?? null]));
+    return keys.map(({ merchantId, platformId }) => {
+      const entity = found.get(merchantId);
+      if (!entity) return { merchant: null, enrolledToolIds: null };
+      // As for its status: merchants answers a null list only with an error, which has already failed the call.
+      if (!entity.storefronts) throw dependencyUnavailable('merchants', new Error(`Merchant ${merchantId} came without its storefronts`));
+      const storefront = entity.storefronts.find((candidate) => candidate.platform.id === platformId);
+      return { merchant: merchantEntity(merchantId, entity), enrolledToolIds: storefront ? storefront.enrolledTools.map((tool) => tool.id) : null };
     });
-    const enrolled = new Map<string, string[] | null>();
-    storefrontIds.forEach((id, index) => {
-      const storefront = entities[merchantIds.length + index] as StorefrontCheckoutFactsFragment | null | undefined;
-      enrolled.set(id, storefront && 'enrolledTools' in storefront ? storefront.enrolledTools.map((tool) => tool.id) : null);
-    });
-    return keys.map((key) => ({
-      merchant: merchants.get(key.merchantId) ?? null,
-      enrolledToolIds: enrolled.get(`${key.merchantId}:${key.platformId}`) ?? null,
-    }));
   }
 }
 

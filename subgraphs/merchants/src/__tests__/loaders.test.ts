@@ -136,8 +136,9 @@ describe('through the resolvers', () => {
     }
   }
 
-  test('_entities for 50 merchants with storefronts, enrolments and merchants costs one statement per batch, and none for what a batch already read', async () => {
+  test('_entities for 50 merchants with storefronts, enrolments and merchants costs one statement: the merchants are read with their storefronts', async () => {
     const spies = {
+      merchantsWithStorefrontsByIds: jest.spyOn(store, 'merchantsWithStorefrontsByIds'),
       merchantsByIds: jest.spyOn(store, 'merchantsByIds'),
       storefrontsByMerchantIds: jest.spyOn(store, 'storefrontsByMerchantIds'),
       enrolledToolIds: jest.spyOn(store, 'enrolledToolIds'),
@@ -162,12 +163,29 @@ describe('through the resolvers', () => {
     expect(storefronts.length).toBeGreaterThan(50);
     expect(storefronts.some((storefront) => storefront.enrolledTools.length > 0)).toBe(true);
 
-    expect(spies.merchantsByIds.mock.calls).toEqual([[ids]]);
-    expect(spies.storefrontsByMerchantIds.mock.calls).toEqual([[ids]]);
-    // Each storefront came with the tools it opted into.
+    expect(spies.merchantsWithStorefrontsByIds.mock.calls).toEqual([[ids]]);
+    // Each storefront came with its merchant and the tools it opted into.
+    expect(spies.merchantsByIds).not.toHaveBeenCalled();
+    expect(spies.storefrontsByMerchantIds).not.toHaveBeenCalled();
     expect(spies.enrolledToolIds).not.toHaveBeenCalled();
     expect(spies.storefrontsByKeys).not.toHaveBeenCalled();
-    expect(sql).toHaveLength(2);
+    expect(sql).toHaveLength(1);
+  });
+
+  test('_entities for merchants without their storefronts reads the merchants alone', async () => {
+    const withStorefronts = jest.spyOn(store, 'merchantsWithStorefrontsByIds');
+    const ids = ['m0000001', 'm0000002'];
+    const { result, sql } = await statements(() =>
+      execute<{ _entities: { id: string; status: string }[] }, MerchantsContext>(
+        server,
+        createContext(store, peers, PARTNER_A.caller),
+        /* GraphQL */ `query ($representations: [_Any!]!) { _entities(representations: $representations) { ... on Merchant { id status } } }`,
+        { representations: ids.map((id) => ({ __typename: 'Merchant', id })) },
+      ),
+    );
+    expect(dataOf(result)._entities.map((merchant) => merchant.id)).toEqual(ids);
+    expect(withStorefronts).not.toHaveBeenCalled();
+    expect(sql).toHaveLength(1);
   });
 
   const PAGE_STOREFRONTS = 'storefronts { __typename id platform { __typename id } merchant { status eligible } enrolledTools { id } }';

@@ -6,7 +6,7 @@ import { rowsPerKey, type Database, type Queryable, type SqlParam } from '@inter
 import type { ToolReach } from '@interop/domain';
 import { canMove, type EnrolmentStatus } from '../enrolment-lifecycle';
 import { storefrontId } from './storefront-id';
-import type { EnrolmentEventRow, EnrolmentKey, EnrolmentRow, MerchantRow, StorefrontRow } from './types';
+import type { EnrolmentEventRow, EnrolmentKey, EnrolmentRow, MerchantRow, MerchantWithStorefronts, StorefrontRow } from './types';
 
 /** A storefront as the enrolment tables key it. */
 export interface StorefrontKey {
@@ -91,6 +91,13 @@ export class MerchantsStore {
     return () => {
       this.enrolmentListeners.delete(listener);
     };
+  }
+
+  /** `merchantsByIds`, each merchant with its storefronts as `storefrontsByMerchantIds` reads them, in one statement. */
+  async merchantsWithStorefrontsByIds(ids: readonly string[]): Promise<(MerchantWithStorefronts | null)[]> {
+    const rows = await this.db.query<MerchantRowWithStorefronts>(`SELECT ${MERCHANT_COLUMNS}, ${STOREFRONTS_OF_MERCHANT} FROM merchant m WHERE m.id = ANY($1)`, [ids]);
+    const byId = new Map(rows.map((row) => [row.id, withStorefronts(row)]));
+    return ids.map((id) => byId.get(id) ?? null);
   }
 
   async merchantsByIds(ids: readonly string[]): Promise<(MerchantRow | null)[]> {
@@ -216,17 +223,9 @@ export class MerchantsStore {
 
   /** `listMerchants`, and each merchant's storefronts as `storefrontsByMerchantIds` reads them, in one statement. */
   async listMerchantsWithStorefronts(filter: MerchantFilter, page: PageRequest): Promise<{ merchants: MerchantRow[]; storefronts: StorefrontRow[][] }> {
-    const rows = await this.db.query<MerchantRow & { storefronts: StorefrontJson[] }>(
-      ...pageStatement(filter, page, `${MERCHANT_COLUMNS}, ${STOREFRONTS_OF_MERCHANT}`),
-    );
-    return {
-      merchants: rows.map(({ storefronts: _storefronts, ...merchant }) => merchant),
-      storefronts: rows.map((row) =>
-        row.storefronts.map((storefront) =>
-          toStorefront({ merchant_seq: row.seq, merchant_id: row.id, platform_id: storefront.platformId, opened_on: storefront.openedOn, enrolled_tool_ids: storefront.enrolledToolIds }),
-        ),
-      ),
-    };
+    const rows = await this.db.query<MerchantRowWithStorefronts>(...pageStatement(filter, page, `${MERCHANT_COLUMNS}, ${STOREFRONTS_OF_MERCHANT}`));
+    const read = rows.map(withStorefronts);
+    return { merchants: read.map((row) => row.merchant), storefronts: read.map((row) => row.storefronts) };
   }
 
   async countMerchants(filter: MerchantFilter): Promise<number> {
@@ -301,6 +300,18 @@ function pageStatement(filter: MerchantFilter, page: PageRequest, columns: strin
     if (key !== 'm.seq') query.where((p) => `m.seq > ${p(after)}`);
   }
   return [`SELECT ${columns} ${query.sql()} ORDER BY ${key} LIMIT ${query.param(page.first + 1)}`, query.params];
+}
+
+type MerchantRowWithStorefronts = MerchantRow & { storefronts: StorefrontJson[] };
+
+/** A merchant's row and its storefronts, from a row that read them as JSON beside it. */
+function withStorefronts({ storefronts, ...merchant }: MerchantRowWithStorefronts): MerchantWithStorefronts {
+  return {
+    merchant,
+    storefronts: storefronts.map((storefront) =>
+      toStorefront({ merchant_seq: merchant.seq, merchant_id: merchant.id, platform_id: storefront.platformId, opened_on: storefront.openedOn, enrolled_tool_ids: storefront.enrolledToolIds }),
+    ),
+  };
 }
 
 function toStorefront(row: StorefrontDbRow): StorefrontRow {

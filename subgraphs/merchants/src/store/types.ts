@@ -17,6 +17,12 @@ export interface MerchantRow {
   city: string;
 }
 
+/** A merchant read with its storefronts, each with the tools it has opted into. */
+export interface MerchantWithStorefronts {
+  merchant: MerchantRow;
+  storefronts: StorefrontRow[];
+}
+
 export interface StorefrontRow {
   /** `<merchantId>:<platformId>` */
   id: string;

@@ -8,6 +8,4 @@ export type MerchantStatus =
   /** Suspended by the platforms; buyers cannot pay it. */
   | 'SUSPENDED';
 
-export type MerchantCheckoutFactsFragment = { name: string | null, status: MerchantStatus | null, eligible: boolean | null };
-
-export type StorefrontCheckoutFactsFragment = { enrolledTools: Array<{ id: string }> };
+export type MerchantCheckoutFactsFragment = { name: string | null, status: MerchantStatus | null, eligible: boolean | null, storefronts: Array<{ platform: { id: string }, enrolledTools: Array<{ id: string }> }> | null };

@@ -325,19 +325,20 @@ describe('root queries', () => {
 
       function answer(facts: Facts) {
         asked = [];
-        // Each peer is asked one `_entities` call: commerce for the platform, merchants for the merchant and its storefront.
+        // Each peer is asked one `_entities` call: commerce for the platform, merchants for the merchant with its storefronts.
         jest.spyOn(SubgraphClient.prototype, 'request').mockImplementation(async function (this: SubgraphClient, _query: string, variables?: Record<string, unknown>) {
           const representations = (variables?.['representations'] ?? []) as EntityRepresentation[];
           if (this.name === 'commerce') {
             asked.push({ peer: this.name, typename: 'Platform', representations, variables: undefined });
             return { _entities: representations.map(() => facts.platform) } as never;
           }
-          asked.push({ peer: this.name, typename: 'Merchant+Storefront', representations, variables: undefined });
+          asked.push({ peer: this.name, typename: 'Merchant', representations, variables: undefined });
           const { merchant } = facts;
+          // Every merchant here also sells on JD, whose opt-ins must not count on Taobao.
+          const onJd = { platform: { id: 'jd' }, enrolledTools: [{ id: 'wechat-pay' }, { id: 'hebao' }] };
+          const storefronts = (storefront: { enrolledTools: { id: string }[] } | null) => [onJd, ...(storefront ? [{ platform: { id: 'taobao' }, ...storefront }] : [])];
           return {
-            _entities: representations.map((rep) =>
-              rep.__typename === 'Merchant' ? merchant && { status: merchant.status, eligible: merchant.eligible } : (merchant?.storefront ?? null),
-            ),
+            _entities: representations.map(() => merchant && { status: merchant.status, eligible: merchant.eligible, storefronts: storefronts(merchant.storefront) }),
           } as never;
         });
       }
@@ -359,15 +360,7 @@ describe('root queries', () => {
         ]);
         expect(asked).toEqual([
           { peer: 'commerce', typename: 'Platform', representations: [{ __typename: 'Platform', id: 'taobao' }], variables: undefined },
-          {
-            peer: 'merchants',
-            typename: 'Merchant+Storefront',
-            representations: [
-              { __typename: 'Merchant', id: 'm0000007' },
-              { __typename: 'Storefront', id: 'm0000007:taobao' },
-            ],
-            variables: undefined,
-          },
+          { peer: 'merchants', typename: 'Merchant', representations: [{ __typename: 'Merchant', id: 'm0000007' }], variables: undefined },
         ]);
       });
 
