@@ -8,7 +8,7 @@
 // Apollo Server would, from the same cache.
 import { hash } from 'node:crypto';
 import type { KeyValueCache } from '@apollo/utils.keyvaluecache';
-import { AppError, ErrorCode, isRecord } from '@interop/kit';
+import { AppError, isRecord } from '@interop/kit';
 import { GatewayErrorCode } from './__generated__/error-codes';
 
 /** The prefix Apollo Server gives a hash's key in the persisted-query cache. */
@@ -30,7 +30,7 @@ export function persistedQueryRefusal(request: unknown): AppError | null {
   const named = persistedQueryIn(request.extensions);
   if (named === null) return null;
   if (named === 'unsupported') {
-    return new AppError(ErrorCode.BAD_REQUEST, 'A persisted query must be `{"version": 1, "sha256Hash": "<hex SHA-256 of the query>"}`.', {
+    return new AppError(GatewayErrorCode.BAD_REQUEST, 'A persisted query must be `{"version": 1, "sha256Hash": "<hex SHA-256 of the query>"}`.', {
       http: { status: 400 },
     });
   }
