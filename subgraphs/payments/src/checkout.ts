@@ -20,21 +20,31 @@ export interface ToolCatalogue {
   catalogue(): Promise<readonly PaymentToolRow[]>;
 }
 
-/** What the rule reads of a catalogue, and its tools by id, derived once per catalogue a request loaded. */
+/**
+ * What the rule reads of a catalogue, and its tools by id, derived once per
+ * catalogue a request loaded; and the options already decided with it, by the
+ * rules and the storefront's facts (a page's hundred storefronts share a few
+ * combinations of status, eligibility and opt-ins).
+ */
 interface CatalogueFacts {
   facts: ToolFacts[];
   byId: ReadonlyMap<string, PaymentToolRow>;
+  optionsByRules: WeakMap<readonly AcceptanceFacts[], Map<string, PaymentOptionRow[]>>;
 }
 const catalogueFacts = new WeakMap<readonly PaymentToolRow[], CatalogueFacts>();
 
 function factsOf(catalogue: readonly PaymentToolRow[]): CatalogueFacts {
   let derived = catalogueFacts.get(catalogue);
   if (!derived) {
-    derived = { facts: catalogue.map(toolFacts), byId: new Map(catalogue.map((tool) => [tool.id, tool])) };
+    derived = { facts: catalogue.map(toolFacts), byId: new Map(catalogue.map((tool) => [tool.id, tool])), optionsByRules: new WeakMap() };
     catalogueFacts.set(catalogue, derived);
   }
   return derived;
 }
+
+/** Everything of a storefront's facts the rule reads without an amount or channel. */
+const storefrontKey = (storefront: StorefrontFacts | null) =>
+  storefront ? `${storefront.merchantStatus}\n${storefront.merchantEligible}\n${storefront.enrolledToolIds.join(',')}` : '';
 
 // Each option carries its tool, so `tool` on hundreds of options is a field read, not a load each.
 const withTools = <Option extends { toolId: string }>(options: readonly Option[], byId: CatalogueFacts['byId']) =>
@@ -55,15 +65,28 @@ export async function checkout(
 /**
  * The options with no amount and no channel: exactly `checkout(...).available`.
  * A page asks this of a hundred storefronts with one catalogue, so what the
- * catalogue gives the rule is derived once for all of them.
+ * catalogue gives the rule is derived once for all of them, and each
+ * combination of rules and storefront facts is decided once.
  */
 export async function checkoutOptions(
   tools: ToolCatalogue,
   acceptances: readonly AcceptanceFacts[],
   storefront: StorefrontFacts | null,
 ): Promise<PaymentOptionRow[]> {
-  const { facts, byId } = factsOf(await tools.catalogue());
-  return withTools(decideCheckout(acceptances, storefront, facts).available, byId);
+  const derived = factsOf(await tools.catalogue());
+  let decided = derived.optionsByRules.get(acceptances);
+  if (!decided) {
+    decided = new Map();
+    derived.optionsByRules.set(acceptances, decided);
+  }
+  const key = storefrontKey(storefront);
+  let options = decided.get(key);
+  if (!options) {
+    options = withTools(decideCheckout(acceptances, storefront, derived.facts).available, derived.byId);
+    decided.set(key, options);
+  }
+  // Each caller gets its own list; the options in it are shared and never changed.
+  return [...options];
 }
 
 /**

@@ -178,12 +178,17 @@ describe('Storefront.paymentOptions from the @requires facts', () => {
       storefront('b:taobao', TAOBAO, { status: 'ACTIVE', eligible: false }, ['wechat-pay']),
       storefront('c:taobao', TAOBAO, { status: 'SUSPENDED', eligible: true }, ['wechat-pay']),
       storefront('d:taobao', TAOBAO, ACTIVE, ['wechat-pay']),
+      // The same facts as a's and d's in one request: each decided once, and still answered per storefront.
+      storefront('e:taobao', TAOBAO, ACTIVE, []),
+      storefront('f:taobao', TAOBAO, ACTIVE, ['wechat-pay']),
     );
     expect(results.map((result) => [result?.id, ids(result?.paymentOptions)])).toEqual([
       ['a:taobao', ['alipay', 'unionpay-quickpass', 'e-cny', 'wing-pay', 'hebao']],
       ['b:taobao', ['alipay', 'unionpay-quickpass', 'e-cny', 'wing-pay', 'hebao']],
       ['c:taobao', []],
       ['d:taobao', ['alipay', 'wechat-pay', 'unionpay-quickpass', 'e-cny', 'wing-pay', 'hebao']],
+      ['e:taobao', ['alipay', 'unionpay-quickpass', 'e-cny', 'wing-pay', 'hebao']],
+      ['f:taobao', ['alipay', 'wechat-pay', 'unionpay-quickpass', 'e-cny', 'wing-pay', 'hebao']],
     ]);
   });
 
