@@ -4,23 +4,66 @@
 // merchants of a page (`primeMerchants`), and the tools each storefront
 // read has opted into, and a merchant's storefronts when a page or a
 // reference read them with the merchant (`primeStorefronts`).
+//
+// What was primed is also held as a value (`HeldLoader.held`): a resolver
+// answers with it at once, so a page's hundreds of storefront fields cost
+// graphql-js no promise each.
 import DataLoader from 'dataloader';
 import type { MerchantsStore } from './store/merchants-store';
 import type { EnrolmentKey, MerchantRow, StorefrontRow } from './store/types';
 
+/** A DataLoader with the values primed into it this request, readable without waiting. */
+export class HeldLoader<K, V> {
+  private readonly values = new Map<string, V>();
+
+  constructor(
+    private readonly loader: DataLoader<K, V, string>,
+    private readonly keyOf: (key: K) => string,
+  ) {}
+
+  /** The value primed for `key`, if any (a value only loaded is not held). */
+  held(key: K): V | undefined {
+    return this.values.get(this.keyOf(key));
+  }
+
+  load(key: K): Promise<V> {
+    return this.loader.load(key);
+  }
+
+  /** As DataLoader's prime: a key already held keeps its value. */
+  prime(key: K, value: V): void {
+    const cacheKey = this.keyOf(key);
+    if (!this.values.has(cacheKey)) this.values.set(cacheKey, value);
+    this.loader.prime(key, value);
+  }
+
+  /** Forgets `key`, so the next load reads it again. */
+  clear(key: K): void {
+    this.values.delete(this.keyOf(key));
+    this.loader.clear(key);
+  }
+}
+
+const byId = (id: string) => id;
+const byStorefrontId = (storefront: StorefrontRow) => storefront.id;
+
 export function createLoaders(store: MerchantsStore) {
-  const merchant = new DataLoader((ids: readonly string[]) => store.merchantsByIds(ids));
-  const enrolledToolIds = new DataLoader((storefronts: readonly StorefrontRow[]) => store.enrolledToolIds(storefronts), {
-    cacheKeyFn: (storefront) => storefront.id,
-  });
+  const merchant = new HeldLoader(new DataLoader((ids: readonly string[]) => store.merchantsByIds(ids)), byId);
+  const enrolledToolIds = new HeldLoader(
+    new DataLoader((storefronts: readonly StorefrontRow[]) => store.enrolledToolIds(storefronts), { cacheKeyFn: byStorefrontId }),
+    byStorefrontId,
+  );
   const primeEnrolled = (storefront: StorefrontRow | null) => {
     if (storefront) enrolledToolIds.prime(storefront, [...storefront.enrolledToolIds]);
   };
-  const storefrontsByMerchant = new DataLoader(async (ids: readonly string[]) => {
-    const groups = await store.storefrontsByMerchantIds(ids);
-    for (const group of groups) group.forEach(primeEnrolled);
-    return groups;
-  });
+  const storefrontsByMerchant = new HeldLoader(
+    new DataLoader(async (ids: readonly string[]) => {
+      const groups = await store.storefrontsByMerchantIds(ids);
+      for (const group of groups) group.forEach(primeEnrolled);
+      return groups;
+    }),
+    byId,
+  );
   const primeStorefronts = (rows: readonly MerchantRow[], storefronts: readonly StorefrontRow[][]) => {
     rows.forEach((row, i) => {
       const group = storefronts[i] ?? [];

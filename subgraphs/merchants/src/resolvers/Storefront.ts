@@ -8,15 +8,22 @@ export const Storefront: StorefrontResolvers = {
     return key ? loaders.storefront.load(key) : null;
   },
   platform: ({ platformId }) => ({ id: platformId }),
-  merchant: async ({ merchantId }, _args, { loaders }) => {
-    const merchant = await loaders.merchant.load(merchantId);
-    // A storefront row exists only with its merchant (foreign key), so a miss is a bug.
-    if (!merchant) throw new Error(`Storefront of unknown merchant ${merchantId}`);
-    return merchant;
+  // What the request already read is answered at once (see loaders); the rest is loaded.
+  merchant: ({ merchantId }, _args, { loaders }) => loaders.merchant.held(merchantId) ?? loaders.merchant.load(merchantId).then((merchant) => existing(merchant, merchantId)),
+  enrolledTools: (storefront, _args, { loaders }) => {
+    const held = loaders.enrolledToolIds.held(storefront);
+    return held ? toolRefs(held) : loaders.enrolledToolIds.load(storefront).then(toolRefs);
   },
-  enrolledTools: async (storefront, _args, { loaders }) => (await loaders.enrolledToolIds.load(storefront)).map((id) => ({ id })),
   enrolments: (storefront, _args, { loaders, caller }) => {
     requireMerchantScope(caller, storefront.merchantId);
     return loaders.enrolments.load(storefront);
   },
 };
+
+const toolRefs = (ids: readonly string[]) => ids.map((id) => ({ id }));
+
+/** A storefront row exists only with its merchant (foreign key), so a miss is a bug. */
+function existing<T>(merchant: T | null, merchantId: string): T {
+  if (!merchant) throw new Error(`Storefront of unknown merchant ${merchantId}`);
+  return merchant;
+}
