@@ -95,7 +95,6 @@ export function malformedField(request: OperationRequest): string | null {
   return null;
 }
 
-
 /** A refusal as a response carries it: its code and details, without the HTTP status meant for Apollo Server. */
 function formatted(error: GraphQLError): GraphQLFormattedError {
   const { http: _http, ...extensions } = error.extensions;
