@@ -11,6 +11,7 @@ import { LRUCache } from 'lru-cache';
 import { parseJsonOrUndefined } from '@interop/kit';
 import { GatewayErrorCode } from './__generated__/error-codes';
 import type { OperationLimits } from './operation-limits';
+import { persistedQueryRefusal } from './persisted-queries';
 
 export type DocumentLimits = Pick<OperationLimits, 'maxDepth' | 'maxTokens' | 'maxFragments'>;
 
@@ -94,11 +95,14 @@ export function variablesRefusal(values: unknown, limits: DocumentLimits): Graph
     : null;
 }
 
-/** The same for an HTTP GraphQL request: a POST's parsed JSON body, else a GET's parameters. */
-export function requestRefusal(body: unknown, search: string, limits: DocumentLimits): GraphQLError | null {
-  const request = body !== undefined ? body : searchRequest(search);
-  const query = (request as { query?: unknown } | null)?.query;
-  return (typeof query === 'string' ? documentRefusal(query, limits) : null) ?? variablesRefusal(request, limits);
+/**
+ * The same for a GraphQL request's fields (a POST's parsed JSON body, a GET's
+ * parameters as `searchRequest` reads them, a WebSocket operation), with a
+ * persisted query that cannot run (see persisted-queries).
+ */
+export function requestRefusal(request: unknown, limits: DocumentLimits): GraphQLError | null {
+  const query = (request as { query?: unknown } | null | undefined)?.query;
+  return (typeof query === 'string' ? documentRefusal(query, limits) : null) ?? variablesRefusal(request, limits) ?? persistedQueryRefusal(request);
 }
 
 /** A GET's parameters as Apollo Server reads them, JSON parsed where it parses it (what does not parse, it refuses itself). */

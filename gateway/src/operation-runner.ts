@@ -12,7 +12,7 @@ import { GatewayErrorCode } from './__generated__/error-codes';
 import { normaliseBody } from './alias-normalisation';
 import { gatewayContext, type GatewayContext } from './context';
 import { requestRefusal, type DocumentLimits } from './document-limits';
-import { namesPersistedQuery, persistedQueryRefusal } from './persisted-queries';
+import { namesPersistedQuery } from './persisted-queries';
 import { requestedInBody, type DocumentTrust } from './trusted-documents';
 
 /** An operation as a transport received it: the fields of a GraphQL POST body, unchecked. */
@@ -62,7 +62,7 @@ async function run(options: OperationRunnerOptions, request: OperationRequest, o
     if (error instanceof GraphQLError) return { refused: [formatted(error)] };
     throw error;
   }
-  const overLimits = requestRefusal(request, '', options.limits) ?? persistedQueryRefusal(request);
+  const overLimits = requestRefusal(request, options.limits);
   if (overLimits) return { refused: [formatted(overLimits)] };
   // As over HTTP: a persisted query's hash names the text as sent.
   const rewritten = namesPersistedQuery(request) ? null : normaliseBody(request);

@@ -18,7 +18,7 @@ import { aliasRestoringPlugin, normaliseBody, type NormalisedSource } from './al
 import { Authenticator, type AuthOptions } from './auth/authenticate';
 import { clientAddressOf } from './client-address';
 import { corsPolicy } from './cors';
-import { documentTrust, requestedInBody, requestedInSearch, type RequestedDocument, type TrustedDocuments, type TrustedDocumentSettings } from './trusted-documents';
+import { documentTrust, requestedInBody, type RequestedDocument, type TrustedDocuments, type TrustedDocumentSettings } from './trusted-documents';
 import type { RateLimitSettings } from './gateway-config';
 import { createRateLimiter, DEFAULT_RATE_LIMIT, rateLimitedError, rateLimitHeaders, type RateLimitDecision } from './rate-limit';
 import { gatewayContext, type GatewayContext } from './context';
@@ -31,8 +31,8 @@ import { docsRoute, DOCS_PATH } from './docs-route';
 import { FactsHeard } from './facts-heard';
 import { landingPagePlugin } from './landing-page';
 import { GatewayMetrics } from './metrics';
-import { requestRefusal, searchRequest, type DocumentLimits } from './document-limits';
-import { namesPersistedQuery, PersistedQueries, persistedQueryRefusal } from './persisted-queries';
+import { requestRefusal, searchRequest } from './document-limits';
+import { namesPersistedQuery, PersistedQueries } from './persisted-queries';
 import { DEFAULT_OPERATION_LIMITS, limitsVerdicts, operationLimitsPlugin, type LimitsVerdict, type OperationLimits } from './operation-limits';
 import { operationResolutionPlugin } from './operation-resolution';
 import { PlanEngine } from './engine/plan-engine';
@@ -251,11 +251,6 @@ export function createGatewayApollo(options: GatewayOptions, responseCache: Resp
   return { apollo, engine, limitsVerdict, requests, metrics, subgraphs, apiSchema: () => apiSchema, liveFields: () => liveFields, factChanges, closeTransports, formatError, persistedQueries };
 }
 
-/** A GET's refusal before Apollo Server reads it: a document over the limits, or a persisted query that cannot run. */
-function searchRefusal(search: string, limits: DocumentLimits): GraphQLError | null {
-  return requestRefusal(undefined, search, limits) ?? persistedQueryRefusal(searchRequest(search));
-}
-
 function persistedQueryCache(manifest: TrustedDocuments | undefined): KeyValueCache<string> {
   const registered = new InMemoryLRUCache<string>({ maxSize: PERSISTED_QUERIES_MIB * 1024 * 1024 });
   return manifest ? manifest.persistedQueryCache(registered) : registered;
@@ -349,7 +344,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     // from text within the document limits only; text past them goes on as sent, for the context to refuse.
     prepareBody: (body, req) => {
       requested.set(req, requestedInBody(body));
-      const refusal = requestRefusal(body, '', limits) ?? persistedQueryRefusal(body);
+      const refusal = requestRefusal(body, limits);
       if (refusal) {
         refused.set(req, refusal);
         return body;
@@ -364,8 +359,10 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     // Refused after admission, so a refused request still counts against its caller's budget.
     context: async (req, res) => {
       const caller = await admit(req, res);
-      const trusted = trust(caller, () => requested.get(req) ?? (req.method === 'GET' ? requestedInSearch(new URL(req.url ?? '/', 'http://localhost').search) : {}));
-      const refusal = refused.get(req) ?? (req.method === 'GET' ? searchRefusal(new URL(req.url ?? '/', 'http://localhost').search, limits) : null);
+      // A GET's parameters, read once for the trust check and the limits.
+      const fromSearch = req.method === 'GET' ? searchRequest(new URL(req.url ?? '/', 'http://localhost').search) : undefined;
+      const trusted = trust(caller, () => requested.get(req) ?? requestedInBody(fromSearch));
+      const refusal = refused.get(req) ?? (fromSearch ? requestRefusal(fromSearch, limits) : null);
       if (refusal) throw refusal;
       return gatewayContext(caller, aliasesCut.get(req), trusted);
     },

@@ -85,24 +85,11 @@ export interface RequestedDocument {
   hash?: string;
 }
 
-/** From a POST body (as parsed JSON). */
+/** From a POST body (as parsed JSON), or a GET's parameters as `searchRequest` reads them. */
 export function requestedInBody(body: unknown): RequestedDocument {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) return {};
   const { query, extensions } = body as { query?: unknown; extensions?: unknown };
   return { ...(typeof query === 'string' ? { query } : {}), ...hashIn(extensions) };
-}
-
-/** From a GET's query string. */
-export function requestedInSearch(search: string): RequestedDocument {
-  const params = new URLSearchParams(search);
-  const query = params.get('query');
-  let extensions: unknown;
-  try {
-    extensions = JSON.parse(params.get('extensions') ?? 'null');
-  } catch {
-    extensions = null;
-  }
-  return { ...(query !== null ? { query } : {}), ...hashIn(extensions) };
 }
 
 function hashIn(extensions: unknown): { hash?: string } {
