@@ -1,5 +1,6 @@
 // The PGlite databases one jest worker keeps for all its test files. Booting
-// a PGlite costs about 3.5 s of CPU, most of it initdb, while
+// a PGlite costs over a second of CPU even from the cached cluster (kit's
+// pglite-boot, about 5 s more when it runs initdb), while
 // migrating and seeding a fresh schema in one already running costs tens of
 // milliseconds. So a test store leases a running PGlite, keeps its tables in
 // a schema of its own, and drops that schema when it is done, which returns
@@ -9,9 +10,11 @@
 // serves one store at a time: a store that finds none free gets a new one,
 // which then stays in the worker's pool. This module lives outside the test
 // files' sandboxes (test/environment.ts hands it to each), which is why it
-// imports nothing of ours at run time.
+// imports nothing of ours at run time but kit's pglite-boot, which imports
+// nothing of ours either.
 import type { Extension, PGliteInterface } from '@electric-sql/pglite';
 import type { PostgresExtension } from '@interop/kit/db';
+import { bootPglite } from '../packages/kit/src/db/pglite-boot';
 
 export const WORKER_PGLITES = Symbol.for('interop.test.workerPglites');
 
@@ -31,11 +34,10 @@ const EXTENSIONS: Readonly<Record<PostgresExtension, () => Promise<Extension>>> 
 };
 
 async function boot(): Promise<PGliteInterface> {
-  const { PGlite } = await import('@electric-sql/pglite');
   const extensions: Record<string, Extension> = Object.fromEntries(
     await Promise.all(Object.entries(EXTENSIONS).map(async ([name, load]) => [name, await load()] as const)),
   );
-  return PGlite.create({ extensions });
+  return (await bootPglite({ extensions })).pglite;
 }
 
 const idle: PGliteInterface[] = [];

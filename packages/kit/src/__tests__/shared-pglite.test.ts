@@ -1,15 +1,15 @@
 /** @backend-independent PGlite is what it tests */
 // Owners may keep their schemas in one PGlite they are handed, in turn: each
 // sees its own tables, and closing one leaves the PGlite open for the next.
-import { PGlite } from '@electric-sql/pglite';
 import { openOwnedDatabase } from '../db/open-owned';
 import type { Migration } from '../db/migrate';
+import { bootPglite } from '../db/pglite-boot';
 
 const items: Migration = { id: '001_items', sql: `CREATE TABLE item (id integer PRIMARY KEY); INSERT INTO item VALUES (1);` };
 const ids = (rows: { id: number }[]) => rows.map((row) => row.id);
 
 test('a schema in a PGlite it was handed is migrated there, sees only its own tables, and closing it leaves the PGlite open', async () => {
-  const pglite = await PGlite.create();
+  const { pglite } = await bootPglite();
   try {
     const first = await openOwnedDatabase({ schema: 'first', migrations: [items], pglite });
     await first.exec('INSERT INTO item VALUES (2)');

@@ -4,11 +4,12 @@
 // one server still own their data alone.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { PGlite, type Extension, type PGliteInterface } from '@electric-sql/pglite';
+import type { Extension, PGliteInterface } from '@electric-sql/pglite';
 import pg from 'pg';
 import { inSpan } from '../tracing';
 import { asDatabaseError } from './connection-loss';
 import { createPgPool } from './pg-pool';
+import { bootPglite } from './pglite-boot';
 
 export type SqlParam = string | number | boolean | null | Date | readonly (string | number)[];
 
@@ -123,7 +124,7 @@ async function createPglite(options: DatabaseOptions): Promise<PGliteInterface> 
   const extensions = Object.fromEntries(
     await Promise.all((options.extensions ?? []).map(async (name) => [name, await PGLITE_EXTENSIONS[name]()] as const)),
   );
-  return PGlite.create({ ...(dataDir ? { dataDir } : {}), extensions });
+  return (await bootPglite({ dataDir, extensions })).pglite;
 }
 
 async function openPglite(options: DatabaseOptions): Promise<Database> {
