@@ -57,3 +57,12 @@ export const workerPglites: WorkerPglites = {
     };
   },
 };
+
+/**
+ * Closes the PGlites no store holds. PostgreSQL inside each keeps timers of
+ * its own while it is open, so a process that kept them would not end by
+ * itself: jest run in band (a single test file) would wait for them forever.
+ */
+export async function closeIdlePglites(): Promise<void> {
+  await Promise.all(idle.splice(0).map((pglite) => pglite.close().catch(() => undefined)));
+}
