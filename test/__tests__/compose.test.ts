@@ -1,3 +1,4 @@
+/** @backend-independent composition opens no store */
 // `npm run compose` / `compose:check` as CI and developers run them.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
