@@ -166,6 +166,19 @@ export async function postSigned<TData>(
   return { status: response.status, headers: response.headers, ...answer };
 }
 
+/**
+ * For a test file whose subject is neither storage nor how events travel (the
+ * demo, the SDK, the gateway's own operation): its graph and the processes it
+ * starts run on the embedded defaults whatever the environment names, so
+ * CI's second pass, on PostgreSQL and Redis, need not run it again (the file
+ * then says `@backend-independent`). Jest gives each test file a copy of
+ * process.env of its own, so no other file is affected.
+ */
+export function useEmbeddedBackends(): void {
+  delete process.env.DATABASE_URL;
+  delete process.env.REDIS_URL;
+}
+
 export async function startGraph(options: GraphOptions = {}): Promise<Graph> {
   // All servers share this process's event loop under test, so peers get more slack than in production.
   const peerTimeoutMs = options.peerTimeoutMs ?? 5000;

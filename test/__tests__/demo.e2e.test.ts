@@ -1,3 +1,4 @@
+/** @backend-independent its graph runs on the embedded defaults (useEmbeddedBackends): the app in a browser is its subject */
 // The demo web app in a real browser (Debian's chromium, driven by
 // playwright-core): built with Vite, served by the gateway at /demo over the
 // whole graph. A visitor reads the interop map, finds a merchant that takes
@@ -12,13 +13,15 @@ import { chromium, type Browser, type BrowserContext, type BrowserContextOptions
 import type { RunningGateway } from '@interop/gateway';
 import { digestKey } from '../../gateway/src/auth/api-keys';
 import { loadTrustedDocuments } from '../../gateway/src/trusted-documents';
-import { ROOT, startGatewayFor, startGraph, TEST_GATEWAY_OPTIONS, type Graph } from '../harness';
+import { ROOT, startGatewayFor, startGraph, TEST_GATEWAY_OPTIONS, type Graph, useEmbeddedBackends } from '../harness';
 import { PARTNER_A, PARTNER_B } from '../identities';
 import { decide, initiate, merchantWhere, OPTED_IN_TO_WECHAT_ON_TAOBAO } from '../payments-helpers';
 import { finished, freePort, runTs } from '../processes';
 import { decodedBody, rawRequest } from '../raw-http';
 import { startDemoWebhookReceiver, type DemoWebhookReceiver } from '../../scripts/demo-webhook-receiver';
 import { ensureDemoWebhookEndpoint } from '../../scripts/demo-webhooks';
+
+useEmbeddedBackends();
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARTEFACTS = join(ROOT, 'artefacts', 'e2e');

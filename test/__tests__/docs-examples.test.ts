@@ -1,3 +1,4 @@
+/** @backend-independent its graph runs on the embedded defaults (useEmbeddedBackends): the docs' examples are its subject */
 // Every example in docs/ runs here, so the pages cannot drift from the graph:
 // each GraphQL operation against a started graph (answering as its page says),
 // each TypeScript example (a file of docs/examples, shown verbatim) against the
@@ -19,7 +20,7 @@ import { signatureHeader, signWebhookPayload, verifySignature } from '@interop/k
 import { parseGatewayCli, readGatewaySettings } from '@interop/gateway';
 import { createInteropClient } from '@interop/sdk';
 import { parseWebhookEvent, type PartnerWebhookEvent, verifyWalletWebhook, verifyWebhook } from '@interop/sdk/webhooks';
-import { postGraphQL, ROOT, startGraph, type Graph, type GraphQLResponse } from '../harness';
+import { postGraphQL, ROOT, startGraph, type Graph, type GraphQLResponse, useEmbeddedBackends } from '../harness';
 import { mintToken, PARTNER_A, PARTNER_B } from '../identities';
 import { buyerDecides, merchantWhere, OPTED_IN_TO_WECHAT_ON_TAOBAO } from '../payments-helpers';
 import { freePort } from '../processes';
@@ -39,6 +40,8 @@ import { receiveWalletWebhook } from '../../docs/examples/receive-wallet-webhook
 import { webhookEndpoints } from '../../docs/examples/webhook-endpoints';
 import { startWebhookReceiver } from '../../docs/examples/webhook-receiver';
 import { startCheckout } from '../../docs/examples/start-checkout';
+
+useEmbeddedBackends();
 
 /** An endpoint secret as the graph makes them: `whsec_` and 32 random bytes, base64url. */
 const newSecret = () => `whsec_${randomBytes(32).toString('base64url')}`;

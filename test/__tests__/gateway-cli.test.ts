@@ -1,11 +1,14 @@
+/** @backend-independent its graph runs on the embedded defaults (useEmbeddedBackends): the gateway's command line is its subject */
 // `npm run gateway -- --supergraph FILE --port N` as a user runs it: serves any
 // supergraph file at the URLs in it; every mistake is one line and a non-zero exit.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { composeSupergraph, readSupergraphConfig } from '@interop/gateway';
-import { postGraphQL, startGraph, type Graph } from '../harness';
+import { postGraphQL, startGraph, type Graph, useEmbeddedBackends } from '../harness';
 import { finished, freePort, ROOT, runTs, waitForOutput } from '../processes';
+
+useEmbeddedBackends();
 
 const dir = mkdtempSync(join(tmpdir(), 'gateway-cli-'));
 

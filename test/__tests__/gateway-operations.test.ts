@@ -1,3 +1,4 @@
+/** @backend-independent its graph runs on the embedded defaults (useEmbeddedBackends): the gateway under load is its subject */
 // Operating the gateway under load: a supergraph hot reload drops no request
 // and an invalid file is refused; SIGTERM drains requests in flight; a
 // subgraph killed and restarted under load costs only its own fields, for a
@@ -7,10 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startGateway } from '@interop/gateway';
 import { createLogger } from '@interop/kit';
-import { NO_RESPONSE_CACHE, postGraphQL, startGatewayFor, startGraph, supergraphFor, TEST_GATEWAY_OPTIONS, type Graph } from '../harness';
+import { NO_RESPONSE_CACHE, postGraphQL, startGatewayFor, startGraph, supergraphFor, TEST_GATEWAY_OPTIONS, type Graph, useEmbeddedBackends } from '../harness';
 import { runLoad } from '../load';
 import { startProxy } from '../proxy';
 import { finished, freePort, runTs, waitForOutput } from '../processes';
+
+useEmbeddedBackends();
 
 let graph: Graph;
 const dir = mkdtempSync(join(tmpdir(), 'gateway-ops-'));

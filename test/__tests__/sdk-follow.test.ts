@@ -1,3 +1,4 @@
+/** @backend-independent its graph runs on the embedded defaults (useEmbeddedBackends): the SDK's transports are its subject */
 // The SDK's followPayment against the running graph, over each transport it
 // speaks (graphql-ws, here with the `ws` package as Node 20 has no WebSocket
 // of its own, and graphql-sse): a payment heard live to its outcome, a lost
@@ -6,9 +7,11 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import WebSocket from 'ws';
 import { createInteropClient, InteropError, type InteropClientOptions, type Payment } from '@interop/sdk';
-import { startGraph, type Graph } from '../harness';
+import { startGraph, type Graph, useEmbeddedBackends } from '../harness';
 import { PARTNER_A, PARTNER_B } from '../identities';
 import { decide, merchantWhere, OPTED_IN_TO_WECHAT_ON_TAOBAO, payment } from '../payments-helpers';
+
+useEmbeddedBackends();
 
 let graph: Graph;
 let merchantId: string;

@@ -1,3 +1,4 @@
+/** @backend-independent its graph runs on the embedded defaults (useEmbeddedBackends): the SDK as a partner installs it is its subject */
 // The partner SDK as a partner gets it: `npm pack` in packages/sdk, the
 // tarball installed into a project of its own outside this repository, and
 // then used there as each kind of partner would: its README's payment run
@@ -10,10 +11,12 @@ import { join } from 'node:path';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { build, stop as stopEsbuild } from 'esbuild';
 import { signWebhookPayload } from '@interop/kit/security';
-import { startGraph, type Graph } from '../harness';
+import { startGraph, type Graph, useEmbeddedBackends } from '../harness';
 import { PARTNER_A } from '../identities';
 import { buyerDecides } from '../payments-helpers';
 import { finished, ROOT, spawnInGroup, waitForOutput, type Finished } from '../processes';
+
+useEmbeddedBackends();
 
 const SDK_DIR = join(ROOT, 'packages', 'sdk');
 const SDK_README = readFileSync(join(SDK_DIR, 'README.md'), 'utf8');

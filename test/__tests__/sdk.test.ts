@@ -1,13 +1,16 @@
+/** @backend-independent its graph runs on the embedded defaults (useEmbeddedBackends): the SDK's calls are its subject */
 // The partner SDK against the running graph: typed reads and the payment
 // lifecycle, errors as typed codes, and retries that are made only when safe
 // and always with the call's one idempotency key.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createInteropClient, InteropError, InteropTransportError, type InteropClientOptions } from '@interop/sdk';
 import type { RunningGateway } from '@interop/gateway';
-import { startGatewayFor, startGraph, type Graph } from '../harness';
+import { startGatewayFor, startGraph, type Graph, useEmbeddedBackends } from '../harness';
 import { mintToken, PARTNER_A } from '../identities';
 import { decide, merchantWhere, OPTED_IN_TO_WECHAT_ON_TAOBAO, paymentRows } from '../payments-helpers';
 import { startProxy, type Proxy } from '../proxy';
+
+useEmbeddedBackends();
 
 let graph: Graph;
 let merchantId: string;

@@ -35,14 +35,17 @@ export function defaultCacheDir(): string {
   return join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'interop-graph');
 }
 
-/** The installed PGlite's version: clusters of another version may not load in this one. */
+let installedVersion: string | undefined;
+
+/** The installed PGlite's version, read once: clusters of another version may not load in this one. */
 function pgliteVersion(): string {
+  if (installedVersion) return installedVersion;
   let dir = dirname(require.resolve('@electric-sql/pglite'));
   for (;;) {
     const manifest = join(dir, 'package.json');
     if (existsSync(manifest)) {
       const { name, version } = JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string; version?: string };
-      if (name === '@electric-sql/pglite' && version) return version;
+      if (name === '@electric-sql/pglite' && version) return (installedVersion = version);
     }
     const parent = dirname(dir);
     if (parent === dir) throw new Error('PGlite has no package.json above its entry point');
@@ -53,6 +56,15 @@ function pgliteVersion(): string {
 /** The file in `cacheDir` that keeps this PGlite version's cluster. */
 export function cachedClusterPath(cacheDir: string): string {
   return join(cacheDir, `pglite-${pgliteVersion()}-cluster.tar`);
+}
+
+/** No cache where PGlite's version cannot be read (an unusual install): initdb, as without the cache. */
+function cachePathOrNone(cacheDir: string): string | undefined {
+  try {
+    return cachedClusterPath(cacheDir);
+  } catch {
+    return undefined;
+  }
 }
 
 function readCachedCluster(path: string): Blob | undefined {
@@ -80,9 +92,9 @@ async function keepCluster(pglite: PGliteInterface, path: string): Promise<void>
 export async function bootPglite(options: PgliteBootOptions = {}): Promise<BootedPglite> {
   const { dataDir, extensions = {} } = options;
   if (dataDir && existsSync(join(dataDir, 'PG_VERSION'))) return { pglite: await PGlite.create({ dataDir, extensions }), origin: 'existing' };
-  const path = cachedClusterPath(options.cacheDir ?? defaultCacheDir());
-  const cached = readCachedCluster(path);
-  if (cached) {
+  const path = cachePathOrNone(options.cacheDir ?? defaultCacheDir());
+  const cached = path ? readCachedCluster(path) : undefined;
+  if (path && cached) {
     try {
       return { pglite: await PGlite.create({ ...(dataDir ? { dataDir } : {}), extensions, loadDataDir: cached }), origin: 'cache' };
     } catch {
@@ -93,6 +105,6 @@ export async function bootPglite(options: PgliteBootOptions = {}): Promise<Boote
   }
   // Kept before anything is written to it, so every later database starts as initdb left this one.
   const pglite = await PGlite.create({ ...(dataDir ? { dataDir } : {}), extensions });
-  await keepCluster(pglite, path);
+  if (path) await keepCluster(pglite, path);
   return { pglite, origin: 'initdb' };
 }
