@@ -16,7 +16,9 @@ module.exports = {
   },
   testTimeout: 60_000,
   setupFilesAfterEnv: ['<rootDir>/test/kill-process-groups.ts'],
-  // Closes the PGlites test/environment.ts's pool still holds when the files ran in this process.
+  // Composes the test graph's supergraph once per run (test/supergraph-once.ts).
+  globalSetup: '<rootDir>/test/global-setup.ts',
+  // Removes it, and closes the PGlites test/environment.ts's pool still holds when the files ran in this process.
   globalTeardown: '<rootDir>/test/global-teardown.ts',
   // Each test file opens its own stores and servers; two workers suit a 2-core machine.
   maxWorkers: 2,

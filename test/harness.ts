@@ -13,9 +13,7 @@ import type { RunningSubgraph, SubgraphTrust } from '@interop/kit/server';
 import { IDENTITY_HEADER, signIdentity, type Caller } from '@interop/kit/security';
 import { CommerceStore, startCommerce } from '@interop/commerce';
 import {
-  composeSupergraph,
   DEFAULT_RESPONSE_CACHE,
-  readSupergraphConfig,
   startGateway,
   type GatewayOptions,
   type FollowedBusConfig,
@@ -27,6 +25,7 @@ import { openPaymentLedger, PAYMENT_EVENTS_CHANNEL, PaymentLedger, PaymentsStore
 import { startWallet, type RunningWallet } from '@interop/wallet';
 import { TEST_AUTH, PARTNER_A, TEST_TRUST, type TestCredential } from './identities';
 import { openTestStore } from './databases';
+import { supergraphRoutedTo } from './supergraph-once';
 import { openTestWalletDatabase } from './test-wallet';
 
 export const ROOT = join(__dirname, '..');
@@ -260,9 +259,9 @@ export const TEST_GATEWAY_OPTIONS = {
  */
 export const NO_RESPONSE_CACHE = { responseCache: { ...DEFAULT_RESPONSE_CACHE, enabled: false } } as const;
 
-/** The supergraph routed to these URLs, by subgraph name. */
+/** The supergraph routed to these URLs, by subgraph name (composed once per run: test/supergraph-once.ts). */
 export function supergraphFor(urls: Readonly<Record<string, string>>): string {
-  return composeSupergraph(readSupergraphConfig(join(ROOT, 'supergraph.yaml')), urls);
+  return supergraphRoutedTo(urls);
 }
 
 /** Another gateway over the same subgraphs, with some routed elsewhere (a proxy) and its own options. */

@@ -1,0 +1,4 @@
+// Before the first test file: what every file of the run would otherwise do itself.
+import { composeForRun } from './supergraph-once';
+
+export default composeForRun;
