@@ -1,5 +1,5 @@
 // The payments subgraph as real processes: an acknowledged payment survives
-// SIGKILL, two processes sharing one PostgreSQL database create exactly
+// SIGKILL (on the engine the environment names), two processes sharing one PostgreSQL database create exactly
 // one payment for concurrent calls with one key, and a process whose database
 // connections are terminated under load lives on.
 import { randomBytes } from 'node:crypto';
@@ -40,8 +40,23 @@ function input(idempotencyKey: string) {
 }
 
 test('a payment the API acknowledged is still there after SIGKILL and a restart, and can still be paid', async () => {
+  // On the engine the environment names (CI runs the suite without DATABASE_URL and with it, so on both):
+  // a database of its own on that server, else PGlite under a DATA_DIR of its own.
+  const scratch = databaseUrl ? await scratchDatabase(databaseUrl) : undefined;
+  try {
+    await acknowledgedPaymentSurvivesSigkill(
+      scratch ? { DATABASE_URL: scratch.url.toString() } : { DATA_DIR: mkdtempSync(join(tmpdir(), 'payments-durable-')), DATABASE_URL: undefined },
+    );
+  } finally {
+    if (scratch) {
+      await scratch.admin.query(`DROP DATABASE ${scratch.name} WITH (FORCE)`);
+      await scratch.admin.end();
+    }
+  }
+}, 120_000);
+
+async function acknowledgedPaymentSurvivesSigkill(env: Record<string, string | undefined>): Promise<void> {
   const port = await freePort();
-  const env = { DATA_DIR: mkdtempSync(join(tmpdir(), 'payments-durable-')), DATABASE_URL: undefined };
   const first = await paymentsProcess(port, env);
   const created = await postSigned<{ initiatePayment: { id: string; status: string } }>(first, INITIATE, { input: input(freshKey('durable')) });
   expect(created.errors).toBeUndefined();
@@ -62,7 +77,7 @@ test('a payment the API acknowledged is still there after SIGKILL and a restart,
     second.child.kill('SIGTERM');
     expect((await second.exit).code).toBe(0);
   }
-}, 120_000);
+}
 
 const databaseUrl = process.env.DATABASE_URL;
 /** A database of its own on the server `serverUrl` names, so what a test does to it touches no other test; `admin` is connected to the server. */
