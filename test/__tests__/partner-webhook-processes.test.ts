@@ -2,11 +2,11 @@
 // change committed is delivered even when the process is SIGKILLed before
 // the delivery is recorded (after a restart); and two processes sharing one
 // PostgreSQL database deliver every event exactly once between them.
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { scratchDatabase } from '../databases';
 import { postSigned, startGraph, type Graph } from '../harness';
 import { decide, freshKey, merchantWhere, OPTED_IN_TO_WECHAT_ON_TAOBAO, startPaymentsProcess, type PaymentsProcess } from '../payments-helpers';
 import { freePort } from '../processes';
@@ -107,12 +107,7 @@ const databaseUrl = process.env.DATABASE_URL;
 if (databaseUrl) {
   // Two processes need a server they share; PGlite belongs to one process, so this runs where DATABASE_URL is set (CI does).
   test('two payments processes on one PostgreSQL database deliver each event exactly once', async () => {
-    const name = `interop_test_${randomBytes(5).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: databaseUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    const url = new URL(databaseUrl);
-    url.pathname = `/${name}`;
+    const { url, drop } = await scratchDatabase(databaseUrl);
     const hooks = await startWebhookReceiver(() => 200);
     receivers.push(hooks);
     const processes = [await paymentsProcess(await freePort(), { DATABASE_URL: url.toString(), PARTNER_WEBHOOKS_POLL_MS: '10' })];
@@ -141,8 +136,7 @@ if (databaseUrl) {
     } finally {
       await db.end();
       await stop(processes);
-      await admin.query(`DROP DATABASE ${name} WITH (FORCE)`);
-      await admin.end();
+      await drop();
     }
   }, 120_000);
 }

@@ -2,11 +2,11 @@
 // SIGKILL (on the engine the environment names), two processes sharing one PostgreSQL database create exactly
 // one payment for concurrent calls with one key, and a process whose database
 // connections are terminated under load lives on.
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { scratchDatabase } from '../databases';
 import { postSigned, startGraph, type Graph } from '../harness';
 import { decide, freshKey, merchantWhere, OPTED_IN_TO_WECHAT_ON_TAOBAO, startPaymentsProcess } from '../payments-helpers';
 import { freePort } from '../processes';
@@ -48,10 +48,7 @@ test('a payment the API acknowledged is still there after SIGKILL and a restart,
       scratch ? { DATABASE_URL: scratch.url.toString() } : { DATA_DIR: mkdtempSync(join(tmpdir(), 'payments-durable-')), DATABASE_URL: undefined },
     );
   } finally {
-    if (scratch) {
-      await scratch.admin.query(`DROP DATABASE ${scratch.name} WITH (FORCE)`);
-      await scratch.admin.end();
-    }
+    await scratch?.drop();
   }
 }, 120_000);
 
@@ -80,17 +77,6 @@ async function acknowledgedPaymentSurvivesSigkill(env: Record<string, string | u
 }
 
 const databaseUrl = process.env.DATABASE_URL;
-/** A database of its own on the server `serverUrl` names, so what a test does to it touches no other test; `admin` is connected to the server. */
-async function scratchDatabase(serverUrl: string): Promise<{ name: string; url: URL; admin: pg.Client }> {
-  const name = `interop_test_${randomBytes(5).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return { name, url, admin };
-}
-
 if (databaseUrl) {
   // Two processes need a server they share; PGlite belongs to one process, so this runs where DATABASE_URL is set (CI does).
   test('two payments processes on one PostgreSQL database create one payment for 50 concurrent calls with one key', async () => {
@@ -121,7 +107,7 @@ if (databaseUrl) {
 
   test('a process whose database connections are terminated under 200 concurrent initiatePayment lives on: DEPENDENCY_UNAVAILABLE or success, nothing half-written, later calls succeed', async () => {
     // A database of its own, so terminating its backends touches no other test's connections.
-    const { name, url, admin } = await scratchDatabase(databaseUrl);
+    const { name, url, admin, drop } = await scratchDatabase(databaseUrl);
     const payments = await paymentsProcess(await freePort(), { DATABASE_URL: url.toString() });
     const terminate = () => admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
     try {
@@ -161,8 +147,7 @@ if (databaseUrl) {
     } finally {
       payments.child.kill('SIGTERM');
       const exit = await payments.exit;
-      await admin.query(`DROP DATABASE ${name} WITH (FORCE)`);
-      await admin.end();
+      await drop();
       expect(exit.stderr).not.toMatch(/Unhandled 'error' event/);
       expect(exit.code).toBe(0);
     }

@@ -4,14 +4,13 @@
 // runs on the engine the environment names: PostgreSQL when DATABASE_URL is
 // set, else PGlite under DATA_DIR (CI runs the suite once without it and
 // once with it, so both).
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { close, listen } from '@interop/kit/server';
 import { SIGNATURE_HEADER } from '@interop/kit/security';
+import { scratchDatabase } from '../databases';
 import { postSigned, startGraph, TEST_WALLET_SECRET, type Graph } from '../harness';
 import { buyerDecides, freshKey, merchantWhere, OPTED_IN_TO_WECHAT_ON_TAOBAO } from '../payments-helpers';
 import { finished, freePort, runTs, waitForOutput, type Finished } from '../processes';
@@ -59,19 +58,8 @@ async function kill(running: Running): Promise<void> {
 /** Where the books live: a fresh PGlite folder, or a fresh PostgreSQL database (dropped by `drop`). */
 async function storage(engine: 'pglite' | 'postgres'): Promise<{ env: Record<string, string | undefined>; drop(): Promise<void> }> {
   if (engine === 'pglite') return { env: { DATA_DIR: mkdtempSync(join(tmpdir(), 'recovery-')), DATABASE_URL: undefined }, drop: async () => {} };
-  const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
-  await admin.connect();
-  const name = `interop_test_${randomBytes(5).toString('hex')}`;
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(process.env.DATABASE_URL ?? '');
-  url.pathname = `/${name}`;
-  return {
-    env: { DATABASE_URL: url.toString() },
-    async drop() {
-      await admin.query(`DROP DATABASE ${name} WITH (FORCE)`);
-      await admin.end();
-    },
-  };
+  const scratch = await scratchDatabase(process.env.DATABASE_URL ?? '');
+  return { env: { DATABASE_URL: scratch.url.toString() }, drop: scratch.drop };
 }
 
 function paymentsEnv(port: number, walletUrl: string, extra: Record<string, string | undefined>): Record<string, string | undefined> {
