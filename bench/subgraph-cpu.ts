@@ -26,13 +26,13 @@ import { mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { encodeCursor } from '@interop/kit/server';
 import { composeSupergraph, readSupergraphConfig } from '../gateway/src/composition';
 import { builtEntry, buildServicesIfStale, sourceEntry, type ServiceName } from '../scripts/service-build';
 import { stopChild } from '../scripts/supervisor';
 import { benchPaymentInput } from './operations';
 import { freePort, ROOT } from '../test/processes';
+import { scratchDatabase } from '../test/scratch-database';
 import { BENCH_SIGNING_SECRET, BENCH_WALLET_SECRET, CLIENT_HEADERS, writeGatewayConfig } from './auth';
 import { cpuMs } from './cluster';
 import { summariseProfile } from './profile';
@@ -184,24 +184,15 @@ async function waitFor(proc: Proc, url: string, init?: RequestInit, timeoutMs = 
 }
 
 /** A database of its own on the server, so a run never meets another's data. */
-async function scratchDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void>; backendsCpuMs(): Promise<number> }> {
-  const name = `interop_bench_${randomBytes(5).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
+async function benchDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void>; backendsCpuMs(): Promise<number> }> {
+  const { name, url, admin, drop } = await scratchDatabase(serverUrl);
   return {
     url: url.toString(),
     async backendsCpuMs() {
       const { rows } = await admin.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [name]);
       return rows.reduce((sum, row) => sum + (cpuMs(row.pid) ?? 0), 0);
     },
-    async drop() {
-      await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
-      await admin.query(`DROP DATABASE IF EXISTS ${name}`);
-      await admin.end();
-    },
+    drop,
   };
 }
 
@@ -219,7 +210,7 @@ async function main(): Promise<void> {
   const runDir = mkdtempSync(join(tmpdir(), 'interop-subgraph-cpu-'));
   const profDir = join(runDir, 'profiles');
   mkdirSync(profDir);
-  const database = s.databaseUrl ? await scratchDatabase(s.databaseUrl) : null;
+  const database = s.databaseUrl ? await benchDatabase(s.databaseUrl) : null;
   try {
     const ports = { commerce: await freePort(), payments: await freePort(), merchants: await freePort(), wallet: await freePort(), gateway: await freePort() };
     const env: Record<string, string> = {

@@ -4,7 +4,6 @@
 import { randomBytes } from 'node:crypto';
 import type { QueryOptions, Transaction } from '@electric-sql/pglite';
 import type { Database, SharedPglite, StorageOptions } from '@interop/kit/db';
-import pg from 'pg';
 import { WORKER_PGLITES, type WorkerPglites } from './worker-pglites';
 
 /**
@@ -95,38 +94,6 @@ function fromThisSandbox(pglite: SharedPglite): { pglite: SharedPglite; revoke()
     },
     revoke: () => {
       revoked = true;
-    },
-  };
-}
-
-export interface ScratchDatabase {
-  name: string;
-  /** The server's URL with this database in its path, for processes to connect to. */
-  url: URL;
-  /** Connected to the server (not to this database), e.g. to terminate this database's backends. */
-  admin: pg.Client;
-  /** Drops the database, whoever is still connected to it, and disconnects `admin`. */
-  drop(): Promise<void>;
-}
-
-/**
- * A database of its own on the server `serverUrl` names, for a test whose
- * processes share one: what the test does to it touches no other test.
- */
-export async function scratchDatabase(serverUrl: string): Promise<ScratchDatabase> {
-  const name = `interop_test_${randomBytes(5).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return {
-    name,
-    url,
-    admin,
-    async drop() {
-      await admin.query(`DROP DATABASE ${name} WITH (FORCE)`);
-      await admin.end();
     },
   };
 }

@@ -6,7 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { scratchDatabase } from '../databases';
+import { scratchDatabase } from '../scratch-database';
 import { postSigned, startGraph, type Graph } from '../harness';
 import { decide, freshKey, merchantWhere, OPTED_IN_TO_WECHAT_ON_TAOBAO, startPaymentsProcess } from '../payments-helpers';
 import { freePort } from '../processes';

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { close, listen } from '@interop/kit/server';
 import { SIGNATURE_HEADER } from '@interop/kit/security';
-import { scratchDatabase } from '../databases';
+import { scratchDatabase } from '../scratch-database';
 import { postSigned, startGraph, TEST_WALLET_SECRET, type Graph } from '../harness';
 import { buyerDecides, freshKey, merchantWhere, OPTED_IN_TO_WECHAT_ON_TAOBAO } from '../payments-helpers';
 import { finished, freePort, runTs, waitForOutput, type Finished } from '../processes';
