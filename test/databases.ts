@@ -91,6 +91,15 @@ function fromThisSandbox(pglite: SharedPglite): { pglite: SharedPglite; revoke()
         refuseIfRevoked();
         return pglite.transaction((tx) => work(Object.assign(Object.create(tx) as Transaction, queries(tx)))).catch(ours);
       },
+      // Named statements (kit's pglite-statements) go through the protocol; their values arrive serialised as text.
+      execProtocol: async (message, options) => {
+        refuseIfRevoked();
+        return pglite.execProtocol(message, options).catch(ours);
+      },
+      runExclusive: (work) => pglite.runExclusive(work),
+      _runExclusiveTransaction: (work) => pglite._runExclusiveTransaction(work),
+      parsers: pglite.parsers,
+      serializers: pglite.serializers,
     },
     revoke: () => {
       revoked = true;

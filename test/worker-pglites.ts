@@ -12,14 +12,14 @@
 // files' sandboxes (test/environment.ts hands it to each), which is why it
 // imports nothing of ours at run time but kit's pglite-boot, which imports
 // nothing of ours either.
-import type { Extension, PGliteInterface } from '@electric-sql/pglite';
+import type { Extension, PGlite } from '@electric-sql/pglite';
 import type { PostgresExtension } from '@interop/kit/db';
 import { bootPglite } from '../packages/kit/src/db/pglite-boot';
 
 export const WORKER_PGLITES = Symbol.for('interop.test.workerPglites');
 
 export interface PgliteLease {
-  readonly pglite: PGliteInterface;
+  readonly pglite: PGlite;
   /** Hands the PGlite back for the next store; `healthy: false` closes it instead (a store that could not clean up). */
   release(healthy: boolean): Promise<void>;
 }
@@ -33,14 +33,14 @@ const EXTENSIONS: Readonly<Record<PostgresExtension, () => Promise<Extension>>> 
   pg_trgm: async () => (await import('@electric-sql/pglite/contrib/pg_trgm')).pg_trgm,
 };
 
-async function boot(): Promise<PGliteInterface> {
+async function boot(): Promise<PGlite> {
   const extensions: Record<string, Extension> = Object.fromEntries(
     await Promise.all(Object.entries(EXTENSIONS).map(async ([name, load]) => [name, await load()] as const)),
   );
   return (await bootPglite({ extensions })).pglite;
 }
 
-const idle: PGliteInterface[] = [];
+const idle: PGlite[] = [];
 
 export const workerPglites: WorkerPglites = {
   async lease() {

@@ -27,3 +27,19 @@ test('a schema in a PGlite it was handed is migrated there, sees only its own ta
     await pglite.close();
   }
 });
+
+test('closing a database on a PGlite it was handed deallocates the statements it prepared there, and only those', async () => {
+  const { pglite } = await bootPglite();
+  const prepared = async () => (await pglite.query<{ statement: string }>('SELECT statement FROM pg_prepared_statements ORDER BY 1')).rows.map((row) => row.statement);
+  try {
+    await pglite.query('PREPARE kept AS SELECT 1');
+    const db = await openOwnedDatabase({ schema: 'visiting', migrations: [items], pglite });
+    await db.query('SELECT id FROM item WHERE id = $1', [1]);
+    await db.transaction((tx) => tx.query('SELECT count(*) FROM item WHERE id > $1', [0]));
+    expect(await prepared()).toEqual(expect.arrayContaining(['SELECT id FROM item WHERE id = $1', 'SELECT count(*) FROM item WHERE id > $1']));
+    await db.close();
+    expect(await prepared()).toEqual(['PREPARE kept AS SELECT 1']);
+  } finally {
+    await pglite.close();
+  }
+});

@@ -4,12 +4,14 @@
 // one server still own their data alone.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Extension, PGliteInterface } from '@electric-sql/pglite';
+import type { Extension, PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { inSpan } from '../tracing';
 import { asDatabaseError } from './connection-loss';
 import { createPgPool } from './pg-pool';
 import { bootPglite } from './pglite-boot';
+import { PreparedStatements, type ProtocolPglite } from './pglite-statements';
+import { postgresStatement } from './postgres-statements';
 
 export type SqlParam = string | number | boolean | null | Date | readonly (string | number)[];
 
@@ -62,8 +64,8 @@ export interface DatabaseOptions {
   pglite?: SharedPglite | undefined;
 }
 
-/** What the database needs of a PGlite it is handed (see `DatabaseOptions.pglite`). */
-export type SharedPglite = Pick<PGliteInterface, 'query' | 'exec' | 'transaction'>;
+/** What the database needs of a PGlite it is handed (see `DatabaseOptions.pglite`): its SQL calls, and what named statements run on. */
+export type SharedPglite = Pick<PGlite, 'query' | 'exec' | 'transaction'> & ProtocolPglite;
 
 const identifier = /^[a-z_][a-z0-9_]*$/;
 
@@ -115,7 +117,7 @@ function traced(db: Database, schema: string): Database {
 }
 
 /** A PGlite of the owner's own: in memory, or in its sub-folder of `dataDir`, with the extensions its migrations need. */
-async function createPglite(options: DatabaseOptions): Promise<PGliteInterface> {
+async function createPglite(options: DatabaseOptions): Promise<PGlite> {
   let dataDir: string | undefined;
   if (options.dataDir) {
     dataDir = join(options.dataDir, options.schema);
@@ -129,7 +131,7 @@ async function createPglite(options: DatabaseOptions): Promise<PGliteInterface> 
 
 async function openPglite(options: DatabaseOptions): Promise<Database> {
   // A PGlite it was handed stays open when this closes: only its own is closed.
-  let own: PGliteInterface | undefined;
+  let own: PGlite | undefined;
   const client: SharedPglite = options.pglite ?? (own = await createPglite(options));
   // PGlite's pages live in this process's memory (its files in the OS cache),
   // so a random read costs what a sequential one does. With the server's
@@ -138,11 +140,11 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
   // 5,000 merchants). 1.1 is the usual setting for storage
   // without seeks.
   await client.exec(`CREATE SCHEMA IF NOT EXISTS ${options.schema}; SET search_path TO ${options.schema}; SET random_page_cost = 1.1`);
+  const statements = new PreparedStatements(client);
   return {
     engine: 'pglite',
     async query<Row extends object>(sql: string, params: readonly SqlParam[] = []) {
-      const result = await client.query<Row>(sql, params as unknown[]);
-      return result.rows;
+      return (await statements.run<Row>(sql, params, false)) ?? (await client.query<Row>(sql, params as unknown[])).rows;
     },
     async exec(sql: string) {
       await client.exec(sql);
@@ -151,7 +153,7 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
       return client.transaction((tx) =>
         work({
           async query<Row extends object>(sql: string, params: readonly SqlParam[] = []) {
-            return (await tx.query<Row>(sql, params as unknown[])).rows;
+            return (await statements.run<Row>(sql, params, true)) ?? (await tx.query<Row>(sql, params as unknown[])).rows;
           },
           async exec(sql: string) {
             await tx.exec(sql);
@@ -160,7 +162,9 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
       );
     },
     async close() {
-      await own?.close();
+      // A PGlite it was handed outlives this database: what this prepared in its session goes.
+      if (own) await own.close();
+      else await statements.release();
     },
   };
 }
@@ -172,7 +176,7 @@ function openPostgres(url: string, schema: string, max: number, applicationName:
   return {
     engine: 'postgres',
     async query<Row extends object>(sql: string, params: readonly SqlParam[] = []) {
-      const result = await pool.query<Row & pg.QueryResultRow>(sql, params as unknown[]);
+      const result = await pool.query<Row & pg.QueryResultRow>(postgresStatement(sql, params as unknown[]));
       return result.rows;
     },
     async exec(sql: string) {
@@ -191,7 +195,7 @@ function openPostgres(url: string, schema: string, max: number, applicationName:
         await client.query('BEGIN');
         const result = await work({
           async query<Row extends object>(sql: string, params: readonly SqlParam[] = []) {
-            return (await client.query<Row & pg.QueryResultRow>(sql, params as unknown[])).rows;
+            return (await client.query<Row & pg.QueryResultRow>(postgresStatement(sql, params as unknown[]))).rows;
           },
           async exec(sql: string) {
             await client.query(sql);

@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { PGlite, type Extension, type PGliteInterface } from '@electric-sql/pglite';
+import { PGlite, type Extension } from '@electric-sql/pglite';
 
 /** Where the cluster came from: the data folder's own, the cache, or initdb. */
 export type PgliteOrigin = 'cache' | 'initdb' | 'existing';
@@ -26,7 +26,7 @@ export interface PgliteBootOptions {
 }
 
 export interface BootedPglite {
-  pglite: PGliteInterface;
+  pglite: PGlite;
   origin: PgliteOrigin;
 }
 
@@ -76,7 +76,7 @@ function readCachedCluster(path: string): Blob | undefined {
 }
 
 /** Written under a name of its own and renamed, so a reader finds a whole cluster or none, however many write at once. */
-async function keepCluster(pglite: PGliteInterface, path: string): Promise<void> {
+async function keepCluster(pglite: PGlite, path: string): Promise<void> {
   try {
     const tar = Buffer.from(await (await pglite.dumpDataDir('none')).arrayBuffer());
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
