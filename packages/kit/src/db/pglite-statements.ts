@@ -5,6 +5,7 @@
 // process runs again is parsed once under a name of its own and afterwards
 // only bound and executed, in one call into the database: the page of 50
 // merchants with their storefronts costs a third less CPU this way.
+import { randomBytes } from 'node:crypto';
 import type { PGlite } from '@electric-sql/pglite';
 import { serialize } from 'pg-protocol';
 
@@ -37,7 +38,13 @@ interface FieldDescription {
   dataTypeID: number;
 }
 
-/** Statement names are unique in the process, so databases that share one PGlite in turn never meet each other's. */
+/**
+ * Statement names are unique to this copy of the module, so databases that
+ * share one PGlite in turn never meet each other's, even where a name was left
+ * behind (a statement prepared while its database was closing) or another
+ * copy of the module (another test file's) prepared in the same session.
+ */
+const namePrefix = `interop_${randomBytes(4).toString('hex')}_`;
 let nextName = 0;
 
 /**
@@ -75,7 +82,7 @@ export class PreparedStatements {
 
   /** Parses `sql` under a new name; a text that does not parse throws PostgreSQL's error and is not kept. */
   private async prepare(sql: string): Promise<Prepared> {
-    const name = `interop_${nextName++}`;
+    const name = `${namePrefix}${nextName++}`;
     const { messages } = await this.pglite.execProtocol(
       Buffer.concat([serialize.parse({ name, text: sql, types: [] }), serialize.describe({ type: 'S', name }), serialize.sync()]),
       { syncToFs: false },
