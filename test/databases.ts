@@ -92,9 +92,9 @@ function fromThisSandbox(pglite: SharedPglite): { pglite: SharedPglite; revoke()
         return pglite.transaction((tx) => work(Object.assign(Object.create(tx) as Transaction, queries(tx)))).catch(ours);
       },
       // Named statements (kit's pglite-statements) go through the protocol; their values arrive serialised as text.
-      execProtocol: async (message, options) => {
+      execProtocolStream: async (message, options) => {
         refuseIfRevoked();
-        return pglite.execProtocol(message, options).catch(ours);
+        return pglite.execProtocolStream(message, options).catch(ours);
       },
       runExclusive: (work) => pglite.runExclusive(work),
       _runExclusiveTransaction: (work) => pglite._runExclusiveTransaction(work),

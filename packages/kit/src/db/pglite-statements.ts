@@ -10,7 +10,7 @@ import type { PGlite } from '@electric-sql/pglite';
 import { serialize } from 'pg-protocol';
 
 /** What the prepared path needs of a PGlite: its protocol entry point, its two locks and its type conversions. */
-export type ProtocolPglite = Pick<PGlite, 'execProtocol' | 'runExclusive' | '_runExclusiveTransaction' | 'parsers' | 'serializers'>;
+export type ProtocolPglite = Pick<PGlite, 'execProtocolStream' | 'runExclusive' | '_runExclusiveTransaction' | 'parsers' | 'serializers'>;
 
 /**
  * How many statement texts one PGlite keeps prepared. The repository's
@@ -73,7 +73,8 @@ export class PreparedStatements {
   private async bindAndExecute<Row>(sql: string, params: readonly unknown[], syncToFs: boolean): Promise<Row[]> {
     const prepared = this.byText.get(sql) ?? (await this.prepare(sql));
     const values = params.map((param, i) => this.serializeParam(param, prepared.paramTypes[i]));
-    const { messages } = await this.pglite.execProtocol(
+    // The stream variant hands back the parsed messages only, without also keeping a copy of the raw answer.
+    const messages = await this.pglite.execProtocolStream(
       Buffer.concat([serialize.bind({ statement: prepared.name, values }), serialize.describe({ type: 'P' }), serialize.execute({}), serialize.sync()]),
       { syncToFs },
     );
@@ -83,7 +84,7 @@ export class PreparedStatements {
   /** Parses `sql` under a new name; a text that does not parse throws PostgreSQL's error and is not kept. */
   private async prepare(sql: string): Promise<Prepared> {
     const name = `${namePrefix}${nextName++}`;
-    const { messages } = await this.pglite.execProtocol(
+    const messages = await this.pglite.execProtocolStream(
       Buffer.concat([serialize.parse({ name, text: sql, types: [] }), serialize.describe({ type: 'S', name }), serialize.sync()]),
       { syncToFs: false },
     );
