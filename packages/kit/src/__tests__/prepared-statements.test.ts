@@ -8,8 +8,19 @@ import { openDatabase, type Database } from '../db';
 import { MAX_PREPARED_STATEMENTS } from '../db/pglite-statements';
 import { openTestStore } from '../../../../test/databases';
 
-const open = () =>
-  openTestStore('prepared', (storage) => openDatabase({ schema: storage.schema, url: storage.databaseUrl, pglite: storage.pglite, poolSize: 1 }), (db: Database) => db);
+/** Runs `work` on a database of its own, dropped afterwards whatever the outcome. */
+async function inStore(work: (db: Database) => Promise<void>): Promise<void> {
+  const store = await openTestStore(
+    'prepared',
+    (storage) => openDatabase({ schema: storage.schema, url: storage.databaseUrl, pglite: storage.pglite, poolSize: 1 }),
+    (db: Database) => db,
+  );
+  try {
+    await work(store.opened);
+  } finally {
+    await store.drop();
+  }
+}
 
 /** How often the session ran `statement` prepared: null when it holds no prepared statement with that text. */
 async function preparedRuns(db: Database, statement: string): Promise<number | null> {
@@ -22,10 +33,8 @@ const nextTurns = async (turns: number) => {
   for (let i = 0; i < turns; i++) await new Promise((resolve) => setImmediate(resolve));
 };
 
-test('a statement run again is prepared once and bound again, its values typed as an unnamed run types them', async () => {
-  const store = await open();
-  const db = store.opened;
-  try {
+test('a statement run again is prepared once and bound again, its values typed as an unnamed run types them', () =>
+  inStore(async (db) => {
     await db.exec(`CREATE TABLE thing (id int PRIMARY KEY, name text, on_sale boolean NOT NULL, facts jsonb, tags text[] NOT NULL, made timestamptz);
       INSERT INTO thing VALUES (1, 'tea', true, '{"kind": "leaf"}', '{a,b}', '2024-09-05T10:00:00Z'),
                                (2, NULL, false, NULL, '{}', NULL),
@@ -44,15 +53,10 @@ test('a statement run again is prepared once and bound again, its values typed a
     expect(made).toEqual(['2024-09-05T10:00:00.000Z', null, '2024-09-06T00:00:00.000Z']);
     expect(answers.map((rows) => rows.map((row) => (row as { id: number }).id))).toEqual(runs.map((ids) => [...ids].sort()));
     expect(await preparedRuns(db, sql)).toBe(runs.length);
-  } finally {
-    await store.drop();
-  }
-});
+  }));
 
-test('a statement in a transaction is part of it, and one run beside the transaction waits for it instead of joining it', async () => {
-  const store = await open();
-  const db = store.opened;
-  try {
+test('a statement in a transaction is part of it, and one run beside the transaction waits for it instead of joining it', () =>
+  inStore(async (db) => {
     await db.exec('CREATE TABLE entry (id int PRIMARY KEY)');
     const insert = 'INSERT INTO entry (id) VALUES ($1)';
     let inside!: () => void;
@@ -73,15 +77,10 @@ test('a statement in a transaction is part of it, and one run beside the transac
     await beside;
     expect(await db.query('SELECT id FROM entry ORDER BY id')).toEqual([{ id: 2 }]);
     expect(await preparedRuns(db, insert)).toBe(2);
-  } finally {
-    await store.drop();
-  }
-});
+  }));
 
-test('a failed statement keeps its code and leaves the database usable; a text that does not parse is not kept', async () => {
-  const store = await open();
-  const db = store.opened;
-  try {
+test('a failed statement keeps its code and leaves the database usable; a text that does not parse is not kept', () =>
+  inStore(async (db) => {
     await db.exec('CREATE TABLE once (id int PRIMARY KEY)');
     const insert = 'INSERT INTO once (id) VALUES ($1)';
     await db.query(insert, [1]);
@@ -94,22 +93,14 @@ test('a failed statement keeps its code and leaves the database usable; a text t
     await expect(db.query(broken, [1])).rejects.toMatchObject({ code: '42601' });
     await expect(db.query(broken, [1])).rejects.toMatchObject({ code: '42601' });
     expect(await preparedRuns(db, broken)).toBeNull();
-  } finally {
-    await store.drop();
-  }
-});
+  }));
 
-test(`beyond ${MAX_PREPARED_STATEMENTS} texts, a new text runs unnamed and still answers`, async () => {
-  const store = await open();
-  const db = store.opened;
-  try {
+test(`beyond ${MAX_PREPARED_STATEMENTS} texts, a new text runs unnamed and still answers`, () =>
+  inStore(async (db) => {
     const texts = Array.from({ length: MAX_PREPARED_STATEMENTS + 10 }, (_, i) => `SELECT $1::int + ${i} AS n`);
     for (const [i, text] of texts.entries()) expect(await db.query(text, [1000])).toEqual([{ n: 1000 + i }]);
     const [kept] = await db.query<{ count: number }>(`SELECT count(*)::int AS count FROM pg_prepared_statements WHERE statement LIKE 'SELECT $1::int + %'`);
     expect(kept!.count).toBeGreaterThan(0);
     expect(kept!.count).toBeLessThanOrEqual(MAX_PREPARED_STATEMENTS);
     expect(await preparedRuns(db, texts.at(-1)!)).toBeNull();
-  } finally {
-    await store.drop();
-  }
-});
+  }));

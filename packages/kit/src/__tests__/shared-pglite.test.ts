@@ -49,3 +49,11 @@ test('closing a database on a PGlite it was handed deallocates the statements it
     await pglite.query('DEALLOCATE kept');
   }
 });
+
+test('a database whose statements the session already dropped still closes', async () => {
+  const db = await openOwnedDatabase({ schema: 'dropped', migrations: [items], pglite });
+  expect(ids(await db.query('SELECT id FROM item WHERE id = $1', [1]))).toEqual([1]);
+  await pglite.query('DEALLOCATE ALL');
+  await expect(db.close()).resolves.toBeUndefined();
+  expect((await pglite.query('SELECT count(*)::int AS count FROM pg_prepared_statements')).rows).toEqual([{ count: 0 }]);
+});

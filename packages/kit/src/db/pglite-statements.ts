@@ -3,8 +3,8 @@
 // parses, analyses and plans it again on every call, and planning on a data
 // folder also asks the file system for each relation's size. A statement the
 // process runs again is parsed once under a name of its own and afterwards
-// only bound and executed, in one call into the database: the page of 50
-// merchants with their storefronts costs a third less CPU this way.
+// only bound and executed, in one call into the database (what that saves is
+// measured in docs/performance.md).
 import { randomBytes } from 'node:crypto';
 import type { PGlite } from '@electric-sql/pglite';
 import { serialize } from 'pg-protocol';
@@ -55,7 +55,7 @@ let nextName = 0;
 export class PreparedStatements {
   private readonly byText = new Map<string, Prepared>();
 
-  constructor(private readonly pglite: ProtocolPglite & Pick<PGlite, 'exec'>) {}
+  constructor(private readonly pglite: ProtocolPglite) {}
 
   /**
    * Runs `sql` with `params` as a named statement and returns its rows, or
@@ -94,11 +94,18 @@ export class PreparedStatements {
     return prepared;
   }
 
-  /** Deallocates every statement this prepared; the session's other statements stay. */
+  /**
+   * Deallocates every statement this prepared; the session's other statements
+   * stay. Closing a name the session no longer holds is not an error in the
+   * protocol (unlike SQL's DEALLOCATE), so this cannot fail on one that went.
+   */
   async release(): Promise<void> {
-    const names = [...this.byText.values()].map((prepared) => prepared.name);
+    const closes = [...this.byText.values()].map((prepared) => serialize.close({ type: 'S', name: prepared.name }));
     this.byText.clear();
-    if (names.length > 0) await this.pglite.exec(names.map((name) => `DEALLOCATE ${name}`).join('; '));
+    if (closes.length === 0) return;
+    await this.pglite._runExclusiveTransaction(() =>
+      this.pglite.runExclusive(() => this.pglite.execProtocolStream(Buffer.concat([...closes, serialize.sync()]), { syncToFs: false })),
+    );
   }
 
   /** A parameter as PGlite's `query` sends it: its type's serializer, else its text (a Date as ISO 8601, whichever realm made it). */
