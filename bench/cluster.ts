@@ -4,7 +4,7 @@
 // again however the bench ends. Also reads their CPU time and memory
 // from /proc.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { composeSupergraph, readSupergraphConfig } from '../gateway/src/composition';
@@ -12,6 +12,7 @@ import { DEMO_DATA_VERSION } from '../subgraphs/merchants/src/store/demo-data';
 import { builtEntry, buildServicesIfStale } from '../scripts/service-build';
 import { stopChild } from '../scripts/supervisor';
 import { freePort, ROOT } from '../test/processes';
+import { scratchDatabase } from '../test/scratch-database';
 import { BENCH_SIGNING_SECRET, writeGatewayConfig } from './auth';
 
 export type Core = 'gateway' | 'rest';
@@ -58,12 +59,14 @@ export interface StartOptions {
  */
 export function startProcess(options: StartOptions): Proc {
   const log = openSync(join(options.logDir, `${options.name}.log`), 'a');
-  const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };
-  // Every process runs as it ships (jest's NODE_ENV=test would silence logs), on the embedded defaults
-  // whatever the caller's environment says: PGlite under DATA_DIR, no Redis.
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  // Every process runs as it ships (jest's NODE_ENV=test would silence logs), on what the bench
+  // gives it and not on the caller's environment: PGlite under DATA_DIR unless `env` names a
+  // database (the run's own, see startSubgraphs), no Redis.
   delete env.NODE_ENV;
   delete env.DATABASE_URL;
   delete env.REDIS_URL;
+  Object.assign(env, options.env);
   const loader = options.entry.endsWith('.ts') ? ['--import', 'tsx'] : [];
   const args = [...(options.nodeFlags ?? []), ...loader, resolve(ROOT, options.entry), ...(options.args ?? [])];
   const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', log, log] });
@@ -87,8 +90,12 @@ export function stopProcess(proc: Proc, graceMs = 15_000): Promise<void> {
   return stopChild(proc.child, graceMs);
 }
 
+/** Run once every process has stopped (a run's database is dropped then). */
+const afterStop: (() => Promise<void>)[] = [];
+
 export async function stopAll(): Promise<void> {
   await Promise.all([...running].map((proc) => stopProcess(proc)));
+  for (const finish of afterStop.splice(0)) await finish();
 }
 
 /** Polls until `probe` answers true; fails early when the process exits. */
@@ -153,6 +160,48 @@ export interface Subgraphs {
   urls: Record<'commerce' | 'payments' | 'merchants', string>;
   procs: Proc[];
   supergraphPath: string;
+  /** On PostgreSQL: the CPU time so far of the server's backends serving the run's database, in ms (see postgresBackends). */
+  backendsCpuMs?: () => number;
+}
+
+/**
+ * The PostgreSQL backends serving the run's `database`, found in /proc by
+ * their process titles: each is pinned to the subgraphs' core when first seen
+ * (the gateway's core runs the gateway alone), and `cpuMs` is the CPU time
+ * they have used so far. A backend that has ended keeps the time it had when
+ * last seen, so the sum only grows; the services' pools keep their
+ * connections open while they are busy, so little is lost that way. Found
+ * again every second while the run lasts, so a new connection is pinned soon.
+ */
+function postgresBackends(database: string): { cpuMs(): number; stop(): void } {
+  // A server with a cluster_name (Debian's "15/main") puts it first: "postgres: 15/main: <user> <database> ...".
+  const title = new RegExp(`^postgres: (?:\\S+: )?\\S+ ${database} `);
+  const lastSeen = new Map<number, number>();
+  const look = () => {
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      const pid = Number(entry);
+      try {
+        if (!title.test(readFileSync(`/proc/${entry}/cmdline`, 'utf8'))) continue;
+      } catch {
+        continue;
+      }
+      if (!lastSeen.has(pid) && pinning) execFileSync('taskset', ['-a', '-cp', pinning.rest, String(pid)], { stdio: 'ignore' });
+      const ms = cpuMs(pid);
+      if (ms !== null) lastSeen.set(pid, ms);
+    }
+  };
+  const timer = setInterval(look, 1000);
+  timer.unref();
+  return {
+    cpuMs() {
+      look();
+      let sum = 0;
+      for (const ms of lastSeen.values()) sum += ms;
+      return sum;
+    },
+    stop: () => clearInterval(timer),
+  };
 }
 
 /**
@@ -193,13 +242,27 @@ export function makeRunDir(): string {
   return mkdtempSync(join(tmpdir(), 'interop-graph-bench-'));
 }
 
-/** Starts commerce, payments, merchants and the wallet on free ports, and writes the supergraph routed to them. */
-export async function startSubgraphs(merchantCount: number, runDir: string): Promise<Subgraphs> {
+/**
+ * Starts commerce, payments, merchants and the wallet on free ports, and
+ * writes the supergraph routed to them. On PGlite by default; with
+ * `databaseUrl`, in a database of the run's own on that server, which the
+ * merchants subgraph fills on start and which is dropped once every process
+ * has stopped.
+ */
+export async function startSubgraphs(merchantCount: number, runDir: string, databaseUrl: string | null = null): Promise<Subgraphs> {
   if (await buildServicesIfStale()) console.log('Built the services (npm run build) from their changed sources.');
   const dataDir = join(runDir, 'data');
-  await merchantData(merchantCount, dataDir, runDir);
+  const database = databaseUrl ? await scratchDatabase(databaseUrl) : null;
+  const backends = database ? postgresBackends(database.name) : null;
+  if (database && backends) {
+    afterStop.push(async () => {
+      backends.stop();
+      await database.drop();
+    });
+  } else await merchantData(merchantCount, dataDir, runDir);
   const [commerce, payments, merchants, wallet] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
   const env = {
+    ...(database ? { DATABASE_URL: database.url.toString() } : {}),
     COMMERCE_PORT: String(commerce),
     PAYMENTS_PORT: String(payments),
     MERCHANTS_PORT: String(merchants),
@@ -228,7 +291,7 @@ export async function startSubgraphs(merchantCount: number, runDir: string): Pro
   };
   const supergraphPath = join(runDir, 'supergraph.graphql');
   writeFileSync(supergraphPath, composeSupergraph(readSupergraphConfig(join(ROOT, 'supergraph.yaml')), urls));
-  return { urls, procs, supergraphPath };
+  return { urls, procs, supergraphPath, ...(backends ? { backendsCpuMs: () => backends.cpuMs() } : {}) };
 }
 
 export interface Gateway {

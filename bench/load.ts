@@ -92,6 +92,9 @@ const totalCpu = (procs: readonly Proc[]) => {
   return sum;
 };
 
+/** The subgraphs' CPU with, on PostgreSQL, their backends' added: the work of a subgraph's statements is done there. */
+const addBackends = (subgraphs: number | null, watch: Watched) => (subgraphs === null || !watch.backendsCpuMs ? subgraphs : subgraphs + watch.backendsCpuMs());
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -124,7 +127,14 @@ interface Snapshot {
 
 const percentile = (sorted: readonly number[], p: number) => sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)] ?? 0;
 
-export async function drive(target: Target, load: Load, watch: { gateway?: Proc | undefined; subgraphs: readonly Proc[] }): Promise<Sample> {
+/** The processes whose CPU a run reads: the gateway under test, the subgraphs and, on PostgreSQL, the server's backends serving them. */
+export interface Watched {
+  gateway?: Proc | undefined;
+  subgraphs: readonly Proc[];
+  backendsCpuMs?: (() => number) | undefined;
+}
+
+export async function drive(target: Target, load: Load, watch: Watched): Promise<Sample> {
   if (!target.expected && !target.reference) throw new Error(`${target.url}: a target needs an expected answer or a reference`);
   const log = target.expected ? null : new AnswerLog();
   let mismatches = 0;
@@ -137,7 +147,7 @@ export async function drive(target: Target, load: Load, watch: { gateway?: Proc 
     at: performance.now(),
     answers,
     gateway: watch.gateway ? totalCpu(gatewayProcs) : null,
-    subgraphs: totalCpu(watch.subgraphs),
+    subgraphs: addBackends(totalCpu(watch.subgraphs), watch),
     loadgen: process.cpuUsage(),
   });
   // One autocannon run: the warm-up flows into the window without a gap, so

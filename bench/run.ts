@@ -22,10 +22,11 @@ import {
   stopAll,
   stopProcess,
   type Gateway,
+  type Proc,
   type Subgraphs,
 } from './cluster';
 import { PARTNERS } from './auth';
-import { drive, send, takeRequestNumber, type Load, type Sample, type Target } from './load';
+import { drive, send, takeRequestNumber, type Load, type Sample, type Target, type Watched } from './load';
 import { operations, TRAFFICS, type Operation, type Traffic } from './operations';
 import { check, checkRateLimit, plan, VerificationError, type Capture, type Plan } from './plan';
 import { hasErrors } from './verify';
@@ -77,6 +78,8 @@ interface Settings {
   nodeFlags: string[];
   /** Our gateway's response cache, on as shipped; off to measure the gateway without it. */
   responseCache: boolean;
+  /** DATABASE_URL: the subgraphs and the wallet keep their data on that server (in a database of the run's own) instead of PGlite. */
+  databaseUrl: string | null;
 }
 
 function settings(argv: string[]): Settings {
@@ -132,6 +135,7 @@ function settings(argv: string[]): Settings {
     profileRate,
     nodeFlags: values['node-flags']?.split(' ').filter(Boolean) ?? [],
     responseCache: !values['no-response-cache'],
+    databaseUrl: process.env.DATABASE_URL || null,
   };
 }
 
@@ -172,7 +176,7 @@ function combine(samples: Sample[], calls: SubgraphCall[]): Sample {
 const MODES: Mode[] = ['ours', 'stock', 'direct'];
 
 async function measure(p: Plan, mode: Mode, load: Load, gateways: Record<Gateway['name'], Gateway>, subgraphs: Subgraphs): Promise<Sample | null> {
-  const watch = (gateway?: Gateway) => ({ gateway: gateway?.proc, subgraphs: subgraphs.procs });
+  const watch = (gateway?: Gateway) => watching(subgraphs, gateway?.proc);
   if (mode !== 'direct') {
     const target = p.gateways.get(mode);
     return target ? drive(target, load, watch(gateways[mode])) : null;
@@ -181,6 +185,11 @@ async function measure(p: Plan, mode: Mode, load: Load, gateways: Record<Gateway
   const samples: Sample[] = [];
   for (const target of p.direct.targets) samples.push(await drive(target, load, watch()));
   return samples.length === 1 ? samples[0]! : combine(samples, p.direct.calls);
+}
+
+/** What a run reads the CPU of: the subgraphs (with their database's backends on PostgreSQL) and the gateway under test, if any. */
+function watching(subgraphs: Subgraphs, gateway?: Proc): Watched {
+  return { gateway, subgraphs: subgraphs.procs, backendsCpuMs: subgraphs.backendsCpuMs };
 }
 
 async function main(): Promise<void> {
@@ -216,10 +225,10 @@ async function bench(s: Settings, runDir: string): Promise<boolean> {
   const wanted = (op: Operation) => !s.ops || s.ops.includes(op.id) || (op.rateFrom !== undefined && s.ops.includes(op.rateFrom));
   const opsBy = new Map(s.traffics.map((traffic) => [traffic, operations(s.merchants, traffic).filter(wanted)]));
   console.log(
-    `Interop Graph bench: ${s.merchants.toLocaleString('en')} merchants, ${s.traffics.join(' then ')} traffic, ${s.rounds} round(s), ` +
+    `Interop Graph bench: ${s.merchants.toLocaleString('en')} merchants on ${s.databaseUrl ? 'PostgreSQL (DATABASE_URL; its backends counted with the subgraphs, not pinned)' : 'PGlite'}, ${s.traffics.join(' then ')} traffic, ${s.rounds} round(s), ` +
       (pinning ? `gateway on core ${pinning.gateway}, subgraphs and load generator on core ${pinning.rest}` : 'not pinned (no taskset)'),
   );
-  const subgraphs = await startSubgraphs(s.merchants, runDir);
+  const subgraphs = await startSubgraphs(s.merchants, runDir, s.databaseUrl);
   console.log(`Subgraphs and wallet up in ${((Date.now() - started) / 1000).toFixed(0)} s.`);
   // The gateways start while the subgraph calls are captured.
   const starting = Promise.all([startOurGateway(subgraphs.supergraphPath, runDir, { nodeFlags: s.nodeFlags, responseCache: s.responseCache }), startStockGateway(subgraphs.supergraphPath, runDir)]);
@@ -261,7 +270,7 @@ async function bench(s: Settings, runDir: string): Promise<boolean> {
   // whichever mode runs first: every operation's direct calls warm them, unmeasured.
   for (const p of s.quick ? [] : (plansBy.values().next().value ?? [])) {
     for (const target of p.direct?.targets ?? []) {
-      const warming = await drive(target, { connections: s.saturationConnections, warmSeconds: 0, seconds: s.warmSeconds }, { subgraphs: subgraphs.procs });
+      const warming = await drive(target, { connections: s.saturationConnections, warmSeconds: 0, seconds: s.warmSeconds }, watching(subgraphs));
       if (warming.errors) console.error(`op ${p.op.id} warming the subgraphs: ${warming.errors} errors; first: ${warming.firstMismatch}`);
     }
   }
@@ -375,7 +384,7 @@ async function warmGateways(p: Plan, s: Settings, gateways: Record<Gateway['name
     const target = p.gateways.get(name);
     if (!target) continue;
     const load: Load = { connections: s.fixedConnections, warmSeconds: 0, seconds: 1, minAnswers: s.gatewayWarmAnswers, maxSeconds: s.maxWindowSeconds };
-    const warming = await drive(target, load, { gateway: gateways[name].proc, subgraphs: subgraphs.procs });
+    const warming = await drive(target, load, watching(subgraphs, gateways[name].proc));
     if (warming.errors) console.error(`${traffic} op ${p.op.id} warming ${name}: ${warming.errors} errors; first: ${warming.firstMismatch}`);
   }
 }
@@ -387,7 +396,7 @@ async function warmGateways(p: Plan, s: Settings, gateways: Record<Gateway['name
  */
 async function profile(s: Settings, runDir: string): Promise<void> {
   const seconds = s.quick ? 3 : 15;
-  const subgraphs = await startSubgraphs(s.merchants, runDir);
+  const subgraphs = await startSubgraphs(s.merchants, runDir, s.databaseUrl);
   const profDir = join(runDir, 'profile');
   const ours = await startOurGateway(subgraphs.supergraphPath, runDir, { nodeFlags: [...s.nodeFlags, '--cpu-prof', `--cpu-prof-dir=${profDir}`], responseCache: s.responseCache });
   const id = s.ops?.[0] ?? '3';
@@ -395,7 +404,7 @@ async function profile(s: Settings, runDir: string): Promise<void> {
   const op = operations(s.merchants, traffic).find((o) => o.id === id);
   if (!op) throw new Error(`no operation ${id}`);
   const target: Target = { url: ours.url, body: op.body, headers: (_body, i) => op.headers(i), ...(await profileAnswers(op, ours.url)) };
-  const watch = { gateway: ours.proc, subgraphs: subgraphs.procs };
+  const watch = watching(subgraphs, ours.proc);
   const micros = () => Number(process.hrtime.bigint() / 1000n);
   const from = micros();
   const load: Load = s.profileRate
