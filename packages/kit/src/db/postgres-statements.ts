@@ -2,6 +2,12 @@
 // that carries a name once per connection and afterwards only binds and
 // executes it, so the server's backend does not parse, analyse and plan the
 // same text on every call.
+//
+// A prepared statement whose result columns change under it (a newer
+// replica's migration during a rolling deploy) fails with "cached plan must
+// not change result type". The stores name every statement's result columns
+// (a `*` only inside a CTE), so a migration that adds columns only makes the
+// server plan again; a top-level `SELECT *` or `RETURNING *` would break that.
 import type pg from 'pg';
 import { MAX_PREPARED_STATEMENTS } from './pglite-statements';
 
