@@ -166,14 +166,14 @@ export interface Subgraphs {
 
 /**
  * The PostgreSQL backends serving the run's `database`, found in /proc by
- * their process titles: each is pinned to the subgraphs' core when first seen
- * (the gateway's core runs the gateway alone), and `cpuMs` is the CPU time
+ * their process titles: with `pin`, each is pinned to the subgraphs' core when
+ * first seen (the gateway's core runs the gateway alone), and `cpuMs` is the CPU time
  * they have used so far. A backend that has ended keeps the time it had when
  * last seen, so the sum only grows; the services' pools keep their
  * connections open while they are busy, so little is lost that way. Found
  * again every second while the run lasts, so a new connection is pinned soon.
  */
-function postgresBackends(database: string): { cpuMs(): number; stop(): void } {
+export function postgresBackends(database: string, options: { pin: boolean }): { cpuMs(): number; stop(): void } {
   // A server with a cluster_name (Debian's "15/main") puts it first: "postgres: 15/main: <user> <database> ...".
   const title = new RegExp(`^postgres: (?:\\S+: )?\\S+ ${database} `);
   const lastSeen = new Map<number, number>();
@@ -186,7 +186,7 @@ function postgresBackends(database: string): { cpuMs(): number; stop(): void } {
       } catch {
         continue;
       }
-      if (!lastSeen.has(pid) && pinning) execFileSync('taskset', ['-a', '-cp', pinning.rest, String(pid)], { stdio: 'ignore' });
+      if (!lastSeen.has(pid) && options.pin && pinning) execFileSync('taskset', ['-a', '-cp', pinning.rest, String(pid)], { stdio: 'ignore' });
       const ms = cpuMs(pid);
       if (ms !== null) lastSeen.set(pid, ms);
     }
@@ -253,7 +253,7 @@ export async function startSubgraphs(merchantCount: number, runDir: string, data
   if (await buildServicesIfStale()) console.log('Built the services (npm run build) from their changed sources.');
   const dataDir = join(runDir, 'data');
   const database = databaseUrl ? await scratchDatabase(databaseUrl) : null;
-  const backends = database ? postgresBackends(database.name) : null;
+  const backends = database ? postgresBackends(database.name, { pin: true }) : null;
   if (database && backends) {
     afterStop.push(async () => {
       backends.stop();

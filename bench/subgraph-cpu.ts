@@ -34,7 +34,7 @@ import { benchPaymentInput } from './operations';
 import { freePort, ROOT } from '../test/processes';
 import { scratchDatabase } from '../test/scratch-database';
 import { BENCH_SIGNING_SECRET, BENCH_WALLET_SECRET, CLIENT_HEADERS, writeGatewayConfig } from './auth';
-import { cpuMs } from './cluster';
+import { cpuMs, postgresBackends } from './cluster';
 import { summariseProfile } from './profile';
 
 const SUBGRAPHS = ['commerce', 'payments', 'merchants'] as const;
@@ -183,16 +183,17 @@ async function waitFor(proc: Proc, url: string, init?: RequestInit, timeoutMs = 
   throw new Error(`${proc.name} was not ready in time`);
 }
 
-/** A database of its own on the server, so a run never meets another's data. */
-async function benchDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void>; backendsCpuMs(): Promise<number> }> {
-  const { name, url, admin, drop } = await scratchDatabase(serverUrl);
+/** A database of its own on the server, so a run never meets another's data, and the CPU its backends have used so far. */
+async function benchDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void>; backendsCpuMs(): number }> {
+  const { name, url, drop } = await scratchDatabase(serverUrl);
+  const backends = postgresBackends(name, { pin: false });
   return {
     url: url.toString(),
-    async backendsCpuMs() {
-      const { rows } = await admin.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1', [name]);
-      return rows.reduce((sum, row) => sum + (cpuMs(row.pid) ?? 0), 0);
+    backendsCpuMs: () => backends.cpuMs(),
+    async drop() {
+      backends.stop();
+      await drop();
     },
-    drop,
   };
 }
 
@@ -272,7 +273,7 @@ async function main(): Promise<void> {
     for (const op of operations(s.merchants, total).filter((candidate) => s.ops.includes(candidate.id))) {
       for (let i = 0; i < s.warm; i += 1) await send(op.body(s.requests + i));
       const before = cpu();
-      const pgBefore = (await database?.backendsCpuMs()) ?? 0;
+      const pgBefore = database?.backendsCpuMs() ?? 0;
       const from = process.hrtime.bigint();
       const kept: unknown[] = [];
       for (let i = 0; i < s.requests; i += 1) {
@@ -281,7 +282,7 @@ async function main(): Promise<void> {
       }
       const to = process.hrtime.bigint();
       const after = cpu();
-      const pgAfter = (await database?.backendsCpuMs()) ?? 0;
+      const pgAfter = database?.backendsCpuMs() ?? 0;
       windows[op.id] = { from: Number(from / 1000n), to: Number(to / 1000n) };
       answers[op.id] = kept;
       const per = (name: string) => ((after[name] ?? NaN) - (before[name] ?? NaN)) / s.requests;
