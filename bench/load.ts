@@ -1,10 +1,9 @@
-// Drives one target with autocannon and measures what the issue asks for:
+// Drives one target (bench/senders.ts) and measures what the issue asks for:
 // throughput, latency, the gateway's and the subgraphs' CPU time per request,
 // the load generator's own CPU, and every response checked byte for byte:
 // during the run where the right answer is known before it, else right after.
-import type { EventEmitter } from 'node:events';
-import autocannon from 'autocannon';
 import { cpuMs, rssMiB, type Proc } from './cluster';
+import { paced, saturating, type Outgoing } from './senders';
 import { AnswerLog, verifyAfterwards, type Reference } from './verify';
 
 /** One thing to send requests to: request `i` and how its answer is checked. */
@@ -40,7 +39,7 @@ export interface Load {
    */
   minAnswers?: number;
   maxSeconds?: number;
-  /** Requests per second over all connections; unset drives to saturation. */
+  /** Requests per second, sent at even intervals over at most `connections` connections; unset drives to saturation. */
   rate?: number;
   /**
    * After the window, wait until every watched process is idle, so its work
@@ -98,7 +97,7 @@ const addBackends = (subgraphs: number | null, watch: Watched) => (subgraphs ===
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
- * Waits until the processes are idle. Requests in flight when autocannon
+ * Waits until the processes are idle. Requests in flight when the sender
  * stopped still run to the end: their CPU belongs to the requests sent, and
  * they must not spill into the next measurement.
  */
@@ -150,53 +149,31 @@ export async function drive(target: Target, load: Load, watch: Watched): Promise
     subgraphs: addBackends(totalCpu(watch.subgraphs), watch),
     loadgen: process.cpuUsage(),
   });
-  // One autocannon run: the warm-up flows into the window without a gap, so
-  // the window starts with the connections busy, as they are in steady state.
-  const instance = autocannon({
-    url: target.url,
-    connections: load.connections,
-    duration: load.warmSeconds + Math.max(load.seconds, load.maxSeconds ?? 0) + 0.5,
-    // The run is cut by the timers below; autocannon only checks for its end every sampleInt.
-    sampleInt: 100,
-    // autocannon's coordinated-omission correction assumes a 1 ms interval between requests whatever
-    // the rate, which would invent a sample for every millisecond of latency; we report what was measured.
-    ...(load.rate ? { overallRate: load.rate, ignoreCoordinatedOmission: true } : {}),
-    headers: { 'content-type': 'application/json' },
-    requests: [
-      {
-        method: 'POST',
-        setupRequest(request, context) {
-          const i = (target.numbers ?? takeRequestNumber)();
-          (context as { i: number }).i = i;
-          const body = target.body(i);
-          return target.headers ? { ...request, body, headers: { ...request.headers, ...target.headers(body, i) } } : { ...request, body };
-        },
-        onResponse(status, body, context) {
-          const i = (context as { i: number }).i;
-          if (log && status === 200) {
-            log.record(i, body);
-            return;
-          }
-          const expected = target.expected?.(i);
-          if (status === 200 && body === expected) return;
-          mismatches += 1;
-          firstMismatch ??= `status ${status}: ${body.slice(0, 300)}${expected === undefined ? '' : ` (expected ${expected.slice(0, 300)})`}`;
-        },
-      },
-    ],
-  }) as unknown as Promise<autocannon.Result> & EventEmitter;
-  instance.on('response', (_client: unknown, _status: number, _bytes: number, ms: number) => {
+  const onAnswer = (i: number, status: number, body: string, ms: number) => {
     answers += 1;
     if (windowOpen) latencies.push(ms);
-  });
+    if (log && status === 200) {
+      log.record(i, body);
+      return;
+    }
+    const expected = target.expected?.(i);
+    if (status === 200 && body === expected) return;
+    mismatches += 1;
+    firstMismatch ??= `status ${status}: ${body.slice(0, 300)}${expected === undefined ? '' : ` (expected ${expected.slice(0, 300)})`}`;
+  };
+  const out: Outgoing = { url: target.url, body: target.body, headers: target.headers ?? (() => ({})), next: target.numbers ?? takeRequestNumber };
+  // One run: the warm-up flows into the window without a gap, so the window
+  // starts with the load already on, as it is in steady state.
+  const sender = load.rate
+    ? paced(out, load.rate, load.connections, onAnswer)
+    : saturating(out, load.connections, load.warmSeconds + Math.max(load.seconds, load.maxSeconds ?? 0) + 0.5, onAnswer);
   const [first, last] = await new Promise<[Snapshot, Snapshot]>((resolve, reject) => {
-    instance.catch(reject);
+    sender.failed.catch(reject);
     setTimeout(() => {
       const opened = snapshot();
       windowOpen = true;
       const closeWhenDone = (elapsed: number) => {
         if (!windowDone(load, elapsed, answers - opened.answers)) {
-          // Whole seconds: at a fixed rate autocannon spends each second's budget at its start.
           setTimeout(() => closeWhenDone(elapsed + 1), 1000);
           return;
         }
@@ -206,8 +183,7 @@ export async function drive(target: Target, load: Load, watch: Watched): Promise
       setTimeout(() => closeWhenDone(load.seconds), load.seconds * 1000);
     }, load.warmSeconds * 1000);
   });
-  (instance as unknown as { stop(): void }).stop();
-  const result = await instance;
+  const result = await sender.stop();
   const settled = load.settle === false ? async () => {} : () => settle([...gatewayProcs, ...watch.subgraphs]);
   await settled();
   // Untimed: the window is closed (and, unless --quick, every process idle again).

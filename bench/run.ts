@@ -57,8 +57,10 @@ interface Settings {
   fixedSeconds: number;
   /** The issue's setting for saturation. */
   saturationConnections: number;
-  /** Fewer connections at the fixed rate: autocannon sends each second's budget in a burst per connection. */
+  /** At most this many connections at the fixed rate: the pool opens them only while requests wait for one. */
   fixedConnections: number;
+  /** Connections that warm a gateway up, unmeasured. */
+  warmConnections: number;
   /** Windows grow (up to maxWindowSeconds) until this many answers are in them: slow operations answer seconds after they are sent. */
   saturationMinAnswers: number;
   fixedMinAnswers: number;
@@ -114,10 +116,10 @@ function settings(argv: string[]): Settings {
     // --quick only proves the harness works: its numbers mean little.
     warmSeconds: quick ? 0.25 : 0.75,
     saturationSeconds: quick ? 0.25 : 1.25,
-    // Whole seconds: autocannon spends each second's budget of requests at the start of the second.
     fixedSeconds: quick ? 0.25 : 2,
     saturationConnections: 50,
-    fixedConnections: 10,
+    fixedConnections: 50,
+    warmConnections: 10,
     // Twice the connections at saturation: every connection's first answer, then a steady state.
     saturationMinAnswers: quick ? 0 : 100,
     // At a slow operation's fixed rate (about 20 a second) fewer answers leave a second of background work
@@ -311,7 +313,7 @@ async function bench(s: Settings, runDir: string): Promise<boolean> {
     traffic: s.traffics,
     rounds: s.rounds,
     seconds: { warm: s.warmSeconds, saturation: s.saturationSeconds, fixed: s.fixedSeconds },
-    connections: { saturation: s.saturationConnections, fixed: s.fixedConnections },
+    connections: { saturation: s.saturationConnections, fixed: s.fixedConnections, fixedPacing: 'even intervals, open loop' },
     minAnswers: { saturation: s.saturationMinAnswers, fixed: s.fixedMinAnswers, withinSeconds: s.maxWindowSeconds },
     gatewayWarmAnswers: s.gatewayWarmAnswers,
     rateShare: s.rateShare,
@@ -383,7 +385,7 @@ async function warmGateways(p: Plan, s: Settings, gateways: Record<Gateway['name
   for (const name of ['ours', 'stock'] as const) {
     const target = p.gateways.get(name);
     if (!target) continue;
-    const load: Load = { connections: s.fixedConnections, warmSeconds: 0, seconds: 1, minAnswers: s.gatewayWarmAnswers, maxSeconds: s.maxWindowSeconds };
+    const load: Load = { connections: s.warmConnections, warmSeconds: 0, seconds: 1, minAnswers: s.gatewayWarmAnswers, maxSeconds: s.maxWindowSeconds };
     const warming = await drive(target, load, watching(subgraphs, gateways[name].proc));
     if (warming.errors) console.error(`${traffic} op ${p.op.id} warming ${name}: ${warming.errors} errors; first: ${warming.firstMismatch}`);
   }
