@@ -1,6 +1,7 @@
 // Prometheus metrics for the gateway (served on /metrics): requests, errors by
 // code, latency per operation, subgraph fetches, the query-plan cache and the response cache.
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { collectProcessMetrics } from '@interop/kit';
+import { Counter, Histogram, Registry } from 'prom-client';
 
 const SECONDS = [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
@@ -59,6 +60,6 @@ export class GatewayMetrics {
   });
 
   constructor() {
-    collectDefaultMetrics({ register: this.registry, prefix: 'gateway_' });
+    collectProcessMetrics(this.registry, 'gateway_');
   }
 }

@@ -8,6 +8,7 @@ export { ConfigError, flag, ownSecret, ownSecrets, port, readConfig, runMain, se
 export { APOLLO_SERVER_ERROR_CODES, AppError, badUserInput, dependencyUnavailable, ErrorCode, forbidden, isClientSafe, PUBLIC_ERROR_CODES, type PublicErrorCode, unauthenticated } from './errors';
 export { isRecord, parseJsonOrUndefined } from './json';
 export { createLogger, type Logger, type LoggerOptions } from './logger';
+export { collectProcessMetrics } from './process-metrics';
 export { DEFAULT_PORTS, readServiceConfig, readTrust, rotatingSecret, SECRET_MIN_LENGTH, type ServiceConfig, serviceEnv, type SubgraphName } from './service-config';
 export { activeTraceIds, extractTraceContext, injectTraceContext, inRequestSpan, inSpan, startTracing, type TraceIds, tracer, traceResponse, type TracingOptions } from './tracing';
 export { requestIdOf, requestScope, type RequestScope } from './request-scope';

@@ -1,5 +1,8 @@
 // Log lines name the request and the trace they were written in, and nothing
 // one line logs leaks into the next.
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { join } from 'node:path';
+import { ROOT, spawnInGroup, waitForOutput } from '../../../../test/processes';
 import { createLogger } from '../logger';
 import { requestScope } from '../request-scope';
 import { startTracing, tracer } from '../tracing';
@@ -35,4 +38,19 @@ test('a line written outside any request or span carries neither', () => {
   expect(lines[0]).not.toHaveProperty('requestId');
   expect(lines[0]).not.toHaveProperty('trace_id');
   expect(lines[0]).not.toHaveProperty('span_id');
+});
+
+test('a line on stdout is written within a moment while the process goes on, not when it exits', async () => {
+  // Lines are gathered into blocks: this one is far smaller than a block, so only the flush armed by writing it sends it.
+  const program = `const { createLogger } = require(${JSON.stringify(join(__dirname, '..', 'logger.ts'))});
+    createLogger('test', { level: 'info' }).info('one line');
+    setInterval(() => {}, 60_000);`;
+  const child = spawnInGroup(process.execPath, ['--import', 'tsx', '-e', program], { cwd: ROOT, stdio: 'pipe' }) as ChildProcessWithoutNullStreams;
+  try {
+    const line = await waitForOutput(child, /\{[^\n]*"msg":"one line"[^\n]*\}/, 30_000);
+    expect(JSON.parse(line)).toMatchObject({ service: 'test', msg: 'one line' });
+    expect(child.exitCode).toBeNull();
+  } finally {
+    child.kill('SIGKILL');
+  }
 });

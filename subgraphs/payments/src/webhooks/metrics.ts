@@ -2,7 +2,8 @@
 // outcome, and at each scrape the queue as the database holds it (shared by
 // every payments process): deliveries pending, how long the oldest due one
 // has waited past its time, and the age of the oldest undelivered event.
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectProcessMetrics } from '@interop/kit';
 import type { Route } from '@interop/kit/server';
 import type { WebhookStore } from '../store/webhook-store';
 
@@ -35,7 +36,7 @@ export class WebhookMetrics {
   });
 
   constructor() {
-    collectDefaultMetrics({ register: this.registry, prefix: 'payments_' });
+    collectProcessMetrics(this.registry, 'payments_');
   }
 
   record(outcome: AttemptOutcomeLabel, durationMs: number): void {
