@@ -74,8 +74,11 @@ export async function buildServices(outRoot = ROOT): Promise<void> {
         platform: 'node',
         target: 'node20',
         format: 'cjs',
-        // Logs and errors name classes and functions as the source does.
-        keepNames: true,
+        // Not minified, so logs and stack traces name classes and functions as the
+        // source does (V8 names a function after the variable it is bound to). No
+        // keepNames: it also restores the few names the bundle suffixes to avoid
+        // a clash (`guard2`), at the price of a property defined on every closure
+        // each time one is created, 1.4% of the gateway's CPU on a one-field query.
         sourcemap: 'linked',
         sourceRoot: relative(dirname(outfile), ROOT),
         plugins: [npmPackagesStayExternal],
