@@ -42,7 +42,10 @@ export interface Summary {
   subgraphsCore: number | null;
   p50: number | null;
   p99: number | null;
+  /** At the fixed rate, where the targets read it. */
   gatewayCpuMs: number | null;
+  /** At saturation: the gateway's own work without an idle core's wake-up between two requests. */
+  saturationGatewayCpuMs: number | null;
   subgraphsCpuMs: number | null;
   errors: number;
   /** After the last round's load; and how much it grew from the first round's. */
@@ -61,6 +64,7 @@ export function summarise(phase: Phase): Summary {
     p50: median(fixed, (s) => s.p50),
     p99: median(fixed, (s) => s.p99),
     gatewayCpuMs: median(fixed, (s) => s.gatewayCpuMs),
+    saturationGatewayCpuMs: median(sat, (s) => s.gatewayCpuMs),
     subgraphsCpuMs: median(fixed, (s) => s.subgraphsCpuMs),
     errors: [...sat, ...fixed].reduce((sum, s) => sum + s.errors, 0),
     rssMiB: rss.at(-1) ?? null,
@@ -91,8 +95,8 @@ export function markdownTable(byTraffic: ByTraffic): string {
 
 export function trafficTable(results: readonly OperationResult[]): string {
   const lines = [
-    '| op | | RPS at saturation | gateway core | load-gen core | fixed rate | p50 ms | p99 ms | gateway CPU ms/req | subgraphs CPU ms/req | errors | RSS MiB |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| op | | RPS at saturation | gateway core | gateway CPU ms/req at saturation | load-gen core | fixed rate | p50 ms | p99 ms | gateway CPU ms/req | subgraphs CPU ms/req | errors | RSS MiB |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   const notes: string[] = [];
   for (const result of results) {
@@ -101,17 +105,17 @@ export function trafficTable(results: readonly OperationResult[]): string {
       const reason = result.notMeasured[mode];
       if (reason) notes.push(`n/a: op ${result.id} through ${mode}: ${reason}.`);
       return reason
-        ? `| ${first} | ${label} | n/a | | | | | | | | | |`
-        : `| ${first} | ${label} | ${num(s.rps)} | ${pct(s.gatewayCore)} | ${pct(s.loadgenCore)} | ${num(result.rate)} | ${ms(s.p50)} | ${ms(s.p99)} | ${ms(s.gatewayCpuMs)} | ${ms(s.subgraphsCpuMs)} | ${s.errors} | ${num(s.rssMiB)} |`;
+        ? `| ${first} | ${label} | n/a | | | | | | | | | | |`
+        : `| ${first} | ${label} | ${num(s.rps)} | ${pct(s.gatewayCore)} | ${ms(s.saturationGatewayCpuMs)} | ${pct(s.loadgenCore)} | ${num(result.rate)} | ${ms(s.p50)} | ${ms(s.p99)} | ${ms(s.gatewayCpuMs)} | ${ms(s.subgraphsCpuMs)} | ${s.errors} | ${num(s.rssMiB)} |`;
     };
     lines.push(row('ours', 'ours', ours!, `**${result.id}** ${result.title}`), row('stock', 'stock', stock!, ''));
     lines.push(row('direct', result.directFrom ? `direct (op ${result.directFrom})` : 'direct', direct!, ''));
     if (!result.notMeasured.stock) {
       lines.push(
-        `| | ours/stock | ${times(ratio(ours!.rps, stock!.rps))} | | | | ${times(ratio(ours!.p50, stock!.p50))} | ${times(ratio(ours!.p99, stock!.p99))} | ${times(ratio(ours!.gatewayCpuMs, stock!.gatewayCpuMs))} | | | ${times(ratio(ours!.rssMiB, stock!.rssMiB))} |`,
+        `| | ours/stock | ${times(ratio(ours!.rps, stock!.rps))} | | ${times(ratio(ours!.saturationGatewayCpuMs, stock!.saturationGatewayCpuMs))} | | | ${times(ratio(ours!.p50, stock!.p50))} | ${times(ratio(ours!.p99, stock!.p99))} | ${times(ratio(ours!.gatewayCpuMs, stock!.gatewayCpuMs))} | | | ${times(ratio(ours!.rssMiB, stock!.rssMiB))} |`,
       );
     }
-    lines.push(`| | ours/direct | ${times(ratio(ours!.rps, direct!.rps))} | | | | ${times(ratio(ours!.p50, direct!.p50))} | ${times(ratio(ours!.p99, direct!.p99))} | | | | |`);
+    lines.push(`| | ours/direct | ${times(ratio(ours!.rps, direct!.rps))} | | | | | ${times(ratio(ours!.p50, direct!.p50))} | ${times(ratio(ours!.p99, direct!.p99))} | | | | |`);
   }
   // A blank line first: a line of text right under a table would read as one more row.
   return [...lines, ...(notes.length ? ['', ...notes] : [])].join('\n');
@@ -148,6 +152,10 @@ const toStock = (op: { ours: Summary; stock: Summary }) => ({
   rps: ratio(op.ours.rps, op.stock.rps),
 });
 
+/** The same ratio at saturation, shown beside a target read at the fixed rate. */
+const atSaturation = (op: { ours: Summary; stock: Summary }) =>
+  `; at saturation ${times(ratio(op.ours.saturationGatewayCpuMs, op.stock.saturationGatewayCpuMs))} (${ms(op.ours.saturationGatewayCpuMs)} vs ${ms(op.stock.saturationGatewayCpuMs)} ms)`;
+
 /** The engine's targets, on traffic no cache can answer: ratios to stock within the run. */
 function variedTargets(results: readonly OperationResult[]): TargetResult[] {
   const get = summaries(results);
@@ -158,14 +166,14 @@ function variedTargets(results: readonly OperationResult[]): TargetResult[] {
     targets.push({
       name: 'op 3: gateway CPU/req ≤ 0.5× stock and p99 ≤ 0.5× stock at the fixed rate',
       met: all(at(cpu, 0.5, true), at(p99, 0.5, true)),
-      detail: `CPU ${times(cpu)} (${ms(op3.ours.gatewayCpuMs)} vs ${ms(op3.stock.gatewayCpuMs)} ms), p99 ${times(p99)} (${ms(op3.ours.p99)} vs ${ms(op3.stock.p99)} ms)`,
+      detail: `CPU ${times(cpu)} (${ms(op3.ours.gatewayCpuMs)} vs ${ms(op3.stock.gatewayCpuMs)} ms${atSaturation(op3)}), p99 ${times(p99)} (${ms(op3.ours.p99)} vs ${ms(op3.stock.p99)} ms)`,
     });
   }
   const cpuTarget = (id: string, limit: number) => {
     const op = get(id);
     if (!op) return;
     const { cpu } = toStock(op);
-    targets.push({ name: `op ${id}: gateway CPU/req ≤ ${limit}× stock`, met: at(cpu, limit, true), detail: `CPU ${times(cpu)} (${ms(op.ours.gatewayCpuMs)} vs ${ms(op.stock.gatewayCpuMs)} ms)` });
+    targets.push({ name: `op ${id}: gateway CPU/req ≤ ${limit}× stock`, met: at(cpu, limit, true), detail: `CPU ${times(cpu)} (${ms(op.ours.gatewayCpuMs)} vs ${ms(op.stock.gatewayCpuMs)} ms${atSaturation(op)})` });
   };
   cpuTarget('1', 0.5);
   cpuTarget('4', 0.7);

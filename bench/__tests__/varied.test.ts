@@ -169,6 +169,26 @@ describe('the report', () => {
     expect(met('cached: op 1: gateway CPU/req ≤ 0.5× stock')).toBe(true);
   });
 
+  test('shows the gateway CPU per request at saturation beside the fixed rate one the targets read', () => {
+    const op = (ours: number, stock: number, oursFixed: number, stockFixed: number): OperationResult => {
+      const base = result('1', { gatewayCpuMs: oursFixed }, { gatewayCpuMs: stockFixed });
+      return { ...base, modes: { ...base.modes, ours: { ...base.modes.ours, saturation: [sample({ gatewayCpuMs: ours })] }, stock: { ...base.modes.stock, saturation: [sample({ gatewayCpuMs: stock })] } } };
+    };
+    const varied = [op(0.3, 1.2, 0.9, 1.5)];
+    const table = markdownTable({ varied });
+    const header = table.split('\n').find((line) => line.startsWith('| op |'))!.split('|').map((cell) => cell.trim());
+    const column = header.indexOf('gateway CPU ms/req at saturation');
+    const cells = (label: string) => table.split('\n').find((line) => line.split('|')[2]?.trim() === label)!.split('|').map((cell) => cell.trim());
+    expect(cells('ours')[column]).toBe('0.30');
+    expect(cells('stock')[column]).toBe('1.20');
+    expect(cells('ours/stock')[column]).toBe('0.25×');
+    expect(cells('ours')[header.indexOf('gateway CPU ms/req')]).toBe('0.90');
+    // The target is read at the fixed rate, whatever saturation shows.
+    const target = evaluateTargets({ varied }, 100_000).find((t) => t.name.startsWith('varied: op 1:'))!;
+    expect(target.met).toBe(false);
+    expect(target.detail).toContain('0.25×');
+  });
+
   test('RSS is read after every round and growth across rounds fails the memory target', () => {
     const steady = [result('3', {}, {}, [200, 205, 198])];
     const growing = [result('3', {}, {}, [200, 230, 260])];
