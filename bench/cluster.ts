@@ -113,6 +113,19 @@ export async function waitUntil(proc: Proc, probe: () => Promise<boolean>, timeo
   throw new Error(`${proc.name} was not ready within ${timeoutMs / 1000}s`);
 }
 
+/**
+ * The URL a process started on port 0 logged once it listened. A port picked
+ * free beforehand can be taken before the process binds it (the recording
+ * proxies listen on port 0 while the gateways start), and a probe would then
+ * reach whatever took it.
+ */
+export async function listeningUrl(proc: Proc, logDir: string, pattern: RegExp, timeoutMs = 180_000): Promise<string> {
+  const log = join(logDir, `${proc.name}.log`);
+  let url: string | undefined;
+  await waitUntil(proc, async () => (url = pattern.exec(readFileSync(log, 'utf8'))?.[1]) !== undefined, timeoutMs);
+  return url!;
+}
+
 const healthy = (url: string) => async () => (await fetch(url, { signal: AbortSignal.timeout(2000) })).ok;
 
 /** A GraphQL endpoint is up once it answers a trivial query (the stock gateway has no health route). */
@@ -311,35 +324,33 @@ export async function startOurGateway(
   { nodeFlags = [], responseCache = true }: { nodeFlags?: string[]; responseCache?: boolean } = {},
 ): Promise<Gateway> {
   await buildServicesIfStale();
-  const port = await freePort();
   const config = writeGatewayConfig(runDir, responseCache);
   const proc = startProcess({
     name: 'gateway-ours',
     entry: builtEntry('gateway'),
-    args: ['--supergraph', supergraphPath, '--config', config, '--port', String(port), '--host', '127.0.0.1'],
+    args: ['--supergraph', supergraphPath, '--config', config, '--port', '0', '--host', '127.0.0.1'],
     // Its shipping defaults, including one info log line per request and rate-limit counts in memory.
     env: { LOG_LEVEL: 'info', APOLLO_TELEMETRY_DISABLED: 'true', SUBGRAPH_SIGNING_SECRET: BENCH_SIGNING_SECRET },
     core: 'gateway',
     logDir: runDir,
     nodeFlags,
   });
-  const url = `http://127.0.0.1:${port}/graphql`;
+  const url = await listeningUrl(proc, runDir, /"url":"(http:[^"]+)"[^\n]*"msg":"gateway listening"/);
   await waitUntil(proc, answersGraphQL(url));
   pin(proc);
   return { name: 'ours', url, proc };
 }
 
 export async function startStockGateway(supergraphPath: string, runDir: string): Promise<Gateway> {
-  const port = await freePort();
   const proc = startProcess({
     name: 'gateway-stock',
     entry: 'bench/stock-gateway.ts',
-    args: [supergraphPath, String(port)],
+    args: [supergraphPath, '0'],
     env: { APOLLO_TELEMETRY_DISABLED: 'true' },
     core: 'gateway',
     logDir: runDir,
   });
-  const url = `http://127.0.0.1:${port}/`;
+  const url = await listeningUrl(proc, runDir, /stock gateway listening on (http:\S+)/);
   await waitUntil(proc, answersGraphQL(url));
   pin(proc);
   return { name: 'stock', url, proc };
