@@ -9,25 +9,34 @@ export type { Logger };
 // synchronous or not: lines are gathered and written asynchronously in blocks,
 // at most FLUSH_MS after they were logged, and pino flushes what is still
 // buffered when the process exits. One stream per process. The flush is armed
-// by a line, not by a clock: an idle process is not woken ten times a second
-// to write nothing.
+// by a line, not by a clock, so an idle process is not woken ten times a
+// second to write nothing; and armed again while lines are left after a write
+// (a flush during a write is skipped, and a write leaves less than a block).
 const BLOCK_BYTES = 8 * 1024;
 const FLUSH_MS = 100;
 let stdout: { stream: DestinationStream; written: (line: string) => string } | undefined;
 const asyncStdout = () => {
   if (stdout) return stdout;
   const stream = pino.destination({ dest: 1, sync: false, minLength: BLOCK_BYTES });
+  let buffered = 0;
   let armed = false;
   const flush = () => {
     armed = false;
-    // A flush during a write waits for it; a closed stream has nothing left to write.
+    // A closed stream has nothing left to write.
     if (!(stream as { destroyed?: boolean }).destroyed) stream.flush();
   };
+  const arm = () => {
+    if (armed) return;
+    armed = true;
+    setTimeout(flush, FLUSH_MS).unref();
+  };
+  stream.on('write', (bytes: number) => {
+    buffered -= bytes;
+    if (buffered > 0) arm();
+  });
   const written = (line: string) => {
-    if (!armed) {
-      armed = true;
-      setTimeout(flush, FLUSH_MS).unref();
-    }
+    buffered += Buffer.byteLength(line);
+    arm();
     return line;
   };
   return (stdout = { stream, written });

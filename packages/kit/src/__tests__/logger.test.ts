@@ -40,15 +40,25 @@ test('a line written outside any request or span carries neither', () => {
   expect(lines[0]).not.toHaveProperty('span_id');
 });
 
-test('a line on stdout is written within a moment while the process goes on, not when it exits', async () => {
-  // Lines are gathered into blocks: this one is far smaller than a block, so only the flush armed by writing it sends it.
+test('lines on stdout are written within a moment while the process goes on, not when it exits', async () => {
+  // Lines are gathered into 8 KB blocks. The burst fills many, and stdout is not read for a second, so
+  // its writes wait: a flush due meanwhile is skipped, and what is left after the last write (the last
+  // line among it) goes out only if a flush is armed again then.
   const program = `const { createLogger } = require(${JSON.stringify(join(__dirname, '..', 'logger.ts'))});
-    createLogger('test', { level: 'info' }).info('one line');
+    const logger = createLogger('test', { level: 'info' });
+    for (let i = 0; i < 2000; i += 1) logger.info({ i, pad: 'x'.repeat(200) }, 'burst');
+    logger.info('last line');
     setInterval(() => {}, 60_000);`;
   const child = spawnInGroup(process.execPath, ['--import', 'tsx', '-e', program], { cwd: ROOT, stdio: 'pipe' }) as ChildProcessWithoutNullStreams;
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stdout.pause();
+  setTimeout(() => child.stdout.resume(), 1_000);
   try {
-    const line = await waitForOutput(child, /\{[^\n]*"msg":"one line"[^\n]*\}/, 30_000);
-    expect(JSON.parse(line)).toMatchObject({ service: 'test', msg: 'one line' });
+    await waitForOutput(child, /"msg":"last line"/, 30_000);
+    const lines = output.trim().split('\n').map((line) => JSON.parse(line) as { msg: string; i?: number });
+    expect(lines.filter((line) => line.msg === 'burst').map((line) => line.i)).toEqual([...Array(2000).keys()]);
+    expect(lines.at(-1)).toMatchObject({ service: 'test', msg: 'last line' });
     expect(child.exitCode).toBeNull();
   } finally {
     child.kill('SIGKILL');
