@@ -66,7 +66,12 @@ export class PreparedStatements {
    */
   async run<Row>(sql: string, params: readonly unknown[], inTransaction: boolean): Promise<Row[] | null> {
     if (!this.byText.has(sql) && this.byText.size >= MAX_PREPARED_STATEMENTS) return null;
-    const statementLocked = () => this.pglite.runExclusive(() => this.bindAndExecute<Row>(sql, params, !inTransaction));
+    return this.exclusive(() => this.bindAndExecute<Row>(sql, params, !inTransaction), inTransaction);
+  }
+
+  /** `work` under PGlite's statement lock and, unless the caller holds it already, its transaction lock, as `query` takes them. */
+  private exclusive<T>(work: () => Promise<T>, inTransaction = false): Promise<T> {
+    const statementLocked = () => this.pglite.runExclusive(work);
     return inTransaction ? statementLocked() : this.pglite._runExclusiveTransaction(statementLocked);
   }
 
@@ -103,9 +108,7 @@ export class PreparedStatements {
     const closes = [...this.byText.values()].map((prepared) => serialize.close({ type: 'S', name: prepared.name }));
     this.byText.clear();
     if (closes.length === 0) return;
-    await this.pglite._runExclusiveTransaction(() =>
-      this.pglite.runExclusive(() => this.pglite.execProtocolStream(Buffer.concat([...closes, serialize.sync()]), { syncToFs: false })),
-    );
+    await this.exclusive(() => this.pglite.execProtocolStream(Buffer.concat([...closes, serialize.sync()]), { syncToFs: false }));
   }
 
   /** A parameter as PGlite's `query` sends it: its type's serializer, else its text (a Date as ISO 8601, whichever realm made it). */
