@@ -227,7 +227,7 @@ async function bench(s: Settings, runDir: string): Promise<boolean> {
   const wanted = (op: Operation) => !s.ops || s.ops.includes(op.id) || (op.rateFrom !== undefined && s.ops.includes(op.rateFrom));
   const opsBy = new Map(s.traffics.map((traffic) => [traffic, operations(s.merchants, traffic).filter(wanted)]));
   console.log(
-    `Interop Graph bench: ${s.merchants.toLocaleString('en')} merchants on ${s.databaseUrl ? 'PostgreSQL (DATABASE_URL; its backends counted with the subgraphs, not pinned)' : 'PGlite'}, ${s.traffics.join(' then ')} traffic, ${s.rounds} round(s), ` +
+    `Interop Graph bench: ${s.merchants.toLocaleString('en')} merchants on ${s.databaseUrl ? "PostgreSQL (DATABASE_URL; its backends pinned to the subgraphs' core and counted with them)" : 'PGlite'}, ${s.traffics.join(' then ')} traffic, ${s.rounds} round(s), ` +
       (pinning ? `gateway on core ${pinning.gateway}, subgraphs and load generator on core ${pinning.rest}` : 'not pinned (no taskset)'),
   );
   const subgraphs = await startSubgraphs(s.merchants, runDir, s.databaseUrl);
