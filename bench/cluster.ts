@@ -99,7 +99,7 @@ export async function stopAll(): Promise<void> {
 }
 
 /** Polls until `probe` answers true; fails early when the process exits. */
-export async function waitUntil(proc: Proc, probe: () => Promise<boolean>, timeoutMs = 180_000): Promise<void> {
+export async function waitUntil(proc: Pick<Proc, 'name' | 'child'>, probe: () => Promise<boolean>, timeoutMs = 180_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (proc.child.exitCode !== null) throw new Error(`${proc.name} exited with ${proc.child.exitCode}; see its log`);
@@ -119,14 +119,18 @@ export async function waitUntil(proc: Proc, probe: () => Promise<boolean>, timeo
  * proxies listen on port 0 while the gateways start), and a probe would then
  * reach whatever took it.
  */
-export async function listeningUrl(proc: Proc, logDir: string, pattern: RegExp, timeoutMs = 180_000): Promise<string> {
+export async function listeningUrl(proc: Pick<Proc, 'name' | 'child'>, logDir: string, pattern: RegExp, timeoutMs = 180_000): Promise<string> {
   const log = join(logDir, `${proc.name}.log`);
   let url: string | undefined;
   await waitUntil(proc, async () => (url = pattern.exec(readFileSync(log, 'utf8'))?.[1]) !== undefined, timeoutMs);
   return url!;
 }
 
-const healthy = (url: string) => async () => (await fetch(url, { signal: AbortSignal.timeout(2000) })).ok;
+/** The line our gateway logs once it listens, with its URL. */
+export const OUR_GATEWAY_LISTENING = /"url":"(http:[^"]+)"[^\n]*"msg":"gateway listening"/;
+
+/** A service is up once its health route answers 2xx. */
+export const healthy = (url: string) => async () => (await fetch(url, { signal: AbortSignal.timeout(2000) })).ok;
 
 /** A GraphQL endpoint is up once it answers a trivial query (the stock gateway has no health route). */
 export const answersGraphQL = (url: string) => async () => {
@@ -335,7 +339,7 @@ export async function startOurGateway(
     logDir: runDir,
     nodeFlags,
   });
-  const url = await listeningUrl(proc, runDir, /"url":"(http:[^"]+)"[^\n]*"msg":"gateway listening"/);
+  const url = await listeningUrl(proc, runDir, OUR_GATEWAY_LISTENING);
   await waitUntil(proc, answersGraphQL(url));
   pin(proc);
   return { name: 'ours', url, proc };

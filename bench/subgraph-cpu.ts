@@ -34,10 +34,12 @@ import { benchPaymentInput } from './operations';
 import { freePort, ROOT } from '../test/processes';
 import { scratchDatabase } from '../test/scratch-database';
 import { BENCH_SIGNING_SECRET, BENCH_WALLET_SECRET, CLIENT_HEADERS, writeGatewayConfig } from './auth';
-import { cpuMs, postgresBackends } from './cluster';
+import { answersGraphQL, cpuMs, healthy, listeningUrl, OUR_GATEWAY_LISTENING, postgresBackends, waitUntil } from './cluster';
 import { summariseProfile } from './profile';
 
 const SUBGRAPHS = ['commerce', 'payments', 'merchants'] as const;
+/** Merchants fills its store before it answers: a million merchants take minutes. */
+const READY_WITHIN_MS = 20 * 60_000;
 type Subgraph = (typeof SUBGRAPHS)[number];
 
 interface Settings {
@@ -169,20 +171,6 @@ function start(name: ServiceName, launch: Launch, args: string[], env: Record<st
   return proc;
 }
 
-async function waitFor(proc: Proc, url: string, init?: RequestInit, timeoutMs = 20 * 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (proc.child.exitCode !== null) throw new Error(`${proc.name} exited with ${proc.child.exitCode}; see its log`);
-    try {
-      if ((await fetch(url, { ...init, signal: AbortSignal.timeout(2000) })).ok) return;
-    } catch {
-      // Not listening yet.
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`${proc.name} was not ready in time`);
-}
-
 /** A database of its own on the server, so a run never meets another's data, and the CPU its backends have used so far. */
 async function benchDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void>; backendsCpuMs(): number }> {
   const { name, url, drop } = await scratchDatabase(serverUrl);
@@ -213,7 +201,7 @@ async function main(): Promise<void> {
   mkdirSync(profDir);
   const database = s.databaseUrl ? await benchDatabase(s.databaseUrl) : null;
   try {
-    const ports = { commerce: await freePort(), payments: await freePort(), merchants: await freePort(), wallet: await freePort(), gateway: await freePort() };
+    const ports = { commerce: await freePort(), payments: await freePort(), merchants: await freePort(), wallet: await freePort() };
     const env: Record<string, string> = {
       COMMERCE_PORT: String(ports.commerce),
       PAYMENTS_PORT: String(ports.payments),
@@ -239,7 +227,7 @@ async function main(): Promise<void> {
     const how = launch.built ? 'as built, NODE_ENV=production' : 'from the sources under tsx';
     console.log(`Starting the services ${how} (${s.merchants.toLocaleString('en')} merchants on ${database ? 'PostgreSQL' : 'PGlite'}); logs in ${runDir}`);
     await Promise.all(
-      (['commerce', 'payments', 'merchants', 'wallet'] as const).map((name) => waitFor(services[name], `http://127.0.0.1:${ports[name]}/health`)),
+      (['commerce', 'payments', 'merchants', 'wallet'] as const).map((name) => waitUntil(services[name], healthy(`http://127.0.0.1:${ports[name]}/health`), READY_WITHIN_MS)),
     );
     const urls = Object.fromEntries(SUBGRAPHS.map((name) => [name, `http://127.0.0.1:${ports[name]}/graphql`]));
     const supergraph = join(runDir, 'supergraph.graphql');
@@ -247,12 +235,12 @@ async function main(): Promise<void> {
     const gateway = start(
       'gateway',
       launch,
-      ['--supergraph', supergraph, '--config', writeGatewayConfig(runDir, true), '--port', String(ports.gateway), '--host', '127.0.0.1'],
+      ['--supergraph', supergraph, '--config', writeGatewayConfig(runDir, true), '--port', '0', '--host', '127.0.0.1'],
       { ...env, APOLLO_TELEMETRY_DISABLED: 'true' },
       runDir,
     );
-    const gatewayUrl = `http://127.0.0.1:${ports.gateway}/graphql`;
-    await waitFor(gateway, gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' });
+    const gatewayUrl = await listeningUrl(gateway, runDir, OUR_GATEWAY_LISTENING, READY_WITHIN_MS);
+    await waitUntil(gateway, answersGraphQL(gatewayUrl), READY_WITHIN_MS);
 
     const send = async (body: string): Promise<unknown> => {
       const response = await fetch(gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...CLIENT_HEADERS }, body });
