@@ -114,9 +114,9 @@ function settings(argv: string[]): Settings {
     merchants,
     rounds,
     // --quick only proves the harness works: its numbers mean little.
-    warmSeconds: quick ? 0.25 : 0.75,
-    saturationSeconds: quick ? 0.25 : 1.25,
-    fixedSeconds: quick ? 0.25 : 2,
+    warmSeconds: quick ? 0.1 : 0.75,
+    saturationSeconds: quick ? 0.15 : 1.25,
+    fixedSeconds: quick ? 0.15 : 2,
     saturationConnections: 50,
     fixedConnections: 50,
     warmConnections: 10,

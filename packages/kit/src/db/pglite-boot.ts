@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { PGlite, type Extension } from '@electric-sql/pglite';
+import { PGlite, type Extension, type PGliteOptions } from '@electric-sql/pglite';
 
 /** Where the cluster came from: the data folder's own, the cache, or initdb. */
 export type PgliteOrigin = 'cache' | 'initdb' | 'existing';
@@ -23,6 +23,12 @@ export interface PgliteBootOptions {
   extensions?: Record<string, Extension>;
   /** Folder of the cached cluster; the user's cache folder (`defaultCacheDir`) unless given. */
   cacheDir?: string;
+  /**
+   * Makes a new cluster when none can be loaded: PGlite.create, which runs
+   * initdb, unless given. The cache's own tests give one that loads a cluster
+   * they already hold, so each fallback costs a load, not an initdb.
+   */
+  initdb?: (options: PGliteOptions) => Promise<PGlite>;
 }
 
 export interface BootedPglite {
@@ -90,7 +96,7 @@ async function keepCluster(pglite: PGlite, path: string): Promise<void> {
 
 /** A running PGlite: resumed from `dataDir` when it holds a cluster, otherwise a new one from the cache or initdb. */
 export async function bootPglite(options: PgliteBootOptions = {}): Promise<BootedPglite> {
-  const { dataDir, extensions = {} } = options;
+  const { dataDir, extensions = {}, initdb = (create: PGliteOptions) => PGlite.create(create) } = options;
   if (dataDir && existsSync(join(dataDir, 'PG_VERSION'))) return { pglite: await PGlite.create({ dataDir, extensions }), origin: 'existing' };
   const path = cachePathOrNone(options.cacheDir ?? defaultCacheDir());
   const cached = path ? readCachedCluster(path) : undefined;
@@ -104,7 +110,7 @@ export async function bootPglite(options: PgliteBootOptions = {}): Promise<Boote
     }
   }
   // Kept before anything is written to it, so every later database starts as initdb left this one.
-  const pglite = await PGlite.create({ ...(dataDir ? { dataDir } : {}), extensions });
+  const pglite = await initdb({ ...(dataDir ? { dataDir } : {}), extensions });
   if (path) await keepCluster(pglite, path);
   return { pglite, origin: 'initdb' };
 }
