@@ -4,7 +4,7 @@
 // prepared): a text is parsed once and bound again on every later run, with
 // the rows an unnamed run gives; transactions, errors and the bound on how
 // many texts stay prepared behave as before.
-import { openDatabase, type Database } from '../db';
+import { openDatabase, queryPlannedPerCall, type Database } from '../db';
 import { MAX_PREPARED_STATEMENTS } from '../db/pglite-statements';
 import { openTestStore } from '../../../../test/databases';
 
@@ -53,6 +53,31 @@ test('a statement run again is prepared once and bound again, its values typed a
     expect(made).toEqual(['2024-09-05T10:00:00.000Z', null, '2024-09-06T00:00:00.000Z']);
     expect(answers.map((rows) => rows.map((row) => (row as { id: number }).id))).toEqual(runs.map((ids) => [...ids].sort()));
     expect(await preparedRuns(db, sql)).toBe(runs.length);
+  }));
+
+/** How the session planned `statement`'s runs: on its kept (generic) plan, or for each run's values (custom). */
+async function plans(db: Database, statement: string): Promise<{ generic: number; custom: number } | undefined> {
+  const [row] = await db.query<{ generic: number; custom: number }>(
+    'SELECT generic_plans::int AS generic, custom_plans::int AS custom FROM pg_prepared_statements WHERE statement = $1',
+    [statement],
+  );
+  return row;
+}
+
+test('a statement keeps the plan made at its first run; a search run through queryPlannedPerCall is planned for its values every time', () =>
+  inStore(async (db) => {
+    await db.exec(`CREATE TABLE item (id int PRIMARY KEY, tag text NOT NULL); INSERT INTO item SELECT g, 't' || (g % 10) FROM generate_series(1, 100) g`);
+    // PostgreSQL's own choice would plan this for every run: it assumes ten keys where each run has one.
+    const lookup = 'SELECT tag FROM item WHERE id = ANY($1)';
+    for (let id = 1; id <= 8; id++) expect(await db.query(lookup, [[id]])).toEqual([{ tag: `t${id % 10}` }]);
+    expect(await plans(db, lookup)).toEqual({ generic: 8, custom: 0 });
+
+    const search = 'SELECT min(id)::int AS id FROM item WHERE tag = $1';
+    for (let tag = 0; tag < 8; tag++) expect(await queryPlannedPerCall(db, search, [`t${tag}`])).toEqual([{ id: tag === 0 ? 10 : tag }]);
+    expect(await plans(db, search)).toEqual({ generic: 0, custom: 8 });
+    // Only for the search: the session keeps its plans afterwards.
+    expect(await db.query(lookup, [[9]])).toEqual([{ tag: 't9' }]);
+    expect(await plans(db, lookup)).toEqual({ generic: 9, custom: 0 });
   }));
 
 test('a statement in a transaction is part of it, and one run beside the transaction waits for it instead of joining it', () =>

@@ -69,6 +69,9 @@ export type SharedPglite = Pick<PGlite, 'query' | 'exec' | 'transaction'> & Prot
 
 const identifier = /^[a-z_][a-z0-9_]*$/;
 
+/** Each session's setting: one plan per prepared statement, made once (see plans.ts). */
+const PLAN_CACHE_MODE = 'force_generic_plan';
+
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (!identifier.test(options.schema)) throw new Error(`Invalid schema name: ${options.schema}`);
   const db = options.url
@@ -138,8 +141,8 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
   // default cost of 4 the planner hash-joins a whole table where an index
   // lookup per key is cheaper (a page's storefronts: 3.5 ms against 2.1 ms at
   // 5,000 merchants). 1.1 is the usual setting for storage
-  // without seeks.
-  await client.exec(`CREATE SCHEMA IF NOT EXISTS ${options.schema}; SET search_path TO ${options.schema}; SET random_page_cost = 1.1`);
+  // without seeks. Plans are kept per statement (see plans.ts).
+  await client.exec(`CREATE SCHEMA IF NOT EXISTS ${options.schema}; SET search_path TO ${options.schema}; SET random_page_cost = 1.1; SET plan_cache_mode = ${PLAN_CACHE_MODE}`);
   const statements = new PreparedStatements(client);
   return {
     engine: 'pglite',
@@ -171,8 +174,9 @@ async function openPglite(options: DatabaseOptions): Promise<Database> {
 
 function openPostgres(url: string, schema: string, max: number, applicationName: string): Database {
   // search_path is set per connection at connect time, so every pooled
-  // connection sees only this owner's schema (and `public` for extensions).
-  const pool = createPgPool({ connectionString: url, max, options: `-c search_path=${schema},public`, application_name: applicationName });
+  // connection sees only this owner's schema (and `public` for extensions);
+  // plans are kept per statement (see plans.ts).
+  const pool = createPgPool({ connectionString: url, max, options: `-c search_path=${schema},public -c plan_cache_mode=${PLAN_CACHE_MODE}`, application_name: applicationName });
   return {
     engine: 'postgres',
     async query<Row extends object>(sql: string, params: readonly SqlParam[] = []) {

@@ -5,3 +5,4 @@ export { type Database, type DatabaseOptions, openDatabase, type PostgresExtensi
 export { extensionsOf, migrate, type Migration } from './migrate';
 export { openOwnedDatabase, type OwnedDatabaseOptions, type StorageOptions } from './open-owned';
 export { groupBy, rowsPerKey } from './batch';
+export { queryPlannedPerCall } from './plans';

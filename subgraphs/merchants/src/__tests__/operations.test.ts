@@ -5,6 +5,7 @@
 // peers that fail or answer.
 import { createLogger } from '@interop/kit';
 import { createSubgraphApollo, SubgraphClient, type EntityRepresentation } from '@interop/kit/server';
+import type { Queryable } from '@interop/kit/db';
 import { merchantMayUse, type AcceptanceStatus } from '@interop/domain';
 import { openTestMerchantsStore } from '../../../../test/harness';
 import { PARTNER_A, TEST_TRUST } from '../../../../test/identities';
@@ -429,11 +430,15 @@ describe('merchants(nameContains)', () => {
 
   test('the search reads the trigram index on names, for the page and for its count', async () => {
     const statements: { sql: string; params: readonly unknown[] }[] = [];
-    const query = store.db.query.bind(store.db);
-    jest.spyOn(store.db, 'query').mockImplementation((sql, params) => {
+    const recorded = (on: Queryable['query']): Queryable['query'] => (sql, params) => {
       statements.push({ sql, params: params ?? [] });
-      return query(sql, params);
-    });
+      return on(sql, params);
+    };
+    const query = store.db.query.bind(store.db);
+    const transaction = store.db.transaction.bind(store.db);
+    jest.spyOn(store.db, 'query').mockImplementation(recorded(query));
+    // A search is planned for its values, in a transaction of its own (kit's queryPlannedPerCall).
+    jest.spyOn(store.db, 'transaction').mockImplementation((work) => transaction((tx) => work({ exec: (sql) => tx.exec(sql), query: recorded((sql, params) => tx.query(sql, params)) })));
     dataOf(await run(`{ merchants(nameContains: "tea shop") { totalCount edges { node { id } } } }`));
     jest.restoreAllMocks();
     const searches = statements.filter((statement) => statement.sql.includes('ILIKE'));

@@ -2,7 +2,7 @@
 // they opened, in SQL (PGlite or PostgreSQL). Batch methods answer in key
 // order, one query per DataLoader batch (`= ANY($1)` on indexed columns).
 import type { PageRequest } from '@interop/kit/server';
-import { rowsPerKey, type Database, type Queryable, type SqlParam } from '@interop/kit/db';
+import { queryPlannedPerCall, rowsPerKey, type Database, type Queryable, type SqlParam } from '@interop/kit/db';
 import type { ToolReach } from '@interop/domain';
 import { canMove, type EnrolmentStatus } from '../enrolment-lifecycle';
 import { storefrontId } from './storefront-id';
@@ -218,20 +218,31 @@ export class MerchantsStore {
 
   /** One page in key order, fetching one row more than asked to learn whether another page follows. */
   async listMerchants(filter: MerchantFilter, page: PageRequest): Promise<MerchantRow[]> {
-    return this.db.query<MerchantRow>(...pageStatement(filter, page, MERCHANT_COLUMNS));
+    return this.queryFiltered<MerchantRow>(filter, ...pageStatement(filter, page, MERCHANT_COLUMNS));
   }
 
   /** `listMerchants`, and each merchant's storefronts as `storefrontsByMerchantIds` reads them, in one statement. */
   async listMerchantsWithStorefronts(filter: MerchantFilter, page: PageRequest): Promise<{ merchants: MerchantRow[]; storefronts: StorefrontRow[][] }> {
-    const rows = await this.db.query<MerchantRowWithStorefronts>(...pageStatement(filter, page, `${MERCHANT_COLUMNS}, ${STOREFRONTS_OF_MERCHANT}`));
+    const rows = await this.queryFiltered<MerchantRowWithStorefronts>(filter, ...pageStatement(filter, page, `${MERCHANT_COLUMNS}, ${STOREFRONTS_OF_MERCHANT}`));
     const read = rows.map(withStorefronts);
     return { merchants: read.map((row) => row.merchant), storefronts: read.map((row) => row.storefronts) };
   }
 
   async countMerchants(filter: MerchantFilter): Promise<number> {
     const query = new FilteredMerchants(filter);
-    const [row] = await this.db.query<{ count: number }>(`SELECT count(*)::int AS count ${query.sql()}`, query.params);
+    const [row] = await this.queryFiltered<{ count: number }>(filter, `SELECT count(*)::int AS count ${query.sql()}`, query.params);
     return row?.count ?? 0;
+  }
+
+  /**
+   * How many merchants a name pattern or a tool's reach keeps decides the best
+   * plan (a short pattern reads no trigram index well): such a search is
+   * planned for its values on every call, where a platform's page by cursor
+   * keeps one plan (kit's plans.ts).
+   */
+  private queryFiltered<Row extends object>(filter: MerchantFilter, sql: string, params: readonly SqlParam[]): Promise<Row[]> {
+    const searches = filter.accepts !== undefined || filter.nameContains !== undefined;
+    return searches ? queryPlannedPerCall<Row>(this.db, sql, params) : this.db.query<Row>(sql, params);
   }
 }
 

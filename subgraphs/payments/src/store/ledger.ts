@@ -6,7 +6,7 @@
 // change is announced to `onChange` listeners (the payment-events publisher).
 import { statusesBefore } from '@interop/domain';
 import type { PageRequest } from '@interop/kit/server';
-import { rowsPerKey, type Database, type Queryable } from '@interop/kit/db';
+import { queryPlannedPerCall, rowsPerKey, type Database, type Queryable } from '@interop/kit/db';
 import { CommittedChanges, type PaymentChangeListener } from './committed-changes';
 import { eventOfStatus, outboxCtes, recordWebhookEvents, type WireEventType } from './webhook-outbox';
 import type { PaymentEventRow, PaymentRow, PaymentStatus, RefundRow, RefundStatus } from './types';
@@ -181,7 +181,9 @@ export class PaymentLedger {
     if (filter.merchantIds !== undefined) where.push(`merchant_id = ANY(${param([...filter.merchantIds])})`);
     if (filter.status !== undefined) where.push(`status = ${param(filter.status)}`);
     if (page.afterKey !== null) where.push(`seq < ${param(page.afterKey)}`);
-    return this.db.query<PaymentRow>(
+    // How many payments a merchant, partner or status keeps decides the best plan: planned for these values.
+    return queryPlannedPerCall<PaymentRow>(
+      this.db,
       `SELECT ${PAYMENT_COLUMNS} FROM payment ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
        ORDER BY seq DESC LIMIT ${param(page.first + 1)}`,
       params,
