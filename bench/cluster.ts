@@ -93,8 +93,8 @@ export function stopProcess(proc: Proc, graceMs = 15_000): Promise<void> {
 /** Run once every process has stopped (a run's database is dropped then). */
 const afterStop: (() => Promise<void>)[] = [];
 
-export async function stopAll(): Promise<void> {
-  await Promise.all([...running].map((proc) => stopProcess(proc)));
+export async function stopAll(graceMs?: number): Promise<void> {
+  await Promise.all([...running].map((proc) => stopProcess(proc, graceMs)));
   for (const finish of afterStop.splice(0)) await finish();
 }
 

@@ -20,21 +20,19 @@
 // With DATABASE_URL the subgraphs keep their data on that PostgreSQL server,
 // in a scratch database made for the run and dropped after it; the CPU time
 // of the server's backends for that database is reported beside them.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { encodeCursor } from '@interop/kit/server';
 import { composeSupergraph, readSupergraphConfig } from '../gateway/src/composition';
 import { builtEntry, buildServicesIfStale, sourceEntry, type ServiceName } from '../scripts/service-build';
-import { stopChild } from '../scripts/supervisor';
 import { benchPaymentInput } from './operations';
 import { freePort, ROOT } from '../test/processes';
 import { scratchDatabase } from '../test/scratch-database';
 import { BENCH_SIGNING_SECRET, BENCH_WALLET_SECRET, CLIENT_HEADERS, writeGatewayConfig } from './auth';
-import { answersGraphQL, cpuMs, healthy, listeningUrl, OUR_GATEWAY_LISTENING, postgresBackends, waitUntil } from './cluster';
+import { answersGraphQL, cpuMs, healthy, listeningUrl, OUR_GATEWAY_LISTENING, postgresBackends, startProcess, stopAll, waitUntil, type Proc } from './cluster';
 import { summariseProfile } from './profile';
 
 const SUBGRAPHS = ['commerce', 'payments', 'merchants'] as const;
@@ -140,35 +138,21 @@ function operations(merchantCount: number, total: number): Operation[] {
   ];
 }
 
-interface Proc {
-  name: string;
-  child: ChildProcess;
-  pid: number;
-}
-
-const procs: Proc[] = [];
-
 /** How the services run: as they ship, or from their sources as `npm start` runs them. */
 type Launch = { built: boolean };
 
 function start(name: ServiceName, launch: Launch, args: string[], env: Record<string, string>, runDir: string, nodeFlags: string[] = []): Proc {
-  const log = openSync(join(runDir, `${name}.log`), 'a');
-  const merged: NodeJS.ProcessEnv = { ...process.env, ...env };
-  // On no shared bus but the database named here.
-  delete merged.REDIS_URL;
-  if (!env.DATABASE_URL) delete merged.DATABASE_URL;
-  if (launch.built) merged.NODE_ENV = 'production';
-  else delete merged.NODE_ENV;
-  const entry = launch.built ? [builtEntry(name)] : ['--import', 'tsx', sourceEntry(name)];
-  const child = spawn(process.execPath, [...nodeFlags, ...entry, ...args], {
-    cwd: ROOT,
-    env: merged,
-    stdio: ['ignore', log, log],
+  return startProcess({
+    name,
+    entry: launch.built ? builtEntry(name) : sourceEntry(name),
+    args,
+    // As the image runs them; from the sources, as `npm start` does (startProcess leaves NODE_ENV unset).
+    env: launch.built ? { ...env, NODE_ENV: 'production' } : env,
+    // Nothing is pinned here: requests go one at a time.
+    core: 'rest',
+    logDir: runDir,
+    nodeFlags,
   });
-  if (child.pid === undefined) throw new Error(`cannot start ${name}`);
-  const proc = { name, child, pid: child.pid };
-  procs.push(proc);
-  return proc;
 }
 
 /** A database of its own on the server, so a run never meets another's data, and the CPU its backends have used so far. */
@@ -298,7 +282,7 @@ async function main(): Promise<void> {
     if (s.answers) writeFileSync(s.answers, `${JSON.stringify(answers, null, 1)}\n`);
     if (s.out) writeFileSync(s.out, `${JSON.stringify({ merchants: s.merchants, engine: database ? 'postgres' : 'pglite', results }, null, 2)}\n`);
 
-    await Promise.all(procs.map((proc) => stopChild(proc.child, 15_000)));
+    await stopAll();
     if (s.profile) {
       for (const name of SUBGRAPHS) {
         const dir = join(profDir, name);
@@ -317,13 +301,13 @@ async function main(): Promise<void> {
       rmSync(runDir, { recursive: true, force: true });
     }
   } finally {
-    await Promise.all(procs.map((proc) => stopChild(proc.child, 15_000)));
+    await stopAll();
     await database?.drop();
   }
 }
 
 main().catch(async (error: unknown) => {
   console.error(error);
-  await Promise.all(procs.map((proc) => stopChild(proc.child, 5_000)));
+  await stopAll(5_000);
   process.exit(1);
 });
