@@ -12,10 +12,9 @@
 // plan no longer cached, a hash nobody registered, @defer, subscriptions, a
 // GET that is not a plain query) is left to Apollo Server, so the answer is
 // Apollo Server's wherever this path has none.
-import type { CachePolicy, CacheHint } from '@apollo/cache-control-types';
 import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { isRecord, type Logger } from '@interop/kit';
-import { preferredMediaType, type AnswerDirectly, type DirectAnswer } from '@interop/kit/server';
+import { apolloAnswer, cacheControlHeader, formatErrorAsApollo, newCachePolicy, singleResultContentType, type AnswerDirectly, type FormatError } from '@interop/kit/server';
 import { restoreAnswer } from './alias-normalisation';
 import type { GatewayContext } from './context';
 import type { PlanEngine } from './engine/plan-engine';
@@ -26,9 +25,6 @@ import { persistedQueryIn, textHash, type PersistedQueries } from './persisted-q
 import type { RequestMetrics } from './request-metrics';
 import type { Lookup, ResponseCache } from './response-cache';
 
-/** Apollo Server's content types for a single result, in its order of preference. */
-const JSON_TYPES = ['application/json; charset=utf-8', 'application/graphql-response+json; charset=utf-8', 'application/json; callbackSpec=1.0; charset=utf-8'];
-
 export interface DirectAnswersOptions {
   engine: PlanEngine;
   /** The API schema the operation limits measure against (the one loaded now). */
@@ -38,7 +34,7 @@ export interface DirectAnswersOptions {
   metrics: GatewayMetrics;
   responseCache: ResponseCache | null;
   /** Apollo Server's formatError (masking internal errors). */
-  formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+  formatError: FormatError;
   persistedQueries: PersistedQueries;
   logger: Logger;
 }
@@ -50,8 +46,7 @@ export function directAnswers(options: DirectAnswersOptions): AnswerDirectly<Gat
     const schema = options.schema();
     // A GET runs queries only: Apollo Server refuses anything else with 405.
     if (!request || !known || !schema || (req.method === 'GET' && known.operation.operation !== 'query')) return null;
-    const accept = req.headers.accept;
-    const contentType = accept ? preferredMediaType(accept, JSON_TYPES) : JSON_TYPES[0]!;
+    const contentType = singleResultContentType(req.headers.accept);
     if (!contentType || options.limits(schema, known.document, known.operation, request.variables ?? {})) return null;
     // Past the checks Apollo Server registers a sent text after: registered as it would be.
     if (request.registers) options.persistedQueries.register(request.registers, request.query, (error) => options.logger.warn({ err: error }, 'persisted query not registered'));
@@ -84,7 +79,7 @@ export function directAnswers(options: DirectAnswersOptions): AnswerDirectly<Gat
     let errors: GraphQLFormattedError[] | undefined;
     if (result.errors?.length) {
       measured.errors(result.errors);
-      errors = result.errors.map((error) => formatted(error, options.formatError, (http) => {
+      errors = result.errors.map((error) => formatErrorAsApollo(error, options.formatError, (http) => {
         if (http.status) status = http.status;
         for (const [name, value] of http.headers ?? []) headers.set(name, value);
       }));
@@ -92,10 +87,10 @@ export function directAnswers(options: DirectAnswersOptions): AnswerDirectly<Gat
     const answer = { ...('data' in result ? { data: result.data } : {}), ...(errors ? { errors } : {}) };
     if (lookup) options.responseCache!.settle(lookup, { ...answer, policy, headers }, options.logger);
     if (context.aliases) restoreAnswer(answer, context.aliases);
-    headers.set('cache-control', cacheControl(policy, errors !== undefined));
+    headers.set('cache-control', cacheControlHeader(policy, errors !== undefined));
     measured.answered(operationName);
     options.metrics.directAnswers.inc();
-    return directAnswer(status, headers, answer);
+    return apolloAnswer(status, headers, answer);
   };
 }
 
@@ -123,58 +118,4 @@ async function directRequest(body: Readonly<Record<string, unknown>>, persisted:
   if (typeof query === 'string') return textHash(query) === named.sha256Hash ? { query, ...fields, registers: named.sha256Hash } : null;
   const registered = await persisted.text(named.sha256Hash);
   return registered === undefined ? null : { query: registered, ...fields };
-}
-
-/** An error as Apollo Server formats it: a code always, its HTTP part taken out for the response's head, then formatError. */
-function formatted(
-  error: GraphQLError,
-  formatError: DirectAnswersOptions['formatError'],
-  head: (http: { status?: number; headers?: Map<string, string> }) => void,
-): GraphQLFormattedError {
-  const { http, ...rest } = error.extensions as Record<string, unknown>;
-  const extensions = { ...rest, code: rest.code ?? 'INTERNAL_SERVER_ERROR' };
-  if (http !== undefined) {
-    if (isHttpHead(http)) head(http);
-    else (extensions as Record<string, unknown>).http = http;
-  }
-  try {
-    return formatError({ ...error.toJSON(), extensions }, error);
-  } catch {
-    return { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
-  }
-}
-
-function isHttpHead(value: unknown): value is { status?: number; headers?: Map<string, string> } {
-  if (typeof value !== 'object' || value === null) return false;
-  const head = value as Record<string, unknown>;
-  return (!('status' in head) || typeof head.status === 'number') && (!('headers' in head) || head.headers instanceof Map);
-}
-
-/** Apollo Server's cache-control header for a whole answer with no header of its own. */
-function cacheControl(policy: CachePolicy, hasErrors: boolean): string {
-  const cacheable = policy.policyIfCacheable();
-  return cacheable && !hasErrors ? `max-age=${cacheable.maxAge}, ${cacheable.scope.toLowerCase()}` : 'no-store';
-}
-
-/** The body as Apollo Server writes it: errors, data, extensions, then a newline. */
-function directAnswer(status: number, headers: Map<string, string>, answer: { data?: unknown; errors?: unknown }): DirectAnswer {
-  return { status, headers, body: `${JSON.stringify({ errors: answer.errors, data: answer.data })}\n` };
-}
-
-/** Apollo Server's cache policy (not exported by it): the shortest max-age and the narrowest scope hinted. */
-function newCachePolicy(): CachePolicy {
-  const policy: CachePolicy = {
-    restrict(hint: CacheHint) {
-      if (hint.maxAge !== undefined && (policy.maxAge === undefined || hint.maxAge < policy.maxAge)) policy.maxAge = hint.maxAge;
-      if (hint.scope !== undefined && policy.scope !== 'PRIVATE') policy.scope = hint.scope;
-    },
-    replace(hint: CacheHint) {
-      if (hint.maxAge !== undefined) policy.maxAge = hint.maxAge;
-      if (hint.scope !== undefined) policy.scope = hint.scope;
-    },
-    policyIfCacheable() {
-      return policy.maxAge === undefined || policy.maxAge === 0 ? null : { maxAge: policy.maxAge, scope: policy.scope ?? 'PUBLIC' };
-    },
-  };
-  return policy;
 }

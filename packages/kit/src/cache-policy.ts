@@ -15,6 +15,7 @@
 // operation where one could (a shorter hint nested under a nullable field)
 // runs Apollo's per-field plugin, unchanged. Hints come from the schema only:
 // a resolver of a subgraph on this bootstrap does not set one at run time.
+import type { CacheHint } from '@apollo/cache-control-types';
 import type { ApolloServerPlugin, BaseContext, GraphQLRequestContext, GraphQLRequestListener } from '@apollo/server';
 import { ApolloServerPluginCacheControl } from '@apollo/server/plugin/cacheControl';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
@@ -201,6 +202,28 @@ function couldNarrow(roots: Hint, below: Hint): boolean {
   return shorter || (below.scope === 'PRIVATE' && roots.scope !== 'PRIVATE');
 }
 
+const analyses = new WeakMap<OperationDefinitionNode, Analysis>();
+
+/**
+ * The policy the operation's text decides with these variables, as a hint
+ * for the answer's policy; null when only resolving its fields tells (then
+ * Apollo's per-field plugin decides).
+ */
+export function policyByText(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Readonly<Record<string, unknown>> | undefined): CacheHint | null {
+  let analysis = analyses.get(operation);
+  if (!analysis) {
+    analysis = analyse(schema, document, operation);
+    analyses.set(operation, analysis);
+  }
+  if (!analysis.readable) return null;
+  const roots: Hint = { ...analysis.roots };
+  const entities = analysis.entitiesVariable === null ? {} : entitiesHint(schema, variables?.[analysis.entitiesVariable]);
+  if (!entities) return null;
+  restrict(roots, entities);
+  if (couldNarrow(roots, analysis.below)) return null;
+  return { ...(roots.maxAge === undefined ? {} : { maxAge: roots.maxAge }), ...(roots.scope === undefined ? {} : { scope: roots.scope }) };
+}
+
 /**
  * Replaces Apollo's cache-control plugin (which it disables): the same
  * policy and the same Cache-Control header, from the operation's text where
@@ -209,7 +232,6 @@ function couldNarrow(roots: Hint, below: Hint): boolean {
 export function cachePolicyPlugins<TContext extends BaseContext>(): ApolloServerPlugin<TContext>[] {
   const perField = ApolloServerPluginCacheControl() as ApolloServerPlugin<TContext>;
   let schema: GraphQLSchema | null = null;
-  const analyses = new WeakMap<OperationDefinitionNode, Analysis>();
   return [
     ApolloServerPluginCacheControlDisabled() as ApolloServerPlugin<TContext>,
     {
@@ -222,26 +244,10 @@ export function cachePolicyPlugins<TContext extends BaseContext>(): ApolloServer
         return {
           async executionDidStart(started) {
             const { document, operation } = started;
-            if (schema && document && operation) {
-              let analysis = analyses.get(operation);
-              if (!analysis) {
-                analysis = analyse(schema, document, operation);
-                analyses.set(operation, analysis);
-              }
-              if (analysis.readable) {
-                const roots: Hint = { ...analysis.roots };
-                const entities = analysis.entitiesVariable === null ? {} : entitiesHint(schema, started.request.variables?.[analysis.entitiesVariable]);
-                if (entities) {
-                  restrict(roots, entities);
-                  if (!couldNarrow(roots, analysis.below)) {
-                    started.overallCachePolicy.restrict({
-                      ...(roots.maxAge === undefined ? {} : { maxAge: roots.maxAge }),
-                      ...(roots.scope === undefined ? {} : { scope: roots.scope }),
-                    });
-                    return;
-                  }
-                }
-              }
+            const byText = schema && document && operation ? policyByText(schema, document, operation, started.request.variables) : null;
+            if (byText) {
+              started.overallCachePolicy.restrict(byText);
+              return;
             }
             return apollo?.executionDidStart?.(started);
           },

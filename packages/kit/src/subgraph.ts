@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { IncomingMessage, Server } from 'node:http';
 import { dirname, join } from 'node:path';
 import { concatAST, parse, type DocumentNode } from 'graphql';
-import { ApolloServer, type BaseContext } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap';
@@ -18,6 +18,7 @@ import type { Logger } from './logger';
 import { everyAcceptedSecret } from './signature';
 import { readiness } from './readiness';
 import { refuseNulArguments } from './text-arguments';
+import { subgraphDirectAnswers } from './subgraph-direct-answers';
 import { startTracing } from './tracing';
 
 /** The generated file holding the schema's `enum ErrorCode`, in the folder that holds each subgraph's. */
@@ -48,6 +49,7 @@ export interface SubgraphDefinition {
 export function createSubgraphApollo<TContext extends BaseContext>(
   definition: SubgraphDefinition,
   logger: Logger,
+  extraPlugins: readonly ApolloServerPlugin<TContext>[] = [],
 ): ApolloServer<TContext> {
   return new ApolloServer<TContext>({
     schema: enforceAccessDirectives(
@@ -68,7 +70,7 @@ export function createSubgraphApollo<TContext extends BaseContext>(
     // Explorers use the gateway; a subgraph is an internal service. Inline traces
     // are for Apollo Studio reporting, which this gateway does not do: they would only cost CPU.
     // Cache hints are read per operation rather than per resolved field (cache-policy.ts).
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), ...cachePolicyPlugins<TContext>(), factsChangedInAnswer()],
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginInlineTraceDisabled(), ...cachePolicyPlugins<TContext>(), factsChangedInAnswer(), ...extraPlugins],
   });
 }
 
@@ -124,7 +126,8 @@ export function subgraphAdmission(name: string, trust: SubgraphTrust, logger: Lo
 
 export async function serveSubgraph<TContext extends BaseContext>(options: ServeOptions<TContext>): Promise<RunningSubgraph> {
   startTracing({ serviceName: options.definition.name });
-  const apollo = createSubgraphApollo(options.definition, options.logger);
+  const direct = subgraphDirectAnswers<TContext>(maskingFormatError(options.logger));
+  const apollo = createSubgraphApollo(options.definition, options.logger, [direct.plugin]);
   await apollo.start();
   const ready = readiness(options.definition.name, options.readinessCheck);
   const server: Server = createGraphQLHttpServer({
@@ -132,6 +135,8 @@ export async function serveSubgraph<TContext extends BaseContext>(options: Serve
     graphqlPaths: ['/graphql'],
     context: async (_req, _res, caller) => options.context(caller ?? ANONYMOUS),
     identify: subgraphAdmission(options.definition.name, options.trust, options.logger),
+    answerDirectly: direct.answer,
+
     logger: options.logger,
     routes: {
       ...options.routes,

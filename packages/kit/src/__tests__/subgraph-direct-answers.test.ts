@@ -1,0 +1,167 @@
+// A subgraph answers an operation it has run before without Apollo Server's
+// request pipeline, and that answer is Apollo Server's to the byte: status,
+// content type, Cache-Control, errors masked or passed, fact changes in the
+// extensions. What the direct path cannot answer the same way goes to Apollo.
+import { ApolloServer } from '@apollo/server';
+import { parse } from 'graphql';
+import { badUserInput } from '../errors';
+import { noteFactsChanged } from '../events/facts-in-answer';
+import { createLogger } from '../logger';
+import { serveSubgraph, type RunningSubgraph } from '../subgraph';
+
+const typeDefs = parse(/* GraphQL */ `
+  enum CacheControlScope {
+    PUBLIC
+    PRIVATE
+  }
+  directive @cacheControl(maxAge: Int, scope: CacheControlScope, inheritMaxAge: Boolean) on FIELD_DEFINITION | OBJECT | INTERFACE | UNION
+
+  type Query {
+    greeting(name: String!): String @cacheControl(maxAge: 30)
+    private: String @cacheControl(maxAge: 30, scope: PRIVATE)
+    failing: String
+    refused: String
+    items: [Item!]
+  }
+  type Item @key(fields: "id") @cacheControl(maxAge: 60) {
+    id: ID!
+    label: String
+    short: String @cacheControl(maxAge: 5)
+  }
+  type Mutation {
+    change: Boolean
+  }
+`);
+
+const resolvers = {
+  Query: {
+    greeting: (_: unknown, { name }: { name: string }) => `hello ${name}`,
+    private: () => 'mine',
+    failing: () => {
+      throw new Error('password=hunter2');
+    },
+    refused: () => {
+      throw badUserInput('name', 'No such name.');
+    },
+    items: () => [{ id: 'i1', label: 'one' }],
+  },
+  Item: {
+    __resolveReference: (reference: { id: string }) => (reference.id === 'missing' ? null : { id: reference.id, label: `item ${reference.id}` }),
+    short: () => 'brief',
+  },
+  Mutation: {
+    change: () => {
+      noteFactsChanged('change-1');
+      return true;
+    },
+  },
+};
+
+let subgraph: RunningSubgraph;
+const pipeline = jest.spyOn(ApolloServer.prototype, 'executeHTTPGraphQLRequest');
+
+beforeAll(async () => {
+  subgraph = await serveSubgraph({
+    definition: { name: 'direct', typeDefs, resolvers },
+    logger: createLogger('direct', { level: 'silent' }),
+    port: 0,
+    host: '127.0.0.1',
+    context: () => ({}),
+    trust: { signingSecret: 'direct-answers-test-secret', allowUnsigned: true },
+  });
+});
+afterAll(() => subgraph.stop());
+beforeEach(() => pipeline.mockClear());
+
+interface Answer {
+  status: number;
+  contentType: string | null;
+  cacheControl: string | null;
+  body: string;
+}
+
+async function post(body: unknown, headers: Record<string, string> = {}): Promise<Answer> {
+  const response = await fetch(subgraph.url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  return { status: response.status, contentType: response.headers.get('content-type'), cacheControl: response.headers.get('cache-control'), body: await response.text() };
+}
+
+/** Sends `body` twice: Apollo Server answers the first, the direct path the second, with the same bytes. */
+async function answeredAlikeBothWays(body: unknown): Promise<Answer> {
+  const first = await post(body);
+  expect(pipeline).toHaveBeenCalledTimes(1);
+  const second = await post(body);
+  expect(pipeline).toHaveBeenCalledTimes(1);
+  expect(second).toEqual(first);
+  pipeline.mockClear();
+  return second;
+}
+
+const GREETING = 'query Greeting($name: String!) { greeting(name: $name) }';
+
+test('a repeated query is answered directly, as Apollo Server answered it, and with new variables too', async () => {
+  const answer = await answeredAlikeBothWays({ query: GREETING, operationName: 'Greeting', variables: { name: 'ada' } });
+  expect(answer).toMatchObject({ status: 200, cacheControl: 'max-age=30, public' });
+  expect(JSON.parse(answer.body)).toEqual({ data: { greeting: 'hello ada' } });
+  const other = await post({ query: GREETING, operationName: 'Greeting', variables: { name: 'grace' } });
+  expect(pipeline).not.toHaveBeenCalled();
+  expect(JSON.parse(other.body)).toEqual({ data: { greeting: 'hello grace' } });
+});
+
+test('errors are masked or passed with their codes, and the answer is not cacheable', async () => {
+  const failing = await answeredAlikeBothWays({ query: '{ failing greeting(name: "x") }' });
+  expect(failing.cacheControl).toBe('no-store');
+  const parsed = JSON.parse(failing.body) as { errors: { extensions: { code: string } }[]; data: unknown };
+  expect(parsed.errors.map((error) => error.extensions.code)).toEqual(['INTERNAL_SERVER_ERROR']);
+  expect(failing.body).not.toContain('hunter2');
+  const refused = JSON.parse((await answeredAlikeBothWays({ query: '{ refused }' })).body) as { errors: { extensions: { code: string } }[] };
+  expect(refused.errors.map((error) => error.extensions.code)).toEqual(['BAD_USER_INPUT']);
+});
+
+test('entities by representation, a private hint, and fact changes in the extensions', async () => {
+  const entities = await answeredAlikeBothWays({
+    query: 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Item { id label } } }',
+    variables: { r: [{ __typename: 'Item', id: 'i7' }, { __typename: 'Item', id: 'missing' }] },
+  });
+  expect(entities.cacheControl).toBe('max-age=60, public');
+  expect(JSON.parse(entities.body)).toEqual({ data: { _entities: [{ id: 'i7', label: 'item i7' }, null] } });
+  expect((await answeredAlikeBothWays({ query: '{ private }' })).cacheControl).toBe('max-age=30, private');
+  const changed = await answeredAlikeBothWays({ query: 'mutation { change }' });
+  expect(JSON.parse(changed.body)).toEqual({ data: { change: true }, extensions: { factsChanged: ['change-1'] } });
+});
+
+test('what the direct path cannot answer as Apollo Server would is left to Apollo Server', async () => {
+  await post({ query: GREETING, operationName: 'Greeting', variables: { name: 'ada' } });
+  pipeline.mockClear();
+  // Variables that do not fit: Apollo Server refuses them with 400.
+  const unfit = await post({ query: GREETING, operationName: 'Greeting', variables: { name: 5 } });
+  expect(unfit.status).toBe(400);
+  expect((JSON.parse(unfit.body) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe('BAD_USER_INPUT');
+  // A client that takes no JSON, and a persisted query's extension.
+  expect((await post({ query: GREETING, operationName: 'Greeting', variables: { name: 'ada' } }, { accept: 'text/plain' })).status).toBe(406);
+  await post({ query: GREETING, operationName: 'Greeting', variables: { name: 'ada' }, extensions: { persistedQuery: { version: 1, sha256Hash: 'x'.repeat(64) } } });
+  // A field below the root with a shorter hint: only resolving tells the policy.
+  const narrowed = { query: '{ items { id short } }' };
+  await post(narrowed);
+  const again = await post(narrowed);
+  expect(again.cacheControl).toBe('max-age=5, public');
+  expect(pipeline).toHaveBeenCalledTimes(5);
+});
+
+test('the operations kept are bounded: the oldest are forgotten, and a text too long is never kept', async () => {
+  const padded = (i: number, chars: number) => `query Padded${i} { greeting(name: "p") } # ${'x'.repeat(chars)}`;
+  const sendTwice = async (query: string) => {
+    await post({ query });
+    await post({ query });
+  };
+  for (let i = 0; i < 20; i += 1) await sendTwice(padded(i, 120_000));
+  // Twenty texts of 120,000 characters go through Apollo Server once each: the budget holds the most recent.
+  expect(pipeline).toHaveBeenCalledTimes(20);
+  pipeline.mockClear();
+  await post({ query: padded(19, 120_000) });
+  expect(pipeline).not.toHaveBeenCalled();
+  await post({ query: padded(0, 120_000) });
+  expect(pipeline).toHaveBeenCalledTimes(1);
+  pipeline.mockClear();
+  await sendTwice(padded(99, 200_000));
+  expect(pipeline).toHaveBeenCalledTimes(2);
+});
