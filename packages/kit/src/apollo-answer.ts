@@ -26,7 +26,8 @@ export interface HttpHead {
 
 /** An error as Apollo Server formats it: a code always, its HTTP part handed to `head`, then formatError. */
 export function formatErrorAsApollo(error: GraphQLError, formatError: FormatError, head: (http: HttpHead) => void): GraphQLFormattedError {
-  const { http, ...rest } = error.extensions as Record<string, unknown>;
+  // graphql-jit's errors carry no extensions object when their cause had none.
+  const { http, ...rest } = (error.extensions ?? {}) as Record<string, unknown>;
   const extensions = { ...rest, code: rest.code ?? 'INTERNAL_SERVER_ERROR' };
   if (http !== undefined) {
     if (isHttpHead(http)) head(http);

@@ -22,6 +22,19 @@ const typeDefs = parse(/* GraphQL */ `
     failing: String
     refused: String
     items: [Item!]
+    named: [Named!]
+    strict: Holder
+  }
+  interface Named {
+    name: String
+  }
+  type Person implements Named {
+    name: String
+    age: Int
+  }
+  type Holder {
+    must: String!
+    other: String
   }
   type Item @key(fields: "id") @cacheControl(maxAge: 60) {
     id: ID!
@@ -44,7 +57,10 @@ const resolvers = {
       throw badUserInput('name', 'No such name.');
     },
     items: () => [{ id: 'i1', label: 'one' }],
+    named: () => [{ name: 'ada', age: 36 }],
+    strict: () => ({ must: null, other: 'kept' }),
   },
+  Named: { __resolveType: () => 'Person' },
   Item: {
     __resolveReference: (reference: { id: string }) => (reference.id === 'missing' ? null : { id: reference.id, label: `item ${reference.id}` }),
     short: () => 'brief',
@@ -115,6 +131,16 @@ test('errors are masked or passed with their codes, and the answer is not cachea
   expect(failing.body).not.toContain('hunter2');
   const refused = JSON.parse((await answeredAlikeBothWays({ query: '{ refused }' })).body) as { errors: { extensions: { code: string } }[] };
   expect(refused.errors.map((error) => error.extensions.code)).toEqual(['BAD_USER_INPUT']);
+});
+
+test('a null in a non-null field nulls its parent with an error, and abstract types, aliases and @skip run as in graphql-js', async () => {
+  for (const skip of [true, false]) {
+    // A text of its own each time, so that Apollo Server answers it first.
+    const query = `query Skip${skip}($skip: Boolean!) { strict { other must } named { __typename name ... on Person { years: age } } greeting(name: "x") @skip(if: $skip) }`;
+    const answer = JSON.parse((await answeredAlikeBothWays({ query, variables: { skip } })).body) as { errors: { path: unknown[] }[]; data: unknown };
+    expect(answer.errors.map((error) => error.path)).toEqual([['strict', 'must']]);
+    expect(answer.data).toEqual({ strict: null, named: [{ __typename: 'Person', name: 'ada', years: 36 }], ...(skip ? {} : { greeting: 'hello x' }) });
+  }
 });
 
 test('entities by representation, a private hint, and fact changes in the extensions', async () => {
