@@ -5,9 +5,9 @@
 // request, about a third of what a small subgraph request costs. An operation
 // is remembered once Apollo Server has parsed, validated and resolved it
 // (every validation rule it applies, introspection's included); a repeat runs
-// graphql-js's execute itself and does only what the plugins do per request:
-// the cache policy from the operation's text, the fact changes in the
-// answer's extensions, error masking. Anything else (a text not seen, a
+// the operation compiled by graphql-jit and does only what the plugins do per
+// request: the cache policy from the operation's text, the fact changes in
+// the answer's extensions, error masking. Anything else (a text not seen, a
 // persisted query, a policy only resolving tells, variables that do not fit)
 // is left to Apollo Server, so the answer is Apollo Server's wherever this
 // path has none.
@@ -29,10 +29,12 @@ interface KnownOperation {
 }
 
 /**
- * Texts kept, counted by their length, the oldest forgotten past it: the
- * planner sends a subgraph a few dozen distinct operations, a few kilobytes
- * each; a document takes about ten times its text's size in memory.
+ * Operations kept, counted and by their texts' length, the oldest forgotten
+ * past either: the planner sends a subgraph a few dozen distinct operations,
+ * a few kilobytes each. A document takes about ten times its text's size in
+ * memory, and its compiled code tens of kilobytes, whatever the text's size.
  */
+const KEPT_OPERATIONS = 500;
 const KEPT_TEXT_CHARS = 2 * 1024 * 1024;
 /** A text longer than this is not kept: it would push out every other. */
 const LONGEST_KEPT_TEXT = KEPT_TEXT_CHARS / 16;
@@ -51,7 +53,7 @@ export function subgraphDirectAnswers<TContext extends BaseContext>(formatError:
   const remember = (key: string, operation: KnownOperation) => {
     if (known.has(key) || key.length > LONGEST_KEPT_TEXT) return;
     for (const oldest of known.keys()) {
-      if (keptChars + key.length <= KEPT_TEXT_CHARS) break;
+      if (keptChars + key.length <= KEPT_TEXT_CHARS && known.size < KEPT_OPERATIONS) break;
       known.delete(oldest);
       keptChars -= oldest.length;
     }

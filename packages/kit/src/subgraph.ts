@@ -136,7 +136,6 @@ export async function serveSubgraph<TContext extends BaseContext>(options: Serve
     context: async (_req, _res, caller) => options.context(caller ?? ANONYMOUS),
     identify: subgraphAdmission(options.definition.name, options.trust, options.logger),
     answerDirectly: direct.answer,
-
     logger: options.logger,
     routes: {
       ...options.routes,

@@ -43,8 +43,13 @@ const typeDefs = parse(/* GraphQL */ `
   }
   type Mutation {
     change: Boolean
+    slow: String
+    fast: String
   }
 `);
+
+/** The mutation fields in the order they ran. */
+const ran: string[] = [];
 
 const resolvers = {
   Query: {
@@ -66,6 +71,15 @@ const resolvers = {
     short: () => 'brief',
   },
   Mutation: {
+    slow: async () => {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      ran.push('slow');
+      return 'slow';
+    },
+    fast: () => {
+      ran.push('fast');
+      return 'fast';
+    },
     change: () => {
       noteFactsChanged('change-1');
       return true;
@@ -155,6 +169,12 @@ test('entities by representation, a private hint, and fact changes in the extens
   expect(JSON.parse(changed.body)).toEqual({ data: { change: true }, extensions: { factsChanged: ['change-1'] } });
 });
 
+test('mutation fields run one after another, in the order asked', async () => {
+  const answer = await answeredAlikeBothWays({ query: 'mutation { first: slow second: fast third: slow }' });
+  expect(JSON.parse(answer.body)).toEqual({ data: { first: 'slow', second: 'fast', third: 'slow' } });
+  expect(ran).toEqual(['slow', 'fast', 'slow', 'slow', 'fast', 'slow']);
+});
+
 test('what the direct path cannot answer as Apollo Server would is left to Apollo Server', async () => {
   await post({ query: GREETING, operationName: 'Greeting', variables: { name: 'ada' } });
   pipeline.mockClear();
@@ -173,7 +193,7 @@ test('what the direct path cannot answer as Apollo Server would is left to Apoll
   expect(pipeline).toHaveBeenCalledTimes(5);
 });
 
-test('the operations kept are bounded: the oldest are forgotten, and a text too long is never kept', async () => {
+test('the operations kept are bounded: the oldest are forgotten past their count or their texts\' length, and a text too long is never kept', async () => {
   const padded = (i: number, chars: number) => `query Padded${i} { greeting(name: "p") } # ${'x'.repeat(chars)}`;
   const sendTwice = async (query: string) => {
     await post({ query });
@@ -190,4 +210,13 @@ test('the operations kept are bounded: the oldest are forgotten, and a text too 
   pipeline.mockClear();
   await sendTwice(padded(99, 200_000));
   expect(pipeline).toHaveBeenCalledTimes(2);
+  pipeline.mockClear();
+  // Five hundred short texts: the next one pushes out the oldest.
+  for (let i = 0; i < 501; i += 1) await post({ query: `query Short${i} { private }` });
+  pipeline.mockClear();
+  await post({ query: 'query Short500 { private }' });
+  await post({ query: 'query Short1 { private }' });
+  expect(pipeline).not.toHaveBeenCalled();
+  await post({ query: 'query Short0 { private }' });
+  expect(pipeline).toHaveBeenCalledTimes(1);
 });
