@@ -3,7 +3,7 @@
 import { signatureHeader, SIGNATURE_HEADER } from '@interop/kit/security';
 import type { Graph, GraphQLResponse } from './harness';
 import { TEST_WALLET_SECRET } from './harness';
-import { finished, runTs, waitForOutput } from './processes';
+import { finished, runService, waitForOutput } from './processes';
 
 export const PAYMENT_FIELDS = /* GraphQL */ `
   id status reference createdAt updatedAt channel
@@ -135,7 +135,7 @@ export async function postWebhook(
  * to `graph`'s peers and wallet; `env` adds or overrides its settings.
  */
 export async function startPaymentsProcess(graph: Graph, port: number, env: Record<string, string | undefined> = {}) {
-  const child = runTs('subgraphs/payments/src/main.ts', [], {
+  const child = runService('payments', [], {
     PAYMENTS_PORT: String(port),
     COMMERCE_URL: graph.subgraphs.commerce.url,
     MERCHANTS_URL: graph.subgraphs.merchants.url,

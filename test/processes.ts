@@ -3,6 +3,7 @@ import { spawn, type ChildProcess, type ChildProcessWithoutNullStreams, type Spa
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { builtEntry, type ServiceName } from '../scripts/service-build';
 import { TEST_AUTH, TEST_TRUST } from './identities';
 
 export const ROOT = join(__dirname, '..');
@@ -60,16 +61,8 @@ export function childProcesses(pid: number): { pid: number; command: string }[] 
   return children;
 }
 
-/**
- * Runs a TypeScript entry point under tsx, as npm scripts do; an `undefined`
- * in `env` removes that variable. `root` is the checkout it runs in.
- */
-export function runTs(
-  entry: string,
-  args: readonly string[] = [],
-  env: Record<string, string | undefined> = {},
-  root = ROOT,
-): ChildProcessWithoutNullStreams {
+/** The test environment over this process's: an `undefined` in `env` removes that variable. */
+function testEnv(env: Record<string, string | undefined>): NodeJS.ProcessEnv {
   // Processes trust the same secret and accept the same keys as the in-process test graph.
   const merged: NodeJS.ProcessEnv = {
     ...process.env,
@@ -81,7 +74,30 @@ export function runTs(
     if (value === undefined) delete merged[name];
     else merged[name] = value;
   }
-  return spawnInGroup(process.execPath, ['--import', 'tsx', join(root, entry), ...args], { cwd: root, env: merged }) as ChildProcessWithoutNullStreams;
+  return merged;
+}
+
+/**
+ * Runs a TypeScript entry point under tsx, as npm scripts do; an `undefined`
+ * in `env` removes that variable. `root` is the checkout it runs in.
+ */
+export function runTs(
+  entry: string,
+  args: readonly string[] = [],
+  env: Record<string, string | undefined> = {},
+  root = ROOT,
+): ChildProcessWithoutNullStreams {
+  return spawnInGroup(process.execPath, ['--import', 'tsx', join(root, entry), ...args], { cwd: root, env: testEnv(env) }) as ChildProcessWithoutNullStreams;
+}
+
+/**
+ * Runs a service as its image does: plain node on its production bundle,
+ * which jest's global setup rebuilt if any source changed (test/global-setup.ts).
+ * For tests of a service as a process (crashes, restarts, drains, refusals to
+ * start); `env` as for runTs.
+ */
+export function runService(service: ServiceName, args: readonly string[] = [], env: Record<string, string | undefined> = {}): ChildProcessWithoutNullStreams {
+  return spawnInGroup(process.execPath, [builtEntry(service), ...args], { cwd: ROOT, env: testEnv(env) }) as ChildProcessWithoutNullStreams;
 }
 
 export interface Finished {

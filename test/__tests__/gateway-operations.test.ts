@@ -11,7 +11,7 @@ import { createLogger } from '@interop/kit';
 import { NO_RESPONSE_CACHE, postGraphQL, startGatewayFor, startGraph, supergraphFor, TEST_GATEWAY_OPTIONS, type Graph, useEmbeddedBackends } from '../harness';
 import { runLoad } from '../load';
 import { startProxy } from '../proxy';
-import { finished, freePort, runTs, waitForOutput } from '../processes';
+import { finished, freePort, runService, waitForOutput } from '../processes';
 
 useEmbeddedBackends();
 
@@ -74,7 +74,7 @@ test('SIGTERM lets requests in flight finish, then the gateway exits 0', async (
   const file = join(dir, 'drain.graphql');
   writeFileSync(file, supergraphFor(routes({ payments: proxy.url })));
   const port = await freePort();
-  const child = runTs('gateway/src/main.ts', ['--supergraph', file, '--port', String(port), '--host', '127.0.0.1'], { LOG_LEVEL: 'info' });
+  const child = runService('gateway', ['--supergraph', file, '--port', String(port), '--host', '127.0.0.1'], { LOG_LEVEL: 'info' });
   const exit = finished(child);
   try {
     await waitForOutput(child, /gateway listening/);
@@ -98,7 +98,7 @@ test('SIGTERM lets requests in flight finish, then the gateway exits 0', async (
 test('a subgraph process killed under load: no request hangs, other fields answer, and all answers are whole after it restarts', async () => {
   const port = await freePort();
   const commerceEnv = { COMMERCE_PORT: String(port) };
-  let commerce = runTs('subgraphs/commerce/src/main.ts', [], { ...commerceEnv, LOG_LEVEL: 'info' });
+  let commerce = runService('commerce', [], { ...commerceEnv, LOG_LEVEL: 'info' });
   await waitForOutput(commerce, /subgraph listening/);
   // Every request must reach commerce, to meet it killed and restarted.
   const gateway = await startGatewayFor(graph, { commerce: `http://127.0.0.1:${port}/graphql` }, { subgraphTimeoutMs: 1000, ...NO_RESPONSE_CACHE });
@@ -122,7 +122,7 @@ test('a subgraph process killed under load: no request hangs, other fields answe
         } else if (phase === 'killed' && done >= 110) {
           phase = 'restarting';
           gate = (async () => {
-            commerce = runTs('subgraphs/commerce/src/main.ts', [], { ...commerceEnv, LOG_LEVEL: 'info' });
+            commerce = runService('commerce', [], { ...commerceEnv, LOG_LEVEL: 'info' });
             await waitForOutput(commerce, /subgraph listening/);
             phase = 'back';
           })();

@@ -13,7 +13,8 @@ import { SIGNATURE_HEADER } from '@interop/kit/security';
 import { scratchDatabase } from '../scratch-database';
 import { postSigned, startGraph, TEST_WALLET_SECRET, type Graph } from '../harness';
 import { buyerDecides, freshKey, merchantWhere, OPTED_IN_TO_WECHAT_ON_TAOBAO } from '../payments-helpers';
-import { finished, freePort, runTs, waitForOutput, type Finished } from '../processes';
+import { finished, freePort, runService, waitForOutput, type Finished } from '../processes';
+import type { ServiceName } from '../../scripts/service-build';
 
 let graph: Graph;
 let merchantId: string;
@@ -28,7 +29,7 @@ afterAll(async () => {
 });
 
 interface Running {
-  child: ReturnType<typeof runTs>;
+  child: ReturnType<typeof runService>;
   exit: Promise<Finished>;
 }
 
@@ -41,8 +42,8 @@ afterEach(async () => {
   started.clear();
 });
 
-async function run(entry: string, env: Record<string, string | undefined>, ready: RegExp): Promise<Running> {
-  const child = runTs(entry, [], { LOG_LEVEL: 'info', WALLET_SIGNING_SECRET: TEST_WALLET_SECRET, ...env });
+async function run(service: ServiceName, env: Record<string, string | undefined>, ready: RegExp): Promise<Running> {
+  const child = runService(service, [], { LOG_LEVEL: 'info', WALLET_SIGNING_SECRET: TEST_WALLET_SECRET, ...env });
   const running = { child, exit: finished(child, 240_000) };
   started.add(running);
   await waitForOutput(child, ready, 120_000);
@@ -155,12 +156,12 @@ describe.each(engines)('on %s', (engine) => {
     const walletUrl = `http://127.0.0.1:${walletPort}`;
     try {
       const walletEnv = { WALLET_PORT: String(walletPort), ...books.env };
-      const wallet = await run('wallet/src/main.ts', walletEnv, /sandbox wallet listening/);
+      const wallet = await run('wallet', walletEnv, /sandbox wallet listening/);
       const paymentsPort = await freePort();
       const paymentsUrl = `http://127.0.0.1:${paymentsPort}/graphql`;
       gate.target = `http://127.0.0.1:${paymentsPort}/webhooks/wallet`;
       await run(
-        'subgraphs/payments/src/main.ts',
+        'payments',
         paymentsEnv(paymentsPort, walletUrl, { ...books.env, PAYMENTS_WEBHOOK_URL: gate.url, PAYMENT_RECONCILE_AFTER_MS: '1000', PAYMENT_SWEEP_INTERVAL_MS: '200' }),
         /subgraph listening/,
       );
@@ -173,7 +174,7 @@ describe.each(engines)('on %s', (engine) => {
       await eventually(async () => new Set(gate.seen.map((seen) => seen.paymentId)), (ids) => ids.has(approved) && ids.has(declined));
       await kill(wallet);
 
-      await run('wallet/src/main.ts', walletEnv, /sandbox wallet listening/);
+      await run('wallet', walletEnv, /sandbox wallet listening/);
       expect(await eventually(() => statusOf(paymentsUrl, approved), (status) => status === 'SUCCEEDED')).toBe('SUCCEEDED');
       expect(await eventually(() => statusOf(paymentsUrl, declined), (status) => status === 'FAILED')).toBe('FAILED');
       const settled = await postSigned<{ payment: { events: { toStatus: string; cause: string }[] } }>(payments(paymentsUrl), PAYMENT, { id: approved });
@@ -219,7 +220,7 @@ describe.each(engines)('on %s', (engine) => {
     try {
       const noSweeps = { PAYMENT_RECONCILE_AFTER_MS: '86400000', PAYMENT_SWEEP_INTERVAL_MS: '3600000' };
       // It waits for the wallet far longer than the test takes to kill it.
-      const dying = await run('subgraphs/payments/src/main.ts', paymentsEnv(paymentsPort, holeUrl, { ...books.env, ...noSweeps, PEER_TIMEOUT_MS: '600000' }), /subgraph listening/);
+      const dying = await run('payments', paymentsEnv(paymentsPort, holeUrl, { ...books.env, ...noSweeps, PEER_TIMEOUT_MS: '600000' }), /subgraph listening/);
       const retried = input('retried');
       const abandoned = input('abandoned');
       const requests = [retried, abandoned].map((body) => postSigned(payments(paymentsUrl), INITIATE, { input: body }).catch(() => undefined));
@@ -236,7 +237,7 @@ describe.each(engines)('on %s', (engine) => {
       expect(await walletPage(wallet, ids['retried'] ?? '')).toBe(404);
 
       // Restarted with no sweeps: only the retry can register its payment.
-      const restarted = await run('subgraphs/payments/src/main.ts', paymentsEnv(paymentsPort, wallet, { ...books.env, ...noSweeps }), /subgraph listening/);
+      const restarted = await run('payments', paymentsEnv(paymentsPort, wallet, { ...books.env, ...noSweeps }), /subgraph listening/);
       const retry = await postSigned<{ initiatePayment: { id: string; status: string } }>(payments(paymentsUrl), INITIATE, { input: retried });
       expect(retry.errors).toBeUndefined();
       expect(retry.data?.initiatePayment).toEqual({ id: ids['retried'], status: 'REQUIRES_ACTION' });
@@ -245,7 +246,7 @@ describe.each(engines)('on %s', (engine) => {
       await kill(restarted);
 
       // Restarted with sweeps: the reconciler registers the payment nobody retried, and the buyer can pay it.
-      await run('subgraphs/payments/src/main.ts', paymentsEnv(paymentsPort, wallet, { ...books.env, PAYMENT_RECONCILE_AFTER_MS: '500', PAYMENT_SWEEP_INTERVAL_MS: '200' }), /subgraph listening/);
+      await run('payments', paymentsEnv(paymentsPort, wallet, { ...books.env, PAYMENT_RECONCILE_AFTER_MS: '500', PAYMENT_SWEEP_INTERVAL_MS: '200' }), /subgraph listening/);
       expect(await eventually(() => walletPage(wallet, ids['abandoned'] ?? ''), (status) => status === 200)).toBe(200);
       expect(await decide(wallet, ids['abandoned'] ?? '', 'approve')).toBe(200);
       expect(await eventually(() => statusOf(paymentsUrl, ids['abandoned'] ?? ''), (status) => status === 'SUCCEEDED')).toBe('SUCCEEDED');

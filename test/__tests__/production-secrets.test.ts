@@ -7,12 +7,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEVELOPMENT_WALLET_SECRET } from '@interop/domain';
-import { finished, runTs, waitForOutput } from '../processes';
+import { finished, runService, waitForOutput } from '../processes';
 
 // The wallet never hears from the gateway, so it needs no SUBGRAPH_SIGNING_SECRET; payments does.
 const ENTRIES = [
-  ['the wallet', 'wallet/src/main.ts', /sandbox wallet listening/, undefined],
-  ['payments', 'subgraphs/payments/src/main.ts', /subgraph listening/, 'a-production-subgraph-secret-of-its-own'],
+  ['the wallet', 'wallet', /sandbox wallet listening/, undefined],
+  ['payments', 'payments', /subgraph listening/, 'a-production-subgraph-secret-of-its-own'],
 ] as const;
 
 /** Production settings on free ports and a fresh data directory, with the database the environment offers unset. */
@@ -28,10 +28,10 @@ const production = (secret: string | undefined, subgraphSecret: string | undefin
   LOG_LEVEL: 'info',
 });
 
-test.each(ENTRIES)('%s refuses to start without a wallet secret of its own: one line on stderr and exit 1', async (_name, entry, _listening, subgraphSecret) => {
+test.each(ENTRIES)('%s refuses to start without a wallet secret of its own: one line on stderr and exit 1', async (_name, service, _listening, subgraphSecret) => {
   for (const secret of [undefined, DEVELOPMENT_WALLET_SECRET]) {
-    // Generous: starting tsx takes seconds on a busy machine, and the refusal comes right after.
-    const result = await finished(runTs(entry, [], production(secret, subgraphSecret)), 60_000);
+    // Generous: loading the bundle takes seconds on a busy machine, and the refusal comes right after.
+    const result = await finished(runService(service, [], production(secret, subgraphSecret)), 60_000);
     expect(result.code).toBe(1);
     const lines = result.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
@@ -39,8 +39,8 @@ test.each(ENTRIES)('%s refuses to start without a wallet secret of its own: one 
   }
 }, 130_000);
 
-test.each(ENTRIES)('%s starts with a wallet secret of its own, and stops on SIGTERM', async (_name, entry, listening, subgraphSecret) => {
-  const child = runTs(entry, [], production('a-production-wallet-secret-of-its-own', subgraphSecret));
+test.each(ENTRIES)('%s starts with a wallet secret of its own, and stops on SIGTERM', async (_name, service, listening, subgraphSecret) => {
+  const child = runService(service, [], production('a-production-wallet-secret-of-its-own', subgraphSecret));
   const exit = finished(child, 150_000);
   try {
     // A first start of payments creates its embedded database, which takes a while on a busy machine.
@@ -52,7 +52,7 @@ test.each(ENTRIES)('%s starts with a wallet secret of its own, and stops on SIGT
   // It served, and the SIGTERM ended it. Under a loaded test run the process has
   // now and then been ended by that signal rather than exiting 0 after its drain
   // (cause not yet found; its output is shown when it happens).
-  if (result.code !== 0) process.stderr.write(`${entry} ended by ${result.signal ?? `code ${result.code}`}; its output:\n${result.stdout}\n`);
+  if (result.code !== 0) process.stderr.write(`${service} ended by ${result.signal ?? `code ${result.code}`}; its output:\n${result.stdout}\n`);
   expect([0, 'SIGTERM']).toContain(result.code ?? result.signal);
   expect(result.stderr).toBe('');
 }, 160_000);

@@ -304,17 +304,32 @@ export function listen(server: Server, port: number, host: string, idleTimeoutMs
 /** How long a stopping process lets requests in flight finish; deployments size their termination grace above it. */
 export const DRAIN_GRACE_MS = 10_000;
 
+/** How often a stopping server looks for connections whose last request has finished. */
+const DRAIN_SWEEP_MS = 50;
+
 /**
  * Stops accepting connections, lets requests in flight finish, and resolves
- * when all connections are gone. Past `graceMs` the remaining connections are
- * cut, so a stop is bounded even when a client keeps one open.
+ * when all connections are gone. A kept-alive connection is closed as soon as
+ * its last request finishes, and answers sent meanwhile say `Connection:
+ * close`, so a stop ends with its last request rather than when clients
+ * happen to hang up. Past `graceMs` the remaining connections are cut, so a
+ * stop is bounded even when a client keeps a request open.
  */
 export function close(server: Server, graceMs = DRAIN_GRACE_MS): Promise<void> {
   return new Promise((resolve, reject) => {
     const force = setTimeout(() => server.closeAllConnections(), graceMs);
     force.unref();
+    // Node closes only the connections idle at close(): the busy ones would wait for their client or the grace.
+    const sweep = setInterval(() => server.closeIdleConnections(), DRAIN_SWEEP_MS);
+    sweep.unref();
+    const lastOnConnection = (_request: IncomingMessage, response: ServerResponse) => {
+      response.shouldKeepAlive = false;
+    };
+    server.prependListener('request', lastOnConnection);
     server.close((error) => {
       clearTimeout(force);
+      clearInterval(sweep);
+      server.off('request', lastOnConnection);
       if (error) reject(error);
       else resolve();
     });

@@ -1,0 +1,80 @@
+// A stopping server lets requests in flight finish and then closes their
+// kept-alive connections at once: the stop ends with its last request, not
+// when the grace runs out or a client hangs up.
+import { createServer, request, Agent, type IncomingMessage, type Server } from 'node:http';
+import { connect } from 'node:net';
+import { close, listen } from '../http';
+
+// Far longer than the test may take: a stop that waited for it would fail the test on its time-out.
+const GRACE_MS = 120_000;
+
+let server: Server;
+let port: number;
+let release: () => void;
+let held: Promise<void>;
+
+beforeEach(async () => {
+  held = new Promise((resolve) => (release = resolve));
+  server = createServer((req, res) => {
+    if (req.url === '/held') void held.then(() => res.end('held'));
+    else res.end('quick');
+  });
+  port = await listen(server, 0, '127.0.0.1');
+});
+afterEach(() => server.closeAllConnections());
+
+function get(path: string, agent: Agent): Promise<{ response: IncomingMessage; body: string }> {
+  return new Promise((resolve, reject) => {
+    request({ host: '127.0.0.1', port, path, agent }, (response) => {
+      let body = '';
+      response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      response.on('end', () => resolve({ response, body }));
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+
+test('a connection kept alive is closed once its request in flight finishes, and the stop ends then', async () => {
+  const agent = new Agent({ keepAlive: true });
+  try {
+    // One connection idle at the stop, one with a request in flight.
+    await get('/quick', agent);
+    const inFlight = get('/held', agent);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    let stopped = false;
+    const stopping = close(server, GRACE_MS).then(() => (stopped = true));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(stopped).toBe(false);
+    release();
+    expect((await inFlight).body).toBe('held');
+    await stopping;
+    expect(stopped).toBe(true);
+  } finally {
+    agent.destroy();
+  }
+}, 20_000);
+
+test('a request that arrives on a kept-alive connection during the stop is answered with Connection: close', async () => {
+  const socket = connect(port, '127.0.0.1');
+  await new Promise((resolve) => socket.once('connect', resolve));
+  let received = '';
+  socket.on('data', (chunk: Buffer) => (received += chunk.toString()));
+  const ended = new Promise((resolve) => socket.once('end', resolve));
+  socket.write('GET /held HTTP/1.1\r\nHost: test\r\n\r\n');
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  const stopping = close(server, GRACE_MS);
+  // Pipelined behind the request in flight, so it arrives while the server stops.
+  socket.write('GET /quick HTTP/1.1\r\nHost: test\r\n\r\n');
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  release();
+  await ended;
+  await stopping;
+  const answers = received.split(/(?=HTTP\/1\.1 )/);
+  expect(answers).toHaveLength(2);
+  expect(answers[0]).toMatch(/^HTTP\/1\.1 200/);
+  expect(answers[0]).toMatch(/\r\nconnection: keep-alive\r\n/i);
+  expect(answers[1]).toMatch(/^HTTP\/1\.1 200/);
+  expect(answers[1]).toMatch(/\r\nconnection: close\r\n/i);
+  socket.destroy();
+}, 20_000);
