@@ -32,6 +32,8 @@ export interface SupervisorOptions {
   ownProcessGroups?: boolean;
   /** Told of every start and restart. */
   onStart?: (name: string, pid: number) => void;
+  /** How long `stop()` lets a child end after SIGTERM before SIGKILLing it (10 s unless given). */
+  stopGraceMs?: number;
 }
 
 /** A child that stayed up this long has recovered: its next crash starts the back-off again from the shortest delay. */
@@ -110,7 +112,7 @@ export class Supervisor {
     this.stopping = true;
     for (const timer of this.restartTimers) clearTimeout(timer);
     const group = this.options.ownProcessGroups ?? false;
-    await Promise.all([...this.services.values()].map(({ child }) => stopChild(child, STOP_GRACE_MS, group)));
+    await Promise.all([...this.services.values()].map(({ child }) => stopChild(child, this.options.stopGraceMs ?? STOP_GRACE_MS, group)));
   }
 
   /** SIGKILLs every child's process group; synchronous, for the way out of a process that did not stop them. */

@@ -17,7 +17,7 @@ afterEach(async () => {
 
 test('with process groups of their own, stopping ends each child and what it started, SIGKILLing what ignores SIGTERM', async () => {
   const started = new Map<string, number>();
-  supervisor = new Supervisor(() => {}, { ownProcessGroups: true, onStart: (name, pid) => started.set(name, pid) });
+  supervisor = new Supervisor(() => {}, { ownProcessGroups: true, stopGraceMs: 1000, onStart: (name, pid) => started.set(name, pid) });
   supervisor.start({ name: 'stubborn', args: ['-e', STUBBORN], healthUrl: 'http://127.0.0.1:9/', env: process.env, cwd: ROOT });
   const pid = started.get('stubborn')!;
   let grandchild: number | undefined;
