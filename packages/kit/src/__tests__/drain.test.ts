@@ -12,16 +12,25 @@ let server: Server;
 let port: number;
 let release: () => void;
 let held: Promise<void>;
+/** The paths of the requests the server has received, in order. */
+let received: string[];
 
 beforeEach(async () => {
   held = new Promise((resolve) => (release = resolve));
+  received = [];
   server = createServer((req, res) => {
+    received.push(req.url ?? '');
     if (req.url === '/held') void held.then(() => res.end('held'));
     else res.end('quick');
   });
   port = await listen(server, 0, '127.0.0.1');
 });
 afterEach(() => server.closeAllConnections());
+
+/** Resolves once the server has received a request for `path` (however slow the machine). */
+async function receivedRequestFor(path: string): Promise<void> {
+  while (!received.includes(path)) await new Promise((resolve) => setTimeout(resolve, 10));
+}
 
 function get(path: string, agent: Agent): Promise<{ response: IncomingMessage; body: string }> {
   return new Promise((resolve, reject) => {
@@ -41,9 +50,10 @@ test('a connection kept alive is closed once its request in flight finishes, and
     // One connection idle at the stop, one with a request in flight.
     await get('/quick', agent);
     const inFlight = get('/held', agent);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await receivedRequestFor('/held');
     let stopped = false;
     const stopping = close(server, GRACE_MS).then(() => (stopped = true));
+    // Whatever the time given, the stop waits for the request in flight.
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(stopped).toBe(false);
     release();
@@ -62,11 +72,11 @@ test('a request that arrives on a kept-alive connection during the stop is answe
   socket.on('data', (chunk: Buffer) => (received += chunk.toString()));
   const ended = new Promise((resolve) => socket.once('end', resolve));
   socket.write('GET /held HTTP/1.1\r\nHost: test\r\n\r\n');
-  await new Promise((resolve) => setTimeout(resolve, 100));
+  await receivedRequestFor('/held');
   const stopping = close(server, GRACE_MS);
   // Pipelined behind the request in flight, so it arrives while the server stops.
   socket.write('GET /quick HTTP/1.1\r\nHost: test\r\n\r\n');
-  await new Promise((resolve) => setTimeout(resolve, 100));
+  await receivedRequestFor('/quick');
   release();
   await ended;
   await stopping;
