@@ -2,7 +2,7 @@
 // the subgraphs: one place that reads bodies, maps headers and writes answers,
 // with room for plain JSON routes such as /health.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { context as otelContext } from '@opentelemetry/api';
 import { readConfig, wholeNumber, z } from './config';
@@ -287,8 +287,22 @@ export function keepAliveTimeoutMs(env: Record<string, string | undefined> = pro
   return readConfig(z.object({ HTTP_KEEP_ALIVE_TIMEOUT_MS: wholeNumber(DEFAULT_KEEP_ALIVE_TIMEOUT_MS, 1000, 290_000) }), env).HTTP_KEEP_ALIVE_TIMEOUT_MS;
 }
 
+/** The connections of each server started by `listen`, so a stop can reach the requests in flight on them. */
+const openConnections = new WeakMap<Server, Set<Socket>>();
+
+function trackConnections(server: Server): void {
+  if (openConnections.has(server)) return;
+  const sockets = new Set<Socket>();
+  openConnections.set(server, sockets);
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+}
+
 /** Starts listening and resolves with the port actually bound (port 0 asks the OS). */
 export function listen(server: Server, port: number, host: string, idleTimeoutMs = keepAliveTimeoutMs()): Promise<number> {
+  trackConnections(server);
   server.keepAliveTimeout = idleTimeoutMs;
   // A request's headers on a kept-alive connection must be allowed past the idle timeout's end.
   server.headersTimeout = Math.max(server.headersTimeout, idleTimeoutMs + 1000);
@@ -307,29 +321,36 @@ export const DRAIN_GRACE_MS = 10_000;
 /** How often a stopping server looks for connections whose last request has finished. */
 const DRAIN_SWEEP_MS = 50;
 
+/** Node's own link from a connection to the answer it is sending now (set by the server for the request it is answering). */
+type AnsweringSocket = Socket & { _httpMessage?: ServerResponse | null };
+
 /**
  * Stops accepting connections, lets requests in flight finish, and resolves
- * when all connections are gone. A kept-alive connection is closed as soon as
- * its last request finishes, and answers sent meanwhile say `Connection:
- * close`, so a stop ends with its last request rather than when clients
- * happen to hang up. Past `graceMs` the remaining connections are cut, so a
- * stop is bounded even when a client keeps a request open.
+ * when all connections are gone. Each answer not yet begun, in flight now or
+ * arriving meanwhile, says `Connection: close` and closes its connection, so
+ * a client never sends another request on a connection about to close, and a
+ * stop ends with its last request rather than when clients happen to hang up.
+ * An answer already under way keeps its connection until it ends; then that
+ * connection is closed as idle. Past `graceMs` the remaining connections are
+ * cut, so a stop is bounded even when a client keeps a request open.
  */
 export function close(server: Server, graceMs = DRAIN_GRACE_MS): Promise<void> {
   return new Promise((resolve, reject) => {
     const force = setTimeout(() => server.closeAllConnections(), graceMs);
     force.unref();
-    // Node closes only the connections idle at close(): the busy ones would wait for their client or the grace.
+    const lastOnConnection = (response: ServerResponse | null | undefined) => {
+      if (response && !response.headersSent) response.shouldKeepAlive = false;
+    };
+    for (const socket of openConnections.get(server) ?? []) lastOnConnection((socket as AnsweringSocket)._httpMessage);
+    const onRequest = (_request: IncomingMessage, response: ServerResponse) => lastOnConnection(response);
+    server.prependListener('request', onRequest);
+    // Node closes only the connections idle at close(): those whose answer was already under way would wait for their client or the grace.
     const sweep = setInterval(() => server.closeIdleConnections(), DRAIN_SWEEP_MS);
     sweep.unref();
-    const lastOnConnection = (_request: IncomingMessage, response: ServerResponse) => {
-      response.shouldKeepAlive = false;
-    };
-    server.prependListener('request', lastOnConnection);
     server.close((error) => {
       clearTimeout(force);
       clearInterval(sweep);
-      server.off('request', lastOnConnection);
+      server.off('request', onRequest);
       if (error) reject(error);
       else resolve();
     });

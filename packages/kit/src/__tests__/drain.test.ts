@@ -1,6 +1,8 @@
 // A stopping server lets requests in flight finish and then closes their
 // kept-alive connections at once: the stop ends with its last request, not
-// when the grace runs out or a client hangs up.
+// when the grace runs out or a client hangs up. Every answer it begins while
+// stopping says `Connection: close`, so no client sends another request on a
+// connection about to close.
 import { createServer, request, Agent, type IncomingMessage, type Server } from 'node:http';
 import { connect } from 'node:net';
 import { close, listen } from '../http';
@@ -21,7 +23,12 @@ beforeEach(async () => {
   server = createServer((req, res) => {
     received.push(req.url ?? '');
     if (req.url === '/held') void held.then(() => res.end('held'));
-    else res.end('quick');
+    else if (req.url === '/streaming') {
+      // An answer under way: its head and a first part go out at once, the rest later.
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.write('first ');
+      void held.then(() => res.end('last'));
+    } else res.end('quick');
   });
   port = await listen(server, 0, '127.0.0.1');
 });
@@ -44,7 +51,7 @@ function get(path: string, agent: Agent): Promise<{ response: IncomingMessage; b
   });
 }
 
-test('a connection kept alive is closed once its request in flight finishes, and the stop ends then', async () => {
+test('a request in flight is answered with Connection: close, its connection closed after it, and the stop ends then', async () => {
   const agent = new Agent({ keepAlive: true });
   try {
     // One connection idle at the stop, one with a request in flight.
@@ -57,7 +64,9 @@ test('a connection kept alive is closed once its request in flight finishes, and
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(stopped).toBe(false);
     release();
-    expect((await inFlight).body).toBe('held');
+    const answer = await inFlight;
+    expect(answer.body).toBe('held');
+    expect(answer.response.headers.connection).toBe('close');
     await stopping;
     expect(stopped).toBe(true);
   } finally {
@@ -65,26 +74,44 @@ test('a connection kept alive is closed once its request in flight finishes, and
   }
 }, 20_000);
 
-test('a request that arrives on a kept-alive connection during the stop is answered with Connection: close', async () => {
+test('behind an answer already under way, a request that arrives during the stop is answered with Connection: close', async () => {
   const socket = connect(port, '127.0.0.1');
   await new Promise((resolve) => socket.once('connect', resolve));
-  let received = '';
-  socket.on('data', (chunk: Buffer) => (received += chunk.toString()));
+  let text = '';
+  socket.on('data', (chunk: Buffer) => (text += chunk.toString()));
   const ended = new Promise((resolve) => socket.once('end', resolve));
-  socket.write('GET /held HTTP/1.1\r\nHost: test\r\n\r\n');
-  await receivedRequestFor('/held');
+  socket.write('GET /streaming HTTP/1.1\r\nHost: test\r\n\r\n');
+  // The stop begins once the answer's head is out.
+  while (!text.includes('first')) await new Promise((resolve) => setTimeout(resolve, 10));
   const stopping = close(server, GRACE_MS);
-  // Pipelined behind the request in flight, so it arrives while the server stops.
+  // Pipelined behind the answer under way, so it arrives while the server stops.
   socket.write('GET /quick HTTP/1.1\r\nHost: test\r\n\r\n');
   await receivedRequestFor('/quick');
   release();
   await ended;
   await stopping;
-  const answers = received.split(/(?=HTTP\/1\.1 )/);
+  const answers = text.split(/(?=HTTP\/1\.1 )/);
   expect(answers).toHaveLength(2);
   expect(answers[0]).toMatch(/^HTTP\/1\.1 200/);
   expect(answers[0]).toMatch(/\r\nconnection: keep-alive\r\n/i);
   expect(answers[1]).toMatch(/^HTTP\/1\.1 200/);
   expect(answers[1]).toMatch(/\r\nconnection: close\r\n/i);
   socket.destroy();
+}, 20_000);
+
+test('a connection whose answer was already under way is closed when that answer ends, and the stop ends then', async () => {
+  const agent = new Agent({ keepAlive: true });
+  try {
+    const streaming = get('/streaming', agent);
+    await receivedRequestFor('/streaming');
+    const stopping = close(server, GRACE_MS);
+    release();
+    const answer = await streaming;
+    expect(answer.body).toBe('first last');
+    // Its head went out before the stop, still promising to keep the connection.
+    expect(answer.response.headers.connection).toBe('keep-alive');
+    await stopping;
+  } finally {
+    agent.destroy();
+  }
 }, 20_000);
