@@ -54,7 +54,7 @@ function get(path: string, agent: Agent): Promise<{ response: IncomingMessage; b
 test('a request in flight is answered with Connection: close, its connection closed after it, and the stop ends then', async () => {
   const agent = new Agent({ keepAlive: true });
   try {
-    // One connection idle at the stop, one with a request in flight.
+    // A connection kept alive after a first request, then carrying a second one when the stop begins.
     await get('/quick', agent);
     const inFlight = get('/held', agent);
     await receivedRequestFor('/held');
