@@ -28,6 +28,7 @@ import { DEMO_DIST } from './demo-build';
 import { builtEntry, servicesBuildIsStale } from './service-build';
 import { composeIfStale, SUPERGRAPH_FILE } from './supergraph-file';
 import { Supervisor } from './supervisor';
+import { whenNpmGone } from './parent-watch';
 
 const root = join(__dirname, '..');
 const READY_TIMEOUT_MS = 120_000;
@@ -139,10 +140,10 @@ async function main(): Promise<void> {
   const haproxyFile = join(workDir, 'haproxy.cfg');
   writeFileSync(haproxyFile, haproxyConfig(plan.haproxy));
   manifest = () => writeManifest(plan);
-  // Every signal handled, not just the first: Ctrl-C reaches this process twice
-  // (from the terminal, and relayed by tsx), and the second must not end it mid-stop.
+  // Every signal handled, not just the first: a second Ctrl-C must not end it mid-stop.
   process.on('SIGINT', () => void stopAll(0));
   process.on('SIGTERM', () => void stopAll(0));
+  whenNpmGone(() => void stopAll(0), launchEnv);
 
   supervisor.start({
     name: 'haproxy',

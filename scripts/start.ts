@@ -3,7 +3,8 @@
 // gateway (serving the demo at /demo) as child processes, waits until each
 // answers, and prints the URLs. Once the graph is ready, a child that dies is
 // restarted with back-off while the rest keeps serving. Ctrl-C or SIGTERM
-// stops every process it started. The demo partner's webhook receiver runs in
+// stops every process it started, and so does its parent going away (npm
+// signalled or killed: see parent-watch). The demo partner's webhook receiver runs in
 // this process (127.0.0.1:4005, DEMO_WEBHOOK_RECEIVER_PORT) and is registered
 // through the gateway once the graph is ready (scripts/demo-webhooks.ts).
 //
@@ -25,6 +26,7 @@ import { ensureDemoWebhookEndpoint, partnerWebhooksEnv } from './demo-webhooks';
 import { builtEntry, servicesBuildIsStale, sourceEntry, type ServiceName } from './service-build';
 import { composeIfStale, SUPERGRAPH_FILE } from './supergraph-file';
 import { Supervisor } from './supervisor';
+import { whenNpmGone } from './parent-watch';
 
 const root = join(__dirname, '..');
 const READY_TIMEOUT_MS = 120_000;
@@ -89,6 +91,7 @@ async function main(): Promise<void> {
   const demo = demoBuilt();
   process.once('SIGINT', () => void stopAll(0));
   process.once('SIGTERM', () => void stopAll(0));
+  whenNpmGone(() => void stopAll(0), launchEnv);
 
   webhookReceiver = await demoWebhookReceiver(DEMO_WEBHOOK_RECEIVER_PORT);
   const subgraphs: SubgraphName[] = ['commerce', 'payments', 'merchants'];

@@ -3,6 +3,7 @@ import { spawn, type ChildProcess, type ChildProcessWithoutNullStreams, type Spa
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { parentOf } from '../scripts/parent-watch';
 import { builtEntry, type ServiceName } from '../scripts/service-build';
 import { TEST_AUTH, TEST_TRUST } from './identities';
 
@@ -48,17 +49,36 @@ export function killProcessGroups(): void {
 export function childProcesses(pid: number): { pid: number; command: string }[] {
   const children: { pid: number; command: string }[] = [];
   for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
+    if (!/^\d+$/.test(entry) || parentOf(Number(entry)) !== pid) continue;
     try {
-      // The parent is the second field after the command name, which is in parentheses and may hold spaces.
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (parent === pid) children.push({ pid: Number(entry), command: readFileSync(`/proc/${entry}/cmdline`, 'utf8').replaceAll('\0', ' ') });
+      children.push({ pid: Number(entry), command: readFileSync(`/proc/${entry}/cmdline`, 'utf8').replaceAll('\0', ' ') });
     } catch {
       // It exited while being read.
     }
   }
   return children;
+}
+
+/** The first process below `pid` (a child, a child's child, ...) whose command line holds `fragment`. */
+export function descendant(pid: number, fragment: string): number | undefined {
+  const queue = [pid];
+  for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+    for (const child of childProcesses(next)) {
+      if (child.command.includes(fragment)) return child.pid;
+      queue.push(child.pid);
+    }
+  }
+  return undefined;
+}
+
+/** Whether any process of the group `leader` leads is left. */
+export function groupAlive(leader: number): boolean {
+  try {
+    process.kill(-leader, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** The test environment over this process's: an `undefined` in `env` removes that variable. */
@@ -88,6 +108,11 @@ export function runTs(
   root = ROOT,
 ): ChildProcessWithoutNullStreams {
   return spawnInGroup(process.execPath, ['--import', 'tsx', join(root, entry), ...args], { cwd: root, env: testEnv(env) }) as ChildProcessWithoutNullStreams;
+}
+
+/** Runs `npm run <script>` in `root` as a user types it (npm, then the shell it runs the script in); `env` as for runTs. */
+export function runNpm(script: string, env: Record<string, string | undefined> = {}, root = ROOT): ChildProcessWithoutNullStreams {
+  return spawnInGroup('npm', ['run', '--silent', script], { cwd: root, env: testEnv(env) }) as ChildProcessWithoutNullStreams;
 }
 
 /**

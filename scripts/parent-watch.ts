@@ -1,0 +1,48 @@
+// Stops a script that npm runs when npm goes. npm runs a script under
+// `sh -c`; a SIGTERM to npm is passed on to that shell, which dies of it
+// without passing it on, so the script never hears the signal meant to stop
+// it. And when npm is killed outright, the shell lives on as an orphan while
+// the script hears nothing at all. So the watch is of both: the script's
+// parent (the shell) and, where /proc shows it, the parent's parent (npm); when
+// either changes, the one it had has gone and the orphan was adopted. Only
+// under npm: a script started some other way may be meant to outlive its
+// parent (nohup).
+import { readFileSync } from 'node:fs';
+
+const CHECK_EVERY_MS = 500;
+
+/** The parent of process `pid`, read from /proc; null where there is no /proc or the process is gone. */
+export function parentOf(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The parent is the second field after the command name, which is in parentheses and may hold spaces.
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Calls `gone` once when this process's parent, or that parent's own parent,
+ * is no longer the one it had at the call; the watch never keeps the process alive.
+ */
+export function whenParentGone(gone: () => void, everyMs = CHECK_EVERY_MS): () => void {
+  const parent = process.ppid;
+  const grandparent = parentOf(parent);
+  const timer = setInterval(() => {
+    if (process.ppid === parent && (grandparent === null || parentOf(parent) === grandparent)) return;
+    clearInterval(timer);
+    gone();
+  }, everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+/** As whenParentGone, when npm runs this script (`npm start`, `npm run ...`); nothing otherwise. */
+export function whenNpmGone(gone: () => void, env: NodeJS.ProcessEnv = process.env): void {
+  if (!env.npm_lifecycle_event) return;
+  whenParentGone(() => {
+    console.error('npm, which ran this script, is gone (signalled or killed): stopping.');
+    gone();
+  });
+}
