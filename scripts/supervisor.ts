@@ -60,7 +60,10 @@ export class Supervisor {
   start(spec: ServiceSpec): void {
     const entry = this.services.get(spec.name);
     const log = spec.logFile === undefined ? undefined : openSync(spec.logFile, 'a');
-    const stdio: StdioOptions = log === undefined ? ['ignore', 'inherit', 'inherit'] : ['ignore', log, log];
+    // A node child also gets an IPC channel, never used for messages: it closes when this process ends,
+    // however it ends, and the child stops then (kit's stopOnSignals).
+    const channel = spec.command === undefined ? ['ipc' as const] : [];
+    const stdio: StdioOptions = [...(log === undefined ? (['ignore', 'inherit', 'inherit'] as const) : (['ignore', log, log] as const)), ...channel];
     const detached = this.options.ownProcessGroups ?? false;
     let child: ChildProcess;
     try {

@@ -1,10 +1,15 @@
 /** @backend-independent its children are stand-ins that open no store */
 // The supervisor `npm start` and `npm run cluster` keep their processes with:
 // a child that dies once the graph serves comes back, and with process groups
-// of their own, stopping a child ends whatever it started too.
+// of their own, stopping a child ends whatever it started too; and a service
+// does not outlive a supervisor that is killed.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Backoff } from '@interop/kit/events';
 import { Supervisor } from '../../scripts/supervisor';
-import { alive, childProcesses, eventually, ROOT } from '../processes';
+import { alive, childProcesses, descendant, eventually, ROOT, spawnInGroup, waitForOutput } from '../processes';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 
 
 // A child that starts a grandchild and ignores SIGTERM, as a stuck service might.
@@ -47,3 +52,38 @@ test('before the graph serves, a child that exits is fatal and not restarted', a
   await new Promise((resolve) => setTimeout(resolve, 200));
   expect(starts).toHaveLength(1);
 });
+
+test('a service a killed supervisor started stops cleanly, as on SIGTERM', async () => {
+  const folder = mkdtempSync(join(tmpdir(), 'supervised-'));
+  try {
+    // The service's own way of stopping, as every service's main uses it, around a stand-in service.
+    const service = join(folder, 'service.ts');
+    writeFileSync(
+      service,
+      `import { stopOnSignals } from ${JSON.stringify(join(ROOT, 'packages/kit/src/subgraph'))};
+import { createLogger } from ${JSON.stringify(join(ROOT, 'packages/kit/src/logger'))};
+stopOnSignals({ stop: async () => { console.log('stopped cleanly'); } }, createLogger('stand-in'));
+console.log('serving');
+setInterval(() => {}, 1000);
+`,
+    );
+    const supervising = join(folder, 'supervising.ts');
+    writeFileSync(
+      supervising,
+      `import { Supervisor } from ${JSON.stringify(join(ROOT, 'scripts/supervisor'))};
+new Supervisor(() => {}).start({ name: 'service', args: ['--import', 'tsx', ${JSON.stringify(service)}], healthUrl: 'http://127.0.0.1:9/', env: process.env, cwd: ${JSON.stringify(ROOT)} });
+`,
+    );
+    const supervisor = spawnInGroup(process.execPath, ['--import', 'tsx', supervising], { cwd: ROOT, env: process.env }) as ChildProcessWithoutNullStreams;
+    let output = '';
+    supervisor.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    await waitForOutput(supervisor, /serving/, 30_000);
+    const pid = descendant(supervisor.pid!, service)!;
+    // Nothing reaches the service but the end of its supervisor.
+    supervisor.kill('SIGKILL');
+    await eventually(() => !alive(pid), 10_000);
+    expect(output).toContain('stopped cleanly');
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+}, 60_000);

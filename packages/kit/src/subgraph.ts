@@ -168,13 +168,17 @@ export async function serveSubgraph<TContext extends BaseContext>(options: Serve
   };
 }
 
-/** Stops `service` on SIGINT or SIGTERM and exits 0 once it has stopped; a repeated signal does not cut the stop short. */
+/**
+ * Stops `service` on SIGINT or SIGTERM, or when the supervisor that started
+ * it is gone, and exits 0 once it has stopped; a repeated signal does not cut
+ * the stop short.
+ */
 export function stopOnSignals(service: { stop(): Promise<void> }, logger: Logger): void {
   let stopping = false;
-  const stop = (signal: NodeJS.Signals) => {
+  const stop = (why: { signal: NodeJS.Signals } | { supervisor: 'gone' }) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'stopping');
+    logger.info(why, 'stopping');
     service.stop().then(
       () => process.exit(0),
       (error: unknown) => {
@@ -183,6 +187,11 @@ export function stopOnSignals(service: { stop(): Promise<void> }, logger: Logger
       },
     );
   };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  process.on('SIGINT', () => stop({ signal: 'SIGINT' }));
+  process.on('SIGTERM', () => stop({ signal: 'SIGTERM' }));
+  // `npm start` and `npm run cluster` give each service an IPC channel. The
+  // channel closes however the supervisor ends, SIGKILL included, when no
+  // signal reaches the service: without this it would outlive the supervisor
+  // and keep its port. A service started any other way has no channel.
+  if (process.channel) process.once('disconnect', () => stop({ supervisor: 'gone' }));
 }
