@@ -19,6 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readConfig, z } from '@interop/kit';
+import { whenNpmGone } from '@interop/kit/server';
 import { DEFAULT_DEMO_API_KEY } from '../gateway/src/demo';
 import { backingServices, checkBackingServices, redacted } from './cluster/backing-services';
 import { freePorts } from './cluster/free-ports';
@@ -28,7 +29,6 @@ import { DEMO_DIST } from './demo-build';
 import { builtEntry, servicesBuildIsStale } from './service-build';
 import { composeIfStale, SUPERGRAPH_FILE } from './supergraph-file';
 import { Supervisor } from './supervisor';
-import { whenNpmGone } from './parent-watch';
 
 const root = join(__dirname, '..');
 const READY_TIMEOUT_MS = 120_000;
@@ -143,7 +143,10 @@ async function main(): Promise<void> {
   // Every signal handled, not just the first: a second Ctrl-C must not end it mid-stop.
   process.on('SIGINT', () => void stopAll(0));
   process.on('SIGTERM', () => void stopAll(0));
-  whenNpmGone(() => void stopAll(0), launchEnv);
+  whenNpmGone(() => {
+    console.error('npm, which ran this script, is gone (signalled or killed): stopping.');
+    void stopAll(0);
+  }, launchEnv);
 
   supervisor.start({
     name: 'haproxy',

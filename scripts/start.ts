@@ -16,6 +16,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_PORTS, port, readConfig, readServiceConfig, serviceEnv, z, type SubgraphName } from '@interop/kit';
+import { whenNpmGone } from '@interop/kit/server';
 import { readMerchantsConfig } from '../subgraphs/merchants/src/config';
 import { readPaymentsConfig } from '../subgraphs/payments/src/config';
 import { readWalletConfig } from '../wallet/src/config';
@@ -26,7 +27,6 @@ import { ensureDemoWebhookEndpoint, partnerWebhooksEnv } from './demo-webhooks';
 import { builtEntry, servicesBuildIsStale, sourceEntry, type ServiceName } from './service-build';
 import { composeIfStale, SUPERGRAPH_FILE } from './supergraph-file';
 import { Supervisor } from './supervisor';
-import { whenNpmGone } from './parent-watch';
 
 const root = join(__dirname, '..');
 const READY_TIMEOUT_MS = 120_000;
@@ -91,7 +91,10 @@ async function main(): Promise<void> {
   const demo = demoBuilt();
   process.once('SIGINT', () => void stopAll(0));
   process.once('SIGTERM', () => void stopAll(0));
-  whenNpmGone(() => void stopAll(0), launchEnv);
+  whenNpmGone(() => {
+    console.error('npm, which ran this script, is gone (signalled or killed): stopping.');
+    void stopAll(0);
+  }, launchEnv);
 
   webhookReceiver = await demoWebhookReceiver(DEMO_WEBHOOK_RECEIVER_PORT);
   const subgraphs: SubgraphName[] = ['commerce', 'payments', 'merchants'];

@@ -3,7 +3,7 @@ import { spawn, type ChildProcess, type ChildProcessWithoutNullStreams, type Spa
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { parentOf } from '../scripts/parent-watch';
+import { parentOf } from '@interop/kit/server';
 import { builtEntry, type ServiceName } from '../scripts/service-build';
 import { TEST_AUTH, TEST_TRUST } from './identities';
 

@@ -1,8 +1,9 @@
 /** @backend-independent its scripts open no store */
-// A script npm runs stops when npm goes, signalled or killed, although the
+// A process npm runs stops when npm goes, signalled or killed, although the
 // shell npm runs it in passes nothing on; one started otherwise keeps running
-// when its parent goes. The scripts here are stand-ins for `npm start`: real
-// npm, the real shell, and the watch scripts/start.ts uses.
+// when its parent goes. The script here stands in for `npm run gateway`: real
+// npm, the real shell, and the stop every service's main uses (the same watch
+// as scripts/start.ts's).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,11 +18,12 @@ let folder: string;
 
 beforeAll(() => {
   folder = mkdtempSync(join(tmpdir(), 'parent-watch-'));
-  const watch = join(ROOT, 'scripts', 'parent-watch.ts');
+  // A stand-in service that stops the way every service's main does.
   writeFileSync(
     join(folder, WATCHED),
-    `const { whenNpmGone } = require(${JSON.stringify(watch)});
-whenNpmGone(() => { console.log('stopping'); process.exit(0); });
+    `const { stopOnSignals } = require(${JSON.stringify(join(ROOT, 'packages', 'kit', 'src', 'subgraph.ts'))});
+const { createLogger } = require(${JSON.stringify(join(ROOT, 'packages', 'kit', 'src', 'logger.ts'))});
+stopOnSignals({ stop: async () => { console.log('stopped cleanly'); } }, createLogger('stand-in'));
 console.log('watching');
 setInterval(() => {}, 1000);
 `,
@@ -47,7 +49,7 @@ test.each(['SIGTERM', 'SIGKILL'] as const)('after %s to npm alone, the script it
   await eventually(() => !alive(script), 10_000);
   await eventually(() => !groupAlive(npm.pid!), 10_000);
   // It stopped its own way, not by a signal: it said so first.
-  expect(output).toContain('stopping');
+  expect(output).toContain('stopped cleanly');
 }, 60_000);
 
 test('a script not run by npm keeps running when its parent goes', async () => {

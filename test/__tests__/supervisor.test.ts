@@ -74,7 +74,10 @@ setInterval(() => {}, 1000);
 new Supervisor(() => {}).start({ name: 'service', args: ['--import', 'tsx', ${JSON.stringify(service)}], healthUrl: 'http://127.0.0.1:9/', env: process.env, cwd: ${JSON.stringify(ROOT)} });
 `,
     );
-    const supervisor = spawnInGroup(process.execPath, ['--import', 'tsx', supervising], { cwd: ROOT, env: process.env }) as ChildProcessWithoutNullStreams;
+    // Not under npm (npm test would say so): the channel alone is what ends the service.
+    const env = { ...process.env };
+    delete env.npm_lifecycle_event;
+    const supervisor = spawnInGroup(process.execPath, ['--import', 'tsx', supervising], { cwd: ROOT, env }) as ChildProcessWithoutNullStreams;
     let output = '';
     supervisor.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     await waitForOutput(supervisor, /serving/, 30_000);

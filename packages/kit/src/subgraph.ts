@@ -15,6 +15,7 @@ import { maskingFormatError } from './format-error';
 import { close, createGraphQLHttpServer, listen, sendJson, type Route } from './http';
 import { ANONYMOUS, IDENTITY_HEADER, verifyIdentity, type Caller } from './identity';
 import type { Logger } from './logger';
+import { whenNpmGone } from './parent-watch';
 import { everyAcceptedSecret } from './signature';
 import { readiness } from './readiness';
 import { refuseNulArguments } from './text-arguments';
@@ -169,13 +170,13 @@ export async function serveSubgraph<TContext extends BaseContext>(options: Serve
 }
 
 /**
- * Stops `service` on SIGINT or SIGTERM, or when the supervisor that started
- * it is gone, and exits 0 once it has stopped; a repeated signal does not cut
+ * Stops `service` on SIGINT or SIGTERM, or when the supervisor or npm that
+ * started it is gone, and exits 0 once it has stopped; a repeated signal does not cut
  * the stop short.
  */
 export function stopOnSignals(service: { stop(): Promise<void> }, logger: Logger): void {
   let stopping = false;
-  const stop = (why: { signal: NodeJS.Signals } | { supervisor: 'gone' }) => {
+  const stop = (why: { signal: NodeJS.Signals } | { gone: 'supervisor' | 'npm' }) => {
     if (stopping) return;
     stopping = true;
     logger.info(why, 'stopping');
@@ -193,5 +194,7 @@ export function stopOnSignals(service: { stop(): Promise<void> }, logger: Logger
   // channel closes however the supervisor ends, SIGKILL included, when no
   // signal reaches the service: without this it would outlive the supervisor
   // and keep its port. A service started any other way has no channel.
-  if (process.channel) process.once('disconnect', () => stop({ supervisor: 'gone' }));
+  if (process.channel) process.once('disconnect', () => stop({ gone: 'supervisor' }));
+  // `npm run gateway` and the like: npm's shell passes no SIGTERM on (see parent-watch).
+  whenNpmGone(() => stop({ gone: 'npm' }));
 }

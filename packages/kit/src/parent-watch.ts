@@ -1,4 +1,5 @@
-// Stops a script that npm runs when npm goes. npm runs a script under
+// Stops a process that npm runs when npm goes (`npm start`, `npm run
+// gateway`, and every service such a script starts). npm runs a script under
 // `sh -c`; a SIGTERM to npm is passed on to that shell, which dies of it
 // without passing it on, so the script never hears the signal meant to stop
 // it. And when npm is killed outright, the shell lives on as an orphan while
@@ -38,11 +39,7 @@ export function whenParentGone(gone: () => void, everyMs = CHECK_EVERY_MS): () =
   return () => clearInterval(timer);
 }
 
-/** As whenParentGone, when npm runs this script (`npm start`, `npm run ...`); nothing otherwise. */
+/** As whenParentGone, when npm runs this process or the script that started it; nothing otherwise. */
 export function whenNpmGone(gone: () => void, env: NodeJS.ProcessEnv = process.env): void {
-  if (!env.npm_lifecycle_event) return;
-  whenParentGone(() => {
-    console.error('npm, which ran this script, is gone (signalled or killed): stopping.');
-    gone();
-  });
+  if (env.npm_lifecycle_event) whenParentGone(gone);
 }
