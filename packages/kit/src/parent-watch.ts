@@ -27,16 +27,15 @@ export function parentOf(pid: number): number | null {
  * Calls `gone` once when this process's parent, or that parent's own parent,
  * is no longer the one it had at the call; the watch never keeps the process alive.
  */
-export function whenParentGone(gone: () => void, everyMs = CHECK_EVERY_MS): () => void {
+function whenParentGone(gone: () => void): void {
   const parent = process.ppid;
   const grandparent = parentOf(parent);
   const timer = setInterval(() => {
     if (process.ppid === parent && (grandparent === null || parentOf(parent) === grandparent)) return;
     clearInterval(timer);
     gone();
-  }, everyMs);
+  }, CHECK_EVERY_MS);
   timer.unref();
-  return () => clearInterval(timer);
 }
 
 /** As whenParentGone, when npm runs this process or the script that started it; nothing otherwise. */

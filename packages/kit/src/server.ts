@@ -6,7 +6,7 @@ export { maskingFormatError } from './format-error';
 export { type AnswerDirectly, BodyError, close, createGraphQLHttpServer, type DirectAnswer, DEFAULT_KEEP_ALIVE_TIMEOUT_MS, DRAIN_GRACE_MS, type GraphQLHttpOptions, type GraphQLStreams, keepAliveTimeoutMs, listen, type PostedGraphQLStreams, readRawBody, type Route, sendError, sendJson } from './http';
 export { canSendLater, MULTIPART_DEFER_CONTENT_TYPE, sendLater, takeLater, writeMultipart } from './incremental';
 export { MultipartWriter } from './multipart';
-export { parentOf, whenNpmGone, whenParentGone } from './parent-watch';
+export { parentOf, whenNpmGone } from './parent-watch';
 export { createSubgraphApollo, loadTypeDefs, type RunningSubgraph, type ServeOptions, serveSubgraph, stopOnSignals, subgraphAdmission, type SubgraphDefinition, type SubgraphTrust } from './subgraph';
 export { subgraphDirectAnswers, type SubgraphDirectAnswers } from './subgraph-direct-answers';
 export { entityFragment, type EntityFragment, type EntityRepresentation, SubgraphClient, type SubgraphClientOptions } from './subgraph-client';

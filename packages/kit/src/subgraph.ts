@@ -193,8 +193,9 @@ export function stopOnSignals(service: { stop(): Promise<void> }, logger: Logger
   // `npm start` and `npm run cluster` give each service an IPC channel. The
   // channel closes however the supervisor ends, SIGKILL included, when no
   // signal reaches the service: without this it would outlive the supervisor
-  // and keep its port. A service started any other way has no channel.
+  // and keep its port. The supervisor watches npm for its services; a service
+  // npm runs itself (`npm run gateway`) watches npm, whose shell passes no
+  // SIGTERM on (see parent-watch).
   if (process.channel) process.once('disconnect', () => stop({ gone: 'supervisor' }));
-  // `npm run gateway` and the like: npm's shell passes no SIGTERM on (see parent-watch).
-  whenNpmGone(() => stop({ gone: 'npm' }));
+  else whenNpmGone(() => stop({ gone: 'npm' }));
 }
