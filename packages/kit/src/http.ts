@@ -5,6 +5,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import { context as otelContext } from '@opentelemetry/api';
+import getRawBody from 'raw-body';
 import { readConfig, wholeNumber, z } from './config';
 import { ErrorCode, type PublicErrorCode } from './errors';
 import { preferredMediaType, sendAnswer, type AnswerOptions } from './http-answer';
@@ -106,7 +107,11 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(options: G
     handled.catch((error: unknown) => {
       if (!(error instanceof BodyError)) requestScope.run({ requestId }, () => options.logger.error({ err: error, path: url.pathname }, 'unexpected error answering a request'));
       if (res.headersSent) res.destroy();
-      else if (error instanceof BodyError) sendError(res, error.status, error.code, error.message);
+      else if (error instanceof BodyError) {
+        // What is left of a body too large is not read: the connection closes after the answer.
+        if (error.status === 413) res.setHeader('connection', 'close');
+        sendError(res, error.status, error.code, error.message);
+      }
       else sendError(res, 500, ErrorCode.INTERNAL_SERVER_ERROR, 'Internal server error');
     });
   });
@@ -247,18 +252,21 @@ function parseJsonBody(req: IncomingMessage, text: string): unknown {
   }
 }
 
-/** Reads the whole body as UTF-8 text; past `limit` bytes the request is refused with 413. */
+/**
+ * Reads the whole body as UTF-8 text; past `limit` bytes (declared or sent)
+ * the request is refused with 413, and a body cut short with 400. raw-body
+ * reads on the stream's events: an async iterator would cost a dozen promises
+ * per request, each paying the async hooks that request scopes run on.
+ */
 export async function readRawBody(req: IncomingMessage, limit: number): Promise<string> {
-  const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > limit) throw new BodyError(413, `The request body is over ${limit} bytes.`);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw new BodyError(413, `The request body is over ${limit} bytes.`);
-    chunks.push(chunk);
+  try {
+    return (await getRawBody(req, { limit, length: req.headers['content-length'] ?? null })).toString('utf8');
+  } catch (error) {
+    const type = (error as { type?: unknown }).type;
+    if (type === 'entity.too.large') throw new BodyError(413, `The request body is over ${limit} bytes.`);
+    if (type === 'request.aborted' || type === 'request.size.invalid') throw new BodyError(400, 'The request body ended before its declared length.');
+    throw error;
   }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 /**
