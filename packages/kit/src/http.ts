@@ -93,17 +93,21 @@ export function createGraphQLHttpServer<TContext extends BaseContext>(options: G
     // Requests continue the caller's trace (W3C traceparent), so spans below join it,
     // and run in their request's scope, so log lines below name it. A GraphQL
     // request runs in a span of its own, named in its `traceresponse` header.
-    const serve = () =>
-      route
-        ? Promise.resolve(route(req, res))
-        : streams
-          ? Promise.resolve(streams.serve(req, res))
-          : paths.has(url.pathname)
-          ? inRequestSpan('http.request', { 'http.method': req.method ?? 'GET', 'url.path': url.pathname }, () =>
-              serveGraphQL(options, req, res, url.search, maxBody),
-            )
-          : Promise.resolve(sendError(res, 404, ErrorCode.BAD_REQUEST, 'Nothing is served at this path.'));
-    const handled = requestScope.run({ requestId }, () => otelContext.with(extractTraceContext(req.headers), serve));
+    const serve = () => {
+      const parent = extractTraceContext(req.headers);
+      if (!route && !streams && paths.has(url.pathname)) {
+        const attributes = { 'http.method': req.method ?? 'GET', 'url.path': url.pathname };
+        return inRequestSpan('http.request', attributes, () => serveGraphQL(options, req, res, url.search, maxBody), parent);
+      }
+      return otelContext.with(parent, () =>
+        route
+          ? Promise.resolve(route(req, res))
+          : streams
+            ? Promise.resolve(streams.serve(req, res))
+            : Promise.resolve(sendError(res, 404, ErrorCode.BAD_REQUEST, 'Nothing is served at this path.')),
+      );
+    };
+    const handled = requestScope.run({ requestId }, serve);
     handled.catch((error: unknown) => {
       if (!(error instanceof BodyError)) requestScope.run({ requestId }, () => options.logger.error({ err: error, path: url.pathname }, 'unexpected error answering a request'));
       if (res.headersSent) res.destroy();

@@ -104,17 +104,27 @@ export function inSpan<T>(name: string, attributes: Attributes, work: () => Prom
 /**
  * A span that is always made, recorded or not: a request's own, whose id its
  * `traceresponse` header, its log lines and the trace context it passes on name.
+ * Its parent is `parent` when given (the trace a request's headers carry),
+ * the active span otherwise. Chained rather than awaited: this runs for every
+ * request, and each promise pays the async hooks request scopes run on.
  */
-export async function inRequestSpan<T>(name: string, attributes: Attributes, work: () => Promise<T>): Promise<T> {
-  return tracer.startActiveSpan(name, { attributes }, async (span) => {
-    try {
-      return await work();
-    } catch (error) {
+export function inRequestSpan<T>(name: string, attributes: Attributes, work: () => Promise<T>, parent: Context = context.active()): Promise<T> {
+  return tracer.startActiveSpan(name, { attributes }, parent, (span) => {
+    const failed = (error: unknown): never => {
       span.setStatus({ code: SpanStatusCode.ERROR });
       if (error instanceof Error) span.recordException(error);
-      throw error;
-    } finally {
       span.end();
+      throw error;
+    };
+    let running: Promise<T>;
+    try {
+      running = work();
+    } catch (error) {
+      return Promise.reject(error).catch(failed);
     }
+    return running.then((value) => {
+      span.end();
+      return value;
+    }, failed);
   });
 }
