@@ -17,6 +17,7 @@ import {
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import './request-scope';
 
 export const tracer = trace.getTracer('interop-graph');
 
@@ -44,7 +45,8 @@ export function startTracing(options: TracingOptions): { shutdown(): Promise<voi
       sampler: new ParentBasedSampler({ root: recording ? new AlwaysOnSampler() : new AlwaysOffSampler() }),
       spanProcessors: processors,
     });
-    provider.register();
+    // The context manager is request-scope's, registered once for the process.
+    provider.register({ contextManager: null });
   }
   const registered = provider;
   return { shutdown: () => registered.shutdown() };
