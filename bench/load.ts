@@ -44,8 +44,7 @@ export interface Load {
   /**
    * After the window, wait until every watched process is idle, so its work
    * does not spill into the next window (default). Off where the figures mean
-   * nothing (--quick), unless requests were left unanswered: every answer is
-   * still checked.
+   * nothing (--quick): every answer is still checked.
    */
   settle?: boolean;
 }
@@ -162,17 +161,7 @@ export async function drive(target: Target, load: Load, watch: Watched): Promise
     mismatches += 1;
     firstMismatch ??= `status ${status}: ${body.slice(0, 300)}${expected === undefined ? '' : ` (expected ${expected.slice(0, 300)})`}`;
   };
-  const number = target.numbers ?? takeRequestNumber;
-  let sent = 0;
-  const out: Outgoing = {
-    url: target.url,
-    body: target.body,
-    headers: target.headers ?? (() => ({})),
-    next: () => {
-      sent += 1;
-      return number();
-    },
-  };
+  const out: Outgoing = { url: target.url, body: target.body, headers: target.headers ?? (() => ({})), next: target.numbers ?? takeRequestNumber };
   // One run: the warm-up flows into the window without a gap, so the window
   // starts with the load already on, as it is in steady state.
   const sender = load.rate
@@ -195,12 +184,7 @@ export async function drive(target: Target, load: Load, watch: Watched): Promise
     }, load.warmSeconds * 1000);
   });
   const result = await sender.stop();
-  // A sender that stopped with requests unanswered left them running on the
-  // gateway and the subgraphs: the next window waits for them even under
-  // --quick, or its first requests queue behind them (a payment's write for
-  // seconds on a busy machine).
-  const abandoned = sent - answers - result.errors > 0;
-  const settled = load.settle === false && !abandoned ? async () => {} : () => settle([...gatewayProcs, ...watch.subgraphs]);
+  const settled = load.settle === false ? async () => {} : () => settle([...gatewayProcs, ...watch.subgraphs]);
   await settled();
   // Untimed: the window is closed (and, unless --quick, every process idle again).
   const verdict = log && target.reference ? await verifyAfterwards(log, target.reference) : null;
