@@ -122,7 +122,7 @@ export function inRequestSpan<T>(name: string, attributes: Attributes, work: () 
     try {
       running = work();
     } catch (error) {
-      return Promise.reject(error).catch(failed);
+      running = Promise.reject(error);
     }
     return running.then((value) => {
       span.end();
