@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { buildServices, builtEntry, SERVICES, type ServiceName } from '../../scripts/service-build';
+import { cachedStep } from '../layer-cache';
 import { freePort, ROOT, spawnInGroup } from '../processes';
 
 const run = promisify(execFile);
@@ -20,7 +21,8 @@ interface Stage {
   from: string;
   env: Record<string, string>;
   copies: { fromStage?: string; sources: string[]; dest: string }[];
-  runs: string[];
+  /** Each RUN, with how many of the stage's COPY lines came before it (its cache key's inputs, as docker build keys a layer). */
+  runs: { command: string; copiesBefore: number }[];
   cmd?: string[];
   healthcheck?: string[];
 }
@@ -44,7 +46,7 @@ function readDockerfile(): Map<string, Stage> {
       const fromStage = rest[0]?.startsWith('--from=') ? rest.shift()!.slice('--from='.length) : undefined;
       stage.copies.push({ ...(fromStage ? { fromStage } : {}), sources: rest.slice(0, -1), dest: rest.at(-1)! });
     } else if (instruction === 'RUN') {
-      stage.runs.push(args);
+      stage.runs.push({ command: args, copiesBefore: stage.copies.length });
     } else if (instruction === 'CMD') {
       stage.cmd = JSON.parse(args) as string[];
     } else if (instruction === 'HEALTHCHECK') {
@@ -89,23 +91,34 @@ test('each image target runs its service with plain node from the build on an np
   const runtime = stages.get('runtime')!;
   expect(runtime.from).toMatch(/^node:(2\d|[3-9]\d)[\w.-]*-slim$/);
   expect(runtime.env.NODE_ENV).toBe('production');
-  expect(runtime.runs.some((command) => command.startsWith('npm ci --omit=dev'))).toBe(true);
+  const install = runtime.runs.find(({ command }) => command.startsWith('npm ci --omit=dev'));
+  expect(install).toBeDefined();
   expect(readFileSync(join(ROOT, 'Dockerfile'), 'utf8')).toMatch(/^USER node$/m);
 
   // The runtime stage's files: from the build stage, the bundles; from the checkout, the rest.
   const fromBuild = runtime.copies.filter((copy) => copy.fromStage === 'build');
   expect(fromBuild.flatMap((copy) => copy.sources).sort()).toEqual(SERVICES.map((service) => dirname(builtEntry(service, '/app'))).sort());
   await buildServices(folder);
-  for (const { sources, dest } of runtime.copies.filter((copy) => !copy.fromStage)) {
+  // What the install's layer is built from: the files copied in before it.
+  const installInputs: string[] = [];
+  for (const [index, { sources, dest, fromStage }] of runtime.copies.entries()) {
+    if (fromStage) continue;
     for (const source of sources) {
       // As COPY does: a file into a folder named with a trailing slash, a folder's contents into dest.
       const folderCopy = statSync(join(ROOT, source)).isDirectory();
       const target = dest.endsWith('/') && !folderCopy ? join(folder, dest, basename(source)) : join(folder, dest);
       mkdirSync(dirname(target), { recursive: true });
       cpSync(join(ROOT, source), target, { recursive: true });
+      if (index < install!.copiesBefore) installInputs.push(relative(folder, target));
     }
   }
-  await run('npm', ['ci', '--omit=dev', '--no-audit', '--no-fund', '--prefer-offline'], { cwd: folder, env: { ...process.env, NODE_ENV: 'production' } });
+  // Run as docker build runs it: again whenever a file it is built from changed, else from the layer kept.
+  await cachedStep(folder, {
+    inputs: installInputs,
+    command: ['npm', 'ci', '--omit=dev', '--no-audit', '--no-fund', '--prefer-offline'],
+    output: 'node_modules',
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
   expect(existsSync(join(folder, 'node_modules', 'tsx'))).toBe(false);
   expect(existsSync(join(folder, 'node_modules', 'esbuild'))).toBe(false);
   // The patched dependencies run patched: every patch is in place (it reverses cleanly).
