@@ -1,6 +1,6 @@
-// Builds the demo web app (web/) with Vite. `npm start` builds web/dist when
-// it is missing or older than its sources; `npm run build:demo [-- --out DIR]`
-// builds on demand (tests build into a folder of their own).
+// Builds the demo web app (web/) with Vite. `npm start` and `npm test` build
+// web/dist when it is missing or older than its sources; `npm run build:demo
+// [-- --out DIR]` builds on demand.
 import { spawn } from 'node:child_process';
 import { existsSync, renameSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -10,8 +10,8 @@ import { isStale } from './freshness';
 export const WEB_DIR = join(__dirname, '..', 'web');
 export const DEMO_DIST = join(WEB_DIR, 'dist');
 
-/** What the built files depend on; node_modules is left out, so a dependency upgrade needs `npm run build:demo`. */
-const SOURCES = ['index.html', 'graphiql.html', 'vite.config.mts', 'package.json', 'src', 'public'].map((name) => join(WEB_DIR, name));
+/** What the built files depend on: the app's own files, and the lockfile for the versions of what it bundles. */
+const SOURCES = [...['index.html', 'graphiql.html', 'vite.config.mts', 'package.json', 'src', 'public'].map((name) => join(WEB_DIR, name)), join(WEB_DIR, '..', 'package-lock.json')];
 
 export function demoBuildIsStale(distDir = DEMO_DIST): boolean {
   return isStale(join(distDir, 'index.html'), SOURCES);

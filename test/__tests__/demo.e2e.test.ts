@@ -1,13 +1,13 @@
 /** @backend-independent its graph runs on the embedded defaults (useEmbeddedBackends): the app in a browser is its subject */
 // The demo web app in a real browser (Debian's chromium, driven by
-// playwright-core): built with Vite, served by the gateway at /demo over the
+// playwright-core): web/dist, built with Vite by jest's global setup when older
+// than its sources (test/global-setup.ts), served by the gateway at /demo over the
 // whole graph. A visitor reads the interop map, finds a merchant that takes
 // WeChat Pay on Taobao, pays in the sandbox wallet, watches the payment's
 // status arrive live, and the merchant refunds it; on a phone (a touch screen
 // 390 px wide) the same, by name too, on every platform of the story.
 // Screenshots land in artefacts/e2e/.
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Locator, type Page, type WebSocket } from 'playwright-core';
 import type { RunningGateway } from '@interop/gateway';
@@ -16,8 +16,9 @@ import { loadTrustedDocuments } from '../../gateway/src/trusted-documents';
 import { ROOT, startGatewayFor, startGraph, TEST_GATEWAY_OPTIONS, type Graph, useEmbeddedBackends } from '../harness';
 import { PARTNER_A, PARTNER_B } from '../identities';
 import { decide, initiate, merchantWhere, OPTED_IN_TO_WECHAT_ON_TAOBAO } from '../payments-helpers';
-import { finished, freePort, runTs } from '../processes';
+import { freePort } from '../processes';
 import { decodedBody, rawRequest } from '../raw-http';
+import { DEMO_DIST } from '../../scripts/demo-build';
 import { startDemoWebhookReceiver, type DemoWebhookReceiver } from '../../scripts/demo-webhook-receiver';
 import { ensureDemoWebhookEndpoint } from '../../scripts/demo-webhooks';
 
@@ -35,28 +36,22 @@ const PHONE_DEVICE: BrowserContextOptions = { viewport: PHONE, isMobile: true, h
 let graph: Graph;
 let gateway: RunningGateway;
 let browser: Browser;
-let distDir: string;
 let demoUrl: string;
 let webhookReceiver: DemoWebhookReceiver;
 const manifest = loadTrustedDocuments(join(ROOT, 'trusted-documents.json'));
 
-async function buildDemo(outDir: string): Promise<void> {
-  const build = await finished(runTs('scripts/demo-build.ts', ['--out', outDir]), 120_000);
-  if (build.code !== 0) throw new Error(`The demo web app did not build:\n${build.stdout}${build.stderr}`);
-}
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`${CHROMIUM} is missing. The demo's end-to-end test drives Debian's chromium package: apt-get install -y chromium`);
   }
   mkdirSync(ARTEFACTS, { recursive: true });
-  distDir = mkdtempSync(join(tmpdir(), 'interop-demo-'));
   // As under npm start, payments may send to the demo partner's receiver on 127.0.0.1.
-  [graph] = await Promise.all([startGraph({ merchantCount: 300, partnerWebhooks: { allowInsecure: true, allowPrivate: true } }), buildDemo(distDir)]);
+  graph = await startGraph({ merchantCount: 300, partnerWebhooks: { allowInsecure: true, allowPrivate: true } });
   // The demo's key may send only trusted documents: every request the app makes must name one of the manifest's.
   const apiKeys = TEST_GATEWAY_OPTIONS.auth.apiKeys.map((key) => (key.sha256 === digestKey(API_KEY) ? { ...key, trustedDocuments: 'enforce' as const } : key));
   gateway = await startGatewayFor(graph, {}, {
-    demo: { distDir, apiKey: API_KEY },
+    demo: { distDir: DEMO_DIST, apiKey: API_KEY },
     auth: { ...TEST_GATEWAY_OPTIONS.auth, apiKeys },
     trustedDocuments: { mode: 'off', manifest },
     docsDir: join(ROOT, 'docs'),
@@ -75,7 +70,6 @@ afterAll(async () => {
   await webhookReceiver?.close();
   await gateway?.stop();
   await graph?.stop();
-  if (distDir) rmSync(distDir, { recursive: true, force: true });
 });
 
 /** A graphql-ws connection the page opened to the gateway, as the page sent and received it. */
@@ -481,7 +475,7 @@ test('when the live connection drops, the payment page says so quietly and follo
 
 test('when the payments service is down, the map says so in words and loads once asked again with it back', async () => {
   const down = `http://127.0.0.1:${await freePort()}/graphql`;
-  const broken = await startGatewayFor(graph, { payments: down }, { demo: { distDir, apiKey: API_KEY } });
+  const broken = await startGatewayFor(graph, { payments: down }, { demo: { distDir: DEMO_DIST, apiKey: API_KEY } });
   const { context, page } = await openPage(PHONE);
   try {
     await page.goto(`http://127.0.0.1:${broken.port}/demo/`);
@@ -544,7 +538,7 @@ test('the gateway serves the app for its page paths, its settings, and nothing o
 
 test('GraphiQL at /graphiql loads from the gateway alone, with the demo key and the example operation, and runs it', async () => {
   // The demo's key above may send only the manifest's documents; GraphiQL sends whatever is typed, so it runs against a key that may.
-  const explorer = await startGatewayFor(graph, {}, { demo: { distDir, apiKey: PARTNER_B.key } });
+  const explorer = await startGatewayFor(graph, {}, { demo: { distDir: DEMO_DIST, apiKey: PARTNER_B.key } });
   const origin = `http://127.0.0.1:${explorer.port}`;
   const context = await browser.newContext({ viewport: DESKTOP });
   try {
