@@ -18,7 +18,7 @@ export default tseslint.config(
   },
   ...tseslint.configs.recommended,
   // CommonJS modules that Node or jest load with require() import with it too.
-  { files: ['**/*.cjs'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
+  { files: ['**/*.cjs', 'jest.config.js'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
   importX.flatConfigs.typescript,
   {
     files: ['**/*.ts', '**/*.tsx', '**/*.mts'],
