@@ -22,6 +22,7 @@ COPY package.json package-lock.json ./
 COPY packages/domain/package.json packages/domain/
 COPY packages/kit/package.json packages/kit/
 COPY packages/sdk/package.json packages/sdk/
+COPY packages/testing/package.json packages/testing/
 COPY subgraphs/commerce/package.json subgraphs/commerce/
 COPY subgraphs/merchants/package.json subgraphs/merchants/
 COPY subgraphs/payments/package.json subgraphs/payments/

@@ -4,8 +4,8 @@ const { availableParallelism } = require('node:os');
 
 /** @type {import('jest').Config} */
 module.exports = {
-  // Node's environment, with the worker's pool of running PGlite databases (test/environment.ts).
-  testEnvironment: '<rootDir>/test/environment.ts',
+  // Node's environment, with the worker's pool of running PGlite databases (packages/testing/src/jest/environment.ts).
+  testEnvironment: '<rootDir>/packages/testing/src/jest/environment.ts',
   roots: ['<rootDir>/packages', '<rootDir>/subgraphs', '<rootDir>/gateway', '<rootDir>/wallet', '<rootDir>/test', '<rootDir>/bench'],
   testMatch: ['**/__tests__/**/*.test.ts'],
   transform: {
@@ -17,11 +17,11 @@ module.exports = {
     '^@interop/sdk/webhooks$': '<rootDir>/packages/sdk/src/webhooks.ts',
   },
   testTimeout: 60_000,
-  setupFilesAfterEnv: ['<rootDir>/test/kill-process-groups.ts'],
-  // Composes the test graph's supergraph once per run (test/supergraph-once.ts).
-  globalSetup: '<rootDir>/test/global-setup.ts',
-  // Removes it, and closes the PGlites test/environment.ts's pool still holds when the files ran in this process.
-  globalTeardown: '<rootDir>/test/global-teardown.ts',
+  setupFilesAfterEnv: ['<rootDir>/packages/testing/src/jest/kill-process-groups.ts'],
+  // Composes the test graph's supergraph once per run (packages/testing/src/supergraph-once.ts).
+  globalSetup: '<rootDir>/packages/testing/src/jest/global-setup.ts',
+  // Removes it, and closes the PGlites packages/testing/src/jest/environment.ts's pool still holds when the files ran in this process.
+  globalTeardown: '<rootDir>/packages/testing/src/jest/global-teardown.ts',
   // Each test file opens its own stores and servers. Half as many workers again as cores: about a fifth
   // of a file's time is spent waiting on processes it started and on timers, which one worker per core
   // leaves idle (on 2 cores, 3 workers ran the suite in 306 s where 2 took 345 s). A number, not '150%':

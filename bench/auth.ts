@@ -11,7 +11,7 @@ import { IDENTITY_HEADER, signIdentity, type Caller } from '@interop/kit/securit
 import { digestKey, type ApiKeyRecord } from '../gateway/src/auth/api-keys';
 import type { GatewayFile } from '../gateway/src/gateway-config';
 import { DEFAULT_CONFIG_FILE } from '../gateway/src/cli';
-import { ROOT } from '../test/processes';
+import { ROOT } from '@interop/testing/processes';
 
 /**
  * Shared by our gateway, the capturing gateway and the subgraphs; set on each

@@ -10,7 +10,7 @@ import { IDENTITY_HEADER, verifyIdentity, type Caller } from '@interop/kit/secur
 import { startGateway } from '../gateway/src/server';
 import { composeSupergraph, readSupergraphConfig } from '../gateway/src/composition';
 import { DEFAULT_RESPONSE_CACHE } from '../gateway/src/response-cache';
-import { ROOT } from '../test/processes';
+import { ROOT } from '@interop/testing/processes';
 import { join } from 'node:path';
 import { BENCH_KEY, BENCH_RATE_LIMIT, BENCH_SIGNING_SECRET, CLIENT_HEADERS } from './auth';
 

@@ -11,8 +11,8 @@ import { composeSupergraph, readSupergraphConfig } from '../gateway/src/composit
 import { DEMO_DATA_VERSION } from '../subgraphs/merchants/src/store/demo-data';
 import { builtEntry, buildServicesIfStale } from '../scripts/service-build';
 import { stopChild } from '../scripts/supervisor';
-import { freePort, ROOT } from '../test/processes';
-import { scratchDatabase } from '../test/scratch-database';
+import { freePort, ROOT } from '@interop/testing/processes';
+import { scratchDatabase } from '@interop/testing/scratch-database';
 import { BENCH_SIGNING_SECRET, writeGatewayConfig } from './auth';
 
 export type Core = 'gateway' | 'rest';

@@ -44,7 +44,7 @@ import {
   type OperationResult,
   type Phase,
 } from './report';
-import { ROOT } from '../test/processes';
+import { ROOT } from '@interop/testing/processes';
 
 const RESULTS = join(ROOT, 'bench', 'results');
 

@@ -8,7 +8,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { finished, runTs } from '../../test/processes';
+import { finished, runTs } from '@interop/testing/processes';
 
 interface Operations {
   operations: {

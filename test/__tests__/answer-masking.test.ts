@@ -4,8 +4,8 @@
 // it (`extensions.valueCompletion`) never leaves the gateway.
 import pino from 'pino';
 import type { RunningGateway } from '@interop/gateway';
-import { NO_RESPONSE_CACHE, startGatewayFor, startGraph, type Graph } from '../harness';
-import { startProxy, type Proxy } from '../proxy';
+import { NO_RESPONSE_CACHE, startGatewayFor, startGraph, type Graph } from '@interop/testing/harness';
+import { startProxy, type Proxy } from '@interop/testing/proxy';
 
 let graph: Graph;
 let gateway: RunningGateway;

@@ -4,10 +4,10 @@
 // its code and changes nothing.
 import { randomUUID } from 'node:crypto';
 import { ANONYMOUS, IDENTITY_HEADER, signIdentity, type Caller } from '@interop/kit/security';
-import { postGraphQL, postSigned, startGatewayFor, startGraph, type Graph } from '../harness';
-import { ALL_SCOPES, mintToken, PARTNER_A, PARTNER_B, READ_ONLY, TEST_TRUST } from '../identities';
-import { approveAndSettle, codes, freshKey, initiate, merchantWhere, OPTED_IN_TO_WECHAT_ON_TAOBAO, paymentRows } from '../payments-helpers';
-import { startProxy } from '../proxy';
+import { postGraphQL, postSigned, startGatewayFor, startGraph, type Graph } from '@interop/testing/harness';
+import { ALL_SCOPES, mintToken, PARTNER_A, PARTNER_B, READ_ONLY, TEST_TRUST } from '@interop/testing/identities';
+import { approveAndSettle, codes, freshKey, initiate, merchantWhere, OPTED_IN_TO_WECHAT_ON_TAOBAO, paymentRows } from '@interop/testing/payments-helpers';
+import { startProxy } from '@interop/testing/proxy';
 
 let graph: Graph;
 let merchantId: string;

@@ -3,11 +3,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT } from '../processes';
+import { ROOT } from '@interop/testing/processes';
 
 type Filter = (testPaths: string[]) => Promise<{ filtered: string[] }>;
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- jest loads the filter the same way
-const keepBackendDependent = require(join(ROOT, 'test/backend-dependent.cjs')) as Filter;
+const keepBackendDependent = require(join(ROOT, 'packages/testing/src/jest/backend-dependent.cjs')) as Filter;
 
 test('only files marked @backend-independent in their leading docblock leave the second pass', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'backend-filter-'));

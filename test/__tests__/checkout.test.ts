@@ -4,8 +4,8 @@
 // code that scans; and checkoutOptions as exactly checkout.available.
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
-import { NO_RESPONSE_CACHE, startGraph, type Graph } from '../harness';
-import { codes, freshKey, initiate, merchantWhere, OPTED_IN_TO_WECHAT_ON_TAOBAO, paymentRows, type PaymentView } from '../payments-helpers';
+import { NO_RESPONSE_CACHE, startGraph, type Graph } from '@interop/testing/harness';
+import { codes, freshKey, initiate, merchantWhere, OPTED_IN_TO_WECHAT_ON_TAOBAO, paymentRows, type PaymentView } from '@interop/testing/payments-helpers';
 
 let graph: Graph;
 const merchants: Record<'optedIn' | 'notOptedIn' | 'ineligible' | 'suspended' | 'notOnTaobao', string> = {

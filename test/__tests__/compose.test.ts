@@ -3,7 +3,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { finished, runTs } from '../processes';
+import { finished, runTs } from '@interop/testing/processes';
 
 const dir = mkdtempSync(join(tmpdir(), 'compose-'));
 

@@ -8,7 +8,7 @@ import { QueryPlanner } from '@apollo/query-planner';
 import { parse } from 'graphql';
 import { operations, TRAFFICS } from '../../bench/operations';
 import { servableSupergraph } from '../../gateway/src/subgraph-enforced-security';
-import { ROOT } from '../harness';
+import { ROOT } from '@interop/testing/harness';
 
 // As the gateway loads it.
 const supergraph = Supergraph.build(servableSupergraph(readFileSync(join(ROOT, 'supergraph.graphql'), 'utf8')));

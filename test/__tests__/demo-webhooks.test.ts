@@ -13,7 +13,7 @@ import { signWebhookPayload } from '@interop/kit/security';
 import * as documents from '../../docs/examples/webhook-endpoints';
 import { startDemoWebhookReceiver } from '../../scripts/demo-webhook-receiver';
 import { DEMO_WEBHOOK_EVENTS, ensureDemoWebhookEndpoint, partnerWebhooksEnv } from '../../scripts/demo-webhooks';
-import { ROOT } from '../harness';
+import { ROOT } from '@interop/testing/harness';
 
 /** An endpoint secret as the graph makes them: `whsec_` and 32 random bytes, base64url. */
 const newSecret = () => `whsec_${randomBytes(32).toString('base64url')}`;

@@ -1,7 +1,7 @@
 /** @backend-independent its graph runs on the embedded defaults (useEmbeddedBackends): the app in a browser is its subject */
 // The demo web app in a real browser (Debian's chromium, driven by
 // playwright-core): web/dist, built with Vite by jest's global setup when older
-// than its sources (test/global-setup.ts), served by the gateway at /demo over the
+// than its sources (packages/testing/src/jest/global-setup.ts), served by the gateway at /demo over the
 // whole graph. A visitor reads the interop map, finds a merchant that takes
 // WeChat Pay on Taobao, pays in the sandbox wallet, watches the payment's
 // status arrive live, and the merchant refunds it; on a phone (a touch screen
@@ -13,11 +13,11 @@ import { chromium, type Browser, type BrowserContext, type BrowserContextOptions
 import type { RunningGateway } from '@interop/gateway';
 import { digestKey } from '../../gateway/src/auth/api-keys';
 import { loadTrustedDocuments } from '../../gateway/src/trusted-documents';
-import { ROOT, startGatewayFor, startGraph, TEST_GATEWAY_OPTIONS, type Graph, useEmbeddedBackends } from '../harness';
-import { PARTNER_A, PARTNER_B } from '../identities';
-import { decide, initiate, merchantWhere, OPTED_IN_TO_WECHAT_ON_TAOBAO } from '../payments-helpers';
-import { freePort } from '../processes';
-import { decodedBody, rawRequest } from '../raw-http';
+import { ROOT, startGatewayFor, startGraph, TEST_GATEWAY_OPTIONS, type Graph, useEmbeddedBackends } from '@interop/testing/harness';
+import { PARTNER_A, PARTNER_B } from '@interop/testing/identities';
+import { decide, initiate, merchantWhere, OPTED_IN_TO_WECHAT_ON_TAOBAO } from '@interop/testing/payments-helpers';
+import { freePort } from '@interop/testing/processes';
+import { decodedBody, rawRequest } from '@interop/testing/raw-http';
 import { DEMO_DIST } from '../../scripts/demo-build';
 import { startDemoWebhookReceiver, type DemoWebhookReceiver } from '../../scripts/demo-webhook-receiver';
 import { ensureDemoWebhookEndpoint } from '../../scripts/demo-webhooks';

@@ -29,8 +29,8 @@ import {
   supergraphSubgraphs,
   type K8sObject,
   type Service,
-} from '../deployment';
-import { ROOT } from '../processes';
+} from '@interop/testing/deployment';
+import { ROOT } from '@interop/testing/processes';
 
 const DEPLOYING = 'docs/deploying.md';
 const PRODUCTION_NAMESPACE = 'interop-graph';

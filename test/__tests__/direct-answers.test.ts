@@ -6,8 +6,8 @@
 // caches read. The direct path's counter proves which requests took it.
 import { createHash } from 'node:crypto';
 import type { RunningGateway } from '@interop/gateway';
-import { credentialHeaders, startGatewayFor, startGraph, type Graph } from '../harness';
-import { PARTNER_A } from '../identities';
+import { credentialHeaders, startGatewayFor, startGraph, type Graph } from '@interop/testing/harness';
+import { PARTNER_A } from '@interop/testing/identities';
 
 let graph: Graph;
 let direct: RunningGateway;

@@ -3,7 +3,7 @@
 import { ERROR_CODES } from '@interop/sdk';
 import { readErrorCodes, type ErrorCodes } from '../../scripts/error-codes';
 import { errorCodeTable, TABLE_END, TABLE_START, withErrorTable } from '../../scripts/error-table';
-import { finished, runTs } from '../processes';
+import { finished, runTs } from '@interop/testing/processes';
 
 const codes = readErrorCodes();
 

@@ -7,7 +7,7 @@
 // signed request through the graph's own signature check. Every query of the
 // pages and the README also goes through Apollo Client with the pages'
 // typePolicies, whose cache must keep each answer and warn about nothing.
-import '../apollo-dev-mode';
+import '@interop/testing/apollo-dev-mode';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -20,11 +20,11 @@ import { signatureHeader, signWebhookPayload, verifySignature } from '@interop/k
 import { parseGatewayCli, readGatewaySettings } from '@interop/gateway';
 import { createInteropClient } from '@interop/sdk';
 import { parseWebhookEvent, type PartnerWebhookEvent, verifyWalletWebhook, verifyWebhook } from '@interop/sdk/webhooks';
-import { postGraphQL, ROOT, startGraph, type Graph, type GraphQLResponse, useEmbeddedBackends } from '../harness';
-import { mintToken, PARTNER_A, PARTNER_B } from '../identities';
-import { buyerDecides, merchantWhere, OPTED_IN_TO_WECHAT_ON_TAOBAO } from '../payments-helpers';
-import { freePort } from '../processes';
-import { startTestWallet } from '../test-wallet';
+import { postGraphQL, ROOT, startGraph, type Graph, type GraphQLResponse, useEmbeddedBackends } from '@interop/testing/harness';
+import { mintToken, PARTNER_A, PARTNER_B } from '@interop/testing/identities';
+import { buyerDecides, merchantWhere, OPTED_IN_TO_WECHAT_ON_TAOBAO } from '@interop/testing/payments-helpers';
+import { freePort } from '@interop/testing/processes';
+import { startTestWallet } from '@interop/testing/test-wallet';
 import { CHECKOUT as SDK_CHECKOUT, PAYMENT as SDK_PAYMENT, PLATFORM_ACCEPTANCE as SDK_PLATFORM_ACCEPTANCE } from '../../packages/sdk/src/operations';
 import { graphClient } from '../../docs/examples/apollo-cache';
 import { partnerClient, ownPayment } from '../../docs/examples/credentials';

@@ -13,9 +13,9 @@ import type { AddressInfo } from 'node:net';
 import { chromium, type Browser } from 'playwright-core';
 import type { RunningGateway } from '@interop/gateway';
 import { CORS_ALLOWED_HEADERS } from '../../gateway/src/cors';
-import { startGatewayFor, startGraph, type Graph } from '../harness';
-import { PARTNER_A } from '../identities';
-import { decodedBody, rawRequest, type RawAnswer } from '../raw-http';
+import { startGatewayFor, startGraph, type Graph } from '@interop/testing/harness';
+import { PARTNER_A } from '@interop/testing/identities';
+import { decodedBody, rawRequest, type RawAnswer } from '@interop/testing/raw-http';
 
 const CHROMIUM = '/usr/bin/chromium';
 

@@ -10,7 +10,7 @@ import { maskingFormatError } from '@interop/kit/server';
 import { ERROR_CODES } from '@interop/sdk';
 import { GatewayErrorCode } from '../../gateway/src/__generated__/error-codes';
 import { INTERNAL, parseErrorCodes, readErrorCodes, type Raiser } from '../../scripts/error-codes';
-import { ROOT } from '../harness';
+import { ROOT } from '@interop/testing/harness';
 
 const source = readErrorCodes();
 const codesBy = (raiser: Raiser) => source.codes.filter((entry) => entry.raisedBy.includes(raiser)).map((entry) => entry.code);

@@ -11,10 +11,10 @@ import { createLogger } from '@interop/kit';
 import { eventStreamRoute, factAnnouncer, LocalEventBus, type EventStreamRoute, type FactAnnouncer } from '@interop/kit/events';
 import type { Route } from '@interop/kit/server';
 import { DEFAULT_RESPONSE_CACHE, type RunningGateway } from '@interop/gateway';
-import { startFederation, type Federation } from '../federation-fixture';
-import { postGraphQL } from '../harness';
-import { TEST_TRUST } from '../identities';
-import { eventually, expectEventually } from '../processes';
+import { startFederation, type Federation } from '@interop/testing/federation-fixture';
+import { postGraphQL } from '@interop/testing/harness';
+import { TEST_TRUST } from '@interop/testing/identities';
+import { eventually, expectEventually } from '@interop/testing/processes';
 
 /** A subgraph's fact announcements, served on its own signed stream; `cut` ends every reader's stream, as a restart would. */
 class FactOutlet {

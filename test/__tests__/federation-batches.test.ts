@@ -1,7 +1,7 @@
 // The query from the graph issue that crosses all three subgraphs: 50 merchants
 // must cost one store lookup per kind per plan step, not one per merchant.
 import { SubgraphClient } from '@interop/kit/server';
-import { startGraph, type Graph } from '../harness';
+import { startGraph, type Graph } from '@interop/testing/harness';
 
 let graph: Graph;
 

@@ -10,10 +10,10 @@ import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { GraphQLError } from 'graphql';
 import { GatewayErrorCode } from '@interop/gateway';
 import { ErrorCode } from '@interop/kit';
-import { startFederation, type Federation } from '../federation-fixture';
-import { credentialHeaders } from '../harness';
-import { PARTNER_A } from '../identities';
-import { finished, spawnInGroup } from '../processes';
+import { startFederation, type Federation } from '@interop/testing/federation-fixture';
+import { credentialHeaders } from '@interop/testing/harness';
+import { PARTNER_A } from '@interop/testing/identities';
+import { finished, spawnInGroup } from '@interop/testing/processes';
 
 const CATALOGS: Readonly<Record<string, string[]>> = { main: ['p1', 'p2', 'p3'], faulty: ['p1', 'p4', 'p3'] };
 const PRICE_FAILS = 'p4';

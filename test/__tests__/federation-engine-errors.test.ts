@@ -7,8 +7,8 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { GatewayErrorCode } from '@interop/gateway';
 import { ErrorCode } from '@interop/kit';
-import { startDifferential, type Differential } from '../differential';
-import { errorsOf } from '../operation';
+import { startDifferential, type Differential } from '@interop/testing/differential';
+import { errorsOf } from '@interop/testing/operation';
 
 const NAMES: Readonly<Record<string, string>> = { p1: 'Kettle', p2: 'Lamp', p3: 'Desk', p4: 'Chair', p5: 'Rug' };
 /** Its price source is down: pricing answers its price with an error. */

@@ -2,7 +2,7 @@
 // kind: the same small subgraphs behind both, the same operation to each, and
 // the same JSON text back. Each test first checks the plan has the node it is
 // about, so a planner change cannot leave it testing nothing.
-import { startDifferential, type Differential } from '../differential';
+import { startDifferential, type Differential } from '@interop/testing/differential';
 
 interface Product {
   id: string;

@@ -4,7 +4,7 @@
 // again on the way out), and the aliases the planner adds when two selections
 // of one subgraph fetch cannot merge (renamed back on the way out). Stock
 // @apollo/gateway on the same subgraphs is the reference: same JSON text.
-import { startDifferential, type Differential } from '../differential';
+import { startDifferential, type Differential } from '@interop/testing/differential';
 
 const MEDIA: Readonly<Record<string, { __typename: 'Book' | 'Film'; id: string; title: string; author?: string; minutes?: number }>> = {
   b1: { __typename: 'Book', id: 'b1', title: 'Dune', author: 'Herbert' },

@@ -3,8 +3,8 @@
 // (no such entity there), the object's type is unknown: a field error at the
 // field that returned the object, not a silent null.
 import { ErrorCode } from '@interop/kit';
-import { startFederation, type Federation } from '../federation-fixture';
-import { errorsOf } from '../operation';
+import { startFederation, type Federation } from '@interop/testing/federation-fixture';
+import { errorsOf } from '@interop/testing/operation';
 
 const MEDIA: Readonly<Record<string, { __typename: 'Book' | 'Film'; id: string; title: string; author?: string; director?: string }>> = {
   b1: { __typename: 'Book', id: 'b1', title: 'Dune', author: 'Herbert' },

@@ -4,8 +4,8 @@
 // names the field.
 import { GraphQLError } from 'graphql';
 import { ErrorCode } from '@interop/kit';
-import { startFederation, type Federation } from '../federation-fixture';
-import { errorsOf } from '../operation';
+import { startFederation, type Federation } from '@interop/testing/federation-fixture';
+import { errorsOf } from '@interop/testing/operation';
 
 const PRICES: Readonly<Record<string, number>> = { p1: 10, p3: 30 };
 const UNKNOWN_TO_PRICING = 'p2';

@@ -2,7 +2,7 @@
 // the arguments the @requires names, whatever else the operation selects, and
 // two @requires of the same field with different arguments each get their own
 // value. The query planner is patched for this (see patches/ and the README).
-import { startFederation, type Federation } from '../federation-fixture';
+import { startFederation, type Federation } from '@interop/testing/federation-fixture';
 
 const COMMENTS = ['c1', 'c2', 'c3', 'c4', 'c5'].map((id) => ({ id }));
 

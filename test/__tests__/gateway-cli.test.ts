@@ -5,8 +5,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { composeSupergraph, readSupergraphConfig } from '@interop/gateway';
-import { postGraphQL, startGraph, type Graph, useEmbeddedBackends } from '../harness';
-import { finished, freePort, ROOT, runTs, waitForOutput } from '../processes';
+import { postGraphQL, startGraph, type Graph, useEmbeddedBackends } from '@interop/testing/harness';
+import { finished, freePort, ROOT, runTs, waitForOutput } from '@interop/testing/processes';
 
 useEmbeddedBackends();
 

@@ -8,10 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startGateway } from '@interop/gateway';
 import { createLogger } from '@interop/kit';
-import { NO_RESPONSE_CACHE, postGraphQL, startGatewayFor, startGraph, supergraphFor, TEST_GATEWAY_OPTIONS, type Graph, useEmbeddedBackends } from '../harness';
-import { runLoad } from '../load';
-import { startProxy } from '../proxy';
-import { finished, freePort, runService, waitForOutput } from '../processes';
+import { NO_RESPONSE_CACHE, postGraphQL, startGatewayFor, startGraph, supergraphFor, TEST_GATEWAY_OPTIONS, type Graph, useEmbeddedBackends } from '@interop/testing/harness';
+import { runLoad } from '@interop/testing/load';
+import { startProxy } from '@interop/testing/proxy';
+import { finished, freePort, runService, waitForOutput } from '@interop/testing/processes';
 
 useEmbeddedBackends();
 

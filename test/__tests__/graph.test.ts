@@ -1,8 +1,8 @@
 // The whole graph over HTTP through the gateway: the public contract, the
 // story's facts, the checkout rule across three subgraphs, and bad input.
 import { EXAMPLE_OPERATION, EXAMPLE_VARIABLES } from '../../gateway/src/example-operation';
-import { startGraph, type Graph } from '../harness';
-import { initiate } from '../payments-helpers';
+import { startGraph, type Graph } from '@interop/testing/harness';
+import { initiate } from '@interop/testing/payments-helpers';
 
 let graph: Graph;
 

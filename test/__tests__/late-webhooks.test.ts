@@ -3,8 +3,8 @@
 // SUCCEEDED), never EXPIRED, because expiry waits for the wallet's word.
 import { createServer } from 'node:http';
 import { close, listen } from '@interop/kit/server';
-import { startGraph, type Graph } from '../harness';
-import { decide, initiate, merchantWhere, OPTED_IN_TO_WECHAT_ON_TAOBAO, payment, type PaymentView } from '../payments-helpers';
+import { startGraph, type Graph } from '@interop/testing/harness';
+import { decide, initiate, merchantWhere, OPTED_IN_TO_WECHAT_ON_TAOBAO, payment, type PaymentView } from '@interop/testing/payments-helpers';
 
 // Answers every webhook 503, as a payments endpoint that cannot be reached would.
 const unreachable = createServer((_req, res) => res.writeHead(503).end());

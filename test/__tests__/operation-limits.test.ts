@@ -1,11 +1,11 @@
 // Requests meant to take the gateway down are refused before any subgraph is
 // called, each with its code; the gateway still serves normal queries after.
-import { startGraph, startGatewayFor, type Graph } from '../harness';
+import { startGraph, startGatewayFor, type Graph } from '@interop/testing/harness';
 import type { RunningGateway } from '@interop/gateway';
 import { IDENTITY_HEADER, signIdentity } from '@interop/kit/security';
-import { PARTNER_A, TEST_TRUST } from '../identities';
-import { startProxy, type Proxy } from '../proxy';
-import { firstOutcome, wsClient } from '../subscription-helpers';
+import { PARTNER_A, TEST_TRUST } from '@interop/testing/identities';
+import { startProxy, type Proxy } from '@interop/testing/proxy';
+import { firstOutcome, wsClient } from '@interop/testing/subscription-helpers';
 
 let graph: Graph;
 let gateway: RunningGateway;

@@ -1,7 +1,7 @@
 // Merchants opening and closing payment tools through the gateway, and what
 // that changes at checkout and for initiatePayment.
-import { startGraph, type Graph } from '../harness';
-import { codes, initiate, merchantWhere, OPTED_IN_TO_WECHAT_ON_TAOBAO } from '../payments-helpers';
+import { startGraph, type Graph } from '@interop/testing/harness';
+import { codes, initiate, merchantWhere, OPTED_IN_TO_WECHAT_ON_TAOBAO } from '@interop/testing/payments-helpers';
 
 let graph: Graph;
 

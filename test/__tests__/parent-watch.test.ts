@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { alive, descendant, eventually, groupAlive, ROOT, runNpm, spawnInGroup, waitForOutput } from '../processes';
+import { alive, descendant, eventually, groupAlive, ROOT, runNpm, spawnInGroup, waitForOutput } from '@interop/testing/processes';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 
 const WATCHED = 'watched-script.cjs';

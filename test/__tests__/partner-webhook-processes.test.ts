@@ -6,12 +6,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { scratchDatabase } from '../scratch-database';
-import { postSigned, startGraph, type Graph } from '../harness';
-import { decide, freshKey, merchantWhere, OPTED_IN_TO_WECHAT_ON_TAOBAO, startPaymentsProcess, type PaymentsProcess } from '../payments-helpers';
-import { freePort } from '../processes';
-import { CREATE_ENDPOINT, DELIVERIES, type DeliveryView, type EndpointView } from '../webhook-operations';
-import { startWebhookReceiver, type WebhookReceiver } from '../webhook-receiver';
+import { scratchDatabase } from '@interop/testing/scratch-database';
+import { postSigned, startGraph, type Graph } from '@interop/testing/harness';
+import { decide, freshKey, merchantWhere, OPTED_IN_TO_WECHAT_ON_TAOBAO, startPaymentsProcess, type PaymentsProcess } from '@interop/testing/payments-helpers';
+import { freePort } from '@interop/testing/processes';
+import { CREATE_ENDPOINT, DELIVERIES, type DeliveryView, type EndpointView } from '@interop/testing/webhook-operations';
+import { startWebhookReceiver, type WebhookReceiver } from '@interop/testing/webhook-receiver';
 
 let graph: Graph;
 let merchantId: string;

@@ -2,9 +2,9 @@
 // https, and may not be or resolve to a loopback, private, link-local or
 // cloud metadata address. Refused with WEBHOOK_URL_NOT_ALLOWED, and nothing is
 // created. (partner-webhooks.test.ts sends to 127.0.0.1 with both switches on.)
-import { startGraph, type Graph } from '../harness';
-import { PARTNER_A } from '../identities';
-import { createEndpoint, ENDPOINTS, type EndpointView } from '../webhook-operations';
+import { startGraph, type Graph } from '@interop/testing/harness';
+import { PARTNER_A } from '@interop/testing/identities';
+import { createEndpoint, ENDPOINTS, type EndpointView } from '@interop/testing/webhook-operations';
 
 let graph: Graph;
 

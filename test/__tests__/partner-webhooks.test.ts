@@ -7,9 +7,9 @@
 // allows both (PARTNER_WEBHOOKS_ALLOW_INSECURE and _ALLOW_PRIVATE).
 import { randomUUID } from 'node:crypto';
 import { parseWebhookEvent, verifyWebhook, WEBHOOK_SIGNATURE_HEADER } from '@interop/sdk/webhooks';
-import { startGraph, type Graph } from '../harness';
-import { ALL_SCOPES, mintToken, PARTNER_A, PARTNER_B, READ_ONLY } from '../identities';
-import { codes, decide, freshKey, initiate, merchantWhere, OPTED_IN_TO_WECHAT_ON_TAOBAO, payment, postWebhook } from '../payments-helpers';
+import { startGraph, type Graph } from '@interop/testing/harness';
+import { ALL_SCOPES, mintToken, PARTNER_A, PARTNER_B, READ_ONLY } from '@interop/testing/identities';
+import { codes, decide, freshKey, initiate, merchantWhere, OPTED_IN_TO_WECHAT_ON_TAOBAO, payment, postWebhook } from '@interop/testing/payments-helpers';
 import {
   createEndpoint,
   DELETE_ENDPOINT,
@@ -23,8 +23,8 @@ import {
   WIRE_TYPES,
   type DeliveryView,
   type EndpointView,
-} from '../webhook-operations';
-import { signedWith, startWebhookReceiver, type ReceivedWebhook, type WebhookReceiver } from '../webhook-receiver';
+} from '@interop/testing/webhook-operations';
+import { signedWith, startWebhookReceiver, type ReceivedWebhook, type WebhookReceiver } from '@interop/testing/webhook-receiver';
 
 let graph: Graph;
 let merchantId: string;

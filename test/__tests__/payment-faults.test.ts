@@ -1,7 +1,7 @@
 // Payments when things go wrong: an owner of the facts or the wallet does not
 // answer (fail closed, nothing created), unpaid payments expire.
-import { startGraph, type Graph } from '../harness';
-import { codes, decide, initiate, merchantWhere, OPTED_IN_TO_WECHAT_ON_TAOBAO, payment, paymentRows } from '../payments-helpers';
+import { startGraph, type Graph } from '@interop/testing/harness';
+import { codes, decide, initiate, merchantWhere, OPTED_IN_TO_WECHAT_ON_TAOBAO, payment, paymentRows } from '@interop/testing/payments-helpers';
 
 describe('a dependency that does not answer', () => {
   let graph: Graph;

@@ -6,10 +6,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { scratchDatabase } from '../scratch-database';
-import { postSigned, startGraph, type Graph } from '../harness';
-import { decide, freshKey, merchantWhere, OPTED_IN_TO_WECHAT_ON_TAOBAO, startPaymentsProcess } from '../payments-helpers';
-import { freePort } from '../processes';
+import { scratchDatabase } from '@interop/testing/scratch-database';
+import { postSigned, startGraph, type Graph } from '@interop/testing/harness';
+import { decide, freshKey, merchantWhere, OPTED_IN_TO_WECHAT_ON_TAOBAO, startPaymentsProcess } from '@interop/testing/payments-helpers';
+import { freePort } from '@interop/testing/processes';
 
 let graph: Graph;
 let merchantId: string;

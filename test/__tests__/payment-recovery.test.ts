@@ -10,10 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { close, listen } from '@interop/kit/server';
 import { SIGNATURE_HEADER } from '@interop/kit/security';
-import { scratchDatabase } from '../scratch-database';
-import { postSigned, startGraph, TEST_WALLET_SECRET, type Graph } from '../harness';
-import { buyerDecides, freshKey, merchantWhere, OPTED_IN_TO_WECHAT_ON_TAOBAO } from '../payments-helpers';
-import { finished, freePort, runService, waitForOutput, type Finished } from '../processes';
+import { scratchDatabase } from '@interop/testing/scratch-database';
+import { postSigned, startGraph, TEST_WALLET_SECRET, type Graph } from '@interop/testing/harness';
+import { buyerDecides, freshKey, merchantWhere, OPTED_IN_TO_WECHAT_ON_TAOBAO } from '@interop/testing/payments-helpers';
+import { finished, freePort, runService, waitForOutput, type Finished } from '@interop/testing/processes';
 import type { ServiceName } from '../../scripts/service-build';
 
 let graph: Graph;

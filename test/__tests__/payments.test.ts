@@ -1,6 +1,6 @@
 // Payments through the gateway, end to end: initiate, approve in the sandbox
 // wallet, webhooks, refunds, every rule with its code, idempotency, cancel.
-import { startGraph, type Graph } from '../harness';
+import { startGraph, type Graph } from '@interop/testing/harness';
 import {
   approveAndSettle,
   codes,
@@ -13,7 +13,7 @@ import {
   PAYMENT_FIELDS,
   paymentRows,
   type PaymentView,
-} from '../payments-helpers';
+} from '@interop/testing/payments-helpers';
 
 let graph: Graph;
 let optedIn: string;

@@ -1,5 +1,5 @@
 // What a test starts dies with its process group: the child, and whatever the child started.
-import { alive, childProcesses, eventually, killProcessGroups, spawnInGroup } from '../processes';
+import { alive, childProcesses, eventually, killProcessGroups, spawnInGroup } from '@interop/testing/processes';
 
 
 test('killing the process groups ends a started process and the processes it started', async () => {

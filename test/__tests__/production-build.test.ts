@@ -12,8 +12,8 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { buildServices, builtEntry, SERVICES, type ServiceName } from '../../scripts/service-build';
-import { cachedStep } from '../layer-cache';
-import { freePort, ROOT, spawnInGroup } from '../processes';
+import { cachedStep } from '@interop/testing/layer-cache';
+import { freePort, ROOT, spawnInGroup } from '@interop/testing/processes';
 
 const run = promisify(execFile);
 

@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEVELOPMENT_WALLET_SECRET } from '@interop/domain';
-import { finished, runService, waitForOutput } from '../processes';
+import { finished, runService, waitForOutput } from '@interop/testing/processes';
 
 // The wallet never hears from the gateway, so it needs no SUBGRAPH_SIGNING_SECRET; payments does.
 const ENTRIES = [

@@ -4,9 +4,9 @@
 import { CommerceStore, startCommerce } from '@interop/commerce';
 import type { RunningGateway } from '@interop/gateway';
 import { REQUESTS_TO_BE_LABELLED } from '../../gateway/src/request-metrics';
-import { postGraphQL, startGraph, startGatewayFor, type Graph } from '../harness';
-import { startProxy, type Proxy } from '../proxy';
-import { TEST_TRUST } from '../identities';
+import { postGraphQL, startGraph, startGatewayFor, type Graph } from '@interop/testing/harness';
+import { startProxy, type Proxy } from '@interop/testing/proxy';
+import { TEST_TRUST } from '@interop/testing/identities';
 
 let graph: Graph;
 

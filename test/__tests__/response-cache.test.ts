@@ -4,11 +4,11 @@
 // only in aliases share one plan and one cached answer.
 import { randomUUID } from 'node:crypto';
 import type { RunningGateway } from '@interop/gateway';
-import { postGraphQL, startGatewayFor, startGraph, type Graph } from '../harness';
-import { PARTNER_A, READ_ONLY } from '../identities';
-import { merchantWhere } from '../payments-helpers';
-import { expectEventually } from '../processes';
-import { startProxy } from '../proxy';
+import { postGraphQL, startGatewayFor, startGraph, type Graph } from '@interop/testing/harness';
+import { PARTNER_A, READ_ONLY } from '@interop/testing/identities';
+import { merchantWhere } from '@interop/testing/payments-helpers';
+import { expectEventually } from '@interop/testing/processes';
+import { startProxy } from '@interop/testing/proxy';
 
 let graph: Graph;
 

@@ -7,9 +7,9 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import WebSocket from 'ws';
 import { createInteropClient, InteropError, type InteropClientOptions, type Payment } from '@interop/sdk';
-import { startGraph, type Graph, useEmbeddedBackends } from '../harness';
-import { PARTNER_A, PARTNER_B } from '../identities';
-import { decide, merchantWhere, OPTED_IN_TO_WECHAT_ON_TAOBAO, payment } from '../payments-helpers';
+import { startGraph, type Graph, useEmbeddedBackends } from '@interop/testing/harness';
+import { PARTNER_A, PARTNER_B } from '@interop/testing/identities';
+import { decide, merchantWhere, OPTED_IN_TO_WECHAT_ON_TAOBAO, payment } from '@interop/testing/payments-helpers';
 
 useEmbeddedBackends();
 

@@ -11,10 +11,10 @@ import { join } from 'node:path';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { build, stop as stopEsbuild } from 'esbuild';
 import { signWebhookPayload } from '@interop/kit/security';
-import { startGraph, type Graph, useEmbeddedBackends } from '../harness';
-import { PARTNER_A } from '../identities';
-import { buyerDecides } from '../payments-helpers';
-import { finished, ROOT, spawnInGroup, waitForOutput, type Finished } from '../processes';
+import { startGraph, type Graph, useEmbeddedBackends } from '@interop/testing/harness';
+import { PARTNER_A } from '@interop/testing/identities';
+import { buyerDecides } from '@interop/testing/payments-helpers';
+import { finished, ROOT, spawnInGroup, waitForOutput, type Finished } from '@interop/testing/processes';
 
 useEmbeddedBackends();
 

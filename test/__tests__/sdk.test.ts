@@ -5,10 +5,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createInteropClient, InteropError, InteropTransportError, type InteropClientOptions } from '@interop/sdk';
 import type { RunningGateway } from '@interop/gateway';
-import { startGatewayFor, startGraph, type Graph, useEmbeddedBackends } from '../harness';
-import { mintToken, PARTNER_A } from '../identities';
-import { decide, merchantWhere, OPTED_IN_TO_WECHAT_ON_TAOBAO, paymentRows } from '../payments-helpers';
-import { startProxy, type Proxy } from '../proxy';
+import { startGatewayFor, startGraph, type Graph, useEmbeddedBackends } from '@interop/testing/harness';
+import { mintToken, PARTNER_A } from '@interop/testing/identities';
+import { decide, merchantWhere, OPTED_IN_TO_WECHAT_ON_TAOBAO, paymentRows } from '@interop/testing/payments-helpers';
+import { startProxy, type Proxy } from '@interop/testing/proxy';
 
 useEmbeddedBackends();
 

@@ -10,8 +10,8 @@ import type { RunningSubgraph } from '@interop/kit/server';
 import { IDENTITY_HEADER, serviceCaller, signIdentity } from '@interop/kit/security';
 import { startCommerce } from '@interop/commerce';
 import { parseGatewayCli, type RunningGateway } from '@interop/gateway';
-import { NO_RESPONSE_CACHE, postGraphQL, ROOT, startGatewayFor, startGraph, type Graph } from '../harness';
-import { PARTNER_A } from '../identities';
+import { NO_RESPONSE_CACHE, postGraphQL, ROOT, startGatewayFor, startGraph, type Graph } from '@interop/testing/harness';
+import { PARTNER_A } from '@interop/testing/identities';
 
 const OLD = 'rotation-test-old-secret-0001';
 const NEW = 'rotation-test-new-secret-0002';

@@ -8,9 +8,9 @@
 import { existsSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { postGraphQL } from '../harness';
-import { freshCheckout } from '../fresh-checkout';
-import { descendant, eventually as eventuallyTrue, finished, freePort, groupAlive, runNpm, waitForOutput } from '../processes';
+import { postGraphQL } from '@interop/testing/harness';
+import { freshCheckout } from '@interop/testing/fresh-checkout';
+import { descendant, eventually as eventuallyTrue, finished, freePort, groupAlive, runNpm, waitForOutput } from '@interop/testing/processes';
 
 function refuses(port: number): Promise<boolean> {
   return new Promise((resolve) => {

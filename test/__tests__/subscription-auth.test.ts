@@ -6,10 +6,10 @@
 // the subscription with the code the same query gets over HTTP.
 import { NetworkError } from 'graphql-sse';
 import type { RunningGateway } from '@interop/gateway';
-import { startGatewayFor, startGraph, type Graph, type GraphQLResponse } from '../harness';
-import { PARTNER_A, PARTNER_B } from '../identities';
-import { freshKey, merchantWhere, OPTED_IN_TO_WECHAT_ON_TAOBAO } from '../payments-helpers';
-import { ending, firstOutcome, PAYMENT_UPDATED, readUntil, sseClient, statusOf, wsClient } from '../subscription-helpers';
+import { startGatewayFor, startGraph, type Graph, type GraphQLResponse } from '@interop/testing/harness';
+import { PARTNER_A, PARTNER_B } from '@interop/testing/identities';
+import { freshKey, merchantWhere, OPTED_IN_TO_WECHAT_ON_TAOBAO } from '@interop/testing/payments-helpers';
+import { ending, firstOutcome, PAYMENT_UPDATED, readUntil, sseClient, statusOf, wsClient } from '@interop/testing/subscription-helpers';
 
 let graph: Graph;
 let gateway: RunningGateway;

@@ -6,10 +6,10 @@
 import { ApolloClient, HttpLink, InMemoryCache, gql, ServerError, CombinedGraphQLErrors, CombinedProtocolErrors } from '@apollo/client';
 import { NetworkError } from 'graphql-sse';
 import type { RunningGateway } from '@interop/gateway';
-import { credentialHeaders, postGraphQL, startGatewayFor, startGraph, type Credentials, type Graph } from '../harness';
-import { PARTNER_A, PARTNER_B } from '../identities';
-import { codes, decide, freshKey, initiate, merchantWhere, OPTED_IN_TO_WECHAT_ON_TAOBAO, type PaymentView } from '../payments-helpers';
-import { ending, PAYMENT_UPDATED, readUntil, sseClient, statusOf, valuesOf, wsClient, type PaymentUpdate } from '../subscription-helpers';
+import { credentialHeaders, postGraphQL, startGatewayFor, startGraph, type Credentials, type Graph } from '@interop/testing/harness';
+import { PARTNER_A, PARTNER_B } from '@interop/testing/identities';
+import { codes, decide, freshKey, initiate, merchantWhere, OPTED_IN_TO_WECHAT_ON_TAOBAO, type PaymentView } from '@interop/testing/payments-helpers';
+import { ending, PAYMENT_UPDATED, readUntil, sseClient, statusOf, valuesOf, wsClient, type PaymentUpdate } from '@interop/testing/subscription-helpers';
 
 const SETTLED = ['REQUIRES_ACTION', 'PROCESSING', 'SUCCEEDED'];
 const MULTIPART_ACCEPT = 'multipart/mixed;boundary=graphql;subscriptionSpec=1.0,application/json;q=0.9';

@@ -6,10 +6,10 @@
 // following the same payments; then its limits, refusals and shutdown.
 import { NetworkError } from 'graphql-sse';
 import type { RunningGateway } from '@interop/gateway';
-import { availableEventBuses, defaultEventBus, postGraphQL, startGatewayFor, startGraph, type EventBusKind, type Graph } from '../harness';
-import { PARTNER_A } from '../identities';
-import { codes, decide, freshKey, initiate, merchantWhere, OPTED_IN_TO_WECHAT_ON_TAOBAO, type PaymentView } from '../payments-helpers';
-import { ending, PAYMENT_UPDATED, readUntil, sseClient, statusOf, wsClient, type PaymentUpdate } from '../subscription-helpers';
+import { availableEventBuses, defaultEventBus, postGraphQL, startGatewayFor, startGraph, type EventBusKind, type Graph } from '@interop/testing/harness';
+import { PARTNER_A } from '@interop/testing/identities';
+import { codes, decide, freshKey, initiate, merchantWhere, OPTED_IN_TO_WECHAT_ON_TAOBAO, type PaymentView } from '@interop/testing/payments-helpers';
+import { ending, PAYMENT_UPDATED, readUntil, sseClient, statusOf, wsClient, type PaymentUpdate } from '@interop/testing/subscription-helpers';
 
 const SETTLED = ['REQUIRES_ACTION', 'PROCESSING', 'SUCCEEDED'];
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Backoff } from '@interop/kit/events';
 import { Supervisor } from '../../scripts/supervisor';
-import { alive, childProcesses, descendant, eventually, ROOT, spawnInGroup, waitForOutput } from '../processes';
+import { alive, childProcesses, descendant, eventually, ROOT, spawnInGroup, waitForOutput } from '@interop/testing/processes';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 
 

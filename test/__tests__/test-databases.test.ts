@@ -1,9 +1,9 @@
-// The test stores' databases (test/databases): each store sees only its own
+// The test stores' databases (packages/testing/src/databases): each store sees only its own
 // tables, whether its PGlite is leased again from the worker's pool or its
 // schema lives on DATABASE_URL's server; a Date goes in as one; and a store
 // dropped is refused, so nothing it leaves behind reaches the next one.
 import { openDatabase, type Database } from '@interop/kit/db';
-import { openTestStore } from '../databases';
+import { openTestStore } from '@interop/testing/databases';
 
 const open = () => openTestStore('pooled', (storage) => openDatabase({ schema: storage.schema, url: storage.databaseUrl, pglite: storage.pglite }), (db: Database) => db);
 

@@ -16,8 +16,8 @@ import {
 } from 'graphql';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { loadTypeDefs } from '@interop/kit/server';
-import { ROOT, startGraph, type Graph } from '../harness';
-import { initiate, merchantWhere, OPTED_IN_TO_WECHAT_ON_TAOBAO, payment, postWebhook } from '../payments-helpers';
+import { ROOT, startGraph, type Graph } from '@interop/testing/harness';
+import { initiate, merchantWhere, OPTED_IN_TO_WECHAT_ON_TAOBAO, payment, postWebhook } from '@interop/testing/payments-helpers';
 
 let graph: Graph;
 

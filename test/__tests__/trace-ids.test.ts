@@ -4,8 +4,8 @@
 // request carries its trace and span ids.
 import { createLogger, type Logger } from '@interop/kit';
 import { MerchantsStore, startMerchants } from '@interop/merchants';
-import { startGatewayFor, startGraph, type Graph } from '../harness';
-import { PARTNER_A, TEST_TRUST } from '../identities';
+import { startGatewayFor, startGraph, type Graph } from '@interop/testing/harness';
+import { PARTNER_A, TEST_TRUST } from '@interop/testing/identities';
 
 interface Line {
   service: string;

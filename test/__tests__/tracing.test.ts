@@ -2,8 +2,8 @@
 // subgraph and its store calls.
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { startTracing } from '@interop/kit';
-import { startGraph, startGatewayFor, type Graph } from '../harness';
-import { startProxy } from '../proxy';
+import { startGraph, startGatewayFor, type Graph } from '@interop/testing/harness';
+import { startProxy } from '@interop/testing/proxy';
 
 const exporter = new InMemorySpanExporter();
 startTracing({ serviceName: 'test', spanProcessors: [new SimpleSpanProcessor(exporter)] });

@@ -13,9 +13,9 @@ import { join } from 'node:path';
 import { GatewayErrorCode, type RunningGateway } from '@interop/gateway';
 import { createLogger } from '@interop/kit';
 import { loadTrustedDocuments } from '../../gateway/src/trusted-documents';
-import { credentialHeaders, ROOT, startGatewayFor, startGraph, TEST_GATEWAY_OPTIONS, type Graph } from '../harness';
-import { PARTNER_A, PARTNER_B, READ_ONLY, TEST_AUTH } from '../identities';
-import { wsClient } from '../subscription-helpers';
+import { credentialHeaders, ROOT, startGatewayFor, startGraph, TEST_GATEWAY_OPTIONS, type Graph } from '@interop/testing/harness';
+import { PARTNER_A, PARTNER_B, READ_ONLY, TEST_AUTH } from '@interop/testing/identities';
+import { wsClient } from '@interop/testing/subscription-helpers';
 
 const MANIFEST = join(ROOT, 'trusted-documents.json');
 const documents = JSON.parse(readFileSync(MANIFEST, 'utf8')) as Record<string, string>;

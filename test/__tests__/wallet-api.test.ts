@@ -7,9 +7,9 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import { close, listen, readRawBody } from '@interop/kit/server';
 import type { RunningWallet } from '@interop/wallet';
-import { startTestWallet } from '../test-wallet';
+import { startTestWallet } from '@interop/testing/test-wallet';
 import { SandboxWallet } from '../../subgraphs/payments/src/providers/sandbox-wallet';
-import { buyerDecides } from '../payments-helpers';
+import { buyerDecides } from '@interop/testing/payments-helpers';
 
 const SECRET = 'wallet-api-test-secret';
 

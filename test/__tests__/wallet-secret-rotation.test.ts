@@ -10,8 +10,8 @@ import { startWallet, type RunningWallet } from '@interop/wallet';
 import type { PaymentService, WalletEvent } from '../../subgraphs/payments/src/payment-service';
 import { SandboxWallet } from '../../subgraphs/payments/src/providers/sandbox-wallet';
 import { walletWebhookRoute } from '../../subgraphs/payments/src/webhook-route';
-import { openTestWalletDatabase } from '../test-wallet';
-import { buyerDecides } from '../payments-helpers';
+import { openTestWalletDatabase } from '@interop/testing/test-wallet';
+import { buyerDecides } from '@interop/testing/payments-helpers';
 
 const OLD = 'wallet-rotation-old-secret-01';
 const NEW = 'wallet-rotation-new-secret-02';

@@ -3,8 +3,8 @@
 // a wrong amount or an unknown payment changes nothing.
 import { randomUUID } from 'node:crypto';
 import { signatureHeader, SIGNATURE_HEADER } from '@interop/kit/security';
-import { startGraph, TEST_WALLET_SECRET, type Graph } from '../harness';
-import { approveAndSettle, initiate, merchantWhere, OPTED_IN_TO_WECHAT_ON_TAOBAO, payment, postWebhook, type PaymentView } from '../payments-helpers';
+import { startGraph, TEST_WALLET_SECRET, type Graph } from '@interop/testing/harness';
+import { approveAndSettle, initiate, merchantWhere, OPTED_IN_TO_WECHAT_ON_TAOBAO, payment, postWebhook, type PaymentView } from '@interop/testing/payments-helpers';
 
 let graph: Graph;
 let merchantId: string;

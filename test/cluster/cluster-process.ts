@@ -5,7 +5,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT } from '../processes';
+import { ROOT } from '@interop/testing/processes';
 
 export interface Manifest {
   url: string;

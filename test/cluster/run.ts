@@ -30,7 +30,7 @@ import { SDK_SETTINGS } from './sdk-settings';
 import { credentials, scratchDatabase, writeGatewayConfig } from './setup';
 import type { Followed } from './subscriber';
 import { replayWebhooks } from './webhook-replay';
-import { alive } from '../processes';
+import { alive } from '@interop/testing/processes';
 
 const LOAD_MS = 65_000;
 const READERS = 3;

@@ -1,6 +1,6 @@
 // Databases for tests: each test store in a schema of its own, on the
 // PostgreSQL server DATABASE_URL names or in a PGlite leased from the jest
-// worker's pool (test/worker-pglites), and removed again when the test is done.
+// worker's pool (packages/testing/src/worker-pglites), and removed again when the test is done.
 import { randomBytes } from 'node:crypto';
 import type { QueryOptions, Transaction } from '@electric-sql/pglite';
 import type { Database, SharedPglite, StorageOptions } from '@interop/kit/db';
@@ -8,7 +8,7 @@ import { WORKER_PGLITES, type WorkerPglites } from './worker-pglites';
 
 /**
  * Where a test store keeps its tables: a fresh schema on DATABASE_URL's
- * server, or in a PGlite leased from the worker's pool (test/worker-pglites),
+ * server, or in a PGlite leased from the worker's pool (packages/testing/src/worker-pglites),
  * or, outside jest's environment, a PGlite of its own. `drop` removes the
  * schema again and returns a leased PGlite.
  */
@@ -57,7 +57,7 @@ export async function openTestStore<T>(owner: string, open: (storage: StorageOpt
 }
 
 /**
- * A leased PGlite lives outside the test file's sandbox (test/environment),
+ * A leased PGlite lives outside the test file's sandbox (packages/testing/src/jest/environment),
  * where this sandbox's Dates are not Dates and its Errors are not ours: Dates
  * go in as the ISO text PGlite itself would send, and errors come back as
  * this sandbox's Errors with the same fields (a PostgreSQL error's `code`).

@@ -7,9 +7,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { serviceEnv, type z } from '@interop/kit';
-import { merchantsEnv } from '../subgraphs/merchants/src/config';
-import { paymentsEnv } from '../subgraphs/payments/src/config';
-import { walletEnv } from '../wallet/src/config';
+import { merchantsEnv } from '../../../subgraphs/merchants/src/config';
+import { paymentsEnv } from '../../../subgraphs/payments/src/config';
+import { walletEnv } from '../../../wallet/src/config';
 import { ROOT } from './processes';
 
 export const SERVICES = ['gateway', 'commerce', 'payments', 'merchants', 'wallet'] as const;

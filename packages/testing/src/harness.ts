@@ -1,7 +1,7 @@
 // Starts the whole graph for one test file: the three subgraphs in this
 // process on ports the OS picks, a gateway composed from their schema files
 // and routed to those ports, and a helper to send operations through it.
-// The stores keep their tables in schemas of their own (test/databases): on
+// The stores keep their tables in schemas of their own (packages/testing/src/databases): on
 // the PostgreSQL server DATABASE_URL names, else in PGlite databases the jest
 // worker keeps running across test files; dropped again on stop. Payment
 // events travel as configured in production: on Redis when REDIS_URL is set,
@@ -28,7 +28,7 @@ import { openTestStore } from './databases';
 import { supergraphRoutedTo } from './supergraph-once';
 import { openTestWalletDatabase } from './test-wallet';
 
-export const ROOT = join(__dirname, '..');
+export const ROOT = join(__dirname, '..', '..', '..');
 const HOST = '127.0.0.1';
 
 export interface GraphQLResponse<TData = Record<string, unknown>> {
@@ -259,7 +259,7 @@ export const TEST_GATEWAY_OPTIONS = {
  */
 export const NO_RESPONSE_CACHE = { responseCache: { ...DEFAULT_RESPONSE_CACHE, enabled: false } } as const;
 
-/** The supergraph routed to these URLs, by subgraph name (composed once per run: test/supergraph-once.ts). */
+/** The supergraph routed to these URLs, by subgraph name (composed once per run: packages/testing/src/supergraph-once.ts). */
 export function supergraphFor(urls: Readonly<Record<string, string>>): string {
   return supergraphRoutedTo(urls);
 }

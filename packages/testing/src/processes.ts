@@ -4,10 +4,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { parentOf } from '@interop/kit/server';
-import { builtEntry, type ServiceName } from '../scripts/service-build';
+import { builtEntry, type ServiceName } from '../../../scripts/service-build';
 import { TEST_AUTH, TEST_TRUST } from './identities';
 
-export const ROOT = join(__dirname, '..');
+export const ROOT = join(__dirname, '..', '..', '..');
 
 /** A port the OS reports free right now (for entry points that take a port number). */
 export function freePort(): Promise<number> {
@@ -22,7 +22,7 @@ export function freePort(): Promise<number> {
 }
 
 // Leaders of the process groups that tests started. Each test file ends by
-// killing them all (test/kill-process-groups.ts), pass, fail or time-out, so
+// killing them all (packages/testing/src/jest/kill-process-groups.ts), pass, fail or time-out, so
 // nothing a test started, nor anything that started in turn, outlives it.
 const groups = new Set<number>();
 
@@ -117,7 +117,7 @@ export function runNpm(script: string, env: Record<string, string | undefined> =
 
 /**
  * Runs a service as its image does: plain node on its production bundle,
- * which jest's global setup rebuilt if any source changed (test/global-setup.ts).
+ * which jest's global setup rebuilt if any source changed (packages/testing/src/jest/global-setup.ts).
  * For tests of a service as a process (crashes, restarts, drains, refusals to
  * start); `env` as for runTs.
  */

@@ -1,13 +1,13 @@
-// The test graph's supergraph, composed once per `npm test` (test/global-setup)
+// The test graph's supergraph, composed once per `npm test` (packages/testing/src/jest/global-setup)
 // instead of once per graph a test starts: composing costs 0.2-0.4 s of CPU,
 // and some forty files start a graph. It is composed with a placeholder URL
 // for each subgraph, which each graph then replaces with its own.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { composeSupergraph, readSupergraphConfig, type SupergraphConfig } from '../gateway/src/composition';
+import { composeSupergraph, readSupergraphConfig, type SupergraphConfig } from '../../../gateway/src/composition';
 
-const ROOT = join(__dirname, '..');
+const ROOT = join(__dirname, '..', '..', '..');
 /** Where global setup left the composed supergraph, for every test file of the run. */
 const FILE_VARIABLE = 'INTEROP_TEST_SUPERGRAPH_FILE';
 

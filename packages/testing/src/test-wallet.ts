@@ -1,4 +1,4 @@
-// The wallet under test, with its books in a test database (test/databases)
+// The wallet under test, with its books in a test database (packages/testing/src/databases)
 // rather than a PGlite of its own, which would cost seconds to boot.
 import type { Database } from '@interop/kit/db';
 import { openWalletDatabase, startWallet, type RunningWallet, type WalletOptions } from '@interop/wallet';

@@ -9,12 +9,12 @@
 // A store chooses its schema by the connection's search_path, so a PGlite
 // serves one store at a time: a store that finds none free gets a new one,
 // which then stays in the worker's pool. This module lives outside the test
-// files' sandboxes (test/environment.ts hands it to each), which is why it
+// files' sandboxes (packages/testing/src/jest/environment.ts hands it to each), which is why it
 // imports nothing of ours at run time but kit's pglite-boot, which imports
 // nothing of ours either.
 import type { Extension, PGlite } from '@electric-sql/pglite';
 import type { PostgresExtension } from '@interop/kit/db';
-import { bootPglite } from '../packages/kit/src/db/pglite-boot';
+import { bootPglite } from '../../../packages/kit/src/db/pglite-boot';
 
 export const WORKER_PGLITES = Symbol.for('interop.test.workerPglites');
 

@@ -5,7 +5,7 @@
 import { createServer } from 'node:http';
 import { close, listen } from '@interop/kit/server';
 import type { RunningWallet } from '../server';
-import { startTestWallet } from '../../../test/test-wallet';
+import { startTestWallet } from '@interop/testing/test-wallet';
 
 let wallet: RunningWallet;
 let receiver: { url: string; stop(): Promise<void> };

@@ -5,7 +5,7 @@
 // the wallet's icon.
 import { createHash } from 'node:crypto';
 import type { RunningWallet } from '../server';
-import { startTestWallet } from '../../../test/test-wallet';
+import { startTestWallet } from '@interop/testing/test-wallet';
 import { chinaTime, formatAmount } from '../page';
 
 let wallet: RunningWallet;

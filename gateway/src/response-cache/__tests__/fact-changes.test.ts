@@ -9,7 +9,7 @@ import { createLogger } from '@interop/kit';
 import { encodeFactsChanged, eventStreamRoute, LocalEventBus, newFactsChanged } from '@interop/kit/events';
 import { invalidateOnFactChanges } from '../fact-changes';
 import type { ResponseCache } from '../response-cache';
-import { eventually } from '../../../../test/processes';
+import { eventually } from '@interop/testing/processes';
 
 const SECRET = 'fact-changes-test-secret';
 const logger = createLogger('fact-changes-test');

@@ -2,7 +2,7 @@
 // one line logs leaks into the next.
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { join } from 'node:path';
-import { ROOT, spawnInGroup, waitForOutput } from '../../../../test/processes';
+import { ROOT, spawnInGroup, waitForOutput } from '@interop/testing/processes';
 import { createLogger } from '../logger';
 import { requestScope } from '../request-scope';
 import { startTracing, tracer } from '../tracing';

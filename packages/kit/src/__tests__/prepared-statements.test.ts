@@ -6,7 +6,7 @@
 // many texts stay prepared behave as before.
 import { openDatabase, queryPlannedPerCall, type Database } from '../db';
 import { MAX_PREPARED_STATEMENTS } from '../db/pglite-statements';
-import { openTestStore } from '../../../../test/databases';
+import { openTestStore } from '@interop/testing/databases';
 
 /** Runs `work` on a database of its own, dropped afterwards whatever the outcome. */
 async function inStore(work: (db: Database) => Promise<void>): Promise<void> {

@@ -6,7 +6,7 @@
 // costs the initdb it would have saved, never a failed start.
 //
 // This module imports nothing of ours, so the test suite's PGlite pool
-// (test/worker-pglites.ts), which lives outside jest's module sandboxes, boots
+// (packages/testing/src/worker-pglites.ts), which lives outside jest's module sandboxes, boots
 // its databases through it too.
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';

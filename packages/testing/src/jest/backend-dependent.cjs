@@ -1,4 +1,4 @@
-// A jest filter (`npm test -- --filter=./test/backend-dependent.cjs`) keeping
+// A jest filter (`npm test -- --filter=./packages/testing/src/jest/backend-dependent.cjs`) keeping
 // the test files whose outcome can depend on DATABASE_URL or REDIS_URL. CI
 // runs the whole suite on the embedded defaults first and then, with a
 // PostgreSQL server and Redis, only these: a file whose leading docblock says

@@ -1,8 +1,8 @@
-// Jest's Node environment, with the worker's PGlite pool (test/worker-pglites)
+// Jest's Node environment, with the worker's PGlite pool (packages/testing/src/worker-pglites)
 // handed to every test file. Jest loads this module once per worker, so the
 // pool, unlike anything a test file imports, outlives each file.
 import { TestEnvironment } from 'jest-environment-node';
-import { WORKER_PGLITES, workerPglites } from './worker-pglites';
+import { WORKER_PGLITES, workerPglites } from '../worker-pglites';
 
 export default class InteropTestEnvironment extends TestEnvironment {
   constructor(...args: ConstructorParameters<typeof TestEnvironment>) {

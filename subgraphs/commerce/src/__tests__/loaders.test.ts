@@ -2,7 +2,7 @@
 // in key order, and a key asked twice in one request served from the cache.
 import { createLogger } from '@interop/kit';
 import { createSubgraphApollo } from '@interop/kit/server';
-import { dataOf, execute } from '../../../../test/operation';
+import { dataOf, execute } from '@interop/testing/operation';
 import type { CommerceContext } from '../context';
 import { createLoaders } from '../loaders';
 import { commerceSubgraph, CommerceStore, createContext } from '../server';

@@ -2,7 +2,7 @@
 // SDL, the entities it resolves for the gateway, and its root queries.
 import { createLogger } from '@interop/kit';
 import { createSubgraphApollo } from '@interop/kit/server';
-import { dataOf, entityKeys, execute } from '../../../../test/operation';
+import { dataOf, entityKeys, execute } from '@interop/testing/operation';
 import type { CommerceContext } from '../context';
 import { commerceSubgraph, CommerceStore, createContext } from '../server';
 

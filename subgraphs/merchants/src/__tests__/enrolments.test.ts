@@ -2,8 +2,8 @@
 // allows, that only ACTIVE counts as opted in (enrolledTools and the SQL
 // filter alike), and the 002 migration upgrading 001 data in place.
 import { extensionsOf, migrate, openDatabase, type Database } from '@interop/kit/db';
-import { openTestMerchantsStore } from '../../../../test/harness';
-import { openTestStore } from '../../../../test/databases';
+import { openTestMerchantsStore } from '@interop/testing/harness';
+import { openTestStore } from '@interop/testing/databases';
 import { canMove, type EnrolmentStatus } from '../enrolment-lifecycle';
 import type { MerchantsStore } from '../server';
 import { migrations } from '../store/migrations';

@@ -3,9 +3,9 @@
 // from the cache; and 50 merchant entities cost one query per kind.
 import { createLogger } from '@interop/kit';
 import { createSubgraphApollo, encodeCursor } from '@interop/kit/server';
-import { openTestMerchantsStore } from '../../../../test/harness';
-import { PARTNER_A, TEST_TRUST } from '../../../../test/identities';
-import { dataOf, execute } from '../../../../test/operation';
+import { openTestMerchantsStore } from '@interop/testing/harness';
+import { PARTNER_A, TEST_TRUST } from '@interop/testing/identities';
+import { dataOf, execute } from '@interop/testing/operation';
 import type { MerchantsContext } from '../context';
 import { createLoaders } from '../loaders';
 import { createContext, createPeerFacts, merchantsSubgraph, type MerchantsStore } from '../server';

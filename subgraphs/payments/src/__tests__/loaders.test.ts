@@ -3,8 +3,8 @@
 // that many storefronts or tools cost one lookup per step.
 import { createLogger } from '@interop/kit';
 import { createSubgraphApollo } from '@interop/kit/server';
-import { dataOf, execute } from '../../../../test/operation';
-import { TEST_TRUST } from '../../../../test/identities';
+import { dataOf, execute } from '@interop/testing/operation';
+import { TEST_TRUST } from '@interop/testing/identities';
 import type { PaymentsContext } from '../context';
 import { createLoaders } from '../loaders';
 import { createPeerFacts, paymentsSubgraph, PaymentsStore } from '../server';

@@ -4,8 +4,8 @@
 import { badUserInput, createLogger } from '@interop/kit';
 import { createSubgraphApollo, SubgraphClient, type EntityRepresentation } from '@interop/kit/server';
 import type { AcceptanceStatus } from '@interop/domain';
-import { dataOf, entityKeys, errorsOf, execute } from '../../../../test/operation';
-import { TEST_TRUST } from '../../../../test/identities';
+import { dataOf, entityKeys, errorsOf, execute } from '@interop/testing/operation';
+import { TEST_TRUST } from '@interop/testing/identities';
 import type { PaymentsContext } from '../context';
 import { createPeerFacts, paymentsSubgraph, PaymentsStore } from '../server';
 import { CLOSED, commerceStating, contextFor, openLedger, type PeerRule, type TestLedger } from './test-context';

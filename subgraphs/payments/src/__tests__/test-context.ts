@@ -2,10 +2,10 @@
 // in-memory (or throwaway PostgreSQL) ledger, with peers and a wallet the
 // caller chooses (often unreachable, for tests that must not need them).
 import { randomUUID } from 'node:crypto';
-import { openTestLedger } from '../../../../test/harness';
+import { openTestLedger } from '@interop/testing/harness';
 import type { Caller } from '@interop/kit/security';
 import { SubgraphClient } from '@interop/kit/server';
-import { PARTNER_A } from '../../../../test/identities';
+import { PARTNER_A } from '@interop/testing/identities';
 import type { PaymentsContext } from '../context';
 import type { PeerFacts } from '../peers';
 import type { PaymentProvider, ProviderPayment, ProviderPaymentState } from '../providers/provider';
