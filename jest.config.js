@@ -8,6 +8,8 @@ module.exports = {
   testEnvironment: '<rootDir>/packages/testing/src/jest/environment.ts',
   roots: ['<rootDir>/packages', '<rootDir>/subgraphs', '<rootDir>/gateway', '<rootDir>/wallet', '<rootDir>/test', '<rootDir>/bench'],
   testMatch: ['**/__tests__/**/*.test.ts'],
+  // jest's runtime, but each worker compiles a module once for all its test files, not once per file.
+  runtime: '<rootDir>/packages/testing/src/jest/code-cache-runtime.cjs',
   transform: {
     '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs', ignoreDynamic: true } }],
   },

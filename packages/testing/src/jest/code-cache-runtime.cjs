@@ -1,0 +1,63 @@
+// jest's runtime (its `runtime` option), keeping V8's compiled code of each
+// module for the next test file of the same worker. jest gives every test file
+// a module registry of its own and compiles each module again for it with
+// vm.compileFunction, which has no compilation cache: a whole-graph test file
+// loads some 2,000 modules (Apollo, graphql, PGlite, the product), and
+// compiling them was about a second of CPU per file. Handing V8 the code it
+// produced for the first file skips most of that. Only compilation is shared:
+// each file still runs every module afresh, in its own context.
+//
+// The cache is used only for exactly the source it was made from, and V8
+// checks it against its own version and flags too (a rejected cache costs a
+// compile, nothing else). A module with a dynamic import() is compiled anew
+// every time: code from the cache carries the first compile's import()
+// callback, not this file's, and Node then finds none ("A dynamic import
+// callback was not specified").
+const vm = require('node:vm');
+const Runtime = require('jest-runtime').default;
+
+/** @type {Map<string, { source: string, data: Buffer }>} One worker's compiled code, by module file. */
+const compiled = new Map();
+
+/** Over-matches (a comment or a string that says import() as well): such a module is only compiled as before. */
+const DYNAMIC_IMPORT = /\bimport\s*\(/;
+
+/**
+ * vm.compileFunction with the code kept for this file, if its source is the
+ * same, else producing it for the next time.
+ * @param {typeof vm.compileFunction} compileFunction
+ * @returns {typeof vm.compileFunction}
+ */
+function caching(compileFunction) {
+  return (source, params, options = {}) => {
+    const filename = options.filename;
+    if (filename === undefined || DYNAMIC_IMPORT.test(source)) return compileFunction(source, params, options);
+    const kept = compiled.get(filename);
+    const cachedData = kept && kept.source === source ? kept.data : undefined;
+    const fn = compileFunction(source, params, { ...options, ...(cachedData ? { cachedData } : { produceCachedData: true }) });
+    if (!cachedData && fn.cachedDataProduced && fn.cachedData) compiled.set(filename, { source, data: fn.cachedData });
+    return fn;
+  };
+}
+
+class CodeCachingRuntime extends Runtime {
+  constructor(...args) {
+    super(...args);
+    // jest compiles a module in its executor's compile(), with its own options and error handling:
+    // for the length of that call only, the compileFunction it calls keeps and reuses V8's code.
+    const executor = this.executor;
+    if (!executor || typeof executor.compile !== 'function') return;
+    const compile = executor.compile.bind(executor);
+    executor.compile = (source, filename) => {
+      const stock = vm.compileFunction;
+      vm.compileFunction = caching(stock);
+      try {
+        return compile(source, filename);
+      } finally {
+        vm.compileFunction = stock;
+      }
+    };
+  }
+}
+
+module.exports = CodeCachingRuntime;
