@@ -387,11 +387,15 @@ async function measureTraffic(
 async function warmGateways(p: Plan, s: Settings, gateways: Record<Gateway['name'], Gateway>, subgraphs: Subgraphs, traffic: Traffic): Promise<void> {
   for (const name of ['ours', 'stock'] as const) {
     const target = p.gateways.get(name);
-    if (!target) continue;
-    const load: Load = { connections: s.warmConnections, warmSeconds: 0, seconds: 1, minAnswers: s.gatewayWarmAnswers, maxSeconds: s.maxWindowSeconds };
-    const warming = await drive(target, load, watching(subgraphs, gateways[name].proc));
-    if (warming.errors) console.error(`${traffic} op ${p.op.id} warming ${name}: ${warming.errors} errors; first: ${warming.firstMismatch}`);
+    if (target) await warm(target, s, watching(subgraphs, gateways[name].proc), `${traffic} op ${p.op.id} warming ${name}`);
   }
+}
+
+/** Drives `target`, unmeasured, with the warm-up's few connections until it has answered enough (see Settings.gatewayWarmAnswers). */
+async function warm(target: Target, s: Settings, watch: Watched, label: string): Promise<void> {
+  const load: Load = { connections: s.warmConnections, warmSeconds: 0, seconds: 1, minAnswers: s.gatewayWarmAnswers, maxSeconds: s.maxWindowSeconds };
+  const warming = await drive(target, load, watch);
+  if (warming.errors) console.error(`${label}: ${warming.errors} errors; first: ${warming.firstMismatch}`);
 }
 
 /**
@@ -414,8 +418,7 @@ async function profile(s: Settings, runDir: string): Promise<void> {
   // Unprofiled, as the bench warms each gateway (warmGateways): every process starts cold, and the subgraphs
   // share one core with the load generator. Driven at once by the profiled load, merchants' queue outgrew the
   // gateway's 5 s timeout in the first seconds (its requests answered in under 40 ms once a handful had run).
-  const warming = await drive(target, { connections: s.warmConnections, warmSeconds: 0, seconds: 1, minAnswers: s.gatewayWarmAnswers, maxSeconds: s.maxWindowSeconds }, watch);
-  if (warming.errors) console.error(`op ${id} warming: ${warming.errors} errors; first: ${warming.firstMismatch}`);
+  await warm(target, s, watch, `${traffic} op ${id} warming`);
   const micros = () => Number(process.hrtime.bigint() / 1000n);
   const from = micros();
   const load: Load = s.profileRate

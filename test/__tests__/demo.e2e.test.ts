@@ -40,7 +40,6 @@ let demoUrl: string;
 let webhookReceiver: DemoWebhookReceiver;
 const manifest = loadTrustedDocuments(join(ROOT, 'trusted-documents.json'));
 
-
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`${CHROMIUM} is missing. The demo's end-to-end test drives Debian's chromium package: apt-get install -y chromium`);

@@ -45,13 +45,13 @@ function foldersNamed(folder: string, name: string, under = ''): string[] {
 export async function cachedStep(
   folder: string,
   { inputs, command, output, env }: { inputs: readonly string[]; command: readonly string[]; output: string; env: NodeJS.ProcessEnv },
-): Promise<'ran' | 'cached'> {
+): Promise<void> {
   const kept = join(CACHE, await layerKey(folder, inputs, command));
   if (existsSync(kept)) {
     // Hard links, as an overlay filesystem shares a layer's files: nothing writes to them once installed.
     // Symbolic links (workspaces') are copied as written: relative, so they point into `folder`.
     await run('cp', ['--archive', '--link', `${kept}/.`, folder]);
-    return 'cached';
+    return;
   }
   const [file, ...args] = command;
   await run(file!, args, { cwd: folder, env });
@@ -66,5 +66,4 @@ export async function cachedStep(
     // Another run kept the same layer first.
     rmSync(staging, { recursive: true, force: true });
   }
-  return 'ran';
 }

@@ -22,22 +22,22 @@ const compiled = new Map();
 /** Over-matches (a comment or a string that says import() as well): such a module is only compiled as before. */
 const DYNAMIC_IMPORT = /\bimport\s*\(/;
 
+/** Node's own, which jest's compile() calls; replaced by the caching one only for the length of that call. */
+const stockCompileFunction = vm.compileFunction;
+
 /**
  * vm.compileFunction with the code kept for this file, if its source is the
  * same, else producing it for the next time.
- * @param {typeof vm.compileFunction} compileFunction
- * @returns {typeof vm.compileFunction}
+ * @type {typeof vm.compileFunction}
  */
-function caching(compileFunction) {
-  return (source, params, options = {}) => {
-    const filename = options.filename;
-    if (filename === undefined || DYNAMIC_IMPORT.test(source)) return compileFunction(source, params, options);
-    const kept = compiled.get(filename);
-    const cachedData = kept && kept.source === source ? kept.data : undefined;
-    const fn = compileFunction(source, params, { ...options, ...(cachedData ? { cachedData } : { produceCachedData: true }) });
-    if (!cachedData && fn.cachedDataProduced && fn.cachedData) compiled.set(filename, { source, data: fn.cachedData });
-    return fn;
-  };
+function cachingCompileFunction(source, params, options = {}) {
+  const filename = options.filename;
+  if (filename === undefined || DYNAMIC_IMPORT.test(source)) return stockCompileFunction(source, params, options);
+  const kept = compiled.get(filename);
+  const cachedData = kept && kept.source === source ? kept.data : undefined;
+  const fn = stockCompileFunction(source, params, { ...options, ...(cachedData ? { cachedData } : { produceCachedData: true }) });
+  if (!cachedData && fn.cachedDataProduced && fn.cachedData) compiled.set(filename, { source, data: fn.cachedData });
+  return fn;
 }
 
 class CodeCachingRuntime extends Runtime {
@@ -49,12 +49,11 @@ class CodeCachingRuntime extends Runtime {
     if (!executor || typeof executor.compile !== 'function') return;
     const compile = executor.compile.bind(executor);
     executor.compile = (source, filename) => {
-      const stock = vm.compileFunction;
-      vm.compileFunction = caching(stock);
+      vm.compileFunction = cachingCompileFunction;
       try {
         return compile(source, filename);
       } finally {
-        vm.compileFunction = stock;
+        vm.compileFunction = stockCompileFunction;
       }
     };
   }
