@@ -1,4 +1,3 @@
-/** @backend-independent the bench here runs every process on PGlite and without Redis, whatever the environment names */
 // Keeps `npm run bench` working: runs it with --quick (a small data set, a
 // fraction of a second per case, varied traffic then cached) and checks what it wrote. The numbers of a
 // quick run mean little, least of all beside other test files; only that every

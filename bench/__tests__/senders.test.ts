@@ -1,4 +1,3 @@
-/** @backend-independent no database: a local HTTP server of its own */
 // At a fixed rate the bench sends in an open loop: requests leave on schedule
 // while earlier ones are still unanswered, and each latency runs from the
 // moment its request was due.

@@ -1,3 +1,4 @@
+/** @backend-contract rate limits shared through Redis when there is one */
 // Who may do what, through the gateway and around it: credentials (API keys
 // and JWTs), scopes, payment ownership per partner, merchant consoles, the
 // signed identity the subgraphs insist on, and rate limits. Every refusal has

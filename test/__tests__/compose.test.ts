@@ -1,4 +1,3 @@
-/** @backend-independent composition opens no store */
 // `npm run compose` / `compose:check` as CI and developers run them.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,4 +1,3 @@
-/** @backend-independent its graph runs on the embedded defaults (useEmbeddedBackends): the app in a browser is its subject */
 // The demo web app in a real browser (Debian's chromium, driven by
 // playwright-core): web/dist, built with Vite by jest's global setup when older
 // than its sources (packages/testing/src/jest/global-setup.ts), served by the gateway at /demo over the

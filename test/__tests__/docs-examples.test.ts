@@ -1,4 +1,3 @@
-/** @backend-independent its graph runs on the embedded defaults (useEmbeddedBackends): the docs' examples are its subject */
 // Every example in docs/ runs here, so the pages cannot drift from the graph:
 // each GraphQL operation against a started graph (answering as its page says),
 // each TypeScript example (a file of docs/examples, shown verbatim) against the

@@ -1,4 +1,3 @@
-/** @backend-independent its graph runs on the embedded defaults (useEmbeddedBackends): the gateway's command line is its subject */
 // `npm run gateway -- --supergraph FILE --port N` as a user runs it: serves any
 // supergraph file at the URLs in it; every mistake is one line and a non-zero exit.
 import { mkdtempSync, writeFileSync } from 'node:fs';

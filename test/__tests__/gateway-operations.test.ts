@@ -1,4 +1,3 @@
-/** @backend-independent its graph runs on the embedded defaults (useEmbeddedBackends): the gateway under load is its subject */
 // Operating the gateway under load: a supergraph hot reload drops no request
 // and an invalid file is refused; SIGTERM drains requests in flight; a
 // subgraph killed and restarted under load costs only its own fields, for a

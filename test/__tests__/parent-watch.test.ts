@@ -1,4 +1,3 @@
-/** @backend-independent its scripts open no store */
 // A process npm runs stops when npm goes, signalled or killed, although the
 // shell npm runs it in passes nothing on; one started otherwise keeps running
 // when its parent goes. The script here stands in for `npm run gateway`: real

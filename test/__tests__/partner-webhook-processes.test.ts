@@ -1,3 +1,4 @@
+/** @backend-contract durability after SIGKILL on each engine */
 // Partner webhooks from payments running as real processes: an event whose
 // change committed is delivered even when the process is SIGKILLed before
 // the delivery is recorded (after a restart); and two processes sharing one

@@ -1,3 +1,4 @@
+/** @backend-contract durability after SIGKILL on each engine */
 // The payments subgraph as real processes: an acknowledged payment survives
 // SIGKILL (on the engine the environment names), two processes sharing one PostgreSQL database create exactly
 // one payment for concurrent calls with one key, and a process whose database

@@ -1,3 +1,4 @@
+/** @backend-contract crash recovery on each engine */
 // Payments and the wallet as real processes, killed at the worst moments:
 // the wallet dies with the buyer's decisions not yet announced, and payments
 // dies between saving a payment and registering it with the wallet. Each

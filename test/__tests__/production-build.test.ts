@@ -1,4 +1,3 @@
-/** @backend-independent each service runs with the image's environment only */
 // What each image of the Dockerfile runs, without a container daemon: the
 // runtime stage's files laid out in a temporary folder as its COPY lines lay
 // them (the bundles from `npm run build`, built here), installed by

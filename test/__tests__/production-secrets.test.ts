@@ -1,4 +1,3 @@
-/** @backend-independent the processes run with neither DATABASE_URL nor REDIS_URL */
 // Payments and the wallet as an operator starts them under NODE_ENV=production:
 // without a WALLET_SIGNING_SECRET of their own (unset, so the public
 // development value) they refuse to start, with one line and a non-zero exit;

@@ -1,3 +1,4 @@
+/** @backend-contract fact changes through Redis when there is one */
 // The gateway's response cache: public facts are served from it, shared by
 // every caller; payments and anything guarded never are; an opt-in change
 // empties it at once, in every gateway of the graph. Operations that differ

@@ -1,4 +1,3 @@
-/** @backend-independent its graph runs on the embedded defaults (useEmbeddedBackends): the SDK's transports are its subject */
 // The SDK's followPayment against the running graph, over each transport it
 // speaks (graphql-ws, here with the `ws` package as Node 20 has no WebSocket
 // of its own, and graphql-sse): a payment heard live to its outcome, a lost

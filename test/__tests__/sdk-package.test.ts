@@ -1,4 +1,3 @@
-/** @backend-independent its graph runs on the embedded defaults (useEmbeddedBackends): the SDK as a partner installs it is its subject */
 // The partner SDK as a partner gets it: `npm pack` in packages/sdk, the
 // tarball installed into a project of its own outside this repository, and
 // then used there as each kind of partner would: its README's payment run

@@ -1,4 +1,3 @@
-/** @backend-independent its graph runs on the embedded defaults (useEmbeddedBackends): the SDK's calls are its subject */
 // The partner SDK against the running graph: typed reads and the payment
 // lifecycle, errors as typed codes, and retries that are made only when safe
 // and always with the call's one idempotency key.

@@ -1,4 +1,3 @@
-/** @backend-independent npm start runs with neither DATABASE_URL nor REDIS_URL, as a new user's does */
 // `npm start` as a newcomer meets it, in a fresh clone (no web/dist, no
 // .data) with nothing set but the ports: the whole product in development
 // mode, Sandbox on the gateway's root URL, the demo app on /demo/, the demo

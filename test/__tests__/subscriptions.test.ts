@@ -1,3 +1,4 @@
+/** @backend-contract payment events on each bus the environment offers */
 // Live payment status through the gateway: the paymentUpdated subscription
 // over WebSocket (graphql-ws) and Server-Sent Events (graphql-sse, distinct
 // connections; the other transports are in subscription-transports.test.ts), on every

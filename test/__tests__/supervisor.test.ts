@@ -1,4 +1,3 @@
-/** @backend-independent its children are stand-ins that open no store */
 // The supervisor `npm start` and `npm run cluster` keep their processes with:
 // a child that dies once the graph serves comes back, and with process groups
 // of their own, stopping a child ends whatever it started too; and a service

@@ -1,3 +1,4 @@
+/** @backend-contract the test databases on each engine */
 // The test stores' databases (packages/testing/src/databases): each store sees only its own
 // tables, whether its PGlite is leased again from the worker's pool or its
 // schema lives on DATABASE_URL's server; a Date goes in as one; and a store

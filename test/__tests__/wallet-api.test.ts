@@ -1,3 +1,4 @@
+/** @backend-contract the wallet's store on each engine */
 // The wallet's signed API as an attacker who captured its traffic sees it:
 // each signature covers one message kind, method, path and body, so a
 // captured call replayed to another payment, under another refund id, or a

@@ -1,3 +1,4 @@
+/** @backend-contract the wallet's store on each engine */
 // Rotating WALLET_SIGNING_SECRET while payments and the wallet restart one by
 // one (docs/operating.md): a process signs with its own secret and accepts
 // that one and the ones it is told to accept besides it. Wallet processes at

@@ -1,3 +1,4 @@
+/** @backend-contract the rate limit's store, shared through Redis when there is one */
 // Rate limits: each credential and each anonymous client IP has its own budget
 // per window, the request past it is refused until the window ends, and the
 // response carries the RateLimit headers (and a 429 RATE_LIMITED when refused).

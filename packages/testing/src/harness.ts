@@ -168,10 +168,9 @@ export async function postSigned<TData>(
 /**
  * For a test file whose subject is neither storage nor how events travel (the
  * demo, the SDK, the gateway's own operation): its graph and the processes it
- * starts run on the embedded defaults whatever the environment names, so
- * CI's second pass, on PostgreSQL and Redis, need not run it again (the file
- * then says `@backend-independent`). Jest gives each test file a copy of
- * process.env of its own, so no other file is affected.
+ * starts run on the embedded defaults whatever the environment names, as a
+ * new user's do. Jest gives each test file a copy of process.env of its own,
+ * so no other file is affected.
  */
 export function useEmbeddedBackends(): void {
   delete process.env.DATABASE_URL;

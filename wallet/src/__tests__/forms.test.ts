@@ -1,3 +1,4 @@
+/** @backend-contract the wallet's store on each engine */
 // The buyer's approve and decline forms: a decision counts only with the form
 // token from that payment's page. A post without it, with another payment's,
 // or with a made-up one is refused with 403, changes nothing and sends no

@@ -1,3 +1,4 @@
+/** @backend-contract the wallet's store on each engine */
 // The payment's page as a buyer reads it: the merchant's and the platform's
 // names (ids only when payments sent none), the amount in the payment's
 // currency, the deadline as a time rather than an ISO string (rewritten in the

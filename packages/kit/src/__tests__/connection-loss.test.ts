@@ -1,3 +1,4 @@
+/** @backend-contract a lost connection on each engine */
 // A database connection lost mid-transaction: the server terminates the
 // pool's backends under load; the process lives on, each transaction either
 // commits whole or fails with DEPENDENCY_UNAVAILABLE and leaves nothing, and

@@ -1,3 +1,4 @@
+/** @backend-contract each event bus the environment offers */
 // The event buses between processes: a message published on one bus object
 // reaches subscribers on another (as in another process) once they are ready;
 // a subscriber whose connection the server dropped reconnects and hears of the

@@ -1,3 +1,4 @@
+/** @backend-contract migrations on each engine */
 // Migrations that use a PostgreSQL extension: PGlite loads it when the
 // database is opened with the migrations' extensions, the migration creates it
 // in `public`, and owners migrating one server at once (several services, or

@@ -1,3 +1,4 @@
+/** @backend-contract migrations on each engine */
 // Migrations on PGlite in memory: each applied once, in order, recorded by id,
 // and a failing batch leaves nothing behind. On a PostgreSQL server
 // (DATABASE_URL, as in CI), replicas of a service starting together each open

@@ -1,4 +1,3 @@
-/** @backend-independent PGlite is what it tests */
 // A new PGlite loads the cluster the first one kept instead of running initdb;
 // a data folder with a cluster resumes it; a cached cluster that cannot be
 // loaded costs an initdb, never a failed start, and is replaced.

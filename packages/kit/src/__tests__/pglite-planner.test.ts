@@ -1,4 +1,3 @@
-/** @backend-independent PGlite is what it tests */
 // PGlite keeps its pages in memory, so a few dozen keys are looked up through
 // an index rather than by reading the whole table, as a PostgreSQL server on
 // fast storage would choose too.

@@ -1,3 +1,4 @@
+/** @backend-contract prepared statements on each engine */
 // Statements run as named prepared statements, on the engine the environment
 // names (a PGlite leased from the worker's pool, or DATABASE_URL's server with
 // one connection, so pg_prepared_statements shows the statements the database

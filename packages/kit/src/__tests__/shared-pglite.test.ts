@@ -1,4 +1,3 @@
-/** @backend-independent PGlite is what it tests */
 // Owners may keep their schemas in one PGlite they are handed, in turn: each
 // sees its own tables, and closing one leaves the PGlite open for the next,
 // without the statements it prepared there.

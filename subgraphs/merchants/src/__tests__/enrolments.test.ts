@@ -1,3 +1,4 @@
+/** @backend-contract the enrolment lifecycle and its migration on each engine */
 // Enrolments as a lifecycle: the demo data's history, the moves the store
 // allows, that only ACTIVE counts as opted in (enrolledTools and the SQL
 // filter alike), and the 002 migration upgrading 001 data in place.

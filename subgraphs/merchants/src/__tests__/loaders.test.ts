@@ -1,3 +1,4 @@
+/** @backend-contract statements per batch on each engine */
 // The merchants DataLoaders over the SQL store: one query per lookup kind per
 // tick, answers in key order with null (or []) for a missing key, repeated keys
 // from the cache; and 50 merchant entities cost one query per kind.

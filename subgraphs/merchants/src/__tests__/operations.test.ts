@@ -1,3 +1,4 @@
+/** @backend-contract merchants' resolvers over its store on each engine */
 // The merchants subgraph through its resolvers, without HTTP, over a store of
 // 200 generated demo merchants and the platforms' own stores after them (PGlite
 // in memory, or a throwaway schema on DATABASE_URL):

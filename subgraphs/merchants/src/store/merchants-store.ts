@@ -130,11 +130,14 @@ export class MerchantsStore {
     return keys.map((key) => byId.get(storefrontId(key.merchantId, key.platformId)) ?? null);
   }
 
+  // The keyed reads below join distinct keys: rowsPerKey hands a key's rows to every place it was asked, so a key
+  // repeated in the join would read its rows twice over.
+
   /** The tools each storefront has opened and whose enrolment is ACTIVE (the only status that counts as opted in), sorted by tool id. */
   async enrolledToolIds(storefronts: readonly StorefrontKey[]): Promise<string[][]> {
     const rows = await this.db.query<{ merchant_seq: number; platform_id: string; tool_id: string }>(
       `SELECT e.merchant_seq, e.platform_id, e.tool_id
-       FROM unnest($1::int[], $2::text[]) AS k(merchant_seq, platform_id)
+       FROM (SELECT DISTINCT * FROM unnest($1::int[], $2::text[])) AS k(merchant_seq, platform_id)
        JOIN enrolment e ON e.merchant_seq = k.merchant_seq AND e.platform_id = k.platform_id
        WHERE e.status = 'ACTIVE'
        ORDER BY e.tool_id`,
@@ -148,7 +151,7 @@ export class MerchantsStore {
     const rows = await this.db.query<EnrolmentRow>(
       `SELECT e.merchant_seq AS "merchantSeq", e.platform_id AS "platformId", e.tool_id AS "toolId", e.status,
               to_char(last.at AT TIME ZONE 'UTC', ${ISO}) AS since
-       FROM unnest($1::int[], $2::text[]) AS k(merchant_seq, platform_id)
+       FROM (SELECT DISTINCT * FROM unnest($1::int[], $2::text[])) AS k(merchant_seq, platform_id)
        JOIN enrolment e ON e.merchant_seq = k.merchant_seq AND e.platform_id = k.platform_id
        CROSS JOIN LATERAL (
          SELECT v.at FROM enrolment_event v
@@ -165,7 +168,7 @@ export class MerchantsStore {
     const rows = await this.db.query<EnrolmentEventRow & { key: string }>(
       `SELECT v.merchant_seq || ':' || v.platform_id || ':' || v.tool_id AS key, v.status,
               to_char(v.at AT TIME ZONE 'UTC', ${ISO}) AS at
-       FROM unnest($1::int[], $2::text[], $3::text[]) AS k(merchant_seq, platform_id, tool_id)
+       FROM (SELECT DISTINCT * FROM unnest($1::int[], $2::text[], $3::text[])) AS k(merchant_seq, platform_id, tool_id)
        JOIN enrolment_event v ON v.merchant_seq = k.merchant_seq AND v.platform_id = k.platform_id AND v.tool_id = k.tool_id
        ORDER BY v.seq`,
       [enrolments.map((e) => e.merchantSeq), enrolments.map((e) => e.platformId), enrolments.map((e) => e.toolId)],

@@ -1,3 +1,4 @@
+/** @backend-contract changes announced after commit on each engine */
 // What the ledger announces for the payment-events bus: every status change
 // (creation, transitions, expiry) with the payment's version, only after its
 // transaction commits, and nothing for one that rolls back.

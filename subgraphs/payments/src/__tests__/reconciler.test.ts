@@ -1,3 +1,4 @@
+/** @backend-contract the reconciler's claims on each engine, two processes sharing one database */
 // The reconciler over a real ledger (PGlite, or PostgreSQL when DATABASE_URL
 // is set) and a provider in memory: what the wallet reports is applied as its
 // webhook would have been, expiry waits for the wallet's word, a payment left

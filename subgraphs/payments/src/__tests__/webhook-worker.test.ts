@@ -1,3 +1,4 @@
+/** @backend-contract the webhook queue on each engine */
 // The delivery worker over the outbox, against a receiver that always fails:
 // the delivery is retried until its give-up time, then FAILED; once enough
 // deliveries in a row were given up the endpoint is DISABLED with its reason,
