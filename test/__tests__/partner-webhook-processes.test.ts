@@ -121,18 +121,22 @@ if (databaseUrl) {
       for (const id of ids.slice(0, 8)) expect(await decide(graph, id, 'approve')).toBe(200);
       // 16 payments created (2 events each), 8 of them paid (2 more each).
       const expected = 16 * 2 + 8 * 2;
+      // A claim both processes took would be sent twice and answered 200 twice. An attempt that failed
+      // (a receiver too slow for the timeout on a loaded machine) is retried, as for any receiver: that is
+      // at-least-once delivery working, not a shared claim, so only answered attempts are counted.
       const settled = async () => {
-        const { rows } = await db.query<{ events: number; delivered: number; attempts: number }>(
+        const { rows } = await db.query<{ events: number; delivered: number; answered: number; answeredTwice: number }>(
           `SELECT (SELECT count(*)::int FROM payments.webhook_event) AS events,
              (SELECT count(*)::int FROM payments.webhook_delivery WHERE status = 'DELIVERED') AS delivered,
-             (SELECT coalesce(sum(attempts), 0)::int FROM payments.webhook_delivery) AS attempts`,
+             (SELECT count(*)::int FROM payments.webhook_attempt WHERE status_code = 200) AS answered,
+             (SELECT count(*)::int FROM (SELECT delivery_id FROM payments.webhook_attempt WHERE status_code = 200
+               GROUP BY delivery_id HAVING count(*) > 1) twice) AS "answeredTwice"`,
         );
         return rows[0]!;
       };
       const deadline = Date.now() + 30_000;
       while ((await settled()).delivered < expected && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
-      expect(await settled()).toEqual({ events: expected, delivered: expected, attempts: expected });
-      expect(hooks.received).toHaveLength(expected);
+      expect(await settled()).toEqual({ events: expected, delivered: expected, answered: expected, answeredTwice: 0 });
       expect(new Set(hooks.received.map((request) => request.event.id)).size).toBe(expected);
     } finally {
       await db.end();
