@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readConfig, z } from '@interop/kit';
 import { whenNpmGone } from '@interop/kit/server';
-import { DEFAULT_DEMO_API_KEY } from '../gateway/src/demo';
+import { DEFAULT_DEMO_API_KEY } from '../gateway/src/defaults';
 import { backingServices, checkBackingServices, redacted } from './cluster/backing-services';
 import { freePorts } from './cluster/free-ports';
 import { findHaproxy, haproxyConfig, HAPROXY_HEALTH_PATH, serverStates } from './cluster/haproxy-config';

@@ -20,7 +20,7 @@ import { whenNpmGone } from '@interop/kit/server';
 import { readMerchantsConfig } from '../subgraphs/merchants/src/config';
 import { readPaymentsConfig } from '../subgraphs/payments/src/config';
 import { readWalletConfig } from '../wallet/src/config';
-import { DEFAULT_DEMO_API_KEY } from '../gateway/src/demo';
+import { DEFAULT_DEMO_API_KEY } from '../gateway/src/defaults';
 import { buildDemoIfStale, DEMO_DIST } from './demo-build';
 import { DEFAULT_DEMO_WEBHOOK_RECEIVER_PORT, type DemoWebhookReceiver, startDemoWebhookReceiver } from './demo-webhook-receiver';
 import { ensureDemoWebhookEndpoint, partnerWebhooksEnv } from './demo-webhooks';

@@ -7,11 +7,11 @@ import { DEVELOPMENT_SIGNING_SECRET } from '@interop/kit/security';
 import type { AuthOptions } from './auth/authenticate';
 import { digestKey, type ApiKeyRecord } from './auth/api-keys';
 import { readGatewaySettings, type GatewaySettings, type RateLimitSettings } from './gateway-config';
-import { DEFAULT_DEMO_API_KEY, type DemoOptions } from './demo';
+import type { DemoOptions } from './demo';
+import { DEFAULT_DEMO_API_KEY, DEFAULT_SUBGRAPH_TIMEOUT_MS, type ResponseCacheSettings } from './defaults';
 import { DEFAULT_OPERATION_LIMITS, type OperationLimits } from './operation-limits';
-import type { ResponseCacheSettings } from './response-cache';
-import { DEFAULT_SUBGRAPH_TIMEOUT_MS } from './server';
-import { DEFAULT_SUBSCRIPTION_LIMITS, type LiveEventsConfig, type SubscriptionLimits } from './subscriptions';
+import { DEFAULT_SUBSCRIPTION_LIMITS, type SubscriptionLimits } from './subscriptions/limits';
+import type { LiveEventsConfig } from './subscriptions';
 import type { FollowedBusConfig } from './followed-bus';
 
 export const USAGE =

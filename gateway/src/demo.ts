@@ -8,11 +8,11 @@ import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { acceptedEncoding, sendError, sendJson, type ContentEncoding, type Route } from '@interop/kit/server';
 import { GatewayErrorCode } from './__generated__/error-codes';
+import { DEFAULT_DEMO_API_KEY } from './defaults';
 
 export const DEMO_PATH = '/demo';
 
-/** Sent by the demo as `x-api-key`; DEMO_API_KEY replaces it. Not a secret: anyone who opens the demo reads it. */
-export const DEFAULT_DEMO_API_KEY = 'interop-demo-key';
+export { DEFAULT_DEMO_API_KEY };
 
 export interface DemoOptions {
   /** The folder `vite build` wrote (web/dist). */

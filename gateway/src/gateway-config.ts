@@ -12,8 +12,7 @@ import { clientAddressOf } from './client-address';
 import { parseCorsOrigins } from './cors';
 import { DEFAULT_MANIFEST_FILE, loadTrustedDocuments, TRUSTED_DOCUMENT_MODES, type TrustedDocumentMode, type TrustedDocuments } from './trusted-documents';
 import type { OperationLimits } from './operation-limits';
-import { DEFAULT_RATE_LIMIT, type RateLimitConfig } from './rate-limit';
-import { DEFAULT_RESPONSE_CACHE, type ResponseCacheSettings } from './response-cache';
+import { DEFAULT_RATE_LIMIT, DEFAULT_RESPONSE_CACHE, type RateLimitConfig, type ResponseCacheSettings } from './defaults';
 
 const scope = z.string().regex(/^[a-z]+:[A-Za-z0-9_*-]+$/, 'a scope looks like `payments:read` or `merchant:m0000001`');
 

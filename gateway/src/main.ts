@@ -1,8 +1,9 @@
-// Entry point: serves any supergraph file, routing to the URLs in it.
+// Entry point: serves any supergraph file, routing to the URLs in it. The
+// server's modules load only once the command line and the config file are
+// read, so a mistake in either is told before they cost a second or two.
 import { createLogger, runMain, startTracing } from '@interop/kit';
 import { stopOnSignals } from '@interop/kit/server';
 import { parseGatewayCli } from './cli';
-import { startGateway } from './server';
 import { steadyHeap } from './steady-heap';
 
 runMain(async () => {
@@ -15,6 +16,7 @@ runMain(async () => {
   }
   const logger = createLogger('gateway');
   startTracing({ serviceName: 'gateway' });
+  const { startGateway } = await import('./server.js');
   let gateway;
   try {
     gateway = await startGateway({ ...cli, logger });

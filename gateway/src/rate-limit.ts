@@ -8,17 +8,9 @@ import { AppError, createLogger, type Logger } from '@interop/kit';
 import { GatewayErrorCode } from './__generated__/error-codes';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { connectRedis } from './redis-connection';
+import type { RateLimitConfig } from './defaults';
 
-export interface RateLimitConfig {
-  /** Requests one credential may make per window. */
-  points: number;
-  /** Window length in whole seconds (Redis expires keys by the second); a key's window starts at its first request. */
-  windowSeconds: number;
-  /** Requests one anonymous client IP may make per window. */
-  anonymousPoints: number;
-}
-
-export const DEFAULT_RATE_LIMIT: RateLimitConfig = { points: 600, windowSeconds: 60, anonymousPoints: 120 };
+export { DEFAULT_RATE_LIMIT, type RateLimitConfig } from './defaults';
 
 export interface RateLimitDecision {
   allowed: boolean;

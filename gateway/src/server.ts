@@ -45,8 +45,10 @@ import type { FollowedBusConfig } from './followed-bus';
 import { createSubscriptionServer, liveFieldsOf, subscriptionsOverHttpRefused, type LiveEventsConfig, type LiveFields, type SubscriptionLimits } from './subscriptions';
 import { acceptedSupergraph, watchedSupergraph } from './supergraph-source';
 import { valueCompletionPlugin } from './value-completion';
+import { DEFAULT_SUBGRAPH_TIMEOUT_MS } from './defaults';
 
-export const DEFAULT_SUBGRAPH_TIMEOUT_MS = 5000;
+export { DEFAULT_SUBGRAPH_TIMEOUT_MS };
+
 const GRAPHQL_PATHS = ['/', '/graphql'];
 const MAX_BODY_BYTES = 1024 * 1024;
 const DOCUMENT_STORE_MIB = 8;

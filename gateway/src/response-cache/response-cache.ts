@@ -31,14 +31,9 @@ import type { GatewayContext } from '../context';
 import type { GatewayMetrics } from '../metrics';
 import { connectRedis, type RedisConnection } from '../redis-connection';
 import { RedisKeyValueCache } from './redis-key-value-cache';
+import type { ResponseCacheSettings } from '../defaults';
 
-export interface ResponseCacheSettings {
-  enabled: boolean;
-  /** Memory for cached answers in each gateway process, when they are not kept in Redis. */
-  maxSizeMiB: number;
-}
-
-export const DEFAULT_RESPONSE_CACHE: ResponseCacheSettings = { enabled: true, maxSizeMiB: 32 };
+export { DEFAULT_RESPONSE_CACHE, type ResponseCacheSettings } from '../defaults';
 
 /** How many recently asked keys are remembered to tell a repeated query from a one-off. */
 const RECENT_KEYS = 10_000;
