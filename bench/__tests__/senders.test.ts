@@ -35,19 +35,35 @@ afterAll(async () => {
 
 test('requests leave at the rate whatever the answers do, each answer with its own request and a latency from when it was due', async () => {
   let next = 0;
-  const out: Outgoing = { url, body: (i) => `{"i":${i}}`, headers: () => ({ 'x-request': 'yes' }), next: () => next++ };
+  // When the sender made each request: on a busy machine the server, on this same event loop, reads them later.
+  const madeAt: number[] = [];
+  const out: Outgoing = {
+    url,
+    body: (i) => `{"i":${i}}`,
+    headers: () => ({ 'x-request': 'yes' }),
+    next: () => {
+      madeAt.push(performance.now());
+      return next++;
+    },
+  };
   const answers: { i: number; status: number; body: string; ms: number }[] = [];
   const rate = 20;
   const started = performance.now();
   const sender = (running = paced(out, rate, 50, (i, status, body, ms) => answers.push({ i, status, body, ms })));
   await new Promise((resolve) => setTimeout(resolve, LOOK_AFTER_MS));
-  // At 20 a second, every request due by now has been sent, and none is answered yet. Counted as
-  // the sender made them: on a busy machine the server, on this same event loop, reads them later.
   const sent = next;
   const due = Math.floor(((performance.now() - started) * rate) / 1000) + 1;
+  // None is answered yet: requests left without waiting for answers.
   expect(answers).toHaveLength(0);
-  expect(sent).toBeGreaterThanOrEqual(due - 2);
+  // Never ahead of the rate: request k leaves no earlier than k / rate seconds after the start, and no more left than are due.
+  expect(madeAt.filter((at, k) => at < started + (k * 1000) / rate)).toEqual([]);
   expect(sent).toBeLessThanOrEqual(due);
+  // Not behind it: by its last request every request due then had left, a tick that came late catching up.
+  // (Compared with the sender's own last tick, not with this look: a look the busy loop delays can run
+  // before the sender's next tick, whose timer fell due after the look's.)
+  expect(sent).toBeGreaterThanOrEqual(Math.floor(((madeAt.at(-1)! - started) * rate) / 1000) + 1 - 2);
+  // And it kept sending until the look.
+  expect(sent).toBeGreaterThanOrEqual(due / 2);
   const { errors } = await sender.stop();
   running = undefined;
   expect(errors).toBe(0);
