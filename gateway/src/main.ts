@@ -1,6 +1,6 @@
 // Entry point: serves any supergraph file, routing to the URLs in it. The
 // server's modules load only once the command line and the config file are
-// read, so a mistake in either is told before they cost a second or two.
+// read, so a mistake in either is told without loading them.
 import { createLogger, runMain, startTracing } from '@interop/kit';
 import { stopOnSignals } from '@interop/kit/server';
 import { parseGatewayCli } from './cli';
