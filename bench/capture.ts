@@ -9,7 +9,7 @@ import { close, listen, readRawBody } from '@interop/kit/server';
 import { IDENTITY_HEADER, verifyIdentity, type Caller } from '@interop/kit/security';
 import { startGateway } from '../gateway/src/server';
 import { composeSupergraph, readSupergraphConfig } from '../gateway/src/composition';
-import { DEFAULT_RESPONSE_CACHE } from '../gateway/src/response-cache';
+import { DEFAULT_RESPONSE_CACHE } from '../gateway/src/defaults';
 import { ROOT } from '@interop/testing/processes';
 import { join } from 'node:path';
 import { BENCH_KEY, BENCH_RATE_LIMIT, BENCH_SIGNING_SECRET, CLIENT_HEADERS } from './auth';

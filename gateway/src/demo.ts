@@ -12,8 +12,6 @@ import { DEFAULT_DEMO_API_KEY } from './defaults';
 
 export const DEMO_PATH = '/demo';
 
-export { DEFAULT_DEMO_API_KEY };
-
 export interface DemoOptions {
   /** The folder `vite build` wrote (web/dist). */
   distDir: string;

@@ -5,7 +5,8 @@
 import { join } from 'node:path';
 import { sendError, sendJson, type Route } from '@interop/kit/server';
 import { GatewayErrorCode } from './__generated__/error-codes';
-import { DEFAULT_DEMO_API_KEY, isFile, sendFile, type DemoOptions } from './demo';
+import { isFile, sendFile, type DemoOptions } from './demo';
+import { DEFAULT_DEMO_API_KEY } from './defaults';
 import { EXAMPLE_OPERATION, EXAMPLE_VARIABLES } from './example-operation';
 
 export const GRAPHIQL_PATH = '/graphiql';

@@ -1,4 +1,5 @@
 export * from './server';
+export * from './defaults';
 export { GatewayErrorCode } from './__generated__/error-codes';
 export * from './composition';
 export * from './cli';

@@ -10,8 +10,6 @@ import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limite
 import { connectRedis } from './redis-connection';
 import type { RateLimitConfig } from './defaults';
 
-export { DEFAULT_RATE_LIMIT, type RateLimitConfig } from './defaults';
-
 export interface RateLimitDecision {
   allowed: boolean;
   /** The key's budget per window. */

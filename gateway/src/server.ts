@@ -20,7 +20,7 @@ import { clientAddressOf } from './client-address';
 import { corsPolicy } from './cors';
 import { documentTrust, requestedInBody, type RequestedDocument, type TrustedDocuments, type TrustedDocumentSettings } from './trusted-documents';
 import type { RateLimitSettings } from './gateway-config';
-import { createRateLimiter, DEFAULT_RATE_LIMIT, rateLimitedError, rateLimitHeaders, type RateLimitDecision } from './rate-limit';
+import { createRateLimiter, rateLimitedError, rateLimitHeaders, type RateLimitDecision } from './rate-limit';
 import { gatewayContext, type GatewayContext } from './context';
 import { SubgraphDataSource } from './data-source';
 import { SubgraphTransport } from './subgraph-transport';
@@ -40,14 +40,12 @@ import { operationRunner } from './operation-runner';
 import { sendReadiness, type SubgraphProbe } from './readiness';
 import { RequestMetrics, requestMetricsPlugin } from './request-metrics';
 import { directAnswers } from './direct-answers';
-import { DEFAULT_RESPONSE_CACHE, factStreamsOf, invalidateOnFactChanges, ResponseCache, type FactChanges, type ResponseCacheSettings } from './response-cache';
+import { factStreamsOf, invalidateOnFactChanges, ResponseCache, type FactChanges } from './response-cache';
 import type { FollowedBusConfig } from './followed-bus';
 import { createSubscriptionServer, liveFieldsOf, subscriptionsOverHttpRefused, type LiveEventsConfig, type LiveFields, type SubscriptionLimits } from './subscriptions';
 import { acceptedSupergraph, watchedSupergraph } from './supergraph-source';
 import { valueCompletionPlugin } from './value-completion';
-import { DEFAULT_SUBGRAPH_TIMEOUT_MS } from './defaults';
-
-export { DEFAULT_SUBGRAPH_TIMEOUT_MS };
+import { DEFAULT_RATE_LIMIT, DEFAULT_RESPONSE_CACHE, DEFAULT_SUBGRAPH_TIMEOUT_MS, type ResponseCacheSettings } from './defaults';
 
 const GRAPHQL_PATHS = ['/', '/graphql'];
 const MAX_BODY_BYTES = 1024 * 1024;

@@ -10,7 +10,8 @@ import { ApolloServer, HeaderMap } from '@apollo/server';
 import type { Logger } from '@interop/kit';
 import { maskingFormatError } from '@interop/kit/server';
 import pino from 'pino';
-import { createRateLimiter, rateLimitedError, rateLimitHeaders, type RateLimitConfig, type RateLimitDecision, type RateLimiter } from '../rate-limit';
+import type { RateLimitConfig } from '../defaults';
+import { createRateLimiter, rateLimitedError, rateLimitHeaders, type RateLimitDecision, type RateLimiter } from '../rate-limit';
 
 interface Store {
   name: string;

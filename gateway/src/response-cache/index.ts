@@ -1,3 +1,3 @@
-export { DEFAULT_RESPONSE_CACHE, type Lookup, ResponseCache, type ResponseCacheSettings } from './response-cache';
+export { type Lookup, ResponseCache } from './response-cache';
 export { invalidateOnFactChanges, type FactChanges } from './fact-changes';
 export { factStreamsOf, type FactStream } from './fact-streams';

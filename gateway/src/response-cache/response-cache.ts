@@ -33,8 +33,6 @@ import { connectRedis, type RedisConnection } from '../redis-connection';
 import { RedisKeyValueCache } from './redis-key-value-cache';
 import type { ResponseCacheSettings } from '../defaults';
 
-export { DEFAULT_RESPONSE_CACHE, type ResponseCacheSettings } from '../defaults';
-
 /** How many recently asked keys are remembered to tell a repeated query from a one-off. */
 const RECENT_KEYS = 10_000;
 /** How many fact changes are remembered, so one heard twice (in a subgraph's answer and on the bus) moves the cache once. */
