@@ -228,7 +228,7 @@ describe('channels and next actions', () => {
   });
 
   async function started(input: Parameters<typeof initiate>[1]): Promise<PaymentView> {
-    const response = await initiate(graph, input);
+    const response = await initiate(graph, input, { withQrCode: true });
     expect(response.errors).toBeUndefined();
     const payment = response.data?.initiatePayment;
     if (!payment) throw new Error('no payment');
