@@ -1,5 +1,9 @@
 // Tests are TypeScript, compiled by SWC (type checking is `npm run typecheck`'s job).
 // Dynamic import() stays native, so ESM-only packages (jose) load as they do under tsx.
+// jest's workers run with the node flags of package.json's test script, among them a young
+// generation of 64 MB semi-spaces (V8's default is 16 MB): each test file loads its own copy of some
+// 2,000 modules, garbage that the default let survive into the old generation and its full
+// collections (on 2 cores the suite took 206 s and 338 s of CPU, against 261 s and 439 s without).
 const { availableParallelism } = require('node:os');
 
 /** @type {import('jest').Config} */
@@ -19,6 +23,7 @@ module.exports = {
     '^@interop/sdk/webhooks$': '<rootDir>/packages/sdk/src/webhooks.ts',
   },
   testTimeout: 60_000,
+  // In every test file: the processes it started die with it; its context manager is released after it.
   setupFilesAfterEnv: ['<rootDir>/packages/testing/src/jest/kill-process-groups.ts', '<rootDir>/packages/testing/src/jest/context-release.ts'],
   // Composes the test graph's supergraph once per run (packages/testing/src/supergraph-once.ts).
   globalSetup: '<rootDir>/packages/testing/src/jest/global-setup.ts',
@@ -28,9 +33,5 @@ module.exports = {
   // of a file's time is spent waiting on processes it started and on timers, which one worker per core
   // leaves idle (on 2 cores, 3 workers ran the suite in 306 s where 2 took 345 s). A number, not '150%':
   // jest reads a percentage over 100 as that many workers.
-  // The workers run with the node flags of package.json's test script, among them a young generation
-  // of 64 MB semi-spaces (V8's default is 16 MB): each test file loads its own copy of some 2,000
-  // modules, garbage that the default let survive into the old generation and its full collections
-  // (on 2 cores the suite took 206 s and 338 s of CPU, against 261 s and 439 s with the default).
   maxWorkers: Math.max(1, Math.floor(availableParallelism() * 1.5)),
 };
