@@ -3,12 +3,6 @@
 // lost, so a catch-up message (one that tells followers to re-read) is
 // published once that bus takes messages again, retried with back-off: one
 // late catch-up is as good as the messages that were lost.
-//
-// A process also publishes one catch-up as it starts. It cannot know what the
-// process it replaces committed and never announced: one killed between a
-// commit and its publish leaves followers waiting for news of a change that
-// is already made (a live payment that never shows SUCCEEDED, a response cache
-// that keeps an opt-in that was closed).
 import type { Logger } from '../logger';
 import { Backoff } from './backoff';
 import type { EventBus } from './event-bus';
@@ -29,7 +23,6 @@ export interface AnnouncerOptions {
 
 export function announcer(buses: readonly EventBus[], options: AnnouncerOptions): Announcer {
   const catchUps = buses.map((bus) => catchUpAfterLoss(bus, options));
-  for (const catchUp of catchUps) catchUp.now();
   return {
     announce(message, context = {}) {
       buses.forEach((bus, index) => {
@@ -45,30 +38,26 @@ export function announcer(buses: readonly EventBus[], options: AnnouncerOptions)
   };
 }
 
-function catchUpAfterLoss(bus: EventBus, { what, catchUp, logger }: AnnouncerOptions): { now(): void; lost(): void; stop(): void } {
+function catchUpAfterLoss(bus: EventBus, { what, catchUp, logger }: AnnouncerOptions): { lost(): void; stop(): void } {
   const backoff = new Backoff(500, 30_000);
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
-  let afterLoss = false;
   const attempt = () => {
     timer = undefined;
     bus.publish(catchUp()).then(
       () => {
         backoff.reset();
-        if (afterLoss) logger.info(`${what}s caught up after a loss`);
-        afterLoss = false;
+        logger.info(`${what}s caught up after a loss`);
       },
       () => schedule(),
     );
   };
   const schedule = () => {
-    afterLoss = true;
     if (stopped || timer) return;
     timer = setTimeout(attempt, backoff.next());
     timer.unref();
   };
   return {
-    now: attempt,
     lost: schedule,
     stop() {
       stopped = true;
