@@ -142,7 +142,10 @@ export class PaymentService {
     const cancelled = await this.ledger.cancelKeyPayment(partnerId, idempotencyKey);
     if (cancelled !== null) {
       if (cancelled !== id) throw keyReused();
-      return requireAccess(caller, await this.requirePayment(id, 'id'));
+      const payment = requireAccess(caller, await this.requirePayment(id, 'id'));
+      // A retry after an answer that never came: the first try's process may have died before announcing the cancel.
+      await this.ledger.announceAgain(payment);
+      return payment;
     }
     const payment = requireAccess(caller, await this.requirePayment(id, 'id'));
     if (payment.status !== 'REQUIRES_ACTION') throw invalidState(payment);
@@ -169,7 +172,13 @@ export class PaymentService {
     const { idempotencyKey, ...request } = input;
     const requestHash = fingerprint(request);
     const replay = await this.ledger.refundByIdempotencyKey(partnerId, idempotencyKey);
-    if (replay) return sameRequest(replay, requestHash);
+    if (replay) {
+      sameRequest(replay, requestHash);
+      // As for a repeated cancel: the refund's move of the payment may never have been announced.
+      const [payment] = await this.ledger.paymentsByIds([replay.paymentId]);
+      if (payment) await this.ledger.announceAgain(payment);
+      return replay;
+    }
 
     // Reserve the amount under the payment's row lock, so concurrent refunds of one payment take turns.
     const reservation = await this.ledger.transaction(async (tx) => {
@@ -233,7 +242,11 @@ export class PaymentService {
       const payment = await this.ledger.lockPayment(tx, event.paymentId);
       if (!payment) return 'unknown-payment';
       if (payment.amountMinor !== event.amountMinor || payment.currency !== event.currency) return 'mismatch';
-      if (!(await this.ledger.claimWalletEvent(tx, event.eventId, payment.id, event.type))) return 'duplicate';
+      if (!(await this.ledger.claimWalletEvent(tx, event.eventId, payment.id, event.type))) {
+        // The wallet repeats an event it got no answer to: the process that applied it may have died before announcing it.
+        await this.ledger.announceAgain(payment, tx);
+        return 'duplicate';
+      }
       const cause = `wallet ${event.type} ${event.eventId}`;
       return (await this.settle(tx, payment.id, STATUS_BY_EVENT[event.type], cause)) ? 'applied' : 'unchanged';
     });

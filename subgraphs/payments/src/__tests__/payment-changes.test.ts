@@ -8,6 +8,7 @@ import { PaymentsStore } from '../store/payments-store';
 import type { PeerFacts } from '../peers';
 import { Reconciler } from '../reconciler';
 import type { PaymentChange } from '../store/committed-changes';
+import { PARTNER_A } from '@interop/testing/identities';
 import { newPayment, openLedger, stubProvider, type TestLedger } from './test-context';
 
 /** Settling payments never asks the owners of checkout facts. */
@@ -73,4 +74,54 @@ test('expiry is announced for each payment it expires', async () => {
   expect(heard).toContainEqual({ paymentId: created.id, status: 'EXPIRED', version: 2, at: expect.any(String) });
   const [expired] = await db.ledger.paymentsByIds([created.id]);
   expect(heard.find((change) => change.paymentId === created.id)?.at).toBe(expired?.updatedAt);
+});
+
+describe('a request repeated after its change committed announces the payment again', () => {
+  // Its first try's process may have died between COMMIT and the announcement;
+  // followers skip a version they already have, so repeating it costs nothing.
+  const settledPayment = async (payments: PaymentService) => {
+    const created = await db.ledger.insertPayment(newPayment(), 'test');
+    if (!created) throw new Error('not created');
+    const event = { eventId: `evt_${created.id}`, type: 'payment.succeeded' as const, paymentId: created.id, amountMinor: created.amountMinor, currency: created.currency };
+    expect(await payments.applyWalletEvent(event)).toBe('applied');
+    return { created, event };
+  };
+
+  test('a wallet event that was already applied', async () => {
+    const payments = new PaymentService(db.ledger, new PaymentsStore(), unusedPeers, stubProvider(), 900);
+    const { created, event } = await settledPayment(payments);
+    const first = heard.filter((change) => change.paymentId === created.id).at(-1);
+    expect(first).toMatchObject({ status: 'SUCCEEDED', version: 3 });
+    heard.length = 0;
+    expect(await payments.applyWalletEvent(event)).toBe('duplicate');
+    expect(heard).toEqual([first]);
+  });
+
+  test('a cancel repeated with its key', async () => {
+    const provider = stubProvider();
+    provider.cancelPayment = async () => true;
+    const payments = new PaymentService(db.ledger, new PaymentsStore(), unusedPeers, provider, 900);
+    const created = await db.ledger.insertPayment(newPayment(), 'test');
+    if (!created) throw new Error('not created');
+    await payments.cancel(created.id, `cancel-${created.id}`, PARTNER_A.caller);
+    const first = heard.at(-1);
+    expect(first).toMatchObject({ paymentId: created.id, status: 'CANCELED', version: 2 });
+    heard.length = 0;
+    expect(await payments.cancel(created.id, `cancel-${created.id}`, PARTNER_A.caller)).toMatchObject({ status: 'CANCELED' });
+    expect(heard).toEqual([first]);
+  });
+
+  test('a refund repeated with its key', async () => {
+    const provider = stubProvider();
+    provider.refund = async () => undefined;
+    const payments = new PaymentService(db.ledger, new PaymentsStore(), unusedPeers, provider, 900);
+    const { created } = await settledPayment(payments);
+    const input = { paymentId: created.id, amount: { amountMinor: created.amountMinor, currency: 'CNY' as const }, idempotencyKey: `refund-${created.id}`, reason: 'test' };
+    await payments.refund(input, PARTNER_A.caller);
+    const first = heard.at(-1);
+    expect(first).toMatchObject({ paymentId: created.id, status: 'REFUNDED', version: 4 });
+    heard.length = 0;
+    expect(await payments.refund(input, PARTNER_A.caller)).toMatchObject({ status: 'SUCCEEDED' });
+    expect(heard).toEqual([first]);
+  });
 });

@@ -129,6 +129,20 @@ export class PaymentLedger {
     return tx ? run(tx) : this.transaction(run);
   }
 
+  /**
+   * Announces the payment's latest status change again (after `tx` commits,
+   * or now without one). For a request repeated after its first try
+   * committed a change: that try's process may have died before announcing
+   * it, and followers skip versions they already have.
+   */
+  async announceAgain(payment: Pick<PaymentRow, 'id' | 'status' | 'updatedAt'>, tx?: Queryable): Promise<void> {
+    const [row] = await (tx ?? this.db).query<{ version: number }>('SELECT count(*)::int AS version FROM payment_event WHERE payment_id = $1', [payment.id]);
+    if (!row?.version) return;
+    const change = { paymentId: payment.id, status: payment.status, version: row.version, at: payment.updatedAt };
+    if (tx) this.changes.record(tx, change);
+    else this.changes.announce([change]);
+  }
+
   /** Locks a payment row for the rest of `tx`. */
   async lockPayment(tx: Queryable, id: string): Promise<PaymentRow | null> {
     const [row] = await tx.query<PaymentRow>(`SELECT ${PAYMENT_COLUMNS} FROM payment WHERE id = $1 FOR UPDATE`, [id]);
