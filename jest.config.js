@@ -34,4 +34,8 @@ module.exports = {
   // leaves idle (on 2 cores, 3 workers ran the suite in 306 s where 2 took 345 s). A number, not '150%':
   // jest reads a percentage over 100 as that many workers.
   maxWorkers: Math.max(1, Math.floor(availableParallelism() * 1.5)),
+  // A worker ends by itself once its last file is done (the environment closes its PGlites then), but
+  // freeing a worker's heap of many files takes it about half a second: jest's default wait (500 ms)
+  // killed it and warned of a leak that is not there.
+  workerGracefulExitTimeout: 5_000,
 };
