@@ -37,7 +37,7 @@ export interface GatewayCli {
   factEvents: FollowedBusConfig;
   /** The config file's `responseCache`. */
   responseCache: ResponseCacheSettings;
-  /** From GATEWAY_MAX_SUBSCRIPTIONS_PER_CONNECTION, GATEWAY_MAX_SUBSCRIPTIONS_PER_CALLER and GATEWAY_SUBSCRIPTION_IDLE_MS. */
+  /** From GATEWAY_MAX_SUBSCRIPTIONS_PER_CONNECTION, GATEWAY_MAX_SUBSCRIPTIONS_PER_CALLER, GATEWAY_SUBSCRIPTION_IDLE_MS and GATEWAY_SUBSCRIPTION_RECHECK_MS. */
   subscriptionLimits: Partial<SubscriptionLimits>;
   /** The config file read (--config, GATEWAY_CONFIG, or gateway.config.yaml when present). */
   configPath: string | undefined;
@@ -151,6 +151,7 @@ export function parseGatewayCli(argv: readonly string[], env: Record<string, str
       ),
       maxPerCaller: setting(env.GATEWAY_MAX_SUBSCRIPTIONS_PER_CALLER, 'GATEWAY_MAX_SUBSCRIPTIONS_PER_CALLER', DEFAULT_SUBSCRIPTION_LIMITS.maxPerCaller),
       idleTimeoutMs: setting(env.GATEWAY_SUBSCRIPTION_IDLE_MS, 'GATEWAY_SUBSCRIPTION_IDLE_MS', DEFAULT_SUBSCRIPTION_LIMITS.idleTimeoutMs),
+      recheckMs: setting(env.GATEWAY_SUBSCRIPTION_RECHECK_MS, 'GATEWAY_SUBSCRIPTION_RECHECK_MS', DEFAULT_SUBSCRIPTION_LIMITS.recheckMs, MAX_TIMEOUT_MS),
     },
     ...(values.demo === undefined ? {} : { demo: { distDir: values.demo, apiKey: env.DEMO_API_KEY || DEFAULT_DEMO_API_KEY } }),
     ...(values.docs === undefined ? {} : { docsDir: values.docs }),

@@ -223,6 +223,31 @@ describe('subscriptions on one gateway', () => {
     }
   });
 
+  test('a change committed but never announced (its publisher died in between) reaches the subscriber at the next recheck', async () => {
+    const gateway = await startGatewayFor(graph, {}, { subscriptionLimits: { recheckMs: 300 } });
+    const payment = await started(graph, merchantId);
+    const client = wsClient(gateway);
+    try {
+      const results = client.iterate({ query: PAYMENT_UPDATED, variables: { id: payment.id } });
+      expect(statusOf((await results.next()).value)).toBe('REQUIRES_ACTION');
+      // What the ledger commits for a cancel, written past it, so no event is published.
+      await graph.stores.ledger.db.transaction(async (tx) => {
+        await tx.query("UPDATE payment SET status = 'CANCELED', updated_at = clock_timestamp() WHERE id = $1", [payment.id]);
+        await tx.query("INSERT INTO payment_event (payment_id, from_status, to_status, cause) VALUES ($1, 'REQUIRES_ACTION', 'CANCELED', 'test')", [payment.id]);
+      });
+      // Bounded, so a recheck that never comes fails the test instead of holding it open.
+      const unannounced = await Promise.race([
+        results.next(),
+        new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no recheck within 20 s')), 20_000).unref()),
+      ]);
+      expect(statusOf(unannounced.value)).toBe('CANCELED');
+      expect((await results.next()).done).toBe(true);
+    } finally {
+      await client.dispose();
+      await gateway.stop();
+    }
+  });
+
   test('a WebSocket without a subscription is closed when idle', async () => {
     const gateway = await startGatewayFor(graph, {}, { subscriptionLimits: { idleTimeoutMs: 200 } });
     let resolveClosed: (event: { code: number; reason: string }) => void = () => {};

@@ -78,6 +78,7 @@ export function createSubscriptionServer(options: SubscriptionServerOptions): Su
     events,
     quota: new CallerQuota(limits.maxPerCaller),
     eventsReadyTimeoutMs: limits.eventsReadyTimeoutMs,
+    recheckMs: limits.recheckMs,
     documentLimits: options.documentLimits,
     hideSchemaDetails: options.hideSchemaDetails,
     ...(options.trust ? { trust: options.trust } : {}),

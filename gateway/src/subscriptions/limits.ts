@@ -22,6 +22,13 @@ export interface SubscriptionLimits {
   maxBufferedBytes: number;
   /** How long a new subscription waits for the gateway's live events to be connected. */
   eventsReadyTimeoutMs: number;
+  /**
+   * How often a subscription re-reads its entity although no change was
+   * announced: the bound on how late a change whose announcement was lost
+   * (its publisher killed between its commit and its publish) reaches the
+   * subscriber. A re-read that finds nothing new sends nothing.
+   */
+  recheckMs: number;
 }
 
 export const DEFAULT_SUBSCRIPTION_LIMITS: SubscriptionLimits = {
@@ -33,6 +40,7 @@ export const DEFAULT_SUBSCRIPTION_LIMITS: SubscriptionLimits = {
   heartbeatMs: 5_000,
   maxBufferedBytes: 1024 * 1024,
   eventsReadyTimeoutMs: 5_000,
+  recheckMs: 30_000,
 };
 
 /** Counts subscriptions per caller across transports; in this gateway process only. */

@@ -6,7 +6,9 @@
 // the live field's `patches` field (so a change overtaken by the next before it
 // was read is still delivered), the other fields as read. Nothing is read until
 // the subscriber asks for the next result, so a slow subscriber holds one
-// pending flag, not a queue. After a final value the feed completes.
+// pending flag, not a queue. After a final value the feed completes. Every
+// `recheckMs` the feed re-reads as after a gap, so a change whose announcement
+// was lost still arrives, that much later.
 import { GraphQLError, type ExecutionResult, type FormattedExecutionResult, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from '@interop/kit';
 import { GatewayErrorCode } from '../__generated__/error-codes';
@@ -38,12 +40,13 @@ export class LiveFeed implements AsyncIterableIterator<ExecutionResult> {
   private ended = false;
   private wake: (() => void) | undefined;
   private unfollow: (() => void) | undefined;
+  private recheck: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly plan: SubscriptionPlan,
     private readonly source: FeedSource,
     private readonly onEnd: () => void,
-    private readonly logger?: Logger,
+    private readonly options: { logger?: Logger; recheckMs?: number } = {},
   ) {}
 
   /**
@@ -64,6 +67,7 @@ export class LiveFeed implements AsyncIterableIterator<ExecutionResult> {
     }
     const refused = await this.read(true);
     if (refused) this.end();
+    else if (this.options.recheckMs && !this.ended) this.recheck = setInterval(() => this.changed(null), this.options.recheckMs).unref();
     return refused;
   }
 
@@ -115,6 +119,7 @@ export class LiveFeed implements AsyncIterableIterator<ExecutionResult> {
   private end(): void {
     if (this.ended) return;
     this.ended = true;
+    clearInterval(this.recheck);
     this.outbox.length = 0;
     this.unfollow?.();
     this.wake?.();
@@ -129,7 +134,7 @@ export class LiveFeed implements AsyncIterableIterator<ExecutionResult> {
     try {
       result = await this.source.read();
     } catch (error) {
-      this.logger?.error({ err: error, subscription: this.plan.live.subscription, entityId: this.plan.entityId }, 'subscription read failed');
+      this.options.logger?.error({ err: error, subscription: this.plan.live.subscription, entityId: this.plan.entityId }, 'subscription read failed');
       return [{ message: 'Internal server error', extensions: { code: GatewayErrorCode.INTERNAL_SERVER_ERROR } }];
     }
     if (this.ended) return null;

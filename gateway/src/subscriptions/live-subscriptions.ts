@@ -40,6 +40,8 @@ export interface LiveSubscriptionsOptions {
   events: LiveEvents;
   quota: CallerQuota;
   eventsReadyTimeoutMs: number;
+  /** See SubscriptionLimits.recheckMs. */
+  recheckMs: number;
   documentLimits: DocumentLimits;
   hideSchemaDetails: boolean;
   /** Whether the document is trusted; throws where the caller may send only trusted ones (see trusted-documents). */
@@ -90,7 +92,7 @@ export class LiveSubscriptions {
         release();
         onEnd();
       },
-      logger,
+      { logger, recheckMs: this.options.recheckMs },
     );
     const refused = await feed.start();
     return refused ? { errors: refused } : { feed, plan };

@@ -1,7 +1,7 @@
 // The feed's promises, with the gateway and the bus replaced by a scripted
 // payment: the payment now first, every status change once and in order (also
 // one overtaken before it was read), nothing for changes already delivered, a
-// re-read after a gap, completion after a final status, refusals that end it.
+// re-read after a gap and at each recheck, completion after a final status, refusals that end it.
 import { buildSchema, type ExecutionResult, type FormattedExecutionResult } from 'graphql';
 import { DEFAULT_OPERATION_LIMITS } from '../../operation-limits';
 import { planSubscription, type SubscriptionPlan } from '../operation';
@@ -58,10 +58,10 @@ class ScriptedPayment {
   }
 }
 
-async function startedFeed(planned = plan()) {
+async function startedFeed(planned = plan(), recheckMs?: number) {
   const payment = new ScriptedPayment(planned);
   let ended = 0;
-  const feed = new LiveFeed(planned, payment.source(), () => (ended += 1));
+  const feed = new LiveFeed(planned, payment.source(), () => (ended += 1), recheckMs ? { recheckMs } : {});
   expect(await feed.start()).toBeNull();
   return { feed, payment, ended: () => ended };
 }
@@ -103,6 +103,28 @@ test('after a gap the payment is re-read and changes missed meanwhile are delive
   payment.listener(null);
   expect(payload(await feed.next()).status).toBe('PROCESSING');
   await feed.return();
+});
+
+test('a change whose announcement was lost arrives at the next recheck; a recheck that finds nothing new sends nothing', async () => {
+  jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate'] });
+  const settled = () => new Promise((resolve) => setImmediate(resolve));
+  try {
+    const { feed, payment } = await startedFeed(plan(), 1_000);
+    await feed.next();
+    const next = feed.next();
+    jest.advanceTimersByTime(1_000);
+    await settled();
+    expect(payment.reads).toBe(2);
+    // Committed, never announced: only the recheck can find it.
+    payment.change('PROCESSING');
+    jest.advanceTimersByTime(1_000);
+    expect(payload(await next).status).toBe('PROCESSING');
+    expect(payment.reads).toBe(3);
+    await feed.return();
+    expect(jest.getTimerCount()).toBe(0);
+  } finally {
+    jest.useRealTimers();
+  }
 });
 
 test('a final status is delivered, then the feed completes and stops following', async () => {
