@@ -144,7 +144,7 @@ export class PaymentService {
       if (cancelled !== id) throw keyReused();
       const payment = requireAccess(caller, await this.requirePayment(id, 'id'));
       // A retry after an answer that never came: the first try's process may have died before announcing the cancel.
-      await this.ledger.announceAgain(payment);
+      await this.ledger.announceAgain(id);
       return payment;
     }
     const payment = requireAccess(caller, await this.requirePayment(id, 'id'));
@@ -175,8 +175,7 @@ export class PaymentService {
     if (replay) {
       sameRequest(replay, requestHash);
       // As for a repeated cancel: the refund's move of the payment may never have been announced.
-      const [payment] = await this.ledger.paymentsByIds([replay.paymentId]);
-      if (payment) await this.ledger.announceAgain(payment);
+      await this.ledger.announceAgain(replay.paymentId);
       return replay;
     }
 
@@ -244,7 +243,7 @@ export class PaymentService {
       if (payment.amountMinor !== event.amountMinor || payment.currency !== event.currency) return 'mismatch';
       if (!(await this.ledger.claimWalletEvent(tx, event.eventId, payment.id, event.type))) {
         // The wallet repeats an event it got no answer to: the process that applied it may have died before announcing it.
-        await this.ledger.announceAgain(payment, tx);
+        await this.ledger.announceAgain(payment.id, tx);
         return 'duplicate';
       }
       const cause = `wallet ${event.type} ${event.eventId}`;

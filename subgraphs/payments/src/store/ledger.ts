@@ -135,10 +135,14 @@ export class PaymentLedger {
    * committed a change: that try's process may have died before announcing
    * it, and followers skip versions they already have.
    */
-  async announceAgain(payment: Pick<PaymentRow, 'id' | 'status' | 'updatedAt'>, tx?: Queryable): Promise<void> {
-    const [row] = await (tx ?? this.db).query<{ version: number }>('SELECT count(*)::int AS version FROM payment_event WHERE payment_id = $1', [payment.id]);
+  async announceAgain(paymentId: string, tx?: Queryable): Promise<void> {
+    // The status, its time and the version from one snapshot, so the message never pairs one change's version with another's status.
+    const [row] = await (tx ?? this.db).query<PaymentRow & { version: number }>(
+      `SELECT ${PAYMENT_COLUMNS}, (SELECT count(*)::int FROM payment_event e WHERE e.payment_id = payment.id) AS version FROM payment WHERE id = $1`,
+      [paymentId],
+    );
     if (!row?.version) return;
-    const change = { paymentId: payment.id, status: payment.status, version: row.version, at: payment.updatedAt };
+    const change = { paymentId, status: row.status, version: row.version, at: row.updatedAt };
     if (tx) this.changes.record(tx, change);
     else this.changes.announce([change]);
   }
