@@ -23,6 +23,9 @@ const REFUND_COLUMNS = `id, payment_id AS "paymentId", amount_minor AS "amountMi
   partner_id AS "partnerId", idempotency_key AS "idempotencyKey", request_hash AS "requestHash",
   to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "createdAt"`;
 
+/** A payment's version, in SQL: how many status changes it has had (its creation is the first). */
+const versionOf = (paymentId: string) => `(SELECT count(*)::int FROM payment_event e WHERE e.payment_id = ${paymentId})`;
+
 export type NewPayment = Omit<PaymentRow, 'seq' | 'status' | 'registered' | 'createdAt' | 'updatedAt'>;
 export type NewRefund = Omit<RefundRow, 'status' | 'createdAt'>;
 
@@ -138,7 +141,7 @@ export class PaymentLedger {
   async announceAgain(paymentId: string, tx?: Queryable): Promise<void> {
     // The status, its time and the version from one snapshot, so the message never pairs one change's version with another's status.
     const [row] = await (tx ?? this.db).query<PaymentRow & { version: number }>(
-      `SELECT ${PAYMENT_COLUMNS}, (SELECT count(*)::int FROM payment_event e WHERE e.payment_id = payment.id) AS version FROM payment WHERE id = $1`,
+      `SELECT ${PAYMENT_COLUMNS}, ${versionOf('payment.id')} AS version FROM payment WHERE id = $1`,
       [paymentId],
     );
     if (!row?.version) return;
@@ -306,7 +309,7 @@ async function insertEvent(db: Queryable, paymentId: string, from: PaymentStatus
   // The count beside the insert does not see the row being inserted.
   const [row] = await db.query<{ version: number }>(
     `INSERT INTO payment_event (payment_id, from_status, to_status, cause) VALUES ($1, $2, $3, $4)
-     RETURNING (SELECT count(*)::int FROM payment_event e WHERE e.payment_id = $1) + 1 AS version`,
+     RETURNING ${versionOf('$1')} + 1 AS version`,
     [paymentId, from, to, cause],
   );
   if (!row) throw new Error('INSERT ... RETURNING gave no row');
