@@ -68,6 +68,7 @@ test('a fresh clone starts the graph in development mode, serves Sandbox and the
       NODE_ENV: undefined,
       SUBGRAPH_SIGNING_SECRET: undefined,
       GATEWAY_API_KEYS: undefined,
+      PGLITE_SHARED_BUFFERS: undefined,
       DEMO_API_KEY: 'start-test-demo-key',
     },
     checkout,

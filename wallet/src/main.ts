@@ -8,7 +8,7 @@ import { openWalletDatabase } from './store';
 runMain(async () => {
   const config = readWalletConfig();
   const secrets = config.walletSecrets();
-  const db = await openWalletDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
+  const db = await openWalletDatabase(config.storage());
   const wallet = await startWallet({
     port: config.WALLET_PORT,
     host: config.SUBGRAPH_HOST,

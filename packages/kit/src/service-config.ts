@@ -4,6 +4,8 @@
 // to its entry point and reads it with `readServiceConfig`. Ports and peer URLs
 // follow the same defaults that `npm start` and supergraph.yaml use.
 import { ConfigError, flag, ownSecret, ownSecrets, port, readConfig, secretList, wholeNumber, z } from './config';
+import type { StorageOptions } from './db/open-owned';
+import { SHARED_BUFFERS_PATTERN } from './db/pglite-boot';
 import { DEVELOPMENT_SIGNING_SECRET } from './identity';
 import type { SubgraphTrust } from './subgraph';
 
@@ -60,6 +62,8 @@ export const serviceEnv = z.object({
   PEER_TIMEOUT_MS: wholeNumber(2000, 1, 600_000),
   DATA_DIR: z.string().min(1).default('./.data'),
   DATABASE_URL: z.string().min(1).optional(),
+  /** PostgreSQL's `shared_buffers` in each PGlite database (e.g. `32MB`); PostgreSQL's default, 128MB, unless set. */
+  PGLITE_SHARED_BUFFERS: z.string().regex(SHARED_BUFFERS_PATTERN, 'a whole number of kB, MB or GB, e.g. 32MB').optional(),
   /** A Redis server that carries events between processes (payment status changes to every gateway). */
   REDIS_URL: optionalUrl,
   /**
@@ -81,6 +85,8 @@ export interface ServiceDerived {
   peerUrl(name: SubgraphName): string;
   /** The gateway's signing secret for the subgraphs that verify it; throws a ConfigError for the development default under NODE_ENV=production. */
   trust(): SubgraphTrust;
+  /** Where the service keeps its data: DATABASE_URL's server, else PGlite under DATA_DIR. */
+  storage(): StorageOptions;
 }
 
 export type ServiceConfig<Env extends ServiceEnv = ServiceEnv> = Env & ServiceDerived;
@@ -99,6 +105,7 @@ export function readServiceConfig<S extends z.ZodType<ServiceEnv>>(schema: S, so
     peerUrl: (name) => urls[name] ?? `http://127.0.0.1:${ports[name]}/graphql`,
     // Read on demand: the wallet shares this configuration but never hears from the gateway.
     trust: () => readTrust(env),
+    storage: () => ({ databaseUrl: env.DATABASE_URL, dataDir: env.DATA_DIR, pgliteSharedBuffers: env.PGLITE_SHARED_BUFFERS }),
   };
 }
 

@@ -80,6 +80,7 @@ const OWN_ENV: Record<Exclude<Service, 'gateway'>, z.ZodObject> = {
 /** What each of the shared configuration's derived values reads (see readServiceConfig). */
 const DERIVED: Record<string, (argument: string | undefined) => string[]> = {
   trust: () => ['SUBGRAPH_SIGNING_SECRET', 'SUBGRAPH_SIGNING_SECRETS_ACCEPTED', 'ALLOW_UNSIGNED_SUBGRAPH_REQUESTS'],
+  storage: () => ['DATABASE_URL', 'DATA_DIR', 'PGLITE_SHARED_BUFFERS'],
   peerUrl: (name) => [`${name!.toUpperCase()}_URL`, `${name!.toUpperCase()}_PORT`],
   port: (name) => [`${name!.toUpperCase()}_PORT`],
 };

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { parentOf } from '@interop/kit/server';
 import { builtEntry, type ServiceName } from '../../../scripts/service-build';
 import { TEST_AUTH, TEST_TRUST } from './identities';
+import { TEST_PGLITE_SHARED_BUFFERS } from './pglite-settings';
 
 export const ROOT = join(__dirname, '..', '..', '..');
 
@@ -83,12 +84,13 @@ export function groupAlive(leader: number): boolean {
 
 /** The test environment over this process's: an `undefined` in `env` removes that variable. */
 function testEnv(env: Record<string, string | undefined>): NodeJS.ProcessEnv {
-  // Processes trust the same secret and accept the same keys as the in-process test graph.
+  // Processes trust the same secret and accept the same keys as the in-process test graph, and start their PGlites as its pool does.
   const merged: NodeJS.ProcessEnv = {
     ...process.env,
     LOG_LEVEL: 'warn',
     SUBGRAPH_SIGNING_SECRET: TEST_TRUST.signingSecret,
     GATEWAY_API_KEYS: JSON.stringify(TEST_AUTH.apiKeys),
+    PGLITE_SHARED_BUFFERS: TEST_PGLITE_SHARED_BUFFERS,
   };
   for (const [name, value] of Object.entries(env)) {
     if (value === undefined) delete merged[name];

@@ -10,11 +10,12 @@
 // serves one store at a time: a store that finds none free gets a new one,
 // which then stays in the worker's pool. This module lives outside the test
 // files' sandboxes (packages/testing/src/jest/environment.ts hands it to each), which is why it
-// imports nothing of ours at run time but kit's pglite-boot, which imports
-// nothing of ours either.
+// imports nothing of ours at run time but kit's pglite-boot and
+// pglite-settings, which import nothing of ours either.
 import type { Extension, PGlite } from '@electric-sql/pglite';
 import type { PostgresExtension } from '@interop/kit/db';
 import { bootPglite } from '../../../packages/kit/src/db/pglite-boot';
+import { TEST_PGLITE_SHARED_BUFFERS } from './pglite-settings';
 
 export const WORKER_PGLITES = Symbol.for('interop.test.workerPglites');
 
@@ -37,7 +38,7 @@ async function boot(): Promise<PGlite> {
   const extensions: Record<string, Extension> = Object.fromEntries(
     await Promise.all(Object.entries(EXTENSIONS).map(async ([name, load]) => [name, await load()] as const)),
   );
-  return (await bootPglite({ extensions })).pglite;
+  return (await bootPglite({ extensions, sharedBuffers: TEST_PGLITE_SHARED_BUFFERS })).pglite;
 }
 
 const idle: PGlite[] = [];

@@ -9,8 +9,7 @@ runMain(async () => {
   const logger = createLogger('merchants');
   const started = Date.now();
   const store = await openMerchantsStore({
-    databaseUrl: config.DATABASE_URL,
-    dataDir: config.DATA_DIR,
+    ...config.storage(),
     merchantCount: config.MERCHANT_COUNT,
   });
   logger.info({ engine: store.db.engine, merchants: config.MERCHANT_COUNT, ms: Date.now() - started }, 'store ready');

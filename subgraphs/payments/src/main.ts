@@ -7,7 +7,7 @@ import { openPaymentLedger, startPayments, webhookSettingsFromConfig } from './s
 runMain(async () => {
   const config = readPaymentsConfig();
   const walletSecrets = config.walletSecrets();
-  const ledger = await openPaymentLedger({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
+  const ledger = await openPaymentLedger(config.storage());
   const running = await startPayments({
     port: config.PAYMENTS_PORT,
     host: config.SUBGRAPH_HOST,

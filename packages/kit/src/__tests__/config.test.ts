@@ -62,11 +62,17 @@ describe('readServiceConfig', () => {
       DATA_DIR: './.data',
     });
     expect(config.DATABASE_URL).toBeUndefined();
+    expect(config.storage()).toEqual({ databaseUrl: undefined, dataDir: './.data', pgliteSharedBuffers: undefined });
     expect(DEFAULT_PORTS).toEqual({ gateway: 4000, commerce: 4001, payments: 4002, merchants: 4003, wallet: 4004 });
     expect(config.port('commerce')).toBe(4001);
     expect(config.peerUrl('commerce')).toBe('http://127.0.0.1:4001/graphql');
     expect(config.peerUrl('payments')).toBe('http://127.0.0.1:4002/graphql');
     expect(config.peerUrl('merchants')).toBe('http://127.0.0.1:4003/graphql');
+  });
+
+  test('storage names the server, the PGlite folder and PGlite\'s page cache', () => {
+    const config = readServiceConfig(serviceEnv, { DATABASE_URL: 'postgres://db.internal/graph', DATA_DIR: '/var/lib/graph', PGLITE_SHARED_BUFFERS: '32MB' });
+    expect(config.storage()).toEqual({ databaseUrl: 'postgres://db.internal/graph', dataDir: '/var/lib/graph', pgliteSharedBuffers: '32MB' });
   });
 
   test('peer URLs follow overridden ports', () => {
@@ -96,6 +102,8 @@ describe('readServiceConfig', () => {
     ['an empty host', { SUBGRAPH_HOST: '' }],
     ['a port in hexadecimal', { COMMERCE_PORT: '0x10' }],
     ['a port with spaces around it', { GATEWAY_PORT: '4000', COMMERCE_PORT: ' 4005' }],
+    ['PGlite shared buffers without a unit', { PGLITE_SHARED_BUFFERS: '32' }],
+    ['PGlite shared buffers with more than a size', { PGLITE_SHARED_BUFFERS: '32MB -c fsync=off' }],
   ])('%s is a ConfigError', (_name, source) => {
     configError(() => readServiceConfig(serviceEnv, source));
   });

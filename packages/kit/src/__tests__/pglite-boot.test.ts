@@ -92,3 +92,14 @@ test('with a cache folder it cannot read or write, a new database still starts',
   expect((await unwritable.pglite.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
   await unwritable.pglite.close();
 }, INITDB_TIMEOUT_MS);
+
+test('a database starts with the shared buffers it is given, PostgreSQL\'s default without, and refuses a setting that is not a size', async () => {
+  const small = await bootPglite({ cacheDir: firstCache, sharedBuffers: '16MB' });
+  expect(small.origin).toBe('cache');
+  expect((await small.pglite.query('SHOW shared_buffers')).rows).toEqual([{ shared_buffers: '16MB' }]);
+  await small.pglite.close();
+  const standard = await bootPglite({ cacheDir: firstCache });
+  expect((await standard.pglite.query('SHOW shared_buffers')).rows).toEqual([{ shared_buffers: '128MB' }]);
+  await standard.pglite.close();
+  await expect(bootPglite({ cacheDir: firstCache, sharedBuffers: '16MB -c fsync=off' })).rejects.toThrow();
+}, INITDB_TIMEOUT_MS);

@@ -48,6 +48,8 @@ export interface DatabaseOptions {
   url?: string | undefined;
   /** Folder for PGlite's files; without it PGlite keeps everything in memory. */
   dataDir?: string | undefined;
+  /** PGlite's `shared_buffers` (see bootPglite); PostgreSQL's default unless given. Ignored with a URL or a PGlite handed over. */
+  pgliteSharedBuffers?: string | undefined;
   /** Connections in the pool, for PostgreSQL only. */
   poolSize?: number;
   /** How the connections name themselves to the server (pg_stat_activity); the schema unless given. A URL's `application_name` wins. */
@@ -129,7 +131,7 @@ async function createPglite(options: DatabaseOptions): Promise<PGlite> {
   const extensions = Object.fromEntries(
     await Promise.all((options.extensions ?? []).map(async (name) => [name, await PGLITE_EXTENSIONS[name]()] as const)),
   );
-  return (await bootPglite({ dataDir, extensions })).pglite;
+  return (await bootPglite({ dataDir, extensions, sharedBuffers: options.pgliteSharedBuffers })).pglite;
 }
 
 async function openPglite(options: DatabaseOptions): Promise<Database> {

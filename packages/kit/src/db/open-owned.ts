@@ -8,6 +8,8 @@ export interface StorageOptions {
   databaseUrl?: string | undefined;
   /** Folder for PGlite; without it (and without a URL) the data lives in memory. */
   dataDir?: string | undefined;
+  /** PGlite's `shared_buffers` (see bootPglite). */
+  pgliteSharedBuffers?: string | undefined;
   /** PostgreSQL schema; tests use their own so runs never collide. */
   schema?: string;
   /** An open PGlite to keep the schema in (see `DatabaseOptions.pglite`). */
@@ -25,6 +27,7 @@ export async function openOwnedDatabase(options: OwnedDatabaseOptions): Promise<
     schema: options.schema,
     url: options.databaseUrl,
     dataDir: options.dataDir,
+    pgliteSharedBuffers: options.pgliteSharedBuffers,
     pglite: options.pglite,
     extensions: extensionsOf(options.migrations),
   });
