@@ -5,7 +5,7 @@
 // follow the same defaults that `npm start` and supergraph.yaml use.
 import { ConfigError, flag, ownSecret, ownSecrets, port, readConfig, secretList, wholeNumber, z } from './config';
 import type { StorageOptions } from './db/open-owned';
-import { SHARED_BUFFERS_PATTERN } from './db/pglite-boot';
+import { SHARED_BUFFERS_PATTERN } from './db/shared-buffers';
 import { DEVELOPMENT_SIGNING_SECRET } from './identity';
 import type { SubgraphTrust } from './subgraph';
 

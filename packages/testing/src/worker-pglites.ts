@@ -11,7 +11,8 @@
 // which then stays in the worker's pool. This module lives outside the test
 // files' sandboxes (packages/testing/src/jest/environment.ts hands it to each), which is why it
 // imports nothing of ours at run time but kit's pglite-boot and
-// pglite-settings, which import nothing of ours either.
+// pglite-settings, which import nothing of ours either (but the pattern of a
+// shared_buffers setting, which imports nothing at all).
 import type { Extension, PGlite } from '@electric-sql/pglite';
 import type { PostgresExtension } from '@interop/kit/db';
 import { bootPglite } from '../../../packages/kit/src/db/pglite-boot';

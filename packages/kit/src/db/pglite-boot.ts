@@ -1,11 +1,13 @@
 // Booting a new PGlite runs initdb, about 5-7 s of CPU, and yields the same
 // cluster every time for one version of PGlite. So the first new database
 // keeps that cluster in the user's cache folder, and every later one loads
-// it (about 2 s of CPU, 1.7 s with 16MB of shared buffers) instead. An existing data folder just resumes. The cache
-// is only an optimisation: a cluster that cannot be read, loaded or written
-// costs the initdb it would have saved, never a failed start.
+// it (about 2 s of CPU, 1.7 s with 16MB of shared buffers) instead. An
+// existing data folder just resumes. The cache is only an optimisation: a
+// cluster that cannot be read, loaded or written costs the initdb it would
+// have saved, never a failed start.
 //
-// This module imports nothing of ours, so the test suite's PGlite pool
+// This module imports nothing of ours but shared-buffers.ts, which imports
+// nothing at all, so the test suite's PGlite pool
 // (packages/testing/src/worker-pglites.ts), which lives outside jest's module sandboxes, boots
 // its databases through it too.
 import { randomUUID } from 'node:crypto';
@@ -13,6 +15,7 @@ import { existsSync, mkdirSync, openAsBlob, readdirSync, readFileSync, renameSyn
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { PGlite, type Extension, type PGliteOptions } from '@electric-sql/pglite';
+import { SHARED_BUFFERS_PATTERN } from './shared-buffers';
 
 /** Where the cluster came from: the data folder's own, the cache, or initdb. */
 export type PgliteOrigin = 'cache' | 'initdb' | 'existing';
@@ -36,9 +39,6 @@ export interface PgliteBootOptions {
    */
   sharedBuffers?: string | undefined;
 }
-
-/** A `shared_buffers` PostgreSQL reads: a whole number of kB, MB or GB. */
-export const SHARED_BUFFERS_PATTERN = /^[1-9][0-9]*(kB|MB|GB)$/;
 
 export interface BootedPglite {
   pglite: PGlite;
