@@ -8,6 +8,8 @@ export interface Attempt {
   ms: number;
   /** `ok`, an error code from the answer, `http <status>`, or `network`. */
   outcome: string;
+  /** For `network`: what the fetch threw, by its cause's code where it has one (ECONNRESET, UND_ERR_SOCKET). */
+  cause?: string;
 }
 
 export interface Call {
@@ -57,6 +59,9 @@ export class CallLoop {
       const response = await fetch(input, init);
       attempt.outcome = await outcomeOf(response.clone());
       return response;
+    } catch (error) {
+      attempt.cause = networkCause(error);
+      throw error;
     } finally {
       attempt.ms = Date.now() - attempt.at;
     }
@@ -73,6 +78,17 @@ async function outcomeOf(response: Response): Promise<string> {
   }
   if (typeof code === 'string') return code;
   return response.ok ? 'ok' : `http ${response.status}`;
+}
+
+/** An attempt's outcome, with what the connection did when the fetch itself failed. */
+export const describeAttempt = (attempt: Attempt): string => (attempt.cause ? `${attempt.outcome} (${attempt.cause})` : attempt.outcome);
+
+/** fetch rejects with a TypeError whose cause says what happened to the connection. */
+function networkCause(error: unknown): string {
+  const cause = (error as { cause?: { code?: unknown; message?: unknown } } | null)?.cause;
+  if (typeof cause?.code === 'string') return cause.code;
+  if (typeof cause?.message === 'string') return cause.message;
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
 function describeError(error: unknown): string {

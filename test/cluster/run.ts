@@ -24,7 +24,7 @@ import { appliedMigrations, pickMerchants, readLedger } from './ledger';
 import { runPayer, type Order } from './payers';
 import { probeOptIn, probeRateLimit, type Gateway } from './probes';
 import { runReader } from './readers';
-import { CallLoop, percentile, Recorder, sleep, type Call } from './recorder';
+import { CallLoop, describeAttempt, percentile, Recorder, sleep, type Call } from './recorder';
 import { seconds, table, Verdicts } from './report';
 import { SDK_SETTINGS } from './sdk-settings';
 import { credentials, scratchDatabase, writeGatewayConfig } from './setup';
@@ -191,7 +191,7 @@ async function main(): Promise<number> {
     const readRate = (readCalls.length / (loadMs / 1000)).toFixed(1);
     log(`Reads: ${readRate} calls/s; initiatePayment: ${(recorder.of('initiatePayment').length / (loadMs / 1000)).toFixed(1)} calls/s`);
     const outcomes = new Map<string, number>();
-    for (const attempt of failedAttempts(recorder.calls)) outcomes.set(attempt.outcome, (outcomes.get(attempt.outcome) ?? 0) + 1);
+    for (const attempt of failedAttempts(recorder.calls)) outcomes.set(describeAttempt(attempt), (outcomes.get(describeAttempt(attempt)) ?? 0) + 1);
     log(`Failed attempts by outcome: ${[...outcomes].map(([outcome, count]) => `${outcome} ${count}`).join(', ') || 'none'}`);
     log();
     log('Faults (times from the SIGKILL):');
@@ -269,7 +269,7 @@ async function main(): Promise<number> {
     verdicts.check(
       'reads answered throughout; only attempts in flight on a killed replica failed, and the retry recovered them',
       readCalls.every((call) => call.ok) && outside.length === 0,
-      `${readCalls.filter((call) => call.ok).length} of ${readCalls.length} reads answered; ${readFailures.length} failed read attempts, all retried; ${outside.length} failed attempts outside a fault's window${outside.length ? ` (${[...new Set(outside.map((attempt) => attempt.outcome))].join(', ')})` : ''}`,
+      `${readCalls.filter((call) => call.ok).length} of ${readCalls.length} reads answered; ${readFailures.length} failed read attempts, all retried; ${outside.length} failed attempts outside a fault's window${outside.length ? ` (${[...new Set(outside.map(describeAttempt))].join(', ')})` : ''}`,
     );
     const missed = followed.filter((entry) => !entry.sawFinal);
     verdicts.check(
