@@ -191,7 +191,7 @@ async function main(): Promise<number> {
     const readRate = (readCalls.length / (loadMs / 1000)).toFixed(1);
     log(`Reads: ${readRate} calls/s; initiatePayment: ${(recorder.of('initiatePayment').length / (loadMs / 1000)).toFixed(1)} calls/s`);
     const outcomes = new Map<string, number>();
-    for (const attempt of failedAttempts(recorder.calls)) outcomes.set(describeAttempt(attempt), (outcomes.get(describeAttempt(attempt)) ?? 0) + 1);
+    for (const outcome of failedAttempts(recorder.calls).map(describeAttempt)) outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
     log(`Failed attempts by outcome: ${[...outcomes].map(([outcome, count]) => `${outcome} ${count}`).join(', ') || 'none'}`);
     log();
     log('Faults (times from the SIGKILL):');
