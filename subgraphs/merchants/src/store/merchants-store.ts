@@ -82,10 +82,16 @@ export type EnrolmentChangeListener = (change: { storefront: StorefrontKey; tool
 
 export class MerchantsStore {
   private readonly enrolmentListeners = new Set<EnrolmentChangeListener>();
+  /** Per enrolment, the end of the last move asked of this store (see moveEnrolment). */
+  private readonly moveTurns = new Map<string, Promise<void>>();
 
   constructor(readonly db: Database) {}
 
-  /** Calls `listener` after every committed enrolment status change; returns the function that stops it. */
+  /**
+   * Calls `listener` after every committed enrolment status change this store
+   * made, one enrolment's changes in the order they committed; returns the
+   * function that stops it.
+   */
   onEnrolmentChange(listener: EnrolmentChangeListener): () => void {
     this.enrolmentListeners.add(listener);
     return () => {
@@ -184,6 +190,25 @@ export class MerchantsStore {
    * (null for no enrolment) when the move is not allowed.
    */
   async moveEnrolment(storefront: StorefrontKey, toolId: string, to: EnrolmentStatus): Promise<EnrolmentStatus | null> {
+    // The row lock orders moves in the database, but two connections' commits
+    // can reach this process in either order: moves of one enrolment made here
+    // take turns, so its listeners hear them in the order they committed.
+    const turn = `${storefront.merchantSeq}:${storefront.platformId}:${toolId}`;
+    const previous = this.moveTurns.get(turn);
+    const move = (previous ?? Promise.resolve()).then(() => this.moveEnrolmentNow(storefront, toolId, to));
+    const done = move.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.moveTurns.set(turn, done);
+    try {
+      return await move;
+    } finally {
+      if (this.moveTurns.get(turn) === done) this.moveTurns.delete(turn);
+    }
+  }
+
+  private async moveEnrolmentNow(storefront: StorefrontKey, toolId: string, to: EnrolmentStatus): Promise<EnrolmentStatus | null> {
     const key = [storefront.merchantSeq, storefront.platformId, toolId];
     let moved = false;
     const after = await this.db.transaction(async (tx): Promise<EnrolmentStatus | null> => {

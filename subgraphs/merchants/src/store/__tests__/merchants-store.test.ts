@@ -5,10 +5,11 @@
 // and count, and enrolment moves with their history, listeners and row lock.
 // (enrolments.test.ts has the demo data's histories, one lifecycle walk and migration 002.)
 import { merchantMayUse, toolReach, type AcceptanceFacts, type AcceptanceStatus, type ToolReach } from '@interop/domain';
+import type { Database } from '@interop/kit/db';
 import type { PageRequest } from '@interop/kit/server';
 import { openTestMerchantsStore } from '@interop/testing/harness';
 import { PLATFORM_STORES } from '../demo-data';
-import type { MerchantFilter, MerchantsStore, StorefrontKey } from '../merchants-store';
+import { MerchantsStore, type MerchantFilter, type StorefrontKey } from '../merchants-store';
 import type { EnrolmentEventRow, EnrolmentKey, EnrolmentStatus, MerchantRow, StorefrontRow } from '../types';
 
 const MERCHANT_COUNT = 200;
@@ -67,6 +68,13 @@ async function claim(where: string): Promise<{ seq: number; id: string }> {
 /** Moves an enrolment along `path`, every step of which must be taken. */
 async function walk(storefront: StorefrontKey, toolId: string, path: readonly EnrolmentStatus[]): Promise<void> {
   for (const status of path) expect(await store.moveEnrolment(storefront, toolId, status)).toBe(status);
+}
+
+/** Whether `part` is `whole` with some items left out, the rest in the same order. */
+function isSubsequence<T>(part: readonly T[], whole: readonly T[]): boolean {
+  let next = 0;
+  for (const item of whole) if (next < part.length && part[next] === item) next += 1;
+  return next === part.length;
 }
 
 /** An enrolment's events straight from the table, oldest first, each instant as ISO 8601 in UTC. */
@@ -571,13 +579,17 @@ describe('moveEnrolment', () => {
     const keys = races.map(({ toolId }) => ({ ...storefront, toolId }));
     const before = await store.enrolmentHistories(keys);
 
-    const heard: string[] = [];
-    const stop = store.onEnrolmentChange((change) => heard.push(`${change.toolId}>${change.status}`));
+    // Two stores on one database, as two replicas are: their moves meet only at the row lock.
+    const stores = [store, new MerchantsStore(store.db)];
+    const heard: string[][] = stores.map(() => []);
+    const stops = stores.map((each, s) => each.onEnrolmentChange((change) => at(heard, s).push(`${change.toolId}>${change.status}`)));
     let returned: (EnrolmentStatus | null)[][];
     try {
-      returned = await Promise.all(races.map(({ toolId, moves }) => Promise.all(moves.map((to) => store.moveEnrolment(storefront, toolId, to)))));
+      returned = await Promise.all(
+        races.map(({ toolId, moves }) => Promise.all(moves.map((to, m) => at(stores, m % stores.length).moveEnrolment(storefront, toolId, to)))),
+      );
     } finally {
-      stop();
+      for (const stop of stops) stop();
     }
 
     const after = await store.enrolmentHistories(keys);
@@ -587,11 +599,47 @@ describe('moveEnrolment', () => {
       const path = [from, ...recorded];
       expect({ toolId, illegal: recorded.filter((to, step) => !allowed(at(path, step), to)) }).toEqual({ toolId, illegal: [] });
       expect(recorded.length).toBeGreaterThan(0);
-      expect(heard.filter((change) => change.startsWith(`${toolId}>`))).toEqual(recorded.map((status) => `${toolId}>${status}`));
+      // Every committed move is heard once, by the store that made it, each store's in the order they committed.
+      const changes = recorded.map((status) => `${toolId}>${status}`);
+      const heardHere = heard.map((list) => list.filter((change) => change.startsWith(`${toolId}>`)));
+      expect(heardHere.flat().sort()).toEqual([...changes].sort());
+      for (const list of heardHere) expect({ toolId, inOrder: isSubsequence(list, changes) }).toEqual({ toolId, inOrder: true });
       expect(enrolments.find((e) => e.toolId === toolId)?.status).toBe(recorded.at(-1));
       // Each call answers a status the enrolment passed through.
       for (const status of at(returned, i)) expect(path).toContain(status);
     });
+  });
+
+  test('a commit whose answer reaches the store late is still heard before the next move of that enrolment the store makes', async () => {
+    const subject = await claim(`${FRESH} AND ${on('taobao')}`);
+    const storefront = { merchantSeq: subject.seq, platformId: 'taobao' };
+    await walk(storefront, 'late-answer', PATH_TO.PENDING_REVIEW);
+    // The first transaction's answer is held until the second has committed, or for a second if the second waits its turn.
+    let secondCommitted!: () => void;
+    const second = new Promise<void>((resolve) => (secondCommitted = resolve));
+    let transactions = 0;
+    const late: Database = {
+      ...store.db,
+      async transaction(work) {
+        const which = ++transactions;
+        const result = await store.db.transaction(work);
+        if (which === 1) await Promise.race([second, new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
+        else secondCommitted();
+        return result;
+      },
+    };
+    const lateStore = new MerchantsStore(late);
+    const heard: EnrolmentStatus[] = [];
+    const stop = lateStore.onEnrolmentChange((change) => heard.push(change.status));
+    try {
+      const moves = await Promise.all([lateStore.moveEnrolment(storefront, 'late-answer', 'ACTIVE'), lateStore.moveEnrolment(storefront, 'late-answer', 'INACTIVE')]);
+      expect(moves).toEqual(['ACTIVE', 'INACTIVE']);
+    } finally {
+      stop();
+    }
+    const [history = []] = await store.enrolmentHistories([{ ...storefront, toolId: 'late-answer' }]);
+    expect(history.map((event) => event.status).slice(PATH_TO.PENDING_REVIEW.length)).toEqual(['ACTIVE', 'INACTIVE']);
+    expect(heard).toEqual(['ACTIVE', 'INACTIVE']);
   });
 
   test('enrolmentHistories: each enrolment’s changes oldest first, apart from its storefront’s other enrolments, in the order asked, a repeated key answered each time; a reopened one keeps its past', async () => {
