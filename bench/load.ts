@@ -3,6 +3,7 @@
 // the load generator's own CPU, and every response checked byte for byte:
 // during the run where the right answer is known before it, else right after.
 import { cpuMs, rssMiB, type Proc } from './cluster';
+import { percentile } from './report';
 import { paced, saturating, type Outgoing } from './senders';
 import { AnswerLog, verifyAfterwards, type Reference } from './verify';
 
@@ -62,6 +63,13 @@ export interface Sample {
   rps: number;
   p50: number;
   p99: number;
+  /**
+   * Every answer's latency in the window, ascending, in ms to the hundredth; at
+   * a fixed rate only. A summary reads its percentiles over every round's
+   * answers pooled: a window at a slow operation's rate holds about 150, whose
+   * p99 alone is the second-slowest answer, decided by a single stall.
+   */
+  latencies?: number[];
   /** Connection errors, timeouts, non-2xx answers and answers that differ from the expected one, warm-up included. */
   errors: number;
   firstMismatch?: string;
@@ -123,8 +131,6 @@ interface Snapshot {
   subgraphs: number | null;
   loadgen: NodeJS.CpuUsage;
 }
-
-const percentile = (sorted: readonly number[], p: number) => sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)] ?? 0;
 
 /** The processes whose CPU a run reads: the gateway under test, the subgraphs and, on PostgreSQL, the server's backends serving them. */
 export interface Watched {
@@ -208,6 +214,7 @@ export async function drive(target: Target, load: Load, watch: Watched): Promise
     rps: requests / (wallMs / 1000),
     p50: percentile(latencies, 0.5),
     p99: percentile(latencies, 0.99),
+    ...(load.rate ? { latencies: latencies.map((ms) => Math.round(ms * 100) / 100) } : {}),
     // A non-2xx answer is also a mismatch, so it is counted once.
     errors: result.errors + mismatches,
     ...(firstMismatch ? { firstMismatch } : {}),

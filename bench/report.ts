@@ -24,6 +24,9 @@ export interface OperationResult {
   repeatedVariants?: number;
 }
 
+/** The value at fraction `p` of ascending `sorted` (nearest rank). */
+export const percentile = (sorted: readonly number[], p: number): number => sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)] ?? 0;
+
 export function medianOf(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
@@ -53,6 +56,17 @@ export interface Summary {
   rssGrowthMiB: number | null;
 }
 
+/**
+ * A fixed-rate percentile over every round's answers pooled (see
+ * Sample.latencies); the median of the rounds' own where a sample has none
+ * (the direct replay of several calls, combined from its calls' figures).
+ */
+function fixedPercentile(fixed: readonly Sample[], p: 0.5 | 0.99): number | null {
+  if (fixed.length === 0 || !fixed.every((s) => s.latencies)) return median(fixed, (s) => (p === 0.5 ? s.p50 : s.p99));
+  const pooled = fixed.flatMap((s) => s.latencies!).sort((a, b) => a - b);
+  return pooled.length ? percentile(pooled, p) : null;
+}
+
 export function summarise(phase: Phase): Summary {
   const { saturation: sat, fixed } = phase;
   const rss = fixed.map((s) => s.gatewayRssMiB).filter((v): v is number => v !== null);
@@ -61,8 +75,8 @@ export function summarise(phase: Phase): Summary {
     gatewayCore: median(sat, (s) => s.gatewayCore),
     loadgenCore: median(sat, (s) => s.loadgenCore),
     subgraphsCore: median(sat, (s) => s.subgraphsCore),
-    p50: median(fixed, (s) => s.p50),
-    p99: median(fixed, (s) => s.p99),
+    p50: fixedPercentile(fixed, 0.5),
+    p99: fixedPercentile(fixed, 0.99),
     gatewayCpuMs: median(fixed, (s) => s.gatewayCpuMs),
     saturationGatewayCpuMs: median(sat, (s) => s.gatewayCpuMs),
     subgraphsCpuMs: median(fixed, (s) => s.subgraphsCpuMs),

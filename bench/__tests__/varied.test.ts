@@ -5,7 +5,7 @@
 import { PARTNERS } from '../auth';
 import { windowDone, type Sample } from '../load';
 import { operations, spread } from '../operations';
-import { evaluateTargets, markdownTable, rssGrew, rssRounds, subgraphCosts, type OperationResult } from '../report';
+import { evaluateTargets, markdownTable, rssGrew, rssRounds, subgraphCosts, summarise, type OperationResult } from '../report';
 import { AnswerLog, verifyAfterwards, type Reference } from '../verify';
 
 const parsed = (body: string) => JSON.parse(body) as { query: string; variables?: Record<string, unknown> };
@@ -187,6 +187,17 @@ describe('the report', () => {
     const target = evaluateTargets({ varied }, 100_000).find((t) => t.name.startsWith('varied: op 1:'))!;
     expect(target.met).toBe(false);
     expect(target.detail).toContain('0.25×');
+  });
+
+  test('reads fixed-rate percentiles over every round\'s answers pooled, not as a median of each round\'s', () => {
+    // Three rounds of 100 answers: each round's own p99 is its second-slowest (40, 30 and 5 ms), whose median
+    // is 30; over the 300 answers together the p99 is the fourth-slowest of all, 40.
+    const round = (slow: number[]) => sample({ latencies: [...Array.from({ length: 100 - slow.length }, (_, i) => 1 + i / 100), ...slow], p99: [...slow].sort((a, b) => a - b).at(-2)! });
+    const pooled = summarise({ saturation: [sample({})], fixed: [round([40, 50]), round([30, 60]), round([5, 70])] });
+    expect(pooled.p99).toBe(40);
+    expect(pooled.p50).toBeCloseTo(1.49, 5);
+    // A sample without latencies (a direct replay combined from its calls) keeps the median of the rounds.
+    expect(summarise({ saturation: [sample({})], fixed: [sample({ p99: 10 }), sample({ p99: 30 }), sample({ p99: 20 })] }).p99).toBe(20);
   });
 
   test('RSS is read after every round and growth across rounds fails the memory target', () => {
