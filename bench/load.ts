@@ -70,6 +70,8 @@ export interface Sample {
    * p99 alone is the second-slowest answer, decided by a single stall.
    */
   latencies?: number[];
+  /** The direct replay of several subgraph calls: each call's own sample, in the order our gateway made them. */
+  calls?: { subgraph: string; wave: number; sample: Sample }[];
   /** Connection errors, timeouts, non-2xx answers and answers that differ from the expected one, warm-up included. */
   errors: number;
   firstMismatch?: string;

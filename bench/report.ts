@@ -211,6 +211,25 @@ export function subgraphCostLine(results: readonly OperationResult[]): string {
     .join('; ');
 }
 
+/**
+ * For each operation the direct replay drove call by call: every subgraph
+ * call alone at the fixed rate, its latency over all rounds pooled and the
+ * subgraphs' CPU per call (median of rounds), so a tail or a cost can be
+ * traced to the call that has it.
+ */
+export function directCallLines(results: readonly OperationResult[]): string[] {
+  return results.flatMap((r) => {
+    const rounds = r.directFrom ? [] : r.modes.direct.fixed.filter((s) => s.calls);
+    if (rounds.length === 0) return [];
+    const calls = rounds[0]!.calls!.map((call, k) => {
+      const samples = rounds.map((round) => round.calls![k]!.sample);
+      const figures = summarise({ saturation: [], fixed: samples });
+      return `${call.subgraph} (wave ${call.wave}) p50 ${ms(figures.p50)}, p99 ${ms(figures.p99)}, CPU ${ms(figures.subgraphsCpuMs)}`;
+    });
+    return [`op ${r.id} direct, each subgraph call alone at the fixed rate (ms): ${calls.join('; ')}`];
+  });
+}
+
 /** Our gateway's (and stock's) RSS after each fixed-rate round of each operation, in the order taken. */
 export function rssRounds(results: readonly OperationResult[]): { id: string; ours: number[]; stock: number[] }[] {
   const readings = (samples: readonly Sample[]) => samples.map((s) => s.gatewayRssMiB).filter((v): v is number => v !== null);

@@ -38,6 +38,7 @@ import {
   rssLine,
   rssRounds,
   subgraphCostLine,
+  directCallLines,
   subgraphCosts,
   type ByTraffic,
   type Mode,
@@ -174,6 +175,7 @@ function combine(samples: Sample[], calls: SubgraphCall[]): Sample {
     subgraphsCore: mean((s) => s.subgraphsCore),
     loadgenCore: mean((s) => s.loadgenCore) ?? 0,
     gatewayRssMiB: null,
+    calls: samples.map((sample, k) => ({ subgraph: calls[k]!.subgraph, wave: calls[k]!.wave, sample })),
   };
 }
 
@@ -294,6 +296,7 @@ async function bench(s: Settings, runDir: string): Promise<boolean> {
   console.log(`\n${table}\n`);
   for (const target of targets) console.log(`${target.met === null ? 'n/a    ' : target.met ? 'met    ' : 'NOT MET'}  ${target.name}: ${target.detail}`);
   if (byTraffic.varied) console.log(`\nvaried: subgraphs' CPU ms per request through ours: ${subgraphCostLine(byTraffic.varied)}`);
+  if (byTraffic.varied) for (const line of directCallLines(byTraffic.varied)) console.log(`varied: ${line}`);
   for (const [traffic, results] of Object.entries(byTraffic)) console.log(`${traffic}: ${rssLine(results)}`);
   for (const result of allResults.filter((r) => r.repeatedVariants)) {
     console.log(`op ${result.id}: ${result.repeatedVariants} requests more than its distinct variants, so some were repeated (fewer rounds or more merchants avoid it)`);

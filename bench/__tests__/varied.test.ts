@@ -5,7 +5,7 @@
 import { PARTNERS } from '../auth';
 import { windowDone, type Sample } from '../load';
 import { operations, spread } from '../operations';
-import { evaluateTargets, markdownTable, rssGrew, rssRounds, subgraphCosts, summarise, type OperationResult } from '../report';
+import { directCallLines, evaluateTargets, markdownTable, rssGrew, rssRounds, subgraphCosts, summarise, type OperationResult } from '../report';
 import { AnswerLog, verifyAfterwards, type Reference } from '../verify';
 
 const parsed = (body: string) => JSON.parse(body) as { query: string; variables?: Record<string, unknown> };
@@ -198,6 +198,22 @@ describe('the report', () => {
     expect(pooled.p50).toBeCloseTo(1.49, 5);
     // A sample without latencies (a direct replay combined from its calls) keeps the median of the rounds.
     expect(summarise({ saturation: [sample({})], fixed: [sample({ p99: 10 }), sample({ p99: 30 }), sample({ p99: 20 })] }).p99).toBe(20);
+  });
+
+  test('names each subgraph call of the direct replay with its own latency and CPU, pooled over rounds', () => {
+    const call = (latencies: number[], cpu: number) => sample({ latencies, subgraphsCpuMs: cpu });
+    const round = (slowMerchants: number) =>
+      sample({
+        calls: [
+          { subgraph: 'commerce', wave: 0, sample: call([1, 1, 2], 0.5) },
+          { subgraph: 'merchants', wave: 1, sample: call([3, 3, slowMerchants], 2) },
+        ],
+      });
+    const op = result('3', {}, {});
+    const lines = directCallLines([{ ...op, modes: { ...op.modes, direct: { saturation: [], fixed: [round(40), round(4), round(5)] } } }]);
+    expect(lines).toEqual(['op 3 direct, each subgraph call alone at the fixed rate (ms): commerce (wave 0) p50 1.00, p99 2.00, CPU 0.50; merchants (wave 1) p50 3.00, p99 40.0, CPU 2.00']);
+    // An operation whose direct figures stand in from another, or a replay of one call, has no line.
+    expect(directCallLines([{ ...op, directFrom: '1' }, result('1', {}, {})])).toEqual([]);
   });
 
   test('RSS is read after every round and growth across rounds fails the memory target', () => {
