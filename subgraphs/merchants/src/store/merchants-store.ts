@@ -193,7 +193,7 @@ export class MerchantsStore {
     // The row lock orders moves in the database, but two connections' commits
     // can reach this process in either order: moves of one enrolment made here
     // take turns, so its listeners hear them in the order they committed.
-    const turn = `${storefront.merchantSeq}:${storefront.platformId}:${toolId}`;
+    const turn = JSON.stringify([storefront.merchantSeq, storefront.platformId, toolId]);
     const previous = this.moveTurns.get(turn);
     const move = (previous ?? Promise.resolve()).then(() => this.moveEnrolmentNow(storefront, toolId, to));
     const done = move.then(
