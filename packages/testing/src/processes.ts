@@ -1,25 +1,19 @@
 // Helpers for tests that run the product's real entry points as child processes.
 import { spawn, type ChildProcess, type ChildProcessWithoutNullStreams, type SpawnOptions } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { parentOf } from '@interop/kit/server';
+import { freePorts } from '../../../scripts/cluster/free-ports';
 import { builtEntry, type ServiceName } from '../../../scripts/service-build';
 import { TEST_AUTH, TEST_TRUST } from './identities';
 import { TEST_PGLITE_SHARED_BUFFERS } from './pglite-settings';
 
 export const ROOT = join(__dirname, '..', '..', '..');
 
-/** A port the OS reports free right now (for entry points that take a port number). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
+/** A port free right now, outside the OS's ephemeral range (see freePorts), for entry points that take a port number. */
+export async function freePort(): Promise<number> {
+  const [port] = await freePorts(1);
+  return port!;
 }
 
 // Leaders of the process groups that tests started. Each test file ends by
