@@ -34,7 +34,8 @@ async function settled(id: string): Promise<PaymentView | null> {
   return view;
 }
 
-test.each([
+// The two run at once: each waits out its payment's time.
+test.concurrent.each([
   ['decline', 'FAILED', ['REQUIRES_ACTION', 'FAILED']],
   ['approve', 'SUCCEEDED', ['REQUIRES_ACTION', 'PROCESSING', 'SUCCEEDED']],
 ] as const)('a payment the buyer chose to %s before its time, whose webhook never came, ends %s', async (decision, status, steps) => {

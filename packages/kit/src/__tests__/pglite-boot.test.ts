@@ -1,37 +1,43 @@
 // A new PGlite loads the cluster the first one kept instead of running initdb;
 // a data folder with a cluster resumes it; a cached cluster that cannot be
 // loaded costs an initdb, never a failed start, and is replaced.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
 import { bootPglite, cachedClusterPath, type BootedPglite } from '../db/pglite-boot';
 
-// initdb costs about 6 s of CPU alone, several times that on a machine whose
-// cores another test file saturates: it runs once, for the first boot, and
-// the fallbacks' tests below make their "new" clusters from the one it kept.
+// initdb costs about 6 s of CPU, several times that beside other test files.
+// The one these tests call is a stand-in that loads a cluster as initdb made
+// it (counting its calls): the one this worker's pools boot from, or made by
+// initdb on a machine whose cache is empty. bootPglite's own initdb is
+// PGlite.create, which every new database runs on such a machine.
 const INITDB_TIMEOUT_MS = 180_000;
 
 let folder: string;
 let firstCache: string;
+let asInitdbMadeIt: Buffer;
 let first: BootedPglite;
 beforeAll(async () => {
   folder = mkdtempSync(join(tmpdir(), 'pglite-boot-'));
   firstCache = join(folder, 'first-cache');
-  first = await bootPglite({ cacheDir: firstCache });
+  const fresh = await bootPglite({ sharedBuffers: '16MB' });
+  asInitdbMadeIt = Buffer.from(await (await fresh.pglite.dumpDataDir('none')).arrayBuffer());
+  await fresh.pglite.close();
+  first = await bootPglite({ cacheDir: firstCache, initdb: standInInitdb().initdb });
 }, INITDB_TIMEOUT_MS);
 afterAll(async () => {
   await first?.pglite.close().catch(() => undefined);
   rmSync(folder, { recursive: true, force: true });
 });
 
-/** Stands in for initdb: a new cluster as initdb made it, loaded from what the first boot kept; counts its calls. */
-function initdbFromKeptCluster(): { initdb: (options: PGliteOptions) => Promise<PGlite>; calls: () => number } {
+/** Stands in for initdb: a new cluster as initdb made it; counts its calls. */
+function standInInitdb(): { initdb: (options: PGliteOptions) => Promise<PGlite>; calls: () => number } {
   let calls = 0;
   return {
     initdb: (options) => {
       calls++;
-      return PGlite.create({ ...options, loadDataDir: new Blob([readFileSync(cachedClusterPath(firstCache))]) });
+      return PGlite.create({ ...options, loadDataDir: new Blob([asInitdbMadeIt]) });
     },
     calls: () => calls,
   };
@@ -67,7 +73,7 @@ test('a cached cluster that cannot be loaded is replaced by a new initdb, on dis
   writeFileSync(cachedClusterPath(cacheDir), 'not a tar archive of a cluster');
 
   const dataDir = join(folder, 'data-corrupt');
-  const { initdb, calls } = initdbFromKeptCluster();
+  const { initdb, calls } = standInInitdb();
   const booted = await bootPglite({ dataDir, cacheDir, initdb });
   expect(booted.origin).toBe('initdb');
   expect(calls()).toBe(1);
@@ -85,7 +91,7 @@ test('with a cache folder it cannot read or write, a new database still starts',
   // A file where the folder should be: nothing can be read from or written under it.
   const blocked = join(folder, 'blocked');
   writeFileSync(blocked, '');
-  const { initdb, calls } = initdbFromKeptCluster();
+  const { initdb, calls } = standInInitdb();
   const unwritable = await bootPglite({ cacheDir: blocked, initdb });
   expect(unwritable.origin).toBe('initdb');
   expect(calls()).toBe(1);
