@@ -12,7 +12,7 @@ import { DEFAULT_DEMO_API_KEY, DEFAULT_SUBGRAPH_TIMEOUT_MS, type ResponseCacheSe
 import { DEFAULT_OPERATION_LIMITS, type OperationLimits } from './operation-limits';
 import { DEFAULT_SUBSCRIPTION_LIMITS, type SubscriptionLimits } from './subscriptions/limits';
 import type { LiveEventsConfig } from './subscriptions';
-import type { FollowedBusConfig } from './followed-bus';
+import type { FollowedBusConfig } from '@interop/kit/events';
 
 export const USAGE =
   'usage: gateway [--supergraph FILE] [--config FILE] [--port N] [--host HOST] [--subgraph-url NAME=URL ...] [--subgraph-timeout NAME=MS ...] [--demo DIR] [--docs DIR]';

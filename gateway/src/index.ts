@@ -11,4 +11,4 @@ export * from './auth/api-keys';
 export * from './gateway-config';
 export * from './rate-limit';
 export * from './response-cache';
-export type { FollowedBusConfig } from './followed-bus';
+export type { FollowedBusConfig } from '@interop/kit/events';

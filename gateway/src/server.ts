@@ -41,7 +41,7 @@ import { sendReadiness, type SubgraphProbe } from './readiness';
 import { RequestMetrics, requestMetricsPlugin } from './request-metrics';
 import { directAnswers } from './direct-answers';
 import { factStreamsOf, invalidateOnFactChanges, ResponseCache, type FactChanges } from './response-cache';
-import type { FollowedBusConfig } from './followed-bus';
+import type { FollowedBusConfig } from '@interop/kit/events';
 import { createSubscriptionServer, liveFieldsOf, subscriptionsOverHttpRefused, type LiveEventsConfig, type LiveFields, type SubscriptionLimits } from './subscriptions';
 import { acceptedSupergraph, watchedSupergraph } from './supergraph-source';
 import { valueCompletionPlugin } from './value-completion';

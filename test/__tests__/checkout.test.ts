@@ -5,7 +5,7 @@
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
 import { NO_RESPONSE_CACHE, startGraph, type Graph } from '@interop/testing/harness';
-import { codes, freshKey, initiate, merchantWhere, OPTED_IN_TO_WECHAT_ON_TAOBAO, paymentRows, type PaymentView } from '@interop/testing/payments-helpers';
+import { codes, commerceRulesChanged, freshKey, initiate, merchantWhere, OPTED_IN_TO_WECHAT_ON_TAOBAO, paymentRows, type PaymentView } from '@interop/testing/payments-helpers';
 
 let graph: Graph;
 const merchants: Record<'optedIn' | 'notOptedIn' | 'ineligible' | 'suspended' | 'notOnTaobao', string> = {
@@ -36,8 +36,14 @@ afterAll(async () => {
   await graph?.stop();
 });
 
-afterEach(() => {
+/** Whether a test changed commerce's rules, which are as seeded again once its mocks are restored. */
+let rulesChanged = false;
+
+afterEach(async () => {
   jest.restoreAllMocks();
+  // Commerce says so, as it does when its rules change.
+  if (rulesChanged) await commerceRulesChanged(graph);
+  rulesChanged = false;
 });
 
 type Option = { rank: number; isDefault: boolean; nextActionType: string | null; tool: { id: string } };
@@ -71,13 +77,15 @@ async function checkout(ask: Ask): Promise<Checkout> {
 /** The facts as the demo data has them. */
 const asSeeded = () => undefined;
 
-/** Turns Taobao's Hebao rule into a PILOT, as commerce would state it. */
-function hebaoPilotOnTaobao(): void {
+/** Turns Taobao's Hebao rule into a PILOT, as commerce would state it; commerce announces the change unless `announced` is false. */
+async function hebaoPilotOnTaobao({ announced = true } = {}): Promise<void> {
   const store = graph.stores.commerce;
+  rulesChanged = true;
   const real = store.acceptancesByPlatformIds.bind(store);
   jest.spyOn(store, 'acceptancesByPlatformIds').mockImplementation(async (ids) =>
     (await real(ids)).map((rules) => rules.map((rule) => (rule.platformId === 'taobao' && rule.toolId === 'hebao' ? { ...rule, status: 'PILOT' } : rule))),
   );
+  if (announced) await commerceRulesChanged(graph);
 }
 
 /** Payments suspends e-CNY. */
@@ -100,12 +108,13 @@ test("a storefront's options through the graph follow a changed rule on the next
     return response.data?.merchant.storefronts.find((storefront) => storefront.platform.id === 'taobao')?.paymentOptions.map((option) => option.tool.id);
   };
   expect(await onTaobao()).toContain('hebao');
-  hebaoPilotOnTaobao();
+  // Unannounced: the new version the @requires carries is what tells payments the rules it holds are old.
+  await hebaoPilotOnTaobao({ announced: false });
   expect(await onTaobao()).not.toContain('hebao');
 });
 
 describe('each reason: the checkout lists the tool as unavailable with it, and initiatePayment refuses it alike', () => {
-  test.each<[string, keyof typeof merchants, string, Omit<Ask, 'merchantId'>, string, string, () => void]>([
+  test.each<[string, keyof typeof merchants, string, Omit<Ask, 'merchantId'>, string, string, () => void | Promise<void>]>([
     ['a tool the platform has no rule for', 'optedIn', 'jd-pay', {}, 'PLATFORM_NOT_ACCEPTING', 'PAYMENT_TOOL_NOT_ACCEPTED', asSeeded],
     ['a merchant with no storefront on the platform', 'notOnTaobao', 'alipay', {}, 'PLATFORM_NOT_ACCEPTING', 'PAYMENT_TOOL_NOT_ACCEPTED', asSeeded],
     ['a rule still in PILOT', 'optedIn', 'hebao', {}, 'NOT_YET_LIVE', 'PAYMENT_TOOL_NOT_ACCEPTED', hebaoPilotOnTaobao],
@@ -117,7 +126,7 @@ describe('each reason: the checkout lists the tool as unavailable with it, and i
     ['an amount under the tool minimum', 'optedIn', 'unionpay-quickpass', { amount: { amountMinor: 99, currency: 'CNY' } }, 'UNDER_LIMIT', 'INVALID_AMOUNT', asSeeded],
     ['an amount over the tool maximum', 'optedIn', 'hebao', { amount: { amountMinor: 2_000_001, currency: 'CNY' } }, 'OVER_LIMIT', 'AMOUNT_OVER_LIMIT', asSeeded],
   ])('%s', async (_name, who, toolId, context, reason, code, arrange) => {
-    arrange();
+    await arrange();
     const merchantId = merchants[who];
     const result = await checkout({ merchantId, ...context });
     const entry = result.unavailable.find((u) => u.tool.id === toolId);

@@ -7,8 +7,7 @@
 // names; a gap on any bus or stream (changes may have been missed while it
 // was down) moves it to a fresh one of its own.
 import type { Logger } from '@interop/kit';
-import { decodeFactsChanged, FACT_EVENTS_CHANNEL, openSharedEventBus, type BusListener, type EventBus } from '@interop/kit/events';
-import { followSubgraphStream, type FollowedBusConfig } from '../followed-bus';
+import { decodeFactsChanged, FACT_EVENTS_CHANNEL, followSubgraphStream, openSharedEventBus, type BusListener, type EventBus, type FollowedBusConfig } from '@interop/kit/events';
 import type { FactStream } from './fact-streams';
 import type { ResponseCache } from './response-cache';
 

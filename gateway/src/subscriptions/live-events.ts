@@ -4,8 +4,7 @@
 // first subscriber arrives, fanned out here by entity id.
 import { z } from 'zod';
 import type { Logger } from '@interop/kit';
-import type { EventBus } from '@interop/kit/events';
-import { openFollowedBus, type FollowedBusConfig } from '../followed-bus';
+import { openFollowedBus, type EventBus, type FollowedBusConfig } from '@interop/kit/events';
 import type { LiveField } from './live-fields';
 
 /** The bus the owners announce on, as they are configured; `channels` renames declared channels (tests give each graph its own). */

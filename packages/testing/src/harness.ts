@@ -194,7 +194,7 @@ export async function startGraph(options: GraphOptions = {}): Promise<Graph> {
     return found;
   };
   const trust = options.trust ?? TEST_TRUST;
-  const commerce = await startCommerce({ port: 0, host: HOST, store: stores.commerce, trust });
+  const commerce = await startCommerce({ port: 0, host: HOST, store: stores.commerce, trust, events: factEvents });
   const payments = await startPayments({
     port: 0,
     host: HOST,
@@ -209,6 +209,7 @@ export async function startGraph(options: GraphOptions = {}): Promise<Graph> {
     ...(options.expirySweepMs === undefined ? {} : { expirySweepMs: options.expirySweepMs }),
     ...(options.reconcileAfterMs === undefined ? {} : { reconcileAfterMs: options.reconcileAfterMs }),
     events,
+    factEvents,
     partnerWebhooks: { ...TEST_PARTNER_WEBHOOKS, ...options.partnerWebhooks },
   });
   const merchants = await startMerchants({

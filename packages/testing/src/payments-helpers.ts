@@ -3,7 +3,7 @@
 import { signatureHeader, SIGNATURE_HEADER } from '@interop/kit/security';
 import type { Graph, GraphQLResponse } from './harness';
 import { TEST_WALLET_SECRET } from './harness';
-import { finished, runService, waitForOutput } from './processes';
+import { expectEventually, finished, runService, waitForOutput } from './processes';
 
 /**
  * A payment's fields as the tests read them. Without `nextAction.qrCode`
@@ -116,6 +116,37 @@ export async function approveAndSettle(graph: Graph, id: string): Promise<Paymen
   expect(await decide(graph, id, 'approve')).toBe(200);
   await graph.wallet.webhooks.idle();
   return payment(graph, id);
+}
+
+/** A counter or gauge of payments' /metrics, per value of `label` (e.g. `owner`). */
+export async function paymentsMetric(graph: Graph, name: string, label: string): Promise<Record<string, number>> {
+  const text = await (await fetch(new URL('/metrics', graph.subgraphs.payments.url))).text();
+  const line = new RegExp(`^${name}\\{${label}="([^"]+)"\\} (\\d+)$`, 'gm');
+  return Object.fromEntries([...text.matchAll(line)].map(([, value, count]) => [value, Number(count)]));
+}
+
+/** Waits until payments holds every platform's and every merchant's checkout facts (as loaded once their fact events are heard). */
+export async function peerFactsHeld(graph: Graph): Promise<void> {
+  const platforms = (await graph.stores.commerce.listPlatforms()).length;
+  const [merchants] = await graph.stores.merchants.db.query<{ count: number }>('SELECT count(*)::int AS count FROM merchant');
+  await expectEventually(() => paymentsMetric(graph, 'payments_peer_facts_held', 'owner'), { commerce: platforms, merchants: merchants?.count ?? 0 });
+}
+
+/**
+ * Has commerce announce that its rules changed (they were changed in its
+ * store), and waits until payments, which holds them, has read them all again:
+ * as after a deploy of commerce, when checkouts see the new rules once payments
+ * heard of it.
+ */
+export async function commerceRulesChanged(graph: Graph): Promise<void> {
+  const loads = async () => (await paymentsMetric(graph, 'payments_peer_facts_loads_total', 'owner')).commerce ?? 0;
+  const before = await loads();
+  graph.stores.commerce.rulesChanged();
+  const deadline = Date.now() + 10_000;
+  while ((await loads()) <= before) {
+    if (Date.now() > deadline) throw new Error('payments did not read the changed rules in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 export function codes(response: GraphQLResponse): unknown[] {

@@ -5,6 +5,11 @@ import { startCommerce } from './server';
 
 runMain(async () => {
   const config = readServiceConfig(serviceEnv);
-  const running = await startCommerce({ port: config.COMMERCE_PORT, host: config.SUBGRAPH_HOST, trust: config.trust() });
+  const running = await startCommerce({
+    port: config.COMMERCE_PORT,
+    host: config.SUBGRAPH_HOST,
+    trust: config.trust(),
+    events: { redisUrl: config.REDIS_URL, databaseUrl: config.DATABASE_URL },
+  });
   stopOnSignals(running, createLogger('commerce'));
 });

@@ -10,7 +10,9 @@ import type { MerchantsStore } from './store/merchants-store';
 
 export function publishFactChanges(store: MerchantsStore, buses: readonly EventBus[], logger: Logger): () => void {
   const out = factAnnouncer('merchants', buses, logger);
-  const stop = store.onEnrolmentChange(({ storefront, toolId, status }) => out.announce({ platformId: storefront.platformId, toolId, status }));
+  const stop = store.onEnrolmentChange(({ storefront, toolId, status }) =>
+    out.announce([{ type: 'Merchant', id: storefront.merchantId }], { platformId: storefront.platformId, toolId, status }),
+  );
   return () => {
     stop();
     out.stop();

@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { createLogger, type Logger } from '@interop/kit';
 import { loadTypeDefs, serveSubgraph, SubgraphClient, type RunningSubgraph, type SubgraphDefinition, type SubgraphTrust } from '@interop/kit/server';
-import { eventOutlet, FACT_EVENTS_CHANNEL, FACT_EVENTS_PATH, type SharedEventBusConfig } from '@interop/kit/events';
+import { factOutlet, type SharedEventBusConfig } from '@interop/kit/events';
 import { createContext } from './context';
 import { publishFactChanges } from './fact-events';
 import { PeerFacts } from './peers';
@@ -51,14 +51,7 @@ export interface MerchantsOptions extends PeerOptions {
 export async function startMerchants(options: MerchantsOptions): Promise<RunningSubgraph> {
   const logger = options.logger ?? createLogger('merchants');
   const peers = createPeerFacts(options);
-  const events = eventOutlet({
-    shared: options.events,
-    channel: FACT_EVENTS_CHANNEL,
-    path: FACT_EVENTS_PATH,
-    secret: options.trust.signingSecret,
-    ...(options.trust.acceptedSecrets ? { acceptedSecrets: options.trust.acceptedSecrets } : {}),
-    logger,
-  });
+  const events = factOutlet({ shared: options.events, trust: options.trust, logger });
   const stopPublishing = publishFactChanges(options.store, events.buses, logger);
   const running = await serveSubgraph({
     definition: merchantsSubgraph,

@@ -27,6 +27,7 @@ runMain(async () => {
     expirySweepMs: config.PAYMENT_SWEEP_INTERVAL_MS,
     reconcileAfterMs: config.PAYMENT_RECONCILE_AFTER_MS,
     events: { redisUrl: config.REDIS_URL, databaseUrl: config.DATABASE_URL },
+    factEvents: { redisUrl: config.REDIS_URL, databaseUrl: config.DATABASE_URL },
     trust: config.trust(),
     partnerWebhooks: webhookSettingsFromConfig(config),
   });

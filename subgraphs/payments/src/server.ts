@@ -2,14 +2,15 @@
 // and a factory that serves it (tests pass port 0).
 import { join } from 'node:path';
 import { createLogger } from '@interop/kit';
-import { loadTypeDefs, serveSubgraph, SubgraphClient, type RunningSubgraph, type SubgraphDefinition, type SubgraphTrust } from '@interop/kit/server';
+import { loadTypeDefs, serveSubgraph, type RunningSubgraph, type SubgraphDefinition } from '@interop/kit/server';
 import { everyAcceptedSecret } from '@interop/kit/security';
 import { eventOutlet, type SharedEventBusConfig } from '@interop/kit/events';
 import { createContext } from './context';
 import { PAYMENT_EVENTS_CHANNEL, PAYMENT_EVENTS_PATH } from './payment-event-contract';
 import { publishPaymentChanges } from './payment-events';
 import { PaymentService } from './payment-service';
-import { PeerFacts } from './peers';
+import { createPeerFacts, type PeerOptions } from './peers';
+import { registerPeerFactsMetrics } from './peers/metrics';
 import { Reconciler } from './reconciler';
 import { SandboxWallet } from './providers/sandbox-wallet';
 import type { PaymentProvider } from './providers/provider';
@@ -30,21 +31,6 @@ export const paymentsSubgraph: SubgraphDefinition = {
 };
 
 type Url = string | (() => string);
-
-export interface PeerOptions {
-  commerceUrl: Url;
-  merchantsUrl: Url;
-  peerTimeoutMs: number;
-  trust: SubgraphTrust;
-}
-
-export function createPeerFacts(options: PeerOptions): PeerFacts {
-  const from = { name: 'payments', signingSecret: options.trust.signingSecret };
-  return new PeerFacts(
-    new SubgraphClient({ name: 'commerce', url: options.commerceUrl, timeoutMs: options.peerTimeoutMs, from }),
-    new SubgraphClient({ name: 'merchants', url: options.merchantsUrl, timeoutMs: options.peerTimeoutMs, from }),
-  );
-}
 
 export interface WalletOptions {
   /** Where payments calls the wallet's API. */
@@ -82,6 +68,13 @@ export interface PaymentsOptions extends PeerOptions {
    * channel is `payment_events` unless given.
    */
   events?: Partial<SharedEventBusConfig>;
+  /**
+   * Where commerce and merchants announce changes of their facts, as they are
+   * configured (the `graph_facts` channel unless given): with it, payments
+   * holds the facts a checkout reads while it hears those changes; without
+   * it, every checkout asks commerce and merchants.
+   */
+  factEvents?: Partial<SharedEventBusConfig>;
   /** Partner webhooks (PARTNER_WEBHOOKS_*); the contract's defaults where not given. */
   partnerWebhooks?: Partial<WebhookSettings>;
 }
@@ -89,7 +82,7 @@ export interface PaymentsOptions extends PeerOptions {
 export async function startPayments(options: PaymentsOptions): Promise<RunningSubgraph> {
   const logger = createLogger('payments');
   const store = options.store ?? new PaymentsStore();
-  const peers = createPeerFacts(options);
+  const peers = createPeerFacts(options, options.factEvents && { facts: options.factEvents, logger });
   let ownUrl = '';
   const provider =
     options.provider ??
@@ -116,6 +109,7 @@ export async function startPayments(options: PaymentsOptions): Promise<RunningSu
   const webhookConfig = webhookSettings(options.partnerWebhooks);
   const webhookStore = new WebhookStore(options.ledger.db);
   const webhookMetrics = new WebhookMetrics();
+  registerPeerFactsMetrics(webhookMetrics.registry, peers);
   const deliveries = new DeliveryWorker(webhookStore, webhookConfig, webhookMetrics, logger);
   const stopNudging = options.ledger.onChange(() => deliveries.nudge());
   deliveries.start();
@@ -139,6 +133,7 @@ export async function startPayments(options: PaymentsOptions): Promise<RunningSu
       await deliveries.stop();
       stopPublishing();
       await events.close();
+      await peers.stop();
       if (options.closeLedger) await options.ledger.db.close();
     },
   });
@@ -146,7 +141,7 @@ export async function startPayments(options: PaymentsOptions): Promise<RunningSu
   return events.endingStreamsOnStop(running);
 }
 
-export { PaymentsStore, createContext, PaymentService };
+export { PaymentsStore, createContext, createPeerFacts, PaymentService, type PeerOptions };
 export { openPaymentLedger } from './store/open';
 export { webhookSettingsFromConfig, type WebhookSettings } from './webhooks/settings';
 export { PaymentLedger } from './store/ledger';

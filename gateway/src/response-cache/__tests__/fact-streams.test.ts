@@ -18,8 +18,12 @@ const supergraph = (types: string) => `
   ${types}
 `;
 
-test('the shipped supergraph declares the fact stream merchants serves', () => {
-  expect(factStreamsOf(readFileSync(join(ROOT, 'supergraph.graphql'), 'utf8'))).toEqual([{ subgraph: 'merchants', stream: FACT_EVENTS_PATH }]);
+test('the shipped supergraph declares the fact streams commerce and merchants serve', () => {
+  const streams = factStreamsOf(readFileSync(join(ROOT, 'supergraph.graphql'), 'utf8'));
+  expect(streams.sort((a, b) => a.subgraph.localeCompare(b.subgraph))).toEqual([
+    { subgraph: 'commerce', stream: FACT_EVENTS_PATH },
+    { subgraph: 'merchants', stream: FACT_EVENTS_PATH },
+  ]);
 });
 
 test('every subgraph that declares a stream is followed, on a type it alone defines or a field it resolves, once per subgraph and path', () => {

@@ -9,6 +9,10 @@ export interface BusListener {
   message(text: string): void;
   /** Messages may have been lost since the last one: re-read whatever you follow. */
   gap(): void;
+  /** The subscription is live: messages published from now on arrive (before `gap` when it is live again after a loss). */
+  up?(): void;
+  /** The subscription is lost: messages published from now on may never arrive, until `up`. */
+  down?(): void;
 }
 
 export interface EventBus {
@@ -38,8 +42,10 @@ export class Fanout {
     return this.listeners.size;
   }
 
+  /** A listener added to a live subscription hears `up` at once. */
   add(listener: BusListener): () => void {
     this.listeners.add(listener);
+    if (this.live && listener.up) this.call(() => listener.up?.());
     return () => {
       this.listeners.delete(listener);
     };
@@ -61,12 +67,20 @@ export class Fanout {
     this.everLive = true;
     for (const wake of this.waiters) wake();
     this.waiters.clear();
+    for (const listener of [...this.listeners]) if (listener.up) this.call(() => listener.up?.());
     if (resumed) this.gap();
   }
 
   /** The subscription is lost: messages published from now on may never arrive. */
   down(): void {
+    if (!this.live) return;
     this.live = false;
+    for (const listener of [...this.listeners]) if (listener.down) this.call(() => listener.down?.());
+  }
+
+  /** Whether messages published now reach this process's listeners. */
+  get isLive(): boolean {
+    return this.live;
   }
 
   ready(timeoutMs: number): Promise<boolean> {

@@ -6,23 +6,45 @@
 import type { Logger } from '../logger';
 import { announcer } from './announcer';
 import type { EventBus } from './event-bus';
-import { encodeFactsChanged, newFactsChanged } from './fact-event';
+import { eventOutlet, type EventOutlet } from './event-outlet';
+import { encodeFactsChanged, FACT_EVENTS_CHANNEL, FACT_EVENTS_PATH, newFactsChanged, type ChangedEntity } from './fact-event';
+import type { SharedEventBusConfig } from './open-event-bus';
 import { noteFactsChanged } from './facts-in-answer';
 
 export interface FactAnnouncer {
-  /** One change, made now; `context` goes into the log line if a bus refuses it. */
-  announce(context?: Record<string, unknown>): void;
+  /** One change, made now, of the entities `changed` names (of any when not given); `context` goes into the log line if a bus refuses it. */
+  announce(changed?: readonly ChangedEntity[], context?: Record<string, unknown>): void;
   stop(): void;
 }
 
 export function factAnnouncer(subgraph: string, buses: readonly EventBus[], logger: Logger): FactAnnouncer {
   const out = announcer(buses, { what: 'fact event', catchUp: () => encodeFactsChanged(newFactsChanged(subgraph)), logger });
   return {
-    announce(context) {
-      const change = newFactsChanged(subgraph);
+    announce(changed, context) {
+      const change = newFactsChanged(subgraph, changed);
       noteFactsChanged(change.factsChanged);
       out.announce(encodeFactsChanged(change), context);
     },
     stop: () => out.stop(),
   };
+}
+
+export interface FactOutletOptions {
+  /** The shared bus, when configured; its channel defaults to `graph_facts`. */
+  shared: Partial<SharedEventBusConfig> | undefined;
+  /** Signs reads of the stream; `acceptedSecrets` too while it is rotated. */
+  trust: { signingSecret: string; acceptedSecrets?: readonly string[] };
+  logger: Logger;
+}
+
+/** Where a subgraph announces its fact changes: its own stream at /events/facts, and the shared bus's fact channel when there is one. */
+export function factOutlet(options: FactOutletOptions): EventOutlet {
+  return eventOutlet({
+    shared: options.shared,
+    channel: FACT_EVENTS_CHANNEL,
+    path: FACT_EVENTS_PATH,
+    secret: options.trust.signingSecret,
+    ...(options.trust.acceptedSecrets ? { acceptedSecrets: options.trust.acceptedSecrets } : {}),
+    logger: options.logger,
+  });
 }

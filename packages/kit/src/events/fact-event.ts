@@ -1,7 +1,9 @@
 // What a subgraph tells other processes when a public fact it owns changed (a
 // merchant opened or closed a payment tool): gateways that cache public
-// answers stop serving the ones cached before. Each message has its own id, so
-// every gateway that hears it can move to the same fresh cache generation.
+// answers stop serving the ones cached before, and subgraphs that hold the
+// owner's facts (payments holds merchants') drop the entities it names. Each
+// message has its own id, so every gateway that hears it can move to the same
+// fresh cache generation.
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 
@@ -10,7 +12,18 @@ export interface FactsChanged {
   factsChanged: string;
   /** The subgraph whose facts changed. */
   subgraph: string;
+  /** The entities whose facts changed; absent when the owner cannot say (a catch-up after a loss), which means any of them. */
+  changed?: ChangedEntity[];
 }
+
+/** An entity by its type and id, e.g. `{ type: 'Merchant', id: 'm0000001' }`. */
+export interface ChangedEntity {
+  type: string;
+  id: string;
+}
+
+/** More entities than this in one change are announced as a change of any. */
+const MAX_CHANGED_ENTITIES = 100;
 
 /** The channel on Redis, or the NOTIFY channel on PostgreSQL. */
 export const FACT_EVENTS_CHANNEL = 'graph_facts';
@@ -18,10 +31,21 @@ export const FACT_EVENTS_CHANNEL = 'graph_facts';
 /** Where a subgraph serves its own fact-event stream, beside its GraphQL path. */
 export const FACT_EVENTS_PATH = '/events/facts';
 
-const factsChanged = z.object({ factsChanged: z.string().min(1).max(100), subgraph: z.string().min(1).max(100) });
+const factsChanged = z.object({
+  factsChanged: z.string().min(1).max(100),
+  subgraph: z.string().min(1).max(100),
+  changed: z
+    .array(z.object({ type: z.string().min(1).max(100), id: z.string().min(1).max(200) }))
+    .max(MAX_CHANGED_ENTITIES)
+    .optional(),
+});
 
-/** A new change of `subgraph`'s facts, with its own id. */
-export const newFactsChanged = (subgraph: string): FactsChanged => ({ factsChanged: randomUUID(), subgraph });
+/** A new change of `subgraph`'s facts, with its own id; of the entities `changed` names, or of any when it does not. */
+export function newFactsChanged(subgraph: string, changed?: readonly ChangedEntity[]): FactsChanged {
+  const change: FactsChanged = { factsChanged: randomUUID(), subgraph };
+  if (changed && changed.length <= MAX_CHANGED_ENTITIES) change.changed = changed.map(({ type, id }) => ({ type, id }));
+  return change;
+}
 
 export const encodeFactsChanged = (change: FactsChanged): string => JSON.stringify(change);
 
@@ -29,7 +53,9 @@ export const encodeFactsChanged = (change: FactsChanged): string => JSON.stringi
 export function decodeFactsChanged(text: string): FactsChanged | null {
   try {
     const parsed = factsChanged.safeParse(JSON.parse(text));
-    return parsed.success ? parsed.data : null;
+    if (!parsed.success) return null;
+    const { changed, ...change } = parsed.data;
+    return changed ? { ...change, changed } : change;
   } catch {
     return null;
   }

@@ -266,7 +266,6 @@ export type FederationReferenceTypes = ResolversObject<{
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
   AcceptanceEvent: ResolverTypeWrapper<AcceptanceEventRow>;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
   AcceptanceStatus: AcceptanceStatus;
   OperatorGroup: OperatorGroup;
   PaymentTool: ResolverTypeWrapper<PaymentToolRef>;
@@ -278,12 +277,12 @@ export type ResolversTypes = ResolversObject<{
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
   AcceptanceEvent: AcceptanceEventRow;
-  String: Scalars['String']['output'];
   PaymentTool: PaymentToolRef;
   ID: Scalars['ID']['output'];
   Platform: PlatformRow;
@@ -292,6 +291,7 @@ export type ResolversParentTypes = ResolversObject<{
   Query: Record<PropertyKey, never>;
   Boolean: Scalars['Boolean']['output'];
   Int: Scalars['Int']['output'];
+  String: Scalars['String']['output'];
 }>;
 
 export type CacheControlDirectiveArgs = {
@@ -300,6 +300,12 @@ export type CacheControlDirectiveArgs = {
 };
 
 export type CacheControlDirectiveResolver<Result, Parent, ContextType = CommerceContext, Args = CacheControlDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type FactsAnnouncedDirectiveArgs = {
+  stream: Scalars['String']['input'];
+};
+
+export type FactsAnnouncedDirectiveResolver<Result, Parent, ContextType = CommerceContext, Args = FactsAnnouncedDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export type AcceptanceEventResolvers<ContextType = CommerceContext, ParentType extends ResolversParentTypes['AcceptanceEvent'] = ResolversParentTypes['AcceptanceEvent']> = ResolversObject<{
   date?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -362,4 +368,5 @@ export type Resolvers<ContextType = CommerceContext> = ResolversObject<{
 
 export type DirectiveResolvers<ContextType = CommerceContext> = ResolversObject<{
   cacheControl?: CacheControlDirectiveResolver<any, any, ContextType>;
+  factsAnnounced?: FactsAnnouncedDirectiveResolver<any, any, ContextType>;
 }>;

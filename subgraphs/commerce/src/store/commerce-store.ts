@@ -15,6 +15,24 @@ export class CommerceStore {
   private readonly acceptancesByTool = groupBy([...acceptances].sort(byPlatform), (row) => row.toolId);
   private readonly listingsByHost = groupBy(listings, (row) => row.hostId);
   private readonly listingsByService = groupBy(listings, (row) => row.serviceId);
+  private readonly ruleListeners = new Set<() => void>();
+
+  /** Calls `listener` whenever the rules are said to have changed (rulesChanged); returns the function that stops it. */
+  onRulesChange(listener: () => void): () => void {
+    this.ruleListeners.add(listener);
+    return () => {
+      this.ruleListeners.delete(listener);
+    };
+  }
+
+  /**
+   * Says the rules this store answers changed while it was in use (they
+   * otherwise change only with a deploy): the subgraph announces it, so
+   * whoever holds or caches them reads them again.
+   */
+  rulesChanged(): void {
+    for (const listener of this.ruleListeners) listener();
+  }
 
   async listPlatforms(): Promise<PlatformRow[]> {
     return [...platforms].sort((a, b) => a.id.localeCompare(b.id));

@@ -14,6 +14,11 @@ export interface StorefrontKey {
   platformId: string;
 }
 
+/** A storefront as its enrolments' changes name it: by its key, and its merchant by the public id. */
+export interface EnrolmentStorefront extends StorefrontKey {
+  merchantId: string;
+}
+
 const ISO = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
 const storefrontKey = (s: StorefrontKey) => `${s.merchantSeq}:${s.platformId}`;
 const dbStorefrontKey = (row: { merchant_seq: number; platform_id: string }) => `${row.merchant_seq}:${row.platform_id}`;
@@ -78,7 +83,7 @@ interface StorefrontJson {
 }
 
 /** An enrolment's status changed (committed): which merchants accept which tools may have changed. */
-export type EnrolmentChangeListener = (change: { storefront: StorefrontKey; toolId: string; status: EnrolmentStatus }) => void;
+export type EnrolmentChangeListener = (change: { storefront: EnrolmentStorefront; toolId: string; status: EnrolmentStatus }) => void;
 
 export class MerchantsStore {
   private readonly enrolmentListeners = new Set<EnrolmentChangeListener>();
@@ -189,7 +194,7 @@ export class MerchantsStore {
    * enrolment. Returns the status afterwards: `to`, or the unchanged status
    * (null for no enrolment) when the move is not allowed.
    */
-  async moveEnrolment(storefront: StorefrontKey, toolId: string, to: EnrolmentStatus): Promise<EnrolmentStatus | null> {
+  async moveEnrolment(storefront: EnrolmentStorefront, toolId: string, to: EnrolmentStatus): Promise<EnrolmentStatus | null> {
     // The row lock orders moves in the database, but two connections' commits
     // can reach this process in either order: moves of one enrolment made here
     // take turns, so its listeners hear them in the order they committed.
@@ -208,7 +213,7 @@ export class MerchantsStore {
     }
   }
 
-  private async moveEnrolmentNow(storefront: StorefrontKey, toolId: string, to: EnrolmentStatus): Promise<EnrolmentStatus | null> {
+  private async moveEnrolmentNow(storefront: EnrolmentStorefront, toolId: string, to: EnrolmentStatus): Promise<EnrolmentStatus | null> {
     const key = [storefront.merchantSeq, storefront.platformId, toolId];
     let moved = false;
     const after = await this.db.transaction(async (tx): Promise<EnrolmentStatus | null> => {

@@ -18,3 +18,13 @@ export const platformCheckoutFacts = entityFragment<PlatformCheckoutFactsFragmen
     }
   }
 `);
+
+/** Every platform's checkout facts, for holding them all (see held-facts): a handful, so one page. */
+export const platformFactsAll = /* GraphQL */ `
+  query PlatformFactsAll {
+    platforms {
+      id
+      ...PlatformCheckoutFacts
+    }
+  }
+`;

@@ -23,3 +23,22 @@ export const merchantCheckoutFacts = entityFragment<MerchantCheckoutFactsFragmen
     }
   }
 `);
+
+/** Every merchant's checkout facts, a page at a time in id order, for holding them all (see held-facts). */
+export const MERCHANT_FACTS_PAGE_SIZE = 100;
+export const merchantFactsPage = /* GraphQL */ `
+  query MerchantFactsPage($first: Int!, $after: String) {
+    merchants(first: $first, after: $after) {
+      edges {
+        node {
+          id
+          ...MerchantCheckoutFacts
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+`;

@@ -9,7 +9,7 @@ import type { Database } from '@interop/kit/db';
 import type { PageRequest } from '@interop/kit/server';
 import { openTestMerchantsStore } from '@interop/testing/harness';
 import { PLATFORM_STORES } from '../demo-data';
-import { MerchantsStore, type MerchantFilter, type StorefrontKey } from '../merchants-store';
+import { MerchantsStore, type EnrolmentStorefront, type MerchantFilter } from '../merchants-store';
 import type { EnrolmentEventRow, EnrolmentKey, EnrolmentStatus, MerchantRow, StorefrontRow } from '../types';
 
 const MERCHANT_COUNT = 200;
@@ -66,7 +66,7 @@ async function claim(where: string): Promise<{ seq: number; id: string }> {
 }
 
 /** Moves an enrolment along `path`, every step of which must be taken. */
-async function walk(storefront: StorefrontKey, toolId: string, path: readonly EnrolmentStatus[]): Promise<void> {
+async function walk(storefront: EnrolmentStorefront, toolId: string, path: readonly EnrolmentStatus[]): Promise<void> {
   for (const status of path) expect(await store.moveEnrolment(storefront, toolId, status)).toBe(status);
 }
 
@@ -217,7 +217,7 @@ describe('rows as the store returns them', () => {
     const demoKey = { merchantSeq: demo.seq, platformId: 'taobao', toolId: 'wechat-pay' };
     const openedKey = { merchantSeq: opened.seq, platformId: 'taobao', toolId: 'wechat-pay' };
     // One written by the store now, at microsecond precision, beside one the demo data wrote.
-    await walk(openedKey, 'wechat-pay', PATH_TO.PENDING_REVIEW);
+    await walk({ ...openedKey, merchantId: opened.id }, 'wechat-pay', PATH_TO.PENDING_REVIEW);
 
     const histories = await store.enrolmentHistories([demoKey, openedKey]);
     expect(histories).toStrictEqual([await eventsInTable(demoKey), await eventsInTable(openedKey)]);
@@ -286,14 +286,14 @@ describe('batch reads answer one value per key, in the order asked', () => {
 
 describe('a storefront with enrolments in every status', () => {
   let merchant: { seq: number; id: string };
-  let taobao: StorefrontKey;
-  let jd: StorefrontKey;
-  const unknown: StorefrontKey = { merchantSeq: 999_999, platformId: 'taobao' };
+  let taobao: EnrolmentStorefront;
+  let jd: EnrolmentStorefront;
+  const unknown: EnrolmentStorefront = { merchantSeq: 999_999, merchantId: 'nobody', platformId: 'taobao' };
 
   beforeAll(async () => {
     merchant = await claim(`${FRESH} AND ${on('taobao')} AND ${on('jd')} AND (SELECT count(*) FROM storefront s WHERE s.merchant_seq = m.seq) = 2`);
-    taobao = { merchantSeq: merchant.seq, platformId: 'taobao' };
-    jd = { merchantSeq: merchant.seq, platformId: 'jd' };
+    taobao = { merchantSeq: merchant.seq, merchantId: merchant.id, platformId: 'taobao' };
+    jd = { merchantSeq: merchant.seq, merchantId: merchant.id, platformId: 'jd' };
     // Opened out of tool-id order, so that only sorting puts them in it.
     await walk(taobao, 'wechat-pay', PATH_TO.ACTIVE);
     await walk(taobao, 'e-cny', PATH_TO.PENDING_REVIEW);
@@ -304,7 +304,7 @@ describe('a storefront with enrolments in every status', () => {
   });
 
   test('enrolledToolIds: only ACTIVE enrolments, sorted by tool id, of that platform only, in the order asked, a repeated key answered each time; [] where none', async () => {
-    const elsewhere = { merchantSeq: merchant.seq, platformId: 'ele-me' };
+    const elsewhere = { merchantSeq: merchant.seq, merchantId: merchant.id, platformId: 'ele-me' };
     expect(await store.enrolledToolIds([taobao, unknown, jd, elsewhere, taobao])).toStrictEqual([['alipay', 'wechat-pay'], [], ['jd-pay'], [], ['alipay', 'wechat-pay']]);
     expect(await store.enrolledToolIds([jd, taobao])).toStrictEqual([['jd-pay'], ['alipay', 'wechat-pay']]);
     expect(await store.enrolledToolIds([])).toEqual([]);
@@ -365,18 +365,18 @@ describe('merchant lists and counts', () => {
   const subjects: Record<string, { seq: number; id: string }> = {};
 
   beforeAll(async () => {
-    const taobaoOf = (seq: number) => ({ merchantSeq: seq, platformId: 'taobao' });
+    const taobaoOf = ({ seq, id }: { seq: number; id: string }) => ({ merchantSeq: seq, merchantId: id, platformId: 'taobao' });
     const optedIn = await claim(`${FRESH} AND ${on('taobao')} AND ${OPT_IN_ONLY}`);
-    await walk(taobaoOf(optedIn.seq), 'wechat-pay', PATH_TO.ACTIVE);
+    await walk(taobaoOf(optedIn), 'wechat-pay', PATH_TO.ACTIVE);
     const closedAfterOptIn = await claim(`${FRESH} AND ${on('taobao')} AND ${OPT_IN_ONLY}`);
-    await walk(taobaoOf(closedAfterOptIn.seq), 'wechat-pay', [...PATH_TO.ACTIVE, 'INACTIVE']);
+    await walk(taobaoOf(closedAfterOptIn), 'wechat-pay', [...PATH_TO.ACTIVE, 'INACTIVE']);
     // The store does not check eligibility when it moves an enrolment: the subgraph does, before it.
     const ineligibleOptedIn = await claim(`m.status = 'ACTIVE' AND NOT m.eligible AND ${NO_ENROLMENT} AND ${on('taobao')} AND ${OPT_IN_ONLY}`);
-    await walk(taobaoOf(ineligibleOptedIn.seq), 'wechat-pay', PATH_TO.ACTIVE);
+    await walk(taobaoOf(ineligibleOptedIn), 'wechat-pay', PATH_TO.ACTIVE);
     const optedInWhereNotOpen = await claim(`${FRESH} AND ${on('kaola')} AND ${OPT_IN_ONLY}`);
-    await walk({ merchantSeq: optedInWhereNotOpen.seq, platformId: 'kaola' }, 'wechat-pay', PATH_TO.ACTIVE);
+    await walk({ merchantSeq: optedInWhereNotOpen.seq, merchantId: optedInWhereNotOpen.id, platformId: 'kaola' }, 'wechat-pay', PATH_TO.ACTIVE);
     const optedInToAnotherTool = await claim(`${FRESH} AND ${on('taobao')} AND ${OPT_IN_ONLY}`);
-    await walk(taobaoOf(optedInToAnotherTool.seq), 'alipay', PATH_TO.ACTIVE);
+    await walk(taobaoOf(optedInToAnotherTool), 'alipay', PATH_TO.ACTIVE);
     Object.assign(subjects, {
       optedIn,
       closedAfterOptIn,
@@ -475,7 +475,7 @@ describe('merchant lists and counts', () => {
 describe('moveEnrolment', () => {
   test('from every status to every status: an allowed move returns the new status, records it and is heard; a refused one returns the status unchanged and leaves no trace', async () => {
     const subject = await claim(`${FRESH} AND ${on('taobao')}`);
-    const storefront = { merchantSeq: subject.seq, platformId: 'taobao' };
+    const storefront = { merchantSeq: subject.seq, merchantId: subject.id, platformId: 'taobao' };
     // The store takes any tool id, so one storefront holds every case, each under a tool id of its own.
     const cases = [null, ...STATUSES].flatMap((from) => STATUSES.map((to) => ({ from, to, toolId: `${from ?? 'none'}-to-${to}`.toLowerCase().replaceAll('_', '-') })));
     for (const { from, toolId } of cases) if (from) await walk(storefront, toolId, PATH_TO[from]);
@@ -512,7 +512,7 @@ describe('moveEnrolment', () => {
 
   test('a listener hears each committed change once, with its storefront, tool and new status; one that has stopped hears nothing more', async () => {
     const subject = await claim(`${FRESH} AND ${on('taobao')}`);
-    const storefront = { merchantSeq: subject.seq, platformId: 'taobao' };
+    const storefront = { merchantSeq: subject.seq, merchantId: subject.id, platformId: 'taobao' };
     const heard: { status: EnrolmentStatus; readThen: Promise<EnrolmentStatus | undefined> }[] = [];
     const alsoHeard: unknown[] = [];
     // What a reader sees once told: a change heard before it committed would read as the old status on PostgreSQL.
@@ -540,7 +540,7 @@ describe('moveEnrolment', () => {
 
   test('a move that fails as it commits is not heard, and leaves neither its status nor its event', async () => {
     const subject = await claim(`${FRESH} AND ${on('taobao')}`);
-    const storefront = { merchantSeq: subject.seq, platformId: 'taobao' };
+    const storefront = { merchantSeq: subject.seq, merchantId: subject.id, platformId: 'taobao' };
     // A check deferred to COMMIT fails these moves after the store has made them inside its transaction.
     await store.db.exec(`
       CREATE FUNCTION refuse_at_commit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused at commit'; END $$;
@@ -567,7 +567,7 @@ describe('moveEnrolment', () => {
 
   test('concurrent moves of one enrolment take turns: no two succeed from the same status, and its history stays a path the lifecycle allows', async () => {
     const subject = await claim(`${FRESH} AND ${on('taobao')}`);
-    const storefront = { merchantSeq: subject.seq, platformId: 'taobao' };
+    const storefront = { merchantSeq: subject.seq, merchantId: subject.id, platformId: 'taobao' };
     const races: { toolId: string; from: EnrolmentStatus | null; moves: EnrolmentStatus[] }[] = [
       ...['close-1', 'close-2', 'close-3'].map((toolId) => ({ toolId, from: 'ACTIVE' as const, moves: ['INACTIVE', 'INACTIVE', 'INACTIVE'] as EnrolmentStatus[] })),
       ...['reopen-1', 'reopen-2'].map((toolId) => ({ toolId, from: 'INACTIVE' as const, moves: ['REQUESTED', 'REQUESTED', 'REQUESTED'] as EnrolmentStatus[] })),
@@ -612,7 +612,7 @@ describe('moveEnrolment', () => {
 
   test('a commit whose answer reaches the store late is still heard before the next move of that enrolment the store makes', async () => {
     const subject = await claim(`${FRESH} AND ${on('taobao')}`);
-    const storefront = { merchantSeq: subject.seq, platformId: 'taobao' };
+    const storefront = { merchantSeq: subject.seq, merchantId: subject.id, platformId: 'taobao' };
     await walk(storefront, 'late-answer', PATH_TO.PENDING_REVIEW);
     // The first transaction's answer is held until the second has committed, or for a second if the second waits its turn.
     let secondCommitted!: () => void;
@@ -644,10 +644,10 @@ describe('moveEnrolment', () => {
 
   test('enrolmentHistories: each enrolment’s changes oldest first, apart from its storefront’s other enrolments, in the order asked, a repeated key answered each time; a reopened one keeps its past', async () => {
     const subject = await claim(`${FRESH} AND ${on('taobao')} AND ${on('jd')}`);
-    const taobao = { merchantSeq: subject.seq, platformId: 'taobao' };
-    const jd = { merchantSeq: subject.seq, platformId: 'jd' };
+    const taobao = { merchantSeq: subject.seq, merchantId: subject.id, platformId: 'taobao' };
+    const jd = { merchantSeq: subject.seq, merchantId: subject.id, platformId: 'jd' };
     // Interleaved, so that the events in table order are not grouped by enrolment.
-    const steps: [StorefrontKey, string, EnrolmentStatus][] = [
+    const steps: [EnrolmentStorefront, string, EnrolmentStatus][] = [
       [taobao, 'wechat-pay', 'REQUESTED'],
       [jd, 'wechat-pay', 'REQUESTED'],
       [taobao, 'alipay', 'REQUESTED'],
@@ -687,7 +687,7 @@ describe('moveEnrolment', () => {
     const closed = await claim(`EXISTS (SELECT 1 FROM enrolment e WHERE e.merchant_seq = m.seq AND e.platform_id = 'taobao' AND e.tool_id = 'wechat-pay' AND e.status = 'INACTIVE')`);
     const key = { merchantSeq: closed.seq, platformId: 'taobao', toolId: 'wechat-pay' };
     const [past = []] = await store.enrolmentHistories([key]);
-    expect(await store.moveEnrolment(key, 'wechat-pay', 'REQUESTED')).toBe('REQUESTED');
+    expect(await store.moveEnrolment({ ...key, merchantId: closed.id }, 'wechat-pay', 'REQUESTED')).toBe('REQUESTED');
     const [now = []] = await store.enrolmentHistories([key]);
     expect(now.slice(0, past.length)).toStrictEqual(past);
     expect(now.slice(past.length).map((event) => event.status)).toEqual(['REQUESTED']);
