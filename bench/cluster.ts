@@ -132,6 +132,23 @@ export const OUR_GATEWAY_LISTENING = /"url":"(http:[^"]+)"[^\n]*"msg":"gateway l
 /** A service is up once its health route answers 2xx. */
 export const healthy = (url: string) => async () => (await fetch(url, { signal: AbortSignal.timeout(2000) })).ok;
 
+/** True once payments has loaded every platform's and merchant's checkout facts (its peer facts metrics say so). */
+const peerFactsLoaded = (paymentsPort: number) => async () => {
+  const text = await (await fetch(`http://127.0.0.1:${paymentsPort}/metrics`, { signal: AbortSignal.timeout(2000) })).text();
+  return ['commerce', 'merchants'].every((owner) => new RegExp(`^payments_peer_facts_loads_total\\{owner="${owner}"\\} [1-9]`, 'm').test(text));
+};
+
+/**
+ * Waits until payments holds its peers' checkout facts, as a running
+ * deployment does (they load in the background once payments hears its peers'
+ * fact events), and says how long that took.
+ */
+export async function waitForPeerFacts(payments: Pick<Proc, 'name' | 'child'>, paymentsPort: number): Promise<void> {
+  const started = Date.now();
+  await waitUntil(payments, peerFactsLoaded(paymentsPort), 30 * 60_000);
+  console.log(`Payments held its peers' checkout facts ${((Date.now() - started) / 1000).toFixed(1)} s after it answered its health check.`);
+}
+
 /** A GraphQL endpoint is up once it answers a trivial query (the stock gateway has no health route). */
 export const answersGraphQL = (url: string) => async () => {
   const response = await fetch(url, {
@@ -300,6 +317,7 @@ export async function startSubgraphs(merchantCount: number, runDir: string, data
   ];
   const procs = services.map((service) => startProcess({ ...service, env, core: 'rest', logDir: runDir }));
   await Promise.all(procs.map((proc, i) => waitUntil(proc, healthy(`http://127.0.0.1:${services[i]!.port}/health`))));
+  await waitForPeerFacts(procs[1]!, payments);
   procs.forEach(pin);
   const urls = {
     commerce: `http://127.0.0.1:${commerce}/graphql`,

@@ -32,7 +32,7 @@ import { benchPaymentInput } from './operations';
 import { freePort, ROOT } from '@interop/testing/processes';
 import { scratchDatabase } from '@interop/testing/scratch-database';
 import { BENCH_SIGNING_SECRET, BENCH_WALLET_SECRET, CLIENT_HEADERS, writeGatewayConfig } from './auth';
-import { answersGraphQL, cpuMs, healthy, listeningUrl, OUR_GATEWAY_LISTENING, postgresBackends, startProcess, stopAll, waitUntil, type Proc } from './cluster';
+import { answersGraphQL, cpuMs, healthy, listeningUrl, OUR_GATEWAY_LISTENING, postgresBackends, startProcess, stopAll, waitForPeerFacts, waitUntil, type Proc } from './cluster';
 import { summariseProfile } from './profile';
 
 const SUBGRAPHS = ['commerce', 'payments', 'merchants'] as const;
@@ -213,6 +213,7 @@ async function main(): Promise<void> {
     await Promise.all(
       (['commerce', 'payments', 'merchants', 'wallet'] as const).map((name) => waitUntil(services[name], healthy(`http://127.0.0.1:${ports[name]}/health`), READY_WITHIN_MS)),
     );
+    await waitForPeerFacts(services.payments, ports.payments);
     const urls = Object.fromEntries(SUBGRAPHS.map((name) => [name, `http://127.0.0.1:${ports[name]}/graphql`]));
     const supergraph = join(runDir, 'supergraph.graphql');
     writeFileSync(supergraph, composeSupergraph(readSupergraphConfig(join(ROOT, 'supergraph.yaml')), urls));

@@ -27,7 +27,10 @@ runMain(async () => {
     expirySweepMs: config.PAYMENT_SWEEP_INTERVAL_MS,
     reconcileAfterMs: config.PAYMENT_RECONCILE_AFTER_MS,
     events: { redisUrl: config.REDIS_URL, databaseUrl: config.DATABASE_URL },
-    factEvents: { redisUrl: config.REDIS_URL, databaseUrl: config.DATABASE_URL },
+    ...(config.PEER_FACTS_MAX_MERCHANTS > 0 && {
+      factEvents: { redisUrl: config.REDIS_URL, databaseUrl: config.DATABASE_URL },
+      heldMerchantsAtMost: config.PEER_FACTS_MAX_MERCHANTS,
+    }),
     trust: config.trust(),
     partnerWebhooks: webhookSettingsFromConfig(config),
   });

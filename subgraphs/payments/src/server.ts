@@ -75,6 +75,8 @@ export interface PaymentsOptions extends PeerOptions {
    * it, every checkout asks commerce and merchants.
    */
   factEvents?: Partial<SharedEventBusConfig>;
+  /** With `factEvents`: at most this many merchants' facts are held (200,000 unless given). */
+  heldMerchantsAtMost?: number;
   /** Partner webhooks (PARTNER_WEBHOOKS_*); the contract's defaults where not given. */
   partnerWebhooks?: Partial<WebhookSettings>;
 }
@@ -82,7 +84,10 @@ export interface PaymentsOptions extends PeerOptions {
 export async function startPayments(options: PaymentsOptions): Promise<RunningSubgraph> {
   const logger = createLogger('payments');
   const store = options.store ?? new PaymentsStore();
-  const peers = createPeerFacts(options, options.factEvents && { facts: options.factEvents, logger });
+  const peers = createPeerFacts(
+    options,
+    options.factEvents && { facts: options.factEvents, logger, ...(options.heldMerchantsAtMost === undefined ? {} : { merchantsAtMost: options.heldMerchantsAtMost }) },
+  );
   let ownUrl = '';
   const provider =
     options.provider ??

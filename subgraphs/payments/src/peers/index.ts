@@ -99,10 +99,12 @@ export interface PeerOptions {
 export interface HeldPeerOptions {
   /** Where commerce and merchants announce their fact events: the shared bus configured so, else each one's own stream. */
   facts: Partial<SharedEventBusConfig>;
+  /** Merchants' facts are held for at most this many (200,000 unless given); a checkout at one not held asks merchants. */
+  merchantsAtMost?: number;
   logger: Logger;
 }
 
-/** Platforms are a handful; merchants' facts are held for at most this many, and a checkout at one not held asks merchants. */
+/** Platforms are a handful. */
 const PLATFORMS_HELD = 1_000;
 const MERCHANTS_HELD = 200_000;
 
@@ -121,7 +123,7 @@ export function createPeerFacts(options: PeerOptions, held?: HeldPeerOptions): P
   const commerceBus = busOf(options.commerceUrl);
   const merchantsBus = busOf(options.merchantsUrl);
   const platforms = new HeldFacts({ owner: 'commerce', type: 'Platform', source: platformSource, bus: commerceBus, max: PLATFORMS_HELD, logger: held.logger });
-  const merchants = new HeldFacts({ owner: 'merchants', type: 'Merchant', source: merchantSource, bus: merchantsBus, max: MERCHANTS_HELD, logger: held.logger });
+  const merchants = new HeldFacts({ owner: 'merchants', type: 'Merchant', source: merchantSource, bus: merchantsBus, max: held.merchantsAtMost ?? MERCHANTS_HELD, logger: held.logger });
   return new PeerFacts(platforms, merchants, rulesByVersion, async () => {
     platforms.stop();
     merchants.stop();
