@@ -6,6 +6,7 @@ import { EventStreamClient } from '../events/event-stream-client';
 import { eventStreamRoute, eventStreamSignature } from '../events/event-stream-route';
 import { LocalEventBus } from '../events/local-event-bus';
 import { listen } from '../http';
+import type { Logger } from '../logger';
 import { SIGNATURE_HEADER } from '../signature';
 
 const SECRET = 'event-stream-test-secret';
@@ -64,6 +65,34 @@ test('a follower gets what is published once it is ready, and a gap after its st
     await bus.publish('{"second":2}');
     await again;
     expect(messages).toEqual(['{"first":1}', '{"second":2}']);
+  } finally {
+    await client.close();
+  }
+});
+
+test('a stream not up yet is logged once it stays down past its allowance, and once only; an outage after a connection is logged at once', async () => {
+  const warnings: unknown[] = [];
+  const logger = { warn: (fields: unknown) => warnings.push(fields) } as unknown as Logger;
+  const closed = createServer();
+  const port = await listen(closed, 0, '127.0.0.1');
+  await new Promise((resolve) => closed.close(resolve));
+  let target = `http://127.0.0.1:${port}${PATH}`;
+  const client = new EventStreamClient({ url: () => target, secret: SECRET, logger, notUpYetMs: 1500 });
+  client.subscribe({ message: () => {}, gap: () => {} });
+  try {
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    expect(warnings).toEqual([]);
+    const deadline = Date.now() + 10_000;
+    while (warnings.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(warnings).toHaveLength(1);
+
+    target = url;
+    expect(await client.ready(15_000)).toBe(true);
+    target = `http://127.0.0.1:${port}${PATH}`;
+    server.closeAllConnections();
+    while (warnings.length === 1 && Date.now() < deadline + 10_000) await new Promise((resolve) => setTimeout(resolve, 50));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(warnings).toHaveLength(2);
   } finally {
     await client.close();
   }

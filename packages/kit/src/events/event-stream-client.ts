@@ -15,7 +15,11 @@ export interface EventStreamClientOptions {
   logger?: Logger;
   /** The server's heartbeat interval; three missed in a row count as a dead stream. */
   heartbeatMs?: number;
+  /** How long a stream that never connected may be unavailable before that is logged (its server may start later); a minute by default. */
+  notUpYetMs?: number;
 }
+
+const NOT_UP_YET_MS = 60_000;
 
 export class EventStreamClient implements EventBus {
   private readonly fanout: Fanout;
@@ -23,6 +27,9 @@ export class EventStreamClient implements EventBus {
   private readonly stopped = new AbortController();
   private running = false;
   private failures = 0;
+  private connectedOnce = false;
+  private startedAt = 0;
+  private longWaitLogged = false;
 
   constructor(private readonly options: EventStreamClientOptions) {
     this.fanout = new Fanout(options.logger);
@@ -50,6 +57,7 @@ export class EventStreamClient implements EventBus {
   private start(): void {
     if (this.running) return;
     this.running = true;
+    this.startedAt = Date.now();
     void this.run();
   }
 
@@ -61,13 +69,26 @@ export class EventStreamClient implements EventBus {
           await this.follow(url);
         } catch (error) {
           if (this.stopped.signal.aborted) break;
-          // Logged on the first failure of an outage only; the back-off keeps retrying quietly.
-          if (this.failures === 0) this.options.logger?.warn({ err: error, url }, 'event stream unavailable; reconnecting');
-          this.failures += 1;
+          this.failed(error, url);
         }
         this.fanout.down();
       }
       await pause(this.backoff.next(), this.stopped.signal);
+    }
+  }
+
+  /**
+   * Logged on the first failure of an outage only; the back-off keeps retrying
+   * quietly. Before the first connection the peer may just not be up yet (its
+   * processes start together): that is logged only once it lasts a minute.
+   */
+  private failed(error: unknown, url: string): void {
+    this.failures += 1;
+    if (this.connectedOnce) {
+      if (this.failures === 1) this.options.logger?.warn({ err: error, url }, 'event stream unavailable; reconnecting');
+    } else if (!this.longWaitLogged && Date.now() - this.startedAt >= (this.options.notUpYetMs ?? NOT_UP_YET_MS)) {
+      this.longWaitLogged = true;
+      this.options.logger?.warn({ err: error, url }, 'event stream not available since start; still trying');
     }
   }
 
@@ -120,6 +141,7 @@ export class EventStreamClient implements EventBus {
     if (event === 'ready') {
       this.backoff.reset();
       this.failures = 0;
+      this.connectedOnce = true;
       this.fanout.up();
     } else if (event === 'gap') {
       this.fanout.gap();
