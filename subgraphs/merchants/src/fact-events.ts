@@ -1,20 +1,34 @@
-// Tells gateways that cache public answers when an opt-in changed (see the
-// kit's factAnnouncer): on each bus given, this process's own (served on
-// /events/facts to gateways without a shared bus, which follow it because the
-// schema declares it: `Enrolment @factsAnnounced`) and the shared one (Redis
-// or PostgreSQL) when there is one, and in the answer of the mutation that
-// made the change.
+// Tells gateways that cache public answers, and payments, which holds
+// merchants' checkout facts, when an opt-in changed (see the kit's
+// factAnnouncer): on each bus given, this process's own (served on
+// /events/facts to followers without a shared bus, which follow it because
+// the schema declares it: `Enrolment @factsAnnounced`) and the shared one
+// (Redis or PostgreSQL) when there is one, and in the answer of the mutation
+// that made the change. Each names the merchant whose facts changed.
 import type { Logger } from '@interop/kit';
 import { factAnnouncer, type EventBus } from '@interop/kit/events';
 import type { MerchantsStore } from './store/merchants-store';
 
-export function publishFactChanges(store: MerchantsStore, buses: readonly EventBus[], logger: Logger): () => void {
+export interface FactChanges {
+  /**
+   * A change of any merchant's facts, for a process that has just started: a
+   * deploy may have migrated them. Followers of this process's own stream hear
+   * a new stream instead.
+   */
+  announceStart(): void;
+  stop(): void;
+}
+
+export function publishFactChanges(store: MerchantsStore, buses: readonly EventBus[], logger: Logger): FactChanges {
   const out = factAnnouncer('merchants', buses, logger);
   const stop = store.onEnrolmentChange(({ storefront, toolId, status }) =>
     out.announce([{ type: 'Merchant', id: storefront.merchantId }], { platformId: storefront.platformId, toolId, status }),
   );
-  return () => {
-    stop();
-    out.stop();
+  return {
+    announceStart: () => out.announce(),
+    stop() {
+      stop();
+      out.stop();
+    },
   };
 }

@@ -52,7 +52,7 @@ export async function startMerchants(options: MerchantsOptions): Promise<Running
   const logger = options.logger ?? createLogger('merchants');
   const peers = createPeerFacts(options);
   const events = factOutlet({ shared: options.events, trust: options.trust, logger });
-  const stopPublishing = publishFactChanges(options.store, events.buses, logger);
+  const factChanges = publishFactChanges(options.store, events.buses, logger);
   const running = await serveSubgraph({
     definition: merchantsSubgraph,
     logger,
@@ -63,11 +63,12 @@ export async function startMerchants(options: MerchantsOptions): Promise<Running
     readinessCheck: () => options.store.db.query('SELECT 1'),
     routes: events.routes,
     onStop: async () => {
-      stopPublishing();
+      factChanges.stop();
       await events.close();
       if (options.closeStore) await options.store.db.close();
     },
   });
+  factChanges.announceStart();
   return events.endingStreamsOnStop(running);
 }
 

@@ -88,6 +88,9 @@ export interface HeldFactsCounts {
   loads: number;
 }
 
+/** Entities changed while answers were awaited, remembered to keep those answers out; past this, everything is reloaded instead. */
+const CHANGES_REMEMBERED = 10_000;
+
 export class HeldFacts<T extends object> implements FactsReader<T> {
   private readonly held: LRUCache<string, T>;
   private readonly asking: DataLoader<string, T | null>;
@@ -101,6 +104,7 @@ export class HeldFacts<T extends object> implements FactsReader<T> {
   private awaited = 0;
   private readonly counts: HeldFactsCounts = { held: 0, asked: 0, loads: 0 };
   private readonly stopped = new AbortController();
+  private reloading = false;
 
   constructor(private readonly options: HeldFactsOptions<T>) {
     this.held = new LRUCache({ max: options.max });
@@ -167,17 +171,30 @@ export class HeldFacts<T extends object> implements FactsReader<T> {
       this.held.delete(entity.id);
       if (this.awaited > 0) this.changedAt.set(entity.id, this.changes);
     }
+    // Answers awaited without a pause for this long a run of changes: forget them all rather than remember more.
+    if (this.changedAt.size > CHANGES_REMEMBERED) this.reload();
   }
 
+  /** Nothing asked before now is held: its answers, and the changes kept to sort them, go. */
   private dropAll(): void {
     this.generation += 1;
     this.held.clear();
+    this.changedAt.clear();
   }
 
-  /** Drops everything and, while the bus is live, loads every entity again. */
+  /**
+   * Drops everything and, while the bus is live, loads every entity again:
+   * once for all the reasons heard in one tick (a bus that is back says `up`,
+   * then `gap`).
+   */
   private reload(): void {
     this.dropAll();
-    if (this.live) void this.loadAll(this.generation);
+    if (this.reloading) return;
+    this.reloading = true;
+    queueMicrotask(() => {
+      this.reloading = false;
+      if (this.live) void this.loadAll(this.generation);
+    });
   }
 
   /** Pages through every entity until all are held or `max` are; a page that fails is asked again after a pause (reads ask the owner meanwhile). */

@@ -161,6 +161,15 @@ test('while the bus is down every read asks the owner; when it is back everythin
   expect(owner.fetched).toEqual([['a0']]);
 });
 
+test('a bus back after a loss (up, then gap) loads everything once', async () => {
+  const { bus, owner, held } = await liveAndLoaded(4);
+  bus.fanout.down();
+  bus.fanout.up();
+  await loaded(held, 4);
+  await settle();
+  expect(owner.pages).toBe(4);
+});
+
 test('an answer asked before a change to it was heard serves its read but is not held', async () => {
   const { bus, owner, held } = await liveAndLoaded(2);
   bus.announce('merchants', [{ type: 'Merchant', id: 'a0' }]);
