@@ -23,7 +23,7 @@ export const paymentsEnv = serviceEnv.extend({
   PAYMENT_TTL_SECONDS: z.coerce.number().int().min(5).max(86_400).default(900),
   /** How long a payment may wait in REQUIRES_ACTION or PROCESSING before payments asks the wallet where it stands (a lost webhook). */
   PAYMENT_RECONCILE_AFTER_MS: wholeNumber(60_000, 100, 86_400_000),
-  /** At most this many merchants' checkout facts are held in memory (about 45 MiB per 100,000); a checkout at one not held asks merchants. 0 holds none of its peers' facts: every checkout asks commerce and merchants. */
+  /** At most this many merchants' checkout facts are held in memory (about 65 MiB of RSS per 100,000); a checkout at one not held asks merchants. 0 holds none of its peers' facts: every checkout asks commerce and merchants. */
   PEER_FACTS_MAX_MERCHANTS: wholeNumber(200_000, 0, 10_000_000),
   /** How often payments looks for payments to expire or reconcile. */
   PAYMENT_SWEEP_INTERVAL_MS: wholeNumber(5_000, 50, 3_600_000),

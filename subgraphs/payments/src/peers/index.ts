@@ -57,19 +57,18 @@ export class PeerFacts {
     const [platform, found] = await Promise.all([this.platforms.get(platformId), this.merchants.get(merchantId)]);
     if (!platform) throw badUserInput(`${argumentPrefix}platformId`, `No platform has id ${platformId}.`);
     if (!found) throw badUserInput(`${argumentPrefix}merchantId`, `No merchant has id ${merchantId}.`);
-    const { merchant } = found;
     const enrolledToolIds = found.enrolledToolIds.get(platformId);
     return {
       acceptances: platform.acceptedPaymentTools,
-      storefront: enrolledToolIds ? { merchantStatus: merchant.status, merchantEligible: merchant.eligible, enrolledToolIds } : null,
-      names: { platformName: platform.name ?? null, merchantName: merchant.name ?? null },
+      storefront: enrolledToolIds ? { merchantStatus: found.status, merchantEligible: found.eligible, enrolledToolIds } : null,
+      names: { platformName: platform.name ?? null, merchantName: found.name ?? null },
     };
   }
 
   /** The platform's and the merchant's names; null for one that is unknown. Throws DEPENDENCY_UNAVAILABLE. */
   async displayNames(platformId: string, merchantId: string): Promise<DisplayNames> {
     const [platform, found] = await Promise.all([this.platforms.get(platformId), this.merchants.get(merchantId)]);
-    return { platformName: platform?.name ?? null, merchantName: found?.merchant.name ?? null };
+    return { platformName: platform?.name ?? null, merchantName: found?.name ?? null };
   }
 
   /**
