@@ -1,12 +1,13 @@
 // Facts a peer owns, held in this process while the peer's announcements of
 // their changes are heard (its fact events, on the bus it announces on), so a
 // checkout reads them from memory instead of asking the owner per request.
-// What is served is never older than what the owner would answer, because:
+// What is served is as fresh as the owner's announcements make it:
 // - held facts are served only while that bus is live; while it is not, every
 //   read asks the owner (and fails as that does), and what was held is dropped;
 // - a change the owner announces drops the entities it names at once, as the
 //   message arrives (a subgraph announces a change before it answers the
-//   request that made it); a change that names none, or a gap in the bus,
+//   request that made it, so the caller's next request, one more round trip
+//   away, finds it heard); a change that names none, or a gap in the bus,
 //   drops everything, and everything is loaded again;
 // - an answer asked of the owner before a change to it was heard is used for
 //   that read but not held.
