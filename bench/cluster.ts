@@ -317,7 +317,8 @@ export async function startSubgraphs(merchantCount: number, runDir: string, data
   ];
   const procs = services.map((service) => startProcess({ ...service, env, core: 'rest', logDir: runDir }));
   await Promise.all(procs.map((proc, i) => waitUntil(proc, healthy(`http://127.0.0.1:${services[i]!.port}/health`))));
-  await waitForPeerFacts(procs[1]!, payments);
+  const paymentsProc = procs[services.findIndex((service) => service.name === 'payments')];
+  if (paymentsProc) await waitForPeerFacts(paymentsProc, payments);
   procs.forEach(pin);
   const urls = {
     commerce: `http://127.0.0.1:${commerce}/graphql`,
