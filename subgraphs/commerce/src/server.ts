@@ -33,7 +33,7 @@ export async function startCommerce(options: CommerceOptions): Promise<RunningSu
   const logger = createLogger('commerce');
   const events = factOutlet({ shared: options.events, trust: options.trust, logger });
   const facts = factAnnouncer('commerce', events.buses, logger);
-  const stopAnnouncing = store.onRulesChange(() => facts.announce());
+  const stopAnnouncing = store.onRulesChange(() => void facts.announce());
   const running = await serveSubgraph({
     definition: commerceSubgraph,
     logger,
@@ -50,8 +50,10 @@ export async function startCommerce(options: CommerceOptions): Promise<RunningSu
   });
   // The rules change only with a deploy, and this may be one: whoever holds or
   // caches them (payments, gateways) on the shared bus reads them again. A
-  // follower of this process's own stream hears a new stream instead.
-  facts.announce();
+  // follower of this process's own stream hears a new stream instead. Started
+  // once it has left, so that it never reaches a follower that subscribed
+  // after this start (a bus connects on its first publish).
+  await facts.announce();
   return events.endingStreamsOnStop(running);
 }
 

@@ -13,16 +13,16 @@ export interface FactChanges {
   /**
    * A change of any merchant's facts, for a process that has just started: a
    * deploy may have migrated them. Followers of this process's own stream hear
-   * a new stream instead.
+   * a new stream instead. Resolves once every bus took it or refused it.
    */
-  announceStart(): void;
+  announceStart(): Promise<void>;
   stop(): void;
 }
 
 export function publishFactChanges(store: MerchantsStore, buses: readonly EventBus[], logger: Logger): FactChanges {
   const out = factAnnouncer('merchants', buses, logger);
   const stop = store.onEnrolmentChange(({ storefront, toolId, status }) =>
-    out.announce([{ type: 'Merchant', id: storefront.merchantId }], { platformId: storefront.platformId, toolId, status }),
+    void out.announce([{ type: 'Merchant', id: storefront.merchantId }], { platformId: storefront.platformId, toolId, status }),
   );
   return {
     announceStart: () => out.announce(),

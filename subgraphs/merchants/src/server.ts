@@ -68,7 +68,8 @@ export async function startMerchants(options: MerchantsOptions): Promise<Running
       if (options.closeStore) await options.store.db.close();
     },
   });
-  factChanges.announceStart();
+  // Awaited, so that it never reaches a follower that subscribed after this start (a bus connects on its first publish).
+  await factChanges.announceStart();
   return events.endingStreamsOnStop(running);
 }
 

@@ -13,7 +13,7 @@ import type { PaymentLedger } from './store/ledger';
 
 export function publishPaymentChanges(ledger: PaymentLedger, buses: readonly EventBus[], logger: Logger): () => void {
   const out = announcer(buses, { what: 'payment event', catchUp: () => encodePaymentEvent({ resync: true }), logger });
-  const stop = ledger.onChange((change) => out.announce(encodePaymentEvent(change), { paymentId: change.paymentId, status: change.status }));
+  const stop = ledger.onChange((change) => void out.announce(encodePaymentEvent(change), { paymentId: change.paymentId, status: change.status }));
   return () => {
     stop();
     out.stop();

@@ -8,8 +8,12 @@ import { Backoff } from './backoff';
 import type { EventBus } from './event-bus';
 
 export interface Announcer {
-  /** Publishes `message` on every bus; `context` goes into the log line if a bus refuses it. */
-  announce(message: string, context?: Record<string, unknown>): void;
+  /**
+   * Publishes `message` on every bus; `context` goes into the log line if a
+   * bus refuses it. Resolves once every bus took it or refused it (never
+   * rejects): a caller that must know it left, before it goes on, waits.
+   */
+  announce(message: string, context?: Record<string, unknown>): Promise<void>;
   stop(): void;
 }
 
@@ -24,13 +28,15 @@ export interface AnnouncerOptions {
 export function announcer(buses: readonly EventBus[], options: AnnouncerOptions): Announcer {
   const catchUps = buses.map((bus) => catchUpAfterLoss(bus, options));
   return {
-    announce(message, context = {}) {
-      buses.forEach((bus, index) => {
-        bus.publish(message).catch((error: unknown) => {
-          options.logger.error({ err: error, ...context }, `${options.what} not published`);
-          catchUps[index]?.lost();
-        });
-      });
+    async announce(message, context = {}) {
+      await Promise.all(
+        buses.map((bus, index) =>
+          bus.publish(message).catch((error: unknown) => {
+            options.logger.error({ err: error, ...context }, `${options.what} not published`);
+            catchUps[index]?.lost();
+          }),
+        ),
+      );
     },
     stop() {
       for (const catchUp of catchUps) catchUp.stop();

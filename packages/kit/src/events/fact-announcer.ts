@@ -12,8 +12,12 @@ import type { SharedEventBusConfig } from './open-event-bus';
 import { noteFactsChanged } from './facts-in-answer';
 
 export interface FactAnnouncer {
-  /** One change, made now, of the entities `changed` names (of any when not given); `context` goes into the log line if a bus refuses it. */
-  announce(changed?: readonly ChangedEntity[], context?: Record<string, unknown>): void;
+  /**
+   * One change, made now, of the entities `changed` names (of any when not
+   * given); `context` goes into the log line if a bus refuses it. Resolves
+   * once every bus took it or refused it.
+   */
+  announce(changed?: readonly ChangedEntity[], context?: Record<string, unknown>): Promise<void>;
   stop(): void;
 }
 
@@ -23,7 +27,7 @@ export function factAnnouncer(subgraph: string, buses: readonly EventBus[], logg
     announce(changed, context) {
       const change = newFactsChanged(subgraph, changed);
       noteFactsChanged(change.factsChanged);
-      out.announce(encodeFactsChanged(change), context);
+      return out.announce(encodeFactsChanged(change), context);
     },
     stop: () => out.stop(),
   };

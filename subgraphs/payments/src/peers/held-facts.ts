@@ -89,6 +89,9 @@ export interface HeldFactsCounts {
   loads: number;
 }
 
+/** How long loading may fail before it is logged as a warning. */
+const LOAD_FAILING_WARN_AFTER_MS = 60_000;
+
 /** Entities changed while answers were awaited, remembered to keep those answers out; past this, everything is reloaded instead. */
 const CHANGES_REMEMBERED = 10_000;
 
@@ -108,6 +111,7 @@ export class HeldFacts<T extends object> implements FactsReader<T> {
   private reloading = false;
 
   constructor(private readonly options: HeldFactsOptions<T>) {
+    if (!Number.isSafeInteger(options.max) || options.max < 1) throw new RangeError(`Held facts need room for at least one entity, not ${options.max}`);
     this.held = new LRUCache({ max: options.max });
     // Reads in one tick share one request to the owner; nothing is cached here but what `held` keeps.
     this.asking = new DataLoader((ids) => this.ask(ids), { cache: false });
@@ -202,6 +206,8 @@ export class HeldFacts<T extends object> implements FactsReader<T> {
   private async loadAll(generation: number): Promise<void> {
     const backoff = new Backoff(500, 30_000);
     const current = () => generation === this.generation && !this.stopped.signal.aborted;
+    const started = Date.now();
+    let warned = false;
     let after: string | null = null;
     while (current()) {
       try {
@@ -214,7 +220,10 @@ export class HeldFacts<T extends object> implements FactsReader<T> {
         }
       } catch (error) {
         if (!current()) return;
-        this.options.logger.warn({ err: error, owner: this.options.owner }, 'held facts not loaded yet; reads ask their owner meanwhile');
+        // An owner starting beside this process may not answer yet: worth a warning only once that lasts.
+        const lasting: boolean = !warned && Date.now() - started >= LOAD_FAILING_WARN_AFTER_MS;
+        warned ||= lasting;
+        this.options.logger[lasting ? 'warn' : 'info']({ err: error, owner: this.options.owner }, 'held facts not loaded yet; reads ask their owner meanwhile');
         await pause(backoff.next(), this.stopped.signal);
       }
     }
