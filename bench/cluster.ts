@@ -11,6 +11,7 @@ import { composeSupergraph, readSupergraphConfig } from '../gateway/src/composit
 import { DEMO_DATA_VERSION } from '../subgraphs/merchants/src/store/demo-data';
 import { builtEntry, buildServicesIfStale } from '../scripts/service-build';
 import { stopChild } from '../scripts/supervisor';
+import { metricByLabel } from '@interop/testing/metrics';
 import { freePort, ROOT } from '@interop/testing/processes';
 import { scratchDatabase } from '@interop/testing/scratch-database';
 import { BENCH_SIGNING_SECRET, writeGatewayConfig } from './auth';
@@ -134,8 +135,8 @@ export const healthy = (url: string) => async () => (await fetch(url, { signal: 
 
 /** True once payments has loaded every platform's and merchant's checkout facts (its peer facts metrics say so). */
 const peerFactsLoaded = (paymentsPort: number) => async () => {
-  const text = await (await fetch(`http://127.0.0.1:${paymentsPort}/metrics`, { signal: AbortSignal.timeout(2000) })).text();
-  return ['commerce', 'merchants'].every((owner) => new RegExp(`^payments_peer_facts_loads_total\\{owner="${owner}"\\} [1-9]`, 'm').test(text));
+  const loads = await metricByLabel(`http://127.0.0.1:${paymentsPort}/metrics`, 'payments_peer_facts_loads_total', 'owner');
+  return ['commerce', 'merchants'].every((owner) => (loads[owner] ?? 0) >= 1);
 };
 
 /**

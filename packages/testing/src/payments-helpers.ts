@@ -3,6 +3,7 @@
 import { signatureHeader, SIGNATURE_HEADER } from '@interop/kit/security';
 import type { Graph, GraphQLResponse } from './harness';
 import { TEST_WALLET_SECRET } from './harness';
+import { metricByLabel } from './metrics';
 import { expectEventually, finished, runService, waitForOutput } from './processes';
 
 /**
@@ -119,10 +120,8 @@ export async function approveAndSettle(graph: Graph, id: string): Promise<Paymen
 }
 
 /** A counter or gauge of payments' /metrics, per value of `label` (e.g. `owner`). */
-export async function paymentsMetric(graph: Graph, name: string, label: string): Promise<Record<string, number>> {
-  const text = await (await fetch(new URL('/metrics', graph.subgraphs.payments.url))).text();
-  const line = new RegExp(`^${name}\\{${label}="([^"]+)"\\} (\\d+)$`, 'gm');
-  return Object.fromEntries([...text.matchAll(line)].map(([, value, count]) => [value, Number(count)]));
+export function paymentsMetric(graph: Graph, name: string, label: string): Promise<Record<string, number>> {
+  return metricByLabel(new URL('/metrics', graph.subgraphs.payments.url), name, label);
 }
 
 /** Waits until payments holds every platform's and every merchant's checkout facts (as loaded once their fact events are heard). */

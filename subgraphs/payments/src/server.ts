@@ -9,7 +9,7 @@ import { createContext } from './context';
 import { PAYMENT_EVENTS_CHANNEL, PAYMENT_EVENTS_PATH } from './payment-event-contract';
 import { publishPaymentChanges } from './payment-events';
 import { PaymentService } from './payment-service';
-import { createPeerFacts, type PeerOptions } from './peers';
+import { createPeerFacts, type PeerOptions, type Url } from './peers';
 import { registerPeerFactsMetrics } from './peers/metrics';
 import { Reconciler } from './reconciler';
 import { SandboxWallet } from './providers/sandbox-wallet';
@@ -29,8 +29,6 @@ export const paymentsSubgraph: SubgraphDefinition = {
   typeDefs: loadTypeDefs(join(__dirname, '..', 'schema.graphql')),
   resolvers,
 };
-
-type Url = string | (() => string);
 
 export interface WalletOptions {
   /** Where payments calls the wallet's API. */

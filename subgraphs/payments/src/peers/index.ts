@@ -86,7 +86,8 @@ export class PeerFacts {
   }
 }
 
-type Url = string | (() => string);
+/** A URL, or a function giving it when it is known only after start (tests on port 0). */
+export type Url = string | (() => string);
 
 export interface PeerOptions {
   commerceUrl: Url;
