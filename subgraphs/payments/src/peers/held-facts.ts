@@ -229,13 +229,12 @@ export class HeldFacts<T extends object> implements FactsReader<T> {
     }
   }
 
-  private async ask(ids: readonly string[]): Promise<(T | null)[]> {
-    const answers = await this.awaiting(
+  private ask(ids: readonly string[]): Promise<(T | null)[]> {
+    return this.awaiting(
       () => fetchEachOnce(this.options.source, ids),
       (facts) => ids.flatMap((id, index) => (facts[index] ? [[id, facts[index]] as const] : [])),
       this.generation,
     );
-    return ids.map((_, index) => answers[index] ?? null);
   }
 
   /** Runs one request to the owner and holds what it answered that no change heard meanwhile made old. */
