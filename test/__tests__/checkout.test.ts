@@ -5,7 +5,7 @@
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
 import { NO_RESPONSE_CACHE, startGraph, type Graph } from '@interop/testing/harness';
-import { codes, commerceRulesChanged, freshKey, initiate, merchantWhere, OPTED_IN_TO_WECHAT_ON_TAOBAO, paymentRows, type PaymentView } from '@interop/testing/payments-helpers';
+import { codes, commerceRulesChanged, commerceRuleStatus, freshKey, initiate, merchantWhere, OPTED_IN_TO_WECHAT_ON_TAOBAO, paymentRows, type PaymentView } from '@interop/testing/payments-helpers';
 
 let graph: Graph;
 const merchants: Record<'optedIn' | 'notOptedIn' | 'ineligible' | 'suspended' | 'notOnTaobao', string> = {
@@ -79,12 +79,8 @@ const asSeeded = () => undefined;
 
 /** Turns Taobao's Hebao rule into a PILOT, as commerce would state it; commerce announces the change unless `announced` is false. */
 async function hebaoPilotOnTaobao({ announced = true } = {}): Promise<void> {
-  const store = graph.stores.commerce;
   rulesChanged = true;
-  const real = store.acceptancesByPlatformIds.bind(store);
-  jest.spyOn(store, 'acceptancesByPlatformIds').mockImplementation(async (ids) =>
-    (await real(ids)).map((rules) => rules.map((rule) => (rule.platformId === 'taobao' && rule.toolId === 'hebao' ? { ...rule, status: 'PILOT' } : rule))),
-  );
+  commerceRuleStatus(graph, 'taobao', 'hebao', 'PILOT');
   if (announced) await commerceRulesChanged(graph);
 }
 

@@ -4,7 +4,7 @@
 // neither owner, and an opt-in changed through the graph is what the very
 // next request sees.
 import { startGraph, type Graph } from '@interop/testing/harness';
-import { codes, commerceRulesChanged, initiate, merchantWhere, peerFactsHeld } from '@interop/testing/payments-helpers';
+import { codes, commerceRulesChanged, commerceRuleStatus, initiate, merchantWhere, peerFactsHeld } from '@interop/testing/payments-helpers';
 
 let graph: Graph;
 
@@ -73,11 +73,7 @@ test('a change commerce announces is what checkouts see once payments heard it, 
   const merchantId = await merchantWhere(graph, `m.status = 'ACTIVE' AND EXISTS (SELECT 1 FROM storefront s WHERE s.merchant_seq = m.seq AND s.platform_id = 'taobao')`);
   await everythingHeld();
   expect(await optionsAt(merchantId)).toContain('alipay');
-  const store = graph.stores.commerce;
-  const real = store.acceptancesByPlatformIds.bind(store);
-  jest.spyOn(store, 'acceptancesByPlatformIds').mockImplementation(async (ids) =>
-    (await real(ids)).map((rules) => rules.map((rule) => (rule.platformId === 'taobao' && rule.toolId === 'alipay' ? { ...rule, status: 'SUSPENDED' } : rule))),
-  );
+  commerceRuleStatus(graph, 'taobao', 'alipay', 'SUSPENDED');
   await commerceRulesChanged(graph);
   expect(await optionsAt(merchantId)).not.toContain('alipay');
   jest.restoreAllMocks();

@@ -131,6 +131,18 @@ export async function peerFactsHeld(graph: Graph): Promise<void> {
   await expectEventually(() => paymentsMetric(graph, 'payments_peer_facts_held', 'owner'), { commerce: platforms, merchants: merchants?.count ?? 0 });
 }
 
+/** A status of a platform's rule for a tool, as commerce's store answers it. */
+type RuleStatus = Awaited<ReturnType<Graph['stores']['commerce']['acceptancesByPlatformIds']>>[number][number]['status'];
+
+/** Makes commerce's store answer `status` for the platform's rule for the tool (restored by jest.restoreAllMocks); unannounced. */
+export function commerceRuleStatus(graph: Graph, platformId: string, toolId: string, status: RuleStatus): void {
+  const store = graph.stores.commerce;
+  const real = store.acceptancesByPlatformIds.bind(store);
+  jest.spyOn(store, 'acceptancesByPlatformIds').mockImplementation(async (ids) =>
+    (await real(ids)).map((rules) => rules.map((rule) => (rule.platformId === platformId && rule.toolId === toolId ? { ...rule, status } : rule))),
+  );
+}
+
 /**
  * Has commerce announce that its rules changed (they were changed in its
  * store), and waits until payments, which holds them, has read them all again:
