@@ -133,21 +133,26 @@ export const OUR_GATEWAY_LISTENING = /"url":"(http:[^"]+)"[^\n]*"msg":"gateway l
 /** A service is up once its health route answers 2xx. */
 export const healthy = (url: string) => async () => (await fetch(url, { signal: AbortSignal.timeout(2000) })).ok;
 
-/** True once payments has loaded every platform's and merchant's checkout facts (its peer facts metrics say so). */
-const peerFactsLoaded = (paymentsPort: number) => async () => {
-  const loads = await metricByLabel(`http://127.0.0.1:${paymentsPort}/metrics`, 'payments_peer_facts_loads_total', 'owner');
-  return ['commerce', 'merchants'].every((owner) => (loads[owner] ?? 0) >= 1);
+/** The peers whose facts each subgraph holds, as its `<subgraph>_peer_facts_loads_total` metric names them. */
+const HELD_PEER_FACTS = { payments: ['commerce', 'merchants'], merchants: ['commerce'] } as const;
+
+export type PeerFactsHolder = keyof typeof HELD_PEER_FACTS;
+
+/** True once the subgraph has loaded every entity of each peer it holds facts of (its peer facts metrics say so). */
+const peerFactsLoaded = (holder: PeerFactsHolder, port: number) => async () => {
+  const loads = await metricByLabel(`http://127.0.0.1:${port}/metrics`, `${holder}_peer_facts_loads_total`, 'owner');
+  return HELD_PEER_FACTS[holder].every((owner) => (loads[owner] ?? 0) >= 1);
 };
 
 /**
- * Waits until payments holds its peers' checkout facts, as a running
- * deployment does (they load in the background once payments hears its peers'
+ * Waits until payments and merchants hold their peers' facts, as a running
+ * deployment does (they load in the background once each hears its peers'
  * fact events), and says how long that took.
  */
-export async function waitForPeerFacts(payments: Pick<Proc, 'name' | 'child'>, paymentsPort: number): Promise<void> {
+export async function waitForPeerFacts(holders: readonly { holder: PeerFactsHolder; proc: Pick<Proc, 'name' | 'child'>; port: number }[]): Promise<void> {
   const started = Date.now();
-  await waitUntil(payments, peerFactsLoaded(paymentsPort), 30 * 60_000);
-  console.log(`Payments held its peers' checkout facts ${((Date.now() - started) / 1000).toFixed(1)} s after it answered its health check.`);
+  await Promise.all(holders.map(({ holder, proc, port }) => waitUntil(proc, peerFactsLoaded(holder, port), 30 * 60_000)));
+  console.log(`Payments and merchants held their peers' facts ${((Date.now() - started) / 1000).toFixed(1)} s after they answered their health checks.`);
 }
 
 /** A GraphQL endpoint is up once it answers a trivial query (the stock gateway has no health route). */
@@ -318,8 +323,11 @@ export async function startSubgraphs(merchantCount: number, runDir: string, data
   ];
   const procs = services.map((service) => startProcess({ ...service, env, core: 'rest', logDir: runDir }));
   await Promise.all(procs.map((proc, i) => waitUntil(proc, healthy(`http://127.0.0.1:${services[i]!.port}/health`))));
-  const paymentsProc = procs[services.findIndex((service) => service.name === 'payments')];
-  if (paymentsProc) await waitForPeerFacts(paymentsProc, payments);
+  const holder = (name: PeerFactsHolder) => {
+    const index = services.findIndex((service) => service.name === name);
+    return { holder: name, proc: procs[index]!, port: services[index]!.port };
+  };
+  await waitForPeerFacts([holder('payments'), holder('merchants')]);
   procs.forEach(pin);
   const urls = {
     commerce: `http://127.0.0.1:${commerce}/graphql`,

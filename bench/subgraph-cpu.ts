@@ -213,7 +213,10 @@ async function main(): Promise<void> {
     await Promise.all(
       (['commerce', 'payments', 'merchants', 'wallet'] as const).map((name) => waitUntil(services[name], healthy(`http://127.0.0.1:${ports[name]}/health`), READY_WITHIN_MS)),
     );
-    await waitForPeerFacts(services.payments, ports.payments);
+    await waitForPeerFacts([
+      { holder: 'payments', proc: services.payments, port: ports.payments },
+      { holder: 'merchants', proc: services.merchants, port: ports.merchants },
+    ]);
     const urls = Object.fromEntries(SUBGRAPHS.map((name) => [name, `http://127.0.0.1:${ports[name]}/graphql`]));
     const supergraph = join(runDir, 'supergraph.graphql');
     writeFileSync(supergraph, composeSupergraph(readSupergraphConfig(join(ROOT, 'supergraph.yaml')), urls));

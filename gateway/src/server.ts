@@ -12,7 +12,7 @@ import { ApolloServer } from '@apollo/server';
 import { parse, type DocumentNode, type GraphQLError, type GraphQLSchema } from 'graphql';
 import { InMemoryLRUCache, type KeyValueCache } from '@apollo/utils.keyvaluecache';
 import { createLogger, startTracing, type Logger } from '@interop/kit';
-import { close, createGraphQLHttpServer, listen, maskingFormatError, sendJson } from '@interop/kit/server';
+import { close, createGraphQLHttpServer, listen, maskingFormatError, metricsRoute, sendJson } from '@interop/kit/server';
 import type { Caller } from '@interop/kit/security';
 import { aliasRestoringPlugin, normaliseBody, type NormalisedSource } from './alias-normalisation';
 import { Authenticator, type AuthOptions } from './auth/authenticate';
@@ -369,11 +369,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     routes: {
       '/health': (_req, res) => sendJson(res, 200, { status: 'ok' }),
       '/ready': (_req, res) => sendReadiness(res, loaded, subgraphs.values(), options.readyTimeoutMs ?? 1000, options.signingSecret),
-      '/metrics': async (_req, res) => {
-        const body = await metrics.registry.metrics();
-        res.writeHead(200, { 'content-type': metrics.registry.contentType });
-        res.end(body);
-      },
+      '/metrics': metricsRoute(metrics.registry),
     },
     prefixRoutes: {
       ...(options.demo ? { [DEMO_PATH]: demoRoute(options.demo), [GRAPHIQL_PATH]: graphiqlRoute(options.demo) } : {}),

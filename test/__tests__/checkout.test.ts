@@ -93,7 +93,7 @@ function eCnySuspended(): void {
   );
 }
 
-test("a storefront's options through the graph follow a changed rule on the next request: the rules travel by their version", async () => {
+test("a storefront's options through the graph follow a rule commerce changed and announced on the next request", async () => {
   const STOREFRONTS = /* GraphQL */ `
     query ($id: ID!) { merchant(id: $id) { storefronts { platform { id } paymentOptions { tool { id } } } } }
   `;
@@ -104,8 +104,7 @@ test("a storefront's options through the graph follow a changed rule on the next
     return response.data?.merchant.storefronts.find((storefront) => storefront.platform.id === 'taobao')?.paymentOptions.map((option) => option.tool.id);
   };
   expect(await onTaobao()).toContain('hebao');
-  // Unannounced: the new version the @requires carries is what tells payments the rules it holds are old.
-  await hebaoPilotOnTaobao({ announced: false });
+  await hebaoPilotOnTaobao();
   expect(await onTaobao()).not.toContain('hebao');
 });
 

@@ -107,9 +107,9 @@ test('a subgraph process killed under load: no request hangs, other fields answe
   // Holds new requests while commerce restarts, so every request tagged 'back' started after it was up again.
   let gate: Promise<void> = Promise.resolve();
   try {
-    const results = await runLoad<{ paymentTools: unknown[]; merchant: { name: string; storefronts: { platform: { name: string | null } }[] } }>({
+    const results = await runLoad<{ paymentTools: unknown[]; platforms: unknown[] | null; merchant: { name: string; storefronts: { platform: { name: string | null } }[] } }>({
       url: () => gateway.url,
-      query: '{ paymentTools { id } merchant(id: "m0000001") { name storefronts { platform { name } } } }',
+      query: '{ paymentTools { id } platforms { id } merchant(id: "m0000001") { name storefronts { platform { name } } } }',
       total: 220,
       concurrency: 5,
       deadlineMs: 5000,
@@ -143,6 +143,7 @@ test('a subgraph process killed under load: no request hangs, other fields answe
     expect(back.length).toBeGreaterThanOrEqual(20);
     for (const { response } of back) {
       expect(response?.errors).toBeUndefined();
+      expect(response?.data?.platforms).toHaveLength(10);
       expect(response?.data?.merchant.storefronts.every((s) => s.platform.name !== null)).toBe(true);
     }
   } finally {

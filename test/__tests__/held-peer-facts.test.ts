@@ -1,8 +1,9 @@
 /** @backend-contract held facts follow fact events through Redis when there is one */
 // Payments holds the facts a checkout reads from commerce and merchants while
-// it hears their fact events: once held, a checkout for any merchant asks
-// neither owner, and an opt-in changed through the graph is what the very
-// next request sees.
+// it hears their fact events, and merchants holds platforms' names: once held,
+// a checkout for any merchant asks neither owner, a page of storefronts reads
+// its platforms' names in merchants, and a change announced through the graph
+// is what the very next request sees.
 import { startGraph, type Graph } from '@interop/testing/harness';
 import { codes, commerceRulesChanged, commerceRuleStatus, initiate, merchantWhere, peerFactsHeld } from '@interop/testing/payments-helpers';
 
@@ -80,4 +81,47 @@ test('a change commerce announces is what checkouts see once payments heard it, 
   await commerceRulesChanged(graph);
   expect(await optionsAt(merchantId)).toContain('alipay');
   await everythingHeld();
+});
+
+// Each read asks for a page size of its own, so that no cached answer serves it.
+const PAGE = /* GraphQL */ `query ($first: Int) {
+  platform(id: "taobao") { merchants(first: $first) { edges { cursor node { storefronts { platform { id name } paymentOptions { tool { id } } } } } } }
+}`;
+
+type PageAnswer = { platform: { merchants: { edges: { cursor: string; node: { storefronts: { platform: { id: string; name: string }; paymentOptions: unknown[] }[] } }[] } } };
+
+let pageSize = 20;
+
+/** Each storefront's platform as a page of the first merchants on Taobao answers it. */
+async function pagePlatforms(): Promise<{ id: string; name: string }[]> {
+  const response = await graph.query<PageAnswer>(PAGE, { first: pageSize++ });
+  expect(response.errors).toBeUndefined();
+  return response.data!.platform.merchants.edges.flatMap((edge) => edge.node.storefronts.map((storefront) => storefront.platform));
+}
+
+test("once held, a page of storefronts reads its platforms' names in merchants: commerce answers the root platform only", async () => {
+  await everythingHeld();
+  const platforms = new Map((await graph.stores.commerce.listPlatforms()).map((platform) => [platform.id, platform.name]));
+  const asked = jest.spyOn(graph.stores.commerce, 'platformsByIds');
+  const seen = await pagePlatforms();
+  expect(seen.length).toBeGreaterThan(20);
+  expect(new Set(seen.map((platform) => platform.id)).size).toBeGreaterThan(1);
+  for (const platform of seen) expect(platform.name).toBe(platforms.get(platform.id));
+  expect(asked.mock.calls).toEqual([[['taobao']]]);
+});
+
+test("a platform's name commerce changes and announces is what the next page shows", async () => {
+  await everythingHeld();
+  const store = graph.stores.commerce;
+  const renamed = <T extends { id: string; name: string } | null>(platform: T): T => (platform?.id === 'taobao' ? { ...platform, name: 'Taobao (renamed)' } : platform);
+  const list = store.listPlatforms.bind(store);
+  const byIds = store.platformsByIds.bind(store);
+  jest.spyOn(store, 'listPlatforms').mockImplementation(async () => (await list()).map(renamed));
+  jest.spyOn(store, 'platformsByIds').mockImplementation(async (ids) => (await byIds(ids)).map(renamed));
+  const taobaoNames = async () => new Set((await pagePlatforms()).filter((platform) => platform.id === 'taobao').map((platform) => platform.name));
+  await commerceRulesChanged(graph);
+  expect(await taobaoNames()).toEqual(new Set(['Taobao (renamed)']));
+  jest.restoreAllMocks();
+  await commerceRulesChanged(graph);
+  expect(await taobaoNames()).toEqual(new Set(['Taobao']));
 });

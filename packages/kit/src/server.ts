@@ -12,6 +12,7 @@ export { subgraphDirectAnswers, type SubgraphDirectAnswers } from './subgraph-di
 export { entityFragment, type EntityFragment, type EntityRepresentation, SubgraphClient, type SubgraphClientOptions } from './subgraph-client';
 export { acceptedEncoding, type AnswerOptions, type ContentEncoding, preferredMediaType, sendAnswer } from './http-answer';
 export { type HttpAnswer, httpRequest, type HttpRequest, HttpTimeoutError } from './http-request';
+export { metricsRoute } from './metrics-route';
 export { readiness, type Readiness } from './readiness';
 export { encodeCursor, MAX_PAGE_SIZE, type Page, type PageInfo, pageRequest, type PageRequest, toPage } from './pagination';
 export { selectsPath } from './selection';

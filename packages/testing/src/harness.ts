@@ -221,6 +221,7 @@ export async function startGraph(options: GraphOptions = {}): Promise<Graph> {
     peerTimeoutMs,
     trust,
     events: factEvents,
+    factEvents,
   });
   const subgraphs = { commerce, payments, merchants };
   for (const subgraph of Object.values(subgraphs)) urls[subgraph.name] = subgraph.url;

@@ -119,16 +119,17 @@ export async function approveAndSettle(graph: Graph, id: string): Promise<Paymen
   return payment(graph, id);
 }
 
-/** A counter or gauge of payments' /metrics, per value of `label` (e.g. `owner`). */
-export function paymentsMetric(graph: Graph, name: string, label: string): Promise<Record<string, number>> {
-  return metricByLabel(new URL('/metrics', graph.subgraphs.payments.url), name, label);
+/** A counter or gauge of a subgraph's /metrics, per value of `label` (e.g. `owner`). */
+export function subgraphMetric(graph: Graph, subgraph: 'payments' | 'merchants', name: string, label: string): Promise<Record<string, number>> {
+  return metricByLabel(new URL('/metrics', graph.subgraphs[subgraph].url), name, label);
 }
 
-/** Waits until payments holds every platform's and every merchant's checkout facts (as loaded once their fact events are heard). */
+/** Waits until payments holds every platform's and every merchant's checkout facts, and merchants every platform's name (as loaded once their fact events are heard). */
 export async function peerFactsHeld(graph: Graph): Promise<void> {
   const platforms = (await graph.stores.commerce.listPlatforms()).length;
   const [merchants] = await graph.stores.merchants.db.query<{ count: number }>('SELECT count(*)::int AS count FROM merchant');
-  await expectEventually(() => paymentsMetric(graph, 'payments_peer_facts_held', 'owner'), { commerce: platforms, merchants: merchants?.count ?? 0 });
+  await expectEventually(() => subgraphMetric(graph, 'payments', 'payments_peer_facts_held', 'owner'), { commerce: platforms, merchants: merchants?.count ?? 0 });
+  await expectEventually(() => subgraphMetric(graph, 'merchants', 'merchants_peer_facts_held', 'owner'), { commerce: platforms });
 }
 
 /** A status of a platform's rule for a tool, as commerce's store answers it. */
@@ -144,18 +145,19 @@ export function commerceRuleStatus(graph: Graph, platformId: string, toolId: str
 }
 
 /**
- * Has commerce announce that its rules changed (they were changed in its
- * store), and waits until payments, which holds them, has read them all again:
- * as after a deploy of commerce, when checkouts see the new rules once payments
- * heard of it.
+ * Has commerce announce that its facts changed (they were changed in its
+ * store), and waits until payments and merchants, which hold them, have read
+ * them all again: as after a deploy of commerce, when requests see the new
+ * rules and names once those two heard of it.
  */
 export async function commerceRulesChanged(graph: Graph): Promise<void> {
-  const loads = async () => (await paymentsMetric(graph, 'payments_peer_facts_loads_total', 'owner')).commerce ?? 0;
+  const loads = async () =>
+    Promise.all((['payments', 'merchants'] as const).map(async (subgraph) => (await subgraphMetric(graph, subgraph, `${subgraph}_peer_facts_loads_total`, 'owner')).commerce ?? 0));
   const before = await loads();
   graph.stores.commerce.rulesChanged();
   const deadline = Date.now() + 10_000;
-  while ((await loads()) <= before) {
-    if (Date.now() > deadline) throw new Error('payments did not read the changed rules in time');
+  while ((await loads()).some((count, index) => count <= before[index]!)) {
+    if (Date.now() > deadline) throw new Error('payments and merchants did not read the changed facts in time');
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }

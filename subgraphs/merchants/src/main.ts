@@ -22,6 +22,7 @@ runMain(async () => {
     store,
     closeStore: true,
     events: { redisUrl: config.REDIS_URL, databaseUrl: config.DATABASE_URL },
+    factEvents: { redisUrl: config.REDIS_URL, databaseUrl: config.DATABASE_URL },
     trust: config.trust(),
   });
   stopOnSignals(running, logger);

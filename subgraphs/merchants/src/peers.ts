@@ -1,21 +1,53 @@
-// The facts the merchant search needs from their owners, over HTTP: whether a
-// platform exists (commerce), each platform's rule for a tool (commerce) and
-// whether the tool exists and takes payments (payments).
-import { badUserInput, dependencyUnavailable } from '@interop/kit';
-import type { SubgraphClient } from '@interop/kit/server';
+// The facts merchants needs from their owners: platforms and their names
+// (commerce), held in memory while commerce's fact events are heard (kit's
+// HeldFacts) and asked of it otherwise; and, asked per request over HTTP, each
+// platform's rule for a tool (commerce) and whether the tool exists and takes
+// payments (payments).
+import { badUserInput, dependencyUnavailable, type Logger } from '@interop/kit';
+import type { SharedEventBusConfig } from '@interop/kit/events';
+import { SubgraphClient, type SubgraphTrust } from '@interop/kit/server';
+import { askedFacts, entitiesById, HeldFacts, ownerFactBuses, type FactsReader, type FactsSource, type HeldFactsReport, type PeerUrl } from '@interop/kit/peers';
 import { toolReach, type AcceptanceStatus, type ToolReach } from '@interop/domain';
-import { platformId as platformIdFragment, platformRuleForTool, toolAcceptedOn } from './peer-fragments/commerce';
+import type { PlatformNamesAllQuery } from './__generated__/commerce-peer';
+import { platformName, platformNamesAll, platformRuleForTool, toolAcceptedOn } from './peer-fragments/commerce';
 import { toolOperationalStatus } from './peer-fragments/payments';
+
+/** What merchants holds of a platform: that it exists, and its display name (null where commerce has none). */
+export interface PlatformFacts {
+  name: string | null;
+}
 
 export class PeerFacts {
   constructor(
+    private readonly platforms: FactsReader<PlatformFacts>,
     private readonly commerce: SubgraphClient,
     private readonly payments: SubgraphClient,
+    private readonly stopFollowing: () => Promise<void> = async () => {},
   ) {}
+
+  /** Commerce's facts as held: how many, and how reads were answered (none when they are asked each time). */
+  held(): HeldFactsReport[] {
+    return this.platforms instanceof HeldFacts ? [{ owner: 'commerce', size: this.platforms.size, reads: this.platforms.reads }] : [];
+  }
+
+  /** Stops following commerce's fact events; reads ask it from then on. */
+  stop(): Promise<void> {
+    return this.stopFollowing();
+  }
+
+  /**
+   * The platform's display name (Storefront.platform provides it): at once
+   * when held, else asked of commerce. Null for a platform commerce does not
+   * know. Rejects with DEPENDENCY_UNAVAILABLE as that request does.
+   */
+  platformName(platformId: string): string | null | Promise<string | null> {
+    const held = this.platforms.peek(platformId);
+    return held ? held.name : this.platforms.get(platformId).then((platform) => platform?.name ?? null);
+  }
 
   /** Fails with BAD_USER_INPUT on `argument` when commerce knows no such platform. */
   async assertPlatformExists(platformId: string, argument: string): Promise<void> {
-    const [platform] = await this.commerce.entities(platformIdFragment, [{ __typename: 'Platform', id: platformId }]);
+    const platform = await this.platforms.get(platformId);
     if (!platform) throw badUserInput(argument, `No platform has id ${platformId}.`);
   }
 
@@ -51,4 +83,47 @@ export class PeerFacts {
         .map((rule) => ({ ...rule, platformId: rule.platform.id, toolId })),
     );
   }
+}
+
+function platformFactsSource(commerce: SubgraphClient): FactsSource<PlatformFacts> {
+  const allQuery = `${platformNamesAll}\n${platformName.text}`;
+  return {
+    fetch: entitiesById(commerce, platformName, (_id, platform) => ({ name: platform.name })),
+    async page() {
+      const { platforms } = await commerce.request<PlatformNamesAllQuery>(allQuery);
+      if (!platforms) throw dependencyUnavailable('commerce', new Error('The platforms came without them'));
+      return { entries: platforms.map((platform) => [platform.id, { name: platform.name }] as const), next: null };
+    },
+  };
+}
+
+export interface PeerOptions {
+  commerceUrl: PeerUrl;
+  paymentsUrl: PeerUrl;
+  peerTimeoutMs: number;
+  trust: SubgraphTrust;
+}
+
+export interface HeldPeerOptions {
+  /** Where commerce announces its fact events: the shared bus configured so, else its own stream. */
+  facts: Partial<SharedEventBusConfig>;
+  logger: Logger;
+}
+
+/** Platforms are a handful. */
+const PLATFORMS_HELD = 1_000;
+
+/** The peers' facts, asked of them; with `held`, commerce's platforms held while its fact events are heard. */
+export function createPeerFacts(options: PeerOptions, held?: HeldPeerOptions): PeerFacts {
+  const from = { name: 'merchants', signingSecret: options.trust.signingSecret };
+  const commerce = new SubgraphClient({ name: 'commerce', url: options.commerceUrl, timeoutMs: options.peerTimeoutMs, from });
+  const payments = new SubgraphClient({ name: 'payments', url: options.paymentsUrl, timeoutMs: options.peerTimeoutMs, from });
+  const source = platformFactsSource(commerce);
+  if (!held) return new PeerFacts(askedFacts(source), commerce, payments);
+  const buses = ownerFactBuses(held.facts, options.trust.signingSecret, held.logger);
+  const platforms = new HeldFacts({ owner: 'commerce', type: 'Platform', source, bus: buses.of(options.commerceUrl), max: PLATFORMS_HELD, logger: held.logger });
+  return new PeerFacts(platforms, commerce, payments, async () => {
+    platforms.stop();
+    await buses.close();
+  });
 }

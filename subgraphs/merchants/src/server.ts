@@ -1,12 +1,14 @@
 // The merchants subgraph as a module: its definition for composition and tests,
 // and a factory that serves it (tests pass port 0).
 import { join } from 'node:path';
-import { createLogger, type Logger } from '@interop/kit';
-import { loadTypeDefs, serveSubgraph, SubgraphClient, type RunningSubgraph, type SubgraphDefinition, type SubgraphTrust } from '@interop/kit/server';
+import { Registry } from 'prom-client';
+import { collectProcessMetrics, createLogger, type Logger } from '@interop/kit';
+import { loadTypeDefs, metricsRoute, serveSubgraph, type RunningSubgraph, type SubgraphDefinition } from '@interop/kit/server';
 import { factOutlet, type SharedEventBusConfig } from '@interop/kit/events';
+import { registerHeldFactsMetrics } from '@interop/kit/peers';
 import { createContext } from './context';
 import { publishFactChanges } from './fact-events';
-import { PeerFacts } from './peers';
+import { createPeerFacts, type PeerOptions } from './peers';
 import { resolvers } from './resolvers';
 import type { MerchantsStore } from './store/merchants-store';
 
@@ -15,21 +17,6 @@ export const merchantsSubgraph: SubgraphDefinition = {
   typeDefs: loadTypeDefs(join(__dirname, '..', 'schema.graphql')),
   resolvers,
 };
-
-export interface PeerOptions {
-  commerceUrl: string | (() => string);
-  paymentsUrl: string | (() => string);
-  peerTimeoutMs: number;
-  trust: SubgraphTrust;
-}
-
-export function createPeerFacts(options: PeerOptions): PeerFacts {
-  const from = { name: 'merchants', signingSecret: options.trust.signingSecret };
-  return new PeerFacts(
-    new SubgraphClient({ name: 'commerce', url: options.commerceUrl, timeoutMs: options.peerTimeoutMs, from }),
-    new SubgraphClient({ name: 'payments', url: options.paymentsUrl, timeoutMs: options.peerTimeoutMs, from }),
-  );
-}
 
 export interface MerchantsOptions extends PeerOptions {
   port: number;
@@ -44,13 +31,23 @@ export interface MerchantsOptions extends PeerOptions {
    * channel is `graph_facts` unless given.
    */
   events?: Partial<SharedEventBusConfig>;
+  /**
+   * Where commerce announces changes of its facts, as configured (the
+   * `graph_facts` channel unless given): with it, merchants holds the
+   * platforms and their names while it hears those changes; without it, it
+   * asks commerce whenever it needs them.
+   */
+  factEvents?: Partial<SharedEventBusConfig>;
   /** Where its lines go; its own on stdout by default. */
   logger?: Logger;
 }
 
 export async function startMerchants(options: MerchantsOptions): Promise<RunningSubgraph> {
   const logger = options.logger ?? createLogger('merchants');
-  const peers = createPeerFacts(options);
+  const peers = createPeerFacts(options, options.factEvents && { facts: options.factEvents, logger });
+  const metrics = new Registry();
+  collectProcessMetrics(metrics, 'merchants_');
+  registerHeldFactsMetrics(metrics, 'merchants', () => peers.held());
   const events = factOutlet({ shared: options.events, trust: options.trust, logger });
   const factChanges = publishFactChanges(options.store, events.buses, logger);
   const running = await serveSubgraph({
@@ -61,9 +58,10 @@ export async function startMerchants(options: MerchantsOptions): Promise<Running
     trust: options.trust,
     context: (caller) => createContext(options.store, peers, caller),
     readinessCheck: () => options.store.db.query('SELECT 1'),
-    routes: events.routes,
+    routes: { ...events.routes, '/metrics': metricsRoute(metrics) },
     onStop: async () => {
       factChanges.stop();
+      await peers.stop();
       await events.close();
       if (options.closeStore) await options.store.db.close();
     },
@@ -73,6 +71,6 @@ export async function startMerchants(options: MerchantsOptions): Promise<Running
   return events.endingStreamsOnStop(running);
 }
 
-export { createContext };
+export { createContext, createPeerFacts, type PeerOptions };
 export { openMerchantsStore } from './store/open';
 export { MerchantsStore } from './store/merchants-store';

@@ -5,12 +5,12 @@ import { createLogger } from '@interop/kit';
 import { loadTypeDefs, serveSubgraph, type RunningSubgraph, type SubgraphDefinition } from '@interop/kit/server';
 import { everyAcceptedSecret } from '@interop/kit/security';
 import { eventOutlet, type SharedEventBusConfig } from '@interop/kit/events';
+import { registerHeldFactsMetrics, type PeerUrl } from '@interop/kit/peers';
 import { createContext } from './context';
 import { PAYMENT_EVENTS_CHANNEL, PAYMENT_EVENTS_PATH } from './payment-event-contract';
 import { publishPaymentChanges } from './payment-events';
 import { PaymentService } from './payment-service';
-import { createPeerFacts, type PeerOptions, type Url } from './peers';
-import { registerPeerFactsMetrics } from './peers/metrics';
+import { createPeerFacts, type PeerOptions } from './peers';
 import { Reconciler } from './reconciler';
 import { SandboxWallet } from './providers/sandbox-wallet';
 import type { PaymentProvider } from './providers/provider';
@@ -32,15 +32,15 @@ export const paymentsSubgraph: SubgraphDefinition = {
 
 export interface WalletOptions {
   /** Where payments calls the wallet's API. */
-  apiUrl: Url;
+  apiUrl: PeerUrl;
   /** The wallet as buyers' browsers reach it. */
-  publicUrl: Url;
+  publicUrl: PeerUrl;
   /** Shared secret for signed calls and webhooks. */
   secret: string;
   /** Wallet secrets whose webhooks are accepted besides `secret`'s, while it is rotated. */
   acceptedSecrets?: readonly string[];
   /** Where the wallet sends webhooks; defaults to this subgraph's /webhooks/wallet. */
-  notifyUrl?: Url;
+  notifyUrl?: PeerUrl;
 }
 
 export interface PaymentsOptions extends PeerOptions {
@@ -112,7 +112,7 @@ export async function startPayments(options: PaymentsOptions): Promise<RunningSu
   const webhookConfig = webhookSettings(options.partnerWebhooks);
   const webhookStore = new WebhookStore(options.ledger.db);
   const webhookMetrics = new WebhookMetrics();
-  registerPeerFactsMetrics(webhookMetrics.registry, peers);
+  registerHeldFactsMetrics(webhookMetrics.registry, 'payments', () => peers.held());
   const deliveries = new DeliveryWorker(webhookStore, webhookConfig, webhookMetrics, logger);
   const stopNudging = options.ledger.onChange(() => deliveries.nudge());
   deliveries.start();

@@ -74,15 +74,13 @@ export type Platform = {
   acceptedPaymentTools: Maybe<Array<PlatformAcceptance>>;
   /** What buyers do on the platform. Null only when the commerce subgraph is unavailable (an error with code SUBGRAPH_UNAVAILABLE says so). */
   category: Maybe<PlatformCategory>;
-  /** A digest of what the checkout rule reads in `acceptedPaymentTools` (tool, status, opt-in, rank): it changes whenever one of them does. Payments requires it on Storefront.paymentOptions in place of the rules and keeps each version's rules it has seen. Not part of the public API. */
-  checkoutRulesVersion: Scalars['String']['output'];
   /** Services listed inside this platform (e.g. Meituan Waimai inside the Alipay app). Null only when the commerce subgraph is unavailable (an error with code SUBGRAPH_UNAVAILABLE says so). */
   hosts: Maybe<Array<PlatformListing>>;
   /** Stable id, e.g. `taobao`, `meituan-waimai`, `alipay-app`. */
   id: Scalars['ID']['output'];
   /** Platforms this service is listed inside. Null only when the commerce subgraph is unavailable (an error with code SUBGRAPH_UNAVAILABLE says so). */
   listedOn: Maybe<Array<PlatformListing>>;
-  /** Display name, e.g. `Taobao`. Null only when the commerce subgraph is unavailable (an error with code SUBGRAPH_UNAVAILABLE says so). */
+  /** Display name, e.g. `Taobao`. Null only when the commerce subgraph is unavailable (an error with code SUBGRAPH_UNAVAILABLE says so; on a storefront's platform, whose name merchants provides, one with DEPENDENCY_UNAVAILABLE). */
   name: Maybe<Scalars['String']['output']>;
   /** The company group that runs the platform, e.g. `Alibaba Group`. Null only when the commerce subgraph is unavailable (an error with code SUBGRAPH_UNAVAILABLE says so). */
   operator: Maybe<Scalars['String']['output']>;
@@ -325,7 +323,6 @@ export type PlatformResolvers<ContextType = CommerceContext, ParentType extends 
   acceptance?: Resolver<Maybe<ResolversTypes['PlatformAcceptance']>, ParentType, ContextType, RequireFields<PlatformAcceptanceArgs, 'paymentToolId'>>;
   acceptedPaymentTools?: Resolver<Maybe<Array<ResolversTypes['PlatformAcceptance']>>, ParentType, ContextType>;
   category?: Resolver<Maybe<ResolversTypes['PlatformCategory']>, ParentType, ContextType>;
-  checkoutRulesVersion?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   hosts?: Resolver<Maybe<Array<ResolversTypes['PlatformListing']>>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   listedOn?: Resolver<Maybe<Array<ResolversTypes['PlatformListing']>>, ParentType, ContextType>;

@@ -108,51 +108,6 @@ describe('_entities', () => {
   });
 });
 
-describe('Platform.checkoutRulesVersion', () => {
-  const VERSIONS = /* GraphQL */ `
-    query ($representations: [_Any!]!) {
-      _entities(representations: $representations) { ... on Platform { id checkoutRulesVersion } }
-    }
-  `;
-  const versions = async () =>
-    dataOf(
-      await run<{ _entities: { id: string; checkoutRulesVersion: string }[] }>(VERSIONS, {
-        representations: ['taobao', 'meituan-waimai', 'taobao'].map((id) => ({ __typename: 'Platform', id })),
-      }),
-    )._entities.map((platform) => platform.checkoutRulesVersion);
-
-  afterEach(() => {
-    jest.restoreAllMocks();
-  });
-
-  test('names the rules: the same rules give the same version, different platforms different ones', async () => {
-    const [taobao, meituan, again] = await versions();
-    expect(again).toBe(taobao);
-    expect(meituan).not.toBe(taobao);
-    expect(await versions()).toEqual([taobao, meituan, taobao]);
-  });
-
-  test.each([
-    ['status', { status: 'PILOT' }],
-    ['opt-in', { requiresMerchantOptIn: true }],
-    ['rank', { checkoutRank: 99 }],
-  ] as const)('a changed %s of one rule is a new version of that platform only', async (_what, change) => {
-    const [taobao, meituan] = await versions();
-    const real = store.acceptancesByPlatformIds.bind(store);
-    jest.spyOn(store, 'acceptancesByPlatformIds').mockImplementation(async (ids) =>
-      (await real(ids)).map((rules) => rules.map((rule) => (rule.platformId === 'taobao' && rule.toolId === 'alipay' ? { ...rule, ...change } : rule))),
-    );
-    const [changed, same] = await versions();
-    expect(changed).not.toBe(taobao);
-    expect(same).toBe(meituan);
-  });
-
-  test('is not part of the public API: the supergraph marks it @inaccessible', async () => {
-    const { _service } = dataOf(await run<{ _service: { sdl: string } }>(/* GraphQL */ `{ _service { sdl } }`));
-    expect(_service.sdl).toMatch(/checkoutRulesVersion: String! @inaccessible/);
-  });
-});
-
 describe('root queries', () => {
   test('platforms are every platform, ordered by id', async () => {
     const { platforms } = dataOf(await run<{ platforms: { id: string }[] }>(/* GraphQL */ `{ platforms { id } }`));

@@ -1,10 +1,8 @@
 import type { PlatformResolvers } from '../__generated__/resolvers';
-import { checkoutRulesVersion } from '../checkout-rules-version';
 
 export const Platform: PlatformResolvers = {
   __resolveReference: ({ id }, { loaders }) => loaders.platform.load(id),
   acceptedPaymentTools: ({ id }, _args, { loaders }) => loaders.acceptancesByPlatform.load(id),
-  checkoutRulesVersion: async ({ id }, _args, { loaders }) => checkoutRulesVersion(await loaders.acceptancesByPlatform.load(id)),
   acceptance: async ({ id }, { paymentToolId }, { loaders }) =>
     (await loaders.acceptancesByPlatform.load(id)).find((row) => row.toolId === paymentToolId) ?? null,
   hosts: ({ id }, _args, { loaders }) => loaders.listingsByHost.load(id),

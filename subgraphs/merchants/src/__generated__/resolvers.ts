@@ -196,6 +196,7 @@ export type Platform = {
   id: Scalars['ID']['output'];
   /** Merchants with a storefront on this platform, in id order; `acceptsToolId` keeps those where a buyer can pay with that tool here now, `nameContains` those whose name holds that text. Errors as for `Query.merchants`. Null only when the merchants subgraph is unavailable (an error with code SUBGRAPH_UNAVAILABLE says so). */
   merchants: Maybe<MerchantConnection>;
+  name: Maybe<Scalars['String']['output']>;
 };
 
 
@@ -253,7 +254,7 @@ export type Storefront = {
   merchant: Merchant;
   /** When the merchant opened on the platform (YYYY-MM-DD). */
   openedOn: Scalars['String']['output'];
-  /** The platform the storefront is on. */
+  /** The platform the storefront is on. Merchants holds platforms' names (commerce's facts, refreshed as commerce announces their changes), so a page of storefronts reads them here. */
   platform: Platform;
 };
 
@@ -465,6 +466,7 @@ export type PlatformResolvers<ContextType = MerchantsContext, ParentType extends
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Platform']> | FederationReferenceType, FederationReferenceType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   merchants?: Resolver<Maybe<ResolversTypes['MerchantConnection']>, ParentType, ContextType, RequireFields<PlatformMerchantsArgs, 'first'>>;
+  name?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
 export type QueryResolvers<ContextType = MerchantsContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{

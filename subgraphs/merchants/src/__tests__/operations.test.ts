@@ -142,6 +142,50 @@ describe('_entities', () => {
     expect(_entities.map((storefront) => storefront?.enrolledTools)).toEqual([[{ id: 'wechat-pay' }], [], []]);
   });
 
+  describe("Storefront.platform provides the platform's name, commerce's fact", () => {
+    const NAMES = /* GraphQL */ `
+      query ($representations: [_Any!]!) {
+        _entities(representations: $representations) { ... on Storefront { id platform { id name } } }
+      }
+    `;
+    /** Commerce answering `PlatformName` with an upper-cased id; `asked` lists the platform ids of each request. */
+    function commerceNaming(): string[][] {
+      const asked: string[][] = [];
+      jest.spyOn(SubgraphClient.prototype, 'request').mockImplementation(async function (this: SubgraphClient, query: string, variables?: Record<string, unknown>) {
+        if (this.name !== 'commerce' || !query.includes('...PlatformName')) throw new Error(`unexpected request to ${this.name}`);
+        const ids = ((variables?.['representations'] ?? []) as EntityRepresentation[]).map((representation) => String(representation.id));
+        asked.push(ids);
+        return { _entities: ids.map((id) => ({ name: id.toUpperCase() })) } as never;
+      });
+      return asked;
+    }
+
+    test('not held, the names of a request are asked of commerce once for all its storefronts', async () => {
+      // The first merchants' storefronts: several on each of a few platforms.
+      const rows = await store.db.query<{ id: string }>(
+        `SELECT m.id || ':' || s.platform_id AS id FROM merchant m JOIN storefront s ON s.merchant_seq = m.seq WHERE m.seq <= 6 ORDER BY m.seq, s.platform_id`,
+      );
+      const ids = rows.map((row) => row.id);
+      const platformIds = new Set(ids.map((id) => id.split(':')[1]));
+      expect(ids.length).toBeGreaterThan(platformIds.size);
+      const asked = commerceNaming();
+      const { _entities } = dataOf(
+        await run<{ _entities: { id: string; platform: { id: string; name: string } }[] }>(NAMES, { representations: ids.map((id) => ({ __typename: 'Storefront', id })) }),
+      );
+      expect(_entities.map((storefront) => storefront.platform)).toEqual(ids.map((id) => ({ id: id.split(':')[1], name: id.split(':')[1]!.toUpperCase() })));
+      expect(asked).toHaveLength(1);
+      expect(new Set(asked[0])).toEqual(platformIds);
+    });
+
+    test('while commerce cannot be reached, the name alone is null with DEPENDENCY_UNAVAILABLE naming commerce; the storefront stands', async () => {
+      const result = await run<{ _entities: { id: string; platform: { id: string; name: string | null } }[] }>(NAMES, {
+        representations: [{ __typename: 'Storefront', id: 'm0000001:taobao' }],
+      });
+      expect(result.data?._entities).toEqual([{ id: 'm0000001:taobao', platform: { id: 'taobao', name: null } }]);
+      expect(errorsOf(result)).toEqual([{ code: 'DEPENDENCY_UNAVAILABLE', path: ['_entities', 0, 'platform', 'name'], dependency: 'commerce' }]);
+    });
+  });
+
   test('Platform: merchants on the platform, paged in id order, without asking commerce', async () => {
     const onTaobao = await idsWhere(`EXISTS (SELECT 1 FROM storefront s WHERE s.merchant_seq = m.seq AND s.platform_id = 'taobao')`);
     const { _entities } = dataOf(
@@ -265,7 +309,7 @@ describe('root queries', () => {
       jest.spyOn(SubgraphClient.prototype, 'request').mockImplementation(async function (this: SubgraphClient, query: string, variables?: Record<string, unknown>) {
         const [representation] = (variables?.['representations'] ?? []) as EntityRepresentation[];
         if (this.name === 'payments') return { _entities: [tool] } as never;
-        if (query.includes('...PlatformId')) return { _entities: [KNOWN_PLATFORMS.has(String(representation?.id)) ? { id: representation?.id } : null] } as never;
+        if (query.includes('...PlatformName')) return { _entities: [KNOWN_PLATFORMS.has(String(representation?.id)) ? { name: representation?.id } : null] } as never;
         return { _entities: [{ acceptedOn: rules }] } as never;
       });
     }

@@ -16,9 +16,9 @@ export type AcceptanceStatus =
   /** Was accepted, now switched off. */
   | 'SUSPENDED';
 
-export type PlatformCheckoutFactsFragment = { name: string | null, checkoutRulesVersion: string, acceptedPaymentTools: Array<{ status: AcceptanceStatus, requiresMerchantOptIn: boolean, checkoutRank: number, tool: { id: string } }> | null };
+export type PlatformCheckoutFactsFragment = { name: string | null, acceptedPaymentTools: Array<{ status: AcceptanceStatus, requiresMerchantOptIn: boolean, checkoutRank: number, tool: { id: string } }> | null };
 
 export type PlatformFactsAllQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type PlatformFactsAllQuery = { platforms: Array<{ id: string, name: string | null, checkoutRulesVersion: string, acceptedPaymentTools: Array<{ status: AcceptanceStatus, requiresMerchantOptIn: boolean, checkoutRank: number, tool: { id: string } }> | null }> | null };
+export type PlatformFactsAllQuery = { platforms: Array<{ id: string, name: string | null, acceptedPaymentTools: Array<{ status: AcceptanceStatus, requiresMerchantOptIn: boolean, checkoutRank: number, tool: { id: string } }> | null }> | null };

@@ -517,7 +517,6 @@ export type PaymentToolKind =
 
 export type Platform = {
   __typename?: 'Platform';
-  checkoutRulesVersion: Scalars['String']['output'];
   id: Scalars['ID']['output'];
   /** Payments taken on this platform, newest first: the caller's own (a merchant console's: those to its merchants). Needs `payments:read` (null with UNAUTHENTICATED or FORBIDDEN otherwise). Null also when the payments subgraph is unavailable (an error with code SUBGRAPH_UNAVAILABLE says so). */
   payments: Maybe<PaymentConnection>;
@@ -1010,7 +1009,7 @@ export type FederationReferenceTypes = ResolversObject<{
     ( { __typename: 'Storefront' }
     & GraphQLRecursivePick<FederationTypes['Storefront'], {"id":true}>
     & ( Record<PropertyKey, never>
-        | GraphQLRecursivePick<FederationTypes['Storefront'], {"platform":{"id":true,"checkoutRulesVersion":true},"merchant":{"status":true,"eligible":true},"enrolledTools":{"id":true}}> ) );
+        | GraphQLRecursivePick<FederationTypes['Storefront'], {"platform":{"id":true},"merchant":{"status":true,"eligible":true},"enrolledTools":{"id":true}}> ) );
 }>;
 
 

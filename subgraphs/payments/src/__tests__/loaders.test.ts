@@ -76,7 +76,7 @@ describe('through the resolvers', () => {
     const representations = Array.from({ length: 30 }, (_, index) => ({
       __typename: 'Storefront',
       id: `m${String(index + 1).padStart(7, '0')}:taobao`,
-      platform: { id: 'taobao', checkoutRulesVersion: commerce.versionOf('taobao') },
+      platform: { id: 'taobao' },
       merchant: { status: 'ACTIVE', eligible: true },
       enrolledTools: [],
     }));
@@ -93,7 +93,7 @@ describe('through the resolvers', () => {
     for (const entity of entities) expect(entity.paymentOptions.map((option) => option.tool.id)).toEqual(['alipay', 'wechat-pay', 'hebao']);
     // The rule weighs every tool in the catalogue (a checkout lists them all), in one call for all 30.
     expect(spy.mock.calls).toEqual([[store.toolIds()]]);
-    // The platform's rules, one version for all 30, in one call to commerce.
+    // The platform's rules, once for all 30, in one call to commerce.
     expect(commerce.asked).toEqual([['taobao']]);
   });
 

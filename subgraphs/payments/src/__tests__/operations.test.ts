@@ -121,9 +121,9 @@ describe('Storefront.paymentOptions from the @requires facts', () => {
   });
 
   /**
-   * A storefront representation as the gateway sends it after asking commerce
-   * and merchants for the required fields: the platform's rules by their
-   * version, which commerce states as `rules` from now on.
+   * A storefront representation as the gateway sends it after asking merchants
+   * for the required fields; commerce states the platform's rules as `rules`
+   * from now on.
    */
   function storefront(
     id: string,
@@ -139,7 +139,7 @@ describe('Storefront.paymentOptions from the @requires facts', () => {
     return {
       __typename: 'Storefront',
       id,
-      platform: { id: platformId, checkoutRulesVersion: commerce.versionOf(platformId) },
+      platform: { id: platformId },
       merchant,
       enrolledTools: enrolled.map((toolId) => ({ id: toolId })),
     };
@@ -234,11 +234,9 @@ describe('Storefront.paymentOptions from the @requires facts', () => {
   test('a fact its owner did not give (null or missing) makes the options null with DEPENDENCY_UNAVAILABLE naming that owner, not a guess', async () => {
     const whole = storefront('m:taobao', TAOBAO, ACTIVE, ['wechat-pay']);
     const without: [EntityRepresentation, string][] = [
-      [{ __typename: 'Storefront', id: 'm:taobao' }, 'commerce'],
-      [{ ...whole, platform: null }, 'commerce'],
-      [{ ...whole, platform: { id: 'taobao', checkoutRulesVersion: null } }, 'commerce'],
-      [{ ...whole, platform: { checkoutRulesVersion: commerce.versionOf('taobao') } }, 'commerce'],
-      [{ ...whole, platform: {} }, 'commerce'],
+      [{ __typename: 'Storefront', id: 'm:taobao' }, 'merchants'],
+      [{ ...whole, platform: null }, 'merchants'],
+      [{ ...whole, platform: {} }, 'merchants'],
       [{ ...whole, merchant: null }, 'merchants'],
       [{ ...whole, merchant: { status: null, eligible: true } }, 'merchants'],
       [{ ...whole, merchant: { status: 'ACTIVE', eligible: null } }, 'merchants'],
@@ -251,21 +249,20 @@ describe('Storefront.paymentOptions from the @requires facts', () => {
     );
   });
 
-  test('rules are asked of commerce once per version: storefronts and requests with a version seen before ask nothing, a new version asks again', async () => {
+  test("without held facts, a request asks commerce once for all its storefronts' platforms, and the next request sees a changed rule", async () => {
     const peers = closedPeers();
     const options = async (...representations: EntityRepresentation[]) =>
       dataOf(await execute<{ _entities: { paymentOptions: Option[] }[] }, PaymentsContext>(server, contextFor(store, peers, ledger.ledger), OPTIONS, { representations }))._entities;
-    await options(storefront('a:taobao', TAOBAO, ACTIVE, []), storefront('b:taobao', TAOBAO, ACTIVE, []));
-    await options(storefront('c:taobao', TAOBAO, ACTIVE, []));
-    expect(commerce.asked).toEqual([['taobao']]);
-    // Commerce turns Hebao into a PILOT: the next representation carries the new version.
+    await options(storefront('a:taobao', TAOBAO, ACTIVE, []), storefront('b:taobao', TAOBAO, ACTIVE, []), storefront('c:meituan-waimai', TAOBAO, ACTIVE, []));
+    expect(commerce.asked).toEqual([['taobao', 'meituan-waimai']]);
+    // Commerce turns Hebao into a PILOT: the next request reads the new rules.
     const hebaoPilot = TAOBAO.map((rule) => (rule.toolId === 'hebao' ? { ...rule, status: 'PILOT' as const } : rule));
     const [changed] = await options(storefront('c:taobao', hebaoPilot, ACTIVE, []));
     expect(ids(changed?.paymentOptions)).toEqual(['alipay', 'unionpay-quickpass', 'e-cny', 'wing-pay']);
-    expect(commerce.asked).toEqual([['taobao'], ['taobao']]);
+    expect(commerce.asked).toEqual([['taobao', 'meituan-waimai'], ['taobao']]);
   });
 
-  test('a version payments has not seen while commerce cannot be reached: the options are null with DEPENDENCY_UNAVAILABLE naming commerce', async () => {
+  test('rules commerce cannot give while it cannot be reached: the options are null with DEPENDENCY_UNAVAILABLE naming commerce', async () => {
     const representation = storefront('m:taobao', TAOBAO, ACTIVE, []);
     // Commerce is back at its closed port.
     jest.restoreAllMocks();

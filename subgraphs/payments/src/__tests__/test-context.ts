@@ -98,19 +98,17 @@ export interface PeerRule {
 
 /**
  * Commerce, as payments' peer client meets it: it answers each platform's
- * rules as `stated` says now, with a version that names their content (as
- * commerce's checkout-rules-version does). `asked` lists the platform ids of
- * every call, one array per call.
+ * rules as `stated` says now. `asked` lists the platform ids of every call,
+ * one array per call.
  */
-export function commerceStating(stated: Map<string, PeerRule[]>): { asked: string[][]; versionOf(platformId: string): string } {
+export function commerceStating(stated: Map<string, PeerRule[]>): { asked: string[][] } {
   const asked: string[][] = [];
-  const versionOf = (platformId: string) => `v:${JSON.stringify(stated.get(platformId) ?? [])}`;
   const real = SubgraphClient.prototype.request;
   jest.spyOn(SubgraphClient.prototype, 'request').mockImplementation(async function (this: SubgraphClient, query: string, variables?: Record<string, unknown>) {
     if (this.name !== 'commerce') return real.call(this, query, variables);
     const ids = ((variables?.['representations'] ?? []) as { id: string }[]).map((representation) => representation.id);
     asked.push(ids);
-    return { _entities: ids.map((id) => ({ name: id, checkoutRulesVersion: versionOf(id), acceptedPaymentTools: stated.get(id) ?? [] })) } as never;
+    return { _entities: ids.map((id) => ({ name: id, acceptedPaymentTools: stated.get(id) ?? [] })) } as never;
   });
-  return { asked, versionOf };
+  return { asked };
 }

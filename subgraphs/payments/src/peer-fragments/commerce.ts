@@ -3,11 +3,10 @@
 import { entityFragment } from '@interop/kit/server';
 import type { PlatformCheckoutFactsFragment } from '../__generated__/commerce-peer';
 
-/** A platform's checkout rules with their version, the digest the @requires on Storefront.paymentOptions carries instead. */
+/** A platform's name and checkout rules. */
 export const platformCheckoutFacts = entityFragment<PlatformCheckoutFactsFragment>(/* GraphQL */ `
   fragment PlatformCheckoutFacts on Platform {
     name
-    checkoutRulesVersion
     acceptedPaymentTools {
       tool {
         id

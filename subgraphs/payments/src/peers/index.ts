@@ -1,17 +1,16 @@
 // The facts payments needs from the subgraphs that own them: platforms'
 // checkout rules from commerce, merchants' status and opt-ins from merchants.
-// With their fact events followed they are held in memory (held-facts), else
-// asked over HTTP for every checkout. They mirror the @requires on
-// Storefront.paymentOptions; the platform's rules, which that @requires names
-// only by their version, are kept by version too, so a root-field answer and
-// a federated one feed the checkout rule the same input.
+// With their fact events followed they are held in memory (kit's HeldFacts),
+// else asked over HTTP for every checkout. A checkout through a root field
+// reads both owners' facts here; Storefront.paymentOptions gets the merchant's
+// through its @requires and reads only the platform's rules here.
 import { badUserInput, dependencyUnavailable, type Logger } from '@interop/kit';
-import { FACT_EVENTS_CHANNEL, FACT_EVENTS_PATH, followSubgraphStream, openSharedEventBus, type EventBus, type SharedEventBusConfig } from '@interop/kit/events';
+import type { SharedEventBusConfig } from '@interop/kit/events';
 import { SubgraphClient, type SubgraphTrust } from '@interop/kit/server';
+import { askedFacts, HeldFacts, ownerFactBuses, type FactsReader, type HeldFactsReport, type PeerUrl } from '@interop/kit/peers';
 import type { AcceptanceFacts, StorefrontFacts } from '@interop/domain';
-import { askedFacts, HeldFacts, type FactsReader, type HeldFactsCounts } from './held-facts';
 import { merchantFactsSource, type MerchantFacts } from './merchant-facts';
-import { platformFactsSource, RulesByVersion, type PlatformFacts } from './platform-facts';
+import { platformFactsSource, type PlatformFacts } from './platform-facts';
 
 export interface CheckoutFacts {
   acceptances: AcceptanceFacts[];
@@ -30,12 +29,11 @@ export class PeerFacts {
   constructor(
     private readonly platforms: FactsReader<PlatformFacts>,
     private readonly merchants: FactsReader<MerchantFacts>,
-    private readonly rulesByVersion: RulesByVersion,
     private readonly stopFollowing: () => Promise<void> = async () => {},
   ) {}
 
   /** Each owner whose facts are held: how many, and how reads were answered. */
-  held(): { owner: string; size: number; reads: HeldFactsCounts }[] {
+  held(): HeldFactsReport[] {
     const readers = [
       ['commerce', this.platforms],
       ['merchants', this.merchants],
@@ -71,27 +69,17 @@ export class PeerFacts {
     return { platformName: platform?.name ?? null, merchantName: found?.name ?? null };
   }
 
-  /**
-   * The platform's rules at `version`, as kept from an earlier answer of
-   * commerce's or else asked of it now (a version never seen is newer than
-   * what is held). Rules commerce changed since the version was read are
-   * newer, not wrong: those are answered.
-   */
-  async checkoutRules(platformId: string, version: string): Promise<AcceptanceFacts[]> {
-    const kept = this.rulesByVersion.get(platformId, version);
-    if (kept) return kept;
-    const platform = await this.platforms.fresh(platformId);
+  /** The platform's checkout rules. Throws DEPENDENCY_UNAVAILABLE when commerce does not answer or knows no such platform. */
+  async checkoutRules(platformId: string): Promise<AcceptanceFacts[]> {
+    const platform = await this.platforms.get(platformId);
     if (!platform) throw dependencyUnavailable('commerce', new Error(`Platform ${platformId} is unknown to commerce`));
     return platform.acceptedPaymentTools;
   }
 }
 
-/** A URL, or a function giving it when it is known only after start (tests on port 0). */
-export type Url = string | (() => string);
-
 export interface PeerOptions {
-  commerceUrl: Url;
-  merchantsUrl: Url;
+  commerceUrl: PeerUrl;
+  merchantsUrl: PeerUrl;
   peerTimeoutMs: number;
   trust: SubgraphTrust;
 }
@@ -111,33 +99,26 @@ const MERCHANTS_HELD = 200_000;
 /** The peers' facts, asked for every checkout; with `held`, held while their owners' fact events are heard. */
 export function createPeerFacts(options: PeerOptions, held?: HeldPeerOptions): PeerFacts {
   const from = { name: 'payments', signingSecret: options.trust.signingSecret };
-  const client = (name: string, url: Url) => new SubgraphClient({ name, url, timeoutMs: options.peerTimeoutMs, from });
-  const rulesByVersion = new RulesByVersion();
-  const platformSource = platformFactsSource(client('commerce', options.commerceUrl), rulesByVersion);
+  const client = (name: string, url: PeerUrl) => new SubgraphClient({ name, url, timeoutMs: options.peerTimeoutMs, from });
+  const platformSource = platformFactsSource(client('commerce', options.commerceUrl));
   const merchantSource = merchantFactsSource(client('merchants', options.merchantsUrl));
-  if (!held) return new PeerFacts(askedFacts(platformSource), askedFacts(merchantSource), rulesByVersion);
+  if (!held) return new PeerFacts(askedFacts(platformSource), askedFacts(merchantSource));
 
-  const shared = openSharedEventBus({ ...held.facts, channel: held.facts.channel ?? FACT_EVENTS_CHANNEL }, held.logger);
-  const busOf = (url: Url): EventBus =>
-    shared ?? followSubgraphStream({ subgraphUrl: () => knownUrl(url), path: FACT_EVENTS_PATH, secret: options.trust.signingSecret }, held.logger);
-  const commerceBus = busOf(options.commerceUrl);
-  const merchantsBus = busOf(options.merchantsUrl);
-  const platforms = new HeldFacts({ owner: 'commerce', type: 'Platform', source: platformSource, bus: commerceBus, max: PLATFORMS_HELD, logger: held.logger });
-  const merchants = new HeldFacts({ owner: 'merchants', type: 'Merchant', source: merchantSource, bus: merchantsBus, max: held.merchantsAtMost ?? MERCHANTS_HELD, logger: held.logger });
-  return new PeerFacts(platforms, merchants, rulesByVersion, async () => {
+  const buses = ownerFactBuses(held.facts, options.trust.signingSecret, held.logger);
+  const platforms = new HeldFacts({ owner: 'commerce', type: 'Platform', source: platformSource, bus: buses.of(options.commerceUrl), max: PLATFORMS_HELD, logger: held.logger });
+  const merchants = new HeldFacts({
+    owner: 'merchants',
+    type: 'Merchant',
+    source: merchantSource,
+    bus: buses.of(options.merchantsUrl),
+    max: held.merchantsAtMost ?? MERCHANTS_HELD,
+    logger: held.logger,
+  });
+  return new PeerFacts(platforms, merchants, async () => {
     platforms.stop();
     merchants.stop();
-    await Promise.all([...new Set([commerceBus, merchantsBus])].map((bus) => bus.close()));
+    await buses.close();
   });
-}
-
-/** The URL, or undefined while it is not known (a peer that has not started yet on a port of the OS's choosing). */
-function knownUrl(url: Url): string | undefined {
-  try {
-    return typeof url === 'string' ? url : url();
-  } catch {
-    return undefined;
-  }
 }
 
 export type { MerchantFacts } from './merchant-facts';

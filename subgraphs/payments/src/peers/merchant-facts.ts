@@ -5,10 +5,10 @@
 import { LRUCache } from 'lru-cache';
 import { dependencyUnavailable } from '@interop/kit';
 import type { SubgraphClient } from '@interop/kit/server';
+import { entitiesById, type FactsSource } from '@interop/kit/peers';
 import type { StorefrontFacts } from '@interop/domain';
 import type { MerchantCheckoutFactsFragment, MerchantFactsPageQuery } from '../__generated__/merchants-peer';
 import { MERCHANT_FACTS_PAGE_SIZE, merchantCheckoutFacts, merchantFactsPage } from '../peer-fragments/merchants';
-import { entitiesById, type FactsSource } from './held-facts';
 
 /** What the checkout reads of a merchant: its name, status and eligibility, and the tools it opened on each platform it sells on. */
 export interface MerchantFacts {

@@ -7,7 +7,7 @@ import { checkoutOptions } from '../checkout';
  * failed or timed out comes as null, or not at all, whatever the SDL says.
  */
 interface RequiredFacts {
-  platform?: { id?: string | null; checkoutRulesVersion?: string | null } | null;
+  platform?: { id?: string | null } | null;
   merchant?: { status?: 'ACTIVE' | 'SUSPENDED' | null; eligible?: boolean | null } | null;
   enrolledTools?: { id: string }[] | null;
 }
@@ -19,13 +19,12 @@ export const Storefront: StorefrontResolvers = {
     const facts = storefront as RequiredFacts;
     // No options are guessed without a fact: the field is null, naming the owner that did not give it.
     const platformId = facts.platform?.id;
-    const version = facts.platform?.checkoutRulesVersion;
-    if (!platformId || !version) throw dependencyUnavailable('commerce');
+    if (!platformId) throw dependencyUnavailable('merchants');
     const status = facts.merchant?.status;
     const eligible = facts.merchant?.eligible;
     const enrolledTools = facts.enrolledTools;
     if (!status || eligible == null || !enrolledTools) throw dependencyUnavailable('merchants');
-    return checkoutOptions(context.loaders, await context.peers.checkoutRules(platformId, version), {
+    return checkoutOptions(context.loaders, await context.peers.checkoutRules(platformId), {
       merchantStatus: status,
       merchantEligible: eligible,
       enrolledToolIds: enrolledTools.map((tool) => tool.id),

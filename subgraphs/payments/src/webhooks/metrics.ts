@@ -4,7 +4,7 @@
 // has waited past its time, and the age of the oldest undelivered event.
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { collectProcessMetrics } from '@interop/kit';
-import type { Route } from '@interop/kit/server';
+import { metricsRoute, type Route } from '@interop/kit/server';
 import type { WebhookStore } from '../store/webhook-store';
 
 export type AttemptOutcomeLabel = 'delivered' | 'retry' | 'failed';
@@ -46,7 +46,7 @@ export class WebhookMetrics {
 
   /** GET /metrics: the queue read once per scrape, then every metric. */
   route(store: WebhookStore): Route {
-    return async (_req, res) => {
+    return metricsRoute(this.registry, async () => {
       try {
         const stats = await store.queueStats();
         this.pending.set(stats.pending);
@@ -55,9 +55,6 @@ export class WebhookMetrics {
       } catch {
         // The database did not answer: the process metrics are still worth serving; the queue's stay as last read.
       }
-      const text = await this.registry.metrics();
-      res.writeHead(200, { 'content-type': this.registry.contentType });
-      res.end(text);
-    };
+    });
   }
 }

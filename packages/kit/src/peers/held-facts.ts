@@ -1,6 +1,6 @@
 // Facts a peer owns, held in this process while the peer's announcements of
 // their changes are heard (its fact events, on the bus it announces on), so a
-// checkout reads them from memory instead of asking the owner per request.
+// request reads them from memory instead of asking the owner each time.
 // What is served is as fresh as the owner's announcements make it:
 // - held facts are served only while that bus is live; while it is not, every
 //   read asks the owner (and fails as that does), and what was held is dropped;
@@ -13,9 +13,11 @@
 //   that read but not held.
 import DataLoader from 'dataloader';
 import { LRUCache } from 'lru-cache';
-import type { Logger } from '@interop/kit';
-import type { EntityFragment, SubgraphClient } from '@interop/kit/server';
-import { Backoff, decodeFactsChanged, pause, type EventBus } from '@interop/kit/events';
+import type { Logger } from '../logger';
+import type { EntityFragment, SubgraphClient } from '../subgraph-client';
+import { Backoff, pause } from '../events/backoff';
+import type { EventBus } from '../events/event-bus';
+import { decodeFactsChanged } from '../events/fact-event';
 
 /** One page of every entity's facts, in the owner's order, and where the next one starts (null after the last). */
 export interface FactsPage<T> {
@@ -55,15 +57,17 @@ export async function fetchEachOnce<T>(source: FactsSource<T>, ids: readonly str
 export function askedFacts<T>(source: FactsSource<T>): FactsReader<T> {
   const loader = new DataLoader((ids: readonly string[]) => fetchEachOnce(source, ids), { cache: false });
   const get = (id: string) => loader.load(id);
-  return { get, fresh: get };
+  return { get, fresh: get, peek: () => undefined };
 }
 
-/** Where a checkout reads facts a peer owns: held (HeldFacts), or asked each time (askedFacts). */
+/** Where a request reads facts a peer owns: held (HeldFacts), or asked each time (askedFacts). */
 export interface FactsReader<T> {
   /** Null for an id the owner does not know. Throws DEPENDENCY_UNAVAILABLE as the owner's request does. */
   get(id: string): Promise<T | null>;
   /** As `get`, but asked of the owner now whatever is held: for a caller that knows what is held is older. */
   fresh(id: string): Promise<T | null>;
+  /** The entity's facts if they are held now, else undefined (nothing is asked): for a caller that answers at once when it can. */
+  peek(id: string): T | undefined;
 }
 
 export interface HeldFactsOptions<T> {
@@ -131,14 +135,14 @@ export class HeldFacts<T extends object> implements FactsReader<T> {
 
   /** The entity's facts: held, or asked of the owner (null when it knows no such entity). Rejects as the owner's request does. */
   async get(id: string): Promise<T | null> {
-    if (this.live) {
-      const held = this.held.get(id);
-      if (held !== undefined) {
-        this.counts.held += 1;
-        return held;
-      }
-    }
-    return this.fresh(id);
+    return this.peek(id) ?? this.fresh(id);
+  }
+
+  peek(id: string): T | undefined {
+    if (!this.live) return undefined;
+    const held = this.held.get(id);
+    if (held !== undefined) this.counts.held += 1;
+    return held;
   }
 
   fresh(id: string): Promise<T | null> {

@@ -1,7 +1,8 @@
 // Held facts against a bus this test drives and an owner that counts what it
 // is asked: what is served from memory, and when the owner is asked instead.
-import { createLogger } from '@interop/kit';
-import { encodeFactsChanged, Fanout, newFactsChanged, type BusListener, type ChangedEntity, type EventBus } from '@interop/kit/events';
+import { Fanout, type BusListener, type EventBus } from '../../events/event-bus';
+import { encodeFactsChanged, newFactsChanged, type ChangedEntity } from '../../events/fact-event';
+import { createLogger } from '../../logger';
 import { HeldFacts, type FactsPage, type FactsSource } from '../held-facts';
 
 /** A bus whose liveness and messages the test decides. */

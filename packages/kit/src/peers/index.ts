@@ -1,0 +1,7 @@
+// `@interop/kit/peers`: facts a subgraph reads from the peers that own them,
+// held in memory while the owners' fact events are heard (HeldFacts) or asked
+// of them per request (askedFacts), with the buses to hear them on and the
+// metrics that show how reads were answered.
+export { askedFacts, entitiesById, type FactsPage, type FactsReader, type FactsSource, fetchEachOnce, HeldFacts, type HeldFactsCounts, type HeldFactsOptions } from './held-facts';
+export { ownerFactBuses, type OwnerBuses, type PeerUrl } from './owner-buses';
+export { type HeldFactsReport, registerHeldFactsMetrics } from './metrics';
