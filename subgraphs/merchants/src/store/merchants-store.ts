@@ -251,12 +251,12 @@ export class MerchantsStore {
 
   /** One page in key order, fetching one row more than asked to learn whether another page follows. */
   async listMerchants(filter: MerchantFilter, page: PageRequest): Promise<MerchantRow[]> {
-    return this.queryFiltered<MerchantRow>(filter, ...pageStatement(filter, page, MERCHANT_COLUMNS));
+    return this.pageRows<MerchantRow>(filter, page, MERCHANT_COLUMNS);
   }
 
   /** `listMerchants`, and each merchant's storefronts as `storefrontsByMerchantIds` reads them, in one statement. */
   async listMerchantsWithStorefronts(filter: MerchantFilter, page: PageRequest): Promise<{ merchants: MerchantRow[]; storefronts: StorefrontRow[][] }> {
-    const rows = await this.queryFiltered<MerchantRowWithStorefronts>(filter, ...pageStatement(filter, page, `${MERCHANT_COLUMNS}, ${STOREFRONTS_OF_MERCHANT}`));
+    const rows = await this.pageRows<MerchantRowWithStorefronts>(filter, page, `${MERCHANT_COLUMNS}, ${STOREFRONTS_OF_MERCHANT}`);
     const read = rows.map(withStorefronts);
     return { merchants: read.map((row) => row.merchant), storefronts: read.map((row) => row.storefronts) };
   }
@@ -265,6 +265,21 @@ export class MerchantsStore {
     const query = new FilteredMerchants(filter);
     const [row] = await this.queryFiltered<{ count: number }>(filter, `SELECT count(*)::int AS count ${query.sql()}`, query.params);
     return row?.count ?? 0;
+  }
+
+  /**
+   * A page's rows. On PGlite they are read back as one JSON array the
+   * database builds in key order: PGlite decodes every field of every row in
+   * JavaScript, and a page of 51 merchants with their storefronts cost the
+   * merchants process about 1.3 ms of CPU as rows against 0.9 ms as one text
+   * that JSON.parse reads. On PostgreSQL the rows cost the merchants process
+   * no more than the text did, and building the array cost the server more.
+   */
+  private async pageRows<Row extends { seq: number }>(filter: MerchantFilter, page: PageRequest, columns: string): Promise<Row[]> {
+    const [sql, params] = pageStatement(filter, page, columns);
+    if (this.db.engine !== 'pglite') return this.queryFiltered<Row>(filter, sql, params);
+    const [answer] = await this.queryFiltered<{ rows: string }>(filter, `SELECT coalesce(json_agg(r ORDER BY r.seq), '[]')::text AS rows FROM (${sql}) r`, params);
+    return JSON.parse(answer?.rows ?? '[]') as Row[];
   }
 
   /**
