@@ -68,12 +68,13 @@ export async function checkout(
  * catalogue gives the rule is derived once for all of them, and each
  * combination of rules and storefront facts is decided once.
  */
-export async function checkoutOptions(
-  tools: ToolCatalogue,
-  acceptances: readonly AcceptanceFacts[],
-  storefront: StorefrontFacts | null,
-): Promise<PaymentOptionRow[]> {
-  const derived = factsOf(await tools.catalogue());
+export function checkoutOptions(tools: ToolCatalogue, acceptances: readonly AcceptanceFacts[], storefront: StorefrontFacts | null): Promise<PaymentOptionRow[]> {
+  // A step of a promise, not an async function: a page calls this for each of a hundred storefronts.
+  return tools.catalogue().then((catalogue) => optionsDecided(catalogue, acceptances, storefront));
+}
+
+function optionsDecided(catalogue: readonly PaymentToolRow[], acceptances: readonly AcceptanceFacts[], storefront: StorefrontFacts | null): PaymentOptionRow[] {
+  const derived = factsOf(catalogue);
   let decided = derived.optionsByRules.get(acceptances);
   if (!decided) {
     decided = new Map();

@@ -69,6 +69,11 @@ export class PeerFacts {
     return { platformName: platform?.name ?? null, merchantName: found?.name ?? null };
   }
 
+  /** The platform's checkout rules if they are held now, else undefined (nothing is asked). */
+  heldCheckoutRules(platformId: string): AcceptanceFacts[] | undefined {
+    return this.platforms.peek(platformId)?.acceptedPaymentTools;
+  }
+
   /** The platform's checkout rules. Throws DEPENDENCY_UNAVAILABLE when commerce does not answer or knows no such platform. */
   async checkoutRules(platformId: string): Promise<AcceptanceFacts[]> {
     const platform = await this.platforms.get(platformId);

@@ -15,7 +15,7 @@ interface RequiredFacts {
 export const Storefront: StorefrontResolvers = {
   // The representation already carries the facts @requires asked the gateway for.
   __resolveReference: (reference) => reference,
-  paymentOptions: async (storefront, _args, context) => {
+  paymentOptions: (storefront, _args, context) => {
     const facts = storefront as RequiredFacts;
     // No options are guessed without a fact: the field is null, naming the owner that did not give it.
     const platformId = facts.platform?.id;
@@ -24,10 +24,10 @@ export const Storefront: StorefrontResolvers = {
     const eligible = facts.merchant?.eligible;
     const enrolledTools = facts.enrolledTools;
     if (!status || eligible == null || !enrolledTools) throw dependencyUnavailable('merchants');
-    return checkoutOptions(context.loaders, await context.peers.checkoutRules(platformId), {
-      merchantStatus: status,
-      merchantEligible: eligible,
-      enrolledToolIds: enrolledTools.map((tool) => tool.id),
-    });
+    const merchantFacts = { merchantStatus: status, merchantEligible: eligible, enrolledToolIds: enrolledTools.map((tool) => tool.id) };
+    // Rules held are read at once, so each of a page's storefronts waits on one promise (the request's catalogue), not a chain.
+    const held = context.peers.heldCheckoutRules(platformId);
+    if (held) return checkoutOptions(context.loaders, held, merchantFacts);
+    return context.peers.checkoutRules(platformId).then((rules) => checkoutOptions(context.loaders, rules, merchantFacts));
   },
 };
