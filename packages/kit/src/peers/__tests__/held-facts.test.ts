@@ -113,6 +113,20 @@ test('once live, every entity is loaded page by page and read from memory; an un
   expect(held.reads).toEqual({ held: 3, asked: 1, loads: 1 });
 });
 
+test('peek answers at once what is held and asks nothing: undefined before the bus is live, for an entity not held, and after a change to it', async () => {
+  const { bus, owner, held } = setUp(2);
+  expect(held.peek('a0')).toBeUndefined();
+  bus.fanout.up();
+  await loaded(held, 2);
+  expect(held.peek('a0')).toEqual({ version: 1 });
+  expect(held.peek('nobody')).toBeUndefined();
+  bus.announce('merchants', [{ type: 'Merchant', id: 'a0' }]);
+  expect(held.peek('a0')).toBeUndefined();
+  expect(held.peek('a1')).toEqual({ version: 1 });
+  expect(owner.fetched).toEqual([]);
+  expect(held.reads).toEqual({ held: 2, asked: 0, loads: 1 });
+});
+
 test("a change naming an entity drops only it: the next read asks the owner and sees the change, then it is held again", async () => {
   const { bus, owner, held } = await liveAndLoaded(3);
   owner.versions.set('a1', 2);
