@@ -6,7 +6,7 @@
 import { badUserInput, dependencyUnavailable, type Logger } from '@interop/kit';
 import type { SharedEventBusConfig } from '@interop/kit/events';
 import { SubgraphClient, type SubgraphTrust } from '@interop/kit/server';
-import { askedFacts, entitiesById, HeldFacts, ownerFactBuses, type FactsReader, type FactsSource, type HeldFactsReport, type PeerUrl } from '@interop/kit/peers';
+import { askedFacts, entitiesById, HeldFacts, heldFactsReport, ownerFactBuses, type FactsReader, type FactsSource, type HeldFactsReport, type PeerUrl } from '@interop/kit/peers';
 import { toolReach, type AcceptanceStatus, type ToolReach } from '@interop/domain';
 import type { PlatformNamesAllQuery } from './__generated__/commerce-peer';
 import { platformName, platformNamesAll, platformRuleForTool, toolAcceptedOn } from './peer-fragments/commerce';
@@ -27,7 +27,7 @@ export class PeerFacts {
 
   /** Commerce's facts as held: how many, and how reads were answered (none when they are asked each time). */
   held(): HeldFactsReport[] {
-    return this.platforms instanceof HeldFacts ? [{ owner: 'commerce', size: this.platforms.size, reads: this.platforms.reads }] : [];
+    return heldFactsReport('commerce', this.platforms);
   }
 
   /** Stops following commerce's fact events; reads ask it from then on. */

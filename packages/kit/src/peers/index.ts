@@ -4,4 +4,4 @@
 // metrics that show how reads were answered.
 export { askedFacts, entitiesById, type FactsPage, type FactsReader, type FactsSource, fetchEachOnce, HeldFacts, type HeldFactsCounts, type HeldFactsOptions } from './held-facts';
 export { ownerFactBuses, type OwnerBuses, type PeerUrl } from './owner-buses';
-export { type HeldFactsReport, registerHeldFactsMetrics } from './metrics';
+export { heldFactsReport, type HeldFactsReport, registerHeldFactsMetrics } from './metrics';

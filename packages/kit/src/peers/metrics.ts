@@ -3,13 +3,18 @@
 // answered (from memory, or by asking the owner), and how often all of an
 // owner's were loaded. Named after the subgraph: `<service>_peer_facts_held`.
 import { Counter, Gauge, type Registry } from 'prom-client';
-import type { HeldFactsCounts } from './held-facts';
+import { HeldFacts, type FactsReader, type HeldFactsCounts } from './held-facts';
 
 /** One owner's held facts as the metrics read them. */
 export interface HeldFactsReport {
   owner: string;
   size: number;
   reads: HeldFactsCounts;
+}
+
+/** The report of an owner's facts where they are held; none where they are asked each time. */
+export function heldFactsReport(owner: string, reader: FactsReader<object>): HeldFactsReport[] {
+  return reader instanceof HeldFacts ? [{ owner, size: reader.size, reads: reader.reads }] : [];
 }
 
 export function registerHeldFactsMetrics(registry: Registry, service: string, held: () => readonly HeldFactsReport[]): void {

@@ -7,7 +7,7 @@
 import { badUserInput, dependencyUnavailable, type Logger } from '@interop/kit';
 import type { SharedEventBusConfig } from '@interop/kit/events';
 import { SubgraphClient, type SubgraphTrust } from '@interop/kit/server';
-import { askedFacts, HeldFacts, ownerFactBuses, type FactsReader, type HeldFactsReport, type PeerUrl } from '@interop/kit/peers';
+import { askedFacts, HeldFacts, heldFactsReport, ownerFactBuses, type FactsReader, type HeldFactsReport, type PeerUrl } from '@interop/kit/peers';
 import type { AcceptanceFacts, StorefrontFacts } from '@interop/domain';
 import { merchantFactsSource, type MerchantFacts } from './merchant-facts';
 import { platformFactsSource, type PlatformFacts } from './platform-facts';
@@ -34,11 +34,7 @@ export class PeerFacts {
 
   /** Each owner whose facts are held: how many, and how reads were answered. */
   held(): HeldFactsReport[] {
-    const readers = [
-      ['commerce', this.platforms],
-      ['merchants', this.merchants],
-    ] as const;
-    return readers.flatMap(([owner, reader]) => (reader instanceof HeldFacts ? [{ owner, size: reader.size, reads: reader.reads }] : []));
+    return [...heldFactsReport('commerce', this.platforms), ...heldFactsReport('merchants', this.merchants)];
   }
 
   /** Stops following the owners' fact events; reads ask the owners from then on. */
