@@ -2,11 +2,11 @@
 // runs it): every replica reaches a replicated peer through HAProxy, never a
 // single replica, and HAProxy accepts the configuration written for it.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { findHaproxy, haproxyConfig, serverStates } from '../../scripts/cluster/haproxy-config';
 import { assignPorts, planCluster, PORT_COUNT, REPLICAS } from '../../scripts/cluster/topology';
+import { scratchDir } from '@interop/testing/scratch-dir';
 
 const ports = assignPorts(Array.from({ length: PORT_COUNT }, (_, i) => 41_000 + i));
 const plan = planCluster(ports, { supergraphPath: '/srv/supergraph.graphql' });
@@ -55,7 +55,7 @@ test('server states are read from the stats page, frontends and backends left ou
 const haproxy = findHaproxy();
 if (haproxy) {
   test('HAProxy accepts the configuration', () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'cluster-plan-')), 'haproxy.cfg');
+    const file = join(scratchDir('cluster-plan-'), 'haproxy.cfg');
     writeFileSync(file, haproxyConfig(plan.haproxy));
     expect(() => execFileSync(haproxy, ['-c', '-q', '-f', file], { stdio: 'pipe' })).not.toThrow();
   });

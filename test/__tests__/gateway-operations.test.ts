@@ -2,8 +2,7 @@
 // and an invalid file is refused; SIGTERM drains requests in flight; a
 // subgraph killed and restarted under load costs only its own fields, for a
 // while, and no request hangs.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startGateway } from '@interop/gateway';
 import { createLogger } from '@interop/kit';
@@ -11,11 +10,12 @@ import { NO_RESPONSE_CACHE, postGraphQL, startGatewayFor, startGraph, supergraph
 import { runLoad } from '@interop/testing/load';
 import { startProxy } from '@interop/testing/proxy';
 import { finished, freePort, runService, waitForOutput } from '@interop/testing/processes';
+import { scratchDir } from '@interop/testing/scratch-dir';
 
 useEmbeddedBackends();
 
 let graph: Graph;
-const dir = mkdtempSync(join(tmpdir(), 'gateway-ops-'));
+const dir = scratchDir('gateway-ops-');
 
 beforeAll(async () => {
   graph = await startGraph({ merchantCount: 50 });

@@ -3,9 +3,6 @@
 // change committed is delivered even when the process is SIGKILLed before
 // the delivery is recorded (after a restart); and two processes sharing one
 // PostgreSQL database deliver every event exactly once between them.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import pg from 'pg';
 import { scratchDatabase } from '@interop/testing/scratch-database';
 import { postSigned, startGraph, type Graph } from '@interop/testing/harness';
@@ -13,6 +10,7 @@ import { decide, freshKey, merchantWhere, OPTED_IN_TO_WECHAT_ON_TAOBAO, startPay
 import { freePort } from '@interop/testing/processes';
 import { CREATE_ENDPOINT, DELIVERIES, type DeliveryView, type EndpointView } from '@interop/testing/webhook-operations';
 import { startWebhookReceiver, type WebhookReceiver } from '@interop/testing/webhook-receiver';
+import { scratchDir } from '@interop/testing/scratch-dir';
 
 let graph: Graph;
 let merchantId: string;
@@ -70,7 +68,7 @@ test('an event committed before a SIGKILL is delivered after the restart, though
   receivers.push(hooks);
   const port = await freePort();
   // Long enough that the held attempt is still under way when the process is killed (its claim then lapses 7 s after it was made).
-  const env = { DATA_DIR: mkdtempSync(join(tmpdir(), 'payments-webhooks-')), DATABASE_URL: undefined, PARTNER_WEBHOOKS_TIMEOUT_MS: '3000' };
+  const env = { DATA_DIR: scratchDir('payments-webhooks-'), DATABASE_URL: undefined, PARTNER_WEBHOOKS_TIMEOUT_MS: '3000' };
   const first = await paymentsProcess(port, env);
   const endpoint = await endpointOn(first, hooks.url, ['PAYMENT_CREATED']);
   const paymentId = await initiateOn(first);

@@ -3,14 +3,12 @@
 // SIGKILL (on the engine the environment names), two processes sharing one PostgreSQL database create exactly
 // one payment for concurrent calls with one key, and a process whose database
 // connections are terminated under load lives on.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import pg from 'pg';
 import { scratchDatabase } from '@interop/testing/scratch-database';
 import { postSigned, startGraph, type Graph } from '@interop/testing/harness';
 import { decide, freshKey, merchantWhere, OPTED_IN_TO_WECHAT_ON_TAOBAO, startPaymentsProcess } from '@interop/testing/payments-helpers';
 import { freePort } from '@interop/testing/processes';
+import { scratchDir } from '@interop/testing/scratch-dir';
 
 let graph: Graph;
 let merchantId: string;
@@ -46,7 +44,7 @@ test('a payment the API acknowledged is still there after SIGKILL and a restart,
   const scratch = databaseUrl ? await scratchDatabase(databaseUrl) : undefined;
   try {
     await acknowledgedPaymentSurvivesSigkill(
-      scratch ? { DATABASE_URL: scratch.url.toString() } : { DATA_DIR: mkdtempSync(join(tmpdir(), 'payments-durable-')), DATABASE_URL: undefined },
+      scratch ? { DATABASE_URL: scratch.url.toString() } : { DATA_DIR: scratchDir('payments-durable-'), DATABASE_URL: undefined },
     );
   } finally {
     await scratch?.drop();

@@ -5,10 +5,7 @@
 // runs on the engine the environment names: PostgreSQL when DATABASE_URL is
 // set, else PGlite under DATA_DIR (CI runs the suite once without it and
 // once with it, so both).
-import { mkdtempSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { close, listen } from '@interop/kit/server';
 import { SIGNATURE_HEADER } from '@interop/kit/security';
 import { scratchDatabase } from '@interop/testing/scratch-database';
@@ -16,6 +13,7 @@ import { postSigned, startGraph, TEST_WALLET_SECRET, type Graph } from '@interop
 import { buyerDecides, freshKey, merchantWhere, OPTED_IN_TO_WECHAT_ON_TAOBAO } from '@interop/testing/payments-helpers';
 import { finished, freePort, runService, waitForOutput, type Finished } from '@interop/testing/processes';
 import type { ServiceName } from '../../scripts/service-build';
+import { scratchDir } from '@interop/testing/scratch-dir';
 
 let graph: Graph;
 let merchantId: string;
@@ -59,7 +57,7 @@ async function kill(running: Running): Promise<void> {
 
 /** Where the books live: a fresh PGlite folder, or a fresh PostgreSQL database (dropped by `drop`). */
 async function storage(engine: 'pglite' | 'postgres'): Promise<{ env: Record<string, string | undefined>; drop(): Promise<void> }> {
-  if (engine === 'pglite') return { env: { DATA_DIR: mkdtempSync(join(tmpdir(), 'recovery-')), DATABASE_URL: undefined }, drop: async () => {} };
+  if (engine === 'pglite') return { env: { DATA_DIR: scratchDir('recovery-'), DATABASE_URL: undefined }, drop: async () => {} };
   const scratch = await scratchDatabase(process.env.DATABASE_URL ?? '');
   return { env: { DATABASE_URL: scratch.url.toString() }, drop: scratch.drop };
 }

@@ -2,11 +2,9 @@
 // without a WALLET_SIGNING_SECRET of their own (unset, so the public
 // development value) they refuse to start, with one line and a non-zero exit;
 // with one they serve.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DEVELOPMENT_WALLET_SECRET } from '@interop/domain';
 import { finished, runService, waitForOutput } from '@interop/testing/processes';
+import { scratchDir } from '@interop/testing/scratch-dir';
 
 // The wallet never hears from the gateway, so it needs no SUBGRAPH_SIGNING_SECRET; payments does.
 const ENTRIES = [
@@ -21,7 +19,7 @@ const production = (secret: string | undefined, subgraphSecret: string | undefin
   WALLET_SIGNING_SECRET: secret,
   WALLET_PORT: '0',
   PAYMENTS_PORT: '0',
-  DATA_DIR: mkdtempSync(join(tmpdir(), 'production-secrets-')),
+  DATA_DIR: scratchDir('production-secrets-'),
   DATABASE_URL: undefined,
   REDIS_URL: undefined,
   LOG_LEVEL: 'info',

@@ -1,16 +1,16 @@
 // The gateway's authenticator and its configuration, without a graph: API
 // keys by digest, HS256 and RS256 (JWKS file) tokens mapped to a partner and
 // scopes, and a config file or environment that is wrong stops the start.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '@interop/kit';
 import { ANONYMOUS } from '@interop/kit/security';
 import { digestKey } from '../auth/api-keys';
 import { Authenticator } from '../auth/authenticate';
 import { readGatewaySettings } from '../gateway-config';
+import { scratchDir } from '@interop/testing/scratch-dir';
 
-const dir = mkdtempSync(join(tmpdir(), 'gateway-auth-'));
+const dir = scratchDir('gateway-auth-');
 const AUDIENCE = 'interop-graph';
 
 async function rsaSetup() {

@@ -4,11 +4,11 @@
 // `..data` link renamed onto it; the file's own link never changes). A file
 // declaring a fact stream the gateway could not follow is refused, on the
 // first load and on a reload.
-import { mkdirSync, mkdtempSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLogger } from '@interop/kit';
 import { acceptedSupergraph, watchedSupergraph } from '../supergraph-source';
+import { scratchDir } from '@interop/testing/scratch-dir';
 
 const sdl = (version: number) => `schema { query: Query }\ntype Query { version${version}: Int }\n`;
 /** A supergraph whose one subgraph marks a type as announced, with no stream to follow it on. */
@@ -43,7 +43,7 @@ async function watch(path: string, initial: string) {
 
 /** A supergraph file of its own in a fresh folder, holding sdl(1), and its watch. */
 async function watchedFile(prefix: string) {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const dir = scratchDir(prefix);
   const path = join(dir, 'supergraph.graphql');
   writeFileSync(path, sdl(1));
   return { dir, path, ...(await watch(path, sdl(1))) };
@@ -61,7 +61,7 @@ test('a file replaced in place is loaded', async () => {
 });
 
 test('a ConfigMap volume swapping its ..data link is loaded', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'supergraph-configmap-'));
+  const dir = scratchDir('supergraph-configmap-');
   // The kubelet's layout: a timestamped folder, `..data` linked to it, and the
   // file a link through `..data`.
   mkdirSync(join(dir, '..2026_01_01_00_00_00.1'));

@@ -1,9 +1,11 @@
 // Jest's Node environment, with the worker's PGlite pool (packages/testing/src/worker-pglites)
 // handed to every test file. Jest loads this module once per worker, so the
 // pool, unlike anything a test file imports, outlives each file. Once the
-// file's hooks are done, it releases the file's context manager (context-release).
+// file's hooks are done, it releases the file's context manager (context-release)
+// and removes the folders the file made (scratch-dir).
 // The pool closes when the worker's last file is done.
 import { TestEnvironment } from 'jest-environment-node';
+import { removeScratchDirs } from '../scratch-dir';
 import { closeIdlePglites, WORKER_PGLITES, workerPglites } from '../worker-pglites';
 import { RELEASE_CONTEXT } from './release-context-symbol';
 
@@ -23,6 +25,7 @@ export default class InteropTestEnvironment extends TestEnvironment {
   override async teardown(): Promise<void> {
     const release = (this.global as Record<symbol, unknown>)[RELEASE_CONTEXT];
     if (typeof release === 'function') release();
+    removeScratchDirs(this.global);
     await super.teardown();
   }
 }
