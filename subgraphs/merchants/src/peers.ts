@@ -6,9 +6,8 @@
 import { badUserInput, dependencyUnavailable, type Logger } from '@interop/kit';
 import type { SharedEventBusConfig } from '@interop/kit/events';
 import { SubgraphClient, type SubgraphTrust } from '@interop/kit/server';
-import { askedFacts, entitiesById, HeldFacts, heldFactsReport, ownerFactBuses, type FactsReader, type FactsSource, type HeldFactsReport, type PeerUrl } from '@interop/kit/peers';
+import { askedFacts, HeldFacts, heldFactsReport, listedEntities, ownerFactBuses, type FactsReader, type HeldFactsReport, type PeerUrl } from '@interop/kit/peers';
 import { toolReach, type AcceptanceStatus, type ToolReach } from '@interop/domain';
-import type { PlatformNamesAllQuery } from './__generated__/commerce-peer';
 import { platformName, platformNamesAll, platformRuleForTool, toolAcceptedOn } from './peer-fragments/commerce';
 import { toolOperationalStatus } from './peer-fragments/payments';
 
@@ -85,18 +84,6 @@ export class PeerFacts {
   }
 }
 
-function platformFactsSource(commerce: SubgraphClient): FactsSource<PlatformFacts> {
-  const allQuery = `${platformNamesAll}\n${platformName.text}`;
-  return {
-    fetch: entitiesById(commerce, platformName, (_id, platform) => ({ name: platform.name })),
-    async page() {
-      const { platforms } = await commerce.request<PlatformNamesAllQuery>(allQuery);
-      if (!platforms) throw dependencyUnavailable('commerce', new Error('The platforms came without them'));
-      return { entries: platforms.map((platform) => [platform.id, { name: platform.name }] as const), next: null };
-    },
-  };
-}
-
 export interface PeerOptions {
   commerceUrl: PeerUrl;
   paymentsUrl: PeerUrl;
@@ -118,7 +105,7 @@ export function createPeerFacts(options: PeerOptions, held?: HeldPeerOptions): P
   const from = { name: 'merchants', signingSecret: options.trust.signingSecret };
   const commerce = new SubgraphClient({ name: 'commerce', url: options.commerceUrl, timeoutMs: options.peerTimeoutMs, from });
   const payments = new SubgraphClient({ name: 'payments', url: options.paymentsUrl, timeoutMs: options.peerTimeoutMs, from });
-  const source = platformFactsSource(commerce);
+  const source = listedEntities(commerce, platformName, { query: platformNamesAll, field: 'platforms' }, (_id, platform): PlatformFacts => ({ name: platform.name }));
   if (!held) return new PeerFacts(askedFacts(source), commerce, payments);
   const buses = ownerFactBuses(held.facts, options.trust.signingSecret, held.logger);
   const platforms = new HeldFacts({ owner: 'commerce', type: 'Platform', source, bus: buses.of(options.commerceUrl), max: PLATFORMS_HELD, logger: held.logger });

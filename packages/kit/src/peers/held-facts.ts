@@ -13,6 +13,7 @@
 //   that read but not held.
 import DataLoader from 'dataloader';
 import { LRUCache } from 'lru-cache';
+import { dependencyUnavailable } from '../errors';
 import type { Logger } from '../logger';
 import type { EntityFragment, SubgraphClient } from '../subgraph-client';
 import { Backoff, pause } from '../events/backoff';
@@ -41,6 +42,30 @@ export function entitiesById<E, T>(owner: SubgraphClient, fragment: EntityFragme
       const entity = entities[index];
       return entity ? toFacts(id, entity) : null;
     });
+  };
+}
+
+/** A query that lists every entity of an owner at once (a handful) with their ids and a fragment's fields, and the field that holds them. */
+export interface EntityListing {
+  query: string;
+  field: string;
+}
+
+/**
+ * The source of an owner's handful of entities: each through its `_entities`
+ * (`entitiesById`), all of them as one page through `listing`, whose query
+ * spreads `fragment`; both made facts by `toFacts`.
+ */
+export function listedEntities<E, T>(owner: SubgraphClient, fragment: EntityFragment<E>, listing: EntityListing, toFacts: (id: string, entity: E) => T): FactsSource<T> {
+  const query = `${listing.query}\n${fragment.text}`;
+  return {
+    fetch: entitiesById(owner, fragment, toFacts),
+    async page() {
+      const listed = (await owner.request<Record<string, readonly (E & { id: string })[] | null>>(query))[listing.field];
+      // The owner answers a null list only with an error, which has already failed the request; a bare null is as unusable.
+      if (!listed) throw dependencyUnavailable(owner.name, new Error(`The ${listing.field} came without them`));
+      return { entries: listed.map((entity) => [entity.id, toFacts(entity.id, entity)] as const), next: null };
+    },
   };
 }
 
