@@ -4,7 +4,10 @@
 // /events/facts to followers without a shared bus, which follow it because
 // the schema declares it: `Enrolment @factsAnnounced`) and the shared one
 // (Redis or PostgreSQL) when there is one, and in the answer of the mutation
-// that made the change. Each names the merchant whose facts changed.
+// that made the change. Each names the merchant whose facts changed. The
+// store waits for the announcement before the move resolves, so it has left
+// (the shared bus has passed it to its subscribers) before the mutation
+// answers, and a peer holding the facts has it before the caller's next request.
 import type { Logger } from '@interop/kit';
 import { factAnnouncer, type EventBus } from '@interop/kit/events';
 import type { MerchantsStore } from './store/merchants-store';
@@ -22,7 +25,7 @@ export interface FactChanges {
 export function publishFactChanges(store: MerchantsStore, buses: readonly EventBus[], logger: Logger): FactChanges {
   const out = factAnnouncer('merchants', buses, logger);
   const stop = store.onEnrolmentChange(({ storefront, toolId, status }) =>
-    void out.announce([{ type: 'Merchant', id: storefront.merchantId }], { platformId: storefront.platformId, toolId, status }),
+    out.announce([{ type: 'Merchant', id: storefront.merchantId }], { platformId: storefront.platformId, toolId, status }),
   );
   return {
     announceStart: () => out.announce(),

@@ -82,8 +82,12 @@ interface StorefrontJson {
   enrolledToolIds: string[];
 }
 
-/** An enrolment's status changed (committed): which merchants accept which tools may have changed. */
-export type EnrolmentChangeListener = (change: { storefront: EnrolmentStorefront; toolId: string; status: EnrolmentStatus }) => void;
+/**
+ * An enrolment's status changed (committed): which merchants accept which
+ * tools may have changed. A promise the listener returns is awaited before the
+ * move resolves (it must not reject).
+ */
+export type EnrolmentChangeListener = (change: { storefront: EnrolmentStorefront; toolId: string; status: EnrolmentStatus }) => unknown;
 
 export class MerchantsStore {
   private readonly enrolmentListeners = new Set<EnrolmentChangeListener>();
@@ -94,8 +98,9 @@ export class MerchantsStore {
 
   /**
    * Calls `listener` after every committed enrolment status change this store
-   * made, one enrolment's changes in the order they committed; returns the
-   * function that stops it.
+   * made, one enrolment's changes in the order they committed, and waits for
+   * what it returns before the move resolves: a change announced by then has
+   * left before the caller answers; returns the function that stops it.
    */
   onEnrolmentChange(listener: EnrolmentChangeListener): () => void {
     this.enrolmentListeners.add(listener);
@@ -245,7 +250,7 @@ export class MerchantsStore {
       moved = true;
       return to;
     });
-    if (moved) for (const listener of this.enrolmentListeners) listener({ storefront, toolId, status: to });
+    if (moved) await Promise.all([...this.enrolmentListeners].map((listener) => listener({ storefront, toolId, status: to })));
     return after;
   }
 
