@@ -143,6 +143,8 @@ function varied(merchantCount: number): Operation[] {
   const page = (variables: string, after: string) =>
     `query MerchantsPage${variables} { merchants(platformId: "taobao", acceptsToolId: "wechat-pay", first: 20${after}) { ${PAGE_FIELDS} } }`;
   // Declared by no operation, so it changes nothing but the response cache's key (which holds every variable sent).
+  // Every request carries it: a run sends more requests than 5,000 merchants have pages or deep cursors, and
+  // a merchant's or a page's second request would otherwise be a second offer of its key, and stored.
   const bust = (i: number) => ({ request: i });
   const samePage = () => 'all';
   return [
@@ -151,7 +153,7 @@ function varied(merchantCount: number): Operation[] {
       id: '2',
       title: 'checkoutOptions, a new merchant each',
       headers,
-      body: (i) => json(CHECKOUT, { platformId: 'taobao', merchantId: merchant(i) }),
+      body: (i) => json(CHECKOUT, { platformId: 'taobao', merchantId: merchant(i), ...bust(i) }),
       token: (i) => `"${merchant(i)}"`,
       answerKey: merchant,
       variants: merchantCount,
@@ -160,7 +162,7 @@ function varied(merchantCount: number): Operation[] {
       id: '3',
       title: '50 merchants, 3 subgraphs, a new page each',
       headers,
-      body: (i) => json(`query MerchantPage($after: String) { platform(id: "taobao") { ${MERCHANTS_50_AFTER} } }`, { after: pageCursor(i) }),
+      body: (i) => json(`query MerchantPage($after: String) { platform(id: "taobao") { ${MERCHANTS_50_AFTER} } }`, { after: pageCursor(i), ...bust(i) }),
       answerKey: pageCursor,
       variants: pages,
       capturePool: 16,
@@ -169,7 +171,7 @@ function varied(merchantCount: number): Operation[] {
       id: '4',
       title: 'op 3, unique alias (plan miss)',
       headers,
-      body: (i) => json(`query MerchantPage($after: String) { a${i}_taobao: platform(id: "taobao") { ${MERCHANTS_50_AFTER} } }`, { after: pageCursor(i) }),
+      body: (i) => json(`query MerchantPage($after: String) { a${i}_taobao: platform(id: "taobao") { ${MERCHANTS_50_AFTER} } }`, { after: pageCursor(i), ...bust(i) }),
       token: (i) => `a${i}_taobao`,
       answerKey: pageCursor,
       variants: pages,
@@ -179,7 +181,7 @@ function varied(merchantCount: number): Operation[] {
       id: '5',
       title: 'merchants page, ~90% deep',
       headers,
-      body: (i) => json(page('($after: String)', ', after: $after'), { after: deepCursor(i) }),
+      body: (i) => json(page('($after: String)', ', after: $after'), { after: deepCursor(i), ...bust(i) }),
       // With the quotes, as it stands in the subgraph request's variables: no cursor is a prefix of another.
       token: (i) => `"${deepCursor(i)}"`,
       answerKey: deepCursor,

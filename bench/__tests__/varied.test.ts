@@ -47,6 +47,15 @@ describe('varied traffic', () => {
     }
   });
 
+  test('past its variants (5,000 merchants have fewer pages than a run sends), a request still shares no cached answer', () => {
+    const small = operations(5_000, 'varied');
+    for (const id of ['2', '3', '4', '5']) {
+      const op = small.find((candidate) => candidate.id === id)!;
+      const numbers = range(0, op.variants! * 3);
+      expect(new Set(numbers.map((i) => JSON.stringify(parsed(op.body(i)).variables))).size).toBe(numbers.length);
+    }
+  });
+
   test('spread gives distinct values to any run of consecutive numbers as long as the range', () => {
     for (const count of [1, 7, 64, 100, 2_000]) {
       const values = range(999, count).map((i) => spread(i, count));

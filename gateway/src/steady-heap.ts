@@ -6,11 +6,24 @@
 // one second after the load drops instead of eight, kept RSS at 0.95× stock
 // @apollo/gateway's over the whole bench, at a few percent more CPU per
 // request. Both flags are read by V8 whenever it sizes the heap, so setting
-// them at start is enough.
+// them at start is enough. A flag the process was started with (on its
+// command line or in NODE_OPTIONS) is the operator's choice and is kept.
 import { setFlagsFromString } from 'node:v8';
 
-const STEADY_HEAP_FLAGS = ['--heap-growing-percent=50', '--gc-memory-reducer-start-delay-ms=1000'] as const;
+const STEADY_HEAP_FLAGS = [
+  ['--heap-growing-percent', '50'],
+  ['--gc-memory-reducer-start-delay-ms', '1000'],
+] as const;
+
+/** The flags to set, given the ones the process was started with. */
+export function steadyHeapFlags(given: readonly string[]): string[] {
+  // V8 reads `--a-b` and `--a_b` as one flag.
+  const name = (flag: string) => flag.split('=')[0]!.replace(/_/g, '-');
+  const chosen = new Set(given.map(name));
+  return STEADY_HEAP_FLAGS.filter(([flag]) => !chosen.has(flag)).map(([flag, value]) => `${flag}=${value}`);
+}
 
 export function steadyHeap(): void {
-  for (const flag of STEADY_HEAP_FLAGS) setFlagsFromString(flag);
+  const given = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)];
+  for (const flag of steadyHeapFlags(given)) setFlagsFromString(flag);
 }

@@ -254,13 +254,15 @@ function completeValue(value: unknown, type: TypeShape, field: FieldShape, path:
         errors.add(shapeError(`${field.parentType}.${field.fieldName} is not a list.`, path));
         return INVALID;
       }
-      const output = new Array<unknown>(value.length);
+      // Filled by push, not preallocated: an array made with holes stays holey, and JSON.stringify
+      // serialises a holey array on its slow path, looking each element up.
+      const output: unknown[] = [];
       for (let i = 0; i < value.length; i += 1) {
         path.push(i);
         const item = complete(value[i], type.of, field, path, errors);
         path.pop();
         if (item === INVALID) return INVALID;
-        output[i] = item;
+        output.push(item);
       }
       return output;
     }
