@@ -6,8 +6,9 @@
 // one second after the load drops instead of eight, kept RSS at 0.95× stock
 // @apollo/gateway's over the whole bench, at a few percent more CPU per
 // request. Both flags are read by V8 whenever it sizes the heap, so setting
-// them at start is enough. A flag the process was started with (on its
-// command line or in NODE_OPTIONS) is the operator's choice and is kept.
+// them at start is enough. A flag the process was started with (on node's
+// command line: NODE_OPTIONS does not take these) is the operator's choice
+// and is kept.
 import { setFlagsFromString } from 'node:v8';
 
 const STEADY_HEAP_FLAGS = [
@@ -24,6 +25,5 @@ export function steadyHeapFlags(given: readonly string[]): string[] {
 }
 
 export function steadyHeap(): void {
-  const given = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)];
-  for (const flag of steadyHeapFlags(given)) setFlagsFromString(flag);
+  for (const flag of steadyHeapFlags(process.execArgv)) setFlagsFromString(flag);
 }
