@@ -369,6 +369,8 @@ export async function startOurGateway(
   });
   const url = await listeningUrl(proc, runDir, OUR_GATEWAY_LISTENING);
   await waitUntil(proc, answersGraphQL(url));
+  // Its warm-up (gateway.config.yaml's) has run: nothing measured shares the cores with it.
+  await waitUntil(proc, healthy(new URL('/ready', url).href));
   pin(proc);
   return { name: 'ours', url, proc };
 }

@@ -116,6 +116,8 @@ async function main(): Promise<void> {
     { ...launchEnv, DEMO_API_KEY, GATEWAY_CORS_ORIGINS: launchEnv.GATEWAY_CORS_ORIGINS ?? VITE_DEV_ORIGINS },
   );
   await supervisor.waitUntilHealthy('gateway', READY_TIMEOUT_MS);
+  // Ready once its warm-up has run (gateway.config.yaml's warmUp), so the first requests meet a warm graph.
+  await supervisor.waitUntilHealthy('gateway', READY_TIMEOUT_MS, `http://127.0.0.1:${GATEWAY_PORT}/ready`);
   supervisor.markServing();
   console.log(`\nInterop Graph is ready: http://localhost:${GATEWAY_PORT}/  (Apollo Sandbox in a browser; POST GraphQL here)`);
   if (withDemo) console.log(`Demo web app (interop map, merchants, checkout): http://localhost:${GATEWAY_PORT}/demo/`);

@@ -90,8 +90,8 @@ export class Supervisor {
     this.serving = true;
   }
 
-  /** Resolves once the service answers its health URL; rejects if its process exits first or the time runs out. */
-  async waitUntilHealthy(name: string, timeoutMs: number): Promise<void> {
+  /** Resolves once the service answers its health URL (or `url`) with 2xx; rejects if its process exits first or the time runs out. */
+  async waitUntilHealthy(name: string, timeoutMs: number, url?: string): Promise<void> {
     const entry = this.services.get(name);
     if (!entry) throw new Error(`${name} was never started`);
     const { child, spec } = entry;
@@ -100,7 +100,7 @@ export class Supervisor {
       if (this.stopping) return;
       if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${name} exited before it was ready`);
       try {
-        const response = await fetch(spec.healthUrl, { signal: AbortSignal.timeout(1000) });
+        const response = await fetch(url ?? spec.healthUrl, { signal: AbortSignal.timeout(1000) });
         if (response.ok) return;
       } catch {
         // Not listening yet.

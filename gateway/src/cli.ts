@@ -50,6 +50,8 @@ export interface GatewayCli {
   corsOrigins: string[];
   /** The config file's `trustedDocuments`, with the manifest read. */
   trustedDocuments: GatewaySettings['trustedDocuments'];
+  /** The config file's `warmUp`; GATEWAY_WARM_UP_REQUESTS overrides its `requests` (0 turns it off). */
+  warmUp: GatewaySettings['warmUp'];
   introspection?: boolean;
   /** REDIS_URL: rate-limit counts and cached answers shared by every gateway process. */
   redisUrl: string | undefined;
@@ -123,6 +125,7 @@ export function parseGatewayCli(argv: readonly string[], env: Record<string, str
     trustedProxies: settings.trustedProxies,
     corsOrigins: settings.corsOrigins,
     trustedDocuments: settings.trustedDocuments,
+    warmUp: { ...settings.warmUp, requests: setting(env.GATEWAY_WARM_UP_REQUESTS, 'GATEWAY_WARM_UP_REQUESTS', settings.warmUp.requests, 10_000, 0) },
     redisUrl: env.REDIS_URL || undefined,
     ...(settings.introspection === undefined ? {} : { introspection: settings.introspection }),
     supergraphPath,
@@ -169,8 +172,8 @@ function demoKey(key: string): ApiKeyRecord {
 const MAX_SETTING = Number.MAX_SAFE_INTEGER;
 
 /** One whole-number variable, `fallback` when unset; a ConfigError naming it otherwise. */
-function setting(text: string | undefined, name: string, fallback: number, max = MAX_SETTING): number {
-  return readConfig(z.object({ [name]: wholeNumber(fallback, 1, max) }), { [name]: text })[name] as number;
+function setting(text: string | undefined, name: string, fallback: number, max = MAX_SETTING, min = 1): number {
+  return readConfig(z.object({ [name]: wholeNumber(fallback, min, max) }), { [name]: text })[name] as number;
 }
 
 const MAX_TIMEOUT_MS = 600_000;

@@ -13,6 +13,8 @@ export interface GatewayContext {
   aliases?: NormalisedSource;
   /** The operation is one of the gateway's trusted documents (see trusted-documents). */
   trustedDocument?: boolean;
+  /** The gateway's own warm-up (see warm-up.ts): never answered from the response cache, counted or logged. */
+  warmUp?: boolean;
 }
 
 /** The request's id, as the HTTP layer chose it (the client's, when well formed), and its caller. */

@@ -4,6 +4,7 @@
 // environment variable that holds it, and API keys appear only as digests.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { parse as parseGraphQL } from 'graphql';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError, z } from '@interop/kit';
 import type { AuthOptions } from './auth/authenticate';
@@ -12,7 +13,7 @@ import { clientAddressOf } from './client-address';
 import { parseCorsOrigins } from './cors';
 import { DEFAULT_MANIFEST_FILE, loadTrustedDocuments, TRUSTED_DOCUMENT_MODES, type TrustedDocumentMode, type TrustedDocuments } from './trusted-documents';
 import type { OperationLimits } from './operation-limits';
-import { DEFAULT_RATE_LIMIT, DEFAULT_RESPONSE_CACHE, type RateLimitConfig, type ResponseCacheSettings } from './defaults';
+import { DEFAULT_RATE_LIMIT, DEFAULT_RESPONSE_CACHE, DEFAULT_WARM_UP, type RateLimitConfig, type ResponseCacheSettings, type WarmUpSettings } from './defaults';
 
 const scope = z.string().regex(/^[a-z]+:[A-Za-z0-9_*-]+$/, 'a scope looks like `payments:read` or `merchant:m0000001`');
 
@@ -42,6 +43,31 @@ const jwtSchema = z
 
 const positive = z.number().int().min(1);
 
+/** The warm-up runs the operation as it is: one query, nothing that could change the graph. */
+const warmUpQuery = z.string().superRefine((text, context) => {
+  let definitions;
+  try {
+    definitions = parseGraphQL(text, { noLocation: true }).definitions;
+  } catch (error) {
+    context.addIssue({ code: 'custom', message: `not a GraphQL document: ${(error as Error).message}` });
+    return;
+  }
+  const operations = definitions.filter((definition) => definition.kind === 'OperationDefinition');
+  if (operations.length !== 1 || operations[0]?.operation !== 'query') context.addIssue({ code: 'custom', message: 'must hold exactly one operation, a query' });
+});
+
+const warmUpSchema = z
+  .object({
+    requests: z.number().int().min(0).max(10_000),
+    maxSeconds: positive.max(600),
+    /** The operation Apollo Sandbox opens on; on unless false (a supergraph of other subgraphs has not its fields). */
+    sandboxExample: z.boolean(),
+    operations: z.array(z.object({ query: warmUpQuery, variables: z.union([z.record(z.string(), z.unknown()), z.array(z.record(z.string(), z.unknown())).min(1).max(100)]).optional() }).strict()).max(20),
+  })
+  .partial()
+  .strict()
+  .default({});
+
 const fileSchema = z
   .object({
     auth: z.object({ apiKeys: z.array(apiKeySchema).default([]), jwt: jwtSchema.optional() }).strict().default({ apiKeys: [] }),
@@ -63,6 +89,8 @@ const fileSchema = z
       .default({ mode: 'off' }),
     /** Origins whose browser apps may call the graph (CORS): exact origins, or `*`. */
     cors: z.object({ origins: z.array(z.string().min(1)).default([]) }).strict().default({ origins: [] }),
+    /** Queries run before the gateway reports ready (see warm-up.ts): the Sandbox's example operation and those listed. */
+    warmUp: warmUpSchema,
   })
   .strict();
 
@@ -83,6 +111,7 @@ export interface GatewaySettings {
   corsOrigins: string[];
   /** The mode for callers whose key sets none, and the manifest (the file's `manifest`, relative to the file, else trusted-documents.json when present). */
   trustedDocuments: { mode: TrustedDocumentMode; manifest: TrustedDocuments | undefined };
+  warmUp: WarmUpSettings;
 }
 
 const problems = (error: z.ZodError) => error.issues.map((issue) => `${issue.path.join('.') || 'file'}: ${issue.message}`).join('; ');
@@ -137,7 +166,12 @@ export function readGatewaySettings(path: string | undefined, env: Record<string
     introspection: file.introspection,
     corsOrigins: corsOrigins(env.GATEWAY_CORS_ORIGINS, file.cors.origins),
     trustedDocuments: trustedDocuments(file.trustedDocuments, path, apiKeys),
+    warmUp: warmUpSettings(file.warmUp),
   };
+}
+
+function warmUpSettings({ sandboxExample = true, operations = [], ...limits }: GatewayFile['warmUp']): WarmUpSettings {
+  return { ...DEFAULT_WARM_UP, ...defined(limits), operations: [...(sandboxExample ? DEFAULT_WARM_UP.operations : []), ...operations] };
 }
 
 /** The settings the file gives, without the keys it leaves out (so they do not mask defaults). */

@@ -1,4 +1,5 @@
 export * from './server';
+export type { WarmedOperation } from './warm-up';
 export * from './defaults';
 export { GatewayErrorCode } from './__generated__/error-codes';
 export * from './composition';

@@ -1,5 +1,5 @@
-// /ready: the supergraph is loaded and every subgraph in it answers a trivial
-// query in time, signed as the gateway, so a subgraph that does not share the
+// /ready: the supergraph is loaded, the warm-up has run, and every subgraph in
+// it answers a trivial query in time, signed as the gateway, so a subgraph that does not share the
 // gateway's signing secret shows as not ready. Load balancers send traffic only to a ready gateway.
 import type { ServerResponse } from 'node:http';
 import { sendJson } from '@interop/kit/server';
@@ -33,14 +33,17 @@ export async function probeSubgraphs(subgraphs: Iterable<SubgraphProbe>, timeout
   return Object.fromEntries(results);
 }
 
+/** `loading` until the supergraph is loaded (and again once stopping), `warming` while the warm-up runs (see warm-up.ts). */
+export type GatewayState = 'loading' | 'warming' | 'serving';
+
 export async function sendReadiness(
   res: ServerResponse,
-  loaded: boolean,
+  state: GatewayState,
   subgraphs: Iterable<SubgraphProbe>,
   timeoutMs: number,
   signingSecret: string,
 ): Promise<void> {
-  if (!loaded) return sendJson(res, 503, { status: 'loading', subgraphs: {} });
+  if (state !== 'serving') return sendJson(res, 503, { status: state, subgraphs: {} });
   const results = await probeSubgraphs(subgraphs, timeoutMs, signingSecret);
   const ready = Object.values(results).every((result) => result.ok);
   sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'degraded', subgraphs: results });

@@ -95,6 +95,7 @@ export class RequestMetrics {
 export function requestMetricsPlugin(requests: RequestMetrics): ApolloServerPlugin<GatewayContext> {
   return {
     async requestDidStart({ contextValue }) {
+      if (contextValue.warmUp) return {};
       const measured = requests.begin(contextValue);
       return {
         async didEncounterErrors({ errors }) {

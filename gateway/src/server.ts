@@ -37,7 +37,7 @@ import { DEFAULT_OPERATION_LIMITS, limitsVerdicts, operationLimitsPlugin, type L
 import { operationResolutionPlugin } from './operation-resolution';
 import { PlanEngine } from './engine/plan-engine';
 import { operationRunner } from './operation-runner';
-import { sendReadiness, type SubgraphProbe } from './readiness';
+import { sendReadiness, type GatewayState, type SubgraphProbe } from './readiness';
 import { RequestMetrics, requestMetricsPlugin } from './request-metrics';
 import { directAnswers } from './direct-answers';
 import { factStreamsOf, invalidateOnFactChanges, ResponseCache, type FactChanges } from './response-cache';
@@ -45,7 +45,8 @@ import type { FollowedBusConfig } from '@interop/kit/events';
 import { createSubscriptionServer, liveFieldsOf, subscriptionsOverHttpRefused, type LiveEventsConfig, type LiveFields, type SubscriptionLimits } from './subscriptions';
 import { acceptedSupergraph, watchedSupergraph } from './supergraph-source';
 import { valueCompletionPlugin } from './value-completion';
-import { DEFAULT_RATE_LIMIT, DEFAULT_RESPONSE_CACHE, DEFAULT_SUBGRAPH_TIMEOUT_MS, type ResponseCacheSettings } from './defaults';
+import { DEFAULT_RATE_LIMIT, DEFAULT_RESPONSE_CACHE, DEFAULT_SUBGRAPH_TIMEOUT_MS, type ResponseCacheSettings, type WarmUpSettings } from './defaults';
+import { warmUp, type WarmedOperation } from './warm-up';
 
 const GRAPHQL_PATHS = ['/', '/graphql'];
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -113,6 +114,12 @@ export interface GatewayOptions {
    * direct-answers); on by default. Off, every request goes through it.
    */
   directAnswers?: boolean;
+  /**
+   * Queries run through the engine before /ready answers 200, and again after
+   * each new supergraph (see warm-up); none unless given (the command line
+   * gives the config file's, by default the Sandbox's example operation).
+   */
+  warmUp?: WarmUpSettings;
 }
 
 export interface RunningGateway {
@@ -120,6 +127,8 @@ export interface RunningGateway {
   /** The public endpoint, e.g. http://localhost:4000/ */
   url: string;
   metrics: GatewayMetrics;
+  /** The first warm-up's outcome, once it has run (at once without one); /ready answers 200 only after it. */
+  warmedUp: Promise<readonly WarmedOperation[]>;
   stop(): Promise<void>;
 }
 
@@ -144,6 +153,8 @@ export interface GatewayParts {
   formatError: ReturnType<typeof maskingFormatError>;
   /** Apollo Server's persisted-query cache, which the direct path reads and writes as it does. */
   persistedQueries: PersistedQueries;
+  /** Calls `listener` once a new supergraph replaced the one being served, and Apollo Server serves it. */
+  onSupergraphUpdate(listener: () => void): void;
 }
 
 export function createGatewayApollo(options: GatewayOptions, responseCache: ResponseCache | null = null): GatewayParts {
@@ -197,6 +208,7 @@ export function createGatewayApollo(options: GatewayOptions, responseCache: Resp
   const engine = new PlanEngine(gateway, { transports, metrics, facts, logger, formatError });
   let apiSchema: GraphQLSchema | undefined;
   let liveFields: LiveFields = new Map();
+  const updateListeners: (() => void)[] = [];
   gateway.onSchemaLoadOrUpdate((loaded) => {
     const supergraph = parse(loaded.coreSupergraphSdl, { noLocation: true });
     try {
@@ -212,6 +224,8 @@ export function createGatewayApollo(options: GatewayOptions, responseCache: Resp
     // the old one is served again. Named by the supergraph, so gateways that
     // load the same one move to the same generation.
     if (apiSchema) responseCache?.invalidate(`supergraph:${createHash('sha256').update(loaded.coreSupergraphSdl).digest('hex')}`);
+    // Apollo Server takes the new schema in a listener of its own, after this one.
+    if (apiSchema) for (const listener of updateListeners) setImmediate(listener);
     apiSchema = loaded.apiSchema;
   });
   const apollo = new ApolloServer<GatewayContext>({
@@ -248,7 +262,21 @@ export function createGatewayApollo(options: GatewayOptions, responseCache: Resp
   const closeTransports = async () => {
     await Promise.all([...transports.values()].map((transport) => transport.close()));
   };
-  return { apollo, engine, limitsVerdict, requests, metrics, subgraphs, apiSchema: () => apiSchema, liveFields: () => liveFields, factChanges, closeTransports, formatError, persistedQueries };
+  return {
+    apollo,
+    engine,
+    limitsVerdict,
+    requests,
+    metrics,
+    subgraphs,
+    apiSchema: () => apiSchema,
+    liveFields: () => liveFields,
+    factChanges,
+    closeTransports,
+    formatError,
+    persistedQueries,
+    onSupergraphUpdate: (listener) => updateListeners.push(listener),
+  };
 }
 
 function persistedQueryCache(manifest: TrustedDocuments | undefined): KeyValueCache<string> {
@@ -282,7 +310,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const parts = createGatewayApollo({ ...options, logger, metrics }, responseCache);
   const { apollo, subgraphs, apiSchema, liveFields, factChanges, closeTransports } = parts;
   await apollo.start();
-  let loaded = true;
+  let state: GatewayState = options.warmUp ? 'warming' : 'serving';
   const limits = options.limits ?? DEFAULT_OPERATION_LIMITS;
   const clientAddress = clientAddressOf(options.trustedProxies ?? []);
   const trust = documentTrust(options.trustedDocuments, options.auth?.apiKeys ?? [], logger);
@@ -368,7 +396,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     },
     routes: {
       '/health': (_req, res) => sendJson(res, 200, { status: 'ok' }),
-      '/ready': (_req, res) => sendReadiness(res, loaded, subgraphs.values(), options.readyTimeoutMs ?? 1000, options.signingSecret),
+      '/ready': (_req, res) => sendReadiness(res, state, subgraphs.values(), options.readyTimeoutMs ?? 1000, options.signingSecret),
       '/metrics': metricsRoute(metrics.registry),
     },
     prefixRoutes: {
@@ -413,15 +441,32 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     await release();
     throw error;
   }
+  // One warm-up at a time: a supergraph that arrives during one is warmed after it.
+  const stopWarmingUp = new AbortController();
+  let warmingUp: Promise<readonly WarmedOperation[]> = Promise.resolve([]);
+  const warm = (settings: WarmUpSettings) => {
+    warmingUp = warmingUp.then(() => warmUp(apollo, parts.engine, settings, logger, stopWarmingUp.signal));
+    return warmingUp;
+  };
+  const warmedUp = options.warmUp ? warm(options.warmUp) : warmingUp;
+  void warmedUp.then(() => {
+    if (state === 'warming') state = 'serving';
+  });
+  if (options.warmUp) {
+    const settings = options.warmUp;
+    parts.onSupergraphUpdate(() => void warm(settings));
+  }
   let stopping: Promise<void> | undefined;
   return {
     port,
     url: `http://localhost:${port}/`,
     metrics,
+    warmedUp,
     stop() {
       // Not ready from the first moment; subscriptions never end by themselves, so
-      // they are closed first; then drain requests in flight, then release the gateway.
-      loaded = false;
+      // they are closed first; then drain requests in flight, then release the gateway (a warm-up stops at its next request).
+      state = 'loading';
+      stopWarmingUp.abort();
       stopping ??= subscriptions
         .close()
         .then(() => close(server, options.drainMs))

@@ -46,11 +46,20 @@ describe('serving a supergraph file', () => {
     const file = join(dir, 'supergraph.graphql');
     writeFileSync(file, composeSupergraph(readSupergraphConfig(join(ROOT, 'supergraph.yaml')), urls));
     const port = await freePort();
+    // The repository's gateway.config.yaml, with its warm-up cut to 20 runs of each query.
     const child = runTs('gateway/src/main.ts', ['--supergraph', file, '--port', String(port), '--host', '127.0.0.1'], {
       LOG_LEVEL: 'info',
+      GATEWAY_WARM_UP_REQUESTS: '20',
     });
     const exit = finished(child);
-    await waitForOutput(child, /gateway listening/);
+    // Logged after `gateway listening`, once the warm-up has run.
+    const warmed = JSON.parse(await waitForOutput(child, /\{[^\n]*"msg":"warmed up"[^\n]*\}/)) as { operations: unknown[] };
+    expect(warmed.operations).toEqual([
+      { operation: 'TaobaoCheckout', runs: 20 },
+      { operation: 'MerchantPage', runs: 20 },
+      { operation: 'CheckoutOptions', runs: 20 },
+    ]);
+    expect((await fetch(`http://127.0.0.1:${port}/ready`)).status).toBe(200);
     const response = await postGraphQL<{ platform: { name: string; merchants: { totalCount: number } } }>(
       `http://127.0.0.1:${port}/`,
       /* GraphQL */ `{ platform(id: "taobao") { name merchants { totalCount } } }`,

@@ -159,7 +159,9 @@ export class ResponseCache {
   plugins(): ApolloServerPlugin<GatewayContext>[] {
     return [
       {
-        requestDidStart: async () => {
+        requestDidStart: async ({ contextValue }) => {
+          // The warm-up must reach the subgraphs; what it computed is a miss nobody asked for.
+          if (contextValue.warmUp) return {};
           let lookup: Lookup | null = null;
           return {
             responseForOperation: async (request) => {

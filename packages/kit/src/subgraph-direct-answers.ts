@@ -11,6 +11,14 @@
 // persisted query, a policy only resolving tells, variables that do not fit)
 // is left to Apollo Server, so the answer is Apollo Server's wherever this
 // path has none.
+//
+// The planner names each subgraph operation after the client's
+// (`MerchantPage__merchants__1`), so clients that ask the same thing under
+// different names send texts that differ only there. A single operation's
+// name changes neither its validity nor its result, so such texts share one
+// entry: the operation compiled, and optimised by V8, under one name answers
+// the others from their first request (the gateway's warm-up reaches every
+// client's operations of the same shape).
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import { execute, GraphQLError, type DocumentNode, type GraphQLFormattedError, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
@@ -49,7 +57,6 @@ export function subgraphDirectAnswers<TContext extends BaseContext>(formatError:
   let schema: GraphQLSchema | undefined;
   const known = new Map<string, KnownOperation>();
   let keptChars = 0;
-  const keyOf = (query: string, operationName: string | undefined) => `${operationName ?? ''}\n${query}`;
   const remember = (key: string, operation: KnownOperation) => {
     if (known.has(key) || key.length > LONGEST_KEPT_TEXT) return;
     for (const oldest of known.keys()) {
@@ -68,7 +75,11 @@ export function subgraphDirectAnswers<TContext extends BaseContext>(formatError:
     async requestDidStart() {
       return {
         async didResolveOperation({ request, document, operation }) {
-          if (typeof request.query === 'string' && operation) remember(keyOf(request.query, request.operationName ?? undefined), { document, operation });
+          if (typeof request.query !== 'string' || !operation) return;
+          const operationName = request.operationName ?? undefined;
+          // Another name could make a document of several operations invalid (two of one name): only one alone is kept without it.
+          const alone = document.definitions.filter((definition) => definition.kind === 'OperationDefinition').length === 1;
+          remember((alone && unnamedKey(request.query, operationName)) || namedKey(request.query, operationName), { document, operation });
         },
       };
     },
@@ -77,7 +88,8 @@ export function subgraphDirectAnswers<TContext extends BaseContext>(formatError:
   const answer: AnswerDirectly<TContext> = async (req, body, contextValue) => {
     const request = plainRequest(body);
     if (!request || req.method !== 'POST' || !schema) return null;
-    const operation = known.get(keyOf(request.query, request.operationName));
+    const unnamed = unnamedKey(request.query, request.operationName);
+    const operation = (unnamed && known.get(unnamed)) || known.get(namedKey(request.query, request.operationName));
     const contentType = singleResultContentType(req.headers.accept);
     if (!operation || !contentType) return null;
     const hint = policyByText(schema, operation.document, operation.operation, request.variables);
@@ -116,18 +128,37 @@ export function subgraphDirectAnswers<TContext extends BaseContext>(formatError:
 
 type Result = Awaited<ReturnType<typeof execute>>;
 
+/** Begins the key of a text whose operation's name was taken out: no name holds `*`. */
+const UNNAMED = '*\n';
+const NAMED_OPERATION = /^(query|mutation|subscription)\s+([_A-Za-z][_0-9A-Za-z]*)/;
+
+/** What a text is kept by, with the operation the request names. */
+const namedKey = (query: string, operationName: string | undefined) => `${operationName ?? ''}\n${query}`;
+
+/**
+ * What a text that starts with the operation the request names (or names
+ * none) is kept by without that name, when its document holds that operation
+ * alone; null for any other text.
+ */
+function unnamedKey(query: string, operationName: string | undefined): string | null {
+  const named = NAMED_OPERATION.exec(query);
+  return named && (operationName === undefined || operationName === named[2]) ? `${UNNAMED}${named[1]}${query.slice(named[0].length)}` : null;
+}
+
 /**
  * Runs the operation compiled by graphql-jit, compiling it at its first run
  * (the same semantics as graphql-js's execute, with the per-field work done
  * once in generated code); an operation it cannot compile runs on graphql-js.
  */
 async function run(schema: GraphQLSchema, operation: KnownOperation, request: PlainRequest, contextValue: unknown): Promise<Result> {
+  // The kept document's own name: the request's may be another (see unnamedKey).
+  const operationName = operation.operation.name?.value;
   if (operation.compiled === undefined) {
-    const compiled = compileQuery(schema, operation.document, request.operationName);
+    const compiled = compileQuery(schema, operation.document, operationName);
     operation.compiled = isCompiledQuery(compiled) ? compiled : null;
   }
   if (operation.compiled) return (await operation.compiled.query(undefined, contextValue, request.variables ?? {})) as Result;
-  return execute({ schema, document: operation.document, operationName: request.operationName, variableValues: request.variables, contextValue });
+  return execute({ schema, document: operation.document, operationName, variableValues: request.variables, contextValue });
 }
 
 interface PlainRequest {

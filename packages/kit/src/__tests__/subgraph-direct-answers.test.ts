@@ -150,7 +150,7 @@ test('errors are masked or passed with their codes, and the answer is not cachea
 test('a null in a non-null field nulls its parent with an error, and abstract types, aliases and @skip run as in graphql-js', async () => {
   for (const skip of [true, false]) {
     // A text of its own each time, so that Apollo Server answers it first.
-    const query = `query Skip${skip}($skip: Boolean!) { strict { other must } named { __typename name ... on Person { years: age } } greeting(name: "x") @skip(if: $skip) }`;
+    const query = `query Skip${skip}($skip: Boolean!) { strict { other must } named { __typename name ... on Person { years: age } } greeting(name: "x") @skip(if: $skip) } # ${skip}`;
     const answer = JSON.parse((await answeredAlikeBothWays({ query, variables: { skip } })).body) as { errors: { path: unknown[] }[]; data: unknown };
     expect(answer.errors.map((error) => error.path)).toEqual([['strict', 'must']]);
     expect(answer.data).toEqual({ strict: null, named: [{ __typename: 'Person', name: 'ada', years: 36 }], ...(skip ? {} : { greeting: 'hello x' }) });
@@ -194,7 +194,7 @@ test('what the direct path cannot answer as Apollo Server would is left to Apoll
 });
 
 test('the operations kept are bounded: the oldest are forgotten past their count or their texts\' length, and a text too long is never kept', async () => {
-  const padded = (i: number, chars: number) => `query Padded${i} { greeting(name: "p") } # ${'x'.repeat(chars)}`;
+  const padded = (i: number, chars: number) => `query Padded${i} { greeting(name: "p${i}") } # ${'x'.repeat(chars)}`;
   const sendTwice = async (query: string) => {
     await post({ query });
     await post({ query });
@@ -212,11 +212,36 @@ test('the operations kept are bounded: the oldest are forgotten past their count
   expect(pipeline).toHaveBeenCalledTimes(2);
   pipeline.mockClear();
   // Five hundred short texts: the next one pushes out the oldest.
-  for (let i = 0; i < 501; i += 1) await post({ query: `query Short${i} { private }` });
+  const short = (i: number) => `query Short${i} { private${i}: private }`;
+  for (let i = 0; i < 501; i += 1) await post({ query: short(i) });
   pipeline.mockClear();
-  await post({ query: 'query Short500 { private }' });
-  await post({ query: 'query Short1 { private }' });
+  await post({ query: short(500) });
+  await post({ query: short(1) });
   expect(pipeline).not.toHaveBeenCalled();
-  await post({ query: 'query Short0 { private }' });
+  await post({ query: short(0) });
   expect(pipeline).toHaveBeenCalledTimes(1);
+});
+
+test('texts that differ only in their operation\'s name share what was kept: the planner names each subgraph operation after the client\'s', async () => {
+  const named = (name: string) => `query ${name}__direct__0($name: String!) { hello: greeting(name: $name) }`;
+  const first = await post({ query: named('Checkout'), operationName: 'Checkout__direct__0', variables: { name: 'ada' } });
+  expect(pipeline).toHaveBeenCalledTimes(1);
+  // Another client's operation of the same shape: answered directly from its first request, and alike.
+  const other = await post({ query: named('Basket'), operationName: 'Basket__direct__0', variables: { name: 'ada' } });
+  const unnamedInBody = await post({ query: named('Cart'), variables: { name: 'ada' } });
+  expect(pipeline).toHaveBeenCalledTimes(1);
+  expect([other, unnamedInBody]).toEqual([first, first]);
+  // A request naming an operation its text does not hold is Apollo Server's to refuse.
+  const mismatch = await post({ query: named('Basket'), operationName: 'Elsewhere', variables: { name: 'ada' } });
+  expect(pipeline).toHaveBeenCalledTimes(2);
+  expect(mismatch.status).toBe(400);
+  // A document of two operations is kept only under the name it was run by: the same name twice is invalid.
+  const two = (name: string) => `query ${name} { greeting(name: "x") } query Twice { private }`;
+  await post({ query: two('Once'), operationName: 'Once' });
+  pipeline.mockClear();
+  await post({ query: two('Once'), operationName: 'Once' });
+  expect(pipeline).not.toHaveBeenCalled();
+  const invalid = await post({ query: two('Twice'), operationName: 'Twice' });
+  expect(pipeline).toHaveBeenCalledTimes(1);
+  expect((JSON.parse(invalid.body) as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
 });
