@@ -110,6 +110,48 @@ test('retries until the give-up time, then FAILED; two given up in a row disable
   }
 }, 30_000);
 
+test('a payment\'s next event goes out as soon as the one before it is delivered, and an attempt that holds nothing back looks for no more', async () => {
+  const { ledger } = target;
+  const store = new WebhookStore(ledger.db);
+  const delivered: string[] = [];
+  const receiver = createServer((req, res) => {
+    delivered.push(String(req.headers['interop-event-type']));
+    req.resume();
+    res.writeHead(204);
+    res.end();
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  await store.insertEndpoint({
+    id: 'we_in_turn_test',
+    partnerId: 'partner-t',
+    merchantId: null,
+    merchantConsole: false,
+    url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`,
+    description: null,
+    events: ['payment.created', 'payment.requires_action'],
+    secret: newWebhookSecret(),
+  });
+  const claims = jest.spyOn(store, 'claimDue');
+  // No poll within the test: only commits and attempts make the worker look.
+  const settings = webhookSettings({ pollMs: 600_000, allowInsecure: true, allowPrivate: true });
+  const worker = new DeliveryWorker(store, settings, new WebhookMetrics(), createLogger('payments', { level: 'silent' }));
+  worker.start();
+  try {
+    await until(async () => claims.mock.calls.length === 1);
+    await ledger.insertPayment({ ...newPayment(), partnerId: 'partner-t' }, 'test');
+    worker.nudge();
+    await until(async () => delivered.length === 2);
+    expect(delivered).toEqual(['payment.created', 'payment.requires_action']);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // At start, after the commit, after the first attempt (the second event waited for it); none after the second.
+    expect(claims).toHaveBeenCalledTimes(3);
+  } finally {
+    await worker.stop();
+    receiver.closeAllConnections();
+    await new Promise((resolve) => receiver.close(resolve));
+  }
+});
+
 test('/metrics shows the queue: deliveries pending and the age of the oldest undelivered event', async () => {
   const { ledger } = target;
   const store = new WebhookStore(ledger.db);

@@ -74,6 +74,8 @@ export interface ClaimedDelivery {
   url: string;
   secrets: string[];
   event: WebhookEventRow;
+  /** A later event of the same payment waits for this one to the same endpoint (claimable once this one is settled). */
+  blocksLater: boolean;
 }
 
 const ENDPOINT_COLUMNS = `seq, id, partner_id AS "partnerId", merchant_id AS "merchantId", merchant_console AS "merchantConsole",
@@ -286,6 +288,10 @@ export class WebhookStore {
        SELECT d.id, d.endpoint_id AS "endpointId", d.attempts, ${ISO('d.created_at')} AS "createdAt", we.url,
          CASE WHEN we.previous_secret IS NOT NULL AND we.previous_secret_expires_at > clock_timestamp()
            THEN ARRAY[we.secret, we.previous_secret] ELSE ARRAY[we.secret] END AS secrets,
+         EXISTS (
+           SELECT 1 FROM webhook_delivery later
+           WHERE later.endpoint_id = d.endpoint_id AND later.payment_id = d.payment_id
+             AND later.status = 'PENDING' AND later.payment_version > d.payment_version) AS "blocksLater",
          ${EVENT_COLUMNS('e')}
        FROM claimed d JOIN webhook_endpoint we ON we.id = d.endpoint_id JOIN webhook_event e ON e.id = d.event_id
        ORDER BY d.payment_id, d.payment_version`,
@@ -298,26 +304,35 @@ export class WebhookStore {
    * up adds to its endpoint's run of failures, which disables it at
    * `disableAfter`; a delivered one ends the run. Whether the endpoint was disabled.
    */
-  recordAttempt(delivery: Pick<ClaimedDelivery, 'id' | 'endpointId'>, outcome: AttemptOutcome, disableAfter: number): Promise<{ status: WebhookDeliveryStatus; disabled: boolean }> {
+  async recordAttempt(delivery: Pick<ClaimedDelivery, 'id' | 'endpointId'>, outcome: AttemptOutcome, disableAfter: number): Promise<{ status: WebhookDeliveryStatus; disabled: boolean }> {
+    const status: WebhookDeliveryStatus = outcome.delivered ? 'DELIVERED' : outcome.retryAt ? 'PENDING' : 'FAILED';
+    // The attempt, the delivery's move (only while it is still pending: one failed meanwhile, its endpoint
+    // disabled or deleted, stays failed) and, once delivered, the end of its endpoint's run of failures:
+    // one statement, atomic by itself, where a transaction took five round trips.
+    const settle = async (db: Queryable): Promise<boolean> => {
+      const [row] = await db.query<{ moved: boolean }>(
+        `WITH attempt AS (
+           INSERT INTO webhook_attempt (delivery_id, at, status_code, duration_ms, response_excerpt, error) VALUES ($1, $2, $3, $4, $5, $6)
+         ), moved AS (
+           UPDATE webhook_delivery SET attempts = attempts + 1, status = $7,
+             next_attempt_at = $8, finished_at = CASE WHEN $7 = 'PENDING' THEN NULL ELSE clock_timestamp() END
+           WHERE id = $1 AND status = 'PENDING' RETURNING id
+         ), run_ended AS (
+           UPDATE webhook_endpoint SET consecutive_failures = 0
+           WHERE $7 = 'DELIVERED' AND id = $9 AND consecutive_failures <> 0 AND EXISTS (SELECT 1 FROM moved)
+         )
+         SELECT EXISTS (SELECT 1 FROM moved) AS moved`,
+        [delivery.id, outcome.at, outcome.statusCode, outcome.durationMs, outcome.responseExcerpt, outcome.error, status, status === 'PENDING' ? outcome.retryAt : null, delivery.endpointId],
+      );
+      return row?.moved ?? false;
+    };
+    if (status !== 'FAILED') {
+      await settle(this.db);
+      return { status, disabled: false };
+    }
+    // A delivery given up adds to its endpoint's run of failures, in the same transaction.
     return this.db.transaction(async (tx) => {
-      await tx.query(
-        `INSERT INTO webhook_attempt (delivery_id, at, status_code, duration_ms, response_excerpt, error) VALUES ($1, $2, $3, $4, $5, $6)`,
-        [delivery.id, outcome.at, outcome.statusCode, outcome.durationMs, outcome.responseExcerpt, outcome.error],
-      );
-      const status: WebhookDeliveryStatus = outcome.delivered ? 'DELIVERED' : outcome.retryAt ? 'PENDING' : 'FAILED';
-      // Only a delivery still pending moves: one failed meanwhile (its endpoint disabled or deleted) stays failed.
-      const [moved] = await tx.query<{ id: string }>(
-        `UPDATE webhook_delivery SET attempts = attempts + 1, status = $2,
-           next_attempt_at = $3, finished_at = CASE WHEN $2 = 'PENDING' THEN NULL ELSE clock_timestamp() END
-         WHERE id = $1 AND status = 'PENDING' RETURNING id`,
-        [delivery.id, status, status === 'PENDING' ? outcome.retryAt : null],
-      );
-      if (!moved) return { status, disabled: false };
-      if (status === 'DELIVERED') {
-        await tx.query('UPDATE webhook_endpoint SET consecutive_failures = 0 WHERE id = $1 AND consecutive_failures <> 0', [delivery.endpointId]);
-        return { status, disabled: false };
-      }
-      if (status === 'PENDING') return { status, disabled: false };
+      if (!(await settle(tx))) return { status, disabled: false };
       const [endpoint] = await tx.query<{ disabled: boolean }>(
         `UPDATE webhook_endpoint SET consecutive_failures = consecutive_failures + 1,
            status = CASE WHEN consecutive_failures + 1 >= $2 THEN 'DISABLED' ELSE status END,

@@ -2,7 +2,8 @@
 // (WebhookStore.claimDue: FOR UPDATE SKIP LOCKED with a lease, and a
 // payment's events in version order), signs and sends each, and records the
 // attempt with what comes next (delivered, a retry at its back-off, or given
-// up). It looks every `pollMs`, and at once when told of a commit (`nudge`).
+// up). It looks every `pollMs`, at once when told of a commit (`nudge`), and
+// after an attempt that may have let another through.
 // `stop` stops claiming and waits for the attempts in flight.
 import type { Logger } from '@interop/kit';
 import { signWebhookPayload, PARTNER_WEBHOOK_SIGNATURE_HEADER } from '@interop/kit/security';
@@ -28,6 +29,8 @@ export function webhookBody(event: WebhookEventRow): string {
 export class DeliveryWorker {
   private timer: NodeJS.Timeout | undefined;
   private filling: Promise<void> | undefined;
+  /** Fills started so far: a fill since a delivery was claimed may have passed over what it held back. */
+  private fills = 0;
   private again = false;
   private stopped = false;
   private readonly inFlight = new Set<Promise<void>>();
@@ -76,17 +79,21 @@ export class DeliveryWorker {
   }
 
   private async fill(): Promise<void> {
+    const fill = ++this.fills;
     for (;;) {
       const free = this.settings.concurrency - this.inFlight.size;
       if (free <= 0 || this.stopped) return;
       const claimed = await this.store.claimDue(free, this.leaseMs);
+      const full = claimed.length === free;
       for (const delivery of claimed) {
         const attempt = this.attempt(delivery)
           .catch((error: unknown) => this.logger.error({ err: error, deliveryId: delivery.id }, 'webhook delivery: recording the attempt failed; retried when its claim lapses'))
           .finally(() => {
             this.inFlight.delete(attempt);
-            // A slot is free, and the delivery may have unblocked its payment's next event.
-            this.nudge();
+            // Looks again only when there may be something to find: more was due than there was room for, the
+            // payment's next event waited for this one, or a fill since passed over what this one held back.
+            // Anything else that falls due is told by its commit (`nudge`) or found by the poll.
+            if (full || delivery.blocksLater || this.fills !== fill) this.nudge();
           });
         this.inFlight.add(attempt);
       }
