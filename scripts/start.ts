@@ -116,8 +116,14 @@ async function main(): Promise<void> {
     { ...launchEnv, DEMO_API_KEY, GATEWAY_CORS_ORIGINS: launchEnv.GATEWAY_CORS_ORIGINS ?? VITE_DEV_ORIGINS },
   );
   await supervisor.waitUntilHealthy('gateway', READY_TIMEOUT_MS);
-  // Ready once its warm-up has run (gateway.config.yaml's warmUp), so the first requests meet a warm graph.
-  await supervisor.waitUntilHealthy('gateway', READY_TIMEOUT_MS, `http://127.0.0.1:${GATEWAY_PORT}/ready`);
+  // Once its warm-up has run (gateway.config.yaml's warmUp), so the first requests meet a warm graph.
+  let readiness: GatewayReadiness | undefined;
+  await supervisor.waitUntil('gateway', READY_TIMEOUT_MS, async () => {
+    readiness = (await (await fetch(`http://127.0.0.1:${GATEWAY_PORT}/ready`, { signal: AbortSignal.timeout(5000) })).json()) as GatewayReadiness;
+    return readiness.status !== 'warming' && readiness.status !== 'loading';
+  });
+  const down = Object.entries(readiness?.subgraphs ?? {}).filter(([, probe]) => !probe.ok);
+  if (down.length) console.error(`The gateway serves, but ${down.map(([name]) => name).join(' and ')} did not answer its readiness probe: see their logs.`);
   supervisor.markServing();
   console.log(`\nInterop Graph is ready: http://localhost:${GATEWAY_PORT}/  (Apollo Sandbox in a browser; POST GraphQL here)`);
   if (withDemo) console.log(`Demo web app (interop map, merchants, checkout): http://localhost:${GATEWAY_PORT}/demo/`);
@@ -125,6 +131,12 @@ async function main(): Promise<void> {
   console.log(`Guides: http://localhost:${GATEWAY_PORT}/docs/`);
   console.log(`Sandbox wallet (approve or decline payments): ${payments.walletPublicUrl}\n`);
   if (webhookReceiver) await registerDemoWebhooks(webhookReceiver, `http://127.0.0.1:${GATEWAY_PORT}/graphql`, DEMO_API_KEY);
+}
+
+/** What the gateway's /ready answers. */
+interface GatewayReadiness {
+  status: string;
+  subgraphs: Record<string, { ok: boolean }>;
 }
 
 /** The demo partner's receiver; the graph runs without it when its port is taken. */

@@ -90,18 +90,23 @@ export class Supervisor {
     this.serving = true;
   }
 
-  /** Resolves once the service answers its health URL (or `url`) with 2xx; rejects if its process exits first or the time runs out. */
-  async waitUntilHealthy(name: string, timeoutMs: number, url?: string): Promise<void> {
+  /** Resolves once the service answers its health URL with 2xx; rejects if its process exits first or the time runs out. */
+  waitUntilHealthy(name: string, timeoutMs: number): Promise<void> {
+    const spec = this.services.get(name)?.spec;
+    return this.waitUntil(name, timeoutMs, async () => spec !== undefined && (await fetch(spec.healthUrl, { signal: AbortSignal.timeout(1000) })).ok);
+  }
+
+  /** Resolves once `probe` says yes (a probe that throws says not yet); rejects if the process exits first or the time runs out. */
+  async waitUntil(name: string, timeoutMs: number, probe: () => Promise<boolean>): Promise<void> {
     const entry = this.services.get(name);
     if (!entry) throw new Error(`${name} was never started`);
-    const { child, spec } = entry;
+    const { child } = entry;
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (this.stopping) return;
       if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${name} exited before it was ready`);
       try {
-        const response = await fetch(url ?? spec.healthUrl, { signal: AbortSignal.timeout(1000) });
-        if (response.ok) return;
+        if (await probe()) return;
       } catch {
         // Not listening yet.
       }

@@ -80,6 +80,8 @@ test('a fresh clone starts the graph in development mode, serves Sandbox and the
   expect(existsSync(join(checkout, 'web', 'dist', 'index.html'))).toBe(true);
 
   const gateway = `http://127.0.0.1:${ports.GATEWAY_PORT}/`;
+  // Told ready once the gateway's warm-up has run: it is ready, not warming.
+  expect(await (await fetch(`${gateway}ready`)).json()).toMatchObject({ status: 'ready' });
   const response = await postGraphQL<{ merchant: { storefronts: { platform: { name: string }; paymentOptions: unknown[] }[] } }>(
     gateway,
     /* GraphQL */ `{ merchant(id: "m0000001") { storefronts { platform { name } paymentOptions { tool { name } } } } }`,
