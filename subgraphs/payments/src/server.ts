@@ -114,7 +114,7 @@ export async function startPayments(options: PaymentsOptions): Promise<RunningSu
   const webhookMetrics = new WebhookMetrics();
   registerHeldFactsMetrics(webhookMetrics.registry, 'payments', () => peers.held());
   const deliveries = new DeliveryWorker(webhookStore, webhookConfig, webhookMetrics, logger);
-  const stopNudging = options.ledger.onChange(() => deliveries.nudge());
+  const stopNudging = options.ledger.onDeliveriesQueued(() => deliveries.nudge());
   deliveries.start();
   const webhooks = new WebhookEndpoints(webhookStore, webhookConfig, () => deliveries.nudge());
   const running = await serveSubgraph({

@@ -1,13 +1,16 @@
 /** @backend-contract changes announced after commit on each engine */
 // What the ledger announces for the payment-events bus: every status change
 // (creation, transitions, expiry) with the payment's version, only after its
-// transaction commits, and nothing for one that rolls back.
+// transaction commits, and nothing for one that rolls back; and, for the
+// webhook delivery worker, each commit that queued deliveries.
 import { createLogger } from '@interop/kit';
 import { PaymentService } from '../payment-service';
 import { PaymentsStore } from '../store/payments-store';
 import type { PeerFacts } from '../peers';
 import { Reconciler } from '../reconciler';
 import type { PaymentChange } from '../store/committed-changes';
+import { WebhookStore } from '../store/webhook-store';
+import { newWebhookSecret } from '../webhooks/endpoints';
 import { PARTNER_A } from '@interop/testing/identities';
 import { newPayment, openLedger, stubProvider, type TestLedger } from './test-context';
 
@@ -124,4 +127,42 @@ describe('a request repeated after its change committed announces the payment ag
     expect(await payments.refund(input, PARTNER_A.caller)).toMatchObject({ status: 'SUCCEEDED' });
     expect(heard).toEqual([first]);
   });
+});
+
+test('a commit that queued partner webhook deliveries is told once committed; one that queued none, or rolled back, is not', async () => {
+  let told = 0;
+  const stop = db.ledger.onDeliveriesQueued(() => (told += 1));
+  try {
+    // A partner without an endpoint: its events are kept, nothing is queued.
+    await db.ledger.insertPayment({ ...newPayment(), partnerId: 'partner-quiet' }, 'test');
+    expect(told).toBe(0);
+    await new WebhookStore(db.ledger.db).insertEndpoint({
+      id: 'we_told',
+      partnerId: 'partner-told',
+      merchantId: null,
+      merchantConsole: false,
+      url: 'https://hooks.example/payments',
+      description: null,
+      events: ['payment.created', 'payment.canceled'],
+      secret: newWebhookSecret(),
+    });
+    const created = await db.ledger.insertPayment({ ...newPayment(), partnerId: 'partner-told' }, 'test');
+    expect(told).toBe(1);
+    let toldInside = -1;
+    await db.ledger.transaction(async (tx) => {
+      await db.ledger.transition(created!.id, 'CANCELED', 'test', tx);
+      toldInside = told;
+    });
+    expect([toldInside, told]).toEqual([1, 2]);
+    const other = await db.ledger.insertPayment({ ...newPayment(), partnerId: 'partner-told' }, 'test');
+    await expect(
+      db.ledger.transaction(async (tx) => {
+        await db.ledger.transition(other!.id, 'CANCELED', 'test', tx);
+        throw new Error('changed my mind');
+      }),
+    ).rejects.toThrow('changed my mind');
+    expect(told).toBe(3);
+  } finally {
+    stop();
+  }
 });

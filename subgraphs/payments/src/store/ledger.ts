@@ -3,7 +3,9 @@
 // applied. Every status change and its audit event are written in one
 // transaction, guarded by the status the change starts from, so two
 // processes sharing one database cannot both apply a change. Each committed
-// change is announced to `onChange` listeners (the payment-events publisher).
+// change is announced to `onChange` listeners (the payment-events publisher),
+// and each commit that queued partner webhook deliveries to
+// `onDeliveriesQueued` (the delivery worker).
 import { statusesBefore } from '@interop/domain';
 import type { PageRequest } from '@interop/kit/server';
 import { queryPlannedPerCall, rowsPerKey, type Database, type Queryable } from '@interop/kit/db';
@@ -54,6 +56,11 @@ export class PaymentLedger {
     return this.changes.listen(listener);
   }
 
+  /** Calls `listener` each time a commit of this process has queued partner webhook deliveries (the delivery worker's cue). */
+  onDeliveriesQueued(listener: () => void): () => void {
+    return this.changes.listenForDeliveries(listener);
+  }
+
   async paymentsByIds(ids: readonly string[]): Promise<(PaymentRow | null)[]> {
     const rows = await this.db.query<PaymentRow>(`SELECT ${PAYMENT_COLUMNS} FROM payment WHERE id = ANY($1)`, [ids]);
     const byId = new Map(rows.map((row) => [row.id, row]));
@@ -72,7 +79,7 @@ export class PaymentLedger {
    * instead of a transaction's five.
    */
   async insertPayment(payment: NewPayment, cause: string): Promise<PaymentRow | null> {
-    const [row] = await this.db.query<PaymentRow>(
+    const [inserted] = await this.db.query<PaymentRow & { queuedDeliveries: number }>(
       `WITH created AS (
          INSERT INTO payment (id, platform_id, merchant_id, tool_id, amount_minor, currency, status, reference,
            next_action_type, next_action_url, next_action_qr, expires_at, idempotency_key, request_hash, channel, partner_id)
@@ -83,7 +90,7 @@ export class PaymentLedger {
          INSERT INTO payment_event (payment_id, from_status, to_status, cause)
          SELECT id, NULL, 'REQUIRES_ACTION', $16 FROM created
        ), ${outboxCtes('created', `ARRAY['payment.created', 'payment.requires_action']`, { firstEvents: true })}
-       SELECT ${PAYMENT_COLUMNS} FROM created`,
+       SELECT ${PAYMENT_COLUMNS}, (SELECT count(*)::int FROM deliveries) AS "queuedDeliveries" FROM created`,
       [
         payment.id,
         payment.platformId,
@@ -103,9 +110,11 @@ export class PaymentLedger {
         cause,
       ],
     );
-    if (!row) return null;
+    if (!inserted) return null;
+    const { queuedDeliveries, ...row } = inserted;
     // Its creation is the payment's first status change.
     this.changes.announce([{ paymentId: row.id, status: row.status, version: 1, at: row.updatedAt }]);
+    if (queuedDeliveries > 0) this.changes.deliveriesQueued();
     return row;
   }
 
@@ -125,7 +134,7 @@ export class PaymentLedger {
       if (!row) return null;
       const version = await insertEvent(db, id, before.status, to, cause);
       const webhook = eventOfStatus(to);
-      if (webhook) await recordWebhookEvents(db, id, [webhook]);
+      if (webhook) this.changes.queued(db, await recordWebhookEvents(db, id, [webhook]));
       this.changes.record(db, { paymentId: id, status: to, version, at: row.updatedAt });
       return row;
     };
@@ -158,7 +167,7 @@ export class PaymentLedger {
 
   /** Writes a refund's partner webhook event; the caller holds the payment's row lock in `tx`. */
   async recordRefundEvent(tx: Queryable, refund: Pick<RefundRow, 'id' | 'paymentId'>, type: Extract<WireEventType, `refund.${string}`>): Promise<void> {
-    await recordWebhookEvents(tx, refund.paymentId, [type], refund.id);
+    this.changes.queued(tx, await recordWebhookEvents(tx, refund.paymentId, [type], refund.id));
   }
 
   /** Records that the wallet took the payment. */
