@@ -75,7 +75,8 @@ test('SIGTERM lets requests in flight finish, then the gateway exits 0', async (
   const file = join(dir, 'drain.graphql');
   writeFileSync(file, supergraphFor(routes({ payments: proxy.url })));
   const port = await freePort();
-  const child = runService('gateway', ['--supergraph', file, '--port', String(port), '--host', '127.0.0.1'], { LOG_LEVEL: 'info' });
+  // No warm-up: its requests would reach the slow subgraph too, and this counts only the test's.
+  const child = runService('gateway', ['--supergraph', file, '--port', String(port), '--host', '127.0.0.1'], { LOG_LEVEL: 'info', GATEWAY_WARM_UP_REQUESTS: '0' });
   const exit = finished(child);
   try {
     await waitForOutput(child, /gateway listening/);
