@@ -1,11 +1,15 @@
 // A gateway with a warm-up runs its queries through its engine before /ready
 // answers 200: every run reaches the subgraphs its plan needs (the response
 // cache answers none), none is counted or logged as a client's request, an
-// operation that fails stops alone, `maxSeconds` bounds the whole, and a stop
-// cuts it short.
+// operation that fails stops alone, `maxSeconds` bounds the whole, a new
+// supergraph is warmed again, and a stop cuts a warm-up short.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { encodeCursor } from '@interop/kit/server';
-import { startGatewayFor, startGraph, type Graph } from '@interop/testing/harness';
+import { startGatewayFor, startGraph, supergraphFor, type Graph } from '@interop/testing/harness';
+import { expectEventually } from '@interop/testing/processes';
 import { startProxy, type Proxy } from '@interop/testing/proxy';
+import { scratchDir } from '@interop/testing/scratch-dir';
 
 let graph: Graph;
 let proxy: Proxy;
@@ -30,6 +34,9 @@ const PAGE = /* GraphQL */ `query MerchantPage($after: String) {
   platform(id: "taobao") { merchants(first: 20, after: $after) { edges { node { id storefronts { paymentOptions { tool { id } } } } } } }
 }`;
 
+/** The merchants page requests `proxy` forwarded. */
+const pagesThrough = (through: Proxy) => through.requests.filter((request) => request.body.includes('merchants(')).length;
+
 async function readiness(url: string): Promise<{ status: number; body: { status: string } }> {
   const response = await fetch(new URL('/ready', url));
   return { status: response.status, body: (await response.json()) as { status: string } };
@@ -53,6 +60,7 @@ test('ready only once warmed: each run reaches the subgraphs with its variables 
     ]);
     expect((await readiness(gateway.url)).status).toBe(200);
     // The gateway's other requests to merchants (its fact stream) carry no GraphQL body.
+    expect(pagesThrough(proxy)).toBe(10);
     const afters = proxy.requests
       .filter((request) => request.body !== '')
       .map((request) => JSON.parse(request.body) as { query: string; variables?: { after?: string } })
@@ -88,4 +96,21 @@ test('a stop cuts the warm-up short', async () => {
   await gateway.stop();
   const [page] = await gateway.warmedUp;
   expect(page!.runs).toBeLessThanOrEqual(1);
+});
+
+test('a new supergraph is warmed again, while the gateway goes on serving', async () => {
+  const file = join(scratchDir('gateway-warm-up-'), 'supergraph.graphql');
+  const direct = Object.fromEntries(Object.values(graph.subgraphs).map((subgraph) => [subgraph.name, subgraph.url]));
+  writeFileSync(file, supergraphFor(direct));
+  const gateway = await startGatewayFor(graph, {}, { supergraphPath: file, warmUp: { operations: [{ query: PAGE }], requests: 5, maxSeconds: 30 } });
+  try {
+    expect(await gateway.warmedUp).toEqual([{ operation: 'MerchantPage', runs: 5 }]);
+    expect(pagesThrough(proxy)).toBe(0);
+    // The same graph with merchants behind the proxy: the warm-up of the new one reaches it.
+    writeFileSync(file, supergraphFor({ ...direct, merchants: proxy.url }));
+    await expectEventually(async () => pagesThrough(proxy), 5, 20_000);
+    expect((await readiness(gateway.url)).status).toBe(200);
+  } finally {
+    await gateway.stop();
+  }
 });
