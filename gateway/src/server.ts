@@ -445,7 +445,13 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
   const stopWarmingUp = new AbortController();
   let warmingUp: Promise<readonly WarmedOperation[]> = Promise.resolve([]);
   const warm = (settings: WarmUpSettings) => {
-    warmingUp = warmingUp.then(() => warmUp(apollo, parts.engine, settings, logger, stopWarmingUp.signal));
+    warmingUp = warmingUp
+      .then(() => warmUp(apollo, parts.engine, settings, logger, stopWarmingUp.signal))
+      .catch((error: unknown) => {
+        // Each query's failure is its own; this would be the warm-up's, and must not keep the gateway unready.
+        logger.error({ err: error }, 'the warm-up failed');
+        return [];
+      });
     return warmingUp;
   };
   const warmedUp = options.warmUp ? warm(options.warmUp) : warmingUp;
