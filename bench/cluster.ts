@@ -133,6 +133,9 @@ export const OUR_GATEWAY_LISTENING = /"url":"(http:[^"]+)"[^\n]*"msg":"gateway l
 /** A service is up once its health route answers 2xx. */
 export const healthy = (url: string) => async () => (await fetch(url, { signal: AbortSignal.timeout(2000) })).ok;
 
+/** Our gateway at `url` is ready: its warm-up has run and every subgraph answers. */
+export const ready = (url: string) => healthy(new URL('/ready', url).href);
+
 /** The peers whose facts each subgraph holds, as its `<subgraph>_peer_facts_loads_total` metric names them. */
 const HELD_PEER_FACTS = { payments: ['commerce', 'merchants'], merchants: ['commerce'] } as const;
 
@@ -370,7 +373,7 @@ export async function startOurGateway(
   const url = await listeningUrl(proc, runDir, OUR_GATEWAY_LISTENING);
   await waitUntil(proc, answersGraphQL(url));
   // Its warm-up (gateway.config.yaml's) has run: nothing measured shares the cores with it.
-  await waitUntil(proc, healthy(new URL('/ready', url).href));
+  await waitUntil(proc, ready(url));
   pin(proc);
   return { name: 'ours', url, proc };
 }

@@ -34,7 +34,7 @@ import { benchPaymentInput } from './operations';
 import { freePort, ROOT } from '@interop/testing/processes';
 import { scratchDatabase } from '@interop/testing/scratch-database';
 import { BENCH_SIGNING_SECRET, BENCH_WALLET_SECRET, CLIENT_HEADERS, writeGatewayConfig } from './auth';
-import { answersGraphQL, cpuMs, healthy, listeningUrl, OUR_GATEWAY_LISTENING, postgresBackends, startProcess, stopAll, waitForPeerFacts, waitUntil, type Proc } from './cluster';
+import { answersGraphQL, cpuMs, healthy, listeningUrl, OUR_GATEWAY_LISTENING, postgresBackends, ready, startProcess, stopAll, waitForPeerFacts, waitUntil, type Proc } from './cluster';
 import { summariseProfile } from './profile';
 
 const SUBGRAPHS = ['commerce', 'payments', 'merchants'] as const;
@@ -232,7 +232,7 @@ async function main(): Promise<void> {
     const gatewayUrl = await listeningUrl(gateway, runDir, OUR_GATEWAY_LISTENING, READY_WITHIN_MS);
     await waitUntil(gateway, answersGraphQL(gatewayUrl), READY_WITHIN_MS);
     // Its warm-up has run (what a new user meets after `npm start`), and its CPU is not counted as a request's.
-    await waitUntil(gateway, healthy(new URL('/ready', gatewayUrl).href), READY_WITHIN_MS);
+    await waitUntil(gateway, ready(gatewayUrl), READY_WITHIN_MS);
 
     const send = async (body: string): Promise<unknown> => {
       const response = await fetch(gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...CLIENT_HEADERS }, body });

@@ -21,6 +21,7 @@ import { readMerchantsConfig } from '../subgraphs/merchants/src/config';
 import { readPaymentsConfig } from '../subgraphs/payments/src/config';
 import { readWalletConfig } from '../wallet/src/config';
 import { DEFAULT_DEMO_API_KEY } from '../gateway/src/defaults';
+import type { ReadinessAnswer } from '../gateway/src/readiness';
 import { buildDemoIfStale, DEMO_DIST } from './demo-build';
 import { DEFAULT_DEMO_WEBHOOK_RECEIVER_PORT, type DemoWebhookReceiver, startDemoWebhookReceiver } from './demo-webhook-receiver';
 import { ensureDemoWebhookEndpoint, partnerWebhooksEnv } from './demo-webhooks';
@@ -117,9 +118,9 @@ async function main(): Promise<void> {
   );
   await supervisor.waitUntilHealthy('gateway', READY_TIMEOUT_MS);
   // Once its warm-up has run (gateway.config.yaml's warmUp), so the first requests meet a warm graph.
-  let readiness: GatewayReadiness | undefined;
+  let readiness: ReadinessAnswer | undefined;
   await supervisor.waitUntil('gateway', READY_TIMEOUT_MS, async () => {
-    readiness = (await (await fetch(`http://127.0.0.1:${GATEWAY_PORT}/ready`, { signal: AbortSignal.timeout(5000) })).json()) as GatewayReadiness;
+    readiness = (await (await fetch(`http://127.0.0.1:${GATEWAY_PORT}/ready`, { signal: AbortSignal.timeout(5000) })).json()) as ReadinessAnswer;
     return readiness.status !== 'warming' && readiness.status !== 'loading';
   });
   const down = Object.entries(readiness?.subgraphs ?? {}).filter(([, probe]) => !probe.ok);
@@ -131,12 +132,6 @@ async function main(): Promise<void> {
   console.log(`Guides: http://localhost:${GATEWAY_PORT}/docs/`);
   console.log(`Sandbox wallet (approve or decline payments): ${payments.walletPublicUrl}\n`);
   if (webhookReceiver) await registerDemoWebhooks(webhookReceiver, `http://127.0.0.1:${GATEWAY_PORT}/graphql`, DEMO_API_KEY);
-}
-
-/** What the gateway's /ready answers. */
-interface GatewayReadiness {
-  status: string;
-  subgraphs: Record<string, { ok: boolean }>;
 }
 
 /** The demo partner's receiver; the graph runs without it when its port is taken. */

@@ -36,6 +36,12 @@ export async function probeSubgraphs(subgraphs: Iterable<SubgraphProbe>, timeout
 /** `loading` until the supergraph is loaded (and again once stopping), `warming` while the warm-up runs (see warm-up.ts). */
 export type GatewayState = 'loading' | 'warming' | 'serving';
 
+/** What /ready answers: 200 with `ready`, 503 with any other status. */
+export interface ReadinessAnswer {
+  status: Exclude<GatewayState, 'serving'> | 'ready' | 'degraded';
+  subgraphs: Record<string, { ok: boolean; ms: number }>;
+}
+
 export async function sendReadiness(
   res: ServerResponse,
   state: GatewayState,
@@ -43,8 +49,9 @@ export async function sendReadiness(
   timeoutMs: number,
   signingSecret: string,
 ): Promise<void> {
-  if (state !== 'serving') return sendJson(res, 503, { status: state, subgraphs: {} });
+  const answer = (status: number, body: ReadinessAnswer) => sendJson(res, status, body);
+  if (state !== 'serving') return answer(503, { status: state, subgraphs: {} });
   const results = await probeSubgraphs(subgraphs, timeoutMs, signingSecret);
   const ready = Object.values(results).every((result) => result.ok);
-  sendJson(res, ready ? 200 : 503, { status: ready ? 'ready' : 'degraded', subgraphs: results });
+  answer(ready ? 200 : 503, { status: ready ? 'ready' : 'degraded', subgraphs: results });
 }
