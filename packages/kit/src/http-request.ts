@@ -10,7 +10,8 @@
 // `Keep-Alive: timeout` (Node's agent does so only when given a timeout of its
 // own), and a request that meets a reset on a reused connection is sent once
 // more, on a new one. Every caller's requests may be sent twice: peer queries
-// read, and the wallet's calls are PUTs by id, GETs and idempotent cancels.
+// read, the wallet's calls are PUTs by id, GETs and idempotent cancels, and
+// partner webhooks are delivered at least once.
 import http, { type IncomingHttpHeaders } from 'node:http';
 import https from 'node:https';
 
@@ -19,6 +20,15 @@ export interface HttpRequest {
   headers: Readonly<Record<string, string>>;
   body?: string;
   timeoutMs: number;
+  /** Connections of the caller's own (see `keptAliveAgents`); the process's shared ones otherwise. */
+  agents?: HttpAgents;
+  /** Reads at most this many bytes of the answer and closes the connection on the rest; all of it otherwise. */
+  maxAnswerBytes?: number;
+}
+
+export interface HttpAgents {
+  'http:': http.Agent;
+  'https:': https.Agent;
 }
 
 export interface HttpAnswer {
@@ -30,10 +40,17 @@ export interface HttpAnswer {
 /** How long an idle connection is kept when the peer announces no keep-alive timeout. */
 const IDLE_CONNECTION_MS = 4000;
 
-const agents = {
-  'http:': new http.Agent({ keepAlive: true, timeout: IDLE_CONNECTION_MS }),
-  'https:': new https.Agent({ keepAlive: true, timeout: IDLE_CONNECTION_MS }),
-};
+/**
+ * Kept-alive connection pools for each scheme, idle ones dropped as above;
+ * `lookup` resolves the host of every new connection (a reused one was
+ * resolved when it opened).
+ */
+export function keptAliveAgents(lookup?: http.AgentOptions['lookup']): HttpAgents {
+  const options = { keepAlive: true, timeout: IDLE_CONNECTION_MS, ...(lookup ? { lookup } : {}) };
+  return { 'http:': new http.Agent(options), 'https:': new https.Agent(options) };
+}
+
+const sharedAgents = keptAliveAgents();
 
 export class HttpTimeoutError extends Error {
   constructor(timeoutMs: number) {
@@ -63,10 +80,15 @@ function exchange(target: URL, request: HttpRequest, body: Buffer | undefined, t
   return new Promise((resolve, reject) => {
     const secure = target.protocol === 'https:';
     const headers = body === undefined ? request.headers : { ...request.headers, 'content-length': String(body.length) };
+    const agents = request.agents ?? sharedAgents;
     const req = (secure ? https : http).request(target, { method: request.method, headers, agent: agents[secure ? 'https:' : 'http:'] });
     const timer = setTimeout(() => req.destroy(new HttpTimeoutError(request.timeoutMs)), timeoutMs);
+    const maxBytes = request.maxAnswerBytes ?? Infinity;
     let answered = false;
+    let settled = false;
     const fail = (error: Error) => {
+      if (settled) return;
+      settled = true;
       clearTimeout(timer);
       const stale = !answered && req.reusedSocket && ((error as NodeJS.ErrnoException).code === 'ECONNRESET' || (error as NodeJS.ErrnoException).code === 'EPIPE');
       reject(stale ? new StaleConnectionError(error.message, { cause: error }) : error);
@@ -75,13 +97,24 @@ function exchange(target: URL, request: HttpRequest, body: Buffer | undefined, t
     req.once('response', (res) => {
       answered = true;
       const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.once('error', fail);
-      res.once('aborted', () => fail(new Error('the answer was cut short')));
-      res.once('end', () => {
+      let size = 0;
+      const finish = () => {
+        if (settled) return;
+        settled = true;
         clearTimeout(timer);
         resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') });
+      };
+      res.on('data', (chunk: Buffer) => {
+        if (size < maxBytes) chunks.push(size + chunk.length > maxBytes ? chunk.subarray(0, maxBytes - size) : chunk);
+        size += chunk.length;
+        if (size < maxBytes) return;
+        // Enough was read: the rest is never waited for, and the connection it would arrive on is closed.
+        finish();
+        res.destroy();
       });
+      res.once('error', fail);
+      res.once('aborted', () => fail(new Error('the answer was cut short')));
+      res.once('end', finish);
     });
     req.end(body);
   });

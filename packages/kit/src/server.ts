@@ -11,7 +11,7 @@ export { createSubgraphApollo, loadTypeDefs, type RunningSubgraph, type ServeOpt
 export { subgraphDirectAnswers, type SubgraphDirectAnswers } from './subgraph-direct-answers';
 export { entityFragment, type EntityFragment, type EntityRepresentation, SubgraphClient, type SubgraphClientOptions } from './subgraph-client';
 export { acceptedEncoding, type AnswerOptions, type ContentEncoding, preferredMediaType, sendAnswer } from './http-answer';
-export { type HttpAnswer, httpRequest, type HttpRequest, HttpTimeoutError } from './http-request';
+export { type HttpAgents, type HttpAnswer, httpRequest, type HttpRequest, HttpTimeoutError, keptAliveAgents } from './http-request';
 export { metricsRoute } from './metrics-route';
 export { readiness, type Readiness } from './readiness';
 export { encodeCursor, MAX_PAGE_SIZE, type Page, type PageInfo, pageRequest, type PageRequest, toPage } from './pagination';

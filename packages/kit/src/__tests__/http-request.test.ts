@@ -1,9 +1,10 @@
 // Peer requests on kept-alive connections: a connection the peer closes as a
 // request goes out on it costs a second try on a new connection, not a failed
 // call; a reset on a new connection is the peer's failure and is not retried.
+// A caller's own pool and a cap on the answer read.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { httpRequest } from '../http-request';
+import { httpRequest, keptAliveAgents } from '../http-request';
 
 const servers: Server[] = [];
 
@@ -58,4 +59,25 @@ it('drops an idle connection before the keep-alive timeout the peer announces', 
   await new Promise((resolve) => setTimeout(resolve, 1500));
   await send(url);
   expect(counts).toEqual({ connections: 2, requests: 2 });
+});
+
+it('reads at most maxAnswerBytes of an answer and closes that connection; a caller\'s own pool keeps its connections apart', async () => {
+  const { url, counts } = await peer((req, res) => res.end(req.url === '/large' ? 'x'.repeat(200_000) : 'small'));
+  const agents = keptAliveAgents();
+  try {
+    const request = (path: string) => httpRequest(new URL(path, url).href, { method: 'GET', headers: {}, timeoutMs: 2000, agents, maxAnswerBytes: 1000 });
+    expect(await request('/small')).toMatchObject({ status: 200, text: 'small' });
+    expect(await request('/small')).toMatchObject({ status: 200, text: 'small' });
+    expect(counts.connections).toBe(1);
+    const large = await request('/large');
+    expect(large.text).toHaveLength(1000);
+    // The rest of the large answer was never read: its connection is gone, and the next request opens another.
+    expect(await request('/small')).toMatchObject({ status: 200, text: 'small' });
+    expect(counts).toEqual({ connections: 2, requests: 4 });
+    // The shared pool never had these connections.
+    await send(url);
+    expect(counts.connections).toBe(3);
+  } finally {
+    agents['http:'].destroy();
+  }
 });

@@ -1,22 +1,31 @@
-// One attempt of a partner webhook, against real local HTTP servers: the
+// Attempts of a partner webhook, against real local HTTP servers: the
 // address policy at delivery time (a host resolving to loopback is refused
 // without connecting unless allowed), redirects not followed, the timeout,
-// the bounded excerpt; and the back-off's bounds.
+// the bounded excerpt, kept-alive connections (reused, resent on one the
+// receiver closed, never shared across policies); and the back-off's bounds.
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { nextAttemptAt, retryDelayMs } from '../webhooks/backoff';
-import { sendWebhook } from '../webhooks/sender';
-import { addressRefusal } from '../webhooks/url-policy';
+import { type SendOptions, WebhookSender } from '../webhooks/sender';
+import { addressRefusal, type UrlPolicy } from '../webhooks/url-policy';
 
 let server: Server;
 let port: number;
 let requests = 0;
+let connections = 0;
+/** Requests answered on each connection, to close one on its second request (/close-second). */
+const served = new WeakMap<Socket, number>();
 
 beforeAll(async () => {
   server = createServer((req, res) => {
     requests += 1;
+    const onThisConnection = (served.get(req.socket) ?? 0) + 1;
+    served.set(req.socket, onThisConnection);
     req.resume();
-    if (req.url === '/redirect') {
+    if (req.url === '/close-second' && onThisConnection === 2) {
+      // A receiver that drops an idle connection as the next request arrives on it.
+      req.socket.destroy();
+    } else if (req.url === '/redirect') {
       res.writeHead(302, { location: '/ok' });
       res.end();
     } else if (req.url === '/large') {
@@ -28,17 +37,40 @@ beforeAll(async () => {
       res.end('thanks');
     }
   });
+  server.on('connection', () => (connections += 1));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   port = (server.address() as AddressInfo).port;
 });
 
+const senders: WebhookSender[] = [];
+
 afterAll(async () => {
+  for (const sender of senders) sender.close();
   server.closeAllConnections();
   await new Promise((resolve) => server.close(resolve));
 });
 
 const OPEN = { allowInsecure: true, allowPrivate: true };
-const send = (path: string, policy = OPEN, timeoutMs = 2000, host = '127.0.0.1') => sendWebhook(`http://${host}:${port}${path}`, { 'content-type': 'application/json' }, '{}', { timeoutMs, policy });
+
+function newSender(options: SendOptions): WebhookSender {
+  const sender = new WebhookSender(options);
+  senders.push(sender);
+  return sender;
+}
+
+/** One sender per policy and timeout, as a worker holds one for its settings. */
+const byOptions = new Map<string, WebhookSender>();
+function sender(policy: UrlPolicy, timeoutMs: number): WebhookSender {
+  const key = JSON.stringify([policy, timeoutMs]);
+  const existing = byOptions.get(key);
+  if (existing) return existing;
+  const created = newSender({ policy, timeoutMs });
+  byOptions.set(key, created);
+  return created;
+}
+
+const send = (path: string, policy = OPEN, timeoutMs = 2000, host = '127.0.0.1') =>
+  sender(policy, timeoutMs).send(`http://${host}:${port}${path}`, { 'content-type': 'application/json' }, '{}');
 
 test.each([
   ['127.0.0.1', 'PRIVATE_ADDRESS'],
@@ -97,6 +129,39 @@ test('a long answer is cut to 1,000 characters', async () => {
   const result = await send('/large');
   expect(result).toMatchObject({ delivered: false, statusCode: 500 });
   expect(result.responseExcerpt).toHaveLength(1000);
+});
+
+test('attempts to one receiver share a kept-alive connection', async () => {
+  const own = newSender({ policy: OPEN, timeoutMs: 2000 });
+  const before = { requests, connections };
+  for (let i = 0; i < 3; i++) expect(await own.send(`http://127.0.0.1:${port}/ok`, {}, '{}')).toMatchObject({ delivered: true, statusCode: 200 });
+  expect(requests - before.requests).toBe(3);
+  expect(connections - before.connections).toBe(1);
+  own.close();
+  expect(await own.send(`http://127.0.0.1:${port}/ok`, {}, '{}')).toMatchObject({ delivered: true });
+  expect(connections - before.connections).toBe(2);
+});
+
+test('an attempt on a connection the receiver closed is sent again on a new one', async () => {
+  const own = newSender({ policy: OPEN, timeoutMs: 2000 });
+  const before = { requests, connections };
+  expect(await own.send(`http://127.0.0.1:${port}/close-second`, {}, '{}')).toMatchObject({ delivered: true });
+  const resent = await own.send(`http://127.0.0.1:${port}/close-second`, {}, '{}');
+  expect(resent).toMatchObject({ delivered: true, statusCode: 200, error: null });
+  // The first on its connection, the second dropped there, sent again on a second connection.
+  expect(requests - before.requests).toBe(3);
+  expect(connections - before.connections).toBe(2);
+});
+
+test('a connection opened under a lenient policy is never reused under a strict one', async () => {
+  const lenient = newSender({ policy: OPEN, timeoutMs: 2000 });
+  const strict = newSender({ policy: { allowInsecure: true, allowPrivate: false }, timeoutMs: 2000 });
+  expect(await lenient.send(`http://localhost:${port}/ok`, {}, '{}')).toMatchObject({ delivered: true });
+  const before = requests;
+  const refused = await strict.send(`http://localhost:${port}/ok`, {}, '{}');
+  expect(refused).toMatchObject({ delivered: false, statusCode: null });
+  expect(refused.error).toMatch(/^address not allowed/);
+  expect(requests).toBe(before);
 });
 
 test('back-off: full jitter under base·2^(n-1), at most the cap; given up past the deadline', () => {

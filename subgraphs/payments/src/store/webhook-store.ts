@@ -91,6 +91,45 @@ const DELIVERY_COLUMNS = `d.seq::int AS seq, d.id, d.endpoint_id AS "endpointId"
   CASE WHEN d.status = 'PENDING' THEN ${ISO('d.next_attempt_at')} END AS "nextAttemptAt",
   d.attempts AS "attemptCount", ${ISO('d.created_at')} AS "createdAt", ${EVENT_COLUMNS('e')}`;
 
+/**
+ * What the worker needs of each delivery claimed in `claimed` (a CTE of
+ * webhook_delivery rows): its endpoint's URL and current secrets, its event,
+ * and whether a later event of its payment waits for it.
+ */
+const claimedColumnsFrom = (claimed: string) => `SELECT d.id, d.endpoint_id AS "endpointId", d.attempts, ${ISO('d.created_at')} AS "createdAt", we.url,
+         CASE WHEN we.previous_secret IS NOT NULL AND we.previous_secret_expires_at > clock_timestamp()
+           THEN ARRAY[we.secret, we.previous_secret] ELSE ARRAY[we.secret] END AS secrets,
+         EXISTS (
+           SELECT 1 FROM webhook_delivery later
+           WHERE later.endpoint_id = d.endpoint_id AND later.payment_id = d.payment_id
+             AND later.status = 'PENDING' AND later.payment_version > d.payment_version) AS "blocksLater",
+         ${EVENT_COLUMNS('e')}
+       FROM ${claimed} d JOIN webhook_endpoint we ON we.id = d.endpoint_id JOIN webhook_event e ON e.id = d.event_id`;
+
+/**
+ * After a `moved` CTE that settled a delivery (the statement's snapshot
+ * still shows it pending), `claimed`: its payment's next delivery to the same
+ * endpoint, under claimDue's conditions (due, nothing else earlier pending,
+ * the endpoint enabled, not held by another claimer), held for $10 ms.
+ */
+const NEXT_OF_MOVED_CTES = `next_due AS (
+           SELECT d.id FROM moved m JOIN webhook_delivery d
+             ON d.endpoint_id = m.endpoint_id AND d.payment_id = m.payment_id AND d.payment_version > m.payment_version
+           WHERE d.status = 'PENDING' AND d.next_attempt_at <= clock_timestamp()
+             AND NOT EXISTS (
+               SELECT 1 FROM webhook_delivery earlier
+               WHERE earlier.endpoint_id = d.endpoint_id AND earlier.payment_id = d.payment_id AND earlier.id <> m.id
+                 AND earlier.status = 'PENDING' AND earlier.payment_version < d.payment_version)
+             AND EXISTS (SELECT 1 FROM webhook_endpoint we WHERE we.id = d.endpoint_id AND we.status = 'ENABLED' AND NOT we.deleted)
+           ORDER BY d.payment_version
+           LIMIT 1
+           FOR UPDATE OF d SKIP LOCKED
+         ), claimed AS (
+           UPDATE webhook_delivery d SET next_attempt_at = clock_timestamp() + $10::integer * interval '1 millisecond'
+           FROM next_due WHERE d.id = next_due.id
+           RETURNING d.*
+         )`;
+
 /** Who may see an endpoint: its partner, or the consoles of the merchant it is confined to. */
 export type EndpointScope = { partnerId: string } | { merchantIds: readonly string[] };
 
@@ -285,15 +324,7 @@ export class WebhookStore {
          FROM due WHERE d.id = due.id
          RETURNING d.*
        )
-       SELECT d.id, d.endpoint_id AS "endpointId", d.attempts, ${ISO('d.created_at')} AS "createdAt", we.url,
-         CASE WHEN we.previous_secret IS NOT NULL AND we.previous_secret_expires_at > clock_timestamp()
-           THEN ARRAY[we.secret, we.previous_secret] ELSE ARRAY[we.secret] END AS secrets,
-         EXISTS (
-           SELECT 1 FROM webhook_delivery later
-           WHERE later.endpoint_id = d.endpoint_id AND later.payment_id = d.payment_id
-             AND later.status = 'PENDING' AND later.payment_version > d.payment_version) AS "blocksLater",
-         ${EVENT_COLUMNS('e')}
-       FROM claimed d JOIN webhook_endpoint we ON we.id = d.endpoint_id JOIN webhook_event e ON e.id = d.event_id
+       ${claimedColumnsFrom('claimed')}
        ORDER BY d.payment_id, d.payment_version`,
       [limit, leaseMs],
     );
@@ -302,37 +333,52 @@ export class WebhookStore {
   /**
    * Records an attempt and where the delivery now stands. A delivery given
    * up adds to its endpoint's run of failures, which disables it at
-   * `disableAfter`; a delivered one ends the run. Whether the endpoint was disabled.
+   * `disableAfter`; a delivered one ends the run. Whether the endpoint was
+   * disabled, and, when `claimNextMs` is given and the delivery is
+   * delivered, its payment's next event for the same endpoint if that is
+   * due now, claimed for `claimNextMs` in the same statement (what claimDue
+   * would find next, without a statement of its own).
    */
-  async recordAttempt(delivery: Pick<ClaimedDelivery, 'id' | 'endpointId'>, outcome: AttemptOutcome, disableAfter: number): Promise<{ status: WebhookDeliveryStatus; disabled: boolean }> {
+  async recordAttempt(
+    delivery: Pick<ClaimedDelivery, 'id' | 'endpointId'>,
+    outcome: AttemptOutcome,
+    disableAfter: number,
+    claimNextMs?: number,
+  ): Promise<{ status: WebhookDeliveryStatus; disabled: boolean; next: ClaimedDelivery | null }> {
     const status: WebhookDeliveryStatus = outcome.delivered ? 'DELIVERED' : outcome.retryAt ? 'PENDING' : 'FAILED';
+    const claimNext = status === 'DELIVERED' && claimNextMs !== undefined;
     // The attempt, the delivery's move (only while it is still pending: one failed meanwhile, its endpoint
     // disabled or deleted, stays failed) and, once delivered, the end of its endpoint's run of failures:
     // one statement, atomic by itself, where a transaction took five round trips.
-    const settle = async (db: Queryable): Promise<boolean> => {
-      const [row] = await db.query<{ moved: boolean }>(
+    const settle = async (db: Queryable): Promise<{ moved: boolean; next: ClaimedDelivery | null }> => {
+      const params = [delivery.id, outcome.at, outcome.statusCode, outcome.durationMs, outcome.responseExcerpt, outcome.error, status, status === 'PENDING' ? outcome.retryAt : null, delivery.endpointId];
+      // Without a next delivery claimed, its columns are null (or absent when none was asked for).
+      const [row] = await db.query<{ moved: boolean; id: string | null } & Omit<ClaimedDelivery, 'id'>>(
         `WITH attempt AS (
            INSERT INTO webhook_attempt (delivery_id, at, status_code, duration_ms, response_excerpt, error) VALUES ($1, $2, $3, $4, $5, $6)
          ), moved AS (
            UPDATE webhook_delivery SET attempts = attempts + 1, status = $7,
              next_attempt_at = $8, finished_at = CASE WHEN $7 = 'PENDING' THEN NULL ELSE clock_timestamp() END
-           WHERE id = $1 AND status = 'PENDING' RETURNING id
+           WHERE id = $1 AND status = 'PENDING' RETURNING id, endpoint_id, payment_id, payment_version
          ), run_ended AS (
            UPDATE webhook_endpoint SET consecutive_failures = 0
            WHERE $7 = 'DELIVERED' AND id = $9 AND consecutive_failures <> 0 AND EXISTS (SELECT 1 FROM moved)
-         )
-         SELECT EXISTS (SELECT 1 FROM moved) AS moved`,
-        [delivery.id, outcome.at, outcome.statusCode, outcome.durationMs, outcome.responseExcerpt, outcome.error, status, status === 'PENDING' ? outcome.retryAt : null, delivery.endpointId],
+         )${claimNext ? `, ${NEXT_OF_MOVED_CTES}` : ''}
+         SELECT EXISTS (SELECT 1 FROM moved) AS moved${claimNext ? ', next.*' : ''}
+         ${claimNext ? `FROM (SELECT 1) AS one LEFT JOIN (${claimedColumnsFrom('claimed')}) AS next ON true` : ''}`,
+        claimNext ? [...params, claimNextMs] : params,
       );
-      return row?.moved ?? false;
+      if (!row) return { moved: false, next: null };
+      const { moved, ...next } = row;
+      return { moved, next: typeof next.id === 'string' ? (next as ClaimedDelivery) : null };
     };
     if (status !== 'FAILED') {
-      await settle(this.db);
-      return { status, disabled: false };
+      const { next } = await settle(this.db);
+      return { status, disabled: false, next };
     }
     // A delivery given up adds to its endpoint's run of failures, in the same transaction.
     return this.db.transaction(async (tx) => {
-      if (!(await settle(tx))) return { status, disabled: false };
+      if (!(await settle(tx)).moved) return { status, disabled: false, next: null };
       const [endpoint] = await tx.query<{ disabled: boolean }>(
         `UPDATE webhook_endpoint SET consecutive_failures = consecutive_failures + 1,
            status = CASE WHEN consecutive_failures + 1 >= $2 THEN 'DISABLED' ELSE status END,
@@ -343,7 +389,7 @@ export class WebhookStore {
       );
       const disabled = endpoint?.disabled ?? false;
       if (disabled) await failPending(tx, delivery.endpointId);
-      return { status, disabled };
+      return { status, disabled, next: null };
     });
   }
 

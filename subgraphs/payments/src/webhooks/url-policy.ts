@@ -2,10 +2,11 @@
 // inside the deployment (loopback, private, link-local, unique-local, the
 // cloud metadata service, ...), unless the development switches allow them.
 // Checked when an endpoint is created or changed, and again for every
-// attempt against the addresses its host resolves to then; the attempt
-// connects to the address that was checked (see `pinnedLookup`), so a DNS
-// answer that changes between the check and the connection (rebinding) is
-// never followed.
+// connection an attempt opens against the addresses its host resolves to
+// then; the connection goes to the address that was checked (see
+// `pinnedLookup`), so a DNS answer that changes between the check and the
+// connection (rebinding) is never followed. An attempt on a kept-alive
+// connection reaches the address checked when that connection opened.
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { isIP, type LookupFunction } from 'node:net';
 import ipaddr from 'ipaddr.js';

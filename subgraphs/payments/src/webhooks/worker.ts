@@ -2,15 +2,16 @@
 // (WebhookStore.claimDue: FOR UPDATE SKIP LOCKED with a lease, and a
 // payment's events in version order), signs and sends each, and records the
 // attempt with what comes next (delivered, a retry at its back-off, or given
-// up). It looks every `pollMs`, at once when told of a commit (`nudge`), and
-// after an attempt that may have let another through.
+// up); recording a delivered event claims the payment's next one, which is
+// sent at once. It looks every `pollMs`, at once when told of a commit
+// (`nudge`), and after an attempt that may have let another through.
 // `stop` stops claiming and waits for the attempts in flight.
 import type { Logger } from '@interop/kit';
 import { signWebhookPayload, PARTNER_WEBHOOK_SIGNATURE_HEADER } from '@interop/kit/security';
 import type { ClaimedDelivery, WebhookEventRow, WebhookStore } from '../store/webhook-store';
 import { nextAttemptAt } from './backoff';
 import type { WebhookMetrics } from './metrics';
-import { sendWebhook } from './sender';
+import { WebhookSender } from './sender';
 import type { WebhookSettings } from './settings';
 
 export const WEBHOOK_USER_AGENT = 'InteropGraph-Webhooks/1.0';
@@ -34,13 +35,16 @@ export class DeliveryWorker {
   private again = false;
   private stopped = false;
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly sender: WebhookSender;
 
   constructor(
     private readonly store: WebhookStore,
     private readonly settings: WebhookSettings,
     private readonly metrics: WebhookMetrics,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.sender = new WebhookSender({ timeoutMs: settings.timeoutMs, policy: { allowInsecure: settings.allowInsecure, allowPrivate: settings.allowPrivate } });
+  }
 
   /** A claim outlives the longest attempt, so only a process that died mid-attempt lets it lapse. */
   get leaseMs(): number {
@@ -76,6 +80,7 @@ export class DeliveryWorker {
     clearInterval(this.timer);
     await this.filling;
     await Promise.all(this.inFlight);
+    this.sender.close();
   }
 
   private async fill(): Promise<void> {
@@ -86,22 +91,42 @@ export class DeliveryWorker {
       const claimed = await this.store.claimDue(free, this.leaseMs);
       const full = claimed.length === free;
       for (const delivery of claimed) {
-        const attempt = this.attempt(delivery)
-          .catch((error: unknown) => this.logger.error({ err: error, deliveryId: delivery.id }, 'webhook delivery: recording the attempt failed; retried when its claim lapses'))
-          .finally(() => {
-            this.inFlight.delete(attempt);
-            // Looks again only when there may be something to find: more was due than there was room for, the
-            // payment's next event waited for this one, or a fill since passed over what this one held back.
-            // Anything else that falls due is told by its commit (`nudge`) or found by the poll.
-            if (full || delivery.blocksLater || this.fills !== fill) this.nudge();
-          });
+        const attempt = this.attemptInTurn(delivery).then((holdsBack) => {
+          this.inFlight.delete(attempt);
+          // Looks again only when there may be something to find: more was due than there was room for, a
+          // payment's next event waited for the last one sent and was not claimed with its recording, or a
+          // fill since passed over what this one held back. Anything else that falls due is told by its commit
+          // (`nudge`) or found by the poll.
+          if (full || holdsBack || this.fills !== fill) this.nudge();
+        });
         this.inFlight.add(attempt);
       }
       if (claimed.length < free) return;
     }
   }
 
-  private async attempt(delivery: ClaimedDelivery): Promise<void> {
+  /**
+   * Sends `first`, then each next event of its payment that the recording of
+   * the one before claimed (delivered, and the next due). Whether the last
+   * one held back a later event that is still unclaimed.
+   */
+  private async attemptInTurn(first: ClaimedDelivery): Promise<boolean> {
+    let delivery: ClaimedDelivery | null = first;
+    while (delivery) {
+      try {
+        const next = await this.attempt(delivery);
+        if (!next) return delivery.blocksLater;
+        delivery = next;
+      } catch (error) {
+        this.logger.error({ err: error, deliveryId: delivery.id }, 'webhook delivery: recording the attempt failed; retried when its claim lapses');
+        return delivery.blocksLater;
+      }
+    }
+    return false;
+  }
+
+  /** One attempt, recorded; the payment's next delivery when the recording claimed it. */
+  private async attempt(delivery: ClaimedDelivery): Promise<ClaimedDelivery | null> {
     const body = webhookBody(delivery.event);
     const at = new Date();
     const headers = {
@@ -111,16 +136,16 @@ export class DeliveryWorker {
       'interop-event-type': delivery.event.type,
       [PARTNER_WEBHOOK_SIGNATURE_HEADER]: signWebhookPayload(delivery.secrets, Math.floor(at.getTime() / 1000), body),
     };
-    const result = await sendWebhook(delivery.url, headers, body, {
-      timeoutMs: this.settings.timeoutMs,
-      policy: { allowInsecure: this.settings.allowInsecure, allowPrivate: this.settings.allowPrivate },
-    });
+    const result = await this.sender.send(delivery.url, headers, body);
     const retryAt = result.delivered ? null : nextAttemptAt(delivery.attempts + 1, new Date(delivery.createdAt), new Date(), this.settings);
-    const recorded = await this.store.recordAttempt(delivery, { ...result, at, retryAt }, this.settings.disableAfterFailures);
+    // A stopping worker claims nothing more: what it would have sent next stays due for the next process.
+    const claimNextMs = delivery.blocksLater && !this.stopped ? this.leaseMs : undefined;
+    const recorded = await this.store.recordAttempt(delivery, { ...result, at, retryAt }, this.settings.disableAfterFailures, claimNextMs);
     this.metrics.record(recorded.status === 'DELIVERED' ? 'delivered' : recorded.status === 'PENDING' ? 'retry' : 'failed', result.durationMs);
     const log = { deliveryId: delivery.id, eventId: delivery.event.id, endpointId: delivery.endpointId, statusCode: result.statusCode, error: result.error, status: recorded.status };
     if (recorded.disabled) this.logger.warn(log, 'webhook endpoint disabled after a run of given-up deliveries');
     else if (result.delivered) this.logger.debug(log, 'webhook delivered');
     else this.logger.info(log, 'webhook attempt failed');
+    return recorded.next;
   }
 }

@@ -466,11 +466,90 @@ test("a payment's later event waits while an earlier one is pending for the same
   await store.recordAttempt(firstOf('one p v1'), delivered(), 5);
   expect(keys(await claim())).toEqual(['one p v2']);
   // Given up at two: the next goes all the same.
-  expect(await store.recordAttempt(firstOf('two p v1'), givenUp(), 5)).toEqual({ status: 'FAILED', disabled: false });
+  expect(await store.recordAttempt(firstOf('two p v1'), givenUp(), 5)).toEqual({ status: 'FAILED', disabled: false, next: null });
   expect(keys(await claim())).toEqual(['two p v2']);
   // Retried, q's first event is due again and its second still waits behind it.
   await store.recordAttempt(firstOf('one q v1'), retried(new Date(Date.now() - 1_000)), 5);
   expect(keys(await claim())).toEqual(['one q v1']);
+});
+
+test("recording a delivered event can claim its payment's next one for the same endpoint, as claimDue would, and nothing else", async () => {
+  const { partnerId, merchantId } = owners();
+  const events: WireEventType[] = ['payment.created', 'payment.requires_action', 'payment.canceled'];
+  const hooks = await endpoint(partnerId, { events });
+  const other = await endpoint(partnerId, { events });
+  const p = await pay(partnerId, merchantId);
+  await target.ledger.transition(p, 'CANCELED', 'test');
+  const claimedAt = (await store.claimDue(10, LEASE_MS)).filter((claimed) => claimed.endpointId === hooks.id);
+  const [created] = claimedAt;
+  expect(claimedAt).toHaveLength(1);
+  expect(created).toMatchObject({ blocksLater: true, event: { type: 'payment.created', paymentVersion: 1 } });
+
+  // Delivered: version 2 comes back claimed, with all claimDue gives, and held for the lease; version 3 still waits on it.
+  const first = await store.recordAttempt(created!, delivered(), 5, LEASE_MS);
+  expect(first).toMatchObject({ status: 'DELIVERED', disabled: false });
+  const second = first.next;
+  const [fromClaimDue] = (await deliveriesOf(hooks.id)).filter((row) => row.event.paymentVersion === 2);
+  expect(second).toStrictEqual({
+    id: fromClaimDue?.id,
+    endpointId: hooks.id,
+    attempts: 0,
+    createdAt: iso,
+    url: hooks.url,
+    secrets: [hooks.secret],
+    blocksLater: true,
+    event: fromClaimDue?.event,
+  });
+  expect(fromClaimDue?.nextAttemptAt).not.toBeNull();
+  expect(Date.parse(fromClaimDue!.nextAttemptAt!)).toBeGreaterThan(Date.now() + LEASE_MS / 2);
+  expect((await store.claimDue(10, LEASE_MS)).filter((claimed) => claimed.endpointId === hooks.id)).toEqual([]);
+
+  // A retry or a give-up claims nothing; nor does a recording that asks for nothing.
+  const retriedNow = await store.recordAttempt(second!, retried(new Date(Date.now() - 1_000)), 5, LEASE_MS);
+  expect(retriedNow).toEqual({ status: 'PENDING', disabled: false, next: null });
+  const [again] = (await store.claimDue(10, LEASE_MS)).filter((claimed) => claimed.endpointId === hooks.id);
+  expect(again).toMatchObject({ id: second!.id, attempts: 1 });
+  expect(await store.recordAttempt(again!, delivered(), 5)).toEqual({ status: 'DELIVERED', disabled: false, next: null });
+  const [third] = (await store.claimDue(10, LEASE_MS)).filter((claimed) => claimed.endpointId === hooks.id);
+  expect(third).toMatchObject({ blocksLater: false, event: { type: 'payment.canceled', paymentVersion: 3 } });
+  // The last event of the payment: nothing follows it.
+  expect(await store.recordAttempt(third!, delivered(), 5, LEASE_MS)).toEqual({ status: 'DELIVERED', disabled: false, next: null });
+  // The other endpoint's deliveries were never touched: its first is claimable, its next still waits.
+  expect((await deliveriesOf(other.id)).map((row) => [row.event.paymentVersion, row.status, row.attemptCount])).toEqual([
+    [3, 'PENDING', 0],
+    [2, 'PENDING', 0],
+    [1, 'PENDING', 0],
+  ]);
+});
+
+test('the next event is not claimed with a recording when it is not due, its endpoint is off, or another claimer holds it', async () => {
+  const { partnerId, merchantId } = owners();
+  const events: WireEventType[] = ['payment.created', 'payment.requires_action'];
+  const hooks = await endpoint(partnerId, { events });
+  const firstClaim = async () => {
+    const p = await pay(partnerId, merchantId);
+    const [created] = (await store.claimDue(10, LEASE_MS)).filter((claimed) => claimed.event.paymentId === p);
+    if (!created) throw new Error('nothing claimed');
+    const [next] = (await deliveriesOf(hooks.id)).filter((row) => row.event.paymentId === p && row.event.paymentVersion === 2);
+    return { created, nextId: next!.id };
+  };
+
+  const later = await firstClaim();
+  await dueIn([later.nextId], 60);
+  expect((await store.recordAttempt(later.created, delivered(), 5, LEASE_MS)).next).toBeNull();
+
+  const held = await firstClaim();
+  await db.transaction(async (tx) => {
+    // Another claimer's hold: on PostgreSQL the recording skips the locked row; PGlite runs one statement at a time, so the hold is a lease.
+    if (db.engine === 'postgres') await tx.query('SELECT 1 FROM webhook_delivery WHERE id = $1 FOR UPDATE', [held.nextId]);
+    else await tx.query(`UPDATE webhook_delivery SET next_attempt_at = clock_timestamp() + interval '1 minute' WHERE id = $1`, [held.nextId]);
+    if (db.engine === 'postgres') expect((await store.recordAttempt(held.created, delivered(), 5, LEASE_MS)).next).toBeNull();
+  });
+  if (db.engine !== 'postgres') expect((await store.recordAttempt(held.created, delivered(), 5, LEASE_MS)).next).toBeNull();
+
+  const off = await firstClaim();
+  await store.updateEndpoint({ partnerId }, hooks.id, { enabled: false });
+  expect(await store.recordAttempt(off.created, delivered(), 5, LEASE_MS)).toEqual({ status: 'DELIVERED', disabled: false, next: null });
 });
 
 test('claimers racing over one database, in two stores or one, never claim a delivery twice', async () => {
@@ -521,7 +600,7 @@ test('recordAttempt keeps a retried delivery pending until its time, ends it onc
 
   const retryAt = new Date(Date.now() + 3_600_000);
   const busy = retried(retryAt, { at: new Date(Date.now() - 3_000), durationMs: 42 });
-  expect(await store.recordAttempt(claimed, busy, 3)).toEqual({ status: 'PENDING', disabled: false });
+  expect(await store.recordAttempt(claimed, busy, 3)).toEqual({ status: 'PENDING', disabled: false, next: null });
   expect((await deliveriesOf(hooks.id))[0]).toMatchObject({ status: 'PENDING', attemptCount: 1, nextAttemptAt: retryAt.toISOString() });
   expect(await store.claimDue(10, LEASE_MS)).toEqual([]);
 
@@ -529,19 +608,19 @@ test('recordAttempt keeps a retried delivery pending until its time, ends it onc
   const [second] = await store.claimDue(10, LEASE_MS);
   expect(second).toMatchObject({ id: claimed.id, attempts: 1, createdAt: claimed.createdAt });
   const refused = retried(new Date(Date.now() - 1_000), { at: new Date(Date.now() - 2_000), statusCode: null, responseExcerpt: null, error: 'connect ECONNREFUSED', durationMs: 0 });
-  expect(await store.recordAttempt(claimed, refused, 3)).toEqual({ status: 'PENDING', disabled: false });
+  expect(await store.recordAttempt(claimed, refused, 3)).toEqual({ status: 'PENDING', disabled: false, next: null });
   expect((await store.endpoint({ partnerId }, hooks.id))?.consecutiveFailures).toBe(2);
 
   const [third] = await store.claimDue(10, LEASE_MS);
   expect(third).toMatchObject({ id: claimed.id, attempts: 2 });
   const ok = delivered({ at: new Date(Date.now() - 1_000), retryAt: new Date(Date.now() + 3_600_000) });
-  expect(await store.recordAttempt(claimed, ok, 3)).toEqual({ status: 'DELIVERED', disabled: false });
+  expect(await store.recordAttempt(claimed, ok, 3)).toEqual({ status: 'DELIVERED', disabled: false, next: null });
   expect((await deliveriesOf(hooks.id))[0]).toMatchObject({ status: 'DELIVERED', attemptCount: 3, nextAttemptAt: null });
   expect((await store.endpoint({ partnerId }, hooks.id))?.consecutiveFailures).toBe(0);
 
   // An attempt that ends after its delivery was settled (its lease lapsed, another process delivered it) is kept, and moves nothing.
   const late = givenUp();
-  expect(await store.recordAttempt(claimed, late, 1)).toEqual({ status: 'FAILED', disabled: false });
+  expect(await store.recordAttempt(claimed, late, 1)).toEqual({ status: 'FAILED', disabled: false, next: null });
   expect((await deliveriesOf(hooks.id))[0]).toMatchObject({ status: 'DELIVERED', attemptCount: 3 });
   expect(await store.endpoint({ partnerId }, hooks.id)).toMatchObject({ status: 'ENABLED', consecutiveFailures: 0 });
 
@@ -566,18 +645,18 @@ test('deliveries given up in a row disable the endpoint at the limit, failing wh
   const [a, b, c, d, e] = claimed;
   if (!a || !b || !c || !d || !e) throw new Error('expected five claims');
 
-  expect(await store.recordAttempt(a, givenUp(), 2)).toEqual({ status: 'FAILED', disabled: false });
-  expect(await store.recordAttempt(b, delivered(), 2)).toEqual({ status: 'DELIVERED', disabled: false });
-  expect(await store.recordAttempt(c, givenUp(), 2)).toEqual({ status: 'FAILED', disabled: false });
+  expect(await store.recordAttempt(a, givenUp(), 2)).toEqual({ status: 'FAILED', disabled: false, next: null });
+  expect(await store.recordAttempt(b, delivered(), 2)).toEqual({ status: 'DELIVERED', disabled: false, next: null });
+  expect(await store.recordAttempt(c, givenUp(), 2)).toEqual({ status: 'FAILED', disabled: false, next: null });
   expect(await store.endpoint(scope, hooks.id)).toMatchObject({ status: 'ENABLED', consecutiveFailures: 1, disabledReason: null });
-  expect(await store.recordAttempt(d, givenUp(), 2)).toEqual({ status: 'FAILED', disabled: true });
+  expect(await store.recordAttempt(d, givenUp(), 2)).toEqual({ status: 'FAILED', disabled: true, next: null });
   const disabled = await store.endpoint(scope, hooks.id);
   expect(disabled).toMatchObject({ status: 'DISABLED', consecutiveFailures: 2, disabledReason: expect.any(String) });
 
   // e was in flight: it failed with its endpoint, and its attempt, ending now, moves nothing.
   const statusOfE = async () => (await deliveriesOf(hooks.id)).find((row) => row.id === e.id);
   expect(await statusOfE()).toMatchObject({ status: 'FAILED', nextAttemptAt: null });
-  expect(await store.recordAttempt(e, delivered(), 2)).toEqual({ status: 'DELIVERED', disabled: false });
+  expect(await store.recordAttempt(e, delivered(), 2)).toEqual({ status: 'DELIVERED', disabled: false, next: null });
   expect(await statusOfE()).toMatchObject({ status: 'FAILED', attemptCount: 0 });
   expect(await store.endpoint(scope, hooks.id)).toMatchObject({ status: 'DISABLED', consecutiveFailures: 2 });
   expect(new Set((await deliveriesOf(bystander.id)).map((row) => row.status))).toEqual(new Set(['PENDING']));
