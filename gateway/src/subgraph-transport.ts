@@ -6,7 +6,7 @@
 // Both the plan executor and @apollo/gateway's data sources send through it.
 import { errors, Pool, type Dispatcher } from 'undici';
 import { GraphQLError } from 'graphql';
-import { IDENTITY_HEADER, sealIdentity } from '@interop/kit/security';
+import { bodyDigest, IDENTITY_HEADER, sealIdentityOverDigest } from '@interop/kit/security';
 import { GatewayErrorCode } from './__generated__/error-codes';
 import type { GatewayMetrics } from './metrics';
 
@@ -79,6 +79,13 @@ export interface SubgraphSend {
 
 const DEFAULT_CONNECTIONS = 64;
 
+/** A request as it goes out: its body's bytes and their digest, taken once for every attempt. */
+interface Outgoing {
+  request: SubgraphSend;
+  bytes: Buffer;
+  digest: string;
+}
+
 export class SubgraphTransport {
   readonly subgraph: string;
   readonly url: string;
@@ -96,11 +103,15 @@ export class SubgraphTransport {
   }
 
   send(request: SubgraphSend): Promise<SubgraphReply> {
-    if (request.write) return this.attempt(request);
-    const key = `${this.options.epoch?.() ?? 0}\n${request.sharedBy ?? request.claims}\n${request.body}`;
+    // The body is encoded once: its bytes are what is sent, and their digest is what the seal covers and
+    // what reads are shared by (two different bodies never share a SHA-256).
+    const bytes = Buffer.from(request.body, 'utf8');
+    const outgoing: Outgoing = { request, bytes, digest: bodyDigest(bytes) };
+    if (request.write) return this.attempt(outgoing);
+    const key = `${this.options.epoch?.() ?? 0}\n${request.sharedBy ?? request.claims}\n${outgoing.digest}`;
     let shared = this.inflight.get(key);
     if (!shared) {
-      shared = this.read(request).finally(() => this.inflight.delete(key));
+      shared = this.read(outgoing).finally(() => this.inflight.delete(key));
       this.inflight.set(key, shared);
     }
     return shared;
@@ -110,17 +121,17 @@ export class SubgraphTransport {
     return this.pool.close();
   }
 
-  private async read(request: SubgraphSend): Promise<SubgraphReply> {
+  private async read(outgoing: Outgoing): Promise<SubgraphReply> {
     try {
-      return await this.attempt(request);
+      return await this.attempt(outgoing);
     } catch (error) {
       // A refused or reset connection may be a subgraph restarting: one more try. A timeout is not retried.
-      if (error instanceof SubgraphFetchError && error.failure === 'unreachable') return this.attempt(request);
+      if (error instanceof SubgraphFetchError && error.failure === 'unreachable') return this.attempt(outgoing);
       throw error;
     }
   }
 
-  private async attempt(request: SubgraphSend): Promise<SubgraphReply> {
+  private async attempt({ request, bytes, digest }: Outgoing): Promise<SubgraphReply> {
     const started = performance.now();
     // undici's own timers (no AbortSignal and timer of our own per request): the wait for the answer's
     // headers, then for each part of its body, each bounded by the subgraph's timeout.
@@ -132,9 +143,9 @@ export class SubgraphTransport {
         headers: {
           ...request.headers,
           'content-type': 'application/json',
-          [IDENTITY_HEADER]: sealIdentity(this.options.signingSecret, request.claims, request.body),
+          [IDENTITY_HEADER]: sealIdentityOverDigest(this.options.signingSecret, request.claims, digest),
         },
-        body: request.body,
+        body: bytes,
         headersTimeout: timeout,
         bodyTimeout: timeout,
       });

@@ -51,7 +51,17 @@ export function identityClaims(caller: Caller, audience: string, nowSeconds = Ma
 
 /** The header value for `claims` on a request with exactly `body`. */
 export function sealIdentity(secret: string, claims: string, body: string): string {
-  return `${claims}.${mac(secret, claims, body)}`;
+  return sealIdentityOverDigest(secret, claims, bodyDigest(body));
+}
+
+/** What the seal covers of a body: its SHA-256, in hex. */
+export function bodyDigest(body: string | Uint8Array): string {
+  return hash('sha256', body, 'hex');
+}
+
+/** `sealIdentity` for a body whose `bodyDigest` the caller has already taken. */
+export function sealIdentityOverDigest(secret: string, claims: string, digest: string): string {
+  return `${claims}.${macOverDigest(secret, claims, digest)}`;
 }
 
 /** The header value that carries `caller` to the `audience` subgraph for a request with exactly `body`. */
@@ -86,7 +96,11 @@ export function verifyIdentity(
 }
 
 function mac(secret: string, payload: string, body: string): string {
-  return contextMac(secret, 'subgraph-identity', [payload, hash('sha256', body, 'hex')]);
+  return macOverDigest(secret, payload, bodyDigest(body));
+}
+
+function macOverDigest(secret: string, payload: string, digest: string): string {
+  return contextMac(secret, 'subgraph-identity', [payload, digest]);
 }
 
 export const hasScope = (caller: Caller, scope: string): boolean => caller.scopes.includes(scope);

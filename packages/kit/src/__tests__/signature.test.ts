@@ -1,7 +1,7 @@
 // Each kind of signed message is its own signing context: with one secret and
 // one body, a signature made for one kind, method, path or audience does not
 // verify as another.
-import { ANONYMOUS, serviceCaller, signIdentity, verifyIdentity } from '../identity';
+import { ANONYMOUS, bodyDigest, identityClaims, sealIdentity, sealIdentityOverDigest, serviceCaller, signIdentity, verifyIdentity } from '../identity';
 import { contextMac, signatureHeader, verifySignature, type SignedMessage } from '../signature';
 
 const SECRET = 'one-secret-for-every-kind';
@@ -41,4 +41,14 @@ test('an identity sealed for one subgraph is refused by another, as its audience
   const moved = Buffer.from(Buffer.from(claims, 'base64url').toString('utf8').replace('"a":"payments"', '"a":"merchants"')).toString('base64url');
   expect(verifyIdentity(SECRET, `${moved}.${mac}`, BODY, 'merchants')).toEqual({ ok: false, reason: 'mismatch' });
   expect(verifyIdentity(SECRET, signIdentity(SECRET, ANONYMOUS, 'merchants', BODY), BODY, 'merchants').ok).toBe(true);
+});
+
+test('a seal over the digest of the body\'s bytes is the seal over the body, and verifies only with that body', () => {
+  const body = '{"query":"{ platform(id: \\"taobao\\") { name } }","variables":{"name":"淘宝"}}';
+  const claims = identityClaims(ANONYMOUS, 'commerce');
+  const overDigest = sealIdentityOverDigest(SECRET, claims, bodyDigest(Buffer.from(body, 'utf8')));
+  expect(overDigest).toBe(sealIdentity(SECRET, claims, body));
+  expect(bodyDigest(Buffer.from(body, 'utf8'))).toBe(bodyDigest(body));
+  expect(verifyIdentity(SECRET, overDigest, body, 'commerce').ok).toBe(true);
+  expect(verifyIdentity(SECRET, overDigest, `${body} `, 'commerce')).toEqual({ ok: false, reason: 'mismatch' });
 });
