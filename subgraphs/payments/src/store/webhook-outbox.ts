@@ -46,34 +46,42 @@ const money = (amount: string, currency: string) => `json_build_object('amountMi
 const refundJson = (r: string) =>
   `json_build_object('id', ${r}.id, 'status', ${r}.status, 'amount', ${money(`${r}.amount_minor`, `${r}.currency`)}, 'reason', ${r}.reason, 'createdAt', ${iso(`${r}.created_at`)})`;
 
-/** A payment row `p` as webhooks carry it (SDK WebhookPayment), with its refunds as this statement sees them. */
-const paymentJson = (p: string) => `json_build_object(
+/**
+ * A payment row `p` as webhooks carry it (SDK WebhookPayment), with its
+ * refunds as this statement sees them; `fresh` for a payment this statement
+ * creates, which has none.
+ */
+const paymentJson = (p: string, fresh = false) => `json_build_object(
   'id', ${p}.id, 'status', ${p}.status, 'amount', ${money(`${p}.amount_minor`, `${p}.currency`)},
-  'refundedAmount', ${money(`(SELECT coalesce(sum(rs.amount_minor), 0)::int FROM refund rs WHERE rs.payment_id = ${p}.id AND rs.status = 'SUCCEEDED')`, `${p}.currency`)},
+  'refundedAmount', ${money(fresh ? '0' : `(SELECT coalesce(sum(rs.amount_minor), 0)::int FROM refund rs WHERE rs.payment_id = ${p}.id AND rs.status = 'SUCCEEDED')`, `${p}.currency`)},
   'platformId', ${p}.platform_id, 'merchantId', ${p}.merchant_id, 'paymentToolId', ${p}.tool_id, 'channel', ${p}.channel,
   'reference', ${p}.reference, 'createdAt', ${iso(`${p}.created_at`)}, 'updatedAt', ${iso(`${p}.updated_at`)},
-  'refunds', (SELECT coalesce(json_agg(${refundJson('ra')} ORDER BY ra.seq), '[]'::json) FROM refund ra WHERE ra.payment_id = ${p}.id))`;
+  'refunds', ${fresh ? `'[]'::json` : `(SELECT coalesce(json_agg(${refundJson('ra')} ORDER BY ra.seq), '[]'::json) FROM refund ra WHERE ra.payment_id = ${p}.id)`})`;
 
 const newId = (prefix: string) => `'${prefix}_' || replace(gen_random_uuid()::text, '-', '')`;
 
 /**
- * Two CTEs (`events`, `deliveries`) that write one event per type in the
- * array `types` (a SQL expression) for each payment row of `source` (a CTE or
- * table name, aliased `p`), and a delivery of each to every enabled endpoint
- * that takes it: the payment's partner's, or a merchant console's, filtered
- * by merchant when the endpoint names one. `refund` is a SQL expression of the
- * refund id for refund events.
+ * Three CTEs (`event_payloads`, `events`, `deliveries`) that write one event
+ * per type in the array `types` (a SQL expression) for each payment row of
+ * `source` (a CTE or table name), and a delivery of each to every enabled
+ * endpoint that takes it: the payment's partner's, or a merchant console's,
+ * filtered by merchant when the endpoint names one. `refund` is a SQL
+ * expression of the refund id for refund events; `firstEvents` says the
+ * payment is created in this statement (no earlier events, no refunds).
  */
 export function outboxCtes(source: string, types: string, options: { firstEvents?: boolean; refund?: string } = {}): string {
   // A payment's first events need no look at earlier ones: there are none.
   const before = options.firstEvents ? '0' : '(SELECT coalesce(max(e.payment_version), 0) FROM webhook_event e WHERE e.payment_id = p.id)';
   const data = options.refund
     ? `json_build_object('payment', ${paymentJson('p')}, 'refund', (SELECT ${refundJson('rr')} FROM refund rr WHERE rr.id = ${options.refund}))`
-    : `json_build_object('payment', ${paymentJson('p')})`;
-  return `events AS (
+    : `json_build_object('payment', ${paymentJson('p', options.firstEvents)})`;
+  // Materialised, so a payment's payload is built once however many events carry it.
+  return `event_payloads AS MATERIALIZED (
+      SELECT p.id, p.partner_id, p.merchant_id, ${before} AS before, ${data}::text AS payload FROM ${source} p
+    ), events AS (
       INSERT INTO webhook_event (id, partner_id, merchant_id, payment_id, payment_version, type, payload)
-      SELECT ${newId('evt')}, p.partner_id, p.merchant_id, p.id, ${before} + t.n, t.type, ${data}::text
-      FROM ${source} p CROSS JOIN unnest(${types}) WITH ORDINALITY AS t(type, n)
+      SELECT ${newId('evt')}, p.partner_id, p.merchant_id, p.id, p.before + t.n, t.type, p.payload
+      FROM event_payloads p CROSS JOIN unnest(${types}) WITH ORDINALITY AS t(type, n)
       RETURNING id, partner_id, merchant_id, payment_id, payment_version, type
     ), deliveries AS (
       INSERT INTO webhook_delivery (id, event_id, endpoint_id, payment_id, payment_version)
