@@ -18,7 +18,10 @@
 // runs warm, and after 40 V8 had yet to optimise part of each request's path,
 // which then cost the page a third more), --ops page,checkout,initiate,
 // --profile (a V8 CPU profile of every subgraph, summarised per operation),
-// --answers FILE (every answer, for comparing two builds), --out FILE (JSON).
+// --answers FILE (every answer, for comparing two builds), --out FILE (JSON),
+// --webhooks (as under `npm start`: the partner the requests come from has a
+// webhook endpoint, a receiver in this process, so each payment also costs
+// payments its deliveries, counted once all have arrived).
 // With DATABASE_URL the subgraphs keep their data on that PostgreSQL server,
 // in a scratch database made for the run and dropped after it; the CPU time
 // of the server's backends for that database is reported beside them.
@@ -29,11 +32,13 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { encodeCursor } from '@interop/kit/server';
 import { composeSupergraph, readSupergraphConfig } from '../gateway/src/composition';
+import { startDemoWebhookReceiver, type DemoWebhookReceiver } from '../scripts/demo-webhook-receiver';
+import { ensureDemoWebhookEndpoint, partnerWebhooksEnv } from '../scripts/demo-webhooks';
 import { builtEntry, buildServicesIfStale, sourceEntry, type ServiceName } from '../scripts/service-build';
 import { benchPaymentInput } from './operations';
 import { freePort, ROOT } from '@interop/testing/processes';
 import { scratchDatabase } from '@interop/testing/scratch-database';
-import { BENCH_SIGNING_SECRET, BENCH_WALLET_SECRET, CLIENT_HEADERS, writeGatewayConfig } from './auth';
+import { BENCH_API_KEY, BENCH_SIGNING_SECRET, BENCH_WALLET_SECRET, CLIENT_HEADERS, writeGatewayConfig } from './auth';
 import { answersGraphQL, cpuMs, healthy, listeningUrl, OUR_GATEWAY_LISTENING, postgresBackends, ready, startProcess, stopAll, waitForPeerFacts, waitUntil, type Proc } from './cluster';
 import { summariseProfile } from './profile';
 
@@ -51,6 +56,7 @@ interface Settings {
   source: boolean;
   answers: string | null;
   out: string | null;
+  webhooks: boolean;
   databaseUrl: string | null;
 }
 
@@ -66,6 +72,7 @@ function settings(argv: string[]): Settings {
       source: { type: 'boolean', default: false },
       answers: { type: 'string' },
       out: { type: 'string' },
+      webhooks: { type: 'boolean', default: false },
     },
   });
   const whole = (text: string, name: string, min: number) => {
@@ -82,6 +89,7 @@ function settings(argv: string[]): Settings {
     source: values.source,
     answers: values.answers ?? null,
     out: values.out ?? null,
+    webhooks: values.webhooks,
     databaseUrl: process.env.DATABASE_URL || null,
   };
 }
@@ -178,6 +186,8 @@ interface Result {
   /** CPU milliseconds per request. */
   cpuMs: Record<Subgraph | 'subgraphs' | 'gateway' | 'wallet', number> & { postgres?: number };
   wallMs: number;
+  /** Payments also delivered each payment's webhooks, within the CPU counted. */
+  webhooks?: true;
 }
 
 async function main(): Promise<void> {
@@ -186,6 +196,8 @@ async function main(): Promise<void> {
   const profDir = join(runDir, 'profiles');
   mkdirSync(profDir);
   const database = s.databaseUrl ? await benchDatabase(s.databaseUrl) : null;
+  // Every event kept, so their count says when the deliveries have all arrived.
+  const receiver = s.webhooks ? await startDemoWebhookReceiver({ port: await freePort(), maxEvents: Number.MAX_SAFE_INTEGER }) : null;
   try {
     const ports = { commerce: await freePort(), payments: await freePort(), merchants: await freePort(), wallet: await freePort() };
     const env: Record<string, string> = {
@@ -206,7 +218,7 @@ async function main(): Promise<void> {
     if (launch.built && (await buildServicesIfStale())) console.log('Built the services (npm run build) from their changed sources.');
     const services: Record<Subgraph | 'wallet', Proc> = {
       commerce: start('commerce', launch, [], env, runDir, flags('commerce')),
-      payments: start('payments', launch, [], env, runDir, flags('payments')),
+      payments: start('payments', launch, [], receiver ? (partnerWebhooksEnv(env) as Record<string, string>) : env, runDir, flags('payments')),
       merchants: start('merchants', launch, [], env, runDir, flags('merchants')),
       wallet: start('wallet', launch, [], env, runDir),
     };
@@ -233,6 +245,10 @@ async function main(): Promise<void> {
     await waitUntil(gateway, answersGraphQL(gatewayUrl), READY_WITHIN_MS);
     // Its warm-up has run (what a new user meets after `npm start`), and its CPU is not counted as a request's.
     await waitUntil(gateway, ready(gatewayUrl), READY_WITHIN_MS);
+    if (receiver) {
+      const endpoint = await ensureDemoWebhookEndpoint({ graphqlUrl: gatewayUrl, apiKey: BENCH_API_KEY, receiverUrl: receiver.webhookUrl });
+      receiver.setSecrets([endpoint.secret]);
+    }
 
     const send = async (body: string): Promise<unknown> => {
       const response = await fetch(gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...CLIENT_HEADERS }, body });
@@ -252,6 +268,7 @@ async function main(): Promise<void> {
     const windows: Record<string, { from: number; to: number }> = {};
     for (const op of operations(s.merchants, total).filter((candidate) => s.ops.includes(candidate.id))) {
       for (let i = 0; i < s.warm; i += 1) await send(op.body(s.requests + i));
+      if (receiver) await deliveriesSettled(receiver);
       const before = cpu();
       const pgBefore = database?.backendsCpuMs() ?? 0;
       const from = process.hrtime.bigint();
@@ -261,6 +278,7 @@ async function main(): Promise<void> {
         kept.push(op.comparable ? op.comparable(answer) : answer);
       }
       const to = process.hrtime.bigint();
+      if (receiver) await deliveriesSettled(receiver);
       const after = cpu();
       const pgAfter = database?.backendsCpuMs() ?? 0;
       windows[op.id] = { from: Number(from / 1000n), to: Number(to / 1000n) };
@@ -279,6 +297,7 @@ async function main(): Promise<void> {
           ...(database ? { postgres: (pgAfter - pgBefore) / s.requests } : {}),
         },
         wallMs: Number(to - from) / 1e6 / s.requests,
+        ...(receiver ? { webhooks: true } : {}),
       };
       results.push(result);
       const f = (ms: number | undefined) => (ms === undefined ? '' : ms.toFixed(2).padStart(7));
@@ -310,8 +329,21 @@ async function main(): Promise<void> {
     }
   } finally {
     await stopAll();
+    await receiver?.close();
     await database?.drop();
   }
+}
+
+/** Waits until no delivery has arrived for a second (the worker is told of each commit, so none is late by a poll). */
+async function deliveriesSettled(receiver: DemoWebhookReceiver): Promise<void> {
+  let seen = -1;
+  for (let waited = 0; waited < 120_000; waited += 1000) {
+    const now = receiver.events().length;
+    if (now === seen) return;
+    seen = now;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  throw new Error('webhook deliveries still arriving after two minutes');
 }
 
 main().catch(async (error: unknown) => {
