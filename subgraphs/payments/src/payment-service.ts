@@ -12,7 +12,7 @@ import type { DisplayNames, PeerFacts } from './peers';
 import type { PaymentProvider, ProviderPayment } from './providers/provider';
 import type { PaymentLedger } from './store/ledger';
 import type { PaymentsStore } from './store/payments-store';
-import type { InitiatePaymentInput, RefundPaymentInput } from './__generated__/resolvers';
+import type { Channel, InitiatePaymentInput, RefundPaymentInput } from './__generated__/resolvers';
 import type { PaymentRow, PaymentToolRow, RefundRow, UnavailableOptionRow } from './store/types';
 
 /** A wallet notification, after its signature was verified. */
@@ -57,9 +57,39 @@ export class PaymentService {
     const channel = givenChannel ?? null;
     // Without a channel the fingerprint is what it was before channels existed, so old keys still replay.
     const requestHash = fingerprint(channel ? { ...rest, channel } : rest);
-    const replay = await this.ledger.paymentByIdempotencyKey(partnerId, idempotencyKey);
-    if (replay) return this.finishRegistration(sameRequest(replay, requestHash));
+    let created: { payment: PaymentRow | null; names: DisplayNames };
+    try {
+      created = await this.create(input, channel, requestHash, partnerId);
+    } catch (error) {
+      // A retry of a key already used gets its payment back, whatever would refuse a new one now (a tool
+      // withdrawn since, owners that do not answer). Looked up only then: a new key costs no read first.
+      if (!(error instanceof AppError)) throw error;
+      const replay = await this.ledger.paymentByIdempotencyKey(partnerId, idempotencyKey);
+      if (replay) return this.finishRegistration(sameRequest(replay, requestHash));
+      throw error;
+    }
+    if (!created.payment) {
+      // The key was used before, or by a concurrent call that won the insert.
+      const winner = await this.ledger.paymentByIdempotencyKey(partnerId, idempotencyKey);
+      if (!winner) throw new Error(`Payment for key ${idempotencyKey} vanished`);
+      return this.finishRegistration(sameRequest(winner, requestHash));
+    }
+    const { payment, names } = created;
+    try {
+      return await this.register(payment, names);
+    } catch (error) {
+      // The buyer could never pay it: record why, and let a retry with this key see the outcome.
+      await this.ledger.transition(payment.id, 'FAILED', 'wallet unavailable at creation');
+      if (error instanceof AppError) error.extensions['paymentId'] = payment.id;
+      throw error;
+    }
+  }
 
+  /**
+   * Checks a new payment against the tool and the checkout rule, and saves
+   * it unless its key is taken (then `payment` is null).
+   */
+  private async create(input: InitiatePaymentInput, channel: Channel | null, requestHash: string, partnerId: string): Promise<{ payment: PaymentRow | null; names: DisplayNames }> {
     const [tool] = await this.store.toolsByIds([input.paymentToolId]);
     if (!tool) throw badUserInput('input.paymentToolId', `No payment tool has id ${input.paymentToolId}.`);
     // Fails closed: without the owners' answer nothing is created.
@@ -72,7 +102,7 @@ export class PaymentService {
     const id = newId('pay');
     const nextAction = await this.provider.nextActionFor({ paymentId: id, toolId: tool.id, channel, type: nextActionOn(tool, channel) ?? 'REDIRECT' });
     const expiresAt = new Date(Date.now() + this.ttlSeconds * 1000).toISOString();
-    const created = await this.ledger.insertPayment(
+    const payment = await this.ledger.insertPayment(
       {
         id,
         platformId: input.platformId,
@@ -86,26 +116,13 @@ export class PaymentService {
         nextActionQr: nextAction.qrCode,
         channel,
         expiresAt,
-        idempotencyKey,
+        idempotencyKey: input.idempotencyKey,
         requestHash,
         partnerId,
       },
       'initiatePayment',
     );
-    if (!created) {
-      // A concurrent call with the same key won the insert.
-      const winner = await this.ledger.paymentByIdempotencyKey(partnerId, idempotencyKey);
-      if (!winner) throw new Error(`Payment for key ${idempotencyKey} vanished`);
-      return this.finishRegistration(sameRequest(winner, requestHash));
-    }
-    try {
-      return await this.register(created, facts.names);
-    } catch (error) {
-      // The buyer could never pay it: record why, and let a retry with this key see the outcome.
-      await this.ledger.transition(id, 'FAILED', 'wallet unavailable at creation');
-      if (error instanceof AppError) error.extensions['paymentId'] = id;
-      throw error;
-    }
+    return { payment, names: facts.names };
   }
 
   /**
