@@ -10,6 +10,7 @@ import { actingPartner, requireAccess } from './ownership';
 import { checkAmount, checkIdempotencyKey, checkText, fingerprint, keyReused } from './payment-input';
 import type { DisplayNames, PeerFacts } from './peers';
 import type { PaymentProvider, ProviderPayment } from './providers/provider';
+import type { RegistrationMarks } from './registration-marks';
 import type { PaymentLedger } from './store/ledger';
 import type { PaymentsStore } from './store/payments-store';
 import type { Channel, InitiatePaymentInput, RefundPaymentInput } from './__generated__/resolvers';
@@ -44,6 +45,8 @@ export class PaymentService {
     private readonly peers: PeerFacts,
     private readonly provider: PaymentProvider,
     private readonly ttlSeconds: number,
+    /** Where a new payment's registration is recorded a moment later; without it, at once. */
+    private readonly marks?: RegistrationMarks,
   ) {}
 
   async initiate(input: InitiatePaymentInput, caller: Caller): Promise<PaymentRow> {
@@ -76,7 +79,7 @@ export class PaymentService {
     }
     const { payment, names } = created;
     try {
-      return await this.register(payment, names);
+      return await this.register(payment, names, this.marks);
     } catch (error) {
       // The buyer could never pay it: record why, and let a retry with this key see the outcome.
       await this.ledger.transition(payment.id, 'FAILED', 'wallet unavailable at creation');
@@ -127,13 +130,15 @@ export class PaymentService {
 
   /**
    * Registers the payment with the wallet (idempotent on its id) and records
-   * that it did. The names are for the buyer's eyes only: without them they
-   * are asked for, and if the owners do not answer the wallet shows ids.
+   * that it did, at once or, given `marks`, a moment later. The names are for
+   * the buyer's eyes only: without them they are asked for, and if the owners
+   * do not answer the wallet shows ids.
    */
-  async register(payment: PaymentRow, names?: DisplayNames): Promise<PaymentRow> {
+  async register(payment: PaymentRow, names?: DisplayNames, marks?: RegistrationMarks): Promise<PaymentRow> {
     const shown = names ?? (await this.peers.displayNames(payment.platformId, payment.merchantId).catch(unlessUnavailable));
     await this.provider.createPayment(providerPayment(payment, shown));
-    await this.ledger.markRegistered(payment.id);
+    if (marks) marks.mark(payment.id);
+    else await this.ledger.markRegistered(payment.id);
     return { ...payment, registered: true };
   }
 

@@ -12,6 +12,7 @@ import { publishPaymentChanges } from './payment-events';
 import { PaymentService } from './payment-service';
 import { createPeerFacts, type PeerOptions } from './peers';
 import { Reconciler } from './reconciler';
+import { RegistrationMarks } from './registration-marks';
 import { SandboxWallet } from './providers/sandbox-wallet';
 import type { PaymentProvider } from './providers/provider';
 import { resolvers } from './resolvers';
@@ -96,7 +97,8 @@ export async function startPayments(options: PaymentsOptions): Promise<RunningSu
       secret: options.wallet.secret,
       timeoutMs: options.peerTimeoutMs,
     });
-  const payments = new PaymentService(options.ledger, store, peers, provider, options.paymentTtlSeconds);
+  const registrationMarks = new RegistrationMarks(options.ledger, logger);
+  const payments = new PaymentService(options.ledger, store, peers, provider, options.paymentTtlSeconds, registrationMarks);
   const events = eventOutlet({
     shared: options.events,
     channel: PAYMENT_EVENTS_CHANNEL,
@@ -134,6 +136,7 @@ export async function startPayments(options: PaymentsOptions): Promise<RunningSu
       await reconciler.stop();
       stopNudging();
       await deliveries.stop();
+      await registrationMarks.flush();
       stopPublishing();
       await events.close();
       await peers.stop();

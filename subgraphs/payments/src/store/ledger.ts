@@ -170,9 +170,9 @@ export class PaymentLedger {
     this.changes.queued(tx, await recordWebhookEvents(tx, refund.paymentId, [type], refund.id));
   }
 
-  /** Records that the wallet took the payment. */
-  async markRegistered(id: string): Promise<void> {
-    await this.db.query('UPDATE payment SET registered = true WHERE id = $1 AND NOT registered', [id]);
+  /** Records that the wallet took the payments. */
+  async markRegistered(ids: string | readonly string[]): Promise<void> {
+    await this.db.query('UPDATE payment SET registered = true WHERE id = ANY($1) AND NOT registered', [typeof ids === 'string' ? [ids] : [...ids]]);
   }
 
   /**
