@@ -117,6 +117,7 @@ export async function startPayments(options: PaymentsOptions): Promise<RunningSu
   registerHeldFactsMetrics(webhookMetrics.registry, 'payments', () => peers.held());
   const deliveries = new DeliveryWorker(webhookStore, webhookConfig, webhookMetrics, logger);
   const stopNudging = options.ledger.onDeliveriesQueued(() => deliveries.nudge());
+  const stopHanding = options.ledger.handDeliveriesTo(deliveries);
   deliveries.start();
   const webhooks = new WebhookEndpoints(webhookStore, webhookConfig, () => deliveries.nudge());
   const running = await serveSubgraph({
@@ -135,6 +136,7 @@ export async function startPayments(options: PaymentsOptions): Promise<RunningSu
     onStop: async () => {
       await reconciler.stop();
       stopNudging();
+      stopHanding();
       await deliveries.stop();
       await registrationMarks.flush();
       stopPublishing();

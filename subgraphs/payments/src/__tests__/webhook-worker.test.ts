@@ -152,6 +152,70 @@ test('a payment\'s next event goes out as soon as the one before it is delivered
   }
 });
 
+test("a new payment's deliveries, claimed by its own statement and handed to the worker, go out in order without a claim of their own", async () => {
+  const { ledger } = target;
+  const store = new WebhookStore(ledger.db);
+  const delivered: string[] = [];
+  const receiver = createServer((req, res) => {
+    delivered.push(String(req.headers['interop-event-type']));
+    req.resume();
+    res.writeHead(204);
+    res.end();
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  await store.insertEndpoint({
+    id: 'we_handed_test',
+    partnerId: 'partner-h',
+    merchantId: null,
+    merchantConsole: false,
+    url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`,
+    description: null,
+    events: ['payment.created', 'payment.requires_action'],
+    secret: newWebhookSecret(),
+  });
+  const claims = jest.spyOn(store, 'claimDue');
+  const settings = webhookSettings({ pollMs: 600_000, allowInsecure: true, allowPrivate: true });
+  const worker = new DeliveryWorker(store, settings, new WebhookMetrics(), createLogger('payments', { level: 'silent' }));
+  const stopHanding = ledger.handDeliveriesTo(worker);
+  const stopTelling = ledger.onDeliveriesQueued(() => worker.nudge());
+  worker.start();
+  try {
+    await until(async () => claims.mock.calls.length === 1);
+    await ledger.insertPayment({ ...newPayment(), partnerId: 'partner-h' }, 'test');
+    await until(async () => delivered.length === 2);
+    expect(delivered).toEqual(['payment.created', 'payment.requires_action']);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Only the one at start: the first delivery came with the payment's statement, the second with the first's recording.
+    expect(claims).toHaveBeenCalledTimes(1);
+    // Its room was given back: a full set of claims fits again.
+    expect(worker.reserve()).not.toBeNull();
+    worker.release();
+  } finally {
+    stopTelling();
+    stopHanding();
+    await worker.stop();
+    receiver.closeAllConnections();
+    await new Promise((resolve) => receiver.close(resolve));
+  }
+});
+
+test('a worker reserves no more room than its concurrency, and none once stopping; what is handed to it then is left to lapse', async () => {
+  const store = new WebhookStore(target.ledger.db);
+  const worker = new DeliveryWorker(store, webhookSettings({ concurrency: 2, pollMs: 600_000 }), new WebhookMetrics(), createLogger('payments', { level: 'silent' }));
+  const recorded = jest.spyOn(store, 'recordAttempt');
+  expect(worker.reserve()).toBe(worker.leaseMs);
+  expect(worker.reserve()).toBe(worker.leaseMs);
+  expect(worker.reserve()).toBeNull();
+  worker.release();
+  expect(worker.reserve()).toBe(worker.leaseMs);
+  await worker.stop();
+  worker.take([]);
+  worker.take([{ id: 'whd_never', endpointId: 'we_never', attempts: 0, createdAt: new Date().toISOString(), url: 'http://127.0.0.1:1/', secrets: ['s'], blocksLater: false, event: { id: 'evt', type: 'payment.created', createdAt: '', paymentId: 'p', paymentVersion: 1, partnerId: 'x', merchantId: 'm', payload: '{}' } }]);
+  expect(worker.reserve()).toBeNull();
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  expect(recorded).not.toHaveBeenCalled();
+});
+
 test('/metrics shows the queue: deliveries pending and the age of the oldest undelivered event', async () => {
   const { ledger } = target;
   const store = new WebhookStore(ledger.db);

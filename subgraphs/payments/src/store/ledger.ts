@@ -5,12 +5,15 @@
 // processes sharing one database cannot both apply a change. Each committed
 // change is announced to `onChange` listeners (the payment-events publisher),
 // and each commit that queued partner webhook deliveries to
-// `onDeliveriesQueued` (the delivery worker).
+// `onDeliveriesQueued` (the delivery worker), except a new payment's, whose
+// first deliveries its statement claims and hands to the worker when it has
+// room (`handDeliveriesTo`).
 import { statusesBefore } from '@interop/domain';
 import type { PageRequest } from '@interop/kit/server';
 import { queryPlannedPerCall, rowsPerKey, type Database, type Queryable } from '@interop/kit/db';
 import { CommittedChanges, type PaymentChangeListener } from './committed-changes';
 import { eventOfStatus, outboxCtes, recordWebhookEvents, type WireEventType } from './webhook-outbox';
+import { claimedColumnsFrom, type ClaimedDelivery } from './webhook-store';
 import type { PaymentEventRow, PaymentRow, PaymentStatus, RefundRow, RefundStatus } from './types';
 
 const PAYMENT_COLUMNS = `seq, id, platform_id AS "platformId", merchant_id AS "merchantId", tool_id AS "toolId",
@@ -41,8 +44,23 @@ export interface PaymentListFilter {
   status?: PaymentStatus | undefined;
 }
 
+/**
+ * The delivery worker, as a new payment's statement meets it: with room, the
+ * statement claims each endpoint's first delivery of the payment for this
+ * process and hands them over, so they go out without a claim of their own.
+ */
+export interface DeliveryHand {
+  /** Room for the deliveries one statement may claim: how long to claim them for, or null for none now. */
+  reserve(): number | null;
+  /** What the statement claimed with that room (possibly nothing). */
+  take(claimed: readonly ClaimedDelivery[]): void;
+  /** The statement wrote nothing: the room is free again. */
+  release(): void;
+}
+
 export class PaymentLedger {
   private readonly changes = new CommittedChanges();
+  private hand: DeliveryHand | undefined;
 
   constructor(readonly db: Database) {}
 
@@ -59,6 +77,14 @@ export class PaymentLedger {
   /** Calls `listener` each time a commit of this process has queued partner webhook deliveries (the delivery worker's cue). */
   onDeliveriesQueued(listener: () => void): () => void {
     return this.changes.listenForDeliveries(listener);
+  }
+
+  /** New payments' statements claim their first deliveries for `hand` while it has room (one hand at a time). */
+  handDeliveriesTo(hand: DeliveryHand): () => void {
+    this.hand = hand;
+    return () => {
+      if (this.hand === hand) this.hand = undefined;
+    };
   }
 
   async paymentsByIds(ids: readonly string[]): Promise<(PaymentRow | null)[]> {
@@ -79,44 +105,59 @@ export class PaymentLedger {
    * instead of a transaction's five.
    */
   async insertPayment(payment: NewPayment, cause: string): Promise<PaymentRow | null> {
-    const [inserted] = await this.db.query<PaymentRow & { queuedDeliveries: number }>(
-      `WITH created AS (
-         INSERT INTO payment (id, platform_id, merchant_id, tool_id, amount_minor, currency, status, reference,
-           next_action_type, next_action_url, next_action_qr, expires_at, idempotency_key, request_hash, channel, partner_id)
-         VALUES ($1, $2, $3, $4, $5, $6, 'REQUIRES_ACTION', $7, $8, $9, $10, $11, $12, $13, $14, $15)
-         ON CONFLICT (partner_id, idempotency_key) DO NOTHING
-         RETURNING *
-       ), creation AS (
-         INSERT INTO payment_event (payment_id, from_status, to_status, cause)
-         SELECT id, NULL, 'REQUIRES_ACTION', $16 FROM created
-       ), ${outboxCtes('created', `ARRAY['payment.created', 'payment.requires_action']`, { firstEvents: true })}
-       SELECT ${PAYMENT_COLUMNS}, (SELECT count(*)::int FROM deliveries) AS "queuedDeliveries" FROM created`,
-      [
-        payment.id,
-        payment.platformId,
-        payment.merchantId,
-        payment.toolId,
-        payment.amountMinor,
-        payment.currency,
-        payment.reference,
-        payment.nextActionType,
-        payment.nextActionUrl,
-        payment.nextActionQr,
-        payment.expiresAt,
-        payment.idempotencyKey,
-        payment.requestHash,
-        payment.channel,
-        payment.partnerId,
-        cause,
-      ],
-    );
+    const hand = this.hand;
+    const claimFor = hand?.reserve() ?? null;
+    let inserted: (PaymentRow & { queuedDeliveries: number; claimedDeliveries: ClaimedDelivery[] }) | undefined;
+    try {
+      [inserted] = await this.db.query<PaymentRow & { queuedDeliveries: number; claimedDeliveries: ClaimedDelivery[] }>(
+        `WITH created AS (
+           INSERT INTO payment (id, platform_id, merchant_id, tool_id, amount_minor, currency, status, reference,
+             next_action_type, next_action_url, next_action_qr, expires_at, idempotency_key, request_hash, channel, partner_id)
+           VALUES ($1, $2, $3, $4, $5, $6, 'REQUIRES_ACTION', $7, $8, $9, $10, $11, $12, $13, $14, $15)
+           ON CONFLICT (partner_id, idempotency_key) DO NOTHING
+           RETURNING *
+         ), creation AS (
+           INSERT INTO payment_event (payment_id, from_status, to_status, cause)
+           SELECT id, NULL, 'REQUIRES_ACTION', $16 FROM created
+         ), ${outboxCtes('created', `ARRAY['payment.created', 'payment.requires_action']`, { firstEvents: true, claimFor: '$17::integer' })},
+         claimed AS (SELECT * FROM deliveries WHERE $17::integer IS NOT NULL AND next_attempt_at > clock_timestamp())
+         SELECT ${PAYMENT_COLUMNS}, (SELECT count(*)::int FROM deliveries) AS "queuedDeliveries",
+           (SELECT coalesce(json_agg(c), '[]'::json) FROM (${claimedColumnsFrom('claimed', true)}) c) AS "claimedDeliveries"
+         FROM created`,
+        [
+          payment.id,
+          payment.platformId,
+          payment.merchantId,
+          payment.toolId,
+          payment.amountMinor,
+          payment.currency,
+          payment.reference,
+          payment.nextActionType,
+          payment.nextActionUrl,
+          payment.nextActionQr,
+          payment.expiresAt,
+          payment.idempotencyKey,
+          payment.requestHash,
+          payment.channel,
+          payment.partnerId,
+          cause,
+          claimFor,
+        ],
+      );
+    } finally {
+      if (hand && claimFor !== null && !inserted) hand.release();
+    }
     if (!inserted) return null;
-    const { queuedDeliveries, ...row } = inserted;
+    const { queuedDeliveries, claimedDeliveries, ...row } = inserted;
     // Its creation is the payment's first status change.
     this.changes.announce([{ paymentId: row.id, status: row.status, version: 1, at: row.updatedAt }]);
-    if (queuedDeliveries > 0) this.changes.deliveriesQueued();
+    // With room, every endpoint's first delivery was claimed and handed over, and the rest wait behind those;
+    // without, the worker is told to look.
+    if (hand && claimFor !== null) hand.take(claimedDeliveries);
+    else if (queuedDeliveries > 0) this.changes.deliveriesQueued();
     return row;
   }
+
 
   /**
    * Moves a payment to `to` if its status allows it, recording the event, in

@@ -68,13 +68,20 @@ const newId = (prefix: string) => `'${prefix}_' || replace(gen_random_uuid()::te
  * filtered by merchant when the endpoint names one. `refund` is a SQL
  * expression of the refund id for refund events; `firstEvents` says the
  * payment is created in this statement (no earlier events, no refunds).
+ * `claimFor`, a SQL expression of milliseconds or NULL: when not NULL, each
+ * endpoint's first delivery of the payment is claimed for that long as it is
+ * written (see ledger's DeliveryHand); the rest wait behind it, as always.
  */
-export function outboxCtes(source: string, types: string, options: { firstEvents?: boolean; refund?: string } = {}): string {
+export function outboxCtes(source: string, types: string, options: { firstEvents?: boolean; refund?: string; claimFor?: string } = {}): string {
   // A payment's first events need no look at earlier ones: there are none.
   const before = options.firstEvents ? '0' : '(SELECT coalesce(max(e.payment_version), 0) FROM webhook_event e WHERE e.payment_id = p.id)';
   const data = options.refund
     ? `json_build_object('payment', ${paymentJson('p')}, 'refund', (SELECT ${refundJson('rr')} FROM refund rr WHERE rr.id = ${options.refund}))`
     : `json_build_object('payment', ${paymentJson('p', options.firstEvents)})`;
+  const due = options.claimFor
+    ? `CASE WHEN ${options.claimFor} IS NOT NULL AND ev.payment_version = min(ev.payment_version) OVER (PARTITION BY we.id, ev.payment_id)
+          THEN clock_timestamp() + ${options.claimFor} * interval '1 millisecond' ELSE clock_timestamp() END`
+    : 'clock_timestamp()';
   // Materialised, so a payment's payload is built once however many events carry it.
   return `event_payloads AS MATERIALIZED (
       SELECT p.id, p.partner_id, p.merchant_id, ${before} AS before, ${data}::text AS payload FROM ${source} p
@@ -82,16 +89,16 @@ export function outboxCtes(source: string, types: string, options: { firstEvents
       INSERT INTO webhook_event (id, partner_id, merchant_id, payment_id, payment_version, type, payload)
       SELECT ${newId('evt')}, p.partner_id, p.merchant_id, p.id, p.before + t.n, t.type, p.payload
       FROM event_payloads p CROSS JOIN unnest(${types}) WITH ORDINALITY AS t(type, n)
-      RETURNING id, partner_id, merchant_id, payment_id, payment_version, type
+      RETURNING id, partner_id, merchant_id, payment_id, payment_version, type, payload, created_at
     ), deliveries AS (
-      INSERT INTO webhook_delivery (id, event_id, endpoint_id, payment_id, payment_version)
-      SELECT ${newId('whd')}, ev.id, we.id, ev.payment_id, ev.payment_version
+      INSERT INTO webhook_delivery (id, event_id, endpoint_id, payment_id, payment_version, next_attempt_at)
+      SELECT ${newId('whd')}, ev.id, we.id, ev.payment_id, ev.payment_version, ${due}
       FROM events ev JOIN webhook_endpoint we
         ON NOT we.deleted AND we.status = 'ENABLED' AND ev.type = ANY(we.events)
         AND (we.merchant_id IS NULL OR we.merchant_id = ev.merchant_id)
         AND (we.partner_id = ev.partner_id OR we.merchant_console)
       ORDER BY ev.payment_version, we.seq
-      RETURNING id
+      RETURNING *
     )`;
 }
 

@@ -94,17 +94,19 @@ const DELIVERY_COLUMNS = `d.seq::int AS seq, d.id, d.endpoint_id AS "endpointId"
 /**
  * What the worker needs of each delivery claimed in `claimed` (a CTE of
  * webhook_delivery rows): its endpoint's URL and current secrets, its event,
- * and whether a later event of its payment waits for it.
+ * and whether a later event of its payment waits for it. `written`: the
+ * events and deliveries were written by this very statement (its CTEs of
+ * those names), which its reads of the tables cannot see.
  */
-const claimedColumnsFrom = (claimed: string) => `SELECT d.id, d.endpoint_id AS "endpointId", d.attempts, ${ISO('d.created_at')} AS "createdAt", we.url,
+export const claimedColumnsFrom = (claimed: string, written = false) => `SELECT d.id, d.endpoint_id AS "endpointId", d.attempts, ${ISO('d.created_at')} AS "createdAt", we.url,
          CASE WHEN we.previous_secret IS NOT NULL AND we.previous_secret_expires_at > clock_timestamp()
            THEN ARRAY[we.secret, we.previous_secret] ELSE ARRAY[we.secret] END AS secrets,
          EXISTS (
-           SELECT 1 FROM webhook_delivery later
+           SELECT 1 FROM ${written ? 'deliveries' : 'webhook_delivery'} later
            WHERE later.endpoint_id = d.endpoint_id AND later.payment_id = d.payment_id
              AND later.status = 'PENDING' AND later.payment_version > d.payment_version) AS "blocksLater",
          ${EVENT_COLUMNS('e')}
-       FROM ${claimed} d JOIN webhook_endpoint we ON we.id = d.endpoint_id JOIN webhook_event e ON e.id = d.event_id`;
+       FROM ${claimed} d JOIN webhook_endpoint we ON we.id = d.endpoint_id JOIN ${written ? 'events' : 'webhook_event'} e ON e.id = d.event_id`;
 
 /**
  * After a `moved` CTE that settled a delivery (the statement's snapshot

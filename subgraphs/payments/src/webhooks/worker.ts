@@ -3,11 +3,14 @@
 // payment's events in version order), signs and sends each, and records the
 // attempt with what comes next (delivered, a retry at its back-off, or given
 // up); recording a delivered event claims the payment's next one, which is
-// sent at once. It looks every `pollMs`, at once when told of a commit
-// (`nudge`), and after an attempt that may have let another through.
+// sent at once. A new payment's first deliveries come claimed by the
+// statement that wrote them, into room reserved for them (`reserve`, `take`).
+// It looks every `pollMs`, at once when told of a commit (`nudge`), and after
+// an attempt that may have let another through.
 // `stop` stops claiming and waits for the attempts in flight.
 import type { Logger } from '@interop/kit';
 import { signWebhookPayload, PARTNER_WEBHOOK_SIGNATURE_HEADER } from '@interop/kit/security';
+import type { DeliveryHand } from '../store/ledger';
 import type { ClaimedDelivery, WebhookEventRow, WebhookStore } from '../store/webhook-store';
 import { nextAttemptAt } from './backoff';
 import type { WebhookMetrics } from './metrics';
@@ -27,7 +30,7 @@ export function webhookBody(event: WebhookEventRow): string {
   });
 }
 
-export class DeliveryWorker {
+export class DeliveryWorker implements DeliveryHand {
   private timer: NodeJS.Timeout | undefined;
   private filling: Promise<void> | undefined;
   /** Fills started so far: a fill since a delivery was claimed may have passed over what it held back. */
@@ -35,6 +38,8 @@ export class DeliveryWorker {
   private again = false;
   private stopped = false;
   private readonly inFlight = new Set<Promise<void>>();
+  /** Room promised to statements still running (`reserve`). */
+  private reserved = 0;
   private readonly sender: WebhookSender;
 
   constructor(
@@ -75,6 +80,24 @@ export class DeliveryWorker {
       });
   }
 
+  /** Room for the deliveries a new payment's statement claims for this process: the lease, or null when full or stopping. */
+  reserve(): number | null {
+    if (this.stopped || this.inFlight.size + this.reserved >= this.settings.concurrency) return null;
+    this.reserved += 1;
+    return this.leaseMs;
+  }
+
+  release(): void {
+    this.reserved -= 1;
+  }
+
+  /** Sends what a statement claimed into reserved room; a stopping worker leaves them to lapse to the next process. */
+  take(claimed: readonly ClaimedDelivery[]): void {
+    this.reserved -= 1;
+    if (this.stopped) return;
+    for (const delivery of claimed) this.launch(delivery, false, this.fills);
+  }
+
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
@@ -86,23 +109,26 @@ export class DeliveryWorker {
   private async fill(): Promise<void> {
     const fill = ++this.fills;
     for (;;) {
-      const free = this.settings.concurrency - this.inFlight.size;
+      const free = this.settings.concurrency - this.inFlight.size - this.reserved;
       if (free <= 0 || this.stopped) return;
       const claimed = await this.store.claimDue(free, this.leaseMs);
       const full = claimed.length === free;
-      for (const delivery of claimed) {
-        const attempt = this.attemptInTurn(delivery).then((holdsBack) => {
-          this.inFlight.delete(attempt);
-          // Looks again only when there may be something to find: more was due than there was room for, a
-          // payment's next event waited for the last one sent and was not claimed with its recording, or a
-          // fill since passed over what this one held back. Anything else that falls due is told by its commit
-          // (`nudge`) or found by the poll.
-          if (full || holdsBack || this.fills !== fill) this.nudge();
-        });
-        this.inFlight.add(attempt);
-      }
+      for (const delivery of claimed) this.launch(delivery, full, fill);
       if (claimed.length < free) return;
     }
+  }
+
+  /** Sends a claimed delivery (and its payment's next ones) in a slot of its own. */
+  private launch(delivery: ClaimedDelivery, full: boolean, fill: number): void {
+    const attempt = this.attemptInTurn(delivery).then((holdsBack) => {
+      this.inFlight.delete(attempt);
+      // Looks again only when there may be something to find: more was due than there was room for, a
+      // payment's next event waited for the last one sent and was not claimed with its recording, or a
+      // fill since passed over what this one held back. Anything else that falls due is told by its commit
+      // (`nudge`) or found by the poll.
+      if (full || holdsBack || this.fills !== fill) this.nudge();
+    });
+    this.inFlight.add(attempt);
   }
 
   /**

@@ -552,6 +552,58 @@ test('the next event is not claimed with a recording when it is not due, its end
   expect(await store.recordAttempt(off.created, delivered(), 5, LEASE_MS)).toEqual({ status: 'DELIVERED', disabled: false, next: null });
 });
 
+test("a new payment's statement claims each endpoint's first delivery for a hand with room, as claimDue would, and the rest wait behind them", async () => {
+  const { partnerId, merchantId } = owners();
+  const both = await endpoint(partnerId, { events: ['payment.created', 'payment.requires_action'] });
+  const second = await endpoint(partnerId, { events: ['payment.requires_action'] });
+  const taken: ClaimedDelivery[][] = [];
+  const hand = { reserve: jest.fn(() => LEASE_MS), take: jest.fn((claimed: readonly ClaimedDelivery[]) => void taken.push([...claimed])), release: jest.fn() };
+  const queued = jest.fn();
+  const stopTelling = target.ledger.onDeliveriesQueued(queued);
+  const stopHanding = target.ledger.handDeliveriesTo(hand);
+  try {
+    const p = await pay(partnerId, merchantId);
+    expect(hand.reserve).toHaveBeenCalledTimes(1);
+    expect(hand.release).not.toHaveBeenCalled();
+    expect(queued).not.toHaveBeenCalled();
+    const [claimed] = taken;
+    // Each endpoint's first: payment.created to the one taking both, payment.requires_action to the other.
+    expect(claimed?.map((delivery) => [delivery.endpointId, delivery.event.type, delivery.blocksLater]).sort()).toEqual(
+      [
+        [both.id, 'payment.created', true],
+        [second.id, 'payment.requires_action', false],
+      ].sort(),
+    );
+    // As claimDue gives a delivery: every field, and the event as the table holds it.
+    const rows = [...(await deliveriesOf(both.id)), ...(await deliveriesOf(second.id))];
+    for (const delivery of claimed ?? []) {
+      const row = rows.find((candidate) => candidate.id === delivery.id);
+      const [owner] = await store.listEndpoints({ partnerId }).then((all) => all.filter((candidate) => candidate.id === delivery.endpointId));
+      expect(delivery).toStrictEqual({ id: row?.id, endpointId: owner?.id, attempts: 0, createdAt: row?.createdAt, url: owner?.url, secrets: [owner?.secret], blocksLater: delivery.blocksLater, event: row?.event });
+      expect(Date.parse(row!.nextAttemptAt!)).toBeGreaterThan(Date.now() + LEASE_MS / 2);
+    }
+    // Held for the lease: claimDue finds neither, and the second event to the first endpoint waits behind its first.
+    expect((await store.claimDue(10, LEASE_MS)).filter((delivery) => delivery.event.paymentId === p)).toEqual([]);
+    const created = claimed!.find((delivery) => delivery.endpointId === both.id)!;
+    const next = await store.recordAttempt(created, delivered(), 5, LEASE_MS);
+    expect(next.next).toMatchObject({ endpointId: both.id, event: { type: 'payment.requires_action', paymentId: p } });
+
+    // A key taken already (p's: newPayment keys each payment by its id): nothing written, the room is given back.
+    expect(await target.ledger.insertPayment({ ...newPayment(), partnerId, merchantId, idempotencyKey: `key-${p}` }, 'test')).toBeNull();
+    expect(hand.release).toHaveBeenCalledTimes(1);
+    expect(hand.take).toHaveBeenCalledTimes(1);
+
+    // No room: nothing claimed, the worker is told, and claimDue finds the first deliveries.
+    hand.reserve.mockReturnValue(null as never);
+    const later = await pay(partnerId, merchantId);
+    expect(queued).toHaveBeenCalledTimes(1);
+    expect((await store.claimDue(10, LEASE_MS)).filter((delivery) => delivery.event.paymentId === later).map((delivery) => delivery.event.type).sort()).toEqual(['payment.created', 'payment.requires_action']);
+  } finally {
+    stopHanding();
+    stopTelling();
+  }
+});
+
 test('claimers racing over one database, in two stores or one, never claim a delivery twice', async () => {
   const { partnerId, merchantId } = owners();
   const hooks = await endpoint(partnerId);
