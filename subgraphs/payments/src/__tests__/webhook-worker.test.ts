@@ -3,7 +3,9 @@
 // the delivery is retried until its give-up time, then FAILED; once enough
 // deliveries in a row were given up the endpoint is DISABLED with its reason,
 // and what it still had pending fails with it. /metrics counts the outcomes
-// and shows the queue.
+// and shows the queue. Against receivers that accept: a payment's events in
+// turn, each next one claimed by the recording of the one before, and a new
+// payment's first delivery claimed by its own statement into reserved room.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createLogger } from '@interop/kit';
@@ -43,6 +45,39 @@ async function until(check: () => Promise<boolean>, timeoutMs = 10_000): Promise
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/** A worker that never polls within a test: only commits, hand-overs and attempts make it look. */
+const unpolledWorker = (store: WebhookStore) =>
+  new DeliveryWorker(store, webhookSettings({ pollMs: 600_000, allowInsecure: true, allowPrivate: true }), new WebhookMetrics(), createLogger('payments', { level: 'silent' }));
+
+/** A receiver that answers 204 and lists the event types it got, registered as `endpointId` for `partnerId`'s payments. */
+async function acceptingEndpoint(store: WebhookStore, partnerId: string, endpointId: string): Promise<{ delivered: string[]; close(): Promise<void> }> {
+  const delivered: string[] = [];
+  const receiver = createServer((req, res) => {
+    delivered.push(String(req.headers['interop-event-type']));
+    req.resume();
+    res.writeHead(204);
+    res.end();
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  await store.insertEndpoint({
+    id: endpointId,
+    partnerId,
+    merchantId: null,
+    merchantConsole: false,
+    url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`,
+    description: null,
+    events: ['payment.created', 'payment.requires_action'],
+    secret: newWebhookSecret(),
+  });
+  return {
+    delivered,
+    close: async () => {
+      receiver.closeAllConnections();
+      await new Promise((resolve) => receiver.close(resolve));
+    },
+  };
 }
 
 test('retries until the give-up time, then FAILED; two given up in a row disable the endpoint with its reason', async () => {
@@ -113,28 +148,9 @@ test('retries until the give-up time, then FAILED; two given up in a row disable
 test('a payment\'s next event goes out as soon as the one before it is delivered, claimed with its recording, and an attempt that holds nothing back looks for no more', async () => {
   const { ledger } = target;
   const store = new WebhookStore(ledger.db);
-  const delivered: string[] = [];
-  const receiver = createServer((req, res) => {
-    delivered.push(String(req.headers['interop-event-type']));
-    req.resume();
-    res.writeHead(204);
-    res.end();
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-  await store.insertEndpoint({
-    id: 'we_in_turn_test',
-    partnerId: 'partner-t',
-    merchantId: null,
-    merchantConsole: false,
-    url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`,
-    description: null,
-    events: ['payment.created', 'payment.requires_action'],
-    secret: newWebhookSecret(),
-  });
+  const { delivered, close } = await acceptingEndpoint(store, 'partner-t', 'we_in_turn_test');
   const claims = jest.spyOn(store, 'claimDue');
-  // No poll within the test: only commits and attempts make the worker look.
-  const settings = webhookSettings({ pollMs: 600_000, allowInsecure: true, allowPrivate: true });
-  const worker = new DeliveryWorker(store, settings, new WebhookMetrics(), createLogger('payments', { level: 'silent' }));
+  const worker = unpolledWorker(store);
   worker.start();
   try {
     await until(async () => claims.mock.calls.length === 1);
@@ -147,35 +163,16 @@ test('a payment\'s next event goes out as soon as the one before it is delivered
     expect(claims).toHaveBeenCalledTimes(2);
   } finally {
     await worker.stop();
-    receiver.closeAllConnections();
-    await new Promise((resolve) => receiver.close(resolve));
+    await close();
   }
 });
 
 test("a new payment's deliveries, claimed by its own statement and handed to the worker, go out in order without a claim of their own", async () => {
   const { ledger } = target;
   const store = new WebhookStore(ledger.db);
-  const delivered: string[] = [];
-  const receiver = createServer((req, res) => {
-    delivered.push(String(req.headers['interop-event-type']));
-    req.resume();
-    res.writeHead(204);
-    res.end();
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-  await store.insertEndpoint({
-    id: 'we_handed_test',
-    partnerId: 'partner-h',
-    merchantId: null,
-    merchantConsole: false,
-    url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`,
-    description: null,
-    events: ['payment.created', 'payment.requires_action'],
-    secret: newWebhookSecret(),
-  });
+  const { delivered, close } = await acceptingEndpoint(store, 'partner-h', 'we_handed_test');
   const claims = jest.spyOn(store, 'claimDue');
-  const settings = webhookSettings({ pollMs: 600_000, allowInsecure: true, allowPrivate: true });
-  const worker = new DeliveryWorker(store, settings, new WebhookMetrics(), createLogger('payments', { level: 'silent' }));
+  const worker = unpolledWorker(store);
   const stopHanding = ledger.handDeliveriesTo(worker);
   const stopTelling = ledger.onDeliveriesQueued(() => worker.nudge());
   worker.start();
@@ -194,8 +191,7 @@ test("a new payment's deliveries, claimed by its own statement and handed to the
     stopTelling();
     stopHanding();
     await worker.stop();
-    receiver.closeAllConnections();
-    await new Promise((resolve) => receiver.close(resolve));
+    await close();
   }
 });
 
