@@ -100,16 +100,18 @@ export class PaymentLedger {
 
   /**
    * Inserts the payment, its creation event and its first partner webhook
-   * events; null when the key was taken meanwhile (the caller reads that
-   * payment). One statement, so all are written or none, in one round trip
-   * instead of a transaction's five.
+   * events; null when the key is taken (the caller reads that payment). One
+   * statement, so all are written or none, in one round trip instead of a
+   * transaction's five. With room in the delivery hand, the statement also
+   * claims each endpoint's first delivery of the payment, and hands them over.
    */
   async insertPayment(payment: NewPayment, cause: string): Promise<PaymentRow | null> {
     const hand = this.hand;
     const claimFor = hand?.reserve() ?? null;
-    let inserted: (PaymentRow & { queuedDeliveries: number; claimedDeliveries: ClaimedDelivery[] }) | undefined;
+    type Inserted = PaymentRow & { queuedDeliveries: number; claimedDeliveries: ClaimedDelivery[] };
+    let inserted: Inserted | undefined;
     try {
-      [inserted] = await this.db.query<PaymentRow & { queuedDeliveries: number; claimedDeliveries: ClaimedDelivery[] }>(
+      [inserted] = await this.db.query<Inserted>(
         `WITH created AS (
            INSERT INTO payment (id, platform_id, merchant_id, tool_id, amount_minor, currency, status, reference,
              next_action_type, next_action_url, next_action_qr, expires_at, idempotency_key, request_hash, channel, partner_id)
@@ -157,7 +159,6 @@ export class PaymentLedger {
     else if (queuedDeliveries > 0) this.changes.deliveriesQueued();
     return row;
   }
-
 
   /**
    * Moves a payment to `to` if its status allows it, recording the event, in
