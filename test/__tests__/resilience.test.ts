@@ -65,6 +65,11 @@ describe('commerce down', () => {
         new Set([JSON.stringify({ code: 'SUBGRAPH_UNAVAILABLE', names: 'commerce' }), JSON.stringify({ code: 'DEPENDENCY_UNAVAILABLE', names: 'commerce' })]),
       );
 
+      // A platform's page starts in merchants, which answers the root platform from what it holds of commerce.
+      const page = await graph.query<{ platform: unknown }>(`{ platform(id: "taobao") { merchants(first: 2) { edges { node { id } } } } }`);
+      expect(page.data?.platform).toBeNull();
+      expect(page.errors?.map((error) => [error.extensions?.['code'], error.extensions?.['dependency']])).toEqual([['DEPENDENCY_UNAVAILABLE', 'commerce']]);
+
       const ready = await fetch(new URL('/ready', graph.gateway.url));
       expect(ready.status).toBe(503);
       expect(((await ready.json()) as { subgraphs: Record<string, { ok: boolean }> }).subgraphs.commerce?.ok).toBe(false);
@@ -73,6 +78,9 @@ describe('commerce down', () => {
     }
     const whole = await graph.query<MerchantAnswer>(MERCHANT);
     expect(whole.errors).toBeUndefined();
+    const page = await graph.query<{ platform: { merchants: { edges: unknown[] } } }>(`{ platform(id: "taobao") { merchants(first: 2) { edges { node { id } } } } }`);
+    expect(page.errors).toBeUndefined();
+    expect(page.data?.platform.merchants.edges).toHaveLength(2);
     expect(whole.data?.merchant.storefronts.every((s) => s.platform.name !== null && s.paymentOptions !== null)).toBe(true);
     expect((await fetch(new URL('/ready', graph.gateway.url))).status).toBe(200);
   });

@@ -44,6 +44,16 @@ export class PeerFacts {
     return held ? held.name : this.platforms.get(platformId).then((platform) => platform?.name ?? null);
   }
 
+  /**
+   * The platform, as the reference `Query.platform` answers (shared with
+   * commerce, so a page of a platform's merchants starts here): null when
+   * commerce knows no such platform. At once when held, else asked of commerce.
+   */
+  platform(platformId: string): { id: string } | null | Promise<{ id: string } | null> {
+    if (this.platforms.peek(platformId)) return { id: platformId };
+    return this.platforms.get(platformId).then((platform) => (platform ? { id: platformId } : null));
+  }
+
   /** Fails with BAD_USER_INPUT on `argument` when commerce knows no such platform. */
   async assertPlatformExists(platformId: string, argument: string): Promise<void> {
     const platform = await this.platforms.get(platformId);

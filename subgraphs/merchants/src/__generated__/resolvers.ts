@@ -225,6 +225,8 @@ export type Query = {
    * error, when it cannot answer, so the other root fields of a request still answer.
    */
   merchants: Maybe<MerchantConnection>;
+  /** One platform by id (e.g. `taobao`), or null when no platform has that id. */
+  platform: Maybe<Platform>;
 };
 
 
@@ -239,6 +241,11 @@ export type QueryMerchantsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   nameContains?: InputMaybe<Scalars['String']['input']>;
   platformId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+
+export type QueryPlatformArgs = {
+  id: Scalars['ID']['input'];
 };
 
 /** A merchant's presence on one platform. */
@@ -472,6 +479,7 @@ export type PlatformResolvers<ContextType = MerchantsContext, ParentType extends
 export type QueryResolvers<ContextType = MerchantsContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   merchant?: Resolver<Maybe<ResolversTypes['Merchant']>, ParentType, ContextType, RequireFields<QueryMerchantArgs, 'id'>>;
   merchants?: Resolver<Maybe<ResolversTypes['MerchantConnection']>, ParentType, ContextType, RequireFields<QueryMerchantsArgs, 'first'>>;
+  platform?: Resolver<Maybe<ResolversTypes['Platform']>, ParentType, ContextType, RequireFields<QueryPlatformArgs, 'id'>>;
 }>;
 
 export type StorefrontResolvers<ContextType = MerchantsContext, ParentType extends ResolversParentTypes['Storefront'] = ResolversParentTypes['Storefront'], FederationReferenceType extends FederationReferenceTypes['Storefront'] = FederationReferenceTypes['Storefront']> = ResolversObject<{
