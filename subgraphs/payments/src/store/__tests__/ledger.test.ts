@@ -314,7 +314,10 @@ describe('the payment service on this engine', () => {
     );
     const refused = attempts.filter((attempt): attempt is PromiseRejectedResult => attempt.status === 'rejected');
     expect(attempts.filter((attempt) => attempt.status === 'fulfilled')).toHaveLength(3);
-    expect(refused.map((attempt) => (attempt.reason as AppError).extensions['code'])).toEqual(Array(3).fill(ErrorCode.REFUND_EXCEEDS_CAPTURED));
+    // Refused for what is left (REFUND_EXCEEDS_CAPTURED) while the third is still on its way, or for the payment's
+    // state once the third has made it REFUNDED (INVALID_STATE): which depends on when each one takes the lock.
+    for (const attempt of refused) expect([ErrorCode.REFUND_EXCEEDS_CAPTURED, ErrorCode.INVALID_STATE]).toContain((attempt.reason as AppError).extensions['code']);
+    expect(refused).toHaveLength(3);
     const [row] = await db.ledger.paymentsByIds([payment.id]);
     expect(row?.status).toBe('REFUNDED');
     expect(await db.ledger.transaction((tx) => db.ledger.succeededRefunds(tx, payment.id))).toBe(300);
