@@ -106,8 +106,9 @@ export class PaymentLedger {
    * claims each endpoint's first delivery of the payment, and hands them over.
    */
   async insertPayment(payment: NewPayment, cause: string): Promise<PaymentRow | null> {
-    const hand = this.hand;
-    const claimFor = hand?.reserve() ?? null;
+    const claimFor = this.hand?.reserve() ?? null;
+    // The hand whose room this statement holds, if any: it is told what came of it either way.
+    const holding = claimFor === null ? undefined : this.hand;
     type Inserted = PaymentRow & { queuedDeliveries: number; claimedDeliveries: ClaimedDelivery[] };
     let inserted: Inserted | undefined;
     try {
@@ -147,7 +148,7 @@ export class PaymentLedger {
         ],
       );
     } finally {
-      if (hand && claimFor !== null && !inserted) hand.release();
+      if (holding && !inserted) holding.release();
     }
     if (!inserted) return null;
     const { queuedDeliveries, claimedDeliveries, ...row } = inserted;
@@ -155,7 +156,7 @@ export class PaymentLedger {
     this.changes.announce([{ paymentId: row.id, status: row.status, version: 1, at: row.updatedAt }]);
     // With room, every endpoint's first delivery was claimed and handed over, and the rest wait behind those;
     // without, the worker is told to look.
-    if (hand && claimFor !== null) hand.take(claimedDeliveries);
+    if (holding) holding.take(claimedDeliveries);
     else if (queuedDeliveries > 0) this.changes.deliveriesQueued();
     return row;
   }
