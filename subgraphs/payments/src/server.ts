@@ -18,6 +18,7 @@ import type { PaymentProvider } from './providers/provider';
 import { resolvers } from './resolvers';
 import type { PaymentLedger } from './store/ledger';
 import { PaymentsStore } from './store/payments-store';
+import { rehearseNewPayment } from './store/rehearsal';
 import { walletWebhookRoute } from './webhook-route';
 import { WebhookStore } from './store/webhook-store';
 import { WebhookEndpoints } from './webhooks/endpoints';
@@ -116,6 +117,8 @@ export async function startPayments(options: PaymentsOptions): Promise<RunningSu
   const webhookMetrics = new WebhookMetrics();
   registerHeldFactsMetrics(webhookMetrics.registry, 'payments', () => peers.held());
   const deliveries = new DeliveryWorker(webhookStore, webhookConfig, webhookMetrics, logger);
+  // Before anything else writes, so the first payments meet the write path warm.
+  await rehearseNewPayment(options.ledger, webhookStore, { disableAfterFailures: webhookConfig.disableAfterFailures, claimNextMs: deliveries.leaseMs }, logger);
   const stopNudging = options.ledger.onDeliveriesQueued(() => deliveries.nudge());
   const stopHanding = options.ledger.handDeliveriesTo(deliveries);
   deliveries.start();

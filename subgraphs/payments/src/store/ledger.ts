@@ -104,15 +104,18 @@ export class PaymentLedger {
    * statement, so all are written or none, in one round trip instead of a
    * transaction's five. With room in the delivery hand, the statement also
    * claims each endpoint's first delivery of the payment, and hands them over.
+   * In `tx` (a transaction of this ledger's) it claims nothing, and the change
+   * and its deliveries are told once `tx` commits.
    */
-  async insertPayment(payment: NewPayment, cause: string): Promise<PaymentRow | null> {
-    const claimFor = this.hand?.reserve() ?? null;
+  async insertPayment(payment: NewPayment, cause: string, tx?: Queryable): Promise<PaymentRow | null> {
+    // What a statement in an open transaction claimed would reach the worker before it is committed.
+    const claimFor = tx ? null : (this.hand?.reserve() ?? null);
     // The hand whose room this statement holds, if any: it is told what came of it either way.
     const holding = claimFor === null ? undefined : this.hand;
     type Inserted = PaymentRow & { queuedDeliveries: number; claimedDeliveries: ClaimedDelivery[] };
     let inserted: Inserted | undefined;
     try {
-      [inserted] = await this.db.query<Inserted>(
+      [inserted] = await (tx ?? this.db).query<Inserted>(
         `WITH created AS (
            INSERT INTO payment (id, platform_id, merchant_id, tool_id, amount_minor, currency, status, reference,
              next_action_type, next_action_url, next_action_qr, expires_at, idempotency_key, request_hash, channel, partner_id)
@@ -153,7 +156,13 @@ export class PaymentLedger {
     if (!inserted) return null;
     const { queuedDeliveries, claimedDeliveries, ...row } = inserted;
     // Its creation is the payment's first status change.
-    this.changes.announce([{ paymentId: row.id, status: row.status, version: 1, at: row.updatedAt }]);
+    const change = { paymentId: row.id, status: row.status, version: 1, at: row.updatedAt };
+    if (tx) {
+      this.changes.record(tx, change);
+      this.changes.queued(tx, queuedDeliveries);
+      return row;
+    }
+    this.changes.announce([change]);
     // With room, every endpoint's first delivery was claimed and handed over, and the rest wait behind those;
     // without, the worker is told to look.
     if (holding) holding.take(claimedDeliveries);
@@ -213,9 +222,9 @@ export class PaymentLedger {
     this.changes.queued(tx, await recordWebhookEvents(tx, refund.paymentId, [type], refund.id));
   }
 
-  /** Records that the wallet took the payments. */
-  async markRegistered(ids: string | readonly string[]): Promise<void> {
-    await this.db.query('UPDATE payment SET registered = true WHERE id = ANY($1) AND NOT registered', [typeof ids === 'string' ? [ids] : [...ids]]);
+  /** Records that the wallet took the payments (in `db`, a transaction, if given). */
+  async markRegistered(ids: string | readonly string[], db: Queryable = this.db): Promise<void> {
+    await db.query('UPDATE payment SET registered = true WHERE id = ANY($1) AND NOT registered', [typeof ids === 'string' ? [ids] : [...ids]]);
   }
 
   /**

@@ -179,8 +179,8 @@ function scopeWhere(scope: EndpointScope, param: (value: string | string[]) => s
 export class WebhookStore {
   constructor(readonly db: Database) {}
 
-  async insertEndpoint(endpoint: NewEndpoint): Promise<WebhookEndpointRow> {
-    const [row] = await this.db.query<WebhookEndpointRow>(
+  async insertEndpoint(endpoint: NewEndpoint, db: Queryable = this.db): Promise<WebhookEndpointRow> {
+    const [row] = await db.query<WebhookEndpointRow>(
       `INSERT INTO webhook_endpoint (id, partner_id, merchant_id, merchant_console, url, description, events, secret)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${ENDPOINT_COLUMNS}`,
       [endpoint.id, endpoint.partnerId, endpoint.merchantId, endpoint.merchantConsole, endpoint.url, endpoint.description, [...endpoint.events], endpoint.secret],
@@ -339,13 +339,14 @@ export class WebhookStore {
    * disabled, and, when `claimNextMs` is given and the delivery is
    * delivered, its payment's next event for the same endpoint if that is
    * due now, claimed for `claimNextMs` in the same statement (what claimDue
-   * would find next, without a statement of its own).
+   * would find next, without a statement of its own). In `tx` if given.
    */
   async recordAttempt(
     delivery: Pick<ClaimedDelivery, 'id' | 'endpointId'>,
     outcome: AttemptOutcome,
     disableAfter: number,
     claimNextMs?: number,
+    tx?: Queryable,
   ): Promise<{ status: WebhookDeliveryStatus; disabled: boolean; next: ClaimedDelivery | null }> {
     const status: WebhookDeliveryStatus = outcome.delivered ? 'DELIVERED' : outcome.retryAt ? 'PENDING' : 'FAILED';
     const claimNext = status === 'DELIVERED' && claimNextMs !== undefined;
@@ -375,11 +376,11 @@ export class WebhookStore {
       return { moved, next: typeof next.id === 'string' ? (next as ClaimedDelivery) : null };
     };
     if (status !== 'FAILED') {
-      const { next } = await settle(this.db);
+      const { next } = await settle(tx ?? this.db);
       return { status, disabled: false, next };
     }
     // A delivery given up adds to its endpoint's run of failures, in the same transaction.
-    return this.db.transaction(async (tx) => {
+    const giveUp = async (tx: Queryable) => {
       if (!(await settle(tx)).moved) return { status, disabled: false, next: null };
       const [endpoint] = await tx.query<{ disabled: boolean }>(
         `UPDATE webhook_endpoint SET consecutive_failures = consecutive_failures + 1,
@@ -392,7 +393,8 @@ export class WebhookStore {
       const disabled = endpoint?.disabled ?? false;
       if (disabled) await failPending(tx, delivery.endpointId);
       return { status, disabled, next: null };
-    });
+    };
+    return tx ? giveUp(tx) : this.db.transaction(giveUp);
   }
 
   async queueStats(): Promise<QueueStats> {

@@ -1,0 +1,91 @@
+// A new payment's writes, rehearsed once when payments starts, in a
+// transaction that is then rolled back. The first payments after a start
+// otherwise pay for what happens once per process: each statement prepared,
+// the database's caches of the tables and indexes it writes filled, and, on
+// PGlite, the WebAssembly of its write paths compiled on first use. Nothing
+// of the rehearsal is kept but that (and the sequence numbers it drew).
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Logger } from '@interop/kit';
+import type { Queryable } from '@interop/kit/db';
+import type { PaymentLedger } from './ledger';
+import type { ClaimedDelivery, WebhookStore } from './webhook-store';
+
+/** Thrown to roll the rehearsal back; never leaves this module. */
+class RehearsalDone extends Error {}
+
+const rehearsalId = (prefix: string) => `${prefix}_${randomUUID().replace(/-/g, '')}`;
+
+export interface RehearsalSettings {
+  /** The delivery worker's `disableAfterFailures`, as it records attempts. */
+  disableAfterFailures: number;
+  /** How long the worker claims a payment's next delivery for, as it records attempts. */
+  claimNextMs: number;
+}
+
+/**
+ * Writes what `initiatePayment` writes (the payment, its events, a delivery to
+ * an endpoint of a partner made up for it, each delivery's attempt and the
+ * wallet's registration), with the statements the requests use, and rolls it
+ * all back. A rehearsal that fails is logged and otherwise ignored: it only
+ * makes the first requests cheaper.
+ */
+export async function rehearseNewPayment(ledger: PaymentLedger, webhooks: WebhookStore, settings: RehearsalSettings, logger: Pick<Logger, 'warn'>): Promise<void> {
+  try {
+    await ledger.transaction(async (tx) => {
+      await writeOnePayment(tx, ledger, webhooks, settings);
+      throw new RehearsalDone();
+    });
+  } catch (error) {
+    if (!(error instanceof RehearsalDone)) logger.warn({ err: error }, 'the rehearsal of a new payment\'s writes failed; the first payments pay for what it would have warmed');
+  }
+}
+
+async function writeOnePayment(tx: Queryable, ledger: PaymentLedger, webhooks: WebhookStore, settings: RehearsalSettings): Promise<void> {
+  const partnerId = rehearsalId('rehearsal');
+  await webhooks.insertEndpoint(
+    {
+      id: rehearsalId('we'),
+      partnerId,
+      merchantId: null,
+      merchantConsole: false,
+      url: 'https://rehearsal.invalid/webhooks',
+      description: null,
+      events: ['payment.created', 'payment.requires_action'],
+      secret: randomBytes(16).toString('hex'),
+    },
+    tx,
+  );
+  const payment = await ledger.insertPayment(
+    {
+      id: rehearsalId('pay'),
+      platformId: 'rehearsal',
+      merchantId: 'rehearsal',
+      toolId: 'rehearsal',
+      amountMinor: 1,
+      currency: 'CNY',
+      reference: 'rehearsal',
+      nextActionType: 'REDIRECT',
+      nextActionUrl: 'https://rehearsal.invalid/pay',
+      nextActionQr: null,
+      channel: null,
+      expiresAt: new Date(Date.now() + 60_000).toISOString(),
+      idempotencyKey: rehearsalId('key'),
+      requestHash: 'rehearsal',
+      partnerId,
+    },
+    'rehearsal',
+    tx,
+  );
+  if (!payment) throw new Error('the rehearsal payment was not inserted');
+  const [first] = await tx.query<Pick<ClaimedDelivery, 'id' | 'endpointId'>>(
+    'SELECT id, endpoint_id AS "endpointId" FROM webhook_delivery WHERE payment_id = $1 ORDER BY payment_version LIMIT 1',
+    [payment.id],
+  );
+  // Each delivery delivered, claiming the payment's next, as the worker records them.
+  let delivery: Pick<ClaimedDelivery, 'id' | 'endpointId'> | null = first ?? null;
+  while (delivery) {
+    const outcome = { at: new Date(), statusCode: 200, durationMs: 1, responseExcerpt: null, error: null, delivered: true, retryAt: null };
+    ({ next: delivery } = await webhooks.recordAttempt(delivery, outcome, settings.disableAfterFailures, settings.claimNextMs, tx));
+  }
+  await ledger.markRegistered([payment.id], tx);
+}
