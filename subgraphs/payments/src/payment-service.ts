@@ -1,11 +1,11 @@
 // Starting, cancelling, refunding and settling payments: the rules and their
 // error codes, in one place behind the resolvers and the webhook route.
-import { randomUUID } from 'node:crypto';
 import { REFUNDABLE } from '@interop/domain';
 import { AppError, badUserInput, ErrorCode } from '@interop/kit';
 import { requireMerchantScope, type Caller } from '@interop/kit/security';
 import type { Queryable } from '@interop/kit/db';
 import { checkout, nextActionOn } from './checkout';
+import { newId } from './ids';
 import { actingPartner, requireAccess } from './ownership';
 import { checkAmount, checkIdempotencyKey, checkText, fingerprint, keyReused } from './payment-input';
 import type { DisplayNames, PeerFacts } from './peers';
@@ -36,7 +36,6 @@ const STATUS_BY_EVENT: Readonly<Record<WalletEvent['type'], SettledStatus>> = {
   'payment.failed': 'FAILED',
 };
 
-const newId = (prefix: string) => `${prefix}_${randomUUID().replace(/-/g, '')}`;
 
 export class PaymentService {
   constructor(

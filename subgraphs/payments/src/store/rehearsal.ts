@@ -4,16 +4,15 @@
 // the database's caches of the tables and indexes it writes filled, and, on
 // PGlite, the WebAssembly of its write paths compiled on first use. Nothing
 // of the rehearsal is kept but that (and the sequence numbers it drew).
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Logger } from '@interop/kit';
 import type { Queryable } from '@interop/kit/db';
+import { newId } from '../ids';
 import type { PaymentLedger } from './ledger';
 import type { ClaimedDelivery, WebhookStore } from './webhook-store';
 
 /** Thrown to roll the rehearsal back; never leaves this module. */
 class RehearsalDone extends Error {}
-
-const rehearsalId = (prefix: string) => `${prefix}_${randomUUID().replace(/-/g, '')}`;
 
 export interface RehearsalSettings {
   /** The delivery worker's `disableAfterFailures`, as it records attempts. */
@@ -41,10 +40,10 @@ export async function rehearseNewPayment(ledger: PaymentLedger, webhooks: Webhoo
 }
 
 async function writeOnePayment(tx: Queryable, ledger: PaymentLedger, webhooks: WebhookStore, settings: RehearsalSettings): Promise<void> {
-  const partnerId = rehearsalId('rehearsal');
+  const partnerId = newId('rehearsal');
   await webhooks.insertEndpoint(
     {
-      id: rehearsalId('we'),
+      id: newId('we'),
       partnerId,
       merchantId: null,
       merchantConsole: false,
@@ -57,7 +56,7 @@ async function writeOnePayment(tx: Queryable, ledger: PaymentLedger, webhooks: W
   );
   const payment = await ledger.insertPayment(
     {
-      id: rehearsalId('pay'),
+      id: newId('pay'),
       platformId: 'rehearsal',
       merchantId: 'rehearsal',
       toolId: 'rehearsal',
@@ -69,7 +68,7 @@ async function writeOnePayment(tx: Queryable, ledger: PaymentLedger, webhooks: W
       nextActionQr: null,
       channel: null,
       expiresAt: new Date(Date.now() + 60_000).toISOString(),
-      idempotencyKey: rehearsalId('key'),
+      idempotencyKey: newId('key'),
       requestHash: 'rehearsal',
       partnerId,
     },

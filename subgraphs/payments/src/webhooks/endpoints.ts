@@ -3,10 +3,11 @@
 // (`merchant:<id>` scopes) those confined to its merchants. Another's
 // endpoint is as unknown as a missing one (BAD_USER_INPUT), so ids reveal
 // nothing. Secrets are returned by create and rotate only.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { badUserInput } from '@interop/kit';
 import { pageRequest, toPage, type Page } from '@interop/kit/server';
 import { merchantScopes, requireMerchantScope, type Caller } from '@interop/kit/security';
+import { newId } from '../ids';
 import { actingPartner } from '../ownership';
 import { checkText } from '../payment-input';
 import type { EndpointScope, WebhookAttemptRow, WebhookDeliveryRow, WebhookEndpointRow, WebhookStore } from '../store/webhook-store';
@@ -54,7 +55,7 @@ export class WebhookEndpoints {
     const url = await checkEndpointUrl(input.url, this.policy, 'input.url');
     const secret = newWebhookSecret();
     const endpoint = await this.store.insertEndpoint({
-      id: `we_${randomUUID().replace(/-/g, '')}`,
+      id: newId('we'),
       partnerId,
       merchantId,
       merchantConsole: forConsole,
