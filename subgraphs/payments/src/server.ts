@@ -118,7 +118,7 @@ export async function startPayments(options: PaymentsOptions): Promise<RunningSu
   registerHeldFactsMetrics(webhookMetrics.registry, 'payments', () => peers.held());
   const deliveries = new DeliveryWorker(webhookStore, webhookConfig, webhookMetrics, logger);
   // Before anything else writes, so the first payments meet the write path warm.
-  await rehearseNewPayment(options.ledger, webhookStore, { disableAfterFailures: webhookConfig.disableAfterFailures, claimNextMs: deliveries.leaseMs }, logger);
+  await rehearseNewPayment(options.ledger, webhookStore, logger);
   const stopNudging = options.ledger.onDeliveriesQueued(() => deliveries.nudge());
   const stopHanding = options.ledger.handDeliveriesTo(deliveries);
   deliveries.start();

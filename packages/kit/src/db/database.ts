@@ -13,7 +13,7 @@ import { bootPglite } from './pglite-boot';
 import { PreparedStatements, type ProtocolPglite } from './pglite-statements';
 import { postgresStatement } from './postgres-statements';
 
-export type SqlParam = string | number | boolean | null | Date | readonly (string | number)[];
+export type SqlParam = string | number | boolean | null | Date | readonly (string | number | null)[];
 
 export interface Queryable {
   /** Runs one parameterised statement and returns its rows. */

@@ -5,7 +5,9 @@
 // and what it still had pending fails with it. /metrics counts the outcomes
 // and shows the queue. Against receivers that accept: a payment's events in
 // turn, each next one claimed by the recording of the one before, and a new
-// payment's first delivery claimed by its own statement into reserved room.
+// payment's deliveries claimed by its own statement into reserved room, sent
+// in turn and recorded together (the later one given back when the first is
+// refused).
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createLogger } from '@interop/kit';
@@ -51,13 +53,24 @@ async function until(check: () => Promise<boolean>, timeoutMs = 10_000): Promise
 const unpolledWorker = (store: WebhookStore) =>
   new DeliveryWorker(store, webhookSettings({ pollMs: 600_000, allowInsecure: true, allowPrivate: true }), new WebhookMetrics(), createLogger('payments', { level: 'silent' }));
 
-/** A receiver that answers 204 and lists the event types it got, registered as `endpointId` for `partnerId`'s payments. */
-async function acceptingEndpoint(store: WebhookStore, partnerId: string, endpointId: string): Promise<{ delivered: string[]; close(): Promise<void> }> {
+/**
+ * A receiver that lists the event types it got and the status it answered
+ * each with (`status`, given how many came before; 204 by default),
+ * registered as `endpointId` for `partnerId`'s payments.
+ */
+async function acceptingEndpoint(
+  store: WebhookStore,
+  partnerId: string,
+  endpointId: string,
+  status: (before: number) => number = () => 204,
+): Promise<{ delivered: string[]; answered: number[]; close(): Promise<void> }> {
   const delivered: string[] = [];
+  const answered: number[] = [];
   const receiver = createServer((req, res) => {
+    answered.push(status(delivered.length));
     delivered.push(String(req.headers['interop-event-type']));
     req.resume();
-    res.writeHead(204);
+    res.writeHead(answered[answered.length - 1]!);
     res.end();
   });
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
@@ -73,6 +86,7 @@ async function acceptingEndpoint(store: WebhookStore, partnerId: string, endpoin
   });
   return {
     delivered,
+    answered,
     close: async () => {
       receiver.closeAllConnections();
       await new Promise((resolve) => receiver.close(resolve));
@@ -167,11 +181,13 @@ test('a payment\'s next event goes out as soon as the one before it is delivered
   }
 });
 
-test("a new payment's deliveries, claimed by its own statement and handed to the worker, go out in order without a claim of their own", async () => {
+test("a new payment's deliveries, claimed by its own statement and handed to the worker, go out in order without a claim of their own, recorded in one statement", async () => {
   const { ledger } = target;
   const store = new WebhookStore(ledger.db);
   const { delivered, close } = await acceptingEndpoint(store, 'partner-h', 'we_handed_test');
   const claims = jest.spyOn(store, 'claimDue');
+  const singles = jest.spyOn(store, 'recordAttempt');
+  const together = jest.spyOn(store, 'recordDelivered');
   const worker = unpolledWorker(store);
   const stopHanding = ledger.handDeliveriesTo(worker);
   const stopTelling = ledger.onDeliveriesQueued(() => worker.nudge());
@@ -182,13 +198,46 @@ test("a new payment's deliveries, claimed by its own statement and handed to the
     await until(async () => delivered.length === 2);
     expect(delivered).toEqual(['payment.created', 'payment.requires_action']);
     await new Promise((resolve) => setTimeout(resolve, 300));
-    // Only the one at start: the first delivery came with the payment's statement, the second with the first's recording.
+    // Only the one at start: both deliveries came with the payment's statement, and were recorded together.
     expect(claims).toHaveBeenCalledTimes(1);
+    expect(singles).not.toHaveBeenCalled();
+    expect(together).toHaveBeenCalledTimes(1);
+    const recorded = (await store.attemptsByDeliveryIds(together.mock.calls[0]![0].map((attempt) => attempt.deliveryId))).flat();
+    expect(recorded.map((attempt) => attempt.statusCode)).toEqual([204, 204]);
     // Its room was given back: a full set of claims fits again.
     expect(worker.reserve()).not.toBeNull();
     worker.release();
   } finally {
     stopTelling();
+    stopHanding();
+    await worker.stop();
+    await close();
+  }
+});
+
+test("a new payment's later event is not sent while its first is refused: its claim goes back, and it follows the first's retry", async () => {
+  const { ledger } = target;
+  const store = new WebhookStore(ledger.db);
+  // Refuses the first request, accepts every later one.
+  const { delivered, answered, close } = await acceptingEndpoint(store, 'partner-r', 'we_refused_first_test', (before) => (before === 0 ? 503 : 204));
+  const given = jest.spyOn(store, 'recordDelivered');
+  const worker = new DeliveryWorker(store, webhookSettings({ pollMs: 50, retryBaseMs: 1, maxRetryDelayMs: 1, allowInsecure: true, allowPrivate: true }), new WebhookMetrics(), createLogger('payments', { level: 'silent' }));
+  const stopHanding = ledger.handDeliveriesTo(worker);
+  worker.start();
+  try {
+    await ledger.insertPayment({ ...newPayment(), partnerId: 'partner-r' }, 'test');
+    await until(async () => delivered.length === 3);
+    expect(delivered).toEqual(['payment.created', 'payment.created', 'payment.requires_action']);
+    expect(answered).toEqual([503, 204, 204]);
+    // The refused one's later event was given back unsent, its claim with it.
+    expect(given.mock.calls[0]).toEqual([[], [expect.stringMatching(/^whd_/)]]);
+    await until(async () => (await store.deliveries('we_refused_first_test', { first: 10, afterKey: null })).every((row) => row.status === 'DELIVERED'));
+    const rows = await store.deliveries('we_refused_first_test', { first: 10, afterKey: null });
+    expect(rows.map((row) => [row.event.type, row.attemptCount]).sort()).toEqual([
+      ['payment.created', 2],
+      ['payment.requires_action', 1],
+    ]);
+  } finally {
     stopHanding();
     await worker.stop();
     await close();

@@ -46,8 +46,9 @@ export interface PaymentListFilter {
 
 /**
  * The delivery worker, as a new payment's statement meets it: with room, the
- * statement claims each endpoint's first delivery of the payment for this
- * process and hands them over, so they go out without a claim of their own.
+ * statement claims the payment's deliveries for this process and hands them
+ * over, so they go out without a claim of their own, each endpoint's in turn
+ * (a later one only once the one before it was delivered).
  */
 export interface DeliveryHand {
   /** Room for the deliveries one statement may claim: how long to claim them for, or null for none now. */
@@ -103,7 +104,7 @@ export class PaymentLedger {
    * events; null when the key is taken (the caller reads that payment). One
    * statement, so all are written or none, in one round trip instead of a
    * transaction's five. With room in the delivery hand, the statement also
-   * claims each endpoint's first delivery of the payment, and hands them over.
+   * claims the payment's deliveries, and hands them over.
    * In `tx` (a transaction of this ledger's) it claims nothing, and the change
    * and its deliveries are told once `tx` commits.
    */
@@ -126,7 +127,7 @@ export class PaymentLedger {
            INSERT INTO payment_event (payment_id, from_status, to_status, cause)
            SELECT id, NULL, 'REQUIRES_ACTION', $16 FROM created
          ), ${outboxCtes('created', `ARRAY['payment.created', 'payment.requires_action']`, { firstEvents: true, claimFor: '$17::integer' })},
-         claimed AS (SELECT * FROM deliveries WHERE $17::integer IS NOT NULL AND next_attempt_at > clock_timestamp())
+         claimed AS (SELECT * FROM deliveries WHERE $17::integer IS NOT NULL)
          SELECT ${PAYMENT_COLUMNS}, (SELECT count(*)::int FROM deliveries) AS "queuedDeliveries",
            (SELECT coalesce(json_agg(c), '[]'::json) FROM (${claimedColumnsFrom('claimed', true)}) c) AS "claimedDeliveries"
          FROM created`,
@@ -163,8 +164,7 @@ export class PaymentLedger {
       return row;
     }
     this.changes.announce([change]);
-    // With room, every endpoint's first delivery was claimed and handed over, and the rest wait behind those;
-    // without, the worker is told to look.
+    // With room, its deliveries were claimed and are handed over; without, the worker is told to look.
     if (holding) holding.take(claimedDeliveries);
     else if (queuedDeliveries > 0) this.changes.deliveriesQueued();
     return row;

@@ -9,17 +9,10 @@ import type { Logger } from '@interop/kit';
 import type { Queryable } from '@interop/kit/db';
 import { newId } from '../ids';
 import type { PaymentLedger } from './ledger';
-import type { ClaimedDelivery, WebhookStore } from './webhook-store';
+import type { WebhookStore } from './webhook-store';
 
 /** Thrown to roll the rehearsal back; never leaves this module. */
 class RehearsalDone extends Error {}
-
-export interface RehearsalSettings {
-  /** The delivery worker's `disableAfterFailures`, as it records attempts. */
-  disableAfterFailures: number;
-  /** How long the worker claims a payment's next delivery for, as it records attempts. */
-  claimNextMs: number;
-}
 
 /**
  * Writes what `initiatePayment` writes (the payment, its events, a delivery to
@@ -28,10 +21,10 @@ export interface RehearsalSettings {
  * all back. A rehearsal that fails is logged and otherwise ignored: it only
  * makes the first requests cheaper.
  */
-export async function rehearseNewPayment(ledger: PaymentLedger, webhooks: WebhookStore, settings: RehearsalSettings, logger: Pick<Logger, 'warn'>): Promise<void> {
+export async function rehearseNewPayment(ledger: PaymentLedger, webhooks: WebhookStore, logger: Pick<Logger, 'warn'>): Promise<void> {
   try {
     await ledger.transaction(async (tx) => {
-      await writeOnePayment(tx, ledger, webhooks, settings);
+      await writeOnePayment(tx, ledger, webhooks);
       throw new RehearsalDone();
     });
   } catch (error) {
@@ -39,7 +32,7 @@ export async function rehearseNewPayment(ledger: PaymentLedger, webhooks: Webhoo
   }
 }
 
-async function writeOnePayment(tx: Queryable, ledger: PaymentLedger, webhooks: WebhookStore, settings: RehearsalSettings): Promise<void> {
+async function writeOnePayment(tx: Queryable, ledger: PaymentLedger, webhooks: WebhookStore): Promise<void> {
   const partnerId = newId('rehearsal');
   await webhooks.insertEndpoint(
     {
@@ -76,15 +69,13 @@ async function writeOnePayment(tx: Queryable, ledger: PaymentLedger, webhooks: W
     tx,
   );
   if (!payment) throw new Error('the rehearsal payment was not inserted');
-  const [first] = await tx.query<Pick<ClaimedDelivery, 'id' | 'endpointId'>>(
-    'SELECT id, endpoint_id AS "endpointId" FROM webhook_delivery WHERE payment_id = $1 ORDER BY payment_version LIMIT 1',
-    [payment.id],
+  // Delivered in turn, recorded together, as the worker records a new payment's deliveries.
+  const deliveries = await tx.query<{ id: string }>('SELECT id FROM webhook_delivery WHERE payment_id = $1 ORDER BY payment_version', [payment.id]);
+  const at = new Date();
+  await webhooks.recordDelivered(
+    deliveries.map(({ id }) => ({ deliveryId: id, at, statusCode: 200, durationMs: 1, responseExcerpt: null })),
+    [],
+    tx,
   );
-  // Each delivery delivered, claiming the payment's next, as the worker records them.
-  let delivery: Pick<ClaimedDelivery, 'id' | 'endpointId'> | null = first ?? null;
-  while (delivery) {
-    const outcome = { at: new Date(), statusCode: 200, durationMs: 1, responseExcerpt: null, error: null, delivered: true, retryAt: null };
-    ({ next: delivery } = await webhooks.recordAttempt(delivery, outcome, settings.disableAfterFailures, settings.claimNextMs, tx));
-  }
   await ledger.markRegistered([payment.id], tx);
 }

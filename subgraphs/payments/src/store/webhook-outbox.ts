@@ -68,9 +68,9 @@ const newId = (prefix: string) => `'${prefix}_' || replace(gen_random_uuid()::te
  * filtered by merchant when the endpoint names one. `refund` is a SQL
  * expression of the refund id for refund events; `firstEvents` says the
  * payment is created in this statement (no earlier events, no refunds).
- * `claimFor`, a SQL expression of milliseconds or NULL: when not NULL, each
- * endpoint's first delivery of the payment is claimed for that long as it is
- * written (see ledger's DeliveryHand); the rest wait behind it, as always.
+ * `claimFor`, a SQL expression of milliseconds or NULL: when not NULL, every
+ * delivery is claimed for that long as it is written (see ledger's
+ * DeliveryHand), for the claimer to send each endpoint's in turn.
  */
 export function outboxCtes(source: string, types: string, options: { firstEvents?: boolean; refund?: string; claimFor?: string } = {}): string {
   // A payment's first events need no look at earlier ones: there are none.
@@ -78,10 +78,7 @@ export function outboxCtes(source: string, types: string, options: { firstEvents
   const data = options.refund
     ? `json_build_object('payment', ${paymentJson('p')}, 'refund', (SELECT ${refundJson('rr')} FROM refund rr WHERE rr.id = ${options.refund}))`
     : `json_build_object('payment', ${paymentJson('p', options.firstEvents)})`;
-  const due = options.claimFor
-    ? `CASE WHEN ${options.claimFor} IS NOT NULL AND ev.payment_version = min(ev.payment_version) OVER (PARTITION BY we.id, ev.payment_id)
-          THEN clock_timestamp() + ${options.claimFor} * interval '1 millisecond' ELSE clock_timestamp() END`
-    : 'clock_timestamp()';
+  const due = options.claimFor ? `clock_timestamp() + coalesce(${options.claimFor}, 0) * interval '1 millisecond'` : 'clock_timestamp()';
   // Materialised, so a payment's payload is built once however many events carry it.
   return `event_payloads AS MATERIALIZED (
       SELECT p.id, p.partner_id, p.merchant_id, ${before} AS before, ${data}::text AS payload FROM ${source} p

@@ -164,6 +164,15 @@ export interface AttemptOutcome {
   retryAt: Date | null;
 }
 
+/** An attempt that delivered its event (a 2xx answer). */
+export interface DeliveredAttempt {
+  deliveryId: string;
+  at: Date;
+  statusCode: number;
+  durationMs: number;
+  responseExcerpt: string | null;
+}
+
 export interface QueueStats {
   pending: number;
   /** Seconds since the oldest pending delivery's event happened; 0 with none. */
@@ -395,6 +404,38 @@ export class WebhookStore {
       return { status, disabled, next: null };
     };
     return tx ? giveUp(tx) : this.db.transaction(giveUp);
+  }
+
+  /**
+   * Records attempts that delivered their events, in the order given, and
+   * hands back the claims on `unsent` (due now again, behind whatever of
+   * their payment is still pending), in one statement: what the worker
+   * records after sending a payment's claimed events in turn. Each delivery
+   * still pending is DELIVERED and ends its endpoint's run of failures; one
+   * that failed meanwhile (its endpoint disabled or deleted) stays failed,
+   * its attempt recorded all the same. In `db` if given.
+   */
+  async recordDelivered(attempts: readonly DeliveredAttempt[], unsent: readonly string[] = [], db: Queryable = this.db): Promise<void> {
+    await db.query(
+      `WITH attempt AS (
+         INSERT INTO webhook_attempt (delivery_id, at, status_code, duration_ms, response_excerpt)
+         SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::integer[], $4::integer[], $5::text[])
+       ), moved AS (
+         UPDATE webhook_delivery SET attempts = attempts + 1, status = 'DELIVERED', next_attempt_at = NULL, finished_at = clock_timestamp()
+         WHERE id = ANY($1) AND status = 'PENDING' RETURNING endpoint_id
+       ), run_ended AS (
+         UPDATE webhook_endpoint SET consecutive_failures = 0 WHERE id IN (SELECT endpoint_id FROM moved) AND consecutive_failures <> 0
+       )
+       UPDATE webhook_delivery SET next_attempt_at = clock_timestamp() WHERE id = ANY($6) AND status = 'PENDING'`,
+      [
+        attempts.map((attempt) => attempt.deliveryId),
+        attempts.map((attempt) => attempt.at.toISOString()),
+        attempts.map((attempt) => attempt.statusCode),
+        attempts.map((attempt) => attempt.durationMs),
+        attempts.map((attempt) => attempt.responseExcerpt),
+        [...unsent],
+      ],
+    );
   }
 
   async queueStats(): Promise<QueueStats> {

@@ -3,18 +3,19 @@
 // payment's events in version order), signs and sends each, and records the
 // attempt with what comes next (delivered, a retry at its back-off, or given
 // up); recording a delivered event claims the payment's next one, which is
-// sent at once. A new payment's first deliveries come claimed by the
-// statement that wrote them, into room reserved for them (`reserve`, `take`).
+// sent at once. A new payment's deliveries come claimed by the statement that
+// wrote them, into room reserved for them (`reserve`, `take`): each
+// endpoint's go out in turn, and are recorded together in one statement.
 // It looks every `pollMs`, at once when told of a commit (`nudge`), and after
 // an attempt that may have let another through.
 // `stop` stops claiming and waits for the attempts in flight.
 import type { Logger } from '@interop/kit';
 import { signWebhookPayload, PARTNER_WEBHOOK_SIGNATURE_HEADER } from '@interop/kit/security';
 import type { DeliveryHand } from '../store/ledger';
-import type { ClaimedDelivery, WebhookEventRow, WebhookStore } from '../store/webhook-store';
+import type { ClaimedDelivery, WebhookDeliveryStatus, WebhookEventRow, WebhookStore } from '../store/webhook-store';
 import { nextAttemptAt } from './backoff';
 import type { WebhookMetrics } from './metrics';
-import { WebhookSender } from './sender';
+import { type AttemptResult, WebhookSender } from './sender';
 import type { WebhookSettings } from './settings';
 
 export const WEBHOOK_USER_AGENT = 'InteropGraph-Webhooks/1.0';
@@ -91,11 +92,11 @@ export class DeliveryWorker implements DeliveryHand {
     this.reserved -= 1;
   }
 
-  /** Sends what a statement claimed into reserved room; a stopping worker leaves them to lapse to the next process. */
+  /** Sends what a statement claimed into reserved room, each endpoint's deliveries of a payment in turn; a stopping worker leaves them to lapse to the next process. */
   take(claimed: readonly ClaimedDelivery[]): void {
     this.reserved -= 1;
     if (this.stopped) return;
-    for (const delivery of claimed) this.launch(delivery, false, this.fills);
+    for (const chain of inTurn(claimed)) this.launch(chain, false, this.fills);
   }
 
   async stop(): Promise<void> {
@@ -113,14 +114,14 @@ export class DeliveryWorker implements DeliveryHand {
       if (free <= 0 || this.stopped) return;
       const claimed = await this.store.claimDue(free, this.leaseMs);
       const full = claimed.length === free;
-      for (const delivery of claimed) this.launch(delivery, full, fill);
+      for (const delivery of claimed) this.launch([delivery], full, fill);
       if (claimed.length < free) return;
     }
   }
 
-  /** Sends a claimed delivery (and its payment's next ones) in a slot of its own. */
-  private launch(delivery: ClaimedDelivery, full: boolean, fill: number): void {
-    const attempt = this.attemptInTurn(delivery).then((holdsBack) => {
+  /** Sends claimed deliveries of one payment to one endpoint (and its payment's next ones) in a slot of their own. */
+  private launch(chain: readonly ClaimedDelivery[], full: boolean, fill: number): void {
+    const attempt = this.attemptInTurn(chain).then((holdsBack) => {
       this.inFlight.delete(attempt);
       // Looks again only when there may be something to find: more was due than there was room for, a
       // payment's next event waited for the last one sent and was not claimed with its recording, or a
@@ -132,29 +133,57 @@ export class DeliveryWorker implements DeliveryHand {
   }
 
   /**
-   * Sends `first`, then each next event of its payment that the recording of
-   * the one before claimed (delivered, and the next due). Whether the last
-   * one held back a later event that is still unclaimed.
+   * Sends `claimed` in turn, then each next event of its payment that a
+   * recording claimed (delivered, and the next due). Whether the last one
+   * sent held back a later event that is still unclaimed.
    */
-  private async attemptInTurn(first: ClaimedDelivery): Promise<boolean> {
-    let delivery: ClaimedDelivery | null = first;
-    while (delivery) {
+  private async attemptInTurn(claimed: readonly ClaimedDelivery[]): Promise<boolean> {
+    let chain = claimed;
+    for (;;) {
       try {
-        const next = await this.attempt(delivery);
-        if (!next) return delivery.blocksLater;
-        delivery = next;
+        const { last, next } = await this.sendInTurn(chain);
+        if (!next) return last.blocksLater;
+        chain = [next];
       } catch (error) {
-        this.logger.error({ err: error, deliveryId: delivery.id }, 'webhook delivery: recording the attempt failed; retried when its claim lapses');
-        return delivery.blocksLater;
+        this.logger.error({ err: error, deliveryIds: chain.map((delivery) => delivery.id) }, 'webhook delivery: recording the attempt failed; retried when its claim lapses');
+        return chain.some((delivery) => delivery.blocksLater);
       }
     }
-    return false;
   }
 
-  /** One attempt, recorded; the payment's next delivery when the recording claimed it. */
-  private async attempt(delivery: ClaimedDelivery): Promise<ClaimedDelivery | null> {
+  /**
+   * Sends `chain` (claimed, one payment's to one endpoint, in order), each
+   * once the one before it was delivered, and records what came of them:
+   * those delivered and the claims of those not sent in one statement,
+   * however many. The last one sent, and its payment's next delivery when
+   * its recording claimed that.
+   */
+  private async sendInTurn(chain: readonly ClaimedDelivery[]): Promise<{ last: ClaimedDelivery; next: ClaimedDelivery | null }> {
+    const sent: Sent[] = [];
+    for (const delivery of chain) {
+      // A stopping worker sends nothing more: what it holds goes back, due for the next process.
+      if (sent.length > 0 && this.stopped) break;
+      const at = new Date();
+      const result = await this.send(delivery, at);
+      sent.push({ delivery, at, result });
+      if (!result.delivered) break;
+    }
+    const last = sent[sent.length - 1]!;
+    const unsent = chain.slice(sent.length).map((delivery) => delivery.id);
+    if (sent.length === 1 && unsent.length === 0) return { last: last.delivery, next: await this.record(last) };
+    const delivered = last.result.delivered ? sent : sent.slice(0, -1);
+    await this.store.recordDelivered(
+      delivered.map(({ delivery, at, result }) => ({ deliveryId: delivery.id, at, statusCode: result.statusCode!, durationMs: result.durationMs, responseExcerpt: result.responseExcerpt })),
+      unsent,
+    );
+    for (const entry of delivered) this.report(entry, 'DELIVERED', false);
+    if (!last.result.delivered) await this.record(last);
+    return { last: last.delivery, next: null };
+  }
+
+  /** Signs and sends one attempt of `delivery`, started `at`. */
+  private send(delivery: ClaimedDelivery, at: Date): Promise<AttemptResult> {
     const body = webhookBody(delivery.event);
-    const at = new Date();
     const headers = {
       'content-type': 'application/json',
       'user-agent': WEBHOOK_USER_AGENT,
@@ -162,16 +191,44 @@ export class DeliveryWorker implements DeliveryHand {
       'interop-event-type': delivery.event.type,
       [PARTNER_WEBHOOK_SIGNATURE_HEADER]: signWebhookPayload(delivery.secrets, Math.floor(at.getTime() / 1000), body),
     };
-    const result = await this.sender.send(delivery.url, headers, body);
+    return this.sender.send(delivery.url, headers, body);
+  }
+
+  /** Records one attempt (a retry at its back-off, or given up, when not delivered); the payment's next delivery when the recording claimed it. */
+  private async record(entry: Sent): Promise<ClaimedDelivery | null> {
+    const { delivery, at, result } = entry;
     const retryAt = result.delivered ? null : nextAttemptAt(delivery.attempts + 1, new Date(delivery.createdAt), new Date(), this.settings);
     // A stopping worker claims nothing more: what it would have sent next stays due for the next process.
     const claimNextMs = delivery.blocksLater && !this.stopped ? this.leaseMs : undefined;
     const recorded = await this.store.recordAttempt(delivery, { ...result, at, retryAt }, this.settings.disableAfterFailures, claimNextMs);
-    this.metrics.record(recorded.status === 'DELIVERED' ? 'delivered' : recorded.status === 'PENDING' ? 'retry' : 'failed', result.durationMs);
-    const log = { deliveryId: delivery.id, eventId: delivery.event.id, endpointId: delivery.endpointId, statusCode: result.statusCode, error: result.error, status: recorded.status };
-    if (recorded.disabled) this.logger.warn(log, 'webhook endpoint disabled after a run of given-up deliveries');
-    else if (result.delivered) this.logger.debug(log, 'webhook delivered');
-    else this.logger.info(log, 'webhook attempt failed');
+    this.report(entry, recorded.status, recorded.disabled);
     return recorded.next;
   }
+
+  private report({ delivery, result }: Sent, status: WebhookDeliveryStatus, disabled: boolean): void {
+    this.metrics.record(status === 'DELIVERED' ? 'delivered' : status === 'PENDING' ? 'retry' : 'failed', result.durationMs);
+    const log = { deliveryId: delivery.id, eventId: delivery.event.id, endpointId: delivery.endpointId, statusCode: result.statusCode, error: result.error, status };
+    if (disabled) this.logger.warn(log, 'webhook endpoint disabled after a run of given-up deliveries');
+    else if (result.delivered) this.logger.debug(log, 'webhook delivered');
+    else this.logger.info(log, 'webhook attempt failed');
+  }
+}
+
+/** One attempt sent: when it started and what came of it. */
+interface Sent {
+  delivery: ClaimedDelivery;
+  at: Date;
+  result: AttemptResult;
+}
+
+/** Claimed deliveries grouped by endpoint and payment, each group in its payment's order. */
+function inTurn(claimed: readonly ClaimedDelivery[]): ClaimedDelivery[][] {
+  const chains = new Map<string, ClaimedDelivery[]>();
+  for (const delivery of claimed) {
+    const key = `${delivery.endpointId} ${delivery.event.paymentId}`;
+    const chain = chains.get(key);
+    if (chain) chain.push(delivery);
+    else chains.set(key, [delivery]);
+  }
+  return [...chains.values()].map((chain) => chain.sort((a, b) => a.event.paymentVersion - b.event.paymentVersion));
 }

@@ -552,7 +552,7 @@ test('the next event is not claimed with a recording when it is not due, its end
   expect(await store.recordAttempt(off.created, delivered(), 5, LEASE_MS)).toEqual({ status: 'DELIVERED', disabled: false, next: null });
 });
 
-test("a new payment's statement claims each endpoint's first delivery for a hand with room, as claimDue would, and the rest wait behind them", async () => {
+test("a new payment's statement claims all its deliveries for a hand with room, each as claimDue would give it", async () => {
   const { partnerId, merchantId } = owners();
   const both = await endpoint(partnerId, { events: ['payment.created', 'payment.requires_action'] });
   const second = await endpoint(partnerId, { events: ['payment.requires_action'] });
@@ -567,10 +567,11 @@ test("a new payment's statement claims each endpoint's first delivery for a hand
     expect(hand.release).not.toHaveBeenCalled();
     expect(queued).not.toHaveBeenCalled();
     const [claimed] = taken;
-    // Each endpoint's first: payment.created to the one taking both, payment.requires_action to the other.
+    // Every delivery; payment.created to the endpoint taking both holds back its payment.requires_action.
     expect(claimed?.map((delivery) => [delivery.endpointId, delivery.event.type, delivery.blocksLater]).sort()).toEqual(
       [
         [both.id, 'payment.created', true],
+        [both.id, 'payment.requires_action', false],
         [second.id, 'payment.requires_action', false],
       ].sort(),
     );
@@ -582,11 +583,11 @@ test("a new payment's statement claims each endpoint's first delivery for a hand
       expect(delivery).toStrictEqual({ id: row?.id, endpointId: owner?.id, attempts: 0, createdAt: row?.createdAt, url: owner?.url, secrets: [owner?.secret], blocksLater: delivery.blocksLater, event: row?.event });
       expect(Date.parse(row!.nextAttemptAt!)).toBeGreaterThan(Date.now() + LEASE_MS / 2);
     }
-    // Held for the lease: claimDue finds neither, and the second event to the first endpoint waits behind its first.
+    // Held for the lease: claimDue finds none of them, even once the first is delivered.
     expect((await store.claimDue(10, LEASE_MS)).filter((delivery) => delivery.event.paymentId === p)).toEqual([]);
-    const created = claimed!.find((delivery) => delivery.endpointId === both.id)!;
-    const next = await store.recordAttempt(created, delivered(), 5, LEASE_MS);
-    expect(next.next).toMatchObject({ endpointId: both.id, event: { type: 'payment.requires_action', paymentId: p } });
+    const created = claimed!.find((delivery) => delivery.endpointId === both.id && delivery.event.type === 'payment.created')!;
+    expect(await store.recordAttempt(created, delivered(), 5, LEASE_MS)).toMatchObject({ status: 'DELIVERED', next: null });
+    expect((await store.claimDue(10, LEASE_MS)).filter((delivery) => delivery.event.paymentId === p)).toEqual([]);
 
     // A key taken already (p's: newPayment keys each payment by its id): nothing written, the room is given back.
     expect(await target.ledger.insertPayment({ ...newPayment(), partnerId, merchantId, idempotencyKey: `key-${p}` }, 'test')).toBeNull();
@@ -685,6 +686,44 @@ test('recordAttempt keeps a retried delivery pending until its time, ends it onc
     error: outcome.error,
   });
   expect(await store.attemptsByDeliveryIds([claimed.id])).toStrictEqual([[row(busy), row(refused), row(ok), row(late)]]);
+});
+
+test('recordDelivered records each attempt in order, ends the deliveries still pending and their endpoints\' runs, and gives back the claims of those not sent', async () => {
+  const { partnerId, merchantId } = owners();
+  const hooks = await endpoint(partnerId, { events: ['payment.created', 'payment.requires_action'] });
+  const other = await endpoint(partnerId, { events: ['payment.created', 'payment.requires_action'] });
+  await db.query('UPDATE webhook_endpoint SET consecutive_failures = 2 WHERE id = ANY($1)', [[hooks.id, other.id]]);
+  const p = await pay(partnerId, merchantId);
+  const q = await pay(partnerId, merchantId);
+  const ofHooks = (await deliveriesOf(hooks.id)).reverse();
+  const ofOther = (await deliveriesOf(other.id)).reverse();
+  const [first, next] = ofHooks.filter((row) => row.event.paymentId === p);
+  const [otherFirst, otherNext] = ofOther.filter((row) => row.event.paymentId === q);
+  const [failedMeanwhile] = ofOther.filter((row) => row.event.paymentId === p);
+  if (!first || !next || !otherFirst || !otherNext || !failedMeanwhile) throw new Error('expected the deliveries of two payments to two endpoints');
+  // All claimed, as a new payment's statement claims them; one has failed since (as its endpoint's switch would).
+  await dueIn([first.id, next.id, otherFirst.id, otherNext.id], 60);
+  await db.query(`UPDATE webhook_delivery SET status = 'FAILED', next_attempt_at = NULL, finished_at = clock_timestamp() WHERE id = $1`, [failedMeanwhile.id]);
+
+  const attempt = (deliveryId: string, secondsAgo: number) => ({ deliveryId, at: new Date(Date.now() - secondsAgo * 1000), statusCode: 200, durationMs: secondsAgo, responseExcerpt: secondsAgo > 2 ? null : 'ok' });
+  const attempts = [attempt(first.id, 4), attempt(next.id, 3), attempt(otherFirst.id, 2), attempt(failedMeanwhile.id, 1)];
+  await store.recordDelivered(attempts, [otherNext.id]);
+
+  const status = async (endpointId: string) => new Map((await deliveriesOf(endpointId)).map((row) => [row.id, row]));
+  const [hooksNow, otherNow] = [await status(hooks.id), await status(other.id)];
+  for (const id of [first.id, next.id]) expect(hooksNow.get(id)).toMatchObject({ status: 'DELIVERED', attemptCount: 1, nextAttemptAt: null });
+  expect(otherNow.get(otherFirst.id)).toMatchObject({ status: 'DELIVERED', attemptCount: 1 });
+  expect(otherNow.get(failedMeanwhile.id)).toMatchObject({ status: 'FAILED', attemptCount: 0 });
+  // Given back: due now, and claimDue finds it, its payment's first delivered.
+  expect(Date.parse(otherNow.get(otherNext.id)!.nextAttemptAt!)).toBeLessThanOrEqual(Date.now() + 1000);
+  expect((await store.claimDue(10, LEASE_MS)).map((delivery) => delivery.id)).toContain(otherNext.id);
+  for (const id of [hooks.id, other.id]) expect((await store.endpoint({ partnerId }, id))?.consecutiveFailures).toBe(0);
+  // Every attempt as sent, the late one included.
+  expect(await store.attemptsByDeliveryIds(attempts.map((row) => row.deliveryId))).toStrictEqual(
+    attempts.map((row) => [{ ...row, at: row.at.toISOString(), error: null }]),
+  );
+  // Nothing given: nothing changes.
+  await store.recordDelivered([], []);
 });
 
 test('deliveries given up in a row disable the endpoint at the limit, failing what it still had pending; a delivery between starts the run again', async () => {
