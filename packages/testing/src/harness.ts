@@ -211,6 +211,8 @@ export async function startGraph(options: GraphOptions = {}): Promise<Graph> {
     events,
     factEvents,
     partnerWebhooks: { ...TEST_PARTNER_WEBHOOKS, ...options.partnerWebhooks },
+    // Once, so the path runs; the rest only buys speed a test does not measure.
+    rehearsals: { times: 1, withinMs: 0 },
   });
   const merchants = await startMerchants({
     port: 0,

@@ -18,7 +18,7 @@ import type { PaymentProvider } from './providers/provider';
 import { resolvers } from './resolvers';
 import type { PaymentLedger } from './store/ledger';
 import { PaymentsStore } from './store/payments-store';
-import { rehearseNewPayment } from './store/rehearsal';
+import { type Rehearsals, rehearseNewPayments } from './store/rehearsal';
 import { walletWebhookRoute } from './webhook-route';
 import { WebhookStore } from './store/webhook-store';
 import { WebhookEndpoints } from './webhooks/endpoints';
@@ -79,6 +79,8 @@ export interface PaymentsOptions extends PeerOptions {
   heldMerchantsAtMost?: number;
   /** Partner webhooks (PARTNER_WEBHOOKS_*); the contract's defaults where not given. */
   partnerWebhooks?: Partial<WebhookSettings>;
+  /** How often a new payment's writes are rehearsed before it serves (DEFAULT_REHEARSALS unless given). */
+  rehearsals?: Rehearsals;
 }
 
 export async function startPayments(options: PaymentsOptions): Promise<RunningSubgraph> {
@@ -118,7 +120,7 @@ export async function startPayments(options: PaymentsOptions): Promise<RunningSu
   registerHeldFactsMetrics(webhookMetrics.registry, 'payments', () => peers.held());
   const deliveries = new DeliveryWorker(webhookStore, webhookConfig, webhookMetrics, logger);
   // Before anything else writes, so the first payments meet the write path warm.
-  await rehearseNewPayment(options.ledger, webhookStore, logger);
+  await rehearseNewPayments(options.ledger, webhookStore, logger, options.rehearsals);
   const stopNudging = options.ledger.onDeliveriesQueued(() => deliveries.nudge());
   const stopHanding = options.ledger.handDeliveriesTo(deliveries);
   deliveries.start();

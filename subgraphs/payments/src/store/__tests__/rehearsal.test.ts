@@ -1,12 +1,13 @@
 /**
- * The rehearsal payments runs when it starts: a new payment's writes, each
- * delivery recorded, then rolled back. It leaves no row and tells no
- * listener, and one that fails is logged, never thrown.
+ * The rehearsals payments runs when it starts: a new payment's writes, each
+ * delivery recorded, then rolled back, as often as asked within a time. They
+ * leave no row and tell no listener, and one that fails is logged, never
+ * thrown, and ends them.
  *
  * @backend-contract
  */
 import { newPayment, openLedger, type TestLedger } from '../../__tests__/test-context';
-import { rehearseNewPayment } from '../rehearsal';
+import { rehearseNewPayments } from '../rehearsal';
 import { WebhookStore } from '../webhook-store';
 
 const TABLES = ['payment', 'payment_event', 'webhook_endpoint', 'webhook_event', 'webhook_delivery', 'webhook_attempt'] as const;
@@ -55,14 +56,13 @@ test('writes a payment, its deliveries and their attempts, then keeps none of it
   });
   const warn = jest.fn();
   try {
-    await rehearseNewPayment(db.ledger, webhooks, { warn });
-    // Both events of a new payment, recorded delivered together, as the worker records a new payment's.
-    expect(seen).toEqual([
-      [
-        { type: 'payment.created', status: 'DELIVERED', attempts: 1 },
-        { type: 'payment.requires_action', status: 'DELIVERED', attempts: 1 },
-      ],
-    ]);
+    await rehearseNewPayments(db.ledger, webhooks, { warn }, { times: 3, withinMs: 60_000 });
+    // Three times, both events of a new payment, recorded delivered together, as the worker records a new payment's.
+    const both = [
+      { type: 'payment.created', status: 'DELIVERED', attempts: 1 },
+      { type: 'payment.requires_action', status: 'DELIVERED', attempts: 1 },
+    ];
+    expect(seen).toEqual([both, both, both]);
     expect(warn).not.toHaveBeenCalled();
     expect(await rowCounts()).toEqual(before);
     expect(changes).not.toHaveBeenCalled();
@@ -74,14 +74,25 @@ test('writes a payment, its deliveries and their attempts, then keeps none of it
   }
 });
 
-test('a rehearsal that fails is logged and leaves nothing behind', async () => {
+test('a rehearsal that fails is logged, ends the rehearsals and leaves nothing behind', async () => {
   const before = await rowCounts();
   const attempts = jest.spyOn(webhooks, 'recordDelivered').mockRejectedValueOnce(new Error('database gone'));
   const warn = jest.fn();
   try {
-    await expect(rehearseNewPayment(db.ledger, webhooks, { warn })).resolves.toBeUndefined();
+    await expect(rehearseNewPayments(db.ledger, webhooks, { warn }, { times: 3, withinMs: 60_000 })).resolves.toBeUndefined();
     expect(warn).toHaveBeenCalledTimes(1);
+    expect(attempts).toHaveBeenCalledTimes(1);
     expect(await rowCounts()).toEqual(before);
+  } finally {
+    attempts.mockRestore();
+  }
+});
+
+test('a start with no time to spare still rehearses once', async () => {
+  const attempts = jest.spyOn(webhooks, 'recordDelivered');
+  try {
+    await rehearseNewPayments(db.ledger, webhooks, { warn: jest.fn() }, { times: 50, withinMs: 0 });
+    expect(attempts).toHaveBeenCalledTimes(1);
   } finally {
     attempts.mockRestore();
   }
