@@ -52,7 +52,11 @@ export class DeliveryWorker implements DeliveryHand {
     this.sender = new WebhookSender({ timeoutMs: settings.timeoutMs, policy: { allowInsecure: settings.allowInsecure, allowPrivate: settings.allowPrivate } });
   }
 
-  /** A claim outlives the longest attempt, so only a process that died mid-attempt lets it lapse. */
+  /**
+   * A claim outlives the longest attempts it covers, so only a process that
+   * died mid-attempt lets it lapse: two, for a new payment's two events to
+   * one endpoint, sent in turn under the claim its statement made.
+   */
   get leaseMs(): number {
     return this.settings.timeoutMs * 2 + 1000;
   }
