@@ -11,6 +11,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createLogger } from '@interop/kit';
+import DataLoader from 'dataloader';
 import { WebhookStore } from '../store/webhook-store';
 import { newWebhookSecret } from '../webhooks/endpoints';
 import { WebhookMetrics } from '../webhooks/metrics';
@@ -209,6 +210,36 @@ test("a new payment's deliveries, claimed by its own statement and handed to the
     worker.release();
   } finally {
     stopTelling();
+    stopHanding();
+    await worker.stop();
+    await close();
+  }
+});
+
+test('deliveries recorded while a recording is being written share the next statement', async () => {
+  const { ledger } = target;
+  const store = new WebhookStore(ledger.db);
+  const { delivered, close } = await acceptingEndpoint(store, 'partner-b', 'we_batched_test');
+  const record = store.recordDelivered.bind(store);
+  // The first recording is held until the next two payments' have been asked for too.
+  const asked = jest.spyOn(DataLoader.prototype, 'load');
+  const recordings = jest.spyOn(store, 'recordDelivered').mockImplementation(async (attempts, unsent) => {
+    if (recordings.mock.calls.length === 1) await until(async () => asked.mock.calls.length === 3);
+    await record(attempts, unsent);
+  });
+  const worker = unpolledWorker(store);
+  const stopHanding = ledger.handDeliveriesTo(worker);
+  worker.start();
+  try {
+    await ledger.insertPayment({ ...newPayment(), partnerId: 'partner-b' }, 'test');
+    await until(async () => recordings.mock.calls.length === 1);
+    await ledger.insertPayment({ ...newPayment(), partnerId: 'partner-b' }, 'test');
+    await ledger.insertPayment({ ...newPayment(), partnerId: 'partner-b' }, 'test');
+    await until(async () => (await store.deliveries('we_batched_test', { first: 10, afterKey: null })).filter((row) => row.status === 'DELIVERED').length === 6);
+    expect(delivered).toHaveLength(6);
+    expect(recordings.mock.calls.map(([attempts]) => attempts.length)).toEqual([2, 4]);
+  } finally {
+    asked.mockRestore();
     stopHanding();
     await worker.stop();
     await close();

@@ -5,14 +5,17 @@
 // up); recording a delivered event claims the payment's next one, which is
 // sent at once. A new payment's deliveries come claimed by the statement that
 // wrote them, into room reserved for them (`reserve`, `take`): each
-// endpoint's go out in turn, and are recorded together in one statement.
+// endpoint's go out in turn, and are recorded together in one statement,
+// shared with every other payment's that comes while one is being written.
 // It looks every `pollMs`, at once when told of a commit (`nudge`), and after
 // an attempt that may have let another through.
 // `stop` stops claiming and waits for the attempts in flight.
 import type { Logger } from '@interop/kit';
+import { groupBy } from '@interop/kit/db';
+import DataLoader from 'dataloader';
 import { signWebhookPayload, PARTNER_WEBHOOK_SIGNATURE_HEADER } from '@interop/kit/security';
 import type { DeliveryHand } from '../store/ledger';
-import type { ClaimedDelivery, WebhookDeliveryStatus, WebhookEventRow, WebhookStore } from '../store/webhook-store';
+import type { ClaimedDelivery, DeliveredAttempt, WebhookDeliveryStatus, WebhookEventRow, WebhookStore } from '../store/webhook-store';
 import { nextAttemptAt } from './backoff';
 import type { WebhookMetrics } from './metrics';
 import { type AttemptResult, WebhookSender } from './sender';
@@ -42,6 +45,25 @@ export class DeliveryWorker implements DeliveryHand {
   /** Room promised to statements still running (`reserve`). */
   private reserved = 0;
   private readonly sender: WebhookSender;
+  /** The statement recording delivered attempts now, if any (settled either way). */
+  private recording: Promise<unknown> = Promise.resolve();
+  /**
+   * Delivered attempts share their recording statement: those that come while
+   * one is being written wait for it, then go together in the next. That
+   * happens on PostgreSQL under load; PGlite runs a statement on this very
+   * thread, so nothing comes while one is written, and each goes alone.
+   */
+  private readonly recordings = new DataLoader<Recording, void>(
+    (batch) => {
+      const written = this.store.recordDelivered(
+        batch.flatMap((recording) => recording.attempts),
+        batch.flatMap((recording) => recording.unsent),
+      );
+      this.recording = written.catch(() => undefined);
+      return written.then(() => batch.map(() => undefined));
+    },
+    { cache: false, maxBatchSize: MAX_RECORDED_TOGETHER, batchScheduleFn: (dispatch) => void this.recording.then(dispatch) },
+  );
 
   constructor(
     private readonly store: WebhookStore,
@@ -176,10 +198,10 @@ export class DeliveryWorker implements DeliveryHand {
     const unsent = chain.slice(sent.length).map((delivery) => delivery.id);
     if (sent.length === 1 && unsent.length === 0) return { last: last.delivery, next: await this.record(last) };
     const delivered = last.result.delivered ? sent : sent.slice(0, -1);
-    await this.store.recordDelivered(
-      delivered.map(({ delivery, at, result }) => ({ deliveryId: delivery.id, at, statusCode: result.statusCode!, durationMs: result.durationMs, responseExcerpt: result.responseExcerpt })),
+    await this.recordings.load({
+      attempts: delivered.map(({ delivery, at, result }) => ({ deliveryId: delivery.id, at, statusCode: result.statusCode!, durationMs: result.durationMs, responseExcerpt: result.responseExcerpt })),
       unsent,
-    );
+    });
     for (const entry of delivered) this.report(entry, 'DELIVERED', false);
     if (!last.result.delivered) await this.record(last);
     return { last: last.delivery, next: null };
@@ -218,6 +240,15 @@ export class DeliveryWorker implements DeliveryHand {
   }
 }
 
+/** Chains whose recordings share one statement at most: a bounded statement however busy the worker. */
+const MAX_RECORDED_TOGETHER = 100;
+
+/** What one chain records: its delivered attempts, and the claims of those it did not send. */
+interface Recording {
+  attempts: DeliveredAttempt[];
+  unsent: string[];
+}
+
 /** One attempt sent: when it started and what came of it. */
 interface Sent {
   delivery: ClaimedDelivery;
@@ -227,12 +258,6 @@ interface Sent {
 
 /** Claimed deliveries grouped by endpoint and payment, each group in its payment's order. */
 function inTurn(claimed: readonly ClaimedDelivery[]): ClaimedDelivery[][] {
-  const chains = new Map<string, ClaimedDelivery[]>();
-  for (const delivery of claimed) {
-    const key = `${delivery.endpointId} ${delivery.event.paymentId}`;
-    const chain = chains.get(key);
-    if (chain) chain.push(delivery);
-    else chains.set(key, [delivery]);
-  }
+  const chains = groupBy(claimed, (delivery) => `${delivery.endpointId} ${delivery.event.paymentId}`);
   return [...chains.values()].map((chain) => chain.sort((a, b) => a.event.paymentVersion - b.event.paymentVersion));
 }
