@@ -36,7 +36,6 @@ const STATUS_BY_EVENT: Readonly<Record<WalletEvent['type'], SettledStatus>> = {
   'payment.failed': 'FAILED',
 };
 
-
 export class PaymentService {
   constructor(
     private readonly ledger: PaymentLedger,

@@ -348,14 +348,13 @@ export class WebhookStore {
    * disabled, and, when `claimNextMs` is given and the delivery is
    * delivered, its payment's next event for the same endpoint if that is
    * due now, claimed for `claimNextMs` in the same statement (what claimDue
-   * would find next, without a statement of its own). In `tx` if given.
+   * would find next, without a statement of its own).
    */
   async recordAttempt(
     delivery: Pick<ClaimedDelivery, 'id' | 'endpointId'>,
     outcome: AttemptOutcome,
     disableAfter: number,
     claimNextMs?: number,
-    tx?: Queryable,
   ): Promise<{ status: WebhookDeliveryStatus; disabled: boolean; next: ClaimedDelivery | null }> {
     const status: WebhookDeliveryStatus = outcome.delivered ? 'DELIVERED' : outcome.retryAt ? 'PENDING' : 'FAILED';
     const claimNext = status === 'DELIVERED' && claimNextMs !== undefined;
@@ -385,11 +384,11 @@ export class WebhookStore {
       return { moved, next: typeof next.id === 'string' ? (next as ClaimedDelivery) : null };
     };
     if (status !== 'FAILED') {
-      const { next } = await settle(tx ?? this.db);
+      const { next } = await settle(this.db);
       return { status, disabled: false, next };
     }
     // A delivery given up adds to its endpoint's run of failures, in the same transaction.
-    const giveUp = async (tx: Queryable) => {
+    return this.db.transaction(async (tx) => {
       if (!(await settle(tx)).moved) return { status, disabled: false, next: null };
       const [endpoint] = await tx.query<{ disabled: boolean }>(
         `UPDATE webhook_endpoint SET consecutive_failures = consecutive_failures + 1,
@@ -402,8 +401,7 @@ export class WebhookStore {
       const disabled = endpoint?.disabled ?? false;
       if (disabled) await failPending(tx, delivery.endpointId);
       return { status, disabled, next: null };
-    };
-    return tx ? giveUp(tx) : this.db.transaction(giveUp);
+    });
   }
 
   /**
