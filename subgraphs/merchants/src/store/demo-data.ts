@@ -76,6 +76,8 @@ export async function ensureDemoData(db: Database, merchantCount: number): Promi
     const [state] = await tx.query<{ version: number; merchant_count: number }>('SELECT version, merchant_count FROM seed_state');
     if (state && state.version === DEMO_DATA_VERSION && state.merchant_count === merchantCount) return;
     await tx.exec('TRUNCATE merchant CASCADE');
+    // Each merchant's storefronts JSON is built once at the end, not by the triggers after every statement below.
+    await tx.exec('ALTER TABLE storefront DISABLE TRIGGER USER; ALTER TABLE enrolment DISABLE TRIGGER USER');
     await tx.exec(`
       INSERT INTO merchant (seq, id, name, status, eligible, category, city)
       SELECT i,
@@ -138,8 +140,10 @@ export async function ensureDemoData(db: Database, merchantCount: number): Promi
       ) AS step(n, status, after)
       WHERE step.n < 4 OR e.status = 'INACTIVE'
       ORDER BY e.merchant_seq, e.platform_id, e.tool_id, step.n`);
+    await tx.exec(`SELECT refresh_merchant_storefronts(ARRAY(SELECT seq FROM merchant));
+      ALTER TABLE storefront ENABLE TRIGGER USER; ALTER TABLE enrolment ENABLE TRIGGER USER`);
     // Fresh statistics, or the planner would pick plans for empty tables.
-    await tx.exec('ANALYZE merchant; ANALYZE storefront; ANALYZE enrolment; ANALYZE enrolment_event');
+    await tx.exec('ANALYZE merchant; ANALYZE storefront; ANALYZE enrolment; ANALYZE enrolment_event; ANALYZE merchant_storefronts');
     await tx.query(
       `INSERT INTO seed_state (id, version, merchant_count) VALUES (1, $1, $2)
        ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version, merchant_count = EXCLUDED.merchant_count`,

@@ -1,6 +1,15 @@
 // The merchants schema. Released migrations are never edited; add a new one.
 import type { Migration } from '@interop/kit/db';
 
+/** Triggers that refresh merchant_storefronts (migration 004) after every statement that changes `table`. */
+const refreshesMerchantStorefronts = (table: string) => `
+      CREATE TRIGGER ${table}_added AFTER INSERT ON ${table}
+        REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION merchant_storefronts_changed();
+      CREATE TRIGGER ${table}_changed AFTER UPDATE ON ${table}
+        REFERENCING OLD TABLE AS removed NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION merchant_storefronts_changed();
+      CREATE TRIGGER ${table}_removed AFTER DELETE ON ${table}
+        REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION merchant_storefronts_changed();`;
+
 export const migrations: readonly Migration[] = [
   {
     id: '001_merchants',
@@ -74,6 +83,56 @@ export const migrations: readonly Migration[] = [
     extensions: ['pg_trgm'],
     sql: `
       CREATE INDEX merchant_name_trigrams ON merchant USING gin (name public.gin_trgm_ops);
+    `,
+  },
+  {
+    // Each merchant's storefronts, with the tools each has opted into, kept as
+    // the JSON a page reads beside the merchant's row. Building it per merchant
+    // at read time (a storefront scan and an enrolment scan per storefront)
+    // was half of a 50-merchant page's statement. Triggers keep it in step
+    // with every change to storefronts and enrolments, in the changing
+    // transaction, whichever process or replica makes it.
+    id: '004_merchant_storefronts',
+    sql: `
+      CREATE TABLE merchant_storefronts (
+        merchant_seq integer PRIMARY KEY REFERENCES merchant (seq) ON DELETE CASCADE,
+        storefronts json NOT NULL
+      );
+      CREATE FUNCTION refresh_merchant_storefronts(seqs integer[]) RETURNS void
+      LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+      BEGIN
+        -- Refreshes of one merchant take turns: the one that waited reads, in
+        -- its next statement, what the other committed (READ COMMITTED takes
+        -- a new snapshot per statement), so neither overwrites the other's.
+        PERFORM 1 FROM merchant WHERE seq = ANY(seqs) ORDER BY seq FOR NO KEY UPDATE;
+        INSERT INTO merchant_storefronts (merchant_seq, storefronts)
+        SELECT m.seq, (
+          SELECT coalesce(json_agg(json_build_object(
+              'platformId', f.platform_id,
+              'openedOn', f.opened_on,
+              'enrolledToolIds', ARRAY(SELECT e.tool_id FROM enrolment e
+                WHERE e.merchant_seq = f.merchant_seq AND e.platform_id = f.platform_id AND e.status = 'ACTIVE'
+                ORDER BY e.tool_id)
+            ) ORDER BY f.platform_id), '[]')
+          FROM storefront f WHERE f.merchant_seq = m.seq)
+        FROM merchant m WHERE m.seq = ANY(seqs)
+        ON CONFLICT (merchant_seq) DO UPDATE SET storefronts = EXCLUDED.storefronts;
+      END $$;
+      -- One refresh per statement, of the merchants its rows belong to (storefront and enrolment both have merchant_seq).
+      CREATE FUNCTION merchant_storefronts_changed() RETURNS trigger
+      LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+      BEGIN
+        IF TG_OP = 'INSERT' THEN
+          PERFORM refresh_merchant_storefronts(ARRAY(SELECT DISTINCT merchant_seq FROM added));
+        ELSIF TG_OP = 'DELETE' THEN
+          PERFORM refresh_merchant_storefronts(ARRAY(SELECT DISTINCT merchant_seq FROM removed));
+        ELSE
+          PERFORM refresh_merchant_storefronts(ARRAY(SELECT merchant_seq FROM added UNION SELECT merchant_seq FROM removed));
+        END IF;
+        RETURN NULL;
+      END $$;
+      ${['storefront', 'enrolment'].map(refreshesMerchantStorefronts).join('\n')}
+      SELECT refresh_merchant_storefronts(ARRAY(SELECT seq FROM merchant));
     `,
   },
 ];

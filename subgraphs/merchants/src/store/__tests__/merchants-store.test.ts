@@ -694,3 +694,76 @@ describe('moveEnrolment', () => {
     expect(Date.parse(now.at(-1)?.at ?? '')).toBeGreaterThan(Date.parse(past.at(-1)?.at ?? ''));
   });
 });
+
+describe('each merchant’s storefronts as pages read them follow every change to their tables', () => {
+  /** What every read that carries a merchant's storefronts gives for `merchant`, and what the tables hold. */
+  async function readsOf(merchant: { seq: number; id: string }): Promise<{ reads: StorefrontRow[][]; tables: StorefrontRow[] }> {
+    const tables = (await readTables()).storefronts.get(merchant.seq) ?? [];
+    const [withStorefronts] = await store.merchantsWithStorefrontsByIds([merchant.id]);
+    const page = await store.listMerchantsWithStorefronts({}, { first: 0, afterKey: merchant.seq - 1 });
+    return { reads: [withStorefronts?.storefronts ?? [], page.storefronts[0] ?? []], tables };
+  }
+
+  async function expectInStep(merchant: { seq: number; id: string }): Promise<StorefrontRow[]> {
+    const { reads, tables } = await readsOf(merchant);
+    expect(reads).toStrictEqual([tables, tables]);
+    return tables;
+  }
+
+  test('a storefront opened, moved to another day and closed, and its enrolments with it', async () => {
+    const merchant = await claim(`${FRESH} AND ${on('taobao')} AND NOT ${on('youku')}`);
+    await store.db.query(`INSERT INTO storefront (merchant_seq, platform_id, opened_on) VALUES ($1, 'youku', DATE '2020-02-02')`, [merchant.seq]);
+    expect((await expectInStep(merchant)).map((s) => [s.platformId, s.openedOn])).toContainEqual(['youku', '2020-02-02']);
+    await walk({ merchantSeq: merchant.seq, merchantId: merchant.id, platformId: 'youku' }, 'alipay', PATH_TO.ACTIVE);
+    expect((await expectInStep(merchant)).find((s) => s.platformId === 'youku')?.enrolledToolIds).toEqual(['alipay']);
+    await store.db.query(`UPDATE storefront SET opened_on = DATE '2021-03-03' WHERE merchant_seq = $1 AND platform_id = 'youku'`, [merchant.seq]);
+    expect((await expectInStep(merchant)).find((s) => s.platformId === 'youku')?.openedOn).toBe('2021-03-03');
+    // Its enrolment goes with it (ON DELETE CASCADE): both statements refresh the merchant.
+    await store.db.query(`DELETE FROM storefront WHERE merchant_seq = $1 AND platform_id = 'youku'`, [merchant.seq]);
+    expect((await expectInStep(merchant)).map((s) => s.platformId)).not.toContain('youku');
+  });
+
+  test('a merchant whose last storefront closed reads none', async () => {
+    const merchant = await claim(`${FRESH} AND (SELECT count(*) FROM storefront s WHERE s.merchant_seq = m.seq) = 1`);
+    await store.db.query('DELETE FROM storefront WHERE merchant_seq = $1', [merchant.seq]);
+    expect(await expectInStep(merchant)).toEqual([]);
+  });
+
+  test('two enrolments of one merchant changed in overlapping transactions: the later sees the earlier, neither change is lost', async () => {
+    const merchant = await claim(`${FRESH} AND ${on('taobao')}`);
+    const taobao = { merchantSeq: merchant.seq, merchantId: merchant.id, platformId: 'taobao' };
+    await walk(taobao, 'alipay', PATH_TO.PENDING_REVIEW);
+    await walk(taobao, 'wechat-pay', PATH_TO.PENDING_REVIEW);
+    const activate = `UPDATE enrolment SET status = 'ACTIVE' WHERE merchant_seq = $1 AND platform_id = 'taobao' AND tool_id = $2`;
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let firstDone!: () => void;
+    const firstChanged = new Promise<void>((resolve) => (firstDone = resolve));
+    const first = store.db.transaction(async (tx) => {
+      await tx.query(activate, [merchant.seq, 'alipay']);
+      firstDone();
+      await held;
+    });
+    await firstChanged;
+    // On PostgreSQL the second runs beside the first until its trigger waits for the merchant the first
+    // holds; on PGlite it waits for the first's transaction as a whole.
+    const second = store.db.transaction((tx) => tx.query(activate, [merchant.seq, 'wechat-pay']));
+    if (store.db.engine === 'postgres') await waitForLockWait(store.db);
+    release();
+    await Promise.all([first, second]);
+    expect((await expectInStep(merchant)).find((s) => s.platformId === 'taobao')?.enrolledToolIds).toEqual(['alipay', 'wechat-pay']);
+  });
+});
+
+/** Until a session of this database waits for a row lock (at most 5 s). */
+async function waitForLockWait(db: Database): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (Date.now() < deadline) {
+    const [row] = await db.query<{ waiting: number }>(
+      `SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+    );
+    if ((row?.waiting ?? 0) > 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error('no session waited for a lock');
+}
