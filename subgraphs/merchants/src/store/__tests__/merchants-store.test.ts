@@ -748,19 +748,20 @@ describe('each merchant’s storefronts as pages read them follow every change t
     // On PostgreSQL the second runs beside the first until its trigger waits for the merchant the first
     // holds; on PGlite it waits for the first's transaction as a whole.
     const second = store.db.transaction((tx) => tx.query(activate, [merchant.seq, 'wechat-pay']));
-    if (store.db.engine === 'postgres') await waitForLockWait(store.db);
+    if (store.db.engine === 'postgres') await waitForLockWait(store.db, activate);
     release();
     await Promise.all([first, second]);
     expect((await expectInStep(merchant)).find((s) => s.platformId === 'taobao')?.enrolledToolIds).toEqual(['alipay', 'wechat-pay']);
   });
 });
 
-/** Until a session of this database waits for a row lock (at most 5 s). */
-async function waitForLockWait(db: Database): Promise<void> {
+/** Until a session running `statement` waits for a lock (at most 5 s). */
+async function waitForLockWait(db: Database, statement: string): Promise<void> {
   const deadline = Date.now() + 5000;
   while (Date.now() < deadline) {
     const [row] = await db.query<{ waiting: number }>(
-      `SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+      `SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query = $1`,
+      [statement],
     );
     if ((row?.waiting ?? 0) > 0) return;
     await new Promise((resolve) => setTimeout(resolve, 10));
