@@ -70,8 +70,8 @@ const STOREFRONT_COLUMNS = `s.merchant_seq, m.id AS merchant_id, s.platform_id, 
 /**
  * The same storefronts of merchant `m`, as one JSON array beside the merchant's
  * row: a page reads its merchants and their storefronts in one statement. The
- * array is kept built in merchant_storefronts (migration 004's triggers); a
- * merchant with no storefront has no row there. (A date in JSON is always
+ * array is kept built in merchant_storefronts by migration 004's triggers
+ * (a merchant with no row there has none). (A date in JSON is always
  * YYYY-MM-DD, whatever the session's DateStyle.)
  */
 const STOREFRONTS_OF_MERCHANT = `coalesce((SELECT ms.storefronts FROM merchant_storefronts ms WHERE ms.merchant_seq = m.seq), '[]') AS storefronts`;
