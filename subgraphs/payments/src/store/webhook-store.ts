@@ -164,14 +164,8 @@ export interface AttemptOutcome {
   retryAt: Date | null;
 }
 
-/** An attempt that delivered its event (a 2xx answer). */
-export interface DeliveredAttempt {
-  deliveryId: string;
-  at: Date;
-  statusCode: number;
-  durationMs: number;
-  responseExcerpt: string | null;
-}
+/** An attempt that delivered its event: an outcome whose status code is a 2xx. */
+export type DeliveredAttempt = Pick<AttemptOutcome, 'at' | 'durationMs' | 'responseExcerpt'> & { deliveryId: string; statusCode: number };
 
 export interface QueueStats {
   pending: number;
